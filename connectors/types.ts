@@ -1,0 +1,122 @@
+/**
+ * The seam between the pipeline and a CRM. Each CRM is one folder behind this interface; the
+ * pipeline knows nothing else of a CRM. Records cross it as plain data in the CRM's own field
+ * names; `src/mapping/` turns them into the shared vocabulary.
+ */
+import type { CrmName } from '../src/platform/errors.ts';
+
+export type { CrmName };
+
+/** Objects Baton reads or writes. HubSpot: contact, company, deal. Salesforce: the sObject names. */
+export type CrmObject =
+  | 'contact'
+  | 'company'
+  | 'deal'
+  | 'Lead'
+  | 'Contact'
+  | 'Account'
+  | 'Opportunity'
+  | 'OpportunityContactRole'
+  | 'CampaignMember'
+  | 'Task'
+  | 'CampaignInfluence';
+
+/** A reference to a record that changed; the pipeline reads it itself (webhook payloads are hints). */
+export interface RecordRef {
+  crm: CrmName;
+  object: CrmObject;
+  id: string;
+  /** When the CRM says it changed (ISO). */
+  at?: string;
+}
+
+/** A record as read from a CRM. */
+export interface CrmRecord {
+  crm: CrmName;
+  object: CrmObject;
+  id: string;
+  /** The CRM's own modification time (HubSpot `hs_lastmodifieddate`/`lastmodifieddate`, Salesforce `SystemModstamp`). */
+  modifiedAt: string;
+  /** Field values by the CRM's field names. HubSpot contacts also carry `company.NAME` of the primary company. */
+  properties: Record<string, unknown>;
+  /** Related record ids, e.g. `{ contacts: [...] }` for a deal, `{ companies: [...], deals: [...] }` for a contact. */
+  associations?: Partial<Record<string, string[]>>;
+  /** Who made the last change, for the loop guard (HubSpot changeSource/sourceId, Salesforce LastModifiedById). */
+  changedBy?: string;
+  /** A HubSpot contact merge or a Salesforce merge: the ids folded into this one. */
+  mergedIds?: string[];
+  deleted?: boolean;
+}
+
+/** An engagement event in the spec's shape (`agreement.md` "Events"). */
+export interface EngagementEvent {
+  id: string;
+  email: string;
+  type: string;
+  at: string;
+  properties: Record<string, unknown>;
+}
+
+/** What a webhook or poll delivers into the inbox. `dedupKey` is unique per source. */
+export interface InboxItem {
+  source: 'hubspot' | 'salesforce' | 'api';
+  dedupKey: string;
+  receivedAt: string;
+  /** A changed record to read, an engagement event, or a feedback answer. */
+  body:
+    | { kind: 'change'; ref: RecordRef; hint?: Record<string, unknown>; changeSource?: string; sourceId?: string }
+    | { kind: 'merge'; ref: RecordRef; mergedIds: string[] }
+    | { kind: 'event'; event: EngagementEvent }
+    | { kind: 'records'; records: CrmRecord[] };
+}
+
+/** One write: an update of a known record, or a create. `idempotencyKey` makes a retry after a crash harmless. */
+export interface WriteOp {
+  /** Outbox key, unique per target record, e.g. `hubspot:contact:5101`. */
+  key: string;
+  object: CrmObject;
+  /** Absent for a create. */
+  id?: string;
+  action: 'update' | 'create' | 'upsert';
+  properties: Record<string, unknown>;
+  idempotencyKey: string;
+  /** For a Salesforce Lead create: the email used for the duplicate check. */
+  email?: string;
+}
+
+export type WriteResult =
+  | { key: string; status: 'ok'; id?: string; properties?: Record<string, unknown> }
+  | { key: string; status: 'retry'; error: string; retryAfterMs?: number }
+  | { key: string; status: 'dead'; error: string };
+
+export interface PollPage {
+  records: CrmRecord[];
+  /** Opaque cursor to store; the next poll starts from it. */
+  cursor: string | null;
+  /** More pages are waiting now. */
+  more: boolean;
+}
+
+export interface BackfillPage {
+  records: CrmRecord[];
+  cursor: string;
+  /** How many records the whole backfill holds, when the CRM says. */
+  total?: number;
+}
+
+/** The interface the pipeline uses; each CRM implements it once. */
+export interface Connector {
+  readonly crm: CrmName;
+  /** Checks the CRM's schema and prepares what Baton writes (properties, describes); reports problems. */
+  start(): Promise<string[]>;
+  /** Reads records in batches, with exactly the fields Baton needs. */
+  read(refs: RecordRef[]): Promise<CrmRecord[]>;
+  /** One incremental page since `cursor`. */
+  poll(cursor: string | null): Promise<PollPage>;
+  /** All records, page by page, resumable from `cursor`. */
+  backfill(cursor: string | null, since?: string): AsyncIterable<BackfillPage>;
+  /** Writes in batches under the CRM's limits; one result per op, in order. */
+  write(ops: WriteOp[]): Promise<WriteResult[]>;
+  /** Releases limiters and sockets. */
+  stop(): Promise<void>;
+}

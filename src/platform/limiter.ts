@@ -1,0 +1,64 @@
+/**
+ * The one limiter factory. Every CRM call goes through a limiter made here, so rate limits are
+ * kept before the call instead of being learned from 429s.
+ *
+ * CRMs such as HubSpot count a *rolling* window. Bottleneck's reservoir refreshes on a fixed
+ * interval and would let twice the limit through across a boundary, so a window limit is kept by
+ * spacing instead: starts are at least `(windowMs + marginMs) / limit` apart, which puts at most
+ * `limit` starts in any rolling window of `windowMs + marginMs`.
+ */
+import Bottleneck from 'bottleneck';
+
+export interface WindowLimit {
+  /** Requests allowed in any rolling window. */
+  limit: number;
+  windowMs: number;
+  /** Extra time a request is kept in the window (HubSpot counts on arrival; we count on send). */
+  marginMs?: number;
+}
+
+export interface LimiterSpec {
+  /** Names the limited API in logs and metrics, e.g. `hubspot:portal-123`. */
+  name: string;
+  maxConcurrent?: number;
+  window?: WindowLimit;
+}
+
+export interface Limiter {
+  readonly name: string;
+  /** Runs `fn` when the limits allow. */
+  schedule<T>(fn: () => Promise<T>): Promise<T>;
+  /** Stops taking work; queued jobs are dropped. */
+  stop(): Promise<void>;
+}
+
+/** Milliseconds between two starts so that no rolling window holds more than `limit` starts. */
+export function spacingFor(window: WindowLimit): number {
+  return Math.ceil((window.windowMs + (window.marginMs ?? 0)) / window.limit);
+}
+
+/** Creates an in-process limiter for one API. */
+export function createLimiter(spec: LimiterSpec): Limiter {
+  const bottleneck = new Bottleneck({
+    maxConcurrent: spec.maxConcurrent ?? null,
+    minTime: spec.window ? spacingFor(spec.window) : 0,
+    id: spec.name,
+  });
+  return {
+    name: spec.name,
+    schedule: (fn) => bottleneck.schedule(fn),
+    stop: () => bottleneck.stop({ dropWaitingJobs: true }),
+  };
+}
+
+/** A limiter whose jobs must pass every one of `limiters`, outermost first (e.g. search, then account). */
+export function chainLimiters(name: string, ...limiters: Limiter[]): Limiter {
+  return {
+    name,
+    schedule: <T>(fn: () => Promise<T>) =>
+      limiters.reduceRight<() => Promise<T>>((inner, l) => () => l.schedule(inner), fn)(),
+    stop: async () => {
+      await Promise.all(limiters.map((l) => l.stop()));
+    },
+  };
+}

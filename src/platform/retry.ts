@@ -1,0 +1,54 @@
+/**
+ * The one retry policy: p-retry with jittered exponential backoff. A `CrmError` says whether it may be
+ * retried and how long the CRM asked us to wait; anything else that is not a network error fails at once.
+ */
+import pRetry from 'p-retry';
+import { CrmError } from './errors.ts';
+
+export interface RetryOptions {
+  /** Retries after the first attempt. */
+  retries?: number;
+  minTimeoutMs?: number;
+  maxTimeoutMs?: number;
+  /** Called after each failed attempt that will be retried, for logs and metrics. */
+  onRetry?: (err: unknown, attempt: number) => void;
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** True for errors worth another attempt: retryable CRM errors and network failures. */
+export function isRetryable(err: unknown): boolean {
+  if (err instanceof CrmError) return err.retryable;
+  const e = err as { code?: string; cause?: { code?: string } } | null;
+  const code = e?.code ?? e?.cause?.code;
+  if (code && NETWORK_CODES.has(code)) return true;
+  return err instanceof TypeError && /fetch failed|network/i.test(err.message);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs `fn`, retrying what `isRetryable` allows; waits at least the CRM's `retryAfterMs` hint. */
+export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+  return pRetry((attempt) => fn(attempt), {
+    retries: options.retries ?? 5,
+    factor: 2,
+    minTimeout: options.minTimeoutMs ?? 200,
+    maxTimeout: options.maxTimeoutMs ?? 10_000,
+    randomize: true,
+    shouldRetry: ({ error }) => isRetryable(error),
+    onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+      if (retriesLeft <= 0 || !isRetryable(error)) return;
+      options.onRetry?.(error, attemptNumber);
+      const hint = error instanceof CrmError ? error.retryAfterMs : undefined;
+      if (hint && hint > 0) await sleep(hint);
+    },
+  });
+}

@@ -1,0 +1,228 @@
+/**
+ * The one `Store` interface. SQLite (embedded) and PostgreSQL (several instances) implement it with
+ * one query code path; one contract test suite runs on both. All times are ISO 8601 strings (UTC).
+ */
+import type { Stage } from '../config/schema.ts';
+
+export type Source = 'hubspot' | 'salesforce' | 'api';
+export type Crm = 'hubspot' | 'salesforce';
+
+export interface InboxRow {
+  id: number;
+  source: Source;
+  dedupKey: string;
+  body: unknown;
+  receivedAt: string;
+  attempts: number;
+}
+
+export interface PersonRow {
+  id: number;
+  /** Normalized email (lower-cased, trimmed); the person's key. */
+  email: string;
+  hubspotId: string | null;
+  salesforceId: string | null;
+  /** `Lead` or `Contact`. */
+  salesforceObject: string | null;
+  /** Merged vocabulary values (`person.*`). */
+  fields: Record<string, unknown>;
+  /** Per field and side: the value each CRM last told us and its modification time (sync rules). */
+  fieldSources: Record<string, unknown>;
+  /** The agreement engine's state (opaque to the store). */
+  state: Record<string, unknown>;
+  stage: Stage;
+  scores: { fit: number; engagement: number };
+  slaDue: string | null;
+  slaBreached: boolean;
+  ownerId: string | null;
+  updatedAt: string;
+  /** Optimistic concurrency: bumped on every save. */
+  revision: number;
+}
+
+export type NewPerson = Pick<PersonRow, 'email'> & Partial<Omit<PersonRow, 'id' | 'email' | 'revision' | 'updatedAt'>>;
+
+export interface TransitionRow {
+  id: number;
+  personId: number;
+  from: Stage | null;
+  to: Stage;
+  at: string;
+  cause: string;
+  version: number;
+  scores: { fit: number; engagement: number };
+  passed: Stage[];
+  breached: boolean;
+  reason: string | null;
+  /** Extra data: routing decision, reject reason, owner. */
+  meta: Record<string, unknown>;
+}
+
+export interface EventRow {
+  id: string;
+  personId: number;
+  type: string;
+  at: string;
+  properties: Record<string, unknown>;
+  campaign: string | null;
+  channel: string | null;
+}
+
+export interface FeedbackRow {
+  id: number;
+  personId: number;
+  decision: 'accept' | 'reject';
+  reason: string | null;
+  at: string;
+  source: string;
+}
+
+export interface DealRow {
+  /** `hubspot:ID` or `salesforce:ID`. */
+  key: string;
+  hubspotId: string | null;
+  salesforceId: string | null;
+  fields: Record<string, unknown>;
+  personIds: number[];
+  createdAt: string | null;
+  updatedAt: string;
+}
+
+export interface OutboxRow {
+  id: number;
+  crm: Crm;
+  /** One row per target record: `hubspot:contact:5101`, `salesforce:Lead:00Q…`, `salesforce:Task:person-7:mql`. */
+  key: string;
+  personId: number | null;
+  payload: Record<string, unknown>;
+  hash: string;
+  idempotencyKey: string;
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+}
+
+export interface DeadLetterRow {
+  id: number;
+  crm: Crm;
+  key: string;
+  payload: Record<string, unknown>;
+  error: string;
+  attempts: number;
+  createdAt: string;
+}
+
+export interface AgreementVersionRow {
+  version: number;
+  name: string;
+  text: string;
+  owners: Record<string, unknown>;
+  hash: string;
+  liveAt: string;
+}
+
+export interface AttributionRow {
+  dealKey: string;
+  model: string;
+  amountCents: number;
+  closeDate: string;
+  /** Per-touch shares: `[{ eventId, campaign, channel, cents }]`. */
+  shares: { eventId: string; campaign: string | null; channel: string | null; cents: number }[];
+  computedAt: string;
+}
+
+/** A claimed item carries the lease that protects it. */
+export interface Lease {
+  owner: string;
+  until: string;
+}
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Applies pending migrations; idempotent. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+  /** Runs `fn` in one transaction; everything inside commits or nothing does. */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+
+  // inbox
+  /** Inserts if new; `duplicate: true` when (source, dedupKey) was already stored. */
+  inboxInsert(item: { source: Source; dedupKey: string; body: unknown; receivedAt: string }): Promise<{ id: number; duplicate: boolean }>;
+  /** Claims up to `limit` pending items under a lease; an expired lease is claimable again. */
+  inboxClaim(owner: string, limit: number, leaseMs: number, now: string): Promise<InboxRow[]>;
+  inboxComplete(ids: number[]): Promise<void>;
+  inboxFail(id: number, error: string, retryAt: string): Promise<void>;
+  /** Age of the oldest pending item in ms (inbox lag), and the pending count. */
+  inboxStats(now: string): Promise<{ pending: number; oldestMs: number }>;
+
+  // people
+  getPerson(id: number): Promise<PersonRow | null>;
+  findPersonByEmail(email: string): Promise<PersonRow | null>;
+  findPersonByCrmId(crm: Crm, id: string): Promise<PersonRow | null>;
+  /** Creates a person; returns it. */
+  createPerson(p: NewPerson): Promise<PersonRow>;
+  /** Saves when `revision` still matches; false when someone else saved first. */
+  savePerson(p: PersonRow): Promise<boolean>;
+  /** Records that a CRM id (also a merged one) belongs to a person. */
+  linkCrmId(personId: number, crm: Crm, id: string): Promise<void>;
+  /** Folds `fromId`'s history (events, transitions, feedback, ids) into `intoId` and deletes `fromId`. */
+  mergePeople(intoId: number, fromId: number): Promise<void>;
+  listPeople(opts: { afterId?: number; limit: number }): Promise<PersonRow[]>;
+  /** People whose SLA is due at or before `at` and not yet breached. */
+  dueSla(at: string, limit: number): Promise<PersonRow[]>;
+
+  // history
+  appendTransitions(rows: Omit<TransitionRow, 'id'>[]): Promise<void>;
+  listTransitions(personId: number): Promise<TransitionRow[]>;
+  /** Transitions in a time window, newest first, for the funnel and the dashboard. */
+  transitionsBetween(from: string | null, to: string | null, limit?: number): Promise<TransitionRow[]>;
+  /** Inserts events that are new by id; returns the ids that were new. */
+  insertEvents(rows: EventRow[]): Promise<string[]>;
+  listEvents(personId: number): Promise<EventRow[]>;
+  insertFeedback(row: Omit<FeedbackRow, 'id'>): Promise<FeedbackRow>;
+  listFeedback(personId: number): Promise<FeedbackRow[]>;
+
+  // deals and attribution
+  upsertDeal(row: DealRow): Promise<void>;
+  getDeal(key: string): Promise<DealRow | null>;
+  dealsForPerson(personId: number): Promise<DealRow[]>;
+  /** Replaces every model's result for one deal. */
+  replaceAttribution(dealKey: string, rows: AttributionRow[]): Promise<void>;
+  attributionFor(model: string, from: string | null, to: string | null): Promise<AttributionRow[]>;
+
+  // outbox
+  /** Upserts the desired state of one record; a newer payload replaces a pending one (coalescing). */
+  outboxPut(row: { crm: Crm; key: string; personId: number | null; payload: Record<string, unknown>; hash: string; idempotencyKey: string; notBefore?: string }): Promise<void>;
+  outboxClaim(crm: Crm, owner: string, limit: number, leaseMs: number, now: string): Promise<OutboxRow[]>;
+  /** Done: removes the row and remembers `hash` as last written for `key`, unless a newer payload arrived meanwhile. */
+  outboxComplete(id: number, hash: string): Promise<void>;
+  outboxRetry(id: number, error: string, nextAttemptAt: string): Promise<void>;
+  /** Moves the row to the dead letters. */
+  outboxDead(id: number, error: string): Promise<void>;
+  outboxPending(crm?: Crm): Promise<number>;
+  /** Hash of what was last written to `key`, for skipping no-op writes. */
+  lastWrittenHash(key: string): Promise<string | null>;
+
+  // dead letters
+  listDeadLetters(): Promise<DeadLetterRow[]>;
+  /** Puts a dead letter back into the outbox; false when no such id. */
+  retryDeadLetter(id: number, now: string): Promise<boolean>;
+  dropDeadLetter(id: number): Promise<boolean>;
+
+  // cursors, named leases, key-value state
+  getCursor(name: string): Promise<string | null>;
+  setCursor(name: string, value: string | null): Promise<void>;
+  /** Takes or renews a named lease (poller, SLA timer); false when another owner holds it unexpired. */
+  acquireLease(name: string, owner: string, ttlMs: number, now: string): Promise<boolean>;
+  releaseLease(name: string, owner: string): Promise<void>;
+  /** Atomically adds `by` to a counter and returns the new value (round robin, caps). */
+  increment(name: string, by?: number): Promise<number>;
+  getValue(name: string): Promise<unknown>;
+  setValue(name: string, value: unknown): Promise<void>;
+
+  // agreement versions
+  /** Stores a version that went live; no-op when that hash is already stored. */
+  saveAgreementVersion(row: AgreementVersionRow): Promise<void>;
+  liveAgreementVersion(): Promise<AgreementVersionRow | null>;
+  listAgreementVersions(): Promise<AgreementVersionRow[]>;
+}
