@@ -82,6 +82,8 @@ export interface WriteOp {
   idempotencyKey: string;
   /** For a Salesforce Lead create: the email used for the duplicate check. */
   email?: string;
+  /** Properties to clear (`""`) before setting them: HubSpot refuses a backward `lifecyclestage` move otherwise. */
+  clearFirst?: string[];
 }
 
 export type WriteResult =

@@ -1,0 +1,37 @@
+/** What every pipeline worker is given: the store, the connectors, the live configuration, a clock. */
+import type { Connector } from '../../connectors/types.ts';
+import type { Agreement } from '../agreement/types.ts';
+import type { AgreementConfig, FieldsConfig } from '../config/schema.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { Crm, Store } from '../store/types.ts';
+import type { Metrics } from './metrics.ts';
+
+/** The configuration in force: the live agreement version and the field mappings. */
+export interface LiveConfig {
+  agreement: Agreement;
+  agreementConfig: AgreementConfig;
+  fields: FieldsConfig;
+  routing?: unknown;
+  version: number;
+}
+
+export interface PipelineContext {
+  store: Store;
+  connectors: Partial<Record<Crm, Connector>>;
+  /** The configuration in force, or null before one loaded. */
+  config(): LiveConfig | null;
+  now(): Date;
+  /** Names this process in leases and metrics. */
+  instanceId: string;
+  metrics: Metrics;
+  log: Logger;
+}
+
+/** The live configuration, or an error saying none is loaded. */
+export function requireConfig(ctx: PipelineContext): LiveConfig {
+  const c = ctx.config();
+  if (!c) throw new Error('no agreement is live yet');
+  return c;
+}
+
+export const nowIso = (ctx: PipelineContext): string => ctx.now().toISOString();

@@ -1,0 +1,171 @@
+/**
+ * Pure: the desired state of every CRM record Baton writes for one person — the HubSpot contact,
+ * the Salesforce Lead/Contact (created at `create_in_salesforce`), the MQL Task and the breach
+ * escalation Task. Values a CRM already holds (what it last told us, or what we last wrote) are
+ * left out, so an unchanged value is never written again.
+ */
+import type { CrmObject } from '../../connectors/types.ts';
+import type { PersonState } from '../agreement/types.ts';
+import { parseDuration } from '../config/duration.ts';
+import type { FieldsConfig, Stage } from '../config/schema.ts';
+import { lifecycleFor, renderWriteback, sameValue, toCrm, type TemplateContext } from '../mapping/index.ts';
+import type { Crm, PersonRow } from '../store/types.ts';
+import type { OutboxPayload } from './outbox-sender.ts';
+
+/** What one CRM record holds as far as Baton knows: its values by CRM field name, and since when. */
+export interface RecordSnapshot {
+  at: string;
+  props: Record<string, unknown>;
+}
+
+export interface DesiredWrite {
+  crm: Crm;
+  key: string;
+  payload: OutboxPayload;
+  idempotencyKey: string;
+  /** Create-once records (Tasks): never sent again once written. */
+  once?: boolean;
+}
+
+export interface DesiredInput {
+  person: PersonRow;
+  state: PersonState;
+  fields: FieldsConfig;
+  /** The agreement's `sla.on_breach` and business-hours zone. */
+  onBreach: 'escalate' | 'reassign' | 'none';
+  timeZone: string | null;
+  snapshots: { hubspot?: RecordSnapshot | null; salesforce?: RecordSnapshot | null };
+  /** Who gets the breach escalation: the owner's manager, else the owner. */
+  escalateTo?: string | null;
+  /** Routing decision and owner details for templates, when known. */
+  owner?: { name?: string | null; email?: string | null };
+  routingReason?: string | null;
+  now: string;
+}
+
+/** The waterfall order used for `create_in_salesforce`: a later stage implies the earlier ones. */
+const ORDER: Stage[] = ['lead', 'mql', 'sal', 'sql', 'opportunity', 'won'];
+
+/** Whether the person has reached `stage` (entered it, or stands later in the waterfall). */
+export function reached(state: PersonState, stage: Stage): boolean {
+  if (state.entered?.[stage]) return true;
+  const a = ORDER.indexOf(state.stage);
+  const b = ORDER.indexOf(stage);
+  return a >= 0 && b >= 0 && a >= b;
+}
+
+/** The date (`YYYY-MM-DD`) of an instant in `tz` (UTC without one). */
+export function dateIn(iso: string, tz: string | null): string {
+  const fmt = new Intl.DateTimeFormat('en-CA', { timeZone: tz ?? 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' });
+  return fmt.format(new Date(iso));
+}
+
+/** The template context of a person. */
+export function templateContext(input: DesiredInput): TemplateContext {
+  const { person, state } = input;
+  return {
+    stage: state.stage,
+    scores: { fit: person.scores.fit, engagement: person.scores.engagement },
+    reason: state.reason ?? null,
+    reject_reason: state.rejectReason ?? null,
+    sla: { due: state.sla?.due ?? null },
+    owner: input.owner ?? {},
+    routing: { reason: input.routingReason ?? null },
+    person: { email: person.email, ...person.fields },
+  };
+}
+
+function unchangedDropped(props: Record<string, unknown>, snap: RecordSnapshot | null | undefined): Record<string, unknown> {
+  if (!snap) return props;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(props)) if (!Object.hasOwn(snap.props, k) || !sameValue(snap.props[k], v)) out[k] = v;
+  return out;
+}
+
+function hubspotContact(input: DesiredInput, ctx: TemplateContext): DesiredWrite | null {
+  const { person, fields } = input;
+  if (!person.hubspotId) return null;
+  const snap = input.snapshots.hubspot;
+  const props: Record<string, unknown> = {
+    ...toCrm('person', fields, 'hubspot', person.fields, { object: 'contact', target: snap?.props }).properties,
+    ...renderWriteback(fields.writeback?.hubspot?.contact ?? {}, ctx),
+  };
+  const payload: OutboxPayload = { object: 'contact', id: person.hubspotId, action: 'update', properties: {}, purpose: 'person' };
+  if (fields.writeback?.hubspot?.lifecyclestage) {
+    const lc = lifecycleFor(input.state.stage);
+    if (lc) {
+      props.lifecyclestage = lc.value;
+      if (lc.clearFirst) payload.clearFirst = ['lifecyclestage'];
+    }
+  }
+  payload.properties = unchangedDropped(props, snap);
+  if (Object.keys(payload.properties).length === 0) return null;
+  if (payload.clearFirst && !Object.hasOwn(payload.properties, 'lifecyclestage')) delete payload.clearFirst;
+  return { crm: 'hubspot', key: `hubspot:contact:${person.hubspotId}`, payload, idempotencyKey: `person-${person.id}:hubspot` };
+}
+
+function salesforcePerson(input: DesiredInput, ctx: TemplateContext): DesiredWrite | null {
+  const { person, fields, state } = input;
+  const writeback = renderWriteback(fields.writeback?.salesforce?.person ?? {}, ctx);
+  const key = `salesforce:person:${person.id}`;
+  if (person.salesforceId) {
+    const object = (person.salesforceObject ?? 'Lead') as CrmObject;
+    const snap = input.snapshots.salesforce;
+    const props = unchangedDropped(
+      { ...toCrm('person', fields, 'salesforce', person.fields, { object, target: snap?.props }).properties, ...writeback },
+      snap,
+    );
+    if (Object.keys(props).length === 0) return null;
+    return { crm: 'salesforce', key, payload: { object, id: person.salesforceId, action: 'update', properties: props, purpose: 'person' }, idempotencyKey: `person-${person.id}:salesforce` };
+  }
+  const at = fields.person.create_in_salesforce;
+  if (at === 'never' || !reached(state, at)) return null;
+  const values = { email: person.email, ...person.fields };
+  const props = { ...toCrm('person', fields, 'salesforce', values, { object: 'Lead', create: true }).properties, ...writeback };
+  if (person.ownerId) props.OwnerId = person.ownerId;
+  return {
+    crm: 'salesforce',
+    key,
+    payload: { object: 'Lead', action: 'create', properties: props, email: person.email, purpose: 'person' },
+    idempotencyKey: `person-${person.id}:lead-create`,
+  };
+}
+
+function mqlTask(input: DesiredInput, ctx: TemplateContext): DesiredWrite | null {
+  const { person, state, fields } = input;
+  const task = fields.writeback?.salesforce?.task;
+  if (!task || !person.salesforceId || state.stage !== task.on) return null;
+  const entry = task.on === 'mql' ? (state.sla?.startedAt ?? state.entered?.mql) : state.entered?.[task.on];
+  if (!entry) return null;
+  const dueAt = task.due === 'sla' ? state.sla?.due : new Date(Date.parse(entry) + parseDuration(task.due)).toISOString();
+  const rendered = renderWriteback({ Subject: task.subject, ...(task.description ? { Description: task.description } : {}) }, ctx);
+  const props: Record<string, unknown> = { ...rendered, WhoId: person.salesforceId, Status: 'Not Started', Priority: 'High' };
+  if (dueAt) props.ActivityDate = dateIn(dueAt, input.timeZone);
+  if (person.ownerId) props.OwnerId = person.ownerId;
+  const id = `person-${person.id}:${task.on}:${entry}`;
+  return { crm: 'salesforce', key: `salesforce:Task:${id}`, payload: { object: 'Task', action: 'create', properties: props, purpose: 'task' }, idempotencyKey: `task:${id}`, once: true };
+}
+
+function escalationTask(input: DesiredInput): DesiredWrite | null {
+  const { person, state } = input;
+  const sla = state.sla;
+  if (input.onBreach !== 'escalate' || !sla?.breached || !person.salesforceId) return null;
+  const to = input.escalateTo ?? person.ownerId;
+  const props: Record<string, unknown> = {
+    Subject: `SLA breached: ${[person.fields.first_name, person.fields.last_name].filter(Boolean).join(' ') || 'lead'} not answered by ${sla.due}`,
+    Description: `Baton handed this person to sales at ${sla.startedAt}; the agreement asks for an answer by ${sla.due}.`,
+    WhoId: person.salesforceId,
+    ActivityDate: dateIn(input.now, input.timeZone),
+    Status: 'Not Started',
+    Priority: 'High',
+  };
+  if (to) props.OwnerId = to;
+  const id = `person-${person.id}:breach:${sla.startedAt}`;
+  return { crm: 'salesforce', key: `salesforce:Task:${id}`, payload: { object: 'Task', action: 'create', properties: props, purpose: 'escalation' }, idempotencyKey: `task:${id}`, once: true };
+}
+
+/** Every write this person needs now (before skipping what was already written). */
+export function desiredWrites(input: DesiredInput): DesiredWrite[] {
+  const ctx = templateContext(input);
+  return [hubspotContact(input, ctx), salesforcePerson(input, ctx), mqlTask(input, ctx), escalationTask(input)].filter((w): w is DesiredWrite => w !== null);
+}

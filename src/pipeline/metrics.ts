@@ -1,0 +1,40 @@
+/**
+ * Prometheus metrics of one Baton instance. One registry per instance (not prom-client's global),
+ * so tests can run several apps in one process; every series carries the `instance` label.
+ */
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  readonly registry: Registry;
+  eventsReceived: Counter<'source'>;
+  eventsProcessed: Counter<'source'>;
+  inputRejected: Counter<'route' | 'reason'>;
+  inboxLagSeconds: Gauge;
+  inboxPending: Gauge;
+  writebacks: Counter<'crm' | 'outcome'>;
+  apiCalls: Counter<'crm' | 'outcome'>;
+  deadLetters: Counter<'crm'>;
+  slaBreaches: Counter;
+  stageTransitions: Counter<'to'>;
+}
+
+/** Creates the metrics of one instance; `defaults` adds the process metrics (serve only). */
+export function createMetrics(instance: string, options: { defaults?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ instance });
+  if (options.defaults) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    eventsReceived: new Counter({ name: 'baton_events_received_total', help: 'Changes and events accepted into the inbox', labelNames: ['source'], registers }),
+    eventsProcessed: new Counter({ name: 'baton_events_processed_total', help: 'Inbox items processed', labelNames: ['source'], registers }),
+    inputRejected: new Counter({ name: 'baton_input_rejected_total', help: 'Requests refused for bad input or signature', labelNames: ['route', 'reason'], registers }),
+    inboxLagSeconds: new Gauge({ name: 'baton_inbox_lag_seconds', help: 'Age of the oldest pending inbox item', registers }),
+    inboxPending: new Gauge({ name: 'baton_inbox_pending', help: 'Pending inbox items', registers }),
+    writebacks: new Counter({ name: 'baton_writebacks_total', help: 'Outbox writes by CRM and outcome', labelNames: ['crm', 'outcome'], registers }),
+    apiCalls: new Counter({ name: 'baton_crm_api_calls_total', help: 'CRM batch calls by CRM and outcome', labelNames: ['crm', 'outcome'], registers }),
+    deadLetters: new Counter({ name: 'baton_dead_letters_total', help: 'Writes moved to the dead letters', labelNames: ['crm'], registers }),
+    slaBreaches: new Counter({ name: 'baton_sla_breaches_total', help: 'SLA breaches marked', registers }),
+    stageTransitions: new Counter({ name: 'baton_stage_transitions_total', help: 'Stage transitions recorded', labelNames: ['to'], registers }),
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * Sends the outbox of one CRM through `connector.write` in batches. `retry` results back off
+ * (honouring the CRM's hint); `dead` results, and rows out of attempts, go to the dead letters with
+ * the CRM's message. A create that succeeds reports the new id so the person is linked to it.
+ */
+import type { CrmObject, WriteOp, WriteResult } from '../../connectors/types.ts';
+import { errorMessage } from '../platform/errors.ts';
+import type { Crm, OutboxRow } from '../store/types.ts';
+import type { PipelineContext } from './context.ts';
+
+/** The payload stored in an outbox row: everything needed to build the `WriteOp`. */
+export interface OutboxPayload {
+  object: CrmObject;
+  id?: string;
+  action: WriteOp['action'];
+  properties: Record<string, unknown>;
+  email?: string;
+  /** Properties to clear before setting them (HubSpot lifecycle stage moving backward). */
+  clearFirst?: string[];
+  /** What the write is for, e.g. `person`, `task`, `escalation`, `deal`, `influence`. */
+  purpose?: string;
+}
+
+export const MAX_ATTEMPTS = 8;
+
+/** Backoff after `attempts` failures: 2^n seconds capped at 10 minutes, at least the CRM's hint. */
+export function backoffMs(attempts: number, hintMs?: number): number {
+  return Math.max(hintMs ?? 0, Math.min(600_000, 1000 * 2 ** Math.max(0, attempts - 1)));
+}
+
+/** Builds the connector operation for one outbox row. */
+export function toWriteOp(row: OutboxRow): WriteOp {
+  const p = row.payload as unknown as OutboxPayload;
+  return { key: row.key, object: p.object, id: p.id, action: p.action, properties: p.properties, idempotencyKey: row.idempotencyKey, email: p.email, ...(p.clearFirst ? { clearFirst: p.clearFirst } : {}) };
+}
+
+export type CreatedHandler = (row: OutboxRow, result: Extract<WriteResult, { status: 'ok' }>) => Promise<void>;
+
+/** Claims and sends one batch for `crm`; returns how many rows were attempted. */
+export async function sendOutboxBatch(ctx: PipelineContext, crm: Crm, onWritten: CreatedHandler, batchSize = 100): Promise<number> {
+  const connector = ctx.connectors[crm];
+  if (!connector) return 0;
+  const now = ctx.now();
+  const rows = await ctx.store.outboxClaim(crm, ctx.instanceId, batchSize, 60_000, now.toISOString());
+  if (rows.length === 0) return 0;
+  let results: WriteResult[];
+  try {
+    results = await connector.write(rows.map(toWriteOp));
+    ctx.metrics.apiCalls.inc({ crm, outcome: 'ok' });
+  } catch (err) {
+    ctx.metrics.apiCalls.inc({ crm, outcome: 'error' });
+    ctx.log.warn('outbox write failed', { crm, error: errorMessage(err) });
+    results = rows.map((r) => ({ key: r.key, status: 'retry', error: errorMessage(err) }));
+  }
+  const byKey = new Map(results.map((r) => [r.key, r]));
+  for (const [i, row] of rows.entries()) {
+    const result = byKey.get(row.key) ?? results[i] ?? { key: row.key, status: 'retry', error: 'no result from connector' };
+    await settle(ctx, crm, row, result, onWritten);
+  }
+  return rows.length;
+}
+
+async function settle(ctx: PipelineContext, crm: Crm, row: OutboxRow, result: WriteResult, onWritten: CreatedHandler): Promise<void> {
+  if (result.status === 'ok') {
+    await onWritten(row, result);
+    await ctx.store.outboxComplete(row.id, row.hash);
+    ctx.metrics.writebacks.inc({ crm, outcome: 'ok' });
+    return;
+  }
+  const attempts = row.attempts + 1;
+  if (result.status === 'dead' || attempts >= MAX_ATTEMPTS) {
+    await ctx.store.outboxDead(row.id, result.error);
+    ctx.metrics.writebacks.inc({ crm, outcome: 'dead' });
+    ctx.metrics.deadLetters.inc({ crm });
+    ctx.log.warn('write moved to dead letters', { crm, key: row.key, error: result.error });
+    return;
+  }
+  const next = new Date(ctx.now().getTime() + backoffMs(attempts, result.retryAfterMs)).toISOString();
+  await ctx.store.outboxRetry(row.id, result.error, next);
+  ctx.metrics.writebacks.inc({ crm, outcome: 'retry' });
+}
