@@ -60,6 +60,7 @@ function latest(h: SideState | undefined, s: SideState | undefined): SideState |
 export function resolveValue(rule: SyncRule, sides: Partial<Record<CrmName, SideState>>): unknown {
   const h = sides.hubspot;
   const s = sides.salesforce;
+  if (!h && !s) return undefined;
   switch (rule) {
     case 'two_way':
       return norm(latest(h, s)?.value);
@@ -77,7 +78,7 @@ export function resolveValue(rule: SyncRule, sides: Partial<Record<CrmName, Side
       return s ? norm(s.value) : undefined;
     case 'fill_blanks': {
       const filled = latest(h && !isBlank(h.value) ? h : undefined, s && !isBlank(s.value) ? s : undefined);
-      return filled ? filled.value : h || s ? null : undefined;
+      return filled ? filled.value : null;
     }
   }
 }
