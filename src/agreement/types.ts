@@ -54,6 +54,12 @@ export interface SlaState {
   due: string;
   breached: boolean;
   answeredAt?: string;
+  /** When the owner is reminded: `due − remind_before` (only with `remind_before`). */
+  remindAt?: string;
+  /** The clock stopped without an answer: the person reached `sql` or beyond, or was disqualified. */
+  stoppedAt?: string;
+  /** The index of the `sla.tiers` entry that set `accept_within`, when one did. */
+  tier?: number;
 }
 
 /** The engine's memory of a person between evaluations; stored as JSON by the pipeline. */
@@ -72,6 +78,31 @@ export interface PersonState {
   rejectReason?: string;
   /** One line naming what moved the stage last, e.g. `mql: rule:demo-request`. */
   reason?: string;
+  /** When the stage last moved. */
+  movedAt?: string;
+}
+
+/** An event as conditions see it: its time in epoch milliseconds. */
+export interface CountedEvent {
+  t: number;
+  type: string;
+  properties: Record<string, unknown>;
+}
+
+/** What a compiled condition is evaluated against. */
+export interface ConditionContext {
+  /** The person's key; `person.email` falls back to it. */
+  email?: string;
+  person: Record<string, unknown>;
+  deal: Record<string, unknown> | null;
+  scores: Scores;
+  /** Events in time order. Only the first `count` (default all) with `since < t ≤ at` count. */
+  events: readonly CountedEvent[];
+  count?: number;
+  /** Recycle reset: events at or before this time (epoch ms) no longer count. */
+  since?: number;
+  /** Evaluation time, epoch ms. */
+  at: number;
 }
 
 /** Something that happened to a person; the engine is evaluated at each. */

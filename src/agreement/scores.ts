@@ -1,0 +1,127 @@
+/**
+ * Fit and engagement, compiled once. Events are prepared once per person (timestamp read, first
+ * matching engagement rule found), so scoring at any time is a tight loop of arithmetic.
+ */
+import type { AgreementConfig } from '../config/schema.ts';
+import { parseDuration } from '../config/duration.ts';
+import { compileCondition, compileWhere, type CompiledCondition } from './condition.ts';
+import { parseInstant } from './time.ts';
+import type { AgreementEvent, ConditionContext, CountedEvent, PersonFacts } from './types.ts';
+
+/** An event ready for scoring: its time and the index of the first engagement rule it matches (−1: none). */
+export interface PreparedEvent extends CountedEvent {
+  rule: number;
+  source: AgreementEvent;
+}
+
+/** A person's facts with events prepared and sorted by time (stable: input order at one instant). */
+export interface PreparedFacts {
+  facts: PersonFacts;
+  events: PreparedEvent[];
+  /** The array and its length this was prepared from, to know when to prepare again. */
+  sourceEvents: AgreementEvent[];
+  sourceLength: number;
+}
+
+export interface EngagementRuleInfo {
+  id: string;
+  on: string;
+  add: number;
+  cap: number;
+}
+
+export interface Scorers {
+  fitMax: number;
+  engagementMax: number;
+  halfLifeMs: number;
+  engagementRules: readonly EngagementRuleInfo[];
+  fitRules: readonly { id: string; add: number; holds: CompiledCondition }[];
+  /** The first engagement rule an event matches, or −1. */
+  ruleOf(type: string, properties: Record<string, unknown>): number;
+  prepare(facts: PersonFacts): PreparedFacts;
+  /** Engagement at `at` from the first `count` events with `since < t ≤ at`. */
+  engagement(events: readonly PreparedEvent[], count: number, since: number, at: number): number;
+  /** Fit from the context's person and deal (its `scores` may hold the engagement already). */
+  fit(ctx: ConditionContext): number;
+}
+
+function clamp(v: number, max: number): number {
+  return v < 0 ? 0 : v > max ? max : v;
+}
+
+/** Compiles the `score:` section. */
+export function compileScorers(score: AgreementConfig['score']): Scorers {
+  const fitRules = score.fit.rules.map((r) => ({ id: r.id, add: r.add, holds: compileCondition(r.if) }));
+  const engagementRules = score.engagement.rules.map((r) => ({
+    id: r.id,
+    on: r.on,
+    add: r.add,
+    cap: r.cap ?? Infinity,
+    where: compileWhere(r.where as Record<string, unknown> | undefined),
+  }));
+  const fitMax = score.fit.max;
+  const engagementMax = score.engagement.max;
+  const halfLifeMs = parseDuration(score.engagement.half_life);
+  const nRules = engagementRules.length;
+  const adds = Float64Array.from(engagementRules, (r) => r.add);
+  const caps = Float64Array.from(engagementRules, (r) => r.cap);
+  // One scratch buffer: the engine is synchronous, so no two evaluations overlap.
+  const sums = new Float64Array(nRules);
+
+  function ruleOf(type: string, properties: Record<string, unknown>): number {
+    for (let i = 0; i < nRules; i++) {
+      const r = engagementRules[i];
+      if (r.on === type && (r.where === null || r.where(properties))) return i;
+    }
+    return -1;
+  }
+
+  function prepare(facts: PersonFacts): PreparedFacts {
+    const src = facts.events;
+    const events: PreparedEvent[] = new Array(src.length);
+    let sorted = true;
+    for (let i = 0; i < src.length; i++) {
+      const e = src[i];
+      const properties = e.properties ?? {};
+      const t = parseInstant(e.at);
+      events[i] = { t, type: e.type, properties, rule: ruleOf(e.type, properties), source: e };
+      if (i > 0 && t < events[i - 1].t) sorted = false;
+    }
+    if (!sorted) events.sort((a, b) => a.t - b.t); // Array#sort is stable.
+    return { facts, events, sourceEvents: src, sourceLength: src.length };
+  }
+
+  function engagement(events: readonly PreparedEvent[], count: number, since: number, at: number): number {
+    if (nRules === 0) return 0;
+    sums.fill(0);
+    for (let i = 0; i < count; i++) {
+      const e = events[i];
+      const r = e.rule;
+      if (r < 0) continue;
+      const t = e.t;
+      if (t > at || t <= since) continue;
+      sums[r] += adds[r] * Math.pow(0.5, (at - t) / halfLifeMs);
+    }
+    let total = 0;
+    for (let r = 0; r < nRules; r++) total += sums[r] < caps[r] ? sums[r] : caps[r];
+    return clamp(total, engagementMax);
+  }
+
+  function fit(ctx: ConditionContext): number {
+    let total = 0;
+    for (let i = 0; i < fitRules.length; i++) if (fitRules[i].holds(ctx)) total += fitRules[i].add;
+    return clamp(total, fitMax);
+  }
+
+  return {
+    fitMax,
+    engagementMax,
+    halfLifeMs,
+    engagementRules: engagementRules.map(({ id, on, add, cap }) => ({ id, on, add, cap })),
+    fitRules,
+    ruleOf,
+    prepare,
+    engagement,
+    fit,
+  };
+}
