@@ -1,0 +1,82 @@
+/** Plain data of the dashboard: what its router needs from the server, and what `/api/dashboard` answers. */
+import type { Store } from '../../store/types.ts';
+
+export interface HealthInfo {
+  inboxLagMs: number;
+  inboxPending: number;
+  outboxPending: number;
+  deadLetters: number;
+  connectors: { hubspot: boolean; salesforce: boolean };
+}
+
+export interface AgreementOwner {
+  name: string;
+  email: string;
+  /** ISO date of the owner's approval; absent while not approved. */
+  approved?: string | null;
+}
+
+export interface AgreementInfo {
+  name: string;
+  version: number;
+  owners: { marketing: AgreementOwner; sales: AgreementOwner };
+  /** When the live version went live. */
+  liveAt?: string | null;
+  /** A newer version on disk that is not approved by both sides yet. */
+  draft?: { version: number; missing: string[] } | null;
+}
+
+/** What `dashboardRouter` needs; the server wires it from its own parts. */
+export interface DashboardDeps {
+  store: Store;
+  /** The API token (`BATON_API_TOKEN`); the login compares against it. */
+  token: string;
+  health(): Promise<HealthInfo>;
+  agreementInfo(): AgreementInfo;
+  /** Clock for tests; defaults to `Date.now`. */
+  now?: () => Date;
+}
+
+export interface Distribution {
+  count: number;
+  median_hours: number | null;
+  p90_hours: number | null;
+}
+
+export interface RecentHandoff {
+  at: string;
+  person: { id: number; email: string | null };
+  from: string | null;
+  stage: string;
+  cause: string;
+  /** The rule id when the cause is `rule:ID`. */
+  rule: string | null;
+  reason: string | null;
+  breached: boolean;
+  version: number;
+}
+
+/** `GET /api/dashboard?from&to`: what the page needs beyond `/api/funnel` and `/api/attribution`. */
+export interface DashboardSummary {
+  from: string | null;
+  to: string | null;
+  agreement: AgreementInfo;
+  marketing: {
+    mqls_delivered: number;
+    accepted: number;
+    rejected: number;
+    /** accepted / (accepted + rejected); null while nothing is answered. */
+    acceptance_rate: number | null;
+    reject_reasons: Record<string, number>;
+    /** People who entered `mql` in the window after an earlier rejection. */
+    requalified: number;
+  };
+  sales: {
+    sla: { answered_in_time: number; breached: number; open: number };
+    /** Change → Task created (Baton's own delay), and Task → answer (the rep's). */
+    time_to_answer: { total: Distribution; baton: Distribution; rep: Distribution };
+    breaches_by_owner: Record<string, number>;
+  };
+  health: HealthInfo;
+  recent: RecentHandoff[];
+}
