@@ -100,6 +100,8 @@ export interface OutboxRow {
   attempts: number;
   nextAttemptAt: string;
   lastError: string | null;
+  /** Bumped by every `outboxPut` of this key; pass it back to `outboxComplete` to detect a newer payload. */
+  version?: number;
 }
 
 export interface DeadLetterRow {
@@ -195,7 +197,7 @@ export interface Store {
   outboxPut(row: { crm: Crm; key: string; personId: number | null; payload: Record<string, unknown>; hash: string; idempotencyKey: string; notBefore?: string }): Promise<void>;
   outboxClaim(crm: Crm, owner: string, limit: number, leaseMs: number, now: string): Promise<OutboxRow[]>;
   /** Done: removes the row and remembers `hash` as last written for `key`, unless a newer payload arrived meanwhile. */
-  outboxComplete(id: number, hash: string): Promise<void>;
+  outboxComplete(id: number, hash: string, version?: number): Promise<void>;
   outboxRetry(id: number, error: string, nextAttemptAt: string): Promise<void>;
   /** Moves the row to the dead letters. */
   outboxDead(id: number, error: string): Promise<void>;

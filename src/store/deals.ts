@@ -1,0 +1,98 @@
+/** Deal and attribution queries. */
+import type { AttributionRow, DealRow } from './types.ts';
+import type { Ctx } from './db.ts';
+import { fromJson, iso, toJson } from './dialect.ts';
+
+/** Inserts or replaces a deal and its set of linked people. Must run inside a transaction. */
+export async function upsertDeal(ctx: Ctx, row: DealRow): Promise<void> {
+  const values = {
+    hubspot_id: row.hubspotId,
+    salesforce_id: row.salesforceId,
+    fields: toJson(row.fields),
+    created_at: row.createdAt === null ? null : iso(row.createdAt),
+    updated_at: iso(row.updatedAt),
+  };
+  await ctx.db
+    .insertInto('deals')
+    .values({ key: row.key, ...values })
+    .onConflict((oc) => oc.column('key').doUpdateSet(values))
+    .execute();
+  await ctx.db.deleteFrom('deal_people').where('deal_key', '=', row.key).execute();
+  const ids = [...new Set(row.personIds)];
+  if (ids.length > 0) await ctx.db.insertInto('deal_people').values(ids.map((person_id) => ({ deal_key: row.key, person_id }))).execute();
+}
+
+async function hydrate(ctx: Ctx, rows: { key: string; hubspot_id: string | null; salesforce_id: string | null; fields: string; created_at: string | null; updated_at: string }[]): Promise<DealRow[]> {
+  if (rows.length === 0) return [];
+  const links = await ctx.db
+    .selectFrom('deal_people')
+    .select(['deal_key', 'person_id'])
+    .where('deal_key', 'in', rows.map((r) => r.key))
+    .orderBy('person_id')
+    .execute();
+  return rows.map((r) => ({
+    key: r.key,
+    hubspotId: r.hubspot_id,
+    salesforceId: r.salesforce_id,
+    fields: fromJson(r.fields, {}),
+    personIds: links.filter((l) => l.deal_key === r.key).map((l) => Number(l.person_id)),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }));
+}
+
+export async function getDeal(ctx: Ctx, key: string): Promise<DealRow | null> {
+  const rows = await ctx.db.selectFrom('deals').selectAll().where('key', '=', key).execute();
+  return (await hydrate(ctx, rows))[0] ?? null;
+}
+
+/** Deals linked to a person, by key. */
+export async function dealsForPerson(ctx: Ctx, personId: number): Promise<DealRow[]> {
+  const rows = await ctx.db
+    .selectFrom('deals')
+    .selectAll()
+    .where('key', 'in', (eb) => eb.selectFrom('deal_people').select('deal_key').where('person_id', '=', personId))
+    .orderBy('key')
+    .execute();
+  return hydrate(ctx, rows);
+}
+
+/** Replaces every model's result for one deal. Must run inside a transaction. */
+export async function replaceAttribution(ctx: Ctx, dealKey: string, rows: AttributionRow[]): Promise<void> {
+  await ctx.db.deleteFrom('attribution').where('deal_key', '=', dealKey).execute();
+  if (rows.length === 0) return;
+  await ctx.db
+    .insertInto('attribution')
+    .values(
+      rows.map((r) => ({
+        deal_key: dealKey,
+        model: r.model,
+        amount_cents: r.amountCents,
+        close_date: r.closeDate,
+        shares: toJson(r.shares),
+        computed_at: iso(r.computedAt),
+      })),
+    )
+    .execute();
+}
+
+/** One model's results for deals closing in `from <= closeDate < to` (either bound optional). */
+export async function attributionFor(ctx: Ctx, model: string, from: string | null, to: string | null): Promise<AttributionRow[]> {
+  const rows = await ctx.db
+    .selectFrom('attribution')
+    .selectAll()
+    .where('model', '=', model)
+    .$if(from !== null, (q) => q.where('close_date', '>=', from!))
+    .$if(to !== null, (q) => q.where('close_date', '<', to!))
+    .orderBy('close_date')
+    .orderBy('deal_key')
+    .execute();
+  return rows.map((r) => ({
+    dealKey: r.deal_key,
+    model: r.model,
+    amountCents: Number(r.amount_cents),
+    closeDate: r.close_date,
+    shares: fromJson<AttributionRow['shares']>(r.shares, []),
+    computedAt: r.computed_at,
+  }));
+}

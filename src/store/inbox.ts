@@ -1,0 +1,109 @@
+/** Inbox queries: durable, deduplicated incoming changes, claimed by workers under a lease. */
+import type { InboxRow, Source } from './types.ts';
+import type { Ctx } from './db.ts';
+import { fromJson, IMMEDIATELY, iso, isoPlus, lockForClaim, nowIso, toJson } from './dialect.ts';
+
+/**
+ * Insert-if-new on (source, dedupKey). A duplicate changes nothing (not even a done row's status)
+ * and returns the stored row's id with `duplicate: true`.
+ */
+export async function inboxInsert(ctx: Ctx, item: { source: Source; dedupKey: string; body: unknown; receivedAt: string }): Promise<{ id: number; duplicate: boolean }> {
+  const inserted = await ctx.db
+    .insertInto('inbox')
+    .values({
+      source: item.source,
+      dedup_key: item.dedupKey,
+      body: toJson(item.body),
+      received_at: iso(item.receivedAt),
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: IMMEDIATELY,
+    })
+    .onConflict((oc) => oc.columns(['source', 'dedup_key']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted) return { id: Number(inserted.id), duplicate: false };
+  const existing = await ctx.db
+    .selectFrom('inbox')
+    .select('id')
+    .where('source', '=', item.source)
+    .where('dedup_key', '=', item.dedupKey)
+    .executeTakeFirstOrThrow();
+  return { id: Number(existing.id), duplicate: true };
+}
+
+/**
+ * Claims up to `limit` pending items that are due (`next_attempt_at <= now`) and unleased or whose
+ * lease expired, oldest first, leasing them to `owner` until `now + leaseMs`. One UPDATE … WHERE id
+ * IN (SELECT … FOR UPDATE SKIP LOCKED) statement, so two claimers never get the same item; an item
+ * whose worker died is claimable again once its lease expires.
+ */
+export async function inboxClaim(ctx: Ctx, owner: string, limit: number, leaseMs: number, now: string): Promise<InboxRow[]> {
+  if (limit <= 0) return [];
+  const at = iso(now);
+  const due = lockForClaim(
+    ctx.dialect,
+    ctx.db
+      .selectFrom('inbox')
+      .select('id')
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', at)
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', at)]))
+      .orderBy('received_at')
+      .orderBy('id')
+      .limit(limit),
+  );
+  const rows = await ctx.db
+    .updateTable('inbox')
+    .set({ lease_owner: owner, lease_until: isoPlus(at, leaseMs) })
+    .where('id', 'in', due)
+    .returning(['id', 'source', 'dedup_key', 'body', 'received_at', 'attempts'])
+    .execute();
+  return rows
+    .map((r) => ({
+      id: Number(r.id),
+      source: r.source as Source,
+      dedupKey: r.dedup_key,
+      body: fromJson<unknown>(r.body, null),
+      receivedAt: r.received_at,
+      attempts: Number(r.attempts),
+    }))
+    .sort((a, b) => (a.receivedAt < b.receivedAt ? -1 : a.receivedAt > b.receivedAt ? 1 : a.id - b.id));
+}
+
+/** Marks items done and releases their lease; done rows are kept so duplicates stay recognisable. */
+export async function inboxComplete(ctx: Ctx, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await ctx.db
+    .updateTable('inbox')
+    .set({ status: 'done', lease_owner: null, lease_until: null, last_error: null, completed_at: nowIso() })
+    .where('id', 'in', ids)
+    .execute();
+}
+
+/** Counts a failed attempt, records the error, releases the lease and makes the item due at `retryAt`. */
+export async function inboxFail(ctx: Ctx, id: number, error: string, retryAt: string): Promise<void> {
+  await ctx.db
+    .updateTable('inbox')
+    .set((eb) => ({
+      attempts: eb('attempts', '+', 1),
+      last_error: error,
+      next_attempt_at: iso(retryAt),
+      lease_owner: null,
+      lease_until: null,
+    }))
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Pending count and the age in ms of the oldest pending item (0 when none): the inbox lag. */
+export async function inboxStats(ctx: Ctx, now: string): Promise<{ pending: number; oldestMs: number }> {
+  const row = await ctx.db
+    .selectFrom('inbox')
+    .select((eb) => [eb.fn.countAll().as('pending'), eb.fn.min('received_at').as('oldest')])
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
+  const pending = Number(row.pending);
+  const oldest = row.oldest as string | null;
+  return { pending, oldestMs: oldest ? Math.max(0, Date.parse(now) - Date.parse(oldest)) : 0 };
+}

@@ -1,0 +1,214 @@
+/**
+ * The `Store` over Kysely: one query code path for SQLite and PostgreSQL. Each method delegates to
+ * a query module; methods that touch several rows run in one transaction.
+ */
+import type { Kysely } from 'kysely';
+import type { Ctx, DB, Db, DialectName } from './db.ts';
+import type { AgreementVersionRow, AttributionRow, Crm, DealRow, DeadLetterRow, EventRow, FeedbackRow, InboxRow, NewPerson, OutboxRow, PersonRow, Source, Store, TransitionRow } from './types.ts';
+import { runMigrations } from './migrations.ts';
+import * as inbox from './inbox.ts';
+import * as people from './people.ts';
+import * as history from './history.ts';
+import * as deals from './deals.ts';
+import * as outbox from './outbox.ts';
+import * as state from './state.ts';
+
+export class KyselyStore implements Store {
+  readonly dialect: DialectName;
+  readonly #db: Db;
+  readonly #schema: string | null;
+
+  /** `db` is the root handle (owned: `close` destroys it) or a transaction bound to this store. */
+  constructor(db: Db, dialect: DialectName, schema: string | null) {
+    this.#db = db;
+    this.dialect = dialect;
+    this.#schema = schema;
+  }
+
+  get #ctx(): Ctx {
+    return { db: this.#db, dialect: this.dialect };
+  }
+
+  /** The Kysely handle, for code that needs a query the Store does not offer (read-only reports). */
+  get db(): Db {
+    return this.#db;
+  }
+
+  async migrate(): Promise<void> {
+    if (this.#db.isTransaction) throw new Error('migrate() cannot run inside a store transaction');
+    await runMigrations(this.#db as Kysely<DB>, this.dialect, this.#schema);
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.isTransaction) return;
+    await (this.#db as Kysely<DB>).destroy();
+  }
+
+  /**
+   * Runs `fn` with a Store bound to one transaction: everything inside commits or nothing does.
+   * Nested calls join the outer transaction. Inside `fn`, use `tx`, not the outer store (on SQLite
+   * the outer store waits for the transaction's single connection).
+   */
+  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.#db.isTransaction) return fn(this);
+    return (this.#db as Kysely<DB>).transaction().execute((trx) => fn(new KyselyStore(trx, this.dialect, this.#schema)));
+  }
+
+  #atomic<T>(fn: (ctx: Ctx) => Promise<T>): Promise<T> {
+    return this.transaction((tx) => fn((tx as KyselyStore).#ctx));
+  }
+
+  // inbox
+  inboxInsert(item: { source: Source; dedupKey: string; body: unknown; receivedAt: string }): Promise<{ id: number; duplicate: boolean }> {
+    return inbox.inboxInsert(this.#ctx, item);
+  }
+  inboxClaim(owner: string, limit: number, leaseMs: number, now: string): Promise<InboxRow[]> {
+    return inbox.inboxClaim(this.#ctx, owner, limit, leaseMs, now);
+  }
+  inboxComplete(ids: number[]): Promise<void> {
+    return inbox.inboxComplete(this.#ctx, ids);
+  }
+  inboxFail(id: number, error: string, retryAt: string): Promise<void> {
+    return inbox.inboxFail(this.#ctx, id, error, retryAt);
+  }
+  inboxStats(now: string): Promise<{ pending: number; oldestMs: number }> {
+    return inbox.inboxStats(this.#ctx, now);
+  }
+
+  // people
+  getPerson(id: number): Promise<PersonRow | null> {
+    return people.getPerson(this.#ctx, id);
+  }
+  findPersonByEmail(email: string): Promise<PersonRow | null> {
+    return people.findPersonByEmail(this.#ctx, email);
+  }
+  findPersonByCrmId(crm: Crm, id: string): Promise<PersonRow | null> {
+    return people.findPersonByCrmId(this.#ctx, crm, id);
+  }
+  createPerson(p: NewPerson): Promise<PersonRow> {
+    return this.#atomic((ctx) => people.createPerson(ctx, p));
+  }
+  savePerson(p: PersonRow): Promise<boolean> {
+    return this.#atomic((ctx) => people.savePerson(ctx, p));
+  }
+  linkCrmId(personId: number, crm: Crm, id: string): Promise<void> {
+    return people.linkCrmId(this.#ctx, personId, crm, id);
+  }
+  mergePeople(intoId: number, fromId: number): Promise<void> {
+    return this.#atomic((ctx) => people.mergePeople(ctx, intoId, fromId));
+  }
+  listPeople(opts: { afterId?: number; limit: number }): Promise<PersonRow[]> {
+    return people.listPeople(this.#ctx, opts);
+  }
+  dueSla(at: string, limit: number): Promise<PersonRow[]> {
+    return people.dueSla(this.#ctx, at, limit);
+  }
+
+  // history
+  appendTransitions(rows: Omit<TransitionRow, 'id'>[]): Promise<void> {
+    return this.#atomic((ctx) => history.appendTransitions(ctx, rows));
+  }
+  listTransitions(personId: number): Promise<TransitionRow[]> {
+    return history.listTransitions(this.#ctx, personId);
+  }
+  transitionsBetween(from: string | null, to: string | null, limit?: number): Promise<TransitionRow[]> {
+    return history.transitionsBetween(this.#ctx, from, to, limit);
+  }
+  insertEvents(rows: EventRow[]): Promise<string[]> {
+    return this.#atomic((ctx) => history.insertEvents(ctx, rows));
+  }
+  listEvents(personId: number): Promise<EventRow[]> {
+    return history.listEvents(this.#ctx, personId);
+  }
+  insertFeedback(row: Omit<FeedbackRow, 'id'>): Promise<FeedbackRow> {
+    return history.insertFeedback(this.#ctx, row);
+  }
+  listFeedback(personId: number): Promise<FeedbackRow[]> {
+    return history.listFeedback(this.#ctx, personId);
+  }
+
+  // deals and attribution
+  upsertDeal(row: DealRow): Promise<void> {
+    return this.#atomic((ctx) => deals.upsertDeal(ctx, row));
+  }
+  getDeal(key: string): Promise<DealRow | null> {
+    return deals.getDeal(this.#ctx, key);
+  }
+  dealsForPerson(personId: number): Promise<DealRow[]> {
+    return deals.dealsForPerson(this.#ctx, personId);
+  }
+  replaceAttribution(dealKey: string, rows: AttributionRow[]): Promise<void> {
+    return this.#atomic((ctx) => deals.replaceAttribution(ctx, dealKey, rows));
+  }
+  attributionFor(model: string, from: string | null, to: string | null): Promise<AttributionRow[]> {
+    return deals.attributionFor(this.#ctx, model, from, to);
+  }
+
+  // outbox
+  outboxPut(row: outbox.OutboxPut): Promise<void> {
+    return outbox.outboxPut(this.#ctx, row);
+  }
+  outboxClaim(crm: Crm, owner: string, limit: number, leaseMs: number, now: string): Promise<OutboxRow[]> {
+    return outbox.outboxClaim(this.#ctx, crm, owner, limit, leaseMs, now);
+  }
+  outboxComplete(id: number, hash: string, version?: number): Promise<void> {
+    return this.#atomic((ctx) => outbox.outboxComplete(ctx, id, hash, version));
+  }
+  outboxRetry(id: number, error: string, nextAttemptAt: string): Promise<void> {
+    return outbox.outboxRetry(this.#ctx, id, error, nextAttemptAt);
+  }
+  outboxDead(id: number, error: string): Promise<void> {
+    return this.#atomic((ctx) => outbox.outboxDead(ctx, id, error));
+  }
+  outboxPending(crm?: Crm): Promise<number> {
+    return outbox.outboxPending(this.#ctx, crm);
+  }
+  lastWrittenHash(key: string): Promise<string | null> {
+    return outbox.lastWrittenHash(this.#ctx, key);
+  }
+
+  // dead letters
+  listDeadLetters(): Promise<DeadLetterRow[]> {
+    return outbox.listDeadLetters(this.#ctx);
+  }
+  retryDeadLetter(id: number, now: string): Promise<boolean> {
+    return this.#atomic((ctx) => outbox.retryDeadLetter(ctx, id, now));
+  }
+  dropDeadLetter(id: number): Promise<boolean> {
+    return outbox.dropDeadLetter(this.#ctx, id);
+  }
+
+  // cursors, named leases, key-value state
+  getCursor(name: string): Promise<string | null> {
+    return state.getCursor(this.#ctx, name);
+  }
+  setCursor(name: string, value: string | null): Promise<void> {
+    return state.setCursor(this.#ctx, name, value);
+  }
+  acquireLease(name: string, owner: string, ttlMs: number, now: string): Promise<boolean> {
+    return state.acquireLease(this.#ctx, name, owner, ttlMs, now);
+  }
+  releaseLease(name: string, owner: string): Promise<void> {
+    return state.releaseLease(this.#ctx, name, owner);
+  }
+  increment(name: string, by?: number): Promise<number> {
+    return state.increment(this.#ctx, name, by);
+  }
+  getValue(name: string): Promise<unknown> {
+    return state.getValue(this.#ctx, name);
+  }
+  setValue(name: string, value: unknown): Promise<void> {
+    return state.setValue(this.#ctx, name, value);
+  }
+
+  // agreement versions
+  saveAgreementVersion(row: AgreementVersionRow): Promise<void> {
+    return state.saveAgreementVersion(this.#ctx, row);
+  }
+  liveAgreementVersion(): Promise<AgreementVersionRow | null> {
+    return state.liveAgreementVersion(this.#ctx);
+  }
+  listAgreementVersions(): Promise<AgreementVersionRow[]> {
+    return state.listAgreementVersions(this.#ctx);
+  }
+}

@@ -1,0 +1,192 @@
+/** People queries: the person record, its CRM ids (with aliases of merged ids) and merging. */
+import type { Selectable } from 'kysely';
+import type { Stage } from '../config/schema.ts';
+import type { Crm, NewPerson, PersonRow } from './types.ts';
+import type { Ctx, PeopleTable } from './db.ts';
+import { affected, fromBool, fromJson, iso, nowIso, toBool, toJson } from './dialect.ts';
+
+/** Lower-cased, trimmed email: the person's key. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+function toPerson(r: Selectable<PeopleTable>): PersonRow {
+  return {
+    id: Number(r.id),
+    email: r.email,
+    hubspotId: r.hubspot_id,
+    salesforceId: r.salesforce_id,
+    salesforceObject: r.salesforce_object,
+    fields: fromJson(r.fields, {}),
+    fieldSources: fromJson(r.field_sources, {}),
+    state: fromJson(r.state, {}),
+    stage: r.stage as Stage,
+    scores: { fit: Number(r.fit), engagement: Number(r.engagement) },
+    slaDue: r.sla_due,
+    slaBreached: fromBool(r.sla_breached),
+    ownerId: r.owner_id,
+    updatedAt: r.updated_at,
+    revision: Number(r.revision),
+  };
+}
+
+export async function getPerson(ctx: Ctx, id: number): Promise<PersonRow | null> {
+  const r = await ctx.db.selectFrom('people').selectAll().where('id', '=', id).executeTakeFirst();
+  return r ? toPerson(r) : null;
+}
+
+/** Looks a person up by (normalised) email. */
+export async function findPersonByEmail(ctx: Ctx, email: string): Promise<PersonRow | null> {
+  const r = await ctx.db.selectFrom('people').selectAll().where('email', '=', normalizeEmail(email)).executeTakeFirst();
+  return r ? toPerson(r) : null;
+}
+
+/** Resolves a CRM id, including ids of records merged away in the CRM or into this person. */
+export async function findPersonByCrmId(ctx: Ctx, crm: Crm, id: string): Promise<PersonRow | null> {
+  const r = await ctx.db
+    .selectFrom('people')
+    .innerJoin('person_crm_ids as c', 'c.person_id', 'people.id')
+    .selectAll('people')
+    .where('c.crm', '=', crm)
+    .where('c.crm_id', '=', id)
+    .executeTakeFirst();
+  return r ? toPerson(r) : null;
+}
+
+/** Points a CRM id at a person (moving it if it pointed elsewhere). */
+export async function linkCrmId(ctx: Ctx, personId: number, crm: Crm, id: string): Promise<void> {
+  await ctx.db
+    .insertInto('person_crm_ids')
+    .values({ crm, crm_id: id, person_id: personId })
+    .onConflict((oc) => oc.columns(['crm', 'crm_id']).doUpdateSet({ person_id: personId }))
+    .execute();
+}
+
+async function linkOwnIds(ctx: Ctx, p: Pick<PersonRow, 'id' | 'hubspotId' | 'salesforceId'>): Promise<void> {
+  if (p.hubspotId) await linkCrmId(ctx, p.id, 'hubspot', p.hubspotId);
+  if (p.salesforceId) await linkCrmId(ctx, p.id, 'salesforce', p.salesforceId);
+}
+
+function columns(p: Omit<PersonRow, 'id' | 'email' | 'revision' | 'updatedAt'>) {
+  return {
+    hubspot_id: p.hubspotId,
+    salesforce_id: p.salesforceId,
+    salesforce_object: p.salesforceObject,
+    fields: toJson(p.fields),
+    field_sources: toJson(p.fieldSources),
+    state: toJson(p.state),
+    stage: p.stage,
+    fit: p.scores.fit,
+    engagement: p.scores.engagement,
+    sla_due: p.slaDue === null ? null : iso(p.slaDue),
+    sla_breached: toBool(p.slaBreached),
+    owner_id: p.ownerId,
+  };
+}
+
+/** Creates a person (email normalised, revision 1) and links its CRM ids; the email must be new. */
+export async function createPerson(ctx: Ctx, p: NewPerson): Promise<PersonRow> {
+  const full = {
+    hubspotId: p.hubspotId ?? null,
+    salesforceId: p.salesforceId ?? null,
+    salesforceObject: p.salesforceObject ?? null,
+    fields: p.fields ?? {},
+    fieldSources: p.fieldSources ?? {},
+    state: p.state ?? {},
+    stage: p.stage ?? 'lead',
+    scores: p.scores ?? { fit: 0, engagement: 0 },
+    slaDue: p.slaDue ?? null,
+    slaBreached: p.slaBreached ?? false,
+    ownerId: p.ownerId ?? null,
+  };
+  const row = await ctx.db
+    .insertInto('people')
+    .values({ email: normalizeEmail(p.email), ...columns(full), updated_at: nowIso(), revision: 1 })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const person = toPerson(row);
+  await linkOwnIds(ctx, person);
+  return person;
+}
+
+/**
+ * Saves when `p.revision` is still the stored one (optimistic concurrency); false when someone saved
+ * first. On success `p.revision` is bumped in place, so the same object can be saved again.
+ * `updatedAt` is written as given (the caller owns the clock).
+ */
+export async function savePerson(ctx: Ctx, p: PersonRow): Promise<boolean> {
+  const result = await ctx.db
+    .updateTable('people')
+    .set({ email: normalizeEmail(p.email), ...columns(p), updated_at: iso(p.updatedAt), revision: p.revision + 1 })
+    .where('id', '=', p.id)
+    .where('revision', '=', p.revision)
+    .executeTakeFirst();
+  if (affected(result) === 0) return false;
+  p.revision += 1;
+  await linkOwnIds(ctx, p);
+  return true;
+}
+
+/** People in id order, for paging with `afterId`. */
+export async function listPeople(ctx: Ctx, opts: { afterId?: number; limit: number }): Promise<PersonRow[]> {
+  const rows = await ctx.db
+    .selectFrom('people')
+    .selectAll()
+    .$if(opts.afterId !== undefined, (q) => q.where('id', '>', opts.afterId!))
+    .orderBy('id')
+    .limit(opts.limit)
+    .execute();
+  return rows.map(toPerson);
+}
+
+/** People whose SLA is due at or before `at` and not yet breached, soonest first. */
+export async function dueSla(ctx: Ctx, at: string, limit: number): Promise<PersonRow[]> {
+  const rows = await ctx.db
+    .selectFrom('people')
+    .selectAll()
+    .where('sla_due', 'is not', null)
+    .where('sla_due', '<=', iso(at))
+    .where('sla_breached', '=', 0)
+    .orderBy('sla_due')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map(toPerson);
+}
+
+/**
+ * Folds `fromId` into `intoId`: events, transitions, feedback, CRM ids (kept as aliases, so the
+ * merged ids still resolve), deal links and outbox rows move over; `into` takes `from`'s CRM ids
+ * where it has none; its revision is bumped (its history changed) and `from` is deleted.
+ * Must run inside a transaction (the Store wraps it in one).
+ */
+export async function mergePeople(ctx: Ctx, intoId: number, fromId: number): Promise<void> {
+  if (intoId === fromId) return;
+  const into = await getPerson(ctx, intoId);
+  const from = await getPerson(ctx, fromId);
+  if (!into || !from) throw new Error(`cannot merge person ${fromId} into ${intoId}: ${!into ? intoId : fromId} does not exist`);
+  const db = ctx.db;
+  await db.updateTable('events').set({ person_id: intoId }).where('person_id', '=', fromId).execute();
+  await db.updateTable('transitions').set({ person_id: intoId }).where('person_id', '=', fromId).execute();
+  await db.updateTable('feedback').set({ person_id: intoId }).where('person_id', '=', fromId).execute();
+  await db.updateTable('person_crm_ids').set({ person_id: intoId }).where('person_id', '=', fromId).execute();
+  await db.updateTable('outbox').set({ person_id: intoId }).where('person_id', '=', fromId).execute();
+  await db
+    .insertInto('deal_people')
+    .columns(['deal_key', 'person_id'])
+    .expression((eb) => eb.selectFrom('deal_people').select((e) => ['deal_key', e.val(intoId).as('person_id')]).where('person_id', '=', fromId))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  await db.deleteFrom('deal_people').where('person_id', '=', fromId).execute();
+  await db.deleteFrom('people').where('id', '=', fromId).execute();
+  await db
+    .updateTable('people')
+    .set((eb) => ({
+      hubspot_id: into.hubspotId ?? from.hubspotId,
+      salesforce_id: into.salesforceId ?? from.salesforceId,
+      salesforce_object: into.salesforceId ? into.salesforceObject : from.salesforceObject ?? into.salesforceObject,
+      revision: eb('revision', '+', 1),
+    }))
+    .where('id', '=', intoId)
+    .execute();
+}

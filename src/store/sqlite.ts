@@ -1,0 +1,123 @@
+/**
+ * SQLite through Node's built-in `node:sqlite` (no native add-on) as a Kysely dialect.
+ *
+ * Kysely's own `SqliteDriver` expects better-sqlite3 (`stmt.reader`, array parameters) and opens
+ * transactions with a plain deferred `BEGIN`. This driver keeps Kysely's SQLite query compiler and
+ * adapter and replaces only the connection: `BEGIN IMMEDIATE` (take the write lock up front, so a
+ * transaction never fails half-way on a read→write upgrade), and an *asynchronous* wait when another
+ * connection holds the lock. `busy_timeout` alone would block the event loop, which deadlocks when
+ * the lock holder is another store in the same process.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CompiledQuery, SelectQueryNode, SqliteDialect, type DatabaseConnection, type Driver, type QueryResult } from 'kysely';
+
+/** How long a statement waits for another connection's write lock before failing. */
+const LOCK_WAIT_MS = 15_000;
+
+/** Opens the database file (creating its folder) with WAL, a short busy timeout and foreign keys. */
+export function openSqliteDatabase(path: string): DatabaseSync {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new DatabaseSync(path);
+  db.exec('PRAGMA journal_mode = WAL');
+  // Short on purpose: longer waits happen asynchronously in `withLockWait`.
+  db.exec('PRAGMA busy_timeout = 20');
+  db.exec('PRAGMA foreign_keys = ON');
+  db.exec('PRAGMA synchronous = NORMAL');
+  return db;
+}
+
+function isBusy(err: unknown): boolean {
+  const code = (err as { errcode?: unknown }).errcode;
+  // SQLITE_BUSY (5) and SQLITE_LOCKED (6), including their extended codes.
+  return typeof code === 'number' && ((code & 0xff) === 5 || (code & 0xff) === 6);
+}
+
+function toSqlite(value: unknown): SQLInputValue {
+  if (value === undefined) return null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return value as SQLInputValue;
+}
+
+class NodeSqliteConnection implements DatabaseConnection {
+  readonly db: DatabaseSync;
+  constructor(db: DatabaseSync) {
+    this.db = db;
+  }
+
+  /** Retries `fn` while the database is locked by another connection, yielding to the event loop. */
+  async withLockWait<T>(fn: () => T): Promise<T> {
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
+      try {
+        return fn();
+      } catch (err) {
+        // Inside a transaction we already hold the write lock (BEGIN IMMEDIATE); retrying one
+        // statement there would be wrong, so only whole autocommit statements are retried.
+        if (!isBusy(err) || this.db.isTransaction || Date.now() > deadline) throw err;
+      }
+      await sleep(delay + Math.random() * delay);
+    }
+  }
+
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const stmt: StatementSync = this.db.prepare(compiled.sql);
+    const params = compiled.parameters.map(toSqlite);
+    // node:sqlite has no `stmt.reader`; a statement that yields columns (SELECT, … RETURNING) is a reader.
+    if (stmt.columns().length > 0) {
+      return this.withLockWait(() => ({ rows: stmt.all(...params) as R[] }));
+    }
+    const { changes, lastInsertRowid } = await this.withLockWait(() => stmt.run(...params));
+    return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+  }
+
+  async *streamQuery<R>(compiled: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    if (!SelectQueryNode.is(compiled.query)) throw new Error('SQLite streams only SELECT queries');
+    const stmt = this.db.prepare(compiled.sql);
+    for (const row of stmt.iterate(...compiled.parameters.map(toSqlite))) yield { rows: [row as R] };
+  }
+}
+
+class NodeSqliteDriver implements Driver {
+  readonly #open: () => DatabaseSync;
+  #connection: NodeSqliteConnection | undefined;
+  constructor(open: () => DatabaseSync) {
+    this.#open = open;
+  }
+  async init(): Promise<void> {
+    this.#connection = new NodeSqliteConnection(this.#open());
+  }
+  async acquireConnection(): Promise<DatabaseConnection> {
+    // One connection; Kysely serialises access to it (the SQLite adapter reports no multiple connections).
+    return this.#connection!;
+  }
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    const conn = connection as NodeSqliteConnection;
+    await conn.withLockWait(() => conn.db.exec('BEGIN IMMEDIATE'));
+  }
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('COMMIT'));
+  }
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('ROLLBACK'));
+  }
+  async releaseConnection(): Promise<void> {}
+  async destroy(): Promise<void> {
+    this.#connection?.db.close();
+    this.#connection = undefined;
+  }
+}
+
+/** Kysely's SQLite dialect with the `node:sqlite` driver above. */
+export class NodeSqliteDialect extends SqliteDialect {
+  readonly #path: string;
+  constructor(path: string) {
+    super({ database: () => Promise.reject(new Error('unused: NodeSqliteDialect creates its own driver')) });
+    this.#path = path;
+  }
+  override createDriver(): Driver {
+    return new NodeSqliteDriver(() => openSqliteDatabase(this.#path));
+  }
+}

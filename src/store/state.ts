@@ -1,0 +1,97 @@
+/** Small named state: cursors, named leases, counters, JSON values and agreement versions. */
+import type { AgreementVersionRow } from './types.ts';
+import type { Ctx } from './db.ts';
+import { fromJson, iso, isoPlus, toJson } from './dialect.ts';
+
+export async function getCursor(ctx: Ctx, name: string): Promise<string | null> {
+  const r = await ctx.db.selectFrom('cursors').select('value').where('name', '=', name).executeTakeFirst();
+  return r?.value ?? null;
+}
+
+/** Stores a poller's cursor; `null` forgets it. */
+export async function setCursor(ctx: Ctx, name: string, value: string | null): Promise<void> {
+  if (value === null) {
+    await ctx.db.deleteFrom('cursors').where('name', '=', name).execute();
+    return;
+  }
+  await ctx.db.insertInto('cursors').values({ name, value }).onConflict((oc) => oc.column('name').doUpdateSet({ value })).execute();
+}
+
+/**
+ * Takes the named lease, renews it for the same owner, or takes it over once expired; one atomic
+ * upsert, so of two instances racing for a free lease exactly one wins. False when another owner
+ * holds it unexpired.
+ */
+export async function acquireLease(ctx: Ctx, name: string, owner: string, ttlMs: number, now: string): Promise<boolean> {
+  const at = iso(now);
+  const until = isoPlus(at, ttlMs);
+  const won = await ctx.db
+    .insertInto('leases')
+    .values({ name, owner, until })
+    .onConflict((oc) =>
+      oc
+        .column('name')
+        .doUpdateSet({ owner, until })
+        .where((eb) => eb.or([eb('leases.owner', '=', owner), eb('leases.until', '<=', at)])),
+    )
+    .returning('name')
+    .executeTakeFirst();
+  return won !== undefined;
+}
+
+/** Gives the lease up, only if `owner` still holds it. */
+export async function releaseLease(ctx: Ctx, name: string, owner: string): Promise<void> {
+  await ctx.db.deleteFrom('leases').where('name', '=', name).where('owner', '=', owner).execute();
+}
+
+/** Atomically adds `by` to a counter (starting at 0) and returns the new value. */
+export async function increment(ctx: Ctx, name: string, by = 1): Promise<number> {
+  const r = await ctx.db
+    .insertInto('counters')
+    .values({ name, value: by })
+    .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({ value: eb('counters.value', '+', by) })))
+    .returning('value')
+    .executeTakeFirstOrThrow();
+  return Number(r.value);
+}
+
+/** A stored JSON value; `undefined` when never set. */
+export async function getValue(ctx: Ctx, name: string): Promise<unknown> {
+  const r = await ctx.db.selectFrom('kv').select('value').where('name', '=', name).executeTakeFirst();
+  return r ? fromJson<unknown>(r.value, null) : undefined;
+}
+
+/** Stores a JSON value; `undefined` deletes it. */
+export async function setValue(ctx: Ctx, name: string, value: unknown): Promise<void> {
+  if (value === undefined) {
+    await ctx.db.deleteFrom('kv').where('name', '=', name).execute();
+    return;
+  }
+  const text = toJson(value);
+  await ctx.db.insertInto('kv').values({ name, value: text }).onConflict((oc) => oc.column('name').doUpdateSet({ value: text })).execute();
+}
+
+/** Stores a version that went live; a no-op when its hash (or version number) is already stored. */
+export async function saveAgreementVersion(ctx: Ctx, row: AgreementVersionRow): Promise<void> {
+  await ctx.db
+    .insertInto('agreement_versions')
+    .values({ version: row.version, name: row.name, text: row.text, owners: toJson(row.owners), hash: row.hash, live_at: iso(row.liveAt) })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+function toVersion(r: { version: number; name: string; text: string; owners: string; hash: string; live_at: string }): AgreementVersionRow {
+  return { version: Number(r.version), name: r.name, text: r.text, owners: fromJson(r.owners, {}), hash: r.hash, liveAt: r.live_at };
+}
+
+/** The version that went live last. */
+export async function liveAgreementVersion(ctx: Ctx): Promise<AgreementVersionRow | null> {
+  const r = await ctx.db.selectFrom('agreement_versions').selectAll().orderBy('live_at', 'desc').orderBy('version', 'desc').limit(1).executeTakeFirst();
+  return r ? toVersion(r) : null;
+}
+
+/** Every stored version, oldest first. */
+export async function listAgreementVersions(ctx: Ctx): Promise<AgreementVersionRow[]> {
+  const rows = await ctx.db.selectFrom('agreement_versions').selectAll().orderBy('version').execute();
+  return rows.map(toVersion);
+}
