@@ -75,8 +75,17 @@ export function issuesToPathProblems(issues: readonly Issue[], data: unknown, ba
       }
       continue;
     }
+    const here = valueAt(data, path);
+    if (!here.found && path.length > 0) {
+      const parent = path.slice(0, -1);
+      const key = String(path[path.length - 1]);
+      const where = parent.length ? ` in ${formatPath(parent)}` : '';
+      const detail = iss.message === 'missing' || iss.code === 'invalid_type' || iss.code === 'invalid_union' ? '' : `: ${iss.message}`;
+      out.push({ path: parent, anchor: 'mapping', message: `missing required key '${key}'${where}${detail}` });
+      continue;
+    }
     if (iss.code === 'invalid_union') {
-      const { value } = valueAt(data, path);
+      const { value } = here;
       const pickers = pickersFor(iss.message);
       const branch = pickers?.findIndex((pick) => pick !== null && pick(value)) ?? -1;
       if (branch >= 0 && iss.errors[branch]) {
@@ -84,15 +93,6 @@ export function issuesToPathProblems(issues: readonly Issue[], data: unknown, ba
         continue;
       }
       out.push({ path, anchor: 'value', message: iss.message });
-      continue;
-    }
-    const here = valueAt(data, path);
-    if (!here.found && path.length > 0) {
-      const parent = path.slice(0, -1);
-      const key = String(path[path.length - 1]);
-      const where = parent.length ? ` in ${formatPath(parent)}` : '';
-      const detail = iss.message === 'missing' || iss.code === 'invalid_type' ? '' : `: ${iss.message}`;
-      out.push({ path: parent, anchor: 'mapping', message: `missing required key '${key}'${where}${detail}` });
       continue;
     }
     const message = path.length === 0 && here.value == null ? 'the file is empty; expected a mapping' : iss.message;
