@@ -1,0 +1,7 @@
+/** The attribution module: key touches, the eight models, the cents split, reports. Pure. */
+export type { Touch, DealInput, AttributionSettings, Share, KeyTouches, AttributionResult, AttributionModel } from './types.ts';
+export { attribute, attributeAllModels } from './attribute.ts';
+export { mqlAtFor, closeInstant, touchesInWindow, keyIndexes } from './touches.ts';
+export { splitCents, toCents, fromCents } from './split.ts';
+export { summarize, summaryText, NONE, type AttributionSummary, type SummaryWindow } from './report.ts';
+export { influenceRows, type InfluenceRow, type CampaignLookup, type InfluenceResult } from './influence.ts';
