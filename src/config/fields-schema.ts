@@ -59,7 +59,7 @@ export const fieldDef = strict({
 });
 export type FieldDef = z.infer<typeof fieldDef>;
 
-const fields = z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'a vocabulary name is lower_snake_case'), fieldDef);
+const fields = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a vocabulary name has only letters, digits and _ (e.g. first_name), so templates can name it'), fieldDef);
 
 const template = z.string();
 const feedbackRule = fieldCondition;

@@ -75,13 +75,18 @@ export function issuesToPathProblems(issues: readonly Issue[], data: unknown, ba
       }
       continue;
     }
+    if (iss.code === 'invalid_key') {
+      // A record key that breaks its rule: point at the key, with the rule's own words.
+      const inner = iss.issues.map((i) => i.message).join('; ');
+      out.push({ path, anchor: 'key', message: `key '${String(path[path.length - 1])}': ${inner || iss.message}` });
+      continue;
+    }
     const here = valueAt(data, path);
     if (!here.found && path.length > 0) {
       const parent = path.slice(0, -1);
       const key = String(path[path.length - 1]);
       const where = parent.length ? ` in ${formatPath(parent)}` : '';
-      const detail = iss.message === 'missing' || iss.code === 'invalid_type' || iss.code === 'invalid_union' ? '' : `: ${iss.message}`;
-      out.push({ path: parent, anchor: 'mapping', message: `missing required key '${key}'${where}${detail}` });
+      out.push({ path: parent, anchor: 'mapping', message: `missing required key '${key}'${where}` });
       continue;
     }
     if (iss.code === 'invalid_union') {

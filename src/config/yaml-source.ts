@@ -2,7 +2,7 @@
  * One configuration file as parsed YAML: its plain data plus the node tree, so every problem can be
  * reported at the line and column of the node that caused it.
  */
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import type { Document, Node, Pair } from 'yaml';
 import type { ConfigProblem } from '../platform/errors.ts';
 
@@ -40,8 +40,30 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     const { line, col } = linePos(source, w.pos[0]);
     source.warnings.push(`${file}:${line}:${col}: warning: ${yamlMessage(w.code, w.message)}`);
   }
-  if (source.problems.length === 0) source.data = doc.toJS({ maxAliasCount: 1000 });
+  if (source.problems.length === 0) {
+    try {
+      source.data = doc.toJS({ maxAliasCount: 1000 });
+    } catch (err) {
+      // Unresolvable aliases surface only when the data is built; point at the first one.
+      const { line, col } = linePos(source, unresolvedAliasOffset(doc) ?? 0);
+      source.problems.push({ file, line, col, message: `YAML error: ${(err as Error).message}` });
+    }
+  }
   return source;
+}
+
+function unresolvedAliasOffset(doc: Document.Parsed): number | undefined {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_, alias) {
+      if (alias.resolve(doc) === undefined) {
+        offset = alias.range?.[0];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return offset;
 }
 
 function yamlMessage(code: string, message: string): string {
