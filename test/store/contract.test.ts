@@ -412,6 +412,24 @@ describe.each(bothBackends)('Store contract on $name', ({ name, make }) => {
       expect(await s.increment('n')).toBe(1);
     });
 
+    it('another store waits for an open transaction instead of failing', async () => {
+      const other = await openStore(t.url);
+      try {
+        const slow = s.transaction(async (tx) => {
+          await tx.setCursor('held', 'yes');
+          await new Promise((r) => setTimeout(r, 150));
+          await tx.increment('n');
+        });
+        await new Promise((r) => setTimeout(r, 20));
+        const [, n] = await Promise.all([slow, other.increment('n')]);
+        expect(n === 1 || n === 2).toBe(true);
+        expect(await other.increment('n', 0)).toBe(2);
+        expect(await other.getCursor('held')).toBe('yes');
+      } finally {
+        await other.close();
+      }
+    });
+
     it('a successful transaction commits everything and returns its value', async () => {
       const id = await s.transaction(async (tx) => {
         const p = await tx.createPerson({ email: 'ok@x.io', hubspotId: '9' });
