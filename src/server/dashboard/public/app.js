@@ -114,7 +114,10 @@ function barConfig(labels, values, { horizontal = false, color = COLORS[0], form
     data: { labels, datasets: [{ data: values, backgroundColor: horizontal ? labels.map((_, i) => COLORS[i % COLORS.length]) : color, borderRadius: 4, maxBarThickness: 48 }] },
     options: {
       indexAxis: horizontal ? 'y' : 'x',
-      scales: { x: { grid: { display: !horizontal ? false : true } }, y: { beginAtZero: true, grid: { display: horizontal ? false : true } } },
+      scales: {
+        x: { beginAtZero: true, grid: { display: horizontal }, ticks: horizontal && !format ? { precision: 0 } : {} },
+        y: { beginAtZero: true, grid: { display: !horizontal }, ticks: !horizontal ? { precision: 0 } : {} },
+      },
       plugins: { tooltip: format ? { callbacks: { label: (ctx) => format(ctx.parsed[horizontal ? 'x' : 'y']) } } : {} },
     },
   };
@@ -248,7 +251,7 @@ function renderRecent(rows) {
           h('td', {}, r.person.email
             ? h('button', { type: 'button', class: 'link', testid: 'handoff-open', dataset: { key: r.person.email }, onclick: () => openPerson(r.person.email) }, r.person.email)
             : h('span', { class: 'muted' }, `person ${r.person.id}`)),
-          h('td', {}, r.from ? h('span', { class: 'muted' }, `${STAGE_LABEL[r.from] ?? r.from} → `) : null, h('span', { class: `stage stage-${r.stage}` }, STAGE_LABEL[r.stage] ?? r.stage), r.breached ? h('span', { class: 'badge warn' }, 'SLA breached') : null),
+          h('td', {}, r.from && !r.breached ? h('span', { class: 'muted' }, `${STAGE_LABEL[r.from] ?? r.from} → `) : null, h('span', { class: `stage stage-${r.stage}` }, STAGE_LABEL[r.stage] ?? r.stage), r.breached ? h('span', { class: 'badge warn' }, 'SLA breached') : null),
           h('td', {}, r.cause, r.reason ? h('span', { class: 'muted' }, ` · ${r.reason}`) : null),
           h('td', {}, r.rule ? h('code', {}, r.rule) : '—'),
           h('td', {}, `v${r.version}`))))));

@@ -1,0 +1,68 @@
+/** Serves the dashboard with `/api/*` over a seeded store, and launches Debian's Chromium for browser tests. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import express from 'express';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { dashboardRouter } from '../../../src/server/dashboard/index.ts';
+import type { Store } from '../../../src/store/types.ts';
+import { makeTestStore } from '../../support/store.ts';
+import { interimApi } from './interim.ts';
+import { agreementInfo, healthInfo, seedStore, TOKEN } from './seed.ts';
+
+export interface Served {
+  url: string;
+  store: Store;
+  ids: Map<string, number>;
+  /** GET an API path with the bearer token. */
+  api(path: string): Promise<any>;
+  close(): Promise<void>;
+}
+
+/** A seeded store behind the dashboard router and the `/api/*` routes. */
+export async function serveSeeded(now = Date.now()): Promise<Served> {
+  const { store, cleanup } = await makeTestStore();
+  const ids = await seedStore(store, now);
+  const app = express();
+  app.use(dashboardRouter({ store, token: TOKEN, health: async () => healthInfo, agreementInfo: () => agreementInfo }));
+  app.use(interimApi(store, TOKEN, 'w_shaped'));
+  const server: Server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    store,
+    ids,
+    async api(path) {
+      const res = await fetch(url + path, { headers: { authorization: `Bearer ${TOKEN}` } });
+      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+      return res.json();
+    },
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await cleanup();
+    },
+  };
+}
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Chromium from Debian in a fresh profile; nothing is downloaded, nothing leaves the machine. */
+export async function launchBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const profile = mkdtempSync(join(tmpdir(), 'baton-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1440, height: 1100 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'],
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
