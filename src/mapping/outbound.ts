@@ -53,7 +53,8 @@ function requiredFields(crm: CrmName, opts: WriteOptions): ReadonlySet<string> {
 
 /**
  * The properties to send to `crm` for these vocabulary values. Only fields whose rule writes to
- * `crm` and that the object has; `fill_blanks` only into a blank target; a required field that
+ * `crm` and that the object has; `fill_blanks` (and `prefer_X_unless_blank` towards X) only
+ * into a blank target; a required field that
  * would be blank gets its `default`; strings are cut to the field's length. A value that does
  * not convert or map is reported in `errors` and not written.
  */
@@ -71,7 +72,10 @@ export function toCrm(
     const crmName = def[crm];
     if (crmName === undefined || isCompanyProperty(crm, crmName) || !writesTo(def.sync, crm)) continue;
     if (crm === 'salesforce' && !onObject(crmName, opts.object, opts.objectFields)) continue;
-    if (def.sync === 'fill_blanks') {
+    // The preferred side is written only to fill its blank: its own value already wins, and
+    // writing it back could overwrite a newer edit made there since it was read.
+    const fillOnly = def.sync === 'fill_blanks' || def.sync === `prefer_${crm}_unless_blank`;
+    if (fillOnly) {
       const current = opts.target?.[crmName];
       const knownBlank = opts.create || (opts.target !== undefined && isBlank(current));
       if (!knownBlank) continue;
@@ -79,7 +83,7 @@ export function toCrm(
     let value = values[name];
     const mustHave = required.has(crmName);
     if (value === undefined && !(opts.create && mustHave)) continue;
-    if (isBlank(value) && def.sync === 'fill_blanks' && !mustHave) continue;
+    if (isBlank(value) && fillOnly && !mustHave) continue;
     let usingDefault = false;
     if (isBlank(value) && mustHave) {
       if (def.default === undefined) {

@@ -27,7 +27,8 @@ export function readsFrom(rule: SyncRule, crm: CrmName): boolean {
 /**
  * Whether the rule lets Baton write the merged value to `crm`. A winning side is never written
  * (its value is the truth), a one-way rule writes only towards its target; `fill_blanks` writes
- * both ways but only into blanks (decided by the writer, which knows the target's value).
+ * both ways but only into blanks, and `prefer_X_unless_blank` writes to X only into a blank
+ * (both decided by the writer, which knows the target's value).
  */
 export function writesTo(rule: SyncRule, crm: CrmName): boolean {
   switch (rule) {

@@ -9,8 +9,8 @@ describe('toCrm: which rule writes where', () => {
     ['two_way', true, true],
     ['hubspot_wins', false, true],
     ['salesforce_wins', true, false],
-    ['prefer_hubspot_unless_blank', true, true],
-    ['prefer_salesforce_unless_blank', true, true],
+    ['prefer_hubspot_unless_blank', false, true],
+    ['prefer_salesforce_unless_blank', true, false],
     ['hubspot_to_salesforce', false, true],
     ['salesforce_to_hubspot', true, false],
   ];
@@ -33,6 +33,22 @@ describe('toCrm: which rule writes where', () => {
     const config = oneField('hubspot_wins', { hubspot: 'company.industry' });
     expect(toCrm('person', config, 'hubspot', { f: 'x' }).properties).toEqual({});
     expect(toCrm('person', config, 'salesforce', { f: 'x' }).properties).toEqual({ F__c: 'x' });
+  });
+});
+
+describe('toCrm: prefer_X_unless_blank writes to X only into its blank', () => {
+  const config = oneField('prefer_salesforce_unless_blank');
+  it.each([
+    ['salesforce blank', { F__c: null }, false, { F__c: 'x' }],
+    ['salesforce set', { F__c: 'y' }, false, {}],
+    ['salesforce unknown on update', undefined, false, {}],
+    ['create', undefined, true, { F__c: 'x' }],
+  ] as const)('%s', (_label, target, create, expected) => {
+    expect(toCrm('person', config, 'salesforce', { f: 'x' }, { target, create }).properties).toEqual(expected);
+  });
+  it('always writes the other side, blanks included', () => {
+    expect(toCrm('person', config, 'hubspot', { f: 'x' }).properties).toEqual({ f_hs: 'x' });
+    expect(toCrm('person', config, 'hubspot', { f: null }).properties).toEqual({ f_hs: '' });
   });
 });
 
@@ -99,7 +115,7 @@ describe('toCrm: conversion, picklists, defaults, objects, lengths', () => {
   });
 
   it('takes required fields from describe when given', () => {
-    const { properties, errors } = toCrm('person', fields, 'salesforce', { title: '', email: 'a@b.example' }, { object: 'Lead', required: new Set(['Title']) });
+    const { properties, errors } = toCrm('person', fields, 'salesforce', { title: '', email: 'a@b.example' }, { object: 'Lead', required: new Set(['Title']), target: { Title: null } });
     expect(properties).toEqual({ Email: 'a@b.example' });
     expect(errors.map((e) => e.field)).toEqual(['title']);
     const withDefault = toCrm('person', oneField('two_way', { default: 'n/a' }), 'salesforce', { f: '' }, { required: new Set(['F__c']) });
@@ -111,9 +127,9 @@ describe('toCrm: conversion, picklists, defaults, objects, lengths', () => {
     expect(properties).not.toHaveProperty('Company');
     expect(properties).not.toHaveProperty('Status');
     expect(properties).not.toHaveProperty('NumberOfEmployees');
-    expect(properties).toHaveProperty('Title', 'VP Operations');
-    const byDescribe = toCrm('person', fields, 'salesforce', person, { object: 'Contact', objectFields: new Set(['Email', 'Title']) });
-    expect(byDescribe.properties).toEqual({ Email: 'ana@corp.example', Title: 'VP Operations' });
+    expect(properties).toHaveProperty('FirstName', 'Ana');
+    const byDescribe = toCrm('person', fields, 'salesforce', person, { object: 'Contact', objectFields: new Set(['Email', 'FirstName', 'Company']) });
+    expect(byDescribe.properties).toEqual({ Email: 'ana@corp.example', FirstName: 'Ana' });
   });
 
   it('writes HubSpot everything as strings and maps picklists', () => {
@@ -153,7 +169,7 @@ describe('toCrm: conversion, picklists, defaults, objects, lengths', () => {
   it('cuts strings to the target length, never rejecting them', () => {
     const long = 'x'.repeat(70_000);
     expect((toCrm('person', fields, 'hubspot', { title: long }).properties.jobtitle as string).length).toBe(65_536);
-    const sf = toCrm('person', fields, 'salesforce', { title: 'Vice President' }, { fieldLengths: { Title: 4 } });
+    const sf = toCrm('person', fields, 'salesforce', { title: 'Vice President' }, { fieldLengths: { Title: 4 }, target: { Title: '' } });
     expect(sf.properties).toEqual({ Title: 'Vice' });
     expect(sf.errors).toEqual([]);
   });
