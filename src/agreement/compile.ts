@@ -7,14 +7,16 @@ import { compileScorers, type PreparedFacts } from './scores.ts';
 import { compileSla } from './sla.ts';
 import { applyStep, contextAt, eventsUpTo, type Engine } from './stages.ts';
 import { formatInstant, parseInstant } from './time.ts';
-import type { Agreement, PersonFacts, Step } from './types.ts';
+import type { Agreement, PersonFacts, PersonState, Step, StepResult } from './types.ts';
 
 /** A compiled agreement that also exposes its source and compiled parts (for replay and benchmarks). */
 export interface CompiledAgreement extends Agreement {
   readonly config: AgreementConfig;
   readonly engine: Engine;
-  /** Facts with events prepared once; cached per facts object while its events array is unchanged. */
+  /** Facts with events prepared (timestamps read, engagement rule found) once, for several steps. */
   prepare(facts: PersonFacts): PreparedFacts;
+  /** `step` on facts prepared by `prepare`; a step's event must be among them. */
+  stepPrepared(prep: PreparedFacts, state: PersonState, step: Step): StepResult;
 }
 
 /** Compiles an agreement (already validated by `agreementSchema`). Throws `InputError` for an unknown time zone. */
@@ -33,14 +35,7 @@ export function compileAgreement(config: AgreementConfig): CompiledAgreement {
   if (!config.owners.marketing.approved) missingApprovals.push('marketing');
   if (!config.owners.sales.approved) missingApprovals.push('sales');
 
-  const cache = new WeakMap<PersonFacts, PreparedFacts>();
-  function prepare(facts: PersonFacts): PreparedFacts {
-    const hit = cache.get(facts);
-    if (hit && hit.sourceEvents === facts.events && hit.sourceLength === facts.events.length) return hit;
-    const prep = scorers.prepare(facts);
-    cache.set(facts, prep);
-    return prep;
-  }
+  const prepare = (facts: PersonFacts): PreparedFacts => scorers.prepare(facts);
 
   function prepareFor(facts: PersonFacts, step: Step): PreparedFacts {
     const prep = prepare(facts);
@@ -65,6 +60,7 @@ export function compileAgreement(config: AgreementConfig): CompiledAgreement {
       return contextAt(engine, prep, state, t, eventsUpTo(prep.events, t)).scores;
     },
     step: (facts, state, step) => applyStep(engine, prepareFor(facts, step), state, step),
+    stepPrepared: (prep, state, step) => applyStep(engine, prep, state, step),
     explain: (facts, state, at) => explainAt(config, engine, prepare(facts), state, parseInstant(at)),
     slaDeadline(start, facts) {
       if (!engine.sla) return null;

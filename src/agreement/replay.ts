@@ -3,6 +3,7 @@
  * evaluated after each event and each feedback (events first at one instant, each in input
  * order), when a recycle hold ends, and once more at the evaluation time.
  */
+import type { CompiledAgreement } from './compile.ts';
 import { formatInstant, parseInstant } from './time.ts';
 import type { Agreement, AgreementEvent, FeedbackInput, PersonFacts, PersonState, Scores, Step, Transition } from './types.ts';
 
@@ -56,8 +57,11 @@ export function replay(agreement: Agreement, input: ReplayInput, at: string): Re
   const transitions: Transition[] = [];
   let scores: Scores = { fit: 0, engagement: 0 };
   let last = -Infinity;
+  // A compiled agreement reads the timestamps once for the whole replay.
+  const compiled = 'stepPrepared' in agreement ? (agreement as CompiledAgreement) : null;
+  const prep = compiled ? compiled.prepare(facts) : null;
   const apply = (step: Step, t: number) => {
-    const r = agreement.step(facts, state, step);
+    const r = compiled && prep ? compiled.stepPrepared(prep, state, step) : agreement.step(facts, state, step);
     state = r.state;
     scores = r.scores;
     for (const tr of r.transitions) transitions.push(tr);

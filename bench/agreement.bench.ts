@@ -1,0 +1,227 @@
+/**
+ * `npm run bench`: people evaluated per second by the agreement engine, and by json-rules-engine
+ * running the same fit rules and stage conditions on the same people (the yardstick).
+ * Usage: node bench/agreement.bench.ts [PEOPLE]
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import YAML from 'yaml';
+import { Engine as RulesEngine, type NestedCondition, type TopLevelCondition } from 'json-rules-engine';
+import { agreementSchema, type AgreementConfig, type Condition } from '../src/config/schema.ts';
+import { compileAgreement } from '../src/agreement/compile.ts';
+import { replay } from '../src/agreement/replay.ts';
+import { compileRegex } from '../src/config/regex.ts';
+import { parseDuration } from '../src/config/duration.ts';
+import type { AgreementEvent, PersonFacts, Step } from '../src/agreement/types.ts';
+
+const PEOPLE = Number(process.argv[2] ?? 200_000);
+const EVENTS_PER_PERSON = 20;
+const AT = '2026-11-23T00:00:00Z';
+const AT_MS = Date.parse(AT);
+
+function loadConfig(): { config: AgreementConfig; source: string } {
+  const live = new URL('../mappings/agreement.yaml', import.meta.url);
+  const source = existsSync(live) ? live : new URL('../test/agreement/example-agreement.yaml', import.meta.url);
+  return { config: agreementSchema.parse(YAML.parse(readFileSync(source, 'utf8'))), source: source.pathname };
+}
+
+/** mulberry32: small, fast, seeded. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function generate(n: number, seed: number): PersonFacts[] {
+  const rnd = prng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+  const titles = ['VP Operations', 'Director of IT', 'Engineer', 'Head of Growth', 'Analyst', 'Chief Revenue Officer', 'Intern', 'Manager'];
+  const countries = ['US', 'CA', 'GB', 'DE', 'FR', 'IN', 'BR'];
+  const domains = ['corp.example', 'bigco.example', 'gmail.com', 'yahoo.com', 'acme.example', 'startup.example'];
+  const types = ['form_submission', 'email_open', 'email_click', 'page_view', 'page_view', 'email_click', 'meeting_booked'];
+  const forms = ['demo-request', 'newsletter', 'ebook', 'contact'];
+  const urls = ['/pricing', '/blog/post', '/docs', '/pricing/enterprise', '/about'];
+  const out: PersonFacts[] = [];
+  for (let i = 0; i < n; i++) {
+    const events: AgreementEvent[] = [];
+    let t = AT_MS - 90 * 86_400_000 + Math.floor(rnd() * 10 * 86_400_000);
+    for (let k = 0; k < EVENTS_PER_PERSON; k++) {
+      t += Math.floor(rnd() * 4 * 86_400_000);
+      const type = pick(types);
+      const properties: Record<string, unknown> =
+        type === 'form_submission' ? { form: rnd() < 0.05 ? 'demo-request' : pick(forms.slice(1)) } : type === 'page_view' ? { url: pick(urls) } : { campaign: 'Q4' };
+      events.push({ id: `e${i}-${k}`, type, at: new Date(Math.min(t, AT_MS)).toISOString(), properties });
+    }
+    out.push({
+      email: `p${i}@${pick(domains)}`,
+      person: {
+        title: pick(titles),
+        employees: Math.floor(rnd() * 2000),
+        country: pick(countries),
+        lead_status: rnd() < 0.05 ? 'Qualified' : 'New',
+      },
+      deal: rnd() < 0.03 ? { stage: pick(['discovery', 'proposal', 'won', 'lost']) } : null,
+      events,
+    });
+  }
+  return out;
+}
+
+// ---- json-rules-engine: the same rules, expressed in its vocabulary ----------------------------
+
+const JRE_OPS: Record<string, string> = {
+  eq: 'equal',
+  ne: 'notEqual',
+  in: 'in',
+  nin: 'notIn',
+  gt: 'greaterThan',
+  gte: 'greaterThanInclusive',
+  lt: 'lessThan',
+  lte: 'lessThanInclusive',
+  matches: 'matches',
+  contains: 'contains',
+};
+
+function toJre(c: Condition): NestedCondition {
+  if ('all' in c) return { all: c.all.map(toJre) };
+  if ('any' in c) return { any: c.any.map(toJre) };
+  if ('not' in c) return { not: toJre(c.not) };
+  if ('event' in c) return { fact: 'eventCount', params: { type: c.event, where: c.where ?? {}, within: c.within }, operator: 'greaterThanInclusive', value: c.count?.gte ?? 1 };
+  const ops = Object.entries(c).filter(([k]) => k in JRE_OPS);
+  const base = 'score' in c ? { fact: c.score } : { fact: c.field.split('.')[0], path: `$.${c.field.split('.').slice(1).join('.')}` };
+  const parts = ops.map(([op, value]) => ({ ...base, operator: JRE_OPS[op], value }) as NestedCondition);
+  return parts.length === 1 ? parts[0] : { all: parts };
+}
+
+const top = (c: Condition): TopLevelCondition => {
+  const n = toJre(c);
+  return 'all' in n || 'any' in n || 'not' in n ? (n as TopLevelCondition) : { all: [n] };
+};
+
+interface JreRunner {
+  evaluate(p: PersonFacts): Promise<string>;
+}
+
+function buildJre(config: AgreementConfig): JreRunner {
+  const regexCache = new Map<string, RegExp>();
+  const re = (s: string) => regexCache.get(s) ?? regexCache.set(s, compileRegex(s)).get(s)!;
+  const addOps = (e: RulesEngine) => {
+    e.addOperator('matches', (a: unknown, b: string) => a !== undefined && a !== null && re(b).test(String(a)));
+  };
+  const fitEngine = new RulesEngine([], { allowUndefinedFacts: true });
+  addOps(fitEngine);
+  for (const r of config.score.fit.rules) fitEngine.addRule({ name: r.id, conditions: top(r.if), event: { type: 'fit', params: { add: r.add } } });
+
+  const stageEngine = new RulesEngine([], { allowUndefinedFacts: true });
+  addOps(stageEngine);
+  for (const r of config.disqualify ?? []) stageEngine.addRule({ name: r.id, conditions: top(r.if), event: { type: 'disqualified' } });
+  if (config.stages.mql) stageEngine.addRule({ conditions: top(config.stages.mql), event: { type: 'mql' } });
+  if (config.stages.sql) stageEngine.addRule({ conditions: top(config.stages.sql), event: { type: 'sql' } });
+
+  const halfLife = parseDuration(config.score.engagement.half_life);
+  const rules = config.score.engagement.rules;
+  const matchesWhere = (where: Record<string, unknown> | undefined, props: Record<string, unknown>) =>
+    Object.entries(where ?? {}).every(([k, v]) =>
+      v !== null && typeof v === 'object' ? re(String((v as { matches: string }).matches)).test(String(props[k] ?? '')) : String(props[k]) === String(v),
+    );
+  const engagement = (events: AgreementEvent[]) => {
+    const sums = new Array(rules.length).fill(0);
+    for (const e of events) {
+      const t = Date.parse(e.at);
+      if (t > AT_MS) continue;
+      const i = rules.findIndex((r) => r.on === e.type && matchesWhere(r.where as Record<string, unknown>, e.properties));
+      if (i >= 0) sums[i] += rules[i].add * 0.5 ** ((AT_MS - t) / halfLife);
+    }
+    const total = sums.reduce((s, v, i) => s + Math.min(v, rules[i].cap ?? Infinity), 0);
+    return Math.max(0, Math.min(config.score.engagement.max, total));
+  };
+
+  return {
+    async evaluate(p) {
+      const person = { ...p.person, email: p.email };
+      const fit = await fitEngine.run({ person, deal: p.deal ?? {} });
+      const fitScore = Math.max(0, Math.min(config.score.fit.max, fit.events.reduce((s, e) => s + Number(e.params?.add ?? 0), 0)));
+      const result = await stageEngine.run({
+        person,
+        deal: p.deal ?? {},
+        fit: fitScore,
+        engagement: engagement(p.events),
+        eventCount: (params: { type: string; where: Record<string, unknown>; within?: string }) => {
+          const from = params.within ? AT_MS - parseDuration(params.within) : -Infinity;
+          return p.events.filter((e) => e.type === params.type && Date.parse(e.at) >= from && matchesWhere(params.where, e.properties)).length;
+        },
+      });
+      const types = new Set(result.events.map((e) => e.type));
+      if (types.has('disqualified')) return 'disqualified';
+      if (p.deal) return 'opportunity';
+      return types.has('sql') ? 'sql' : types.has('mql') ? 'mql' : 'lead';
+    },
+  };
+}
+
+// ---- the runs -----------------------------------------------------------------------------------
+
+function rate(n: number, ms: number): number {
+  return Math.round((n / ms) * 1000);
+}
+
+async function main(): Promise<void> {
+  const { config, source } = loadConfig();
+  const agreement = compileAgreement(config);
+  const people = generate(PEOPLE, 42);
+  const step: Step = { kind: 'evaluate', at: AT };
+  const initial = agreement.initialState();
+  const counts: Record<string, number> = {};
+
+  const evaluateAll = (list: PersonFacts[]) => {
+    for (let i = 0; i < list.length; i++) {
+      // A fresh facts object each time, so events are prepared (timestamps read) on every run.
+      const r = agreement.step({ ...list[i] }, initial, step);
+      counts[r.state.stage] = (counts[r.state.stage] ?? 0) + 1;
+    }
+  };
+  evaluateAll(people.slice(0, 20_000)); // warm-up
+  for (const k of Object.keys(counts)) delete counts[k];
+  let t0 = performance.now();
+  evaluateAll(people);
+  const oursMs = performance.now() - t0;
+
+  const replayN = Math.min(PEOPLE, 50_000);
+  t0 = performance.now();
+  for (let i = 0; i < replayN; i++) replay(agreement, people[i], AT);
+  const replayMs = performance.now() - t0;
+
+  const jre = buildJre(config);
+  const jreN = Math.min(PEOPLE, 20_000);
+  for (let i = 0; i < 1000; i++) await jre.evaluate(people[i]); // warm-up
+  let agree = 0;
+  t0 = performance.now();
+  for (let i = 0; i < jreN; i++) {
+    const stage = await jre.evaluate(people[i]);
+    const ours = agreement.step({ ...people[i] }, initial, step).state.stage;
+    // `won`/`lost` deals and our stage machine are beyond the yardstick; compare the rest.
+    if (stage === ours || (stage === 'opportunity' && (ours === 'won' || ours === 'lost'))) agree++;
+  }
+  const jreMs = performance.now() - t0;
+  // Subtract our own share of the comparison loop: measure it alone.
+  t0 = performance.now();
+  for (let i = 0; i < jreN; i++) agreement.step({ ...people[i] }, initial, step);
+  const jreOnlyMs = jreMs - (performance.now() - t0);
+
+  const ours = rate(PEOPLE, oursMs);
+  const theirs = rate(jreN, jreOnlyMs);
+  console.log(`agreement: ${config.name} v${config.version} (${source})`);
+  console.log(`people: ${PEOPLE}, ${EVENTS_PER_PERSON} events each, evaluated at ${AT}`);
+  console.log(`stages: ${JSON.stringify(counts)}`);
+  console.log(`baton engine:        ${ours.toLocaleString('en-US')} people/s (one evaluation: fit, engagement, disqualify, stages, SLA)`);
+  console.log(`baton replay:        ${rate(replayN, replayMs).toLocaleString('en-US')} people/s (${EVENTS_PER_PERSON + 1} evaluations each, ${replayN} people)`);
+  console.log(`json-rules-engine:   ${theirs.toLocaleString('en-US')} people/s (${jreN} people; same stage as ours for ${((agree / jreN) * 100).toFixed(1)}%)`);
+  console.log(`ratio:               ${(ours / theirs).toFixed(1)}×`);
+}
+
+await main();

@@ -1,0 +1,214 @@
+/**
+ * `baton simulate --leads FILE [--agreement FILE] [--against FILE] [--at ISO] [--json] [--config DIR]`:
+ * replays people from a JSON Lines file through an agreement (and optionally a second one) and
+ * reports stage counts, or who changes stage between the two. The file is streamed line by line.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { STAGES } from '../config/schema.ts';
+import { loadAgreementFile } from '../config/load.ts';
+import { compileAgreement, type CompiledAgreement } from '../agreement/compile.ts';
+import { emptyCounts, parseSimulationLine, simulatePerson, type Change, type StageCounts } from '../agreement/simulation.ts';
+import { formatInstant, parseInstant } from '../agreement/time.ts';
+import { BatonError, ConfigError, errorMessage } from '../platform/errors.ts';
+
+export const summary = 'what-if: stage counts under one agreement, or who changes stage between two';
+
+const USAGE = `usage: baton simulate --leads FILE [--agreement FILE] [--against FILE] [--at ISO] [--json] [--config DIR]
+
+  --leads FILE      JSON Lines, one person a line: { email, person, deal, events, feedback }
+  --agreement FILE  the agreement to apply (default: <config dir>/agreement.yaml)
+  --against FILE    a second agreement: list who changes stage, and why
+  --at ISO          evaluate at this time (default: now)
+  --json            print one JSON object instead of a summary
+  --config DIR      configuration folder (default: $BATON_CONFIG_DIR, else ./mappings)`;
+
+export interface SimulateOptions {
+  leads: string;
+  agreement: string;
+  against?: string;
+  at: string;
+  json: boolean;
+}
+
+export interface SimulateIo {
+  stdout: Writable;
+  stderr: Writable;
+  /** Show a progress bar (stderr is a terminal). */
+  progress: boolean;
+}
+
+/** Files above this size get a progress bar on a terminal. */
+const PROGRESS_BYTES = 1 << 20;
+const CHUNK_CHARS = 1 << 16;
+
+/** Writes and waits for the stream to drain when its buffer is full. */
+function write(out: Writable, text: string): Promise<void> | void {
+  if (out.write(text)) return;
+  return new Promise((resolve) => out.once('drain', resolve));
+}
+
+async function loadAgreement(path: string, io: SimulateIo): Promise<CompiledAgreement> {
+  const { agreement, warnings } = await loadAgreementFile(path);
+  for (const w of warnings) io.stderr.write(`${w}\n`);
+  return compileAgreement(agreement);
+}
+
+interface Tally {
+  counts: StageCounts;
+  countsAgainst: StageCounts;
+  people: string[];
+  errors: { line: number; message: string }[];
+  changed: Change[];
+  total: number;
+}
+
+async function replayFile(opts: SimulateOptions, first: CompiledAgreement, other: CompiledAgreement | null, io: SimulateIo): Promise<Tally> {
+  const tally: Tally = { counts: emptyCounts(), countsAgainst: emptyCounts(), people: [], errors: [], changed: [], total: 0 };
+  const size = (await stat(opts.leads)).size;
+  const bar = io.progress && size > PROGRESS_BYTES ? new cliProgress.SingleBar({ stream: io.stderr as NodeJS.WriteStream, format: 'simulate [{bar}] {percentage}% | {people} people' }, cliProgress.Presets.shades_classic) : null;
+  bar?.start(size, 0, { people: 0 });
+  const lines = createInterface({ input: createReadStream(opts.leads, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let lineNo = 0;
+  let bytes = 0;
+  for await (const line of lines) {
+    lineNo++;
+    bytes += line.length + 1;
+    if (line.trim() === '') continue;
+    const read = parseSimulationLine(line);
+    if ('error' in read) {
+      tally.errors.push({ line: lineNo, message: read.error });
+      continue;
+    }
+    try {
+      const { person, stageAgainst, change } = simulatePerson(read.input, first, other, opts.at);
+      tally.total++;
+      tally.counts[person.stage]++;
+      if (stageAgainst) tally.countsAgainst[stageAgainst]++;
+      if (change) tally.changed.push(change);
+      if (opts.json) tally.people.push(JSON.stringify(person));
+    } catch (err) {
+      tally.errors.push({ line: lineNo, message: errorMessage(err) });
+    }
+    if (bar && lineNo % 1000 === 0) bar.update(bytes, { people: tally.total });
+  }
+  bar?.update(size, { people: tally.total });
+  bar?.stop();
+  return tally;
+}
+
+async function printJson(opts: SimulateOptions, first: CompiledAgreement, other: CompiledAgreement | null, t: Tally, out: Writable): Promise<void> {
+  const head = { at: opts.at, agreement: { name: first.name, version: first.version }, counts: t.counts };
+  await write(out, `${JSON.stringify(head).slice(0, -1)},"people":[`);
+  // One chunk at a time: 100,000 people never become one string.
+  let chunk = '';
+  for (let i = 0; i < t.people.length; i++) {
+    chunk += `${i ? ',' : ''}\n${t.people[i]}`;
+    if (chunk.length >= CHUNK_CHARS) {
+      await write(out, chunk);
+      chunk = '';
+    }
+  }
+  await write(out, `${chunk}\n],"errors":${JSON.stringify(t.errors)}`);
+  if (other) {
+    const changed = t.changed.map(({ email, from, to }) => ({ email, from, to }));
+    await write(out, `,"changed":${JSON.stringify(changed)},"counts_against":${JSON.stringify(t.countsAgainst)}`);
+  }
+  await write(out, '}\n');
+}
+
+async function printSummary(opts: SimulateOptions, first: CompiledAgreement, other: CompiledAgreement | null, t: Tally, io: SimulateIo): Promise<void> {
+  const out = io.stdout;
+  for (const e of t.errors) io.stderr.write(`${opts.leads}:${e.line}: ${e.message}\n`);
+  const lines = [
+    `agreement '${first.name}' v${first.version}${other ? ` against '${other.name}' v${other.version}` : ''}`,
+    `${t.total} people at ${opts.at}${t.errors.length ? `, ${t.errors.length} bad line${t.errors.length === 1 ? '' : 's'} skipped` : ''}`,
+    '',
+    other ? `${'stage'.padEnd(14)}${'first'.padStart(9)}${'against'.padStart(9)}` : `${'stage'.padEnd(14)}${'people'.padStart(9)}`,
+  ];
+  for (const s of STAGES) {
+    lines.push(`${s.padEnd(14)}${String(t.counts[s]).padStart(9)}${other ? String(t.countsAgainst[s]).padStart(9) : ''}`);
+  }
+  await write(out, `${lines.join('\n')}\n`);
+  if (!other) return;
+  await write(out, `\n${t.changed.length} ${t.changed.length === 1 ? 'person changes' : 'people change'} stage\n`);
+  let chunk = '';
+  for (const c of t.changed) {
+    chunk += `  ${c.email}: ${c.from} → ${c.to} (was ${c.fromReason}; now ${c.toReason})\n`;
+    if (chunk.length >= CHUNK_CHARS) {
+      await write(out, chunk);
+      chunk = '';
+    }
+  }
+  await write(out, chunk);
+}
+
+/** Runs a simulation with explicit options and streams; resolves to the exit code. */
+export async function simulate(opts: SimulateOptions, io: SimulateIo): Promise<number> {
+  let first: CompiledAgreement;
+  let other: CompiledAgreement | null = null;
+  try {
+    first = await loadAgreement(opts.agreement, io);
+    if (opts.against) other = await loadAgreement(opts.against, io);
+  } catch (err) {
+    io.stderr.write(`${err instanceof ConfigError || err instanceof BatonError ? err.message : errorMessage(err)}\n`);
+    return 1;
+  }
+  let tally: Tally;
+  try {
+    tally = await replayFile(opts, first, other, io);
+  } catch (err) {
+    io.stderr.write(`baton simulate: cannot read ${opts.leads}: ${errorMessage(err)}\n`);
+    return 1;
+  }
+  if (opts.json) await printJson(opts, first, other, tally, io.stdout);
+  else await printSummary(opts, first, other, tally, io);
+  return 0;
+}
+
+/** Runs `baton simulate`. */
+export async function run(args: string[]): Promise<number> {
+  let values: { leads?: string; agreement?: string; against?: string; at?: string; json?: boolean; config?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        leads: { type: 'string' },
+        agreement: { type: 'string' },
+        against: { type: 'string' },
+        at: { type: 'string' },
+        json: { type: 'boolean' },
+        config: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    console.error(`baton simulate: ${(err as Error).message}\n\n${USAGE}`);
+    return 1;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (!values.leads) {
+    console.error(`baton simulate: --leads FILE is required\n\n${USAGE}`);
+    return 1;
+  }
+  let at: string;
+  try {
+    at = formatInstant(values.at ? parseInstant(values.at) : Date.now());
+  } catch {
+    console.error(`baton simulate: --at '${values.at}' is not an ISO 8601 time`);
+    return 1;
+  }
+  const dir = values.config ?? (process.env.BATON_CONFIG_DIR || './mappings');
+  const opts: SimulateOptions = { leads: values.leads, agreement: values.agreement ?? join(dir, 'agreement.yaml'), against: values.against, at, json: values.json === true };
+  return simulate(opts, { stdout: process.stdout, stderr: process.stderr, progress: process.stderr.isTTY === true });
+}
