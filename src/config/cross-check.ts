@@ -3,6 +3,7 @@
  * in `fields.yaml`, template names, round-robin users. Pure: plain data in, path problems out.
  */
 import type { AgreementConfig } from './agreement-schema.ts';
+import { parseDuration } from './duration.ts';
 import type { FieldsConfig } from './fields-schema.ts';
 import type { PathProblem } from './issues.ts';
 import type { RoutingConfig } from './routing-schema.ts';
@@ -45,6 +46,18 @@ export function checkAgreement(agreement: AgreementConfig, vocab: Vocabulary | n
     }
     agreement.sla?.tiers?.forEach((t, i) => problems.push(...checkCondition(vocab, t.when, ['sla', 'tiers', i, 'when'])));
   }
+
+  const sla = agreement.sla;
+  if (sla?.remind_before !== undefined) {
+    const shortest = Math.min(parseDuration(sla.accept_within), ...(sla.tiers ?? []).map((t) => parseDuration(t.accept_within)));
+    if (parseDuration(sla.remind_before) >= shortest) {
+      warnings.push({ path: ['sla', 'remind_before'], anchor: 'value', message: `remind_before ${sla.remind_before} is not shorter than every deadline, so some reminders would come at the handoff itself` });
+    }
+  }
+  const reasons = agreement.recycle?.reasons ?? [];
+  reasons.forEach((r, i) => {
+    if (reasons.indexOf(r) < i) problems.push({ path: ['recycle', 'reasons', i], anchor: 'value', message: `reason '${r}' is listed twice` });
+  });
 
   // An event counts under the first rule it matches, so a rule below a catch-all of its type never counts.
   eng.forEach((r, i) => {

@@ -20,6 +20,8 @@ type RawIssue = z.core.$ZodRawIssue;
 
 const KINDS: Record<string, string> = {
   object: 'a mapping',
+  record: 'a mapping',
+  map: 'a mapping',
   array: 'a list',
   string: 'text',
   number: 'a number',

@@ -51,7 +51,11 @@ export function hasKey(key: string): BranchPicker {
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T, what = 'value') {
   return z.enum(values, {
     error: (iss) =>
-      iss.input === undefined ? undefined : `unknown ${what} ${describeValue(iss.input)} (expected one of ${values.join(', ')})`,
+      iss.input === undefined
+        ? undefined
+        : typeof iss.input === 'string'
+          ? `unknown ${what} ${describeValue(iss.input)} (expected one of ${values.join(', ')})`
+          : `expected a ${what} (one of ${values.join(', ')}), got ${describeValue(iss.input)}`,
   });
 }
 

@@ -159,3 +159,21 @@ describe('missingApprovals', () => {
     expect(missingApprovals(none)).toEqual(['marketing', 'sales']);
   });
 });
+
+describe('agreement cross-checks', () => {
+  it('refuses a reject reason listed twice, at the second', async () => {
+    const dir = configDir([{ file: 'agreement.yaml', from: 'no_response, wrong_contact]', to: 'no_response, bad_timing]' }]);
+    const { problems } = await checkConfig(dir);
+    expect(problems.map((p) => `${p.line}:${p.col}: ${p.message}`)).toEqual(["66:49: recycle.reasons[3]: reason 'bad_timing' is listed twice"]);
+  });
+
+  it('warns about a reminder that is not before the shortest deadline', async () => {
+    const tiers = 'sla:\n  accept_within: 24h\n  tiers:\n    - { when: { score: fit, gte: 70 }, accept_within: 30m }\n  remind_before: 30m\n';
+    const dir = configDir([{ file: 'agreement.yaml', from: 'sla:\n  accept_within: 24h\n', to: tiers }]);
+    const { problems, warnings } = await checkConfig(dir);
+    expect(problems).toEqual([]);
+    expect(warnings).toEqual([
+      `${join(dir, 'agreement.yaml')}:64:18: warning: remind_before 30m is not shorter than every deadline, so some reminders would come at the handoff itself`,
+    ]);
+  });
+});
