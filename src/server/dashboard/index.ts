@@ -24,6 +24,7 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   'app.js': { file: join(PUBLIC_DIR, 'app.js'), type: 'text/javascript' },
   'app.css': { file: join(PUBLIC_DIR, 'app.css'), type: 'text/css' },
   'chart.js': { file: CHART_JS, type: 'text/javascript' },
+  'favicon.svg': { file: join(PUBLIC_DIR, 'favicon.svg'), type: 'image/svg+xml' },
 };
 
 /** The dashboard's express router. */
@@ -37,6 +38,7 @@ export function dashboardRouter(deps: DashboardDeps): express.Router {
   });
   router.post('/login', form, handleLogin(deps.token));
   router.post('/logout', handleLogout);
+  router.get('/favicon.ico', (_req, res) => res.redirect(301, '/assets/favicon.svg'));
 
   router.get('/assets/:name', (req, res, next) => {
     const asset = ASSETS[req.params.name];

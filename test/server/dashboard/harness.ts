@@ -22,9 +22,9 @@ export interface Served {
 }
 
 /** A seeded store behind the dashboard router and the `/api/*` routes. */
-export async function serveSeeded(now = Date.now()): Promise<Served> {
+export async function serveSeeded(opts: { now?: number; empty?: boolean } = {}): Promise<Served> {
   const { store, cleanup } = await makeTestStore();
-  const ids = await seedStore(store, now);
+  const ids = opts.empty ? new Map<string, number>() : await seedStore(store, opts.now ?? Date.now());
   const app = express();
   app.use(dashboardRouter({ store, token: TOKEN, health: async () => healthInfo, agreementInfo: () => agreementInfo }));
   app.use(interimApi(store, TOKEN, 'w_shaped'));

@@ -22,6 +22,7 @@ beforeAll(async () => {
   page.on('console', (m) => { if (m.type() === 'error' && !m.location().url.endsWith('/login')) problems.push(`console: ${m.text()} (${m.location().url})`); });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+  page.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/login')) problems.push(`${r.status()} ${r.url()}`); });
 });
 
 afterAll(async () => {
@@ -161,6 +162,7 @@ describe('dashboard in Chromium', () => {
     expect(await valueOf('person-fit')).toBe(String(person.scores.fit));
     expect(await byTestId('person-explanation').locator('li').allTextContents()).toEqual(person.explanation);
     expect(await byTestId('person-history').locator('tbody tr').count()).toBe(person.transitions.length);
+    await page.screenshot({ path: 'test-output/dashboard-person.png' });
     await byTestId('person-close').click();
     await expect(byTestId('person-view').isVisible()).resolves.toBe(false);
   });
