@@ -13,6 +13,7 @@ export {
   renderWriteback,
   TEMPLATE_NAMES,
   type TemplateContext,
+  type RenderLimits,
 } from './templates.ts';
 export { lifecycleFor, type LifecycleWrite } from './lifecycle.ts';
 export { stableHash, canonicalJson } from './hash.ts';

@@ -5,7 +5,10 @@ import { toCrmValue } from './convert.ts';
 import { onObject, type FieldError } from './inbound.ts';
 import { isBlank } from './normalize.ts';
 import { isCompanyProperty, sectionFields, writesTo, type Section } from './rules.ts';
+import { truncate } from './truncate.ts';
 import { crmValue } from './values.ts';
+
+export { truncate };
 
 /** HubSpot's limit for a property value, in characters. */
 export const HUBSPOT_MAX_LENGTH = 65_536;
@@ -34,15 +37,6 @@ export interface WriteOptions {
 export interface WriteResult {
   properties: Record<string, unknown>;
   errors: FieldError[];
-}
-
-/** Cuts a string to `max` UTF-16 units without splitting a surrogate pair. */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let cut = text.slice(0, max);
-  const last = cut.charCodeAt(cut.length - 1);
-  if (last >= 0xd800 && last <= 0xdbff) cut = cut.slice(0, -1);
-  return cut;
 }
 
 function requiredFields(crm: CrmName, opts: WriteOptions): ReadonlySet<string> {

@@ -4,6 +4,7 @@
  */
 import { InputError } from '../platform/errors.ts';
 import { isBlank } from './normalize.ts';
+import { truncate } from './truncate.ts';
 import { isoUtc, parseInstant } from './time.ts';
 
 /** Names a template may use besides `person.NAME` and `deal.NAME`. */
@@ -119,8 +120,14 @@ export function compileTemplate(text: string): (ctx: TemplateContext) => string 
 
 const compiled = new Map<string, (ctx: TemplateContext) => string>();
 
-/** Renders each target field's template; templates are compiled once and kept. */
-export function renderWriteback(map: Record<string, string>, ctx: TemplateContext): Record<string, string> {
+/** Lengths to cut rendered values to: per target field (Salesforce describe), else `maxLength` (HubSpot 65,536). */
+export interface RenderLimits {
+  fieldLengths?: Record<string, number>;
+  maxLength?: number;
+}
+
+/** Renders each target field's template, cut to the field's length; templates are compiled once and kept. */
+export function renderWriteback(map: Record<string, string>, ctx: TemplateContext, limits: RenderLimits = {}): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [target, template] of Object.entries(map)) {
     let render = compiled.get(template);
@@ -128,7 +135,9 @@ export function renderWriteback(map: Record<string, string>, ctx: TemplateContex
       render = compileTemplate(template);
       compiled.set(template, render);
     }
-    out[target] = render(ctx);
+    const max = limits.fieldLengths?.[target] ?? limits.maxLength;
+    const value = render(ctx);
+    out[target] = max === undefined ? value : truncate(value, max);
   }
   return out;
 }

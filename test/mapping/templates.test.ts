@@ -81,4 +81,12 @@ describe('renderWriteback', () => {
       renderWriteback({ Baton_Stage__c: '{{stage}}', Baton_Fit_Score__c: '{{scores.fit}}', Baton_SLA_Due__c: '{{sla.due}}' }, ctx),
     ).toEqual({ Baton_Stage__c: 'mql', Baton_Fit_Score__c: '45', Baton_SLA_Due__c: '2026-11-24T14:00:00Z' });
   });
+
+  it('cuts each value to its field length', () => {
+    const long = { reason: 'r'.repeat(100) };
+    expect(renderWriteback({ Baton_Reason__c: '{{reason}}', Other__c: '{{reason}}' }, long, { fieldLengths: { Baton_Reason__c: 10 }, maxLength: 50 })).toEqual({
+      Baton_Reason__c: 'r'.repeat(10),
+      Other__c: 'r'.repeat(50),
+    });
+  });
 });
