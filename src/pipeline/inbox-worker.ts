@@ -1,0 +1,90 @@
+/**
+ * The inbox worker: claims pending items under a lease, hydrates them, applies each person's
+ * records and events, and completes the items — or schedules them again with backoff when a
+ * CRM read or an update failed. Nothing acknowledged is dropped silently: an item that keeps
+ * failing is given up only after `MAX_INBOX_ATTEMPTS`, with an error log.
+ */
+import type { CrmRecord, EngagementEvent } from '../../connectors/types.ts';
+import { normalizeEmail } from '../mapping/index.ts';
+import { errorMessage } from '../platform/errors.ts';
+import type { InboxRow, Store } from '../store/types.ts';
+import { requireConfig, type PipelineContext } from './context.ts';
+import { applyDealRecord, DEAL_OBJECTS } from './deal-record.ts';
+import { hydrate } from './hydrate.ts';
+import { updatePerson } from './person-update.ts';
+import { PERSON_OBJECTS, personForEmail, personForRecord } from './resolve.ts';
+import { onDealChanged } from './attribution-job.ts';
+
+export const MAX_INBOX_ATTEMPTS = 10;
+export const INBOX_LEASE_MS = 60_000;
+
+/** Claims and processes one batch; returns the number of items claimed. */
+export async function processInboxBatch(ctx: PipelineContext, limit = 200): Promise<number> {
+  if (!ctx.config()) return 0;
+  const rows = await ctx.store.inboxClaim(ctx.instanceId, limit, INBOX_LEASE_MS, ctx.now().toISOString());
+  if (rows.length === 0) return 0;
+  const work = await hydrate(ctx, rows);
+  const failures = new Map<number, string>();
+  for (const f of work.failed) for (const id of f.rows) failures.set(id, f.error);
+
+  const run = async (rowIds: number[], fn: () => Promise<unknown>) => {
+    try {
+      await fn();
+    } catch (err) {
+      ctx.log.warn('inbox item failed', { rows: rowIds, error: errorMessage(err) });
+      for (const id of rowIds) failures.set(id, errorMessage(err));
+    }
+  };
+
+  const ordered = [...work.records].sort((a, b) => Date.parse(a.record.modifiedAt) - Date.parse(b.record.modifiedAt));
+  // People first, so a deal arriving with its contacts finds them.
+  for (const { record, rows: ids } of ordered.filter((r) => PERSON_OBJECTS.has(r.record.object))) await run(ids, () => applyPersonRecord(ctx, record));
+  for (const { record, rows: ids } of ordered.filter((r) => DEAL_OBJECTS.has(r.record.object))) await run(ids, () => applyDeal(ctx, record));
+
+  const byEmail = new Map<string, { events: EngagementEvent[]; rows: number[] }>();
+  for (const { event, rows: ids } of work.events) {
+    const email = normalizeEmail(event.email);
+    if (!email) continue;
+    const entry = byEmail.get(email) ?? { events: [], rows: [] };
+    entry.events.push(event);
+    entry.rows.push(...ids);
+    byEmail.set(email, entry);
+  }
+  for (const [email, { events, rows: ids }] of byEmail) await run(ids, () => updatePerson(ctx, (tx) => personForEmail(tx, email), { events }));
+
+  await settle(ctx.store, rows, failures, ctx);
+  for (const row of rows) if (!failures.has(row.id)) ctx.metrics.eventsProcessed.inc({ source: row.source });
+  return rows.length;
+}
+
+async function applyPersonRecord(ctx: PipelineContext, record: CrmRecord): Promise<void> {
+  if (record.deleted) return;
+  await updatePerson(ctx, (tx, live) => personForRecord(tx, live.fields, record), { records: [record] });
+}
+
+async function applyDeal(ctx: PipelineContext, record: CrmRecord): Promise<void> {
+  if (record.deleted) return;
+  const live = requireConfig(ctx);
+  const change = await ctx.store.transaction((tx) => applyDealRecord(tx, live.fields, record));
+  if (change.changed.length === 0) return;
+  for (const personId of change.deal.personIds) {
+    await updatePerson(ctx, (tx) => tx.getPerson(personId), { evaluateAt: record.modifiedAt });
+  }
+  await onDealChanged(ctx, change);
+}
+
+async function settle(store: Store, rows: InboxRow[], failures: Map<number, string>, ctx: PipelineContext): Promise<void> {
+  const done = rows.filter((r) => !failures.has(r.id)).map((r) => r.id);
+  for (const row of rows) {
+    const error = failures.get(row.id);
+    if (error === undefined) continue;
+    if (row.attempts + 1 >= MAX_INBOX_ATTEMPTS) {
+      ctx.log.error('inbox item given up after repeated failures', { row: row.id, source: row.source, error });
+      done.push(row.id);
+      continue;
+    }
+    const wait = Math.min(600_000, 1000 * 2 ** row.attempts);
+    await store.inboxFail(row.id, error, new Date(ctx.now().getTime() + wait).toISOString());
+  }
+  if (done.length) await store.inboxComplete(done);
+}

@@ -1,0 +1,126 @@
+/**
+ * The configuration in force while `serve` runs. Loaded at start and whenever the folder changes
+ * (fs.watch, plus a periodic check because watchers miss renames on some file systems); a change
+ * takes effect within seconds, or is refused with the validator's message while the live version
+ * keeps running. Only an agreement both owners approved goes live; each live version is stored
+ * (text, owners, when) and stamps the transitions it causes.
+ */
+import { createHash } from 'node:crypto';
+import { watch, type FSWatcher } from 'node:fs';
+import { compileAgreement } from '../agreement/index.ts';
+import { loadConfig, missingApprovals, type LoadedConfig } from '../config/load.ts';
+import { errorMessage } from '../platform/errors.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { Store } from '../store/types.ts';
+import type { LiveConfig } from './context.ts';
+
+export interface LoadOutcome {
+  ok: boolean;
+  /** The validator's message when refused. */
+  message?: string;
+  changed?: boolean;
+}
+
+export interface LiveConfigSource {
+  current(): LiveConfig | null;
+  /** The last refusal (draft or invalid file), if the files on disk are not what is live. */
+  refused(): { message: string; at: string } | null;
+  /** The files as last loaded successfully. */
+  loaded(): LoadedConfig | null;
+  liveAt(): string | null;
+  reload(): Promise<LoadOutcome>;
+  /** Watches the folder; `intervalMs` is the periodic check. */
+  watch(intervalMs?: number): void;
+  close(): void;
+}
+
+const hashOf = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Builds the live configuration of `dir`. */
+export function liveConfig(dir: string, store: Store, log: Logger, now: () => Date = () => new Date()): LiveConfigSource {
+  let live: LiveConfig | null = null;
+  let loaded: LoadedConfig | null = null;
+  let liveAt: string | null = null;
+  let refused: { message: string; at: string } | null = null;
+  let lastTexts = '';
+  let watcher: FSWatcher | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let debounce: NodeJS.Timeout | null = null;
+  let running: Promise<LoadOutcome> | null = null;
+
+  async function load(): Promise<LoadOutcome> {
+    let cfg: LoadedConfig;
+    try {
+      cfg = await loadConfig(dir);
+    } catch (err) {
+      return refuse(errorMessage(err));
+    }
+    const texts = `${cfg.texts.agreement}\0${cfg.texts.fields}\0${cfg.texts.routing ?? ''}`;
+    if (live && texts === lastTexts) return { ok: true, changed: false };
+    const missing = missingApprovals(cfg.agreement);
+    if (missing.length) {
+      return refuse(`${cfg.files.agreement}: draft agreement '${cfg.agreement.name}' v${cfg.agreement.version} is not live: ${missing.join(' and ')} ha${missing.length > 1 ? 've' : 's'} not approved it`);
+    }
+    let agreement;
+    try {
+      agreement = compileAgreement(cfg.agreement);
+    } catch (err) {
+      return refuse(`${cfg.files.agreement}: ${errorMessage(err)}`);
+    }
+    const at = now().toISOString();
+    const hash = hashOf(cfg.texts.agreement);
+    await store.saveAgreementVersion({ version: cfg.agreement.version, name: cfg.agreement.name, text: cfg.texts.agreement, owners: cfg.agreement.owners as unknown as Record<string, unknown>, hash, liveAt: at });
+    const stored = await store.liveAgreementVersion();
+    const previous = live?.version;
+    live = { agreement, agreementConfig: cfg.agreement, fields: cfg.fields, routing: cfg.routing, version: cfg.agreement.version };
+    loaded = cfg;
+    lastTexts = texts;
+    liveAt = stored?.version === cfg.agreement.version ? stored.liveAt : at;
+    refused = null;
+    for (const w of cfg.warnings) log.warn(w);
+    log.info('agreement live', { name: cfg.agreement.name, version: cfg.agreement.version, previous });
+    return { ok: true, changed: true };
+  }
+
+  function refuse(message: string): LoadOutcome {
+    if (refused?.message !== message) log.error(live ? `configuration change refused; version ${live.version} stays live: ${message}` : `configuration refused: ${message}`);
+    refused = { message, at: now().toISOString() };
+    return { ok: false, message };
+  }
+
+  const source: LiveConfigSource = {
+    current: () => live,
+    refused: () => refused,
+    loaded: () => loaded,
+    liveAt: () => liveAt,
+    reload() {
+      // One load at a time; a watcher burst collapses into the running one.
+      running ??= load().finally(() => (running = null));
+      return running;
+    },
+    watch(intervalMs = 2000) {
+      try {
+        watcher = watch(dir, () => {
+          if (debounce) clearTimeout(debounce);
+          debounce = setTimeout(() => void source.reload(), 200);
+        });
+        watcher.on('error', () => {});
+      } catch (err) {
+        log.warn('cannot watch the configuration folder; checking periodically', { error: errorMessage(err) });
+      }
+      timer = setInterval(() => void source.reload(), intervalMs);
+      timer.unref();
+    },
+    close() {
+      watcher?.close();
+      if (timer) clearInterval(timer);
+      if (debounce) clearTimeout(debounce);
+    },
+  };
+  return source;
+}
+
+/** A fixed configuration (tests, one-shot commands). */
+export function fixedConfig(config: LiveConfig): Pick<LiveConfigSource, 'current'> {
+  return { current: () => config };
+}

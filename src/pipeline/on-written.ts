@@ -1,0 +1,48 @@
+/**
+ * What a successful write teaches Baton: the values now on the record (so they are not written
+ * again and their echo changes nothing), and for a created Lead the id it got, which links the
+ * person to it and makes the MQL Task possible.
+ */
+import type { WriteResult } from '../../connectors/types.ts';
+import type { OutboxRow } from '../store/types.ts';
+import type { PipelineContext } from './context.ts';
+import type { OutboxPayload } from './outbox-sender.ts';
+import { queueWrites } from './queue-writes.ts';
+import { StaleError } from './resolve.ts';
+import { getSnapshot } from './snapshots.ts';
+import { requireConfig } from './context.ts';
+
+const snapshotName = (crm: string, object: string, id: string) => `snapshot:${crm}:${object}:${id}`;
+
+/** Handles one `ok` write result. */
+export async function onWritten(ctx: PipelineContext, row: OutboxRow, result: Extract<WriteResult, { status: 'ok' }>): Promise<void> {
+  const p = row.payload as unknown as OutboxPayload;
+  const id = p.id ?? result.id;
+  if (!id || p.purpose !== 'person') return;
+  const written = { ...p.properties, ...(result.properties ?? {}) };
+  // Keep the snapshot's time: it is the CRM's clock, and our write has no CRM time of its own.
+  const prev = await getSnapshot(ctx.store, row.crm, p.object, id);
+  await ctx.store.setValue(snapshotName(row.crm, p.object, id), { at: prev?.at ?? new Date(0).toISOString(), props: { ...(prev?.props ?? {}), ...written } });
+  if (p.action !== 'create' || !row.personId || !result.id) return;
+  const personId = row.personId;
+  for (let attempt = 0; attempt < 8; attempt++) {
+    try {
+      await ctx.store.transaction(async (tx) => {
+        const person = await tx.getPerson(personId);
+        if (!person) return;
+        if (row.crm === 'salesforce' && !person.salesforceId) {
+          person.salesforceId = result.id!;
+          person.salesforceObject = p.object;
+          if (typeof result.properties?.OwnerId === 'string') person.ownerId = result.properties.OwnerId;
+        } else if (row.crm === 'hubspot' && !person.hubspotId) person.hubspotId = result.id!;
+        else return;
+        person.updatedAt = ctx.now().toISOString();
+        if (!(await tx.savePerson(person))) throw new StaleError();
+        await queueWrites(ctx, tx, requireConfig(ctx), person);
+      });
+      return;
+    } catch (err) {
+      if (!(err instanceof StaleError)) throw err;
+    }
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The pipeline runtime: owns the workers of one instance (inbox, outbox senders per CRM, pollers,
+ * SLA scheduler, daily re-evaluation), each a loop that sleeps when idle. `stop` lets every loop
+ * finish the batch it holds, so claimed work is completed or released, never half-done.
+ */
+import { errorMessage } from '../platform/errors.ts';
+import type { Crm } from '../store/types.ts';
+import type { PipelineContext } from './context.ts';
+import { dailyReevaluation } from './daily.ts';
+import { processInboxBatch } from './inbox-worker.ts';
+import { onWritten } from './on-written.ts';
+import { sendOutboxBatch } from './outbox-sender.ts';
+import { pollOnce } from './poller.ts';
+import { checkSla } from './sla-scheduler.ts';
+
+export interface RuntimeOptions {
+  /** Seconds between polls of each CRM (`BATON_POLL_INTERVAL`); 0 turns polling off. */
+  pollIntervalS?: number;
+  slaIntervalMs?: number;
+  idleMs?: number;
+  /** Check for the daily re-evaluation this often. */
+  dailyCheckMs?: number;
+}
+
+export interface Runtime {
+  readonly ctx: PipelineContext;
+  start(): void;
+  stop(): Promise<void>;
+  /** Processes the inbox and sends the outbox until both are idle (tests, backfill). */
+  drain(maxRounds?: number): Promise<void>;
+  /** Wakes the inbox worker (a webhook just stored something). */
+  notify(): void;
+}
+
+const CRMS: Crm[] = ['hubspot', 'salesforce'];
+
+/** Creates the runtime; nothing runs until `start`. */
+export function createRuntime(ctx: PipelineContext, options: RuntimeOptions = {}): Runtime {
+  const idleMs = options.idleMs ?? 250;
+  let stopping = false;
+  const loops: Promise<void>[] = [];
+  const wakers = new Map<() => void, string>();
+
+  const sleep = (ms: number, name: string) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        wakers.delete(done);
+        resolve();
+      }
+      wakers.set(done, name);
+    });
+
+  function loop(name: string, fn: () => Promise<number>, waitMs: number) {
+    loops.push(
+      (async () => {
+        while (!stopping) {
+          let n = 0;
+          try {
+            n = await fn();
+          } catch (err) {
+            ctx.log.error('worker failed', { worker: name, error: errorMessage(err) });
+          }
+          if (!stopping && n === 0) await sleep(waitMs, name);
+        }
+      })(),
+    );
+  }
+
+  const sendFor = (crm: Crm) => () => sendOutboxBatch(ctx, crm, (row, result) => onWritten(ctx, row, result));
+
+  async function gauges(): Promise<number> {
+    const s = await ctx.store.inboxStats(ctx.now().toISOString());
+    ctx.metrics.inboxPending.set(s.pending);
+    ctx.metrics.inboxLagSeconds.set(s.oldestMs / 1000);
+    return 0;
+  }
+
+  return {
+    ctx,
+    start() {
+      loop('inbox', () => processInboxBatch(ctx), idleMs);
+      for (const crm of CRMS) if (ctx.connectors[crm]) loop(`outbox:${crm}`, sendFor(crm), idleMs * 2);
+      const pollMs = (options.pollIntervalS ?? 60) * 1000;
+      if (pollMs > 0) for (const crm of CRMS) if (ctx.connectors[crm]) loop(`poll:${crm}`, async () => (await pollOnce(ctx, crm, pollMs * 2), 0), pollMs);
+      loop('sla', async () => (await checkSla(ctx), 0), options.slaIntervalMs ?? 2000);
+      loop('daily', async () => (await dailyReevaluation(ctx), 0), options.dailyCheckMs ?? 3_600_000);
+      loop('gauges', gauges, 5000);
+    },
+    async stop() {
+      stopping = true;
+      for (const w of [...wakers.keys()]) w();
+      await Promise.all(loops);
+      loops.length = 0;
+    },
+    async drain(maxRounds = 50) {
+      for (let i = 0; i < maxRounds; i++) {
+        let n = await processInboxBatch(ctx);
+        for (const crm of CRMS) n += await sendFor(crm)();
+        if (n === 0) return;
+      }
+    },
+    notify() {
+      for (const [w, name] of [...wakers]) if (name === 'inbox' || name.startsWith('outbox:')) w();
+    },
+  };
+}
