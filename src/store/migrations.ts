@@ -187,6 +187,12 @@ async function createInitialSchema(tx: Tx, d: DialectName): Promise<void> {
     .execute();
 }
 
+/** Every data table (all but `baton_migrations`), children before parents. */
+export const DATA_TABLES = [
+  'deal_people', 'attribution', 'deals', 'person_crm_ids', 'transitions', 'events', 'feedback', 'outbox', 'written_hashes',
+  'dead_letters', 'people', 'inbox', 'cursors', 'leases', 'counters', 'kv', 'agreement_versions',
+] as const;
+
 /** Every migration, oldest first. Never edit a released one; append a new version. */
 export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial schema', up: createInitialSchema }];
 

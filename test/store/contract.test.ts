@@ -1,7 +1,7 @@
 /**
  * The Store contract: the same suite runs unchanged on SQLite and PostgreSQL in every run.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type OutboxRow, type Store, type TransitionRow } from '../../src/store/index.ts';
 import { bothBackends, type TestStore } from '../support/store.ts';
 
@@ -33,11 +33,14 @@ async function drainConcurrently(a: Store, b: Store, batch: number): Promise<num
 describe.each(bothBackends)('Store contract on $name', ({ name, make }) => {
   let t: TestStore;
   let s: Store;
-  beforeEach(async () => {
+  beforeAll(async () => {
     t = await make();
     s = t.store;
   });
-  afterEach(async () => {
+  beforeEach(async () => {
+    await t.reset();
+  });
+  afterAll(async () => {
     await t.cleanup();
   });
 
@@ -97,7 +100,9 @@ describe.each(bothBackends)('Store contract on $name', ({ name, make }) => {
     });
 
     it('two concurrent claimers never get the same item', async () => {
-      for (let i = 0; i < 60; i++) await s.inboxInsert(item(`c${i}`, i));
+      await s.transaction(async (tx) => {
+        for (let i = 0; i < 60; i++) await tx.inboxInsert(item(`c${i}`, i));
+      });
       const other = await openStore(t.url);
       try {
         const loop = async (st: Store, owner: string) => {
@@ -294,7 +299,9 @@ describe.each(bothBackends)('Store contract on $name', ({ name, make }) => {
 
     it('two concurrent claimers (separate stores) never get the same item', async () => {
       const N = 150;
-      for (let i = 0; i < N; i++) await s.outboxPut(put(`hubspot:contact:${i}`, i));
+      await s.transaction(async (tx) => {
+        for (let i = 0; i < N; i++) await tx.outboxPut(put(`hubspot:contact:${i}`, i));
+      });
       const other = await openStore(t.url);
       try {
         const [x, y] = await drainConcurrently(s, other, 5);

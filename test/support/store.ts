@@ -8,12 +8,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { Kysely } from 'kysely';
 import { openStore, type Store } from '../../src/store/index.ts';
+import { DATA_TABLES } from '../../src/store/migrations.ts';
+import type { DB } from '../../src/store/db.ts';
 
 export interface TestStore {
   store: Store;
   url: string;
+  /** Empties every table, for suites that share one store (far cheaper than a new schema). */
+  reset(): Promise<void>;
   cleanup(): Promise<void>;
+}
+
+async function reset(store: Store): Promise<void> {
+  const db = (store as unknown as { db: Kysely<DB> }).db;
+  // DELETE, not TRUNCATE: on small tables TRUNCATE's file work costs ~0.4 s per reset.
+  await db.transaction().execute(async (tx) => {
+    for (const table of DATA_TABLES) await tx.deleteFrom(table).execute();
+  });
 }
 
 export const DEFAULT_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -26,6 +39,7 @@ export async function makeSqliteTestStore(): Promise<TestStore> {
   return {
     store,
     url,
+    reset: () => reset(store),
     async cleanup() {
       await store.close();
       await rm(dir, { recursive: true, force: true });
@@ -44,6 +58,7 @@ export async function makePostgresTestStore(): Promise<TestStore> {
   return {
     store,
     url,
+    reset: () => reset(store),
     async cleanup() {
       await store.close();
       const client = new pg.Client({ connectionString: base });
