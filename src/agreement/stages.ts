@@ -118,8 +118,14 @@ function applyFeedback(run: Run, fb: FeedbackInput, at: number, scores: Scores):
   return r !== null && r.reset;
 }
 
+/**
+ * The cause of a condition's entry: the engagement rule of the step's event when that event crossed
+ * the line (the condition did not hold without it), else `rule:<stage>`.
+ */
+type CauseOf = (cond: CompiledCondition, stage: 'mql' | 'sql') => string;
+
 /** Moves forward by deal, `sql` or `mql`, whichever is highest; never backwards (but won ⇄ lost). */
-function advance(run: Run, ctx: ConditionContext, at: number, eventRule: string | null, converted: boolean): void {
+function advance(run: Run, ctx: ConditionContext, at: number, causeOf: CauseOf, converted: boolean): void {
   const { engine, state } = run;
   const stage = state.stage;
   const rank = RANK[stage];
@@ -133,14 +139,14 @@ function advance(run: Run, ctx: ConditionContext, at: number, eventRule: string 
   if (rank >= RANK.sql) return;
   const sqlHolds = engine.sql !== null && engine.sql(ctx);
   if (sqlHolds || converted) {
-    move(run, 'sql', at, sqlHolds ? (eventRule ?? 'rule:sql') : 'crm:converted', ctx.scores);
+    move(run, 'sql', at, sqlHolds ? causeOf(engine.sql!, 'sql') : 'crm:converted', ctx.scores);
     return;
   }
   if (stage !== 'lead' && stage !== 'recycled') return;
   if (engine.mql === null) return;
   if (state.holdUntil !== undefined && at < parseInstant(state.holdUntil)) return;
   if (engine.mql(ctx)) {
-    move(run, 'mql', at, eventRule ?? 'rule:mql', ctx.scores);
+    move(run, 'mql', at, causeOf(engine.mql, 'mql'), ctx.scores);
     // The handoff: the SLA clock starts now, its tier chosen by what holds at this moment.
     if (engine.sla) state.sla = engine.sla.start(at, ctx);
   }
@@ -192,13 +198,19 @@ export function applyStep(engine: Engine, prep: PreparedFacts, state0: PersonSta
     delete state.disqualifiedBy;
   }
 
+  const causeOf: CauseOf = (cond, stage) => {
+    if (event === null || event.rule < 0) return `rule:${stage}`;
+    const without = contextAt(engine, prep, state, at, count - 1);
+    return cond(without) ? `rule:${stage}` : `rule:${engine.scorers.engagementRules[event.rule].id}`;
+  };
+  // Feedback answers the person as it stands at that instant: fields may already have moved it on.
+  if (step.kind === 'feedback') advance(run, ctx, at, causeOf, prep.facts.converted === true);
   if (step.kind === 'feedback' && applyFeedback(run, step.feedback, at, ctx.scores)) {
     ctx = contextAt(engine, prep, state, at, count);
     run.transitions[run.transitions.length - 1].scores = ctx.scores;
   }
 
-  const eventRule = event !== null && event.rule >= 0 ? `rule:${engine.scorers.engagementRules[event.rule].id}` : null;
-  advance(run, ctx, at, eventRule, prep.facts.converted === true);
+  advance(run, ctx, at, causeOf, prep.facts.converted === true);
 
   if (restartedFrom !== null) {
     if (run.transitions.length > before) run.transitions[before].from = 'disqualified';

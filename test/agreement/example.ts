@@ -26,3 +26,17 @@ export function facts(over: Partial<PersonFacts> = {}): PersonFacts {
 export function ev(type: string, at: string, properties: Record<string, unknown> = {}, id?: string): AgreementEvent {
   return id ? { id, type, at, properties } : { type, at, properties };
 }
+
+/** A small agreement to edit per test: no fit rules, one engagement rule, nothing else. */
+export function minimalConfig(): AgreementConfig {
+  return agreementSchema.parse({
+    name: 'Test',
+    version: 1,
+    owners: { marketing: { name: 'M', email: 'm@x.example', approved: '2026-01-01' }, sales: { name: 'S', email: 's@x.example', approved: '2026-01-01' } },
+    score: {
+      fit: { max: 100, rules: [] },
+      engagement: { max: 100, half_life: '30d', rules: [{ id: 'form', on: 'form_submission', add: 40 }] },
+    },
+    stages: {},
+  });
+}
