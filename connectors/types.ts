@@ -84,6 +84,8 @@ export interface WriteOp {
   email?: string;
   /** Properties to clear (`""`) before setting them: HubSpot refuses a backward `lifecyclestage` move otherwise. */
   clearFirst?: string[];
+  /** For a create: records to associate it with, e.g. `{ contacts: [...] }` for a HubSpot deal. */
+  associations?: Partial<Record<string, string[]>>;
 }
 
 export type WriteResult =

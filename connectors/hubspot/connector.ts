@@ -1,0 +1,104 @@
+/**
+ * The HubSpot connector: Baton's `Connector` over the official SDK, reading and writing exactly
+ * what `fields.yaml` names, under one limiter per HubSpot account.
+ */
+import type { FieldsConfig } from '../../src/config/schema.ts';
+import { logger as rootLogger, type Logger } from '../../src/platform/logger.ts';
+import type { BackfillPage, Connector, CrmRecord, EngagementEvent, PollPage, RecordRef, WriteOp, WriteResult } from '../types.ts';
+import { createHubSpotApi, type CallCounts, type HubSpotApi } from './client.ts';
+import { batchRead, hydrate, propertiesFor, TYPE_OF, type HubSpotType, type RawObject } from './hydrate.ts';
+import type { HubSpotLimits } from './limits.ts';
+import { fetchEmailEvents, fetchFormSubmissions } from './marketing.ts';
+import { planProperties, type PropertyPlan } from './properties.ts';
+import { prepareHubSpot } from './setup.ts';
+import { backfillPages, pollOnce } from './sync.ts';
+import { writeOps } from './write.ts';
+
+export interface HubSpotConnectorOptions {
+  accessToken: string;
+  /** `HUBSPOT_BASE_URL`; default `https://api.hubapi.com`. */
+  baseUrl?: string;
+  /** `HUBSPOT_CLIENT_SECRET`, for the webhook receiver. */
+  clientSecret?: string;
+  fields: FieldsConfig;
+  limits?: Partial<HubSpotLimits>;
+  /** Retries after the first attempt (default 5). */
+  retries?: number;
+  retryMinTimeoutMs?: number;
+  /** Names the account's shared limiter (default: a hash of base URL + token). */
+  accountKey?: string;
+  /** Where a first poll without cursor starts (epoch ms); default: the time of that poll. */
+  pollStartMs?: number;
+  /** Records a poll or backfill page collects before hydrating (≤ 1,000 keeps associations to one call). */
+  pageSize?: number;
+  /** Read a contact's current lifecycle stage before a write that does not say `clearFirst` (default true). */
+  detectBackwardLifecycle?: boolean;
+  logger?: Logger;
+}
+
+export interface HubSpotConnector extends Connector {
+  readonly crm: 'hubspot';
+  readonly plan: PropertyPlan;
+  /** HTTP calls made so far, by kind (read, search, associations, write, schema, marketing). */
+  readonly counts: CallCounts;
+  /** Form submissions of the given forms since `sinceMs`, as engagement events (scope `forms`). */
+  formEvents(forms: { guid: string; name: string }[], sinceMs: number): Promise<EngagementEvent[]>;
+  /** Email opens and clicks of one recipient since `sinceMs`, as engagement events (scope `content`). */
+  emailEvents(recipient: string, sinceMs: number): Promise<EngagementEvent[]>;
+}
+
+/** Creates the HubSpot connector. */
+export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpotConnector {
+  const log = options.logger ?? rootLogger.child({ module: 'hubspot' });
+  const api: HubSpotApi = createHubSpotApi({
+    accessToken: options.accessToken,
+    baseUrl: options.baseUrl,
+    limits: options.limits,
+    retries: options.retries,
+    retryMinTimeoutMs: options.retryMinTimeoutMs,
+    accountKey: options.accountKey,
+    logger: log,
+  });
+  const plan = planProperties(options.fields);
+  const idempotentCreates = !!options.fields.deal?.create_in_hubspot;
+
+  async function read(refs: RecordRef[]): Promise<CrmRecord[]> {
+    const byType = new Map<HubSpotType, string[]>();
+    for (const ref of refs) {
+      const type = TYPE_OF[ref.object];
+      if (!type) continue;
+      byType.set(type, [...(byType.get(type) ?? []), ref.id]);
+    }
+    const out: CrmRecord[] = [];
+    for (const [type, ids] of byType) {
+      const unique = [...new Set(ids)];
+      const found = await batchRead(api, type, unique, propertiesFor(plan, type));
+      const raws: RawObject[] = unique.map((id) => found.get(id)).filter((r): r is RawObject => !!r);
+      out.push(...(await hydrate(api, plan, type, raws)));
+      const object = refs.find((r) => TYPE_OF[r.object] === type)!.object;
+      for (const id of unique) if (!found.has(id)) out.push({ crm: 'hubspot', object, id, modifiedAt: new Date().toISOString(), properties: {}, deleted: true });
+    }
+    log.debug('hubspot read', { refs: refs.length, records: out.length, counts: { ...api.counts } });
+    return out;
+  }
+
+  const mappedReads = {
+    contact: Object.values(options.fields.person.fields).map((f) => f.hubspot).filter((n): n is string => !!n && !n.startsWith('company.')),
+    company: Object.values(options.fields.person.fields).map((f) => f.hubspot).filter((n): n is string => !!n && n.startsWith('company.')).map((n) => n.slice('company.'.length)),
+    deal: Object.values(options.fields.deal?.fields ?? {}).map((f) => f.hubspot).filter((n): n is string => !!n),
+  };
+
+  return {
+    crm: 'hubspot',
+    plan,
+    counts: api.counts,
+    start: () => prepareHubSpot(api, plan, mappedReads),
+    read,
+    poll: (cursor): Promise<PollPage> => pollOnce(api, plan, cursor, options.pollStartMs ?? Date.now(), options.pageSize),
+    backfill: (cursor, since): AsyncIterable<BackfillPage> => backfillPages(api, plan, cursor, since, options.pageSize),
+    write: (ops: WriteOp[]): Promise<WriteResult[]> => writeOps(api, ops, { idempotentCreates, detectBackwardLifecycle: options.detectBackwardLifecycle ?? true }),
+    formEvents: (forms, sinceMs) => fetchFormSubmissions(api, forms, sinceMs),
+    emailEvents: (recipient, sinceMs) => fetchEmailEvents(api, recipient, sinceMs),
+    stop: () => api.close(),
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * Turns what the HubSpot SDK throws into Baton's `CrmError`: 429 and 5xx are retryable (with the
+ * wait HubSpot's headers suggest), 401 and 403 name what to fix, other 4xx go to the dead letters
+ * with HubSpot's own message.
+ */
+import { CrmError, errorMessage } from '../../src/platform/errors.ts';
+
+interface SdkError {
+  code?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+function header(headers: Record<string, string> | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  return key ? headers[key] : undefined;
+}
+
+function bodyOf(err: SdkError): Record<string, any> {
+  const b = err.body;
+  if (b && typeof b === 'object') return b as Record<string, any>;
+  if (typeof b === 'string') {
+    try {
+      return JSON.parse(b);
+    } catch {
+      return { message: b };
+    }
+  }
+  return {};
+}
+
+/** HubSpot's message plus the detail of its first `errors` entry, e.g. the property that was refused. */
+export function hubspotMessage(body: Record<string, any>): string {
+  const first = Array.isArray(body.errors) ? body.errors[0] : undefined;
+  const detail = first?.message && first.message !== body.message ? ` (${first.message})` : '';
+  return `${body.message ?? 'HubSpot error'}${detail}`;
+}
+
+/** Scopes HubSpot says are missing on a 403, if it says. */
+export function missingScopes(body: Record<string, any>): string[] {
+  const out: string[] = [];
+  for (const e of Array.isArray(body.errors) ? body.errors : []) {
+    const ctx = e?.context ?? {};
+    for (const k of ['requiredGranularScopes', 'requiredScopes', 'missingScopes']) if (Array.isArray(ctx[k])) out.push(...ctx[k]);
+  }
+  return [...new Set(out)];
+}
+
+/** How long HubSpot asks us to wait after a 429: Retry-After, else the rolling interval, else a second (search sends no headers). */
+export function retryAfterMs(headers: Record<string, string> | undefined, body: Record<string, any>): number {
+  const ra = header(headers, 'retry-after');
+  if (ra && Number.isFinite(Number(ra))) return Number(ra) * 1000;
+  const interval = header(headers, 'x-hubspot-ratelimit-interval-milliseconds');
+  const remaining = header(headers, 'x-hubspot-ratelimit-remaining');
+  if (interval && remaining === '0') return Math.min(Number(interval), 10_000);
+  if (body.policyName === 'TEN_SECONDLY_ROLLING' && interval) return Math.min(Number(interval), 10_000);
+  return 1_000;
+}
+
+/** Maps one SDK failure of `operation` to a `CrmError`. */
+export function toCrmError(err: unknown, operation: string): CrmError {
+  if (err instanceof CrmError) return err;
+  const e = err as SdkError;
+  const status = typeof e?.code === 'number' ? e.code : undefined;
+  if (status === undefined) {
+    // No HTTP status: the request never got an answer (DNS, reset, timeout).
+    return new CrmError('hubspot', `HubSpot ${operation} failed before an answer: ${errorMessage(err)}`, { cause: err, retryable: true, code: 'hubspot_network' });
+  }
+  const body = bodyOf(e);
+  const msg = hubspotMessage(body);
+  const details = { operation, correlationId: body.correlationId, category: body.category };
+  if (status === 429) {
+    return new CrmError('hubspot', `HubSpot rate limit on ${operation}: ${msg}`, { cause: err, status, retryable: true, retryAfterMs: retryAfterMs(e.headers, body), code: 'hubspot_rate_limited', details });
+  }
+  if (status >= 500) return new CrmError('hubspot', `HubSpot ${operation} failed with ${status}: ${msg}`, { cause: err, status, retryable: true, details });
+  if (status === 401) {
+    return new CrmError('hubspot', `HubSpot refused the access token (401) on ${operation}: check HUBSPOT_ACCESS_TOKEN (${msg})`, { cause: err, status, code: 'hubspot_unauthorized', details });
+  }
+  if (status === 403) {
+    const scopes = missingScopes(body);
+    const need = scopes.length ? `grant the private app the scope${scopes.length > 1 ? 's' : ''} ${scopes.join(', ')}` : 'check the private app scopes';
+    return new CrmError('hubspot', `HubSpot denied ${operation} (403): ${need}`, { cause: err, status, code: 'hubspot_forbidden', details: { ...details, missingScopes: scopes } });
+  }
+  return new CrmError('hubspot', `HubSpot rejected ${operation} (${status}): ${msg}`, { cause: err, status, code: 'hubspot_rejected', details: { ...details, errors: body.errors } });
+}
