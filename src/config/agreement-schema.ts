@@ -3,11 +3,10 @@ import { z } from 'zod';
 import { condition, CONDITION_STAGES, duration, eventType, where } from './condition-schema.ts';
 import { oneOf, strict } from './zod-helpers.ts';
 
-/** A date (`2026-11-01`); YAML 1.1 timestamps may arrive as Date objects. */
-const isoDate = z.union(
-  [z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/), z.date()],
-  { error: 'expected a date YYYY-MM-DD' },
-);
+/** A date (`2026-11-01`), kept as text: the YAML 1.2 core schema never turns it into a Date. */
+const isoDate = z
+  .string({ error: (iss) => (iss.input === undefined ? undefined : 'expected a date YYYY-MM-DD') })
+  .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, { error: 'expected a date YYYY-MM-DD' });
 
 const hhmm = z.string({ error: (iss) => (iss.input === undefined ? undefined : 'expected a time "HH:MM" (quoted), e.g. "09:00"') })
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'expected a time "HH:MM" (quoted), e.g. "09:00"' });
