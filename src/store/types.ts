@@ -141,18 +141,26 @@ export interface Lease {
 
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
-  /** Applies pending migrations; idempotent. */
+  /** Applies pending migrations; idempotent, and safe when several instances start at once. */
   migrate(): Promise<void>;
   close(): Promise<void>;
-  /** Runs `fn` in one transaction; everything inside commits or nothing does. */
+  /**
+   * Runs `fn` in one transaction; everything inside commits or nothing does. Inside, use `tx`
+   * (not this store); nested `transaction` calls join the outer one.
+   */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
 
   // inbox
-  /** Inserts if new; `duplicate: true` when (source, dedupKey) was already stored. */
+  /** Inserts if new; `duplicate: true` (and nothing changed) when (source, dedupKey) was already stored. */
   inboxInsert(item: { source: Source; dedupKey: string; body: unknown; receivedAt: string }): Promise<{ id: number; duplicate: boolean }>;
-  /** Claims up to `limit` pending items under a lease; an expired lease is claimable again. */
+  /**
+   * Claims up to `limit` due pending items (unleased, or lease expired), oldest first, leased to
+   * `owner` until `now + leaseMs`. Two concurrent claimers never get the same item.
+   */
   inboxClaim(owner: string, limit: number, leaseMs: number, now: string): Promise<InboxRow[]>;
+  /** Marks items done (kept, so a late duplicate is still recognised). */
   inboxComplete(ids: number[]): Promise<void>;
+  /** Counts the attempt, records the error, releases the lease; due again at `retryAt`. */
   inboxFail(id: number, error: string, retryAt: string): Promise<void>;
   /** Age of the oldest pending item in ms (inbox lag), and the pending count. */
   inboxStats(now: string): Promise<{ pending: number; oldestMs: number }>;
@@ -163,11 +171,17 @@ export interface Store {
   findPersonByCrmId(crm: Crm, id: string): Promise<PersonRow | null>;
   /** Creates a person; returns it. */
   createPerson(p: NewPerson): Promise<PersonRow>;
-  /** Saves when `revision` still matches; false when someone else saved first. */
+  /**
+   * Saves when `revision` still matches; false when someone else saved first. On success
+   * `p.revision` is bumped in place; `updatedAt` is written as given.
+   */
   savePerson(p: PersonRow): Promise<boolean>;
   /** Records that a CRM id (also a merged one) belongs to a person. */
   linkCrmId(personId: number, crm: Crm, id: string): Promise<void>;
-  /** Folds `fromId`'s history (events, transitions, feedback, ids) into `intoId` and deletes `fromId`. */
+  /**
+   * Folds `fromId`'s history (events, transitions, feedback, CRM ids as aliases, deal links) into
+   * `intoId`, bumps `intoId`'s revision and deletes `fromId`, in one transaction.
+   */
   mergePeople(intoId: number, fromId: number): Promise<void>;
   listPeople(opts: { afterId?: number; limit: number }): Promise<PersonRow[]>;
   /** People whose SLA is due at or before `at` and not yet breached. */
@@ -176,7 +190,7 @@ export interface Store {
   // history
   appendTransitions(rows: Omit<TransitionRow, 'id'>[]): Promise<void>;
   listTransitions(personId: number): Promise<TransitionRow[]>;
-  /** Transitions in a time window, newest first, for the funnel and the dashboard. */
+  /** Transitions with `from <= at < to` (null = open), newest first, for the funnel and the dashboard. */
   transitionsBetween(from: string | null, to: string | null, limit?: number): Promise<TransitionRow[]>;
   /** Inserts events that are new by id; returns the ids that were new. */
   insertEvents(rows: EventRow[]): Promise<string[]>;
@@ -190,16 +204,25 @@ export interface Store {
   dealsForPerson(personId: number): Promise<DealRow[]>;
   /** Replaces every model's result for one deal. */
   replaceAttribution(dealKey: string, rows: AttributionRow[]): Promise<void>;
+  /** One model's results for deals with `from <= closeDate < to` (null = open). */
   attributionFor(model: string, from: string | null, to: string | null): Promise<AttributionRow[]>;
 
   // outbox
-  /** Upserts the desired state of one record; a newer payload replaces a pending one (coalescing). */
+  /**
+   * Upserts the desired state of one record; a newer payload replaces a pending one (coalescing) and
+   * bumps `version`. Due at `notBefore`, else immediately (an existing row keeps its back-off).
+   */
   outboxPut(row: { crm: Crm; key: string; personId: number | null; payload: Record<string, unknown>; hash: string; idempotencyKey: string; notBefore?: string }): Promise<void>;
+  /** Like `inboxClaim`, for one CRM's due rows; two concurrent claimers never get the same row. */
   outboxClaim(crm: Crm, owner: string, limit: number, leaseMs: number, now: string): Promise<OutboxRow[]>;
-  /** Done: removes the row and remembers `hash` as last written for `key`, unless a newer payload arrived meanwhile. */
+  /**
+   * Done: remembers `hash` as last written for the row's key and removes the row, unless a newer
+   * payload arrived meanwhile (other hash, or other `version` when given); then it stays pending, unleased.
+   */
   outboxComplete(id: number, hash: string, version?: number): Promise<void>;
+  /** Counts the attempt, records the error, releases the lease; due again at `nextAttemptAt`. */
   outboxRetry(id: number, error: string, nextAttemptAt: string): Promise<void>;
-  /** Moves the row to the dead letters. */
+  /** Moves the row to the dead letters with `error`. */
   outboxDead(id: number, error: string): Promise<void>;
   outboxPending(crm?: Crm): Promise<number>;
   /** Hash of what was last written to `key`, for skipping no-op writes. */
@@ -207,19 +230,25 @@ export interface Store {
 
   // dead letters
   listDeadLetters(): Promise<DeadLetterRow[]>;
-  /** Puts a dead letter back into the outbox; false when no such id. */
+  /**
+   * Puts a dead letter back into the outbox (due at `now`, attempts reset, same idempotency key);
+   * a newer pending payload for the same key wins. False when no such id.
+   */
   retryDeadLetter(id: number, now: string): Promise<boolean>;
   dropDeadLetter(id: number): Promise<boolean>;
 
   // cursors, named leases, key-value state
   getCursor(name: string): Promise<string | null>;
+  /** `null` forgets the cursor. */
   setCursor(name: string, value: string | null): Promise<void>;
   /** Takes or renews a named lease (poller, SLA timer); false when another owner holds it unexpired. */
   acquireLease(name: string, owner: string, ttlMs: number, now: string): Promise<boolean>;
   releaseLease(name: string, owner: string): Promise<void>;
   /** Atomically adds `by` to a counter and returns the new value (round robin, caps). */
   increment(name: string, by?: number): Promise<number>;
+  /** A stored JSON value; `undefined` when unset. */
   getValue(name: string): Promise<unknown>;
+  /** Stores a JSON value; `undefined` deletes it. */
   setValue(name: string, value: unknown): Promise<void>;
 
   // agreement versions
