@@ -1,0 +1,171 @@
+/**
+ * One Salesforce session on jsforce: authentication (a given token, or client credentials with a
+ * `refreshFn` that re-runs the grant on INVALID_SESSION_ID), and `call()`, the one way every
+ * request goes out — under the limiter, the daily budget and the one retry policy.
+ */
+import jsforce, { type Connection } from 'jsforce';
+import { CrmError } from '../../src/platform/errors.ts';
+import { createLimiter, type Limiter } from '../../src/platform/limiter.ts';
+import { logger as rootLogger, type Logger } from '../../src/platform/logger.ts';
+import { withRetry, type RetryOptions } from '../../src/platform/retry.ts';
+import { ApiBudget } from './budget.ts';
+import { toCrmError } from './errors.ts';
+import { DEFAULT_API_VERSION, type SalesforceConnectorOptions } from './options.ts';
+
+interface TokenResponse {
+  access_token: string;
+  instance_url?: string;
+  id?: string;
+}
+
+export interface DescribeField {
+  name: string;
+  type: string;
+  length: number;
+  createable: boolean;
+  updateable: boolean;
+  nillable: boolean;
+  picklistValues: { value: string; active: boolean }[];
+}
+
+export class SalesforceClient {
+  readonly conn: Connection;
+  readonly budget: ApiBudget;
+  readonly limiter: Limiter;
+  readonly log: Logger;
+  readonly version: string;
+  integrationUserId: string | undefined;
+  private retry: RetryOptions;
+  private describes = new Map<string, Promise<Map<string, DescribeField> | null>>();
+  private opts: SalesforceConnectorOptions;
+
+  constructor(opts: SalesforceConnectorOptions) {
+    this.opts = opts;
+    this.log = opts.logger ?? rootLogger.child({ module: 'salesforce' });
+    this.version = opts.apiVersion ?? DEFAULT_API_VERSION;
+    this.retry = opts.retry ?? {};
+    this.integrationUserId = opts.integrationUserId;
+    const canGrant = !!(opts.clientId && opts.clientSecret);
+    if (!opts.accessToken && !canGrant) throw new CrmError('salesforce', 'Salesforce needs SALESFORCE_ACCESS_TOKEN or SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET');
+    const loginUrl = (opts.loginUrl ?? opts.instanceUrl).replace(/\/$/, '');
+    this.conn = new jsforce.Connection({
+      instanceUrl: opts.instanceUrl.replace(/\/$/, ''),
+      loginUrl,
+      version: this.version,
+      accessToken: opts.accessToken,
+      ...(canGrant
+        ? {
+            oauth2: { loginUrl, clientId: opts.clientId, clientSecret: opts.clientSecret },
+            // the client-credentials grant issues no refresh token: renewing means running the grant again
+            refreshFn: (conn: Connection, done: (err: Error | null | undefined, token?: string, res?: never) => unknown) => {
+              this.grant(conn).then(
+                (t) => done(null, t.access_token, t as never),
+                (err: Error) => done(err),
+              );
+            },
+          }
+        : {}),
+    });
+    this.budget = new ApiBudget(opts.limits?.dailyBudgetShare ?? 0.5, this.log, opts.limits?.budgetPauseMs);
+    this.limiter = createLimiter({ name: `salesforce:${opts.orgId ?? opts.instanceUrl}`, maxConcurrent: opts.limits?.maxConcurrent ?? 4 });
+  }
+
+  private async grant(conn: Connection): Promise<TokenResponse> {
+    const res = (await conn.oauth2.requestToken({ grant_type: 'client_credentials' })) as unknown as TokenResponse;
+    if (!res.access_token) throw new CrmError('salesforce', 'Salesforce token response has no access_token');
+    conn.accessToken = res.access_token;
+    if (res.instance_url) conn.instanceUrl = res.instance_url.replace(/\/$/, '');
+    const userId = res.id?.split('/').pop();
+    if (userId && !this.integrationUserId) this.integrationUserId = userId;
+    this.log.info('salesforce session established by client credentials');
+    return res;
+  }
+
+  /** Gets a first token when only client credentials are given. */
+  async authenticate(): Promise<void> {
+    if (this.conn.accessToken) return;
+    try {
+      await this.grant(this.conn);
+    } catch (err) {
+      throw new CrmError('salesforce', `Salesforce client-credentials login at ${this.conn.loginUrl} failed: ${(err as Error).message}`, { cause: err, status: 401 });
+    }
+  }
+
+  private observeUsage(): void {
+    const usage = (this.conn.limitInfo as { apiUsage?: { used: number; limit: number } }).apiUsage;
+    if (usage) this.budget.observe(usage.used, usage.limit);
+  }
+
+  /**
+   * Runs one API call: budget check, limiter, error mapping, usage tracking. With `retry` (the
+   * default) retryable failures go through `withRetry`; non-idempotent writes pass `retry: false`
+   * and retry themselves after re-checking what already happened.
+   */
+  async call<T>(what: string, fn: (conn: Connection) => Promise<T>, options: { retry?: boolean } = {}): Promise<T> {
+    const once = async () => {
+      this.budget.check();
+      await this.authenticate();
+      return this.limiter.schedule(async () => {
+        try {
+          return await fn(this.conn);
+        } catch (err) {
+          throw toCrmError(err, what);
+        } finally {
+          this.observeUsage();
+        }
+      });
+    };
+    if (options.retry === false) return once();
+    return withRetry(once, { ...this.retry, onRetry: (err, n) => this.log.warn(`salesforce ${what}: retry ${n}`, { error: (err as Error).message }) });
+  }
+
+  /** Runs a SOQL query and follows `nextRecordsUrl` to the end (each page one budgeted call). */
+  async queryAll<T = Record<string, unknown>>(soql: string, what = 'query'): Promise<T[]> {
+    type Page = { records: T[]; done: boolean; nextRecordsUrl?: string };
+    let page = await this.call(what, (c) => c.query<Record<string, unknown>>(soql) as unknown as Promise<Page>);
+    const out = [...page.records];
+    while (!page.done && page.nextRecordsUrl) {
+      const next = page.nextRecordsUrl;
+      page = await this.call(what, (c) => c.queryMore<Record<string, unknown>>(next) as unknown as Promise<Page>);
+      out.push(...page.records);
+    }
+    return out;
+  }
+
+  /** The describe of `object` (cached for the connector's life), or null when the org has no such object. */
+  describe(object: string): Promise<Map<string, DescribeField> | null> {
+    let p = this.describes.get(object);
+    if (!p) {
+      p = this.call(`describe ${object}`, (c) => c.sobject(object).describe())
+        .then((d) => new Map((d.fields as unknown as DescribeField[]).map((f) => [f.name, f])))
+        .catch((err: CrmError) => {
+          if (/NOT_FOUND|INVALID_TYPE/.test(err.message)) return null;
+          this.describes.delete(object);
+          throw err;
+        });
+      this.describes.set(object, p);
+    }
+    return p;
+  }
+
+  /** The describe if already loaded; never calls. */
+  async cachedDescribe(object: string): Promise<Map<string, DescribeField> | null | undefined> {
+    const p = this.describes.get(object);
+    return p ? p.catch(() => undefined) : undefined;
+  }
+
+  /** Seeds the budget from `/limits` and learns the integration user when unknown. */
+  async prime(): Promise<void> {
+    const limits = await this.call('limits', (c) => c.limits());
+    const daily = (limits as unknown as { DailyApiRequests?: { Max: number; Remaining: number } }).DailyApiRequests;
+    if (daily) this.budget.observe(daily.Max - daily.Remaining, daily.Max);
+    if (!this.integrationUserId) {
+      const info = await this.call('userinfo', (c) => c.request<{ user_id?: string }>('/services/oauth2/userinfo'));
+      this.integrationUserId = info.user_id;
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.limiter.stop();
+  }
+}

@@ -1,0 +1,94 @@
+/** `createSalesforceConnector`: the `Connector` for one Salesforce org, on jsforce. */
+import type { Connector, CrmRecord, RecordRef, WriteOp, WriteResult } from '../types.ts';
+import { SalesforceBackfill } from './backfill.ts';
+import { SalesforceClient } from './client.ts';
+import { InfluenceWriter } from './influence.ts';
+import { isBatonEcho } from './loop-guard.ts';
+import type { SalesforceConnectorOptions } from './options.ts';
+import { PeopleWriter } from './people-writer.ts';
+import { SalesforceReader } from './reader.ts';
+import { positionsFromText, schemaProblems } from './schema-check.ts';
+import { TaskWriter } from './tasks.ts';
+import { ownerAndManager, usersByEmailOrUsername, type OwnerAndManager, type SalesforceUser } from './users.ts';
+
+export interface SalesforceConnector extends Connector {
+  readonly crm: 'salesforce';
+  /** Baton's integration user (known after `start()`), for the loop guard. */
+  readonly integrationUserId: string | undefined;
+  /** True when `record` is only the echo of Baton's last write (`lastWritten`). */
+  isEcho(record: CrmRecord, lastWritten: Record<string, unknown> | undefined): boolean;
+  ownerAndManager(recordIds: string[]): Promise<Map<string, OwnerAndManager>>;
+  usersByEmailOrUsername(list: string[]): Promise<Map<string, SalesforceUser>>;
+  /** The last daily API usage Salesforce reported. */
+  apiUsage(): { used: number; limit: number } | undefined;
+}
+
+const PERSON_OBJECTS = new Set(['Lead', 'Contact', 'Account', 'Opportunity']);
+
+/** Creates the connector; nothing is called before `start()` or the first operation. */
+export function createSalesforceConnector(options: SalesforceConnectorOptions): SalesforceConnector {
+  const client = new SalesforceClient(options);
+  const reader = new SalesforceReader(client, options.fields, options.pollPageSize ?? 2000);
+  const people = new PeopleWriter(client, options.fields, options.assignment ?? 'org');
+  const tasks = new TaskWriter(client);
+  const influence = new InfluenceWriter(client);
+  const bulk = new SalesforceBackfill(client, options.fields, {
+    pollIntervalMs: options.bulk?.pollIntervalMs ?? 5_000,
+    // large orgs take many minutes; jsforce's 30 s default gives up far too early
+    pollTimeoutMs: options.bulk?.pollTimeoutMs ?? 30 * 60_000,
+    pageSize: options.bulk?.pageSize ?? 50_000,
+  });
+
+  return {
+    crm: 'salesforce',
+    get integrationUserId() {
+      return client.integrationUserId;
+    },
+
+    async start() {
+      await client.prime();
+      const [Lead, Contact, Opportunity] = await Promise.all([
+        client.describe('Lead'),
+        client.describe('Contact'),
+        options.fields.deal ? client.describe('Opportunity') : Promise.resolve(undefined),
+      ]);
+      await Promise.all(['Account', 'OpportunityContactRole', 'CampaignMember', 'Task'].map((o) => client.describe(o).catch(() => null)));
+      const positionOf = options.positionOf ?? (options.fieldsYamlText ? positionsFromText(options.fieldsYamlText) : undefined);
+      const problems = schemaProblems(options.fields, { Lead, Contact, ...(Opportunity !== undefined ? { Opportunity } : {}) }, options.fieldsYamlFile ?? 'fields.yaml', positionOf);
+      for (const p of problems) client.log.warn(p);
+      return problems;
+    },
+
+    read: (refs: RecordRef[]) => reader.read(refs),
+    poll: (cursor) => reader.poll(cursor),
+    backfill: (cursor, since) => bulk.run(cursor, since),
+
+    async write(ops: WriteOp[]): Promise<WriteResult[]> {
+      const results = new Map<string, WriteResult>();
+      const updates: WriteOp[] = [];
+      const creates: WriteOp[] = [];
+      const taskOps: WriteOp[] = [];
+      const influenceOps: WriteOp[] = [];
+      for (const op of ops) {
+        if (op.object === 'Task') taskOps.push(op);
+        else if (op.object === 'CampaignInfluence') influenceOps.push(op);
+        else if (op.action === 'create' || (op.action === 'upsert' && !op.id)) {
+          if (op.object === 'Lead') creates.push(op);
+          else results.set(op.key, { key: op.key, status: 'dead', error: `Baton creates only Leads in Salesforce, not ${op.object}` });
+        } else if (op.id && PERSON_OBJECTS.has(op.object)) updates.push(op);
+        else results.set(op.key, { key: op.key, status: 'dead', error: `cannot ${op.action} ${op.object}${op.id ? ` ${op.id}` : ' without an id'} in Salesforce` });
+      }
+      // people first: a Task for a new Lead needs the Lead and its owner in place
+      for (const m of [await people.update(updates), await people.createLeads(creates), await tasks.create(taskOps), await influence.replace(influenceOps)]) {
+        for (const [k, v] of m) results.set(k, v);
+      }
+      return ops.map((op) => results.get(op.key) ?? { key: op.key, status: 'retry', error: 'not written', retryAfterMs: 60_000 });
+    },
+
+    isEcho: (record, lastWritten) => isBatonEcho(record, client.integrationUserId, lastWritten),
+    ownerAndManager: (ids) => ownerAndManager(client, ids),
+    usersByEmailOrUsername: (list) => usersByEmailOrUsername(client, list),
+    apiUsage: () => client.budget.current(),
+    stop: () => client.stop(),
+  };
+}

@@ -1,0 +1,207 @@
+/**
+ * Writing people: updates of Leads and Contacts (every one with `Sforce-Auto-Assign: FALSE`, so
+ * the org's assignment rule never moves an owner on Baton's account), and Lead creates for
+ * HubSpot-only people after checking Leads and Contacts for the same emails — never a duplicate.
+ */
+import type { FieldsConfig } from '../../src/config/schema.ts';
+import type { WriteOp, WriteResult } from '../types.ts';
+import type { SalesforceClient } from './client.ts';
+import { chunks, failureResult, fitToSchema, mayRetry, resultOf, saveWithLockRetry, type SaveResult } from './save.ts';
+import { chunkForIn, inList } from './soql.ts';
+
+const NO_ASSIGN = { 'Sforce-Auto-Assign': 'FALSE' };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export const normEmail = (e: string) => e.trim().toLowerCase();
+
+interface Existing {
+  object: 'Lead' | 'Contact';
+  id: string;
+  ownerId?: string;
+}
+
+/** Which record already holds each email: a Contact first, then an open Lead, then a converted Lead's Contact. */
+export function pickExisting(leads: Record<string, unknown>[], contacts: Record<string, unknown>[]): Map<string, Existing> {
+  const out = new Map<string, Existing>();
+  for (const c of contacts) if (typeof c.Email === 'string' && !out.has(normEmail(c.Email))) out.set(normEmail(c.Email), { object: 'Contact', id: String(c.Id), ownerId: c.OwnerId as string | undefined });
+  for (const l of leads) {
+    if (typeof l.Email !== 'string' || l.IsConverted || out.has(normEmail(l.Email))) continue;
+    out.set(normEmail(l.Email), { object: 'Lead', id: String(l.Id), ownerId: l.OwnerId as string | undefined });
+  }
+  for (const l of leads) {
+    if (typeof l.Email !== 'string' || !l.IsConverted || !l.ConvertedContactId || out.has(normEmail(l.Email))) continue;
+    out.set(normEmail(l.Email), { object: 'Contact', id: String(l.ConvertedContactId) });
+  }
+  return out;
+}
+
+export class PeopleWriter {
+  private client: SalesforceClient;
+  private cfg: FieldsConfig;
+  private assignment: 'org' | 'baton';
+  private attempts: number;
+  constructor(client: SalesforceClient, cfg: FieldsConfig, assignment: 'org' | 'baton', attempts = 4) {
+    this.client = client;
+    this.cfg = cfg;
+    this.assignment = assignment;
+    this.attempts = attempts;
+  }
+
+  private async sendUpdates(object: string, records: Record<string, unknown>[]): Promise<SaveResult[]> {
+    return saveWithLockRetry(records, (batch) =>
+      this.client.call(`update ${object}`, (c) => c.sobject(object).update(batch as never, { allOrNone: false, headers: NO_ASSIGN } as never) as unknown as Promise<SaveResult[]>),
+    );
+  }
+
+  /** Updates by id, per object, ≤ 200 a call. A converted Lead is written as its Contact. */
+  async update(ops: WriteOp[]): Promise<Map<string, WriteResult>> {
+    const out = new Map<string, WriteResult>();
+    const byObject = new Map<string, WriteOp[]>();
+    for (const op of ops) byObject.set(op.object, [...(byObject.get(op.object) ?? []), op]);
+    for (const [object, list] of byObject) {
+      const describe = await this.client.describe(object).catch(() => null);
+      const converted: WriteOp[] = [];
+      for (const part of chunks(list)) {
+        try {
+          const results = await this.sendUpdates(object, part.map((op) => ({ Id: op.id, ...fitToSchema(op.properties, describe, 'update') })));
+          part.forEach((op, i) => {
+            const r = results[i];
+            if (object === 'Lead' && r.errors?.some((e) => e.statusCode === 'CANNOT_UPDATE_CONVERTED_LEAD')) converted.push(op);
+            else out.set(op.key, resultOf(op.key, r, { object }));
+          });
+        } catch (err) {
+          for (const op of part) out.set(op.key, failureResult(op.key, err));
+        }
+      }
+      if (converted.length) for (const [k, v] of await this.updateConverted(converted)) out.set(k, v);
+    }
+    return out;
+  }
+
+  private async updateConverted(ops: WriteOp[]): Promise<Map<string, WriteResult>> {
+    const out = new Map<string, WriteResult>();
+    const contactOf = new Map<string, string>();
+    try {
+      for (const ids of chunkForIn(ops.map((o) => String(o.id)))) {
+        const rows = await this.client.queryAll(`SELECT Id, ConvertedContactId FROM Lead WHERE ${inList('Id', ids)}`, 'read converted leads');
+        for (const r of rows) if (r.ConvertedContactId) contactOf.set(String(r.Id), String(r.ConvertedContactId));
+      }
+    } catch (err) {
+      for (const op of ops) out.set(op.key, failureResult(op.key, err));
+      return out;
+    }
+    const asContacts = ops.flatMap((op) => {
+      const contactId = contactOf.get(String(op.id));
+      if (!contactId) {
+        out.set(op.key, { key: op.key, status: 'dead', error: `Lead ${op.id} is converted but has no ConvertedContactId` });
+        return [];
+      }
+      return [{ ...op, object: 'Contact' as const, id: contactId }];
+    });
+    const results = await this.update(asContacts);
+    for (const op of asContacts) {
+      const r = results.get(op.key);
+      if (r) out.set(op.key, r.status === 'ok' ? { ...r, properties: { ...(r.properties ?? {}), object: 'Contact', convertedLeadId: ops.find((o) => o.key === op.key)?.id } } : r);
+    }
+    return out;
+  }
+
+  /** Leads and Contacts holding any of `emails`: one Lead query and one Contact query per chunk of emails. */
+  async findExisting(emails: string[]): Promise<Map<string, Existing>> {
+    const leads: Record<string, unknown>[] = [];
+    const contacts: Record<string, unknown>[] = [];
+    for (const part of chunkForIn(emails)) {
+      leads.push(...(await this.client.queryAll(`SELECT Id, Email, OwnerId, IsConverted, ConvertedContactId FROM Lead WHERE ${inList('Email', part)}`, 'duplicate check (Lead)')));
+      contacts.push(...(await this.client.queryAll(`SELECT Id, Email, OwnerId FROM Contact WHERE ${inList('Email', part)}`, 'duplicate check (Contact)')));
+    }
+    return pickExisting(leads, contacts);
+  }
+
+  /** Required Lead fields filled from `fields.yaml` defaults when blank. */
+  private withDefaults(props: Record<string, unknown>): Record<string, unknown> {
+    const out = { ...props };
+    const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+    for (const def of Object.values(this.cfg.person.fields)) {
+      if (def.salesforce && def.default !== undefined && blank(out[def.salesforce])) out[def.salesforce] = def.default;
+    }
+    for (const f of ['LastName', 'Company']) if (blank(out[f])) out[f] = '[not provided]';
+    return out;
+  }
+
+  /** Creates Leads for people Salesforce does not hold yet; an existing Lead or Contact is returned instead. */
+  async createLeads(ops: WriteOp[]): Promise<Map<string, WriteResult>> {
+    const out = new Map<string, WriteResult>();
+    const withEmail = ops.filter((op) => {
+      const email = op.email ?? (op.properties.Email as string | undefined);
+      if (!email) out.set(op.key, { key: op.key, status: 'dead', error: 'a Lead create needs the email for the duplicate check' });
+      return !!email;
+    });
+    const emailOf = (op: WriteOp) => normEmail(op.email ?? String(op.properties.Email));
+    let pending = withEmail;
+    const describe = await this.client.describe('Lead').catch(() => null);
+    const headers = { 'Sforce-Auto-Assign': this.assignment === 'org' ? 'TRUE' : 'FALSE' };
+    for (let attempt = 1; pending.length && attempt <= this.attempts; attempt++) {
+      let existing: Map<string, Existing>;
+      try {
+        // re-checked on every attempt: a create that failed in transit may have happened after all
+        existing = await this.findExisting([...new Set(pending.map(emailOf))]);
+      } catch (err) {
+        if (!mayRetry(err) || attempt === this.attempts) {
+          for (const op of pending) out.set(op.key, failureResult(op.key, err));
+          return out;
+        }
+        await sleep(200 * 2 ** attempt);
+        continue;
+      }
+      const toCreate: WriteOp[] = [];
+      const firstOfEmail = new Map<string, WriteOp>();
+      const sameAs = new Map<string, string>();
+      for (const op of pending) {
+        const hit = existing.get(emailOf(op));
+        if (hit) out.set(op.key, { key: op.key, status: 'ok', id: hit.id, properties: { object: hit.object, existing: true, ...(hit.ownerId ? { OwnerId: hit.ownerId } : {}) } });
+        else if (firstOfEmail.has(emailOf(op))) sameAs.set(op.key, (firstOfEmail.get(emailOf(op)) as WriteOp).key);
+        else {
+          firstOfEmail.set(emailOf(op), op);
+          toCreate.push(op);
+        }
+      }
+      const retryLater: WriteOp[] = [];
+      for (const part of chunks(toCreate)) {
+        try {
+          const recs = part.map((op) => fitToSchema(this.withDefaults({ ...op.properties, Email: op.email ?? op.properties.Email }), describe, 'create'));
+          const results = await saveWithLockRetry(recs, (batch) =>
+            this.client.call('create Lead', (c) => c.sobject('Lead').create(batch as never, { allOrNone: false, headers } as never) as unknown as Promise<SaveResult[]>, { retry: false }),
+          );
+          part.forEach((op, i) => out.set(op.key, resultOf(op.key, results[i], { object: 'Lead', created: true })));
+        } catch (err) {
+          if (mayRetry(err) && attempt < this.attempts) retryLater.push(...part);
+          else for (const op of part) out.set(op.key, failureResult(op.key, err));
+        }
+      }
+      for (const [k, first] of sameAs) {
+        const r = out.get(first);
+        if (r) out.set(k, { ...r, key: k });
+        else retryLater.push(pending.find((o) => o.key === k) as WriteOp);
+      }
+      pending = retryLater;
+      if (pending.length) await sleep(200 * 2 ** attempt);
+    }
+    await this.readBackOwners(out);
+    return out;
+  }
+
+  /** The owner each new Lead ended up with (the org's assignment rule runs on create), read back after creation. */
+  private async readBackOwners(out: Map<string, WriteResult>): Promise<void> {
+    const created = [...out.values()].filter((r) => r.status === 'ok' && r.properties?.created && r.id) as Extract<WriteResult, { status: 'ok' }>[];
+    if (!created.length) return;
+    try {
+      const owner = new Map<string, string>();
+      for (const ids of chunkForIn([...new Set(created.map((r) => r.id as string))])) {
+        for (const row of await this.client.queryAll(`SELECT Id, OwnerId FROM Lead WHERE ${inList('Id', ids)}`, 'read new Lead owners')) owner.set(String(row.Id), String(row.OwnerId));
+      }
+      for (const r of created) if (owner.has(r.id as string)) r.properties = { ...r.properties, OwnerId: owner.get(r.id as string) };
+    } catch (err) {
+      this.client.log.warn('salesforce: could not read back new Lead owners', { error: (err as Error).message });
+    }
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Shared pieces of writing: fitting values to the org's schema, sending one sObject Collections
+ * call (≤ 200 records, `allOrNone: false`) and sorting its per-record results.
+ */
+import { CrmError, errorMessage } from '../../src/platform/errors.ts';
+import type { WriteResult } from '../types.ts';
+import type { DescribeField, SalesforceClient } from './client.ts';
+
+export const COLLECTION_LIMIT = 200;
+
+export interface SaveError {
+  statusCode: string;
+  message: string;
+  fields?: string[];
+}
+export interface SaveResult {
+  id?: string | null;
+  success: boolean;
+  errors: SaveError[];
+}
+
+export function chunks<T>(list: T[], size = COLLECTION_LIMIT): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+/**
+ * The properties as the org can take them: fields the object lacks are left out (a Contact has no
+ * Company), read-only ones too, and strings longer than the field are cut to fit, never rejected.
+ */
+export function fitToSchema(props: Record<string, unknown>, describe: Map<string, DescribeField> | null | undefined, mode: 'create' | 'update'): Record<string, unknown> {
+  if (!describe) return { ...props };
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(props)) {
+    const f = describe.get(k);
+    if (!f) continue;
+    if (mode === 'create' ? !f.createable : !f.updateable) continue;
+    out[k] = typeof v === 'string' && f.length > 0 && v.length > f.length ? v.slice(0, f.length) : v;
+  }
+  return out;
+}
+
+/** One line naming Salesforce's per-record error, for dead letters. */
+export function describeErrors(errors: SaveError[]): string {
+  return errors.map((e) => `${e.statusCode}: ${e.message}${e.fields?.length ? ` (fields: ${e.fields.join(', ')})` : ''}`).join('; ');
+}
+
+export const isLockError = (r: SaveResult) => !r.success && r.errors.some((e) => e.statusCode === 'UNABLE_TO_LOCK_ROW');
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Sends `records` in collection calls, retrying just the records Salesforce could not lock
+ * (UNABLE_TO_LOCK_ROW is a per-record error) a few times. `send` throws for whole-call failures.
+ */
+export async function saveWithLockRetry(records: Record<string, unknown>[], send: (batch: Record<string, unknown>[]) => Promise<SaveResult[]>, lockRetries = 3, lockWaitMs = 100): Promise<SaveResult[]> {
+  const results: SaveResult[] = new Array(records.length);
+  let pending = records.map((_, i) => i);
+  for (let round = 0; pending.length && round <= lockRetries; round++) {
+    if (round > 0) await sleep(lockWaitMs * 2 ** (round - 1));
+    const next: number[] = [];
+    for (const batch of chunks(pending)) {
+      const res = await send(batch.map((i) => records[i]));
+      batch.forEach((idx, j) => {
+        const r = res[j] ?? { success: false, errors: [{ statusCode: 'NO_RESULT', message: 'Salesforce returned no result for this record' }] };
+        results[idx] = r;
+        if (isLockError(r) && round < lockRetries) next.push(idx);
+      });
+    }
+    pending = next;
+  }
+  return results;
+}
+
+/** A result for an op whose whole call failed: `retry` when the failure may pass, else `dead`. */
+export function failureResult(key: string, err: unknown): WriteResult {
+  if (err instanceof CrmError && (err.retryable || err.retryAfterMs)) return { key, status: 'retry', error: err.message, retryAfterMs: err.retryAfterMs ?? 60_000 };
+  return { key, status: 'dead', error: errorMessage(err) };
+}
+
+/** Turns one Salesforce save result into the outbox's result. */
+export function resultOf(key: string, r: SaveResult, extra?: Record<string, unknown>): WriteResult {
+  if (r.success) return { key, status: 'ok', id: r.id ?? undefined, ...(extra ? { properties: extra } : {}) };
+  if (isLockError(r)) return { key, status: 'retry', error: describeErrors(r.errors), retryAfterMs: 5_000 };
+  return { key, status: 'dead', error: describeErrors(r.errors) };
+}
+
+/** Whether a whole-call failure is worth another attempt by the caller's own idempotent loop. */
+export function mayRetry(err: unknown): boolean {
+  return err instanceof CrmError && err.retryable;
+}
+
+export type { SalesforceClient };

@@ -1,0 +1,113 @@
+/**
+ * Follow-up Tasks. Each carries a marker with the op's idempotency key in its Description, and
+ * Baton looks for the marker before every attempt, so a Task is created once however often the
+ * outbox retries. The owner is the record's owner read from Salesforce now — after the Lead's
+ * creation and assignment — never the integration user; an escalation may name another OwnerId.
+ */
+import type { WriteOp, WriteResult } from '../types.ts';
+import type { SalesforceClient } from './client.ts';
+import { objectOfId } from './fields.ts';
+import { chunks, failureResult, mayRetry, resultOf, saveWithLockRetry, type SaveResult } from './save.ts';
+import { chunkForIn, inList } from './soql.ts';
+
+/** The text that marks a Task as made for one idempotency key. */
+export const taskMarker = (key: string) => `[baton:${key}]`;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class TaskWriter {
+  private client: SalesforceClient;
+  private attempts: number;
+  constructor(client: SalesforceClient, attempts = 4) {
+    this.client = client;
+    this.attempts = attempts;
+  }
+
+  /** Tasks already made for these ops, by op key (Description is long text, so it is matched here, not in SOQL). */
+  private async existing(ops: WriteOp[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    const whoIds = [...new Set(ops.map((o) => String(o.properties.WhoId)))];
+    for (const ids of chunkForIn(whoIds)) {
+      const rows = await this.client.queryAll(`SELECT Id, WhoId, OwnerId, Description FROM Task WHERE ${inList('WhoId', ids)}`, 'find Tasks');
+      for (const op of ops) {
+        const hit = rows.find((r) => r.WhoId === op.properties.WhoId && typeof r.Description === 'string' && r.Description.includes(taskMarker(op.idempotencyKey)));
+        if (hit) found.set(op.key, String(hit.Id));
+      }
+    }
+    return found;
+  }
+
+  /** Current owners of the Leads/Contacts the Tasks are for. */
+  async ownersOf(whoIds: string[]): Promise<Map<string, string>> {
+    const owners = new Map<string, string>();
+    const byObject = new Map<string, string[]>();
+    for (const id of whoIds) {
+      const obj = objectOfId(id);
+      if (obj === 'Lead' || obj === 'Contact') byObject.set(obj, [...(byObject.get(obj) ?? []), id]);
+    }
+    for (const [obj, ids] of byObject) {
+      for (const part of chunkForIn(ids)) {
+        for (const r of await this.client.queryAll(`SELECT Id, OwnerId FROM ${obj} WHERE ${inList('Id', part)}`, `read ${obj} owners`)) owners.set(String(r.Id), String(r.OwnerId));
+      }
+    }
+    return owners;
+  }
+
+  async create(ops: WriteOp[]): Promise<Map<string, WriteResult>> {
+    const out = new Map<string, WriteResult>();
+    let pending = ops.filter((op) => {
+      if (typeof op.properties.WhoId !== 'string' || !op.properties.WhoId) out.set(op.key, { key: op.key, status: 'dead', error: 'a Task needs WhoId (the Lead or Contact it is for)' });
+      return typeof op.properties.WhoId === 'string' && !!op.properties.WhoId;
+    });
+    for (let attempt = 1; pending.length && attempt <= this.attempts; attempt++) {
+      let done: Map<string, string>;
+      let owners: Map<string, string>;
+      try {
+        done = await this.existing(pending);
+        owners = await this.ownersOf(pending.filter((o) => !o.properties.OwnerId).map((o) => String(o.properties.WhoId)));
+      } catch (err) {
+        if (!mayRetry(err) || attempt === this.attempts) {
+          for (const op of pending) out.set(op.key, failureResult(op.key, err));
+          return out;
+        }
+        await sleep(200 * 2 ** attempt);
+        continue;
+      }
+      const toCreate: { op: WriteOp; rec: Record<string, unknown> }[] = [];
+      for (const op of pending) {
+        const id = done.get(op.key);
+        if (id) {
+          out.set(op.key, { key: op.key, status: 'ok', id, properties: { existing: true } });
+          continue;
+        }
+        const owner = (op.properties.OwnerId as string | undefined) ?? owners.get(String(op.properties.WhoId));
+        if (!owner) {
+          out.set(op.key, { key: op.key, status: 'dead', error: `no Lead or Contact ${String(op.properties.WhoId)} to give the Task to` });
+          continue;
+        }
+        if (owner.startsWith('00G')) {
+          out.set(op.key, { key: op.key, status: 'retry', error: `${String(op.properties.WhoId)} is still owned by a queue; a Task needs a user`, retryAfterMs: 15 * 60_000 });
+          continue;
+        }
+        const { Description, ...rest } = op.properties;
+        const description = `${typeof Description === 'string' && Description ? `${Description}\n\n` : ''}${taskMarker(op.idempotencyKey)}`;
+        toCreate.push({ op, rec: { Status: 'Not Started', ...rest, OwnerId: owner, Description: description } });
+      }
+      const retryLater: WriteOp[] = [];
+      for (const part of chunks(toCreate)) {
+        try {
+          const results = await saveWithLockRetry(part.map((p) => p.rec), (batch) =>
+            this.client.call('create Task', (c) => c.sobject('Task').create(batch as never, { allOrNone: false } as never) as unknown as Promise<SaveResult[]>, { retry: false }),
+          );
+          part.forEach((p, i) => out.set(p.op.key, resultOf(p.op.key, results[i], { OwnerId: p.rec.OwnerId })));
+        } catch (err) {
+          if (mayRetry(err) && attempt < this.attempts) retryLater.push(...part.map((p) => p.op));
+          else for (const p of part) out.set(p.op.key, failureResult(p.op.key, err));
+        }
+      }
+      pending = retryLater;
+      if (pending.length) await sleep(200 * 2 ** attempt);
+    }
+    return out;
+  }
+}

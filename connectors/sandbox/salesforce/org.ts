@@ -1,0 +1,233 @@
+/**
+ * The in-memory org behind the fake Salesforce API: records, users, schema, an active Lead
+ * assignment rule, validation rules and row locks injected by tests, and lead conversion.
+ */
+import { defaultSchema, KEY_PREFIX, type FakeField } from './schema.ts';
+
+export type SRecord = Record<string, unknown> & { Id: string };
+
+export interface SaveError {
+  statusCode: string;
+  message: string;
+  fields: string[];
+}
+export type SaveResult = { id: string | null; success: boolean; errors: SaveError[] };
+
+export interface FakeUser {
+  Id?: string;
+  Username: string;
+  Name: string;
+  Email: string;
+  ManagerId?: string | null;
+  IsActive?: boolean;
+}
+
+/** Checks a record about to be saved; a string is the rule's error message. */
+export type ValidationRule = { object: string; field: string; check: (rec: SRecord) => string | null };
+
+export interface FakeOrgOptions {
+  orgId?: string;
+  now?: () => Date;
+}
+
+/** Salesforce keeps datetimes to the second; the REST API prints them as `2026-12-01T19:01:11.000+0000`. */
+export function sfDateTime(d: Date): string {
+  return new Date(Math.floor(d.getTime() / 1000) * 1000).toISOString().replace('Z', '+0000');
+}
+
+export class FakeOrg {
+  readonly orgId: string;
+  readonly schema: Record<string, FakeField[]> = defaultSchema();
+  readonly data = new Map<string, Map<string, SRecord>>();
+  readonly validationRules: ValidationRule[] = [];
+  /** Ids whose next save fails with UNABLE_TO_LOCK_ROW, with how many times left. */
+  readonly lockedRows = new Map<string, number>();
+  /** The active Lead assignment rule; null means none is active. */
+  assignmentRule: ((lead: SRecord) => string | null) | null;
+  now: () => Date;
+  readonly integrationUserId: string;
+  private counter = 0;
+
+  constructor(options: FakeOrgOptions = {}) {
+    this.orgId = options.orgId ?? '00D5g000004AbCdEAK';
+    this.now = options.now ?? (() => new Date());
+    this.integrationUserId = this.addUser({ Username: 'baton@integration.example', Name: 'Baton Integration', Email: 'baton@integration.example' });
+    const queueOwner = this.addUser({ Username: 'rule.owner@org.example', Name: 'Rule Owner', Email: 'rule.owner@org.example' });
+    this.assignmentRule = () => queueOwner;
+    this.insert('CampaignInfluenceModel', { DeveloperName: 'primaryCampaignSourceModel', MasterLabel: 'Primary Campaign Source', IsDefaultModel: true, IsActive: true, IsModelLocked: true });
+  }
+
+  /** A new id of `object`: key prefix, then a counter, so ids sort in creation order. */
+  newId(object: string): string {
+    const prefix = KEY_PREFIX[object] ?? 'a0X';
+    const n = String(++this.counter).padStart(9, '0');
+    return `${prefix}5g0000${n}`.slice(0, 18);
+  }
+
+  table(object: string): Map<string, SRecord> {
+    let t = this.data.get(object);
+    if (!t) this.data.set(object, (t = new Map()));
+    return t;
+  }
+
+  objectOfId(id: string): string | undefined {
+    for (const [obj, prefix] of Object.entries(KEY_PREFIX)) if (id.startsWith(prefix)) return obj;
+    return undefined;
+  }
+
+  addUser(u: FakeUser): string {
+    return this.insert('User', { IsActive: true, ManagerId: null, ...u }).Id;
+  }
+
+  /** Seeds a record directly (no rules run); `at` fixes its timestamps, `by` its last modifier. */
+  insert(object: string, fields: Record<string, unknown>, opts: { at?: Date; by?: string } = {}): SRecord {
+    const at = sfDateTime(opts.at ?? this.now());
+    const by = opts.by ?? this.integrationUserId;
+    const id = (fields.Id as string | undefined) ?? this.newId(object);
+    const rec: SRecord = {
+      ...this.blank(object),
+      IsDeleted: false,
+      CreatedDate: at,
+      CreatedById: by,
+      LastModifiedDate: at,
+      LastModifiedById: by,
+      SystemModstamp: at,
+      ...(this.hasField(object, 'OwnerId') ? { OwnerId: by } : {}),
+      ...(object === 'Lead' ? { IsConverted: false } : {}),
+      ...fields,
+      Id: id,
+    };
+    this.table(object).set(id, rec);
+    return rec;
+  }
+
+  private blank(object: string): Record<string, unknown> {
+    return Object.fromEntries((this.schema[object] ?? []).map((f) => [f.name, null]));
+  }
+
+  hasField(object: string, field: string): boolean {
+    return (this.schema[object] ?? []).some((f) => f.name.toLowerCase() === field.toLowerCase());
+  }
+
+  fieldOf(object: string, field: string): FakeField | undefined {
+    return (this.schema[object] ?? []).find((f) => f.name.toLowerCase() === field.toLowerCase());
+  }
+
+  get(id: string): SRecord | undefined {
+    const obj = this.objectOfId(id);
+    return obj ? this.table(obj).get(id) : undefined;
+  }
+
+  private check(object: string, rec: SRecord, changed: Record<string, unknown>, isCreate: boolean): SaveError | null {
+    for (const [k, v] of Object.entries(changed)) {
+      const f = this.fieldOf(object, k);
+      if (!f) return { statusCode: 'INVALID_FIELD', message: `No such column '${k}' on sobject of type ${object}`, fields: [] };
+      if (f.readonly && k !== 'Id') return { statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', message: `Unable to create/update fields: ${k}.`, fields: [k] };
+      if (f.type === 'picklist' && v !== null && v !== '' && !(f.picklist ?? []).includes(String(v))) {
+        return { statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', message: `${f.name}: bad value for restricted picklist field: ${String(v)}`, fields: [f.name] };
+      }
+      if (f.length && typeof v === 'string' && v.length > f.length) {
+        return { statusCode: 'STRING_TOO_LONG', message: `${f.name}: data value too large: ${v.slice(0, 20)}… (max length=${f.length})`, fields: [f.name] };
+      }
+    }
+    if (isCreate) {
+      const missing = (this.schema[object] ?? []).filter((f) => f.required && (rec[f.name] === null || rec[f.name] === undefined || rec[f.name] === '')).map((f) => f.name);
+      if (missing.length) return { statusCode: 'REQUIRED_FIELD_MISSING', message: `Required fields are missing: [${missing.join(', ')}]`, fields: missing };
+    }
+    for (const rule of this.validationRules) {
+      if (rule.object !== object) continue;
+      const msg = rule.check(rec);
+      if (msg) return { statusCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: msg, fields: [rule.field] };
+    }
+    return null;
+  }
+
+  private takeLock(id: string): boolean {
+    const left = this.lockedRows.get(id);
+    if (!left) return false;
+    if (left <= 1) this.lockedRows.delete(id);
+    else this.lockedRows.set(id, left - 1);
+    return true;
+  }
+
+  /** Creates a record through the API: required fields, validation, and the assignment rule unless `autoAssign` is false. */
+  create(object: string, fields: Record<string, unknown>, by: string, autoAssign: boolean | string): SaveResult {
+    if (!this.schema[object]) return { id: null, success: false, errors: [{ statusCode: 'NOT_FOUND', message: `sObject type '${object}' is not supported.`, fields: [] }] };
+    const at = sfDateTime(this.now());
+    const draft: SRecord = { ...this.blank(object), ...fields, Id: '' };
+    const err = this.check(object, draft, fields, true);
+    if (err) return { id: null, success: false, errors: [err] };
+    const rec = this.insert(object, { ...fields, ...(fields.OwnerId ? {} : this.hasField(object, 'OwnerId') ? { OwnerId: by } : {}) }, { at: new Date(at.replace('+0000', 'Z')), by });
+    if (object === 'Lead' && autoAssign !== false && this.assignmentRule) {
+      const owner = this.assignmentRule(rec);
+      if (owner) rec.OwnerId = owner;
+    }
+    return { id: rec.Id, success: true, errors: [] };
+  }
+
+  /** Updates a record through the API; a Lead update re-runs the active assignment rule unless `autoAssign` is false. */
+  update(object: string, id: string, fields: Record<string, unknown>, by: string, autoAssign: boolean | string): SaveResult {
+    const rec = this.table(object).get(id);
+    if (!rec || rec.IsDeleted) return { id, success: false, errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }] };
+    if (this.takeLock(id)) return { id, success: false, errors: [{ statusCode: 'UNABLE_TO_LOCK_ROW', message: 'unable to obtain exclusive access to this record or 1 records: ' + id, fields: [] }] };
+    if (object === 'Lead' && rec.IsConverted) {
+      return { id, success: false, errors: [{ statusCode: 'CANNOT_UPDATE_CONVERTED_LEAD', message: 'cannot reference converted lead', fields: [] }] };
+    }
+    const next: SRecord = { ...rec, ...fields, Id: id };
+    const err = this.check(object, next, fields, false);
+    if (err) return { id, success: false, errors: [err] };
+    const at = sfDateTime(this.now());
+    Object.assign(rec, fields, { LastModifiedDate: at, SystemModstamp: at, LastModifiedById: by });
+    if (object === 'Lead' && autoAssign !== false && this.assignmentRule) {
+      const owner = this.assignmentRule(rec);
+      if (owner) rec.OwnerId = owner;
+    }
+    return { id, success: true, errors: [] };
+  }
+
+  /** Changes a record as a person would in the UI (no API rules), e.g. a manual reassignment. */
+  touch(id: string, fields: Record<string, unknown>, by: string): SRecord {
+    const rec = this.get(id);
+    if (!rec) throw new Error(`no record ${id}`);
+    const at = sfDateTime(this.now());
+    Object.assign(rec, fields, { LastModifiedDate: at, SystemModstamp: at, LastModifiedById: by });
+    return rec;
+  }
+
+  delete(id: string): SaveResult {
+    const obj = this.objectOfId(id);
+    const rec = obj ? this.table(obj).get(id) : undefined;
+    if (!obj || !rec || rec.IsDeleted) return { id, success: false, errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }] };
+    rec.IsDeleted = true;
+    rec.SystemModstamp = sfDateTime(this.now());
+    return { id, success: true, errors: [] };
+  }
+
+  /** Converts a Lead as Salesforce does: an Account, a Contact and (unless told not to) an Opportunity. */
+  convertLead(leadId: string, opts: { opportunity?: Record<string, unknown> | false; by?: string } = {}): { accountId: string; contactId: string; opportunityId: string | null } {
+    const lead = this.table('Lead').get(leadId);
+    if (!lead) throw new Error(`no lead ${leadId}`);
+    const by = opts.by ?? (lead.OwnerId as string);
+    const account = this.insert('Account', { Name: lead.Company, OwnerId: lead.OwnerId, NumberOfEmployees: lead.NumberOfEmployees }, { by });
+    const carried = Object.fromEntries(Object.entries(lead).filter(([k]) => k.startsWith('Baton_')));
+    const contact = this.insert(
+      'Contact',
+      { FirstName: lead.FirstName, LastName: lead.LastName, Email: lead.Email, Title: lead.Title, MailingCountry: lead.Country, AccountId: account.Id, OwnerId: lead.OwnerId, ...carried },
+      { by },
+    );
+    let oppId: string | null = null;
+    if (opts.opportunity !== false) {
+      const closeDate = sfDateTime(this.now()).slice(0, 10);
+      const opp = this.insert('Opportunity', { Name: `${String(lead.Company)}-`, StageName: 'Qualification', CloseDate: closeDate, AccountId: account.Id, OwnerId: lead.OwnerId, IsWon: false, IsClosed: false, ...(opts.opportunity ?? {}) }, { by });
+      oppId = opp.Id;
+      this.insert('OpportunityContactRole', { OpportunityId: opp.Id, ContactId: contact.Id, IsPrimary: true, Role: 'Decision Maker' }, { by });
+    }
+    this.touch(leadId, { IsConverted: true, Status: 'Closed - Converted', ConvertedDate: sfDateTime(this.now()).slice(0, 10), ConvertedAccountId: account.Id, ConvertedContactId: contact.Id, ConvertedOpportunityId: oppId }, by);
+    return { accountId: account.Id, contactId: contact.Id, opportunityId: oppId };
+  }
+
+  /** Live (not deleted) rows of `object`; `all` includes deleted ones (queryAll / scanAll). */
+  rows(object: string, all = false): SRecord[] {
+    return [...this.table(object).values()].filter((r) => all || !r.IsDeleted);
+  }
+}
