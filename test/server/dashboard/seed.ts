@@ -45,7 +45,7 @@ const PEOPLE: PersonSeed[] = [
 const MODELS = ['first_touch', 'last_touch', 'linear', 'u_shaped', 'w_shaped', 'full_path', 'time_decay', 'custom'] as const;
 
 /** Per-model campaign splits of a deal's cents, so switching the model visibly changes the numbers. */
-function shares(model: string, cents: number, touches: { campaign: string | null; channel: string | null }[]): AttributionRow['shares'] {
+function shares(model: string, cents: number, touches: { id: string; campaign: string | null; channel: string | null }[]): AttributionRow['shares'] {
   const weights = touches.map((_, i) => {
     if (model === 'first_touch') return i === 0 ? 1 : 0;
     if (model === 'last_touch') return i === touches.length - 1 ? 1 : 0;
@@ -54,7 +54,7 @@ function shares(model: string, cents: number, touches: { campaign: string | null
     return i === 0 || i === touches.length - 1 ? 3 : 1;
   });
   const sum = weights.reduce((a, b) => a + b, 0);
-  const out = touches.map((t, i) => ({ eventId: `evt-${i}`, campaign: t.campaign, channel: t.channel, cents: Math.floor((cents * weights[i]) / sum) }));
+  const out = touches.map((t, i) => ({ eventId: t.id, campaign: t.campaign, channel: t.channel, cents: Math.floor((cents * weights[i]) / sum) }));
   const rest = cents - out.reduce((a, s) => a + s.cents, 0);
   const largest = out.reduce((best, s, i) => (s.cents > out[best].cents ? i : best), 0);
   out[largest].cents += rest;
@@ -90,17 +90,29 @@ export async function seedStore(store: Store, now: number): Promise<Map<string, 
   }
 
   const deals = [
-    { key: 'salesforce:006A', daysAgo: 3, cents: 4_825_038, people: ['ana@corp.example'], touches: [{ campaign: 'Autumn Data Summit', channel: 'webinar' }, { campaign: 'Pricing Ads', channel: 'paid_search' }, { campaign: null, channel: 'organic' }] },
-    { key: 'hubspot:9001', daysAgo: 10, cents: 1_200_000, people: ['ben@bigco.example'], touches: [{ campaign: 'Pricing Ads', channel: 'paid_search' }, { campaign: 'Q4 Newsletter', channel: 'email' }] },
-    { key: 'salesforce:006B', daysAgo: 40, cents: 990_000, people: ['kim@old.example'], touches: [{ campaign: 'Spring Webinar', channel: 'webinar' }] },
-    { key: 'salesforce:006C', daysAgo: 8, cents: 350_000, people: ['gus@bank.example'], touches: [] },
+    { key: 'salesforce:006A', name: 'Corp platform', daysAgo: 3, cents: 4_825_038, people: ['ana@corp.example'], touches: [{ daysAgo: 25, campaign: 'Autumn Data Summit', channel: 'webinar' }, { daysAgo: 16, campaign: 'Pricing Ads', channel: 'paid_search' }, { daysAgo: 14, campaign: null, channel: 'organic' }] },
+    { key: 'hubspot:9001', name: 'BigCo expansion', daysAgo: 10, cents: 1_200_000, people: ['ben@bigco.example'], touches: [{ daysAgo: 19, campaign: 'Pricing Ads', channel: 'paid_search' }, { daysAgo: 18.5, campaign: 'Q4 Newsletter', channel: 'email' }] },
+    { key: 'salesforce:006B', name: 'Old renewal', daysAgo: 40, cents: 990_000, people: ['kim@old.example'], touches: [{ daysAgo: 61, campaign: 'Spring Webinar', channel: 'webinar' }] },
+    { key: 'salesforce:006C', name: 'Bank pilot', daysAgo: 8, cents: 350_000, people: ['gus@bank.example'], touches: [] },
   ];
   for (const d of deals) {
     const closeDate = at(d.daysAgo);
-    await store.upsertDeal({ key: d.key, hubspotId: null, salesforceId: null, fields: { stage: 'won', amount: d.cents / 100 }, personIds: d.people.map((e) => ids.get(e)!), createdAt: at(d.daysAgo + 10), updatedAt: closeDate });
+    const personId = ids.get(d.people[0])!;
+    const touches = d.touches.map((t, i) => ({ id: `${d.key}-touch-${i}`, ...t }));
+    await store.insertEvents(touches.map((t) => ({ id: t.id, personId, type: 'form_submission', at: at(t.daysAgo), properties: { form: 'event', campaign: t.campaign, channel: t.channel }, campaign: t.campaign, channel: t.channel })));
+    const [crm, crmId] = d.key.split(':');
+    await store.upsertDeal({
+      key: d.key,
+      hubspotId: crm === 'hubspot' ? crmId : null,
+      salesforceId: crm === 'salesforce' ? crmId : null,
+      fields: { name: d.name, stage: 'won', amount: d.cents / 100, close_date: closeDate.slice(0, 10) },
+      personIds: d.people.map((e) => ids.get(e)!),
+      createdAt: at(d.daysAgo + 10),
+      updatedAt: closeDate,
+    });
     await store.replaceAttribution(
       d.key,
-      MODELS.map((model) => ({ dealKey: d.key, model, amountCents: d.cents, closeDate, shares: d.touches.length ? shares(model, d.cents, d.touches) : [], computedAt: closeDate })),
+      MODELS.map((model) => ({ dealKey: d.key, model, amountCents: d.cents, closeDate, shares: touches.length ? shares(model, d.cents, touches) : [], computedAt: closeDate })),
     );
   }
   return ids;
