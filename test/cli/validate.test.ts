@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { configJsonSchema, run } from '../../src/cli/validate.ts';
@@ -43,6 +43,12 @@ describe('baton validate: the shipped configuration', () => {
     const r = await validate([]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${process.env.BATON_CONFIG_DIR}/fields.yaml:1:1: file not found`);
+  });
+
+  it('names files by the folder as given, joined with the file name', async () => {
+    const rel = relative(process.cwd(), configDir([{ file: 'agreement.yaml', to: null }]));
+    const r = await validate(['--config', `./${rel}`]);
+    expect(r.stderr.split('\n')[0]).toBe(`${rel}/agreement.yaml:1:1: file not found`);
   });
 
   it('refuses an unknown option', async () => {
