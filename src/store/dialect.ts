@@ -64,3 +64,9 @@ export function affected(result: { numUpdatedRows?: bigint; numDeletedRows?: big
   const r = result as { numUpdatedRows?: bigint; numDeletedRows?: bigint };
   return Number(r.numUpdatedRows ?? r.numDeletedRows ?? 0n);
 }
+
+/** True for a unique-constraint violation on either backend (PostgreSQL 23505, SQLite 2067/1555). */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: unknown; errcode?: unknown };
+  return e?.code === '23505' || e?.errcode === 2067 || e?.errcode === 1555;
+}

@@ -13,6 +13,7 @@ import { parseDatabaseUrl } from './url.ts';
 export type * from './types.ts';
 export { defaultDatabaseUrl, parseDatabaseUrl, DEFAULT_DATABASE_URL } from './url.ts';
 export { normalizeEmail } from './people.ts';
+export { isUniqueViolation } from './dialect.ts';
 
 /**
  * Opens the store at `url` and applies pending migrations (pass `{ migrate: false }` to skip).

@@ -3,7 +3,8 @@ import type { Selectable } from 'kysely';
 import type { Stage } from '../config/schema.ts';
 import type { Crm, NewPerson, PersonRow } from './types.ts';
 import type { Ctx, PeopleTable } from './db.ts';
-import { affected, fromBool, fromJson, iso, nowIso, toBool, toJson } from './dialect.ts';
+import { BatonError } from '../platform/errors.ts';
+import { affected, fromBool, fromJson, isUniqueViolation, iso, nowIso, toBool, toJson } from './dialect.ts';
 
 /** Lower-cased, trimmed email: the person's key. */
 export function normalizeEmail(email: string): string {
@@ -84,7 +85,11 @@ function columns(p: Omit<PersonRow, 'id' | 'email' | 'revision' | 'updatedAt'>) 
   };
 }
 
-/** Creates a person (email normalised, revision 1) and links its CRM ids; the email must be new. */
+/**
+ * Creates a person (email normalised, revision 1) and links its CRM ids. When the email is taken
+ * (another worker created the person first) it throws `BatonError` with code `person_exists`, so
+ * the caller can look the person up again.
+ */
 export async function createPerson(ctx: Ctx, p: NewPerson): Promise<PersonRow> {
   const full = {
     hubspotId: p.hubspotId ?? null,
@@ -103,7 +108,12 @@ export async function createPerson(ctx: Ctx, p: NewPerson): Promise<PersonRow> {
     .insertInto('people')
     .values({ email: normalizeEmail(p.email), ...columns(full), updated_at: nowIso(), revision: 1 })
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirstOrThrow()
+    .catch((err: unknown) => {
+      // No email in the message: errors reach info-level logs.
+      if (isUniqueViolation(err)) throw new BatonError('person_exists', 'a person with this email already exists', { cause: err });
+      throw err;
+    });
   const person = toPerson(row);
   await linkOwnIds(ctx, person);
   return person;

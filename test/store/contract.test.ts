@@ -148,6 +148,7 @@ describe.each(bothBackends)('Store contract on $name', ({ name, make }) => {
       expect((await s.findPersonByCrmId('salesforce', '00Q1'))?.id).toBe(p.id);
       expect(await s.getPerson(p.id + 1000)).toBeNull();
 
+      await expect(s.createPerson({ email: 'ADA@example.com' })).rejects.toMatchObject({ code: 'person_exists' });
       const q = await s.createPerson({ email: 'bob@example.com' });
       expect((await s.listPeople({ limit: 10 })).map((r) => r.id)).toEqual([p.id, q.id]);
       expect((await s.listPeople({ afterId: p.id, limit: 10 })).map((r) => r.id)).toEqual([q.id]);
