@@ -18,7 +18,10 @@ describe('the limiter factory', () => {
     const limiter = createLimiter({ name: 'test', window });
     const starts: number[] = [];
     await Promise.all(Array.from({ length: 15 }, () => limiter.schedule(async () => void starts.push(Date.now()))));
-    expect(maxInWindow(starts, 200)).toBeLessThanOrEqual(5);
+    // A busy event loop can run a job a little after its slot, so measured starts get up to
+    // ~40 ms of slack; the spacing itself is Bottleneck's guarantee.
+    expect(maxInWindow(starts, 160)).toBeLessThanOrEqual(5);
+    expect(starts[14] - starts[0]).toBeGreaterThanOrEqual(14 * 42 - 40);
     await limiter.stop();
   });
 
