@@ -21,9 +21,9 @@ const LOCK_WAIT_MS = 15_000;
 export function openSqliteDatabase(path: string): DatabaseSync {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path);
-  db.exec('PRAGMA journal_mode = WAL');
   // Short on purpose: longer waits happen asynchronously in `withLockWait`.
   db.exec('PRAGMA busy_timeout = 20');
+  db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA foreign_keys = ON');
   db.exec('PRAGMA synchronous = NORMAL');
   return db;

@@ -13,7 +13,8 @@ export function defaultDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string
   return url ? url : DEFAULT_DATABASE_URL;
 }
 
-const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+/** Lower-case only: the name is used unquoted in `search_path`, where PostgreSQL folds case. */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** `sqlite:PATH`, `sqlite::memory:`, or `postgres(ql)://…[?schema=NAME]`. */
 export function parseDatabaseUrl(url: string): DatabaseTarget {
@@ -31,7 +32,7 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
     }
     const schema = parsed.searchParams.get('schema');
     if (schema !== null && !SCHEMA_NAME.test(schema)) {
-      throw new InputError(`schema "${schema}" in BATON_DATABASE_URL must be a plain identifier (letters, digits, _)`, { field: 'BATON_DATABASE_URL' });
+      throw new InputError(`schema "${schema}" in BATON_DATABASE_URL must be a plain identifier (lower-case letters, digits, _)`, { field: 'BATON_DATABASE_URL' });
     }
     // pg would pass unknown query parameters to the server as startup options; ours is not one.
     parsed.searchParams.delete('schema');

@@ -28,6 +28,7 @@ describe('database URL', () => {
     expect(() => parseDatabaseUrl('mysql://h/db')).toThrow(InputError);
     expect(() => parseDatabaseUrl('sqlite:')).toThrow(/no file path/);
     expect(() => parseDatabaseUrl('postgres://u:secret@h/db?schema=a;drop')).toThrow(/plain identifier/);
+    expect(() => parseDatabaseUrl('postgres://h/db?schema=Mixed')).toThrow(/lower-case/);
     try {
       parseDatabaseUrl('postgres://u:secret@h/db?schema=a;drop');
     } catch (err) {
