@@ -1,6 +1,6 @@
 /** Loads what `summarize` needs from the store, for one window. */
 import { InputError } from '../../platform/errors.ts';
-import type { Store, TransitionRow } from '../../store/types.ts';
+import type { TransitionRow } from '../../store/types.ts';
 import { summarize, type PersonInfo } from './summary.ts';
 import type { DashboardDeps, DashboardSummary } from './types.ts';
 
@@ -11,20 +11,36 @@ const WINDOW_LIMIT = 100_000;
 /** People whose histories are read at the same time. */
 const PARALLEL = 16;
 
-/** The `/api/dashboard` answer for `[from, to]` (either may be null: unbounded). */
+/**
+ * The `/api/dashboard` answer for `[from, to]` (either may be null: unbounded). Reads the window's
+ * transitions and those after it (answers and breaches of the window's MQLs) in two queries, and
+ * only the people it names: the recent handoffs and those with a breach.
+ */
 export async function loadDashboard(deps: DashboardDeps, from: string | null, to: string | null): Promise<DashboardSummary> {
   const { store } = deps;
-  const [inWindow, recent, health] = await Promise.all([
+  const [inWindow, after, health] = await Promise.all([
     store.transitionsBetween(from, to, WINDOW_LIMIT),
-    store.transitionsBetween(from, to, RECENT_LIMIT),
+    to ? store.transitionsBetween(to, null, WINDOW_LIMIT) : Promise.resolve([]),
     deps.health(),
   ]);
-  const ids = [...new Set([...inWindow, ...recent].map((t) => t.personId))];
+  const recent = inWindow.slice(0, RECENT_LIMIT);
   const histories = new Map<number, TransitionRow[]>();
+  const seen = new Set<number>();
+  for (const t of inWindow) {
+    seen.add(t.id);
+    const history = histories.get(t.personId);
+    if (history) history.push(t);
+    else histories.set(t.personId, [t]);
+  }
+  for (const t of after) {
+    const history = histories.get(t.personId);
+    if (history && !seen.has(t.id)) history.push(t);
+  }
+  const named = new Set(recent.map((t) => t.personId));
+  for (const [id, rows] of histories) if (rows.some((t) => t.breached)) named.add(id);
   const people = new Map<number, PersonInfo>();
-  await forEachLimited(ids, PARALLEL, async (id) => {
-    const [history, person] = await Promise.all([historyOf(store, id, inWindow), store.getPerson(id)]);
-    histories.set(id, history);
+  await forEachLimited([...named], PARALLEL, async (id) => {
+    const person = await store.getPerson(id);
     if (person) people.set(id, { id: person.id, email: person.email, ownerId: person.ownerId });
   });
   return summarize({ from, to, histories, people, recent, agreement: deps.agreementInfo(), health });
@@ -36,12 +52,6 @@ export function parseInstant(value: unknown, name: string): string | null {
   const ms = typeof value === 'string' ? Date.parse(value) : NaN;
   if (!Number.isFinite(ms)) throw new InputError(`${name} must be an ISO 8601 date or time, got ${JSON.stringify(value)}`, { field: name });
   return new Date(ms).toISOString();
-}
-
-async function historyOf(store: Store, personId: number, fallback: TransitionRow[]): Promise<TransitionRow[]> {
-  const rows = await store.listTransitions(personId);
-  // A merged-away person has no history of its own any more; keep what the window saw.
-  return rows.length ? rows : fallback.filter((t) => t.personId === personId);
 }
 
 async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {

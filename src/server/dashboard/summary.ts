@@ -11,7 +11,10 @@ export type PersonInfo = Pick<PersonRow, 'id' | 'email' | 'ownerId'>;
 export interface SummaryInput {
   from: string | null;
   to: string | null;
-  /** The full history of every person with a transition in the window (any order). */
+  /**
+   * Per person with a transition in the window: those transitions and the ones after it (any
+   * order). Earlier history is optional: a re-qualifying MQL is known by its `from: recycled`.
+   */
   histories: Map<number, TransitionRow[]>;
   people: Map<number, PersonInfo>;
   /** The latest transitions in the window, newest first. */
@@ -47,9 +50,9 @@ export function summarize(input: SummaryInput): DashboardSummary {
         const reason = t.reason ?? stringMeta(t, 'reason') ?? '(none)';
         rejectReasons[reason] = (rejectReasons[reason] ?? 0) + 1;
       }
-      if (t.to !== 'mql' || t.breached || !inWindow(t.at)) return;
+      if (t.to !== 'mql' || t.breached || t.from === 'mql' || !inWindow(t.at)) return;
       mqls++;
-      if (history.slice(0, i).some((p) => p.to === 'recycled')) requalified.add(personId);
+      if (t.from === 'recycled' || history.slice(0, i).some((p) => p.to === 'recycled')) requalified.add(personId);
       const later = history.slice(i + 1);
       const answerIndex = later.findIndex((l) => !l.breached && ANSWERS.has(l.to));
       const answer = answerIndex >= 0 ? later[answerIndex] : null;
