@@ -32,6 +32,8 @@ export interface FakeHubSpotOptions {
   /** The app id that writes through the API (shown as `sourceId` on echoes). */
   writerAppId?: number;
   now?: () => number;
+  /** Results a search can page through; HubSpot's is 10,000 (lower it to test the ceiling quickly). */
+  searchCeiling?: number;
 }
 
 export interface LoggedRequest {
@@ -117,6 +119,7 @@ export function createFakeHubSpot(options: FakeHubSpotOptions = {}): FakeHubSpot
     data,
     now,
     scopes,
+    searchCeiling: options.searchCeiling ?? 10_000,
     onApiChange: (type: ObjectType, id: string, changed: string[]) => {
       echoes.push(...propertyEvents(type, id, changed, { changeSource: 'INTEGRATION', sourceId: String(writerAppId) }));
     },

@@ -12,6 +12,8 @@ export interface RouteContext {
   data: FakeHubSpotData;
   now(): number;
   scopes: Set<string> | null;
+  /** Results a search can page through (HubSpot: 10,000). */
+  searchCeiling: number;
   /** Called with every property change made through the API, for the echo webhooks. */
   onApiChange(type: ObjectType, id: string, changed: string[]): void;
 }
@@ -135,10 +137,10 @@ function list(ctx: RouteContext, type: ObjectType, url: URL): FakeResponse {
 
 function search(ctx: RouteContext, type: ObjectType, body: SearchRequest | undefined): FakeResponse {
   if (!body) return validationError('Invalid input JSON on line 1');
-  const problem = searchProblem(body);
+  const problem = searchProblem(body, ctx.searchCeiling);
   if (problem) return validationError(problem);
   try {
-    const { total, page, after } = runSearch(ctx.data.records[type].values(), body);
+    const { total, page, after } = runSearch(ctx.data.records[type].values(), body, ctx.searchCeiling);
     return { status: 200, body: { total, results: page.map((r) => view(type, r, body.properties)), ...(after ? { paging: { next: { after, link: '' } } } : {}) } };
   } catch (err) {
     return validationError(String((err as Error).message));

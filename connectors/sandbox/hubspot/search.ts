@@ -27,9 +27,19 @@ export const SEARCH_MAX_LIMIT = 200;
 export const SEARCH_CEILING = 10_000;
 
 /** A comparable form: epoch ms for ISO dates, a number for numerics, else the string. */
+const memo = new Map<string, number | string>();
 function comparable(v: unknown): number | string | null {
   if (v === null || v === undefined || v === '') return null;
   const s = String(v);
+  const hit = memo.get(s);
+  if (hit !== undefined) return hit;
+  const out = parseComparable(s);
+  if (memo.size > 200_000) memo.clear();
+  memo.set(s, out);
+  return out;
+}
+
+function parseComparable(s: string): number | string {
   if (/^-?\d+(\.\d+)?$/.test(s)) return Number(s);
   if (/^\d{4}-\d{2}-\d{2}/.test(s)) {
     const t = Date.parse(s);
@@ -77,31 +87,36 @@ function matches(rec: FakeRecord, f: SearchFilter): boolean {
   }
 }
 
-const tieKey = (id: string) => createHash('sha1').update(id).digest('hex');
+const ties = new Map<string, string>();
+/** A stable pseudo-random order for records that tie on the sort key. */
+function tieKey(id: string): string {
+  let k = ties.get(id);
+  if (!k) ties.set(id, (k = createHash('sha1').update(id).digest('hex')));
+  return k;
+}
 
 /** Validation problem with the request, in HubSpot's words, or null. */
-export function searchProblem(req: SearchRequest): string | null {
+export function searchProblem(req: SearchRequest, ceiling = SEARCH_CEILING): string | null {
   if ((req.limit ?? 10) > SEARCH_MAX_LIMIT) return `limit must be at most ${SEARCH_MAX_LIMIT}`;
   const groups = req.filterGroups ?? [];
   if (groups.length > 5) return 'Too many filter groups: at most 5 are allowed';
   if (groups.reduce((n, g) => n + g.filters.length, 0) > 18) return 'Too many filters: at most 18 are allowed';
-  if (Number(req.after ?? 0) >= SEARCH_CEILING) return `Paging past ${SEARCH_CEILING} results is not supported; narrow the search with filters`;
+  if (Number(req.after ?? 0) >= ceiling) return `Paging past ${ceiling} results is not supported; narrow the search with filters`;
   return null;
 }
 
 /** Runs a search over `records`; returns one page and the next `after`, if any. */
-export function runSearch(records: Iterable<FakeRecord>, req: SearchRequest): { total: number; page: FakeRecord[]; after: string | null } {
+export function runSearch(records: Iterable<FakeRecord>, req: SearchRequest, ceiling = SEARCH_CEILING): { total: number; page: FakeRecord[]; after: string | null } {
   const groups = req.filterGroups ?? [];
   let hits = [...records].filter((r) => groups.length === 0 || groups.some((g) => g.filters.every((f) => matches(r, f))));
   const first = req.sorts?.[0];
   const sort = typeof first === 'string' ? { propertyName: first.replace(/^-/, ''), direction: first.startsWith('-') ? 'DESCENDING' : 'ASCENDING' } : first;
-  const keyed = hits.map((r) => ({ r, tie: tieKey(r.id) }));
+  const prop = sort?.propertyName;
+  const valueOf = (r: FakeRecord) => (prop ? comparable(prop === 'hs_object_id' ? r.id : r.properties[prop]) : null);
+  const keyed = hits.map((r) => ({ r, v: valueOf(r), tie: tieKey(r.id) }));
   keyed.sort((a, b) => {
-    if (sort) {
-      const prop = sort.propertyName;
-      const c = cmp(comparable(prop === 'hs_object_id' ? a.r.id : a.r.properties[prop]), comparable(prop === 'hs_object_id' ? b.r.id : b.r.properties[prop]));
-      if (c !== 0) return sort.direction === 'DESCENDING' ? -c : c;
-    }
+    const c = sort ? cmp(a.v, b.v) : 0;
+    if (c !== 0) return sort!.direction === 'DESCENDING' ? -c : c;
     return a.tie < b.tie ? -1 : 1;
   });
   hits = keyed.map((k) => k.r);
@@ -109,5 +124,5 @@ export function runSearch(records: Iterable<FakeRecord>, req: SearchRequest): { 
   const offset = Number(req.after ?? 0);
   const page = hits.slice(offset, offset + limit);
   const next = offset + limit;
-  return { total: hits.length, page, after: next < hits.length && next < SEARCH_CEILING ? String(next) : null };
+  return { total: hits.length, page, after: next < hits.length && next < ceiling ? String(next) : null };
 }

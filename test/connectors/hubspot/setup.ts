@@ -41,7 +41,8 @@ export const BASE = 'https://hubspot.test';
 
 /** A fake account, msw serving it, and a connector factory; call `close()` in afterEach. */
 export function harness(fake: FakeHubSpotOptions = {}) {
-  const api = createFakeHubSpot(fake);
+  // Generous fake limits unless a test is about limits; FAST stays below them.
+  const api = createFakeHubSpot({ rateLimit: { limit: 100_000, windowMs: 1000 }, searchLimit: { limit: 10_000, windowMs: 1000 }, ...fake });
   const server = setupServer(...mswHandlers(BASE, api));
   server.listen({ onUnhandledRequest: 'error' });
   const connectors: { stop(): Promise<void> }[] = [];
