@@ -84,7 +84,7 @@ describe('Salesforce people writes', () => {
     expect(res[25]).toMatchObject({ id: existingContacts[5], properties: { object: 'Contact', existing: true } });
     const made = api.org.get((res[299] as { id: string }).id);
     expect(made).toMatchObject({ LastName: '[not provided]', Company: '[not provided]' });
-    expect((res[299] as { properties: { OwnerId: string } }).properties.OwnerId).toBe(made?.OwnerId);
+    expect((res[299] as unknown as { properties: { OwnerId: string } }).properties.OwnerId).toBe(made?.OwnerId);
     expect(api.calls('/composite/sobjects', 'POST').every((c) => c.headers['sforce-auto-assign'] === 'TRUE')).toBe(true);
   });
 
