@@ -1,0 +1,104 @@
+/**
+ * `createApp`: the whole HTTP surface of Baton on express 5 — webhooks, `/api/*`, health,
+ * readiness, metrics, and the dashboard at `/` when present.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Request, type Response } from 'express';
+import type { PipelineContext } from '../pipeline/context.ts';
+import { NotFoundError } from '../platform/errors.ts';
+import { apiRouter } from './routes/api.ts';
+import { webhookRouter } from './routes/webhooks.ts';
+import { errorHandler } from './errors.ts';
+import type { Receivers } from './receivers.ts';
+import type { AgreementInfo, DashboardDeps, HealthInfo } from './dashboard/types.ts';
+
+export interface AppDeps {
+  ctx: PipelineContext;
+  /** `BATON_API_TOKEN`. */
+  token: string;
+  receivers: Receivers;
+  /** `BATON_WEBHOOK_SECRET`: signs `POST /webhooks/salesforce` and `POST /api/events`. */
+  webhookSecret?: string;
+  /** `BATON_PUBLIC_URL`. */
+  publicUrl?: string;
+  /** Wakes the workers after something was stored. */
+  notify?: () => void;
+  /** What the dashboard shows of the agreement. */
+  agreementInfo?: () => AgreementInfo;
+  /** Config loaded: ready. */
+  configLoaded?: () => boolean;
+}
+
+const DASHBOARD = join(dirname(fileURLToPath(import.meta.url)), 'dashboard', 'index.ts');
+
+/** The health figures shared by `/readyz` and the dashboard. */
+export async function healthOf(ctx: PipelineContext): Promise<HealthInfo> {
+  const now = ctx.now().toISOString();
+  const inbox = await ctx.store.inboxStats(now);
+  return {
+    inboxLagMs: inbox.oldestMs,
+    inboxPending: inbox.pending,
+    outboxPending: await ctx.store.outboxPending(),
+    deadLetters: (await ctx.store.listDeadLetters()).length,
+    connectors: { hubspot: !!ctx.connectors.hubspot, salesforce: !!ctx.connectors.salesforce },
+  };
+}
+
+/** The agreement as the dashboard shows it, from the live configuration. */
+export function defaultAgreementInfo(ctx: PipelineContext): AgreementInfo {
+  const live = ctx.config();
+  const owners = live?.agreementConfig.owners;
+  const owner = (o: { name: string; email: string; approved?: unknown } | undefined) => ({
+    name: o?.name ?? '',
+    email: o?.email ?? '',
+    approved: o?.approved ? (o.approved instanceof Date ? o.approved.toISOString().slice(0, 10) : String(o.approved)) : null,
+  });
+  return { name: live?.agreement.name ?? '(none live)', version: live?.version ?? 0, owners: { marketing: owner(owners?.marketing), sales: owner(owners?.sales) } };
+}
+
+/** Builds the express app. */
+export async function createApp(deps: AppDeps): Promise<express.Express> {
+  const { ctx } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+
+  app.get('/healthz', (_req, res) => res.json({ ok: true }));
+  app.get('/readyz', async (_req: Request, res: Response) => {
+    const configLoaded = deps.configLoaded ? deps.configLoaded() : ctx.config() !== null;
+    let storeOk = true;
+    try {
+      await ctx.store.inboxStats(ctx.now().toISOString());
+    } catch {
+      storeOk = false;
+    }
+    res.status(configLoaded && storeOk ? 200 : 503).json({ ready: configLoaded && storeOk, store: storeOk, config: configLoaded });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+  });
+
+  app.use(webhookRouter({ store: ctx.store, metrics: ctx.metrics, receivers: deps.receivers, publicUrl: deps.publicUrl, notify: deps.notify }));
+  app.use(apiRouter({ ctx, token: deps.token, webhookSecret: deps.webhookSecret, notify: deps.notify }));
+
+  if (existsSync(DASHBOARD)) {
+    const mod = (await import(DASHBOARD)) as { dashboardRouter?: (d: DashboardDeps) => express.Router };
+    if (mod.dashboardRouter) {
+      app.use(
+        mod.dashboardRouter({
+          store: ctx.store,
+          token: deps.token,
+          health: () => healthOf(ctx),
+          agreementInfo: deps.agreementInfo ?? (() => defaultAgreementInfo(ctx)),
+          now: ctx.now,
+        }),
+      );
+    }
+  }
+
+  app.use((req, _res, next) => next(new NotFoundError(`no route ${req.method} ${req.path}`)));
+  app.use(errorHandler(ctx.metrics));
+  return app;
+}

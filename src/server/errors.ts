@@ -1,0 +1,52 @@
+/** The one JSON error shape of the HTTP surface, and the mapping from Baton's error family to status codes. */
+import type { NextFunction, Request, Response } from 'express';
+import { AuthError, BatonError, InputError, NotFoundError, errorMessage } from '../platform/errors.ts';
+import { logger } from '../platform/logger.ts';
+import type { Metrics } from '../pipeline/metrics.ts';
+
+const log = logger.child({ module: 'server' });
+
+/** Sends `{ error, message, field? }` with `status`. */
+export function sendError(res: Response, status: number, error: string, message: string, field?: string): void {
+  res.status(status).json({ error, message, ...(field ? { field } : {}) });
+}
+
+/** The app's last error handler: bad input is 4xx with the field named; only real failures are 5xx. */
+export function errorHandler(metrics: Metrics) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const route = req.route?.path ? String(req.route.path) : req.path;
+    const e = err as { type?: string; status?: number; statusCode?: number };
+    if (err instanceof InputError) {
+      metrics.inputRejected.inc({ route, reason: 'bad_input' });
+      log.info('bad input', { route, message: err.message });
+      return sendError(res, 400, 'bad_input', err.message, err.details.field as string | undefined);
+    }
+    if (err instanceof AuthError) {
+      metrics.inputRejected.inc({ route, reason: 'unauthorized' });
+      return sendError(res, 401, 'unauthorized', err.message);
+    }
+    if (err instanceof NotFoundError) return sendError(res, 404, 'not_found', err.message);
+    if (e?.type === 'entity.too.large' || e?.status === 413) {
+      metrics.inputRejected.inc({ route, reason: 'too_large' });
+      return sendError(res, 413, 'too_large', 'the request body is too large', 'body');
+    }
+    if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+      metrics.inputRejected.inc({ route, reason: 'bad_request' });
+      return sendError(res, e.status, 'bad_request', errorMessage(err), 'body');
+    }
+    log.error('request failed', { route, error: errorMessage(err), code: err instanceof BatonError ? err.code : undefined });
+    if (res.headersSent) return;
+    sendError(res, 503, 'unavailable', 'Baton could not handle the request now; try again');
+  };
+}
+
+/** Parses a JSON body kept raw (for signatures); throws `InputError` naming the body. */
+export function parseJson(raw: Buffer | undefined): unknown {
+  const text = raw && raw.length ? raw.toString('utf8') : '';
+  if (!text.trim()) throw new InputError('body: expected a JSON body', { field: 'body' });
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`body: not valid JSON (${errorMessage(err)})`, { field: 'body', cause: err });
+  }
+}

@@ -1,0 +1,99 @@
+/** The `/api/*` routes: engagement events, one person, feedback, funnel, attribution. */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { ATTRIBUTION_MODELS, type AttributionModel } from '../../config/schema.ts';
+import { apiEventItems, parseApiEvents } from '../../pipeline/api-event.ts';
+import { attributionReport } from '../../pipeline/attribution-report.ts';
+import type { PipelineContext } from '../../pipeline/context.ts';
+import { loadFunnel } from '../../pipeline/funnel.ts';
+import { ingest } from '../../pipeline/ingest.ts';
+import { updatePerson } from '../../pipeline/person-update.ts';
+import { findPersonByKey, personView } from '../../pipeline/person-view.ts';
+import { AuthError, InputError, NotFoundError } from '../../platform/errors.ts';
+import { verifyBatonSignature } from '../../platform/signature.ts';
+import { isAuthorized, requireAuth } from '../auth.ts';
+import { parseJson } from '../errors.ts';
+
+export interface ApiDeps {
+  ctx: PipelineContext;
+  token: string;
+  webhookSecret?: string;
+  notify?: () => void;
+}
+
+/** An optional ISO instant query parameter; `InputError` naming it when malformed. */
+export function instantParam(req: Request, name: string): string | null {
+  const v = req.query[name];
+  if (v === undefined || v === '') return null;
+  if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(Date.parse(v))) {
+    throw new InputError(`${name}: expected an ISO 8601 date or time`, { field: name });
+  }
+  return v;
+}
+
+const feedbackSchema = z.strictObject({ decision: z.enum(['accept', 'reject']), reason: z.string().min(1).max(200).optional() });
+
+/** The API router. */
+export function apiRouter(deps: ApiDeps): express.Router {
+  const { ctx } = deps;
+  const router = express.Router();
+  const raw = express.raw({ type: () => true, limit: '5mb' });
+  const auth = requireAuth(deps.token);
+
+  router.post('/api/events', raw, async (req: Request, res: Response) => {
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const signed = verifyBatonSignature(body, req.get('x-baton-signature'), deps.webhookSecret);
+    if (!signed && !isAuthorized(req, deps.token)) throw new AuthError('a bearer token or a valid X-Baton-Signature is required');
+    const events = parseApiEvents(parseJson(body));
+    const r = await ingest(ctx.store, ctx.metrics, apiEventItems(events, ctx.now().toISOString()));
+    if (r.stored) deps.notify?.();
+    res.status(202).json({ accepted: events.length, duplicates: r.duplicates });
+  });
+
+  router.get('/api/people/:key', auth, async (req: Request, res: Response) => {
+    const key = String(req.params.key);
+    const person = await findPersonByKey(ctx.store, key);
+    if (!person) throw new NotFoundError(`no person '${key}'`);
+    res.json(await personView(ctx.store, ctx.config(), person, ctx.now().toISOString()));
+  });
+
+  router.post('/api/people/:key/feedback', auth, raw, async (req: Request, res: Response) => {
+    const parsed = feedbackSchema.safeParse(parseJson(req.body as Buffer));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue.path.join('.') || 'body';
+      throw new InputError(`${field}: ${issue.message}`, { field });
+    }
+    const { decision, reason } = parsed.data;
+    const live = ctx.config();
+    const reasons = live?.agreementConfig.recycle?.reasons ?? [];
+    if (decision === 'reject' && (!reason || !reasons.includes(reason))) {
+      throw new InputError(`reason: a reject needs one of ${reasons.join(', ') || '(no recycle reasons configured)'}`, { field: 'reason' });
+    }
+    const key = String(req.params.key);
+    const found = await findPersonByKey(ctx.store, key);
+    if (!found) throw new NotFoundError(`no person '${key}'`);
+    const at = ctx.now().toISOString();
+    const r = await updatePerson(ctx, (tx) => tx.getPerson(found.id), { feedback: { decision, reason, at, source: 'api' } });
+    deps.notify?.();
+    res.json(await personView(ctx.store, ctx.config(), r?.person ?? found, at));
+  });
+
+  router.get('/api/funnel', auth, async (req: Request, res: Response) => {
+    res.json(await loadFunnel(ctx.store, instantParam(req, 'from'), instantParam(req, 'to')));
+  });
+
+  router.get('/api/attribution', auth, async (req: Request, res: Response) => {
+    const from = instantParam(req, 'from');
+    const to = instantParam(req, 'to');
+    const m = req.query.model;
+    const model = (m === undefined || m === '' ? (ctx.config()?.agreementConfig.attribution?.default_model ?? 'w_shaped') : m) as AttributionModel;
+    if (typeof model !== 'string' || !(ATTRIBUTION_MODELS as readonly string[]).includes(model)) {
+      throw new InputError(`model: expected one of ${ATTRIBUTION_MODELS.join(', ')}`, { field: 'model' });
+    }
+    res.json(await attributionReport(ctx.store, model, from, to));
+  });
+
+  router.use('/api', (_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError('no such API route')));
+  return router;
+}

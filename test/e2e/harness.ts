@@ -1,0 +1,148 @@
+/**
+ * End-to-end harness: `createApp` + the pipeline runtime in-process, the fake HubSpot and
+ * Salesforce behind msw (the real SDKs talk to them), the store from `makeTestStore()`, and the
+ * shipped mappings copied to a temp folder (tests may edit them).
+ */
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setupServer } from 'msw/node';
+import { createHubSpotConnector } from '../../connectors/hubspot/index.ts';
+import { createFakeHubSpot, type FakeHubSpot } from '../../connectors/sandbox/hubspot/index.ts';
+import { mswHandlers } from '../../connectors/sandbox/msw.ts';
+import { createFakeSalesforce, routeJsforceThroughGlobalFetch, type FakeSalesforce } from '../../connectors/sandbox/salesforce/index.ts';
+import { createSalesforceConnector } from '../../connectors/salesforce/index.ts';
+import type { Connector } from '../../connectors/types.ts';
+import type { PipelineContext } from '../../src/pipeline/context.ts';
+import { liveConfig, type LiveConfigSource } from '../../src/pipeline/live-config.ts';
+import { createMetrics } from '../../src/pipeline/metrics.ts';
+import { createRuntime, type Runtime } from '../../src/pipeline/runtime.ts';
+import { logger } from '../../src/platform/logger.ts';
+import { createApp } from '../../src/server/app.ts';
+import { connectorReceivers } from '../../src/server/receivers.ts';
+import type { Store } from '../../src/store/types.ts';
+import { makeTestStore, type TestStore } from '../support/store.ts';
+
+export const HS_BASE = 'https://hubspot.e2e.test';
+export const SF_BASE = 'https://baton-e2e.my.salesforce.com';
+export const TOKEN = 'test-api-token';
+export const HS_SECRET = 'hubspot-client-secret';
+export const WEBHOOK_SECRET = 'baton-webhook-secret';
+export const MAPPINGS = join(import.meta.dirname, '..', '..', 'mappings');
+
+export interface Harness {
+  hubspot: FakeHubSpot;
+  salesforce: FakeSalesforce;
+  store: Store;
+  ctx: PipelineContext;
+  runtime: Runtime;
+  config: LiveConfigSource;
+  configDir: string;
+  url: string;
+  /** A clock the test moves. */
+  clock: { now: Date; advance(ms: number): void };
+  fetch(path: string, init?: RequestInit & { auth?: boolean }): Promise<Response>;
+  /** Delivers HubSpot webhook events signed as HubSpot does. */
+  hubspotWebhook(events: unknown[]): Promise<Response>;
+  drain(): Promise<void>;
+  close(): Promise<void>;
+}
+
+let msw: ReturnType<typeof setupServer> | null = null;
+let currentHs: FakeHubSpot | null = null;
+let currentSf: FakeSalesforce | null = null;
+
+/** Starts msw once per file (call at module level through `useHarness`). */
+function ensureMsw() {
+  if (msw) return;
+  routeJsforceThroughGlobalFetch();
+  msw = setupServer(
+    ...mswHandlers(HS_BASE, { handle: (req) => (currentHs ? currentHs.handle(req) : null) }),
+    ...mswHandlers(SF_BASE, { handle: (req) => (currentSf ? currentSf.handle(req) : null) }),
+  );
+  msw.listen({ onUnhandledRequest: 'bypass' });
+}
+
+/** A fresh world: fake CRMs, store, config, connectors, runtime (not started) and the app on a port. */
+export async function makeHarness(): Promise<Harness> {
+  ensureMsw();
+  const hubspot = createFakeHubSpot({ rateLimit: { limit: 100_000, windowMs: 1000 }, searchLimit: { limit: 10_000, windowMs: 1000 } });
+  const salesforce = createFakeSalesforce();
+  currentHs = hubspot;
+  currentSf = salesforce;
+  const clock = {
+    now: new Date(),
+    advance(ms: number) {
+      clock.now = new Date(clock.now.getTime() + ms);
+    },
+  };
+  const ts: TestStore = await makeTestStore();
+  const configDir = await mkdtemp(join(tmpdir(), 'baton-e2e-config-'));
+  await cp(MAPPINGS, configDir, { recursive: true });
+  const config = liveConfig(configDir, ts.store, logger, () => clock.now);
+  const loaded = await config.reload();
+  if (!loaded.ok) throw new Error(loaded.message);
+  const fields = config.current()!.fields;
+  const connectors: Record<string, Connector> = {
+    hubspot: createHubSpotConnector({ accessToken: 'pat-e2e', baseUrl: HS_BASE, fields, clientSecret: HS_SECRET, retryMinTimeoutMs: 5, accountKey: `e2e-${Math.random()}` }),
+    salesforce: createSalesforceConnector({ instanceUrl: SF_BASE, accessToken: 'fake-session-token', fields, orgId: salesforce.org.orgId, retry: { retries: 2, minTimeoutMs: 5 } }),
+  };
+  for (const c of Object.values(connectors)) await c.start();
+  const ctx: PipelineContext = {
+    store: ts.store,
+    connectors,
+    config: () => config.current(),
+    now: () => clock.now,
+    instanceId: `e2e-${process.pid}`,
+    metrics: createMetrics(`e2e-${process.pid}`),
+    log: logger.child({ module: 'e2e' }),
+  };
+  const runtime = createRuntime(ctx, { pollIntervalS: 0 });
+  const app = await createApp({
+    ctx,
+    token: TOKEN,
+    webhookSecret: WEBHOOK_SECRET,
+    receivers: connectorReceivers({ hubspotClientSecret: HS_SECRET, salesforceOrgId: salesforce.org.orgId, webhookSecret: WEBHOOK_SECRET, now: () => new Date() }),
+  });
+  const server: Server = createServer(app);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const h: Harness = {
+    hubspot,
+    salesforce,
+    store: ts.store,
+    ctx,
+    runtime,
+    config,
+    configDir,
+    url,
+    clock,
+    fetch(path, init = {}) {
+      const headers = new Headers(init.headers);
+      if (init.auth !== false && !headers.has('authorization')) headers.set('authorization', `Bearer ${TOKEN}`);
+      if (init.body && !headers.has('content-type')) headers.set('content-type', 'application/json');
+      return fetch(url + path, { ...init, headers });
+    },
+    async hubspotWebhook(events) {
+      const signed = hubspot.signedWebhook(events as never, HS_SECRET, `${url}/webhooks/hubspot`);
+      return fetch(`${url}/webhooks/hubspot`, { method: 'POST', headers: signed.headers, body: signed.body });
+    },
+    drain: () => runtime.drain(),
+    async close() {
+      await runtime.stop();
+      await new Promise<void>((r) => server.close(() => r()));
+      for (const c of Object.values(connectors)) await c.stop();
+      config.close();
+      await ts.cleanup();
+      await rm(configDir, { recursive: true, force: true });
+    },
+  };
+  return h;
+}
+
+/** Posts engagement events through `/api/events`. */
+export async function postEvents(h: Harness, events: unknown): Promise<Response> {
+  return h.fetch('/api/events', { method: 'POST', body: JSON.stringify(events) });
+}
