@@ -154,6 +154,9 @@ export class KyselyStore implements Store {
   outboxComplete(id: number, hash: string, version?: number): Promise<void> {
     return this.#atomic((ctx) => outbox.outboxComplete(ctx, id, hash, version));
   }
+  outboxCompleteMany(written: outbox.Written[]): Promise<void> {
+    return this.#atomic((ctx) => outbox.outboxCompleteMany(ctx, written));
+  }
   outboxRetry(id: number, error: string, nextAttemptAt: string): Promise<void> {
     return outbox.outboxRetry(this.#ctx, id, error, nextAttemptAt);
   }

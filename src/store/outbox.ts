@@ -102,31 +102,53 @@ export async function outboxClaim(ctx: Ctx, crm: Crm, owner: string, limit: numb
   return rows.map(toOutbox).sort((a, b) => a.id - b.id);
 }
 
-/** Remembers `hash` as what `key` now holds in the CRM. */
-async function recordWritten(ctx: Ctx, key: string, hash: string): Promise<void> {
-  const values = { hash, written_at: nowIso() };
-  await ctx.db.insertInto('written_hashes').values({ key, ...values }).onConflict((oc) => oc.column('key').doUpdateSet(values)).execute();
+/** One written row: the claimed `id`, the `hash` written and, optionally, the claimed `version`. */
+export interface Written {
+  id: number;
+  hash: string;
+  version?: number;
 }
 
 /**
- * Done writing the claimed row `id` with `hash`: records `hash` as last written for its key and
- * deletes the row, unless a newer payload arrived meanwhile (a different hash, or a different
- * `version` when the claimer passes the one it claimed); then the row stays pending, unleased.
- * Must run inside a transaction.
+ * Done writing the claimed rows: records each `hash` as last written for its key and deletes the
+ * row, unless a newer payload arrived meanwhile (a different hash, or a different `version` when
+ * the claimer passes the one it claimed); such a row stays pending, unleased, with fresh attempts.
+ * A fixed handful of statements whatever the batch size. Must run inside a transaction.
  */
-export async function outboxComplete(ctx: Ctx, id: number, hash: string, version?: number): Promise<void> {
-  const row = await ctx.db.selectFrom('outbox').select(['key', 'hash', 'version']).where('id', '=', id).executeTakeFirst();
-  if (!row) return;
-  await recordWritten(ctx, row.key, hash);
-  const deleted = await ctx.db
-    .deleteFrom('outbox')
-    .where('id', '=', id)
-    .where('hash', '=', hash)
-    .$if(version !== undefined, (q) => q.where('version', '=', version!))
-    .executeTakeFirst();
-  if (affected(deleted) === 0) {
-    await ctx.db.updateTable('outbox').set({ lease_owner: null, lease_until: null, attempts: 0, last_error: null }).where('id', '=', id).execute();
+export async function outboxCompleteMany(ctx: Ctx, written: Written[]): Promise<void> {
+  if (written.length === 0) return;
+  const ids = written.map((w) => w.id);
+  const rows = await ctx.db.selectFrom('outbox').select(['id', 'key']).where('id', 'in', ids).execute();
+  if (rows.length === 0) return;
+  const keyOf = new Map(rows.map((r) => [Number(r.id), r.key]));
+  const at = nowIso();
+  const hashes = new Map<string, string>();
+  for (const w of written) {
+    const key = keyOf.get(w.id);
+    if (key !== undefined) hashes.set(key, w.hash);
   }
+  await ctx.db
+    .insertInto('written_hashes')
+    .values([...hashes].map(([key, hash]) => ({ key, hash, written_at: at })))
+    .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ hash: eb.ref('excluded.hash'), written_at: eb.ref('excluded.written_at') })))
+    .execute();
+  // The hash/version check sits in the DELETE itself, so a put racing this completion is never lost.
+  await ctx.db
+    .deleteFrom('outbox')
+    .where((eb) =>
+      eb.or(
+        written
+          .filter((w) => keyOf.has(w.id))
+          .map((w) => eb.and([eb('id', '=', w.id), eb('hash', '=', w.hash), ...(w.version === undefined ? [] : [eb('version', '=', w.version)])])),
+      ),
+    )
+    .execute();
+  await ctx.db.updateTable('outbox').set({ lease_owner: null, lease_until: null, attempts: 0, last_error: null }).where('id', 'in', ids).execute();
+}
+
+/** `outboxCompleteMany` for one row. Must run inside a transaction. */
+export function outboxComplete(ctx: Ctx, id: number, hash: string, version?: number): Promise<void> {
+  return outboxCompleteMany(ctx, [{ id, hash, version }]);
 }
 
 /** Counts a failed attempt, records the error, releases the lease and makes the row due at `nextAttemptAt`. */

@@ -220,6 +220,8 @@ export interface Store {
    * payload arrived meanwhile (other hash, or other `version` when given); then it stays pending, unleased.
    */
   outboxComplete(id: number, hash: string, version?: number): Promise<void>;
+  /** `outboxComplete` for a whole written batch, in one transaction of a few statements. */
+  outboxCompleteMany(written: { id: number; hash: string; version?: number }[]): Promise<void>;
   /** Counts the attempt, records the error, releases the lease; due again at `nextAttemptAt`. */
   outboxRetry(id: number, error: string, nextAttemptAt: string): Promise<void>;
   /** Moves the row to the dead letters with `error`. */

@@ -281,6 +281,17 @@ describe.each(bothBackends)('Store contract on $name', ({ name, make }) => {
       expect(await s.outboxPending()).toBe(0);
     });
 
+    it('completes a written batch at once, keeping rows that got a newer payload', async () => {
+      for (const k of ['a', 'b', 'c']) await s.outboxPut(put(k, 1));
+      const claimed = await s.outboxClaim('hubspot', 'w', 10, 60_000, T0);
+      await s.outboxPut(put('b', 2));
+      await s.outboxCompleteMany(claimed.map((r) => ({ id: r.id, hash: r.hash, version: r.version })));
+      await s.outboxCompleteMany([]);
+      expect([await s.lastWrittenHash('a'), await s.lastWrittenHash('b'), await s.lastWrittenHash('c')]).toEqual(['h1', 'h1', 'h1']);
+      const left = await s.outboxClaim('hubspot', 'w', 10, 60_000, T0);
+      expect(left.map((r) => [r.key, r.payload])).toEqual([['b', { n: 2 }]]);
+    });
+
     it('honours next-attempt times, leases and retries per CRM', async () => {
       await s.outboxPut(put('a', 1));
       await s.outboxPut(put('b', 1, { notBefore: at(10_000) }));
