@@ -107,3 +107,12 @@ export async function inboxStats(ctx: Ctx, now: string): Promise<{ pending: numb
   const oldest = row.oldest as string | null;
   return { pending, oldestMs: oldest ? Math.max(0, Date.parse(now) - Date.parse(oldest)) : 0 };
 }
+
+/**
+ * Deletes done items completed before `doneBefore` (retention). A duplicate of a pruned item is no
+ * longer recognised, so keep them longer than any CRM redelivers. Returns how many were deleted.
+ */
+export async function inboxPrune(ctx: Ctx, doneBefore: string): Promise<number> {
+  const r = await ctx.db.deleteFrom('inbox').where('status', '=', 'done').where('completed_at', '<', iso(doneBefore)).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

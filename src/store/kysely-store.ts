@@ -71,6 +71,9 @@ export class KyselyStore implements Store {
   inboxFail(id: number, error: string, retryAt: string): Promise<void> {
     return inbox.inboxFail(this.#ctx, id, error, retryAt);
   }
+  inboxPrune(doneBefore: string): Promise<number> {
+    return inbox.inboxPrune(this.#ctx, doneBefore);
+  }
   inboxStats(now: string): Promise<{ pending: number; oldestMs: number }> {
     return inbox.inboxStats(this.#ctx, now);
   }

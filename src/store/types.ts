@@ -162,6 +162,8 @@ export interface Store {
   inboxComplete(ids: number[]): Promise<void>;
   /** Counts the attempt, records the error, releases the lease; due again at `retryAt`. */
   inboxFail(id: number, error: string, retryAt: string): Promise<void>;
+  /** Deletes done items completed before `doneBefore` (retention); returns how many. */
+  inboxPrune(doneBefore: string): Promise<number>;
   /** Age of the oldest pending item in ms (inbox lag), and the pending count. */
   inboxStats(now: string): Promise<{ pending: number; oldestMs: number }>;
 

@@ -99,6 +99,16 @@ describe.each(bothBackends)('Store contract on $name', ({ name, make }) => {
       expect(await s.inboxStats(at(1_000))).toEqual({ pending: 0, oldestMs: 0 });
     });
 
+    it('prunes done items by completion time, keeping pending ones', async () => {
+      const done = await s.inboxInsert(item('old'));
+      await s.inboxInsert(item('pending'));
+      await s.inboxComplete([done.id]);
+      expect(await s.inboxPrune('2000-01-01T00:00:00Z')).toBe(0);
+      expect(await s.inboxPrune(new Date(Date.now() + 60_000).toISOString())).toBe(1);
+      expect((await s.inboxInsert(item('old'))).duplicate).toBe(false);
+      expect((await s.inboxInsert(item('pending'))).duplicate).toBe(true);
+    });
+
     it('two concurrent claimers never get the same item', async () => {
       await s.transaction(async (tx) => {
         for (let i = 0; i < 60; i++) await tx.inboxInsert(item(`c${i}`, i));
