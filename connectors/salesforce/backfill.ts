@@ -98,6 +98,8 @@ export class SalesforceBackfill {
       let next: string | null = null;
       const api = new HttpApi(conn, {});
       api.on('response', (res: { headers: Record<string, string> }) => {
+        const usage = /api-usage=(\d+)\/(\d+)/.exec(res.headers['sforce-limit-info'] ?? '');
+        if (usage) this.client.budget.observe(Number(usage[1]), Number(usage[2]));
         const l = res.headers['sforce-locator'];
         next = !l || l === 'null' ? null : l;
       });

@@ -54,7 +54,15 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
       ]);
       await Promise.all(['Account', 'OpportunityContactRole', 'CampaignMember', 'Task'].map((o) => client.describe(o).catch(() => null)));
       const positionOf = options.positionOf ?? (options.fieldsYamlText ? positionsFromText(options.fieldsYamlText) : undefined);
-      const problems = schemaProblems(options.fields, { Lead, Contact, ...(Opportunity !== undefined ? { Opportunity } : {}) }, options.fieldsYamlFile ?? 'fields.yaml', positionOf);
+      const file = options.fieldsYamlFile ?? 'fields.yaml';
+      const problems = schemaProblems(options.fields, { Lead, Contact, ...(Opportunity !== undefined ? { Opportunity } : {}) }, file, positionOf);
+      if (options.fields.writeback?.salesforce?.campaign_influence) {
+        const choice = await influence.modelChoice().catch((err: Error) => ({ error: `cannot read campaign influence models: ${err.message}` }));
+        if ('error' in choice) {
+          const pos = positionOf?.(['writeback', 'salesforce', 'campaign_influence']);
+          problems.push(`${file}:${pos ? `${pos.line}:${pos.col}` : 'writeback.salesforce.campaign_influence'}: ${choice.error}`);
+        }
+      }
       for (const p of problems) client.log.warn(p);
       return problems;
     },

@@ -39,6 +39,11 @@ export class InfluenceWriter {
     this.client = client;
   }
 
+  /** The model rows go into, or why there is none (read once, cached). */
+  modelChoice() {
+    return this.chosen();
+  }
+
   private chosen() {
     this.model ??= this.client
       .queryAll<InfluenceModel>('SELECT Id, DeveloperName, IsDefaultModel, IsActive, IsModelLocked FROM CampaignInfluenceModel', 'read influence models')

@@ -61,16 +61,26 @@ export class PeopleWriter {
     for (const [object, list] of byObject) {
       const describe = await this.client.describe(object).catch(() => null);
       const converted: WriteOp[] = [];
-      for (const part of chunks(list)) {
+      // one record per id: a collection may not name the same id twice; later values win
+      const byId = new Map<string, { ops: WriteOp[]; props: Record<string, unknown> }>();
+      for (const op of list) {
+        const e = byId.get(String(op.id)) ?? { ops: [], props: {} };
+        e.ops.push(op);
+        Object.assign(e.props, op.properties);
+        byId.set(String(op.id), e);
+      }
+      for (const part of chunks([...byId.entries()])) {
         try {
-          const results = await this.sendUpdates(object, part.map((op) => ({ Id: op.id, ...fitToSchema(op.properties, describe, 'update') })));
-          part.forEach((op, i) => {
+          const results = await this.sendUpdates(object, part.map(([id, e]) => ({ Id: id, ...fitToSchema(e.props, describe, 'update') })));
+          part.forEach(([, e], i) => {
             const r = results[i];
-            if (object === 'Lead' && r.errors?.some((e) => e.statusCode === 'CANNOT_UPDATE_CONVERTED_LEAD')) converted.push(op);
-            else out.set(op.key, resultOf(op.key, r, { object }));
+            for (const op of e.ops) {
+              if (object === 'Lead' && r.errors?.some((x) => x.statusCode === 'CANNOT_UPDATE_CONVERTED_LEAD')) converted.push(op);
+              else out.set(op.key, resultOf(op.key, r, { object }));
+            }
           });
         } catch (err) {
-          for (const op of part) out.set(op.key, failureResult(op.key, err));
+          for (const [, e] of part) for (const op of e.ops) out.set(op.key, failureResult(op.key, err));
         }
       }
       if (converted.length) for (const [k, v] of await this.updateConverted(converted)) out.set(k, v);

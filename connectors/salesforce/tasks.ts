@@ -90,7 +90,8 @@ export class TaskWriter {
           continue;
         }
         const { Description, ...rest } = op.properties;
-        const description = `${typeof Description === 'string' && Description ? `${Description}\n\n` : ''}${taskMarker(op.idempotencyKey)}`;
+        // the marker goes first so no length cut can drop it
+        const description = `${taskMarker(op.idempotencyKey)}${typeof Description === 'string' && Description ? `\n\n${Description}` : ''}`;
         toCreate.push({ op, rec: { Status: 'Not Started', ...rest, OwnerId: owner, Description: description } });
       }
       const retryLater: WriteOp[] = [];

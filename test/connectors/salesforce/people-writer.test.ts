@@ -65,6 +65,8 @@ describe('Salesforce people writes', () => {
     api.org.touch(id, { OwnerId: rep }, rep); // a manager reassigns it by hand
     await sf.write([upd(id, { Baton_Stage__c: 'mql' }), upd(id, { Baton_Stage__c: 'sal' })]);
     expect(api.org.get(id)?.OwnerId).toBe(rep);
+    const last = api.calls('/composite/sobjects', 'PATCH').at(-1);
+    expect(JSON.parse(String(last?.body)).records).toHaveLength(1); // two updates of one Lead go out as one record
     expect(api.org.get(id)?.Baton_Stage__c).toBe('sal');
   });
 

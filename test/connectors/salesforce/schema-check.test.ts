@@ -26,4 +26,12 @@ describe('Salesforce schema check at start', () => {
     await sf.start();
     expect(api.calls('/sobjects/Lead/describe')).toHaveLength(1);
   });
+
+  it('says when campaign influence has no unlocked model to write into', async () => {
+    const text = FIELDS_YAML + '    campaign_influence: true\n';
+    const api = freshOrg(); // only the locked Primary Campaign Source model
+    const problems = await connectorFor(api, { fields: fieldsConfig(text), fieldsYamlText: text }).start();
+    const line = text.split('\n').findIndex((l) => l.includes('campaign_influence')) + 1;
+    expect(problems).toContainEqual(expect.stringMatching(new RegExp(`^fields\\.yaml:${line}:\\d+: the org has no active, unlocked campaign influence model`)));
+  });
 });
