@@ -8,7 +8,7 @@ import type { CrmObject } from '../../connectors/types.ts';
 import type { PersonState } from '../agreement/types.ts';
 import { parseDuration } from '../config/duration.ts';
 import type { FieldsConfig, Stage } from '../config/schema.ts';
-import { lifecycleFor, renderWriteback, sameValue, toCrm, type TemplateContext } from '../mapping/index.ts';
+import { lifecycleFor, normalizeEmail, renderWriteback, sameValue, toCrm, type TemplateContext } from '../mapping/index.ts';
 import type { Crm, PersonRow } from '../store/types.ts';
 import type { OutboxPayload } from './outbox-sender.ts';
 
@@ -75,10 +75,17 @@ export function templateContext(input: DesiredInput): TemplateContext {
   };
 }
 
-function unchangedDropped(props: Record<string, unknown>, snap: RecordSnapshot | null | undefined): Record<string, unknown> {
+/** Equal as the CRM holds them; an email differing only in case or spaces is the same address. */
+function held(snap: RecordSnapshot, key: string, value: unknown, emailKey: string | undefined): boolean {
+  if (!Object.hasOwn(snap.props, key)) return false;
+  if (key === emailKey) return normalizeEmail(snap.props[key]) === normalizeEmail(value);
+  return sameValue(snap.props[key], value);
+}
+
+function unchangedDropped(props: Record<string, unknown>, snap: RecordSnapshot | null | undefined, emailKey?: string): Record<string, unknown> {
   if (!snap) return props;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(props)) if (!Object.hasOwn(snap.props, k) || !sameValue(snap.props[k], v)) out[k] = v;
+  for (const [k, v] of Object.entries(props)) if (!held(snap, k, v, emailKey)) out[k] = v;
   return out;
 }
 
@@ -98,7 +105,7 @@ function hubspotContact(input: DesiredInput, ctx: TemplateContext): DesiredWrite
       if (lc.clearFirst) payload.clearFirst = ['lifecyclestage'];
     }
   }
-  payload.properties = unchangedDropped(props, snap);
+  payload.properties = unchangedDropped(props, snap, fields.person.fields.email?.hubspot);
   if (Object.keys(payload.properties).length === 0) return null;
   if (payload.clearFirst && !Object.hasOwn(payload.properties, 'lifecyclestage')) delete payload.clearFirst;
   return { crm: 'hubspot', key: `hubspot:contact:${person.hubspotId}`, payload, idempotencyKey: `person-${person.id}:hubspot` };
@@ -114,6 +121,7 @@ function salesforcePerson(input: DesiredInput, ctx: TemplateContext): DesiredWri
     const props = unchangedDropped(
       { ...toCrm('person', fields, 'salesforce', person.fields, { object, target: snap?.props }).properties, ...writeback },
       snap,
+      fields.person.fields.email?.salesforce,
     );
     if (Object.keys(props).length === 0) return null;
     return { crm: 'salesforce', key, payload: { object, id: person.salesforceId, action: 'update', properties: props, purpose: 'person' }, idempotencyKey: `person-${person.id}:salesforce` };

@@ -49,7 +49,7 @@ export function connectorReceivers(s: ReceiverSecrets): Receivers {
     const secret = s.webhookSecret;
     out.signed = (req) => {
       const r = receiveSignedChanges(req, { secret, now });
-      return r.ok ? r : { ok: false, status: r.status, error: r.field ? `${r.field}: ${r.error}` : r.error };
+      return r.ok ? r : { ok: false, status: r.status, error: r.error };
     };
   }
   return out;

@@ -1,6 +1,8 @@
 /** The handoff end to end: HubSpot → Baton → Salesforce Lead + Task, stage and scores back in HubSpot, feedback. */
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { makeHarness, postEvents, type Harness } from './harness.ts';
+import { ANA, hubspotContact as contact, makeHarness, mqlPerson, postEvents, repEdits, type Harness } from './harness.ts';
+
+const hubspotContact = (props: Record<string, unknown>) => contact(h, props);
 
 let h: Harness;
 beforeEach(async () => {
@@ -9,17 +11,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await h.close();
 });
-
-/** A HubSpot contact that a marketer just created/edited, delivered by webhook and processed. */
-async function hubspotContact(props: Record<string, unknown>): Promise<string> {
-  const id = h.hubspot.seed('contacts', props);
-  const events = h.hubspot.changeAsMarketer('contacts', id, { hs_lead_status: 'NEW' });
-  expect((await h.hubspotWebhook(events)).status).toBe(200);
-  await h.drain();
-  return id;
-}
-
-const ANA = { email: 'Ana@Corp.example', firstname: 'Ana', lastname: 'Lima', company: 'Corp', jobtitle: 'VP Operations', country: 'US' };
 
 describe('a HubSpot-only person crossing the MQL condition', () => {
   test('becomes a Salesforce Lead with one Task due at the SLA deadline; HubSpot shows stage, scores and reason', async () => {
@@ -68,5 +59,97 @@ describe('a HubSpot-only person crossing the MQL condition', () => {
     expect(h.salesforce.org.rows('Task')).toHaveLength(1);
     expect(h.salesforce.org.rows('Lead')).toHaveLength(1);
     expect({ hs: h.hubspot.log.length, sf: h.salesforce.log.length }).toEqual(before);
+  });
+});
+
+describe('feedback from Salesforce', () => {
+  test('a rep accepting (Status Working) moves the person to sal and stops the SLA clock', async () => {
+    const { leadId } = await mqlPerson(h);
+    await repEdits(h, 'Lead', leadId, { Status: 'Working - Contacted' });
+    const person = await (await h.fetch('/api/people/ana@corp.example')).json();
+    expect(person.stage).toBe('sal');
+    expect(person.transitions.at(-1)).toMatchObject({ from: 'mql', to: 'sal', cause: 'feedback' });
+    expect(person.sla.answered).toBeTruthy();
+  });
+
+  test('a rep rejecting with a reason recycles the person; the reason reaches HubSpot; no new MQL during the hold', async () => {
+    const { hsId, leadId } = await mqlPerson(h);
+    await repEdits(h, 'Lead', leadId, { Status: 'Closed - Not Converted', Baton_Reject_Reason__c: 'bad_timing' });
+    let person = await (await h.fetch('/api/people/ana@corp.example')).json();
+    expect(person.stage).toBe('recycled');
+    expect(person.transitions.at(-1)).toMatchObject({ to: 'recycled', cause: 'feedback', reason: 'bad_timing' });
+    const contact = h.hubspot.data.records.contacts.get(hsId)!.properties;
+    expect(contact.baton_reject_reason).toBe('bad_timing');
+    expect(contact.baton_stage).toBe('recycled');
+    expect(contact.lifecyclestage).toBe('lead');
+    expect(contact.hs_lead_status).toBe('UNQUALIFIED');
+
+    h.clock.advance(3_600_000);
+    await postEvents(h, { id: 'evt-again', email: 'ana@corp.example', type: 'form_submission', at: h.clock.now.toISOString(), properties: { form: 'demo-request' } });
+    await h.drain();
+    person = await (await h.fetch('/api/people/ana@corp.example')).json();
+    expect(person.stage).toBe('recycled');
+    expect(h.salesforce.org.rows('Task')).toHaveLength(1);
+  });
+
+  test('the feedback API accepts and rejects, and refuses a reason outside recycle.reasons', async () => {
+    await mqlPerson(h);
+    let res = await h.fetch('/api/people/ana@corp.example/feedback', { method: 'POST', body: JSON.stringify({ decision: 'reject', reason: 'too_expensive' }) });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'bad_input', field: 'reason' });
+    res = await h.fetch('/api/people/ana@corp.example/feedback', { method: 'POST', body: JSON.stringify({ decision: 'reject', reason: 'no_budget' }) });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ stage: 'recycled' });
+    res = await h.fetch('/api/people/ana@corp.example/feedback', { method: 'POST', body: JSON.stringify({ decision: 'accept' }) });
+    expect(await res.json()).toMatchObject({ stage: 'sal' });
+    res = await h.fetch('/api/people/nobody@corp.example/feedback', { method: 'POST', body: JSON.stringify({ decision: 'accept' }) });
+    expect(res.status).toBe(404);
+  });
+});
+
+describe('two-way field sync', () => {
+  test("a rep's new Title reaches HubSpot; a marketer's new country reaches Salesforce", async () => {
+    const { hsId, leadId } = await mqlPerson(h);
+    await repEdits(h, 'Lead', leadId, { Title: 'Chief Revenue Officer' });
+    expect(h.hubspot.data.records.contacts.get(hsId)!.properties.jobtitle).toBe('Chief Revenue Officer');
+
+    h.clock.advance(60_000);
+    const events = h.hubspot.changeAsMarketer('contacts', hsId, { country: 'CA' });
+    expect((await h.hubspotWebhook(events)).status).toBe(200);
+    await h.drain();
+    expect(h.salesforce.org.get(leadId)!.Country).toBe('CA');
+  });
+});
+
+describe('idempotence and the loop guard', () => {
+  test('the same webhook delivered three times gives exactly one Lead and one Task', async () => {
+    const hsId = h.hubspot.seed('contacts', ANA);
+    const events = h.hubspot.changeAsMarketer('contacts', hsId, { country: 'US' });
+    for (let i = 0; i < 3; i++) expect((await h.hubspotWebhook(events)).status).toBe(200);
+    const demo = { id: 'evt-dup', email: 'ana@corp.example', type: 'form_submission', at: h.clock.now.toISOString(), properties: { form: 'demo-request' } };
+    for (let i = 0; i < 3; i++) expect((await postEvents(h, demo)).status).toBe(202);
+    await h.drain();
+    for (let i = 0; i < 3; i++) await h.hubspotWebhook(events);
+    await h.drain();
+    expect(h.salesforce.org.rows('Lead')).toHaveLength(1);
+    expect(h.salesforce.org.rows('Task')).toHaveLength(1);
+  });
+
+  test("Baton's own writes echoed back by HubSpot and Salesforce cause no further writes", async () => {
+    const { leadId } = await mqlPerson(h);
+    const writes = () => ({
+      hs: h.hubspot.log.filter((l) => l.method !== 'GET' && !/search|read/.test(l.path)).length,
+      sf: h.salesforce.log.filter((l) => l.method !== 'GET' && !/query/.test(l.path)).length,
+    });
+    const before = writes();
+    const echoes = h.hubspot.takeApiEchoes();
+    expect(echoes.length).toBeGreaterThan(0);
+    expect((await h.hubspotWebhook(echoes)).status).toBe(200);
+    expect((await h.salesforceChanges([{ sobject: 'Lead', id: leadId }])).status).toBe(200);
+    await h.drain();
+    const after = writes();
+    expect(after).toEqual(before);
+    const person = await (await h.fetch('/api/people/ana@corp.example')).json();
+    expect(person.stage).toBe('mql');
   });
 });

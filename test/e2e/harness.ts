@@ -20,6 +20,7 @@ import { liveConfig, type LiveConfigSource } from '../../src/pipeline/live-confi
 import { createMetrics } from '../../src/pipeline/metrics.ts';
 import { createRuntime, type Runtime } from '../../src/pipeline/runtime.ts';
 import { logger } from '../../src/platform/logger.ts';
+import { hmacHex } from '../../src/platform/signature.ts';
 import { createApp } from '../../src/server/app.ts';
 import { connectorReceivers } from '../../src/server/receivers.ts';
 import type { Store } from '../../src/store/types.ts';
@@ -44,6 +45,8 @@ export interface Harness {
   /** A clock the test moves. */
   clock: { now: Date; advance(ms: number): void };
   fetch(path: string, init?: RequestInit & { auth?: boolean }): Promise<Response>;
+  /** Posts signed Salesforce changes (`POST /webhooks/salesforce`). */
+  salesforceChanges(changes: { sobject: string; id: string; at?: string }[]): Promise<Response>;
   /** Delivers HubSpot webhook events signed as HubSpot does. */
   hubspotWebhook(events: unknown[]): Promise<Response>;
   drain(): Promise<void>;
@@ -62,7 +65,7 @@ function ensureMsw() {
     ...mswHandlers(HS_BASE, { handle: (req) => (currentHs ? currentHs.handle(req) : null) }),
     ...mswHandlers(SF_BASE, { handle: (req) => (currentSf ? currentSf.handle(req) : null) }),
   );
-  msw.listen({ onUnhandledRequest: 'bypass' });
+  msw.listen({ onUnhandledFrame: 'bypass' });
 }
 
 /** A fresh world: fake CRMs, store, config, connectors, runtime (not started) and the app on a port. */
@@ -125,6 +128,10 @@ export async function makeHarness(): Promise<Harness> {
       if (init.body && !headers.has('content-type')) headers.set('content-type', 'application/json');
       return fetch(url + path, { ...init, headers });
     },
+    salesforceChanges(changes) {
+      const body = JSON.stringify({ changes });
+      return fetch(`${url}/webhooks/salesforce`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-baton-signature': `sha256=${hmacHex(WEBHOOK_SECRET, body)}` }, body });
+    },
     async hubspotWebhook(events) {
       const signed = hubspot.signedWebhook(events as never, HS_SECRET, `${url}/webhooks/hubspot`);
       return fetch(`${url}/webhooks/hubspot`, { method: 'POST', headers: signed.headers, body: signed.body });
@@ -145,4 +152,38 @@ export async function makeHarness(): Promise<Harness> {
 /** Posts engagement events through `/api/events`. */
 export async function postEvents(h: Harness, events: unknown): Promise<Response> {
   return h.fetch('/api/events', { method: 'POST', body: JSON.stringify(events) });
+}
+
+export const ANA = { email: 'Ana@Corp.example', firstname: 'Ana', lastname: 'Lima', company: 'Corp', jobtitle: 'VP Operations', country: 'US' };
+
+/** A HubSpot contact a marketer just edited, delivered by webhook and processed; returns its id. */
+export async function hubspotContact(h: Harness, props: Record<string, unknown>): Promise<string> {
+  // The marketer sets the country last, which is the change HubSpot notifies.
+  const { country, ...rest } = props;
+  const id = h.hubspot.seed('contacts', rest);
+  const events = h.hubspot.changeAsMarketer('contacts', id, { country: country ?? 'US' });
+  const res = await h.hubspotWebhook(events);
+  if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+  await h.drain();
+  return id;
+}
+
+/** A HubSpot-only person made MQL by a demo request; returns the HubSpot id and the new Lead id. */
+export async function mqlPerson(h: Harness, props: Record<string, unknown> = ANA, eventId = 'evt-demo'): Promise<{ hsId: string; leadId: string }> {
+  const hsId = await hubspotContact(h, props);
+  const email = String(props.email).toLowerCase();
+  await postEvents(h, { id: eventId, email, type: 'form_submission', at: h.clock.now.toISOString(), properties: { form: 'demo-request' } });
+  await h.drain();
+  const lead = h.salesforce.org.rows('Lead').find((l) => l.Email === email);
+  if (!lead) throw new Error('no Lead was created');
+  return { hsId, leadId: String(lead.Id) };
+}
+
+/** A rep (a user other than Baton's) edits a Salesforce record; the Flow posts the change. */
+export async function repEdits(h: Harness, object: string, id: string, fields: Record<string, unknown>): Promise<void> {
+  const rep = h.salesforce.org.addUser({ Username: `rep${Math.random()}@org.example`, Name: 'Rep', Email: 'rep@org.example' });
+  h.salesforce.org.touch(id, fields, rep);
+  const res = await h.salesforceChanges([{ sobject: object, id }]);
+  if (res.status !== 200) throw new Error(`salesforce change answered ${res.status}: ${await res.text()}`);
+  await h.drain();
 }
