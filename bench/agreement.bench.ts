@@ -166,9 +166,18 @@ function buildJre(config: AgreementConfig): JreRunner {
 
 // ---- the runs -----------------------------------------------------------------------------------
 
-function rate(n: number, ms: number): number {
-  return Math.round((n / ms) * 1000);
+/** Wall-clock and CPU milliseconds of a run (CPU time is steadier on a shared machine). */
+async function timed(fn: () => unknown): Promise<{ wallMs: number; cpuMs: number }> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await fn();
+  const wallMs = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { wallMs, cpuMs: (c.user + c.system) / 1000 };
 }
+
+const perSecond = (n: number, ms: number) => Math.round((n / ms) * 1000);
+const fmt = (n: number) => n.toLocaleString('en-US');
 
 async function main(): Promise<void> {
   const { config, source } = loadConfig();
@@ -176,52 +185,48 @@ async function main(): Promise<void> {
   const people = generate(PEOPLE, 42);
   const step: Step = { kind: 'evaluate', at: AT };
   const initial = agreement.initialState();
-  const counts: Record<string, number> = {};
+  const stages: string[] = new Array(PEOPLE);
 
-  const evaluateAll = (list: PersonFacts[]) => {
-    for (let i = 0; i < list.length; i++) {
-      // A fresh facts object each time, so events are prepared (timestamps read) on every run.
-      const r = agreement.step({ ...list[i] }, initial, step);
-      counts[r.state.stage] = (counts[r.state.stage] ?? 0) + 1;
+  const evaluateAll = (n: number) => {
+    for (let i = 0; i < n; i++) {
+      // A fresh facts object each time: events are prepared (timestamps read) on every evaluation.
+      stages[i] = agreement.step({ ...people[i] }, initial, step).state.stage;
     }
   };
-  evaluateAll(people.slice(0, 20_000)); // warm-up
-  for (const k of Object.keys(counts)) delete counts[k];
-  let t0 = performance.now();
-  evaluateAll(people);
-  const oursMs = performance.now() - t0;
+  evaluateAll(Math.min(PEOPLE, 20_000)); // warm-up
+  const ours = await timed(() => evaluateAll(PEOPLE));
 
   const replayN = Math.min(PEOPLE, 50_000);
-  t0 = performance.now();
-  for (let i = 0; i < replayN; i++) replay(agreement, people[i], AT);
-  const replayMs = performance.now() - t0;
+  const replays = await timed(() => {
+    for (let i = 0; i < replayN; i++) replay(agreement, people[i], AT);
+  });
 
   const jre = buildJre(config);
   const jreN = Math.min(PEOPLE, 20_000);
+  const jreStages: string[] = new Array(jreN);
   for (let i = 0; i < 1000; i++) await jre.evaluate(people[i]); // warm-up
+  const theirs = await timed(async () => {
+    for (let i = 0; i < jreN; i++) jreStages[i] = await jre.evaluate(people[i]);
+  });
   let agree = 0;
-  t0 = performance.now();
   for (let i = 0; i < jreN; i++) {
-    const stage = await jre.evaluate(people[i]);
-    const ours = agreement.step({ ...people[i] }, initial, step).state.stage;
-    // `won`/`lost` deals and our stage machine are beyond the yardstick; compare the rest.
-    if (stage === ours || (stage === 'opportunity' && (ours === 'won' || ours === 'lost'))) agree++;
+    // `won`/`lost` are beyond the yardstick's rules: it stops at `opportunity`.
+    const o = stages[i];
+    if (jreStages[i] === o || (jreStages[i] === 'opportunity' && (o === 'won' || o === 'lost'))) agree++;
   }
-  const jreMs = performance.now() - t0;
-  // Subtract our own share of the comparison loop: measure it alone.
-  t0 = performance.now();
-  for (let i = 0; i < jreN; i++) agreement.step({ ...people[i] }, initial, step);
-  const jreOnlyMs = jreMs - (performance.now() - t0);
+  const counts: Record<string, number> = {};
+  for (const s of stages) counts[s] = (counts[s] ?? 0) + 1;
 
-  const ours = rate(PEOPLE, oursMs);
-  const theirs = rate(jreN, jreOnlyMs);
+  const oursCpu = perSecond(PEOPLE, ours.cpuMs);
+  const theirsCpu = perSecond(jreN, theirs.cpuMs);
   console.log(`agreement: ${config.name} v${config.version} (${source})`);
-  console.log(`people: ${PEOPLE}, ${EVENTS_PER_PERSON} events each, evaluated at ${AT}`);
+  console.log(`people: ${fmt(PEOPLE)}, ${EVENTS_PER_PERSON} events each (seeded), evaluated at ${AT}`);
   console.log(`stages: ${JSON.stringify(counts)}`);
-  console.log(`baton engine:        ${ours.toLocaleString('en-US')} people/s (one evaluation: fit, engagement, disqualify, stages, SLA)`);
-  console.log(`baton replay:        ${rate(replayN, replayMs).toLocaleString('en-US')} people/s (${EVENTS_PER_PERSON + 1} evaluations each, ${replayN} people)`);
-  console.log(`json-rules-engine:   ${theirs.toLocaleString('en-US')} people/s (${jreN} people; same stage as ours for ${((agree / jreN) * 100).toFixed(1)}%)`);
-  console.log(`ratio:               ${(ours / theirs).toFixed(1)}×`);
+  console.log('                      people/s (CPU time)   people/s (wall clock)');
+  console.log(`baton engine          ${fmt(oursCpu).padStart(18)}   ${fmt(perSecond(PEOPLE, ours.wallMs)).padStart(20)}   one evaluation: fit, engagement, disqualify, stages, SLA`);
+  console.log(`baton replay          ${fmt(perSecond(replayN, replays.cpuMs)).padStart(18)}   ${fmt(perSecond(replayN, replays.wallMs)).padStart(20)}   ${EVENTS_PER_PERSON + 1} evaluations each, ${fmt(replayN)} people`);
+  console.log(`json-rules-engine     ${fmt(theirsCpu).padStart(18)}   ${fmt(perSecond(jreN, theirs.wallMs)).padStart(20)}   ${fmt(jreN)} people; same stage as ours: ${((agree / jreN) * 100).toFixed(1)}%`);
+  console.log(`ratio (CPU time)      ${(oursCpu / theirsCpu).toFixed(1)}×`);
 }
 
 await main();

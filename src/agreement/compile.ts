@@ -37,13 +37,13 @@ export function compileAgreement(config: AgreementConfig): CompiledAgreement {
 
   const prepare = (facts: PersonFacts): PreparedFacts => scorers.prepare(facts);
 
+  // One step keeps no reference to its prepared facts, so they can live in a reused buffer.
   function prepareFor(facts: PersonFacts, step: Step): PreparedFacts {
-    const prep = prepare(facts);
-    if (step.kind !== 'event') return prep;
+    if (step.kind !== 'event') return scorers.prepareScratch(facts);
     const e = step.event;
     const known = facts.events.some((x) => x === e || (e.id !== undefined && x.id === e.id));
     // The pipeline may hand the new event beside the known ones rather than among them.
-    return known ? prep : scorers.prepare({ ...facts, events: [...facts.events, e] });
+    return scorers.prepareScratch(known ? facts : { ...facts, events: [...facts.events, e] });
   }
 
   return {
@@ -56,7 +56,7 @@ export function compileAgreement(config: AgreementConfig): CompiledAgreement {
     initialState: () => ({ stage: 'lead', entered: {} }),
     scores(facts, state, at) {
       const t = parseInstant(at);
-      const prep = prepare(facts);
+      const prep = scorers.prepareScratch(facts);
       return contextAt(engine, prep, state, t, eventsUpTo(prep.events, t)).scores;
     },
     step: (facts, state, step) => applyStep(engine, prepareFor(facts, step), state, step),

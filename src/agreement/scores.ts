@@ -39,6 +39,11 @@ export interface Scorers {
   /** The first engagement rule an event matches, or −1. */
   ruleOf(type: string, properties: Record<string, unknown>): number;
   prepare(facts: PersonFacts): PreparedFacts;
+  /**
+   * Like `prepare`, into one reused buffer: for a single synchronous evaluation whose result keeps
+   * no reference to it (saves the garbage of one object per event).
+   */
+  prepareScratch(facts: PersonFacts): PreparedFacts;
   /** Engagement at `at` from the first `count` events with `since < t ≤ at`. */
   engagement(events: readonly PreparedEvent[], count: number, since: number, at: number): number;
   /** Fit from the context's person and deal (its `scores` may hold the engagement already). */
@@ -76,20 +81,32 @@ export function compileScorers(score: AgreementConfig['score']): Scorers {
     return -1;
   }
 
-  function prepare(facts: PersonFacts): PreparedFacts {
+  function fill(facts: PersonFacts, events: PreparedEvent[], reuse: boolean): PreparedFacts {
     const src = facts.events;
-    const events: PreparedEvent[] = new Array(src.length);
     let sorted = true;
     for (let i = 0; i < src.length; i++) {
       const e = src[i];
       const properties = e.properties ?? {};
       const t = parseInstant(e.at);
-      events[i] = { t, type: e.type, properties, rule: ruleOf(e.type, properties), source: e };
+      const rule = ruleOf(e.type, properties);
+      if (reuse && i < events.length) {
+        const p = events[i];
+        p.t = t;
+        p.type = e.type;
+        p.properties = properties;
+        p.rule = rule;
+        p.source = e;
+      } else events[i] = { t, type: e.type, properties, rule, source: e };
       if (i > 0 && t < events[i - 1].t) sorted = false;
     }
+    events.length = src.length;
     if (!sorted) events.sort((a, b) => a.t - b.t); // Array#sort is stable.
     return { facts, events, sourceEvents: src, sourceLength: src.length };
   }
+
+  const prepare = (facts: PersonFacts): PreparedFacts => fill(facts, new Array(facts.events.length), false);
+  const scratch: PreparedEvent[] = [];
+  const prepareScratch = (facts: PersonFacts): PreparedFacts => fill(facts, scratch, true);
 
   function engagement(events: readonly PreparedEvent[], count: number, since: number, at: number): number {
     if (nRules === 0) return 0;
@@ -121,6 +138,7 @@ export function compileScorers(score: AgreementConfig['score']): Scorers {
     fitRules,
     ruleOf,
     prepare,
+    prepareScratch,
     engagement,
     fit,
   };

@@ -13,11 +13,35 @@ export function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146097 + doe - 719468;
 }
 
+// Days since the epoch of the first of each month, 1970–2199, filled on first use.
+const MONTH_BASE_YEAR = 1970;
+const monthDays = new Int32Array((2200 - MONTH_BASE_YEAR) * 12).fill(-1);
+
+function monthStart(y: number, m: number): number {
+  const i = (y - MONTH_BASE_YEAR) * 12 + m - 1;
+  if (i < 0 || i >= monthDays.length) return daysFromCivil(y, m, 1);
+  let v = monthDays[i];
+  if (v < 0) v = monthDays[i] = daysFromCivil(y, m, 1);
+  return v;
+}
+
+let lastText = '';
+let lastMs = 0;
+
 /**
  * Epoch milliseconds of an ISO 8601 instant. `YYYY-MM-DDTHH:MM:SS[.sss]Z` is read without
  * `Date.parse` (it runs per event); anything else goes through `Date.parse`.
  */
 export function parseInstant(s: string): number {
+  // The step's own time is read several times per step.
+  if (s === lastText) return lastMs;
+  const t = readInstant(s);
+  lastText = s;
+  lastMs = t;
+  return t;
+}
+
+function readInstant(s: string): number {
   const n = s.length;
   if ((n === 20 || n === 24) && s.charCodeAt(n - 1) === 90 /* Z */ && s.charCodeAt(10) === 84 /* T */) {
     const y0 = s.charCodeAt(0) - 48, y1 = s.charCodeAt(1) - 48, y2 = s.charCodeAt(2) - 48, y3 = s.charCodeAt(3) - 48;
@@ -36,7 +60,7 @@ export function parseInstant(s: string): number {
     const mi = i0 * 10 + i1;
     const se = s0 * 10 + s1;
     if (!bad && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h < 24 && mi < 60 && se < 60) {
-      const days = daysFromCivil(y0 * 1000 + y1 * 100 + y2 * 10 + y3, mo, d);
+      const days = monthStart(y0 * 1000 + y1 * 100 + y2 * 10 + y3, mo) + d - 1;
       return days * DAY_MS + h * 3_600_000 + mi * 60_000 + se * 1000 + f0 * 100 + f1 * 10 + f2;
     }
   }
@@ -46,9 +70,15 @@ export function parseInstant(s: string): number {
 }
 
 /** `2026-11-02T10:00:00Z` (milliseconds only when there are some). */
+let lastFormatted = NaN;
+let lastIso = '';
+
 export function formatInstant(ms: number): string {
+  if (ms === lastFormatted) return lastIso;
   const iso = new Date(ms).toISOString();
-  return iso.endsWith('.000Z') ? `${iso.slice(0, 19)}Z` : iso;
+  lastIso = iso.endsWith('.000Z') ? `${iso.slice(0, 19)}Z` : iso;
+  lastFormatted = ms;
+  return lastIso;
 }
 
 /** `2026-11-02T10:00Z`, for readable lines. */
