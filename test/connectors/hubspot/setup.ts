@@ -44,7 +44,7 @@ export function harness(fake: FakeHubSpotOptions = {}) {
   // Generous fake limits unless a test is about limits; FAST stays below them.
   const api = createFakeHubSpot({ rateLimit: { limit: 100_000, windowMs: 1000 }, searchLimit: { limit: 10_000, windowMs: 1000 }, ...fake });
   const server = setupServer(...mswHandlers(BASE, api));
-  server.listen({ onUnhandledRequest: 'error' });
+  server.listen({ onUnhandledFrame: 'error' });
   const connectors: { stop(): Promise<void> }[] = [];
   let n = 0;
   return {
