@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, serveSeeded, type Served } from './harness.ts';
-import { TOKEN } from './seed.ts';
+import { seededHealth, TOKEN } from './seed.ts';
 
 let served: Served;
 let browser: Awaited<ReturnType<typeof launchBrowser>>;
@@ -102,8 +102,10 @@ describe('dashboard in Chromium', () => {
     await expect(byTestId('owner-marketing').textContent()).resolves.toContain('Dana Lee');
     await expect(byTestId('owner-sales-approved').textContent()).resolves.toContain('Approved');
     await expect(byTestId('agreement-draft').textContent()).resolves.toContain('Version 8 is a draft');
-    expect(await valueOf('health-dead-letters')).toBe('2');
-    expect(await valueOf('health-outbox-pending')).toBe('7');
+    expect(await valueOf('health-dead-letters')).toBe(String(seededHealth.deadLetters));
+    expect(await valueOf('health-outbox-pending')).toBe(String(seededHealth.outboxPending));
+    expect(await valueOf('health-inbox-pending')).toBe(String(seededHealth.inboxPending));
+    expect(Number(await valueOf('health-inbox-lag'))).toBeGreaterThan(0);
     await expect(byTestId('dlq-note').textContent()).resolves.toContain('baton dlq list');
     expect(await valueOf('connector-hubspot')).toBe('on');
     expect(await valueOf('connector-salesforce')).toBe('off');

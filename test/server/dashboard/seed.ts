@@ -12,7 +12,8 @@ export const agreementInfo: AgreementInfo = {
   draft: { version: 8, missing: ['sales'] },
 };
 
-export const healthInfo: HealthInfo = { inboxLagMs: 2400, inboxPending: 4, outboxPending: 7, deadLetters: 2, connectors: { hubspot: true, salesforce: false } };
+/** What the health panel must show after `seedStore` (the inbox lag grows with the clock). */
+export const seededHealth: Omit<HealthInfo, 'inboxLagMs'> = { inboxPending: 4, outboxPending: 7, deadLetters: 2, connectors: { hubspot: true, salesforce: false } };
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -72,8 +73,9 @@ export async function seedStore(store: Store, now: number): Promise<Map<string, 
       hubspotId: String(5100 + i),
       salesforceId: p.owner ? `00Q5g0000${String(i).padStart(6, '0')}AAA` : null,
       salesforceObject: p.owner ? 'Lead' : null,
-      fields: { title: p.title, employees: 200 + i * 50 },
+      fields: { title: p.title, employees: 150 + i * 50, country: i % 2 ? 'US' : 'FR' },
       stage: last[1],
+      state: { stage: last[1], entered: Object.fromEntries(p.steps.map(([d, to]) => [to, at(d)])) },
       scores: { fit: 45, engagement: 31.5 },
       ownerId: p.owner,
     });
@@ -115,5 +117,13 @@ export async function seedStore(store: Store, now: number): Promise<Map<string, 
       MODELS.map((model) => ({ dealKey: d.key, model, amountCents: d.cents, closeDate, shares: touches.length ? shares(model, d.cents, touches) : [], computedAt: closeDate })),
     );
   }
+
+  // health: 4 changes waiting in the inbox, 7 write-backs pending, 2 that failed for good
+  for (let i = 0; i < 4; i++) await store.inboxInsert({ source: 'api', dedupKey: `seed-${i}`, body: { n: i }, receivedAt: at(0.001 * (i + 1)) });
+  for (let i = 0; i < 9; i++) {
+    await store.outboxPut({ crm: 'hubspot', key: `hubspot:contact:${5100 + i}`, personId: null, payload: { baton_stage: 'mql' }, hash: `h${i}`, idempotencyKey: `seed-${i}` });
+  }
+  const claimed = await store.outboxClaim('hubspot', 'seed', 2, 60_000, new Date(now + DAY).toISOString());
+  for (const row of claimed) await store.outboxDead(row.id, 'PROPERTY_DOESNT_EXIST: baton_stage');
   return ids;
 }
