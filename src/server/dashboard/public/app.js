@@ -271,6 +271,12 @@ async function openPerson(key) {
   }
 }
 
+function slaText(sla) {
+  if (!sla?.due) return 'No SLA running';
+  if (sla.breached) return sla.answered ? 'Answered late' : 'Breached';
+  return sla.answered ? 'Answered in time' : 'Running';
+}
+
 function renderPerson(p) {
   slot('person-title').textContent = p.email;
   const fields = Object.entries(p.person ?? {});
@@ -283,8 +289,9 @@ function renderPerson(p) {
       tile('Fit', 'person-fit', p.scores?.fit ?? null, (v) => String(v)),
       tile('Engagement', 'person-engagement', p.scores?.engagement ?? null, (v) => String(v)),
       h('div', { class: 'tile', testid: 'person-sla' }, h('div', { class: 'tile-label' }, 'SLA'),
-        h('div', { class: 'tile-value small-value' }, p.sla?.due ? (p.sla.breached ? 'Breached' : 'Running') : 'No SLA running'),
-        p.sla?.due ? h('div', { class: 'tile-note' }, `due ${dateTime(p.sla.due)}`) : null)),
+        h('div', { class: 'tile-value small-value' }, slaText(p.sla)),
+        p.sla?.due ? h('div', { class: 'tile-note' }, `${p.sla.answered ? 'answered' : 'due'} ${dateTime(p.sla.answered ?? p.sla.due)}`) : null)),
+    p.reject_reason ? h('p', { class: 'callout warn' }, `Rejected by sales: ${p.reject_reason.replaceAll('_', ' ')}`) : null,
     h('h3', {}, 'Why these scores'),
     (p.explanation ?? []).length
       ? h('ul', { class: 'explanation', testid: 'person-explanation' }, ...p.explanation.map((line) => h('li', {}, line)))
