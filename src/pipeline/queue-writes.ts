@@ -11,9 +11,11 @@ import { getSnapshot } from './snapshots.ts';
 
 /** Escalation target for a breach: the owner's manager when known (kept by the connector's user lookups). */
 async function escalateTo(tx: Store, p: PersonRow): Promise<string | null> {
-  if (!p.ownerId) return null;
-  const manager = await tx.getValue(`manager:${p.ownerId}`);
-  return typeof manager === 'string' && manager ? manager : p.ownerId;
+  const current = await tx.getValue(`owner:${p.id}`);
+  const owner = typeof current === 'string' && current ? current : p.ownerId;
+  if (!owner) return null;
+  const manager = await tx.getValue(`manager:${owner}`);
+  return typeof manager === 'string' && manager ? manager : owner;
 }
 
 /** The desired writes of `p` now. */

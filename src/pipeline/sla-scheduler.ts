@@ -4,8 +4,35 @@
  * the breach at the deadline), which also queues the `on_breach: escalate` Task. Deadlines that
  * passed while `serve` was down are caught by the first tick at start.
  */
+import { errorMessage } from '../platform/errors.ts';
+import type { PersonRow } from '../store/types.ts';
 import type { PipelineContext } from './context.ts';
 import { updatePerson } from './person-update.ts';
+
+interface OwnerLookup {
+  ownerAndManager(recordIds: string[]): Promise<Map<string, { ownerId: string; manager: { id: string } | null }>>;
+}
+
+/**
+ * Before a breach escalates, learns who owns each record now and who manages them (the Task goes
+ * to `User.ManagerId`, else the owner). A failed lookup leaves the escalation to the owner.
+ */
+async function learnOwners(ctx: PipelineContext, people: PersonRow[]): Promise<void> {
+  const sf = ctx.connectors.salesforce as (typeof ctx.connectors.salesforce & Partial<OwnerLookup>) | undefined;
+  if (ctx.config()?.agreementConfig.sla?.on_breach !== 'escalate' || !sf?.ownerAndManager) return;
+  const ids = people.flatMap((p) => (p.salesforceId ? [p.salesforceId] : []));
+  if (ids.length === 0) return;
+  try {
+    const found = await sf.ownerAndManager(ids);
+    for (const [, o] of found) await ctx.store.setValue(`manager:${o.ownerId}`, o.manager?.id ?? o.ownerId);
+    for (const p of people) {
+      const o = p.salesforceId ? found.get(p.salesforceId) : undefined;
+      if (o && o.ownerId !== p.ownerId) await ctx.store.setValue(`owner:${p.id}`, o.ownerId);
+    }
+  } catch (err) {
+    ctx.log.warn('owner lookup for an SLA escalation failed; the owner gets the Task', { error: errorMessage(err) });
+  }
+}
 
 export const SLA_LEASE = 'sla-scheduler';
 
@@ -19,6 +46,7 @@ export async function checkSla(ctx: PipelineContext, leaseMs = 30_000): Promise<
     const due = await ctx.store.dueSla(now, 100);
     if (due.length === 0) break;
     let progressed = false;
+    await learnOwners(ctx, due);
     for (const p of due) {
       const r = await updatePerson(ctx, (tx) => tx.getPerson(p.id), { sla: true });
       const n = r?.transitions.filter((t) => t.breached).length ?? 0;

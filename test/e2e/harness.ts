@@ -31,6 +31,8 @@ export const SF_BASE = 'https://baton-e2e.my.salesforce.com';
 export const TOKEN = 'test-api-token';
 export const HS_SECRET = 'hubspot-client-secret';
 export const WEBHOOK_SECRET = 'baton-webhook-secret';
+/** The fake account's limits are generous; the connector keeps a fast spacing so tests take milliseconds per call. */
+const FAST_HUBSPOT = { account: { limit: 1000, windowMs: 1000 }, search: { limit: 1000, windowMs: 1000 }, maxConcurrent: 10 };
 export const MAPPINGS = join(import.meta.dirname, '..', '..', 'mappings');
 
 export interface Harness {
@@ -89,7 +91,7 @@ export async function makeHarness(): Promise<Harness> {
   if (!loaded.ok) throw new Error(loaded.message);
   const fields = config.current()!.fields;
   const connectors: Record<string, Connector> = {
-    hubspot: createHubSpotConnector({ accessToken: 'pat-e2e', baseUrl: HS_BASE, fields, clientSecret: HS_SECRET, retryMinTimeoutMs: 5, accountKey: `e2e-${Math.random()}` }),
+    hubspot: createHubSpotConnector({ accessToken: 'pat-e2e', baseUrl: HS_BASE, fields, clientSecret: HS_SECRET, retryMinTimeoutMs: 5, limits: FAST_HUBSPOT, accountKey: `e2e-${Math.random()}` }),
     salesforce: createSalesforceConnector({ instanceUrl: SF_BASE, accessToken: 'fake-session-token', fields, orgId: salesforce.org.orgId, retry: { retries: 2, minTimeoutMs: 5 } }),
   };
   for (const c of Object.values(connectors)) await c.start();
