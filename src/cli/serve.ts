@@ -1,0 +1,155 @@
+/**
+ * `baton serve`: the HTTP server and the workers. Reads the environment table of the spec,
+ * migrates the store, makes the agreement live (and watches it), starts the connectors whose
+ * credentials are set (saying which are off), and shuts down gracefully on SIGTERM/SIGINT:
+ * the server stops taking requests, each worker finishes the batch it holds, the store closes.
+ */
+import { createServer } from 'node:http';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createHubSpotConnector } from '../../connectors/hubspot/index.ts';
+import { createSalesforceConnector, salesforceOptionsFromEnv } from '../../connectors/salesforce/index.ts';
+import type { Connector } from '../../connectors/types.ts';
+import type { PipelineContext } from '../pipeline/context.ts';
+import { liveConfig } from '../pipeline/live-config.ts';
+import { createMetrics } from '../pipeline/metrics.ts';
+import { createRuntime } from '../pipeline/runtime.ts';
+import { errorMessage } from '../platform/errors.ts';
+import { logger } from '../platform/logger.ts';
+import { createApp } from '../server/app.ts';
+import { connectorReceivers } from '../server/receivers.ts';
+import { defaultDatabaseUrl, openStore } from '../store/index.ts';
+import type { Crm } from '../store/types.ts';
+
+export const summary = 'HTTP server + workers; migrates the store on start';
+
+const HELP = `usage: baton serve [--config DIR] [--port N]
+
+Environment: BATON_API_TOKEN (required), BATON_DATABASE_URL, BATON_CONFIG_DIR, PORT,
+BATON_PUBLIC_URL, BATON_POLL_INTERVAL, BATON_WEBHOOK_SECRET, HUBSPOT_ACCESS_TOKEN,
+HUBSPOT_CLIENT_SECRET, HUBSPOT_BASE_URL, SALESFORCE_INSTANCE_URL, SALESFORCE_ACCESS_TOKEN or
+SALESFORCE_CLIENT_ID + SALESFORCE_CLIENT_SECRET, SALESFORCE_LOGIN_URL, SALESFORCE_API_VERSION,
+SALESFORCE_ORG_ID.`;
+
+/** Runs serve until a signal; resolves to the exit code. */
+export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const { values } = parseArgs({ args, options: { config: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const token = env.BATON_API_TOKEN?.trim();
+  if (!token) {
+    console.error('baton serve: BATON_API_TOKEN is required (the bearer token of /api/* and the dashboard)');
+    return 1;
+  }
+  const log = logger.child({ module: 'serve' });
+  const instanceId = env.BATON_INSTANCE_ID || `${hostname()}-${process.pid}`;
+  const store = await openStore(defaultDatabaseUrl(env));
+  const configDir = resolve(values.config ?? env.BATON_CONFIG_DIR ?? 'mappings');
+  const config = liveConfig(configDir, store, log);
+  const first = await config.reload();
+  if (!first.ok) {
+    console.error(`baton serve: no agreement can go live:\n${first.message}`);
+    await store.close();
+    return 1;
+  }
+  const fields = config.current()!.fields;
+
+  const connectors: Partial<Record<Crm, Connector>> = {};
+  if (env.HUBSPOT_ACCESS_TOKEN) {
+    connectors.hubspot = createHubSpotConnector({ accessToken: env.HUBSPOT_ACCESS_TOKEN, baseUrl: env.HUBSPOT_BASE_URL || undefined, clientSecret: env.HUBSPOT_CLIENT_SECRET, fields });
+  } else console.error('baton serve: HubSpot connector is off (HUBSPOT_ACCESS_TOKEN is not set)');
+  const sfOptions = salesforceOptionsFromEnv(env, fields);
+  if (sfOptions) connectors.salesforce = createSalesforceConnector({ ...sfOptions, fieldsYamlText: config.loaded()?.texts.fields, fieldsYamlFile: config.loaded()?.files.fields });
+  else console.error('baton serve: Salesforce connector is off (set SALESFORCE_INSTANCE_URL and SALESFORCE_ACCESS_TOKEN, or SALESFORCE_CLIENT_ID + SALESFORCE_CLIENT_SECRET)');
+  for (const [crm, c] of Object.entries(connectors)) {
+    try {
+      for (const problem of await c.start()) console.error(`baton serve: ${crm}: ${problem}`);
+    } catch (err) {
+      console.error(`baton serve: ${crm} connector could not start: ${errorMessage(err)}`);
+      await Promise.all(Object.values(connectors).map((x) => x.stop().catch(() => {})));
+      await store.close();
+      return 1;
+    }
+  }
+
+  const metrics = createMetrics(instanceId, { defaults: true });
+  const ctx: PipelineContext = { store, connectors, config: () => config.current(), now: () => new Date(), instanceId, metrics, log };
+  const pollIntervalS = env.BATON_POLL_INTERVAL ? Number(env.BATON_POLL_INTERVAL) : 60;
+  const runtime = createRuntime(ctx, { pollIntervalS: Number.isFinite(pollIntervalS) && pollIntervalS >= 0 ? pollIntervalS : 60 });
+  const app = await createApp({
+    ctx,
+    token,
+    webhookSecret: env.BATON_WEBHOOK_SECRET || undefined,
+    publicUrl: env.BATON_PUBLIC_URL || undefined,
+    notify: () => runtime.notify(),
+    receivers: connectorReceivers({
+      hubspotClientSecret: connectors.hubspot ? env.HUBSPOT_CLIENT_SECRET : undefined,
+      salesforceOrgId: connectors.salesforce ? env.SALESFORCE_ORG_ID : undefined,
+      webhookSecret: env.BATON_WEBHOOK_SECRET || undefined,
+    }),
+    agreementInfo: () => agreementInfo(config, ctx),
+  });
+  const port = Number(values.port ?? env.PORT ?? 3000);
+  const server = createServer(app);
+  try {
+    await new Promise<void>((ok, fail) => {
+      server.once('error', fail);
+      server.listen(port, () => ok());
+    });
+  } catch (err) {
+    console.error(`baton serve: cannot listen on port ${port}: ${errorMessage(err)}`);
+    await store.close();
+    return 1;
+  }
+  config.watch(2000);
+  runtime.start();
+  const live = config.current()!;
+  console.log(`baton serve: listening on port ${port} (instance ${instanceId}); agreement '${live.agreement.name}' v${live.version} is live`);
+
+  return new Promise<number>((done) => {
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`baton serve: ${signal}: finishing claimed work`);
+      const force = setTimeout(() => done(1), 25_000);
+      force.unref();
+      server.close();
+      server.closeAllConnections?.();
+      try {
+        await runtime.stop();
+        config.close();
+        await Promise.all(Object.values(connectors).map((c) => c.stop().catch(() => {})));
+        await store.close();
+      } catch (err) {
+        console.error(`baton serve: shutdown: ${errorMessage(err)}`);
+      }
+      clearTimeout(force);
+      done(0);
+    };
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.once('SIGINT', () => void stop('SIGINT'));
+  });
+}
+
+function agreementInfo(config: ReturnType<typeof liveConfig>, ctx: PipelineContext) {
+  const live = ctx.config();
+  const o = live?.agreementConfig.owners;
+  const side = (x: { name: string; email: string; approved?: unknown } | undefined) => ({
+    name: x?.name ?? '',
+    email: x?.email ?? '',
+    approved: x?.approved ? (x.approved instanceof Date ? x.approved.toISOString().slice(0, 10) : String(x.approved)) : null,
+  });
+  const refused = config.refused();
+  const draftMatch = refused ? /v(\d+) is not live: (.+) ha/.exec(refused.message) : null;
+  return {
+    name: live?.agreement.name ?? '(none live)',
+    version: live?.version ?? 0,
+    owners: { marketing: side(o?.marketing), sales: side(o?.sales) },
+    liveAt: config.liveAt(),
+    draft: draftMatch ? { version: Number(draftMatch[1]), missing: draftMatch[2].split(' and ') } : null,
+  };
+}
