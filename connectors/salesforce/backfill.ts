@@ -58,7 +58,7 @@ export class SalesforceBackfill {
   }
 
   private async openJob(object: (typeof POLLED_OBJECTS)[number], since?: string): Promise<string> {
-    const d = await this.client.cachedDescribe(object);
+    const d = await this.client.describe(object).catch(() => null);
     const fields = selectFields(object, this.cfg, d ? (f) => d.has(f) : undefined);
     // Bulk API 2.0 rejects ORDER BY/LIMIT as PK-chunking breakers; order comes from the locator
     const query = `SELECT ${fields.join(', ')} FROM ${object}${since ? ` WHERE SystemModstamp >= ${soqlDateTime(since)}` : ''}`;

@@ -148,12 +148,6 @@ export class SalesforceClient {
     return p;
   }
 
-  /** The describe if already loaded; never calls. */
-  async cachedDescribe(object: string): Promise<Map<string, DescribeField> | null | undefined> {
-    const p = this.describes.get(object);
-    return p ? p.catch(() => undefined) : undefined;
-  }
-
   /** Seeds the budget from `/limits` and learns the integration user when unknown. */
   async prime(): Promise<void> {
     const limits = await this.call('limits', (c) => c.limits());

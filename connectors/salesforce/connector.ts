@@ -28,7 +28,7 @@ const PERSON_OBJECTS = new Set(['Lead', 'Contact', 'Account', 'Opportunity']);
 /** Creates the connector; nothing is called before `start()` or the first operation. */
 export function createSalesforceConnector(options: SalesforceConnectorOptions): SalesforceConnector {
   const client = new SalesforceClient(options);
-  const reader = new SalesforceReader(client, options.fields, options.pollPageSize ?? 2000);
+  const reader = new SalesforceReader(client, options.fields, options.pollPageSize ?? 2000, options.pollLagMs ?? 10_000, options.now);
   const people = new PeopleWriter(client, options.fields, options.assignment ?? 'org');
   const tasks = new TaskWriter(client);
   const influence = new InfluenceWriter(client);

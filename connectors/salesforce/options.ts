@@ -44,6 +44,10 @@ export interface SalesforceConnectorOptions {
   bulk?: { pollIntervalMs?: number; pollTimeoutMs?: number; pageSize?: number };
   /** Records per poll and object (default 2000). */
   pollPageSize?: number;
+  /** Polls leave out changes younger than this (default 10 s), so late commits in a second are not skipped. */
+  pollLagMs?: number;
+  /** The clock, for tests. */
+  now?: () => Date;
   retry?: RetryOptions;
   logger?: Logger;
 }

@@ -4,7 +4,7 @@ import type { CrmRecord, PollPage, RecordRef } from '../types.ts';
 import type { SalesforceClient } from './client.ts';
 import { objectOfId, POLLED_OBJECTS, selectFields, type PolledObject } from './fields.ts';
 import { attachContactRoles, toCrmRecord } from './records.ts';
-import { afterCursor, chunkForIn, inList } from './soql.ts';
+import { afterCursor, chunkForIn, inList, soqlDateTime } from './soql.ts';
 
 interface PollCursor {
   v: 1;
@@ -27,15 +27,19 @@ export class SalesforceReader {
   private client: SalesforceClient;
   private cfg: FieldsConfig;
   private pageSize: number;
-  constructor(client: SalesforceClient, cfg: FieldsConfig, pageSize = 2000) {
+  private lagMs: number;
+  private now: () => Date;
+  constructor(client: SalesforceClient, cfg: FieldsConfig, pageSize = 2000, lagMs = 10_000, now: () => Date = () => new Date()) {
     this.client = client;
     this.cfg = cfg;
     this.pageSize = pageSize;
+    this.lagMs = lagMs;
+    this.now = now;
   }
 
   /** The SELECT list for `object`, trimmed to fields the org has once describes are loaded. */
   async fieldsOf(object: PolledObject): Promise<string[]> {
-    const d = await this.client.cachedDescribe(object);
+    const d = await this.client.describe(object).catch(() => null);
     return selectFields(object, this.cfg, d ? (f) => d.has(f) : undefined);
   }
 
@@ -55,7 +59,9 @@ export class SalesforceReader {
     const records: CrmRecord[] = [];
     let more = false;
     for (const object of POLLED_OBJECTS) {
-      const where = afterCursor(c.pos[object]);
+      // SystemModstamp has whole seconds and is stamped before commit: a record can still appear
+      // in the last seconds with a smaller Id than the cursor's, so polls stop short of now
+      const where = [afterCursor(c.pos[object]), this.lagMs > 0 ? `SystemModstamp < ${soqlDateTime(new Date(this.now().getTime() - this.lagMs).toISOString())}` : ''].filter(Boolean).join(' AND ');
       const soql = `SELECT ${(await this.fieldsOf(object)).join(', ')} FROM ${object}${where ? ` WHERE ${where}` : ''} ORDER BY SystemModstamp, Id LIMIT ${this.pageSize}`;
       const rows = await this.client.queryAll(soql, `poll ${object}`);
       if (!rows.length) continue;

@@ -6,7 +6,8 @@
  */
 import type { FakeApi, FakeRequest, FakeResponse } from '../types.ts';
 import { FakeBulk } from './bulk.ts';
-import { FakeOrg, type FakeOrgOptions, type SaveResult } from './org.ts';
+import { FakeOrg, type FakeOrgOptions, type SaveResult, type SRecord } from './org.ts';
+import { outboundMessage } from './outbound.ts';
 import { describeOf } from './schema.ts';
 import { getField, parseSoql, runQuery, SoqlError } from './soql.ts';
 
@@ -71,7 +72,12 @@ export class FakeSalesforce implements FakeApi {
     this.failures.push({ match, res });
   }
 
-  /** Requests under /services/data whose path contains `fragment` (and method, if given). */
+  /** The SOAP body of an Outbound Message about `records`, as this org would send it. */
+  outboundMessage(records: SRecord[], opts: Parameters<typeof outboundMessage>[2] = {}): { xml: string; notificationIds: string[] } {
+    return outboundMessage(this.org, records, opts);
+  }
+
+  /** Requests under /services/ whose path contains `fragment` (and method, if given). */
   calls(fragment: string, method?: string): LoggedRequest[] {
     return this.log.filter((r) => r.path.includes(fragment) && (!method || r.method === method));
   }

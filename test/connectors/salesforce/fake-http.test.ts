@@ -15,7 +15,7 @@ describe('the fake Salesforce API over node:http', () => {
 
   it('serves the connector end to end', async () => {
     const lead = api.org.insert('Lead', { LastName: 'H', Company: 'Acme', Email: 'h@acme.example' });
-    const sf = createSalesforceConnector({ instanceUrl: served.url, clientId: 'cid', clientSecret: 'cs', fields: fieldsConfig(), orgId: api.org.orgId });
+    const sf = createSalesforceConnector({ instanceUrl: served.url, clientId: 'cid', clientSecret: 'cs', fields: fieldsConfig(), orgId: api.org.orgId, pollLagMs: 0 });
     expect(await sf.start()).toHaveLength(2);
     const [w] = await sf.write([{ key: 'k', object: 'Lead', id: lead.Id, action: 'update', properties: { Baton_Stage__c: 'mql' }, idempotencyKey: 'k' }]);
     expect(w.status).toBe('ok');

@@ -100,4 +100,19 @@ describe('Salesforce people writes', () => {
     expect(r).toMatchObject({ status: 'ok', id: contactId, properties: { object: 'Contact', convertedLeadId: lead.Id } });
     expect(api.org.get(contactId)?.Baton_Stage__c).toBe('sql');
   });
+
+  it('never doubles a Lead whose create call succeeded but whose answer was lost', async () => {
+    const api = freshOrg();
+    let lost = false;
+    api.failNext((r) => {
+      if (lost || !(r.method === 'POST' && r.url.pathname.endsWith('/composite/sobjects'))) return false;
+      lost = true;
+      const { attributes: _a, ...fields } = JSON.parse(r.body).records[0];
+      api.org.create('Lead', fields, api.org.integrationUserId, true);
+      return true;
+    }, { status: 502, body: 'Bad Gateway', headers: { 'content-type': 'text/html' } });
+    const [r] = await connectorFor(api).write([{ key: 'n', object: 'Lead', action: 'create', email: 'once@corp.example', properties: { LastName: 'Once', Company: 'Corp' }, idempotencyKey: 'n' }]);
+    expect(r).toMatchObject({ status: 'ok', properties: { existing: true } });
+    expect(api.org.rows('Lead').filter((l) => l.Email === 'once@corp.example')).toHaveLength(1);
+  });
 });

@@ -59,4 +59,18 @@ describe('Salesforce reads and polls', () => {
     expect(sf.isEcho(rec, { Baton_Stage__c: 'sal' })).toBe(false);
     expect(sf.isEcho({ ...rec, changedBy: '0055g0000099999AAA' }, { Baton_Stage__c: 'mql' })).toBe(false);
   });
+
+  it('leaves the last seconds to the next poll, so a late commit in the same second is not skipped', async () => {
+    const api = freshOrg();
+    let now = new Date('2026-11-30T12:00:00.500Z');
+    api.org.now = () => now;
+    const sf = connectorFor(api, { pollLagMs: 10_000, now: () => now });
+    const b = api.org.insert('Lead', { LastName: 'B', Company: 'Acme' });
+    const first = await sf.poll(null);
+    expect(first.records).toHaveLength(0);
+    const a = api.org.insert('Lead', { LastName: 'A', Company: 'Acme', Id: '00Q5g0000000000000' }); // same second, smaller Id
+    now = new Date('2026-11-30T12:00:11Z');
+    const second = await sf.poll(first.cursor);
+    expect(second.records.map((r) => r.id)).toEqual([a.Id, b.Id]);
+  });
 });
