@@ -1,7 +1,7 @@
 /** `compileAgreement`: the YAML tree becomes closures once; every person then runs on those. */
 import type { AgreementConfig } from '../config/schema.ts';
 import { parseDuration } from '../config/duration.ts';
-import { compileCondition } from './condition.ts';
+import { compileCondition, isStaticCondition } from './condition.ts';
 import { explainAt } from './explain.ts';
 import { compileScorers, type PreparedFacts } from './scores.ts';
 import { compileSla } from './sla.ts';
@@ -16,7 +16,7 @@ export interface CompiledAgreement extends Agreement {
   /** Facts with events prepared (timestamps read, engagement rule found) once, for several steps. */
   prepare(facts: PersonFacts): PreparedFacts;
   /** `step` on facts prepared by `prepare`; a step's event must be among them. */
-  stepPrepared(prep: PreparedFacts, state: PersonState, step: Step): StepResult;
+  stepPrepared(prep: PreparedFacts, state: PersonState, step: Step, atMs?: number): StepResult;
 }
 
 /** Compiles an agreement (already validated by `agreementSchema`). Throws `InputError` for an unknown time zone. */
@@ -28,6 +28,7 @@ export function compileAgreement(config: AgreementConfig): CompiledAgreement {
     mql: config.stages.mql ? compileCondition(config.stages.mql) : null,
     sql: config.stages.sql ? compileCondition(config.stages.sql) : null,
     disqualify: (config.disqualify ?? []).map((r) => ({ id: r.id, holds: compileCondition(r.if) })),
+    disqualifyStatic: (config.disqualify ?? []).every((r) => isStaticCondition(r.if)),
     sla: compileSla(config.sla),
     recycle: config.recycle ? { holdMs: parseDuration(config.recycle.hold), reset: config.recycle.reset_engagement ?? false } : null,
   };
@@ -60,7 +61,7 @@ export function compileAgreement(config: AgreementConfig): CompiledAgreement {
       return contextAt(engine, prep, state, t, eventsUpTo(prep.events, t)).scores;
     },
     step: (facts, state, step) => applyStep(engine, prepareFor(facts, step), state, step),
-    stepPrepared: (prep, state, step) => applyStep(engine, prep, state, step),
+    stepPrepared: (prep, state, step, atMs) => applyStep(engine, prep, state, step, atMs),
     explain: (facts, state, at) => explainAt(config, engine, prepare(facts), state, parseInstant(at)),
     slaDeadline(start, facts) {
       if (!engine.sla) return null;

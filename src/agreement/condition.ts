@@ -108,6 +108,14 @@ export function compileCondition(cond: Condition): CompiledCondition {
   throw new Error(`not a condition: ${JSON.stringify(cond)}`);
 }
 
+/** A condition on fields only (no score, no event): it holds or not for the whole life of one set of facts. */
+export function isStaticCondition(cond: Condition): boolean {
+  if ('all' in cond) return cond.all.every(isStaticCondition);
+  if ('any' in cond) return cond.any.every(isStaticCondition);
+  if ('not' in cond) return isStaticCondition(cond.not);
+  return 'field' in cond;
+}
+
 function shortName(field: string): string {
   return field.startsWith('person.') ? field.slice(7) : field;
 }

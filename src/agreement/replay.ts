@@ -61,7 +61,7 @@ export function replay(agreement: Agreement, input: ReplayInput, at: string): Re
   const compiled = 'stepPrepared' in agreement ? (agreement as CompiledAgreement) : null;
   const prep = compiled ? compiled.prepare(facts) : null;
   const apply = (step: Step, t: number) => {
-    const r = compiled && prep ? compiled.stepPrepared(prep, state, step) : agreement.step(facts, state, step);
+    const r = compiled && prep ? compiled.stepPrepared(prep, state, step, t) : agreement.step(facts, state, step);
     state = r.state;
     scores = r.scores;
     for (const tr of r.transitions) transitions.push(tr);

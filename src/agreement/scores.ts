@@ -4,7 +4,7 @@
  */
 import type { AgreementConfig } from '../config/schema.ts';
 import { parseDuration } from '../config/duration.ts';
-import { compileCondition, compileWhere, type CompiledCondition } from './condition.ts';
+import { compileCondition, compileWhere, isStaticCondition, type CompiledCondition } from './condition.ts';
 import { parseInstant } from './time.ts';
 import type { AgreementEvent, ConditionContext, CountedEvent, PersonFacts } from './types.ts';
 
@@ -21,6 +21,10 @@ export interface PreparedFacts {
   /** The array and its length this was prepared from, to know when to prepare again. */
   sourceEvents: AgreementEvent[];
   sourceLength: number;
+  /** Fit, once known, when fit rules read fields only (NaN until then). */
+  fit: number;
+  /** The first disqualify rule that holds (null: none), once known, when those rules read fields only. */
+  disqualifiedBy: string | null | undefined;
 }
 
 export interface EngagementRuleInfo {
@@ -36,6 +40,8 @@ export interface Scorers {
   halfLifeMs: number;
   engagementRules: readonly EngagementRuleInfo[];
   fitRules: readonly { id: string; add: number; holds: CompiledCondition }[];
+  /** Fit rules read fields only, so fit is the same at every time for one set of facts. */
+  fitStatic: boolean;
   /** The first engagement rule an event matches, or −1. */
   ruleOf(type: string, properties: Record<string, unknown>): number;
   prepare(facts: PersonFacts): PreparedFacts;
@@ -101,7 +107,7 @@ export function compileScorers(score: AgreementConfig['score']): Scorers {
     }
     events.length = src.length;
     if (!sorted) events.sort((a, b) => a.t - b.t); // Array#sort is stable.
-    return { facts, events, sourceEvents: src, sourceLength: src.length };
+    return { facts, events, sourceEvents: src, sourceLength: src.length, fit: NaN, disqualifiedBy: undefined };
   }
 
   const prepare = (facts: PersonFacts): PreparedFacts => fill(facts, new Array(facts.events.length), false);
@@ -136,6 +142,7 @@ export function compileScorers(score: AgreementConfig['score']): Scorers {
     halfLifeMs,
     engagementRules: engagementRules.map(({ id, on, add, cap }) => ({ id, on, add, cap })),
     fitRules,
+    fitStatic: score.fit.rules.every((r) => isStaticCondition(r.if)),
     ruleOf,
     prepare,
     prepareScratch,

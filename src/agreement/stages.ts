@@ -17,6 +17,8 @@ export interface Engine {
   mql: CompiledCondition | null;
   sql: CompiledCondition | null;
   disqualify: readonly { id: string; holds: CompiledCondition }[];
+  /** Disqualify rules read fields only: their verdict holds for one set of facts at every time. */
+  disqualifyStatic: boolean;
   sla: SlaClock | null;
   recycle: { holdMs: number; reset: boolean } | null;
 }
@@ -44,8 +46,23 @@ export function contextAt(engine: Engine, prep: PreparedFacts, state: PersonStat
   const scores: Scores = { fit: 0, engagement: engine.scorers.engagement(prep.events, count, since, at) };
   const f = prep.facts;
   const ctx: ConditionContext = { email: f.email, person: f.person, deal: f.deal, scores, events: prep.events, count, since, at };
-  scores.fit = engine.scorers.fit(ctx);
+  const { scorers } = engine;
+  if (!scorers.fitStatic) scores.fit = scorers.fit(ctx);
+  else scores.fit = Number.isNaN(prep.fit) ? (prep.fit = scorers.fit(ctx)) : prep.fit;
   return ctx;
+}
+
+function disqualifiedBy(engine: Engine, prep: PreparedFacts, ctx: ConditionContext): string | null {
+  if (engine.disqualifyStatic && prep.disqualifiedBy !== undefined) return prep.disqualifiedBy;
+  let id: string | null = null;
+  for (let i = 0; i < engine.disqualify.length; i++) {
+    if (engine.disqualify[i].holds(ctx)) {
+      id = engine.disqualify[i].id;
+      break;
+    }
+  }
+  if (engine.disqualifyStatic) prep.disqualifiedBy = id;
+  return id;
 }
 
 function copyState(s: PersonState): PersonState {
@@ -164,9 +181,9 @@ function cutFor(prep: PreparedFacts, step: Step, at: number): { count: number; e
   return { count: eventsUpTo(prep.events, at), event: null };
 }
 
-/** Applies one step to a copy of `state`. `prep` must already include a step's event. */
-export function applyStep(engine: Engine, prep: PreparedFacts, state0: PersonState, step: Step): StepResult {
-  const at = parseInstant(step.at);
+/** Applies one step to a copy of `state`. `prep` must already include a step's event; `atMs` is `step.at` when known. */
+export function applyStep(engine: Engine, prep: PreparedFacts, state0: PersonState, step: Step, atMs?: number): StepResult {
+  const at = atMs ?? parseInstant(step.at);
   const run: Run = { engine, state: copyState(state0), transitions: [] };
   const { state } = run;
 
@@ -180,13 +197,12 @@ export function applyStep(engine: Engine, prep: PreparedFacts, state0: PersonSta
   const { count, event } = cutFor(prep, step, at);
   let ctx = contextAt(engine, prep, state, at, count);
 
-  for (let i = 0; i < engine.disqualify.length; i++) {
-    const rule = engine.disqualify[i];
-    if (!rule.holds(ctx)) continue;
+  const dq = disqualifiedBy(engine, prep, ctx);
+  if (dq !== null) {
     if (state.stage !== 'disqualified') {
       if (slaRunning(state.sla)) state.sla.stoppedAt = formatInstant(at);
-      move(run, 'disqualified', at, `rule:${rule.id}`, ctx.scores);
-      state.disqualifiedBy = rule.id;
+      move(run, 'disqualified', at, `rule:${dq}`, ctx.scores);
+      state.disqualifiedBy = dq;
     }
     return { state, transitions: run.transitions, scores: ctx.scores };
   }

@@ -87,3 +87,23 @@ describe('fit', () => {
     expect(a.scores(facts({ person: { employees: '' } }), lead, AT).fit).toBe(0);
   });
 });
+
+describe('fit and disqualify that read events', () => {
+  it('are evaluated afresh at each step (not cached like field-only rules)', async () => {
+    const { replay } = await import('../../src/agreement/replay.ts');
+    const c = minimalConfig();
+    c.score.fit.rules = [{ id: 'met', if: { event: 'meeting_booked' }, add: 50 }];
+    c.stages.mql = { score: 'fit', gte: 50 };
+    c.disqualify = [{ id: 'spam', if: { event: 'custom:spam_report' } }];
+    const a = compileAgreement(c);
+    const r = replay(
+      a,
+      { email: 'a@corp.example', events: [ev('email_open', '2026-11-01T00:00:00Z'), ev('meeting_booked', '2026-11-02T00:00:00Z'), ev('custom:spam_report', '2026-11-03T00:00:00Z')] },
+      '2026-11-04T00:00:00Z',
+    );
+    expect(r.transitions.map((t) => [t.to, t.at, t.scores.fit])).toEqual([
+      ['mql', '2026-11-02T00:00:00Z', 50],
+      ['disqualified', '2026-11-03T00:00:00Z', 50],
+    ]);
+  });
+});
