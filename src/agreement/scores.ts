@@ -93,7 +93,7 @@ export function compileScorers(score: AgreementConfig['score']): Scorers {
     for (let i = 0; i < src.length; i++) {
       const e = src[i];
       const properties = e.properties ?? {};
-      const t = parseInstant(e.at);
+      const t = e.atMs ?? parseInstant(e.at);
       const rule = ruleOf(e.type, properties);
       if (reuse && i < events.length) {
         const p = events[i];

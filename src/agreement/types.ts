@@ -9,6 +9,8 @@ export interface AgreementEvent {
   type: string;
   /** ISO 8601. */
   at: string;
+  /** `at` as epoch milliseconds, when the caller has it already (spares reading the string). */
+  atMs?: number;
   properties: Record<string, unknown>;
 }
 
