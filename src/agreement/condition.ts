@@ -4,7 +4,8 @@
  */
 import type { Condition, EventCondition, FieldCondition, ScoreCondition } from '../config/schema.ts';
 import { parseDuration } from '../config/duration.ts';
-import type { ConditionContext, CountedEvent } from './types.ts';
+import { parseInstant } from './time.ts';
+import type { ConditionContext, CountedEvent, PersonFacts, Scores } from './types.ts';
 import { compileOperators, describeOperators, showValue, type ValuePredicate } from './values.ts';
 
 export type CompiledCondition = (ctx: ConditionContext) => boolean;
@@ -114,6 +115,23 @@ export function isStaticCondition(cond: Condition): boolean {
   if ('any' in cond) return cond.any.every(isStaticCondition);
   if ('not' in cond) return isStaticCondition(cond.not);
   return 'field' in cond;
+}
+
+/**
+ * A context for conditions evaluated outside the stage machine (routing rules, SLA tiers,
+ * `fields.yaml` feedback): the person's facts at `at`, with the scores when the caller has them.
+ */
+export function conditionContext(facts: PersonFacts, at: string, scores: Scores = { fit: 0, engagement: 0 }, resetAt?: string): ConditionContext {
+  const events: CountedEvent[] = facts.events.map((e) => ({ t: e.atMs ?? parseInstant(e.at), type: e.type, properties: e.properties ?? {} }));
+  return {
+    email: facts.email,
+    person: facts.person,
+    deal: facts.deal,
+    scores,
+    events,
+    since: resetAt === undefined ? undefined : parseInstant(resetAt),
+    at: parseInstant(at),
+  };
 }
 
 function shortName(field: string): string {

@@ -87,3 +87,18 @@ describe('describeCondition', () => {
     expect(describeCondition({ score: 'fit', gte: 40 }, c)).toBe('fit 45 ≥ 40');
   });
 });
+
+describe('conditionContext', () => {
+  it('builds a context from a person’s facts for routing and feedback rules', async () => {
+    const { conditionContext } = await import('../../src/agreement/condition.ts');
+    const c = conditionContext(
+      { email: 'ana@corp.example', person: { lead_status: 'Working' }, deal: null, events: [{ type: 'form_submission', at: '2026-11-22T10:00:00Z', properties: { form: 'demo-request' } }] },
+      '2026-11-23T00:00:00Z',
+      { fit: 80, engagement: 10 },
+    );
+    expect(compileCondition({ field: 'person.lead_status', in: ['Working', 'Qualified'] })(c)).toBe(true);
+    expect(compileCondition({ event: 'form_submission', where: { form: 'demo-request' }, within: '1d' })(c)).toBe(true);
+    expect(compileCondition({ score: 'fit', gte: 70 })(c)).toBe(true);
+    expect(compileCondition({ field: 'person.email', matches: '@corp' })(c)).toBe(true);
+  });
+});
