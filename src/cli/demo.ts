@@ -62,7 +62,7 @@ function takeLock(dataDir: string): () => void {
       } catch {
         // a half-written lock is stale
       }
-      if (holder.pid && holder.pid !== process.pid && alive(holder.pid)) {
+      if (holder.pid && alive(holder.pid)) {
         throw new BatonError('demo_running', `another baton demo (pid ${holder.pid}) is running on ${dataDir}; stop it with Ctrl-C, or give this one its own --data-dir`, { details: { dataDir, pid: holder.pid } });
       }
       rmSync(path, { force: true }); // left by a demo that did not exit cleanly

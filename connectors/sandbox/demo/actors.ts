@@ -35,6 +35,8 @@ export class Visitors {
   private readonly requested = new Set<number>();
   private steps = 0;
   private seq = 0;
+  /** How long after HubSpot's webhook the form handler's event reaches Baton. */
+  formDelayMs = 1500;
 
   constructor(boxes: Sandboxes, delivery: WebhookDelivery, api: BatonApi, say: Say, seed = 11) {
     this.boxes = boxes;
@@ -104,6 +106,11 @@ export class Visitors {
     );
     // A visitor's form conversion is not a person in the UI: HubSpot reports it as a FORM change.
     this.delivery.queueHubSpot(events.map((e) => ({ ...e, changeSource: 'FORM', sourceId: undefined })));
+    // The site's form handler also posts the submission to Baton, under the id Baton derives from the
+    // contact's conversion properties, so the two paths name one event. It arrives a moment after
+    // HubSpot's webhook, as a form backend's queue would deliver it.
+    const event = { id: `hubspot:form:${id}:${now}`, email: p.email, type: 'form_submission', at: new Date(now).toISOString(), properties: { form: 'demo-request', campaign: campaign.name, channel: campaign.channel } };
+    setTimeout(() => void this.api.postEvents([event]), this.formDelayMs);
     this.say(`visitor   ${describePerson(this.boxes, p)} requested a demo on the pricing page (campaign "${campaign.name}") — via HubSpot`);
   }
 

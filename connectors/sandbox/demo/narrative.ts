@@ -65,7 +65,10 @@ export class Narrative {
       for (const r of org.rows(obj)) {
         const stage = r.Baton_Stage__c as string | null;
         if (!stage || this.sfStage.get(r.Id) === stage) continue;
+        const first = !this.sfStage.has(r.Id);
         this.sfStage.set(r.Id, stage);
+        // Baton stamping its first scores on people it just learned of is not news.
+        if (first && stage === 'lead') continue;
         if (stage === 'mql') this.effects.mql.add(String(r.Email).toLowerCase());
         const due = r.Baton_SLA_Due__c ? `, SLA due ${String(r.Baton_SLA_Due__c).replace('T', ' ').slice(0, 16)} UTC` : '';
         this.say(`baton  →  Salesforce: ${obj} ${r.FirstName} ${r.LastName} shows stage ${stage}, fit ${r.Baton_Fit_Score__c ?? '–'}, engagement ${r.Baton_Engagement_Score__c ?? '–'}${stage === 'mql' ? due : ''}`);
@@ -113,7 +116,8 @@ export class Narrative {
       const view = await this.api.person(email);
       if (!view) continue;
       const t = [...(view.transitions ?? [])].reverse().find((x) => x.to === 'mql' || x.to === 'disqualified');
-      const lines = (view.explanation ?? []).slice(0, 4).join('; ');
+      // The explanation quotes the email for the free-mail rule; the narrative keeps only its domain.
+      const lines = (view.explanation ?? []).slice(0, 4).join('; ').replace(/[^\s"(]+@([\w.-]+)/g, '…@$1');
       const sla = view.sla?.due ? ` SLA: sales must answer by ${view.sla.due.replace('T', ' ').slice(0, 16)} UTC.` : '';
       const p = this.boxes.sample.people.find((x) => x.email.toLowerCase() === email);
       this.say(`why       ${p ? `${p.firstName} ${p.lastName}` : 'a person'} is ${view.stage}: ${t?.cause ?? 'see /api/people'} (agreement v${t?.version ?? '?'})${lines ? ` — ${lines}` : ''}.${sla}`);

@@ -91,8 +91,18 @@ export const CAMPAIGNS: SampleCampaign[] = [
   { name: 'Handoff Guide', channel: 'organic', form: 'ebook-download', url: 'https://www.acme.example/guide?utm_campaign=Handoff%20Guide&utm_medium=organic', emailCampaignId: 9105 },
 ];
 
+/** Shares of the people who are on free mail, Acme's own staff, and already in Salesforce. */
+export interface SampleMix {
+  freeMail?: number;
+  staff?: number;
+  inSalesforce?: number;
+}
+
 /** Builds the sample world for `seed`: `people` people across a fifth as many companies. */
-export function buildSample(seed = 7, people = 200): Sample {
+export function buildSample(seed = 7, people = 200, mix: SampleMix = {}): Sample {
+  const free = mix.freeMail ?? 0.06;
+  const staff = free + (mix.staff ?? 0.03);
+  const inSf = mix.inSalesforce ?? 0.12;
   const rand = seededRandom(seed);
   const companies: SampleCompany[] = [];
   const names = new Set<string>();
@@ -115,8 +125,8 @@ export function buildSample(seed = 7, people = 200): Sample {
     const firstName = pick(rand, FIRST);
     const lastName = pick(rand, LAST);
     const roll = rand();
-    // ~6% free mail, ~3% Acme's own staff, the rest at their company's domain
-    const kind = roll < 0.06 ? 'free' : roll < 0.09 ? 'acme' : 'work';
+    // by default ~6% free mail, ~3% Acme's own staff, the rest at their company's domain
+    const kind = roll < free ? 'free' : roll < staff ? 'acme' : 'work';
     const company = kind === 'free' ? (rand() < 0.5 ? null : Math.floor(rand() * companies.length)) : kind === 'acme' ? null : Math.floor(rand() * companies.length);
     const domain = kind === 'free' ? pick(rand, FREE_MAIL) : kind === 'acme' ? 'acme.example' : companies[company!].domain;
     const email = `${slug(firstName)}.${slug(lastName)}${i > 60 ? i : ''}@${domain}`;
@@ -125,7 +135,7 @@ export function buildSample(seed = 7, people = 200): Sample {
     const title = rand() < 0.35 ? pick(rand, SENIOR) : pick(rand, JUNIOR);
     const country = company === null ? pick(rand, COUNTRIES) : companies[company].country;
     const sf = kind === 'work' ? rand() : 1;
-    list.push({ firstName, lastName, email, title, company, country, inSalesforce: sf < 0.08 ? 'lead' : sf < 0.12 ? 'contact' : null });
+    list.push({ firstName, lastName, email, title, company, country, inSalesforce: sf < inSf * (2 / 3) ? 'lead' : sf < inSf ? 'contact' : null });
   }
 
   const users: SampleUser[] = [

@@ -8,13 +8,16 @@ import { BatonError } from '../../../src/platform/errors.ts';
 import { serveFakeApi } from '../http.ts';
 import { createFakeHubSpot, type FakeHubSpot } from '../hubspot/index.ts';
 import { createFakeSalesforce, type FakeSalesforce } from '../salesforce/index.ts';
-import type { FakeApi } from '../types.ts';
-import { buildSample, type Sample } from './sample.ts';
+import type { FakeApi, FakeRequest, FakeResponse } from '../types.ts';
+import { buildSample, type Sample, type SampleMix } from './sample.ts';
 
 export interface SandboxOptions {
   seed?: number;
   /** People in the sample world (default 200). */
   people?: number;
+  mix?: SampleMix;
+  /** Sees every answered request of either API (after its latency), e.g. to time write-backs. */
+  tap?: (crm: 'hubspot' | 'salesforce', req: FakeRequest, res: FakeResponse | null) => void;
   /** Delay before every answer of both APIs, in ms. */
   latencyMs?: number;
   /** HubSpot's rolling window (default 100 per 10 s, as for a private app). */
@@ -60,6 +63,17 @@ export function withLatency(api: FakeApi, ms: number): FakeApi {
   return { handle: async (req) => (await new Promise((r) => setTimeout(r, ms)), api.handle(req)) };
 }
 
+function tapped(api: FakeApi, crm: 'hubspot' | 'salesforce', tap: SandboxOptions['tap']): FakeApi {
+  if (!tap) return api;
+  return {
+    handle: async (req) => {
+      const res = await api.handle(req);
+      tap(crm, req, res);
+      return res;
+    },
+  };
+}
+
 const DAY = 86_400_000;
 
 /** Seeds the fake HubSpot: companies, and every sample person as a contact with a primary company. */
@@ -91,6 +105,8 @@ function seedSalesforce(salesforce: FakeSalesforce, sample: Sample, start: numbe
   // The org's own active Lead assignment rule: round robin over the reps.
   org.assignmentRule = () => reps[next++ % reps.length];
 
+  // Baton credits won revenue through its own customizable influence model (the default one is locked).
+  org.insert('CampaignInfluenceModel', { DeveloperName: 'Baton_Attribution', MasterLabel: 'Baton attribution', IsDefaultModel: false, IsActive: true, IsModelLocked: false });
   const campaigns = new Map<string, string>();
   for (const c of sample.campaigns) campaigns.set(c.name, org.insert('Campaign', { Name: c.name, Type: c.channel, OwnerId: manager }, { by: manager }).Id);
 
@@ -127,17 +143,17 @@ function seedSalesforce(salesforce: FakeSalesforce, sample: Sample, start: numbe
 
 /** Starts both sandboxes on loopback, seeded with the sample world for `seed`. */
 export async function startSandboxes(options: SandboxOptions = {}): Promise<Sandboxes> {
-  const sample = buildSample(options.seed ?? 7, options.people ?? 200);
+  const sample = buildSample(options.seed ?? 7, options.people ?? 200, options.mix);
   const start = Date.now();
   const hubspotToken = `pat-demo-${randomBytes(12).toString('hex')}`;
   const hubspot = createFakeHubSpot({ accessToken: hubspotToken, latencyMs: options.latencyMs, rateLimit: options.hubspotLimit });
   const salesforce = createFakeSalesforce();
   const hubspotContact = seedHubSpot(hubspot, sample, start);
   const sf = seedSalesforce(salesforce, sample, start);
-  const hs = await serveOn(hubspot, options.hubspotPort);
+  const hs = await serveOn(tapped(hubspot, 'hubspot', options.tap), options.hubspotPort);
   let sfServer: Awaited<ReturnType<typeof serveOn>>;
   try {
-    sfServer = await serveOn(withLatency(salesforce, options.latencyMs ?? 0), options.salesforcePort);
+    sfServer = await serveOn(tapped(withLatency(salesforce, options.latencyMs ?? 0), 'salesforce', options.tap), options.salesforcePort);
   } catch (err) {
     await hs.close();
     throw err;

@@ -1,0 +1,162 @@
+/**
+ * `npm run bench:e2e`: 1,000 people reach MQL at once through the sandboxes. A demo request lands on
+ * each of 1,000 HubSpot contacts and HubSpot sends the webhooks (100 events a request, signed);
+ * `baton serve` runs as a child process on SQLite against both sandboxes, each answering after
+ * 50 ms, HubSpot under its 100-requests-per-10-s window. Done when every person shows `mql` in
+ * HubSpot and has a Lead and a Task in Salesforce. Prints total time, p50/p95 from the webhook to
+ * the person's last write-back, API calls per CRM (by endpoint) and 429s.
+ * Usage: node bench/e2e.bench.ts [PEOPLE] [--timeout SECONDS]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startBaton } from '../connectors/sandbox/demo/baton-process.ts';
+import { WebhookDelivery } from '../connectors/sandbox/demo/delivery.ts';
+import { startSandboxes } from '../connectors/sandbox/demo/servers.ts';
+import type { FakeRequest, FakeResponse } from '../connectors/sandbox/types.ts';
+
+const PEOPLE = Number(process.argv.find((a, i) => i > 1 && /^\d+$/.test(a) && process.argv[i - 1] !== '--timeout') ?? 1000);
+const TIMEOUT_S = Number(process.argv[process.argv.indexOf('--timeout') + 1] || 240);
+const LATENCY_MS = 50;
+const TARGET = { salesforceCalls: 15, hubspotCalls: 30, p95Ms: 5000 };
+
+/** Write-back times per HubSpot contact id and per Salesforce record id. */
+const hubspotWrites = new Map<string, number>();
+const salesforceWrites: { ids: string[]; at: number }[] = [];
+
+function tap(crm: 'hubspot' | 'salesforce', req: FakeRequest, res: FakeResponse | null): void {
+  const at = Date.now();
+  if (!res || res.status >= 300 || req.method === 'GET') return;
+  try {
+    if (crm === 'hubspot' && /^\/crm\/v3\/objects\/(contacts|0-1)\/batch\/update$/.test(req.url.pathname)) {
+      for (const i of (JSON.parse(req.body) as { inputs: { id: string }[] }).inputs) hubspotWrites.set(String(i.id), at);
+    }
+    if (crm === 'salesforce' && /\/composite\/sobjects$|\/sobjects\/(Lead|Task|Contact)(\/[^/]+)?$/.test(req.url.pathname)) {
+      const body = res.body as { id?: string }[] | { id?: string } | undefined;
+      const ids = (Array.isArray(body) ? body : [body]).map((r) => r?.id).filter((x): x is string => !!x);
+      const path = /\/sobjects\/\w+\/([^/]+)$/.exec(req.url.pathname);
+      if (path) ids.push(path[1]);
+      salesforceWrites.push({ ids, at });
+    }
+  } catch {
+    // an unparsable body is not a write-back
+  }
+}
+
+const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN);
+const endpoint = (method: string, path: string) =>
+  `${method} ${path
+    .replace(/\/services\/data\/v[\d.]+/, '')
+    .replace(/\/[0-9a-zA-Z]{15,18}$/, '/{id}')
+    .replace(/\/query\/[^/]+$/, '/query/{locator}')}`;
+
+async function main(): Promise<number> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'baton-bench-e2e-'));
+  const boxes = await startSandboxes({
+    people: PEOPLE,
+    seed: 1000,
+    latencyMs: LATENCY_MS,
+    hubspotLimit: { limit: 100, windowMs: 10_000 },
+    // Everyone qualifies by the demo request; nobody is Acme staff (they would be disqualified) or already in Salesforce.
+    mix: { freeMail: 0.05, staff: 0, inSalesforce: 0 },
+    tap,
+  });
+  console.log(`bench:e2e — ${PEOPLE} people, ${LATENCY_MS} ms per API call, HubSpot 100 requests / 10 s; starting baton serve…`);
+  const baton = await startBaton({ boxes, dataDir, pollIntervalS: 60, env: { BATON_LOG_LEVEL: 'warn' }, readyTimeoutMs: 60_000 });
+  const delivery = new WebhookDelivery(boxes, { batonUrl: baton.url, clientSecret: baton.clientSecret, intervalMs: 100 });
+  const sentAt = new Map<string, number>();
+  delivery.onHubSpotSent = (events, at) => {
+    for (const e of events) if (!sentAt.has(String(e.objectId))) sentAt.set(String(e.objectId), at);
+  };
+  delivery.start();
+  // Let start-up work (schema checks, property setup, a first poll) settle, so only the handoff is counted.
+  await new Promise((r) => setTimeout(r, 3000));
+
+  const t0 = Date.now();
+  const hsBefore = boxes.hubspot.log.length;
+  const sfBefore = boxes.salesforce.log.length;
+  const campaign = boxes.sample.campaigns.find((c) => c.form === 'demo-request')!;
+  const events = boxes.ids.hubspotContact.flatMap((id) =>
+    boxes.hubspot
+      .changeAsMarketer('contacts', id, { recent_conversion_event_name: 'demo-request', recent_conversion_date: t0, hs_analytics_last_url: campaign.url }, { at: t0 })
+      // the app subscribes to the conversion property; the other changed properties are read with it
+      .filter((e) => e.propertyName === 'recent_conversion_event_name')
+      .map((e) => ({ ...e, changeSource: 'FORM', sourceId: undefined })),
+  );
+  delivery.queueHubSpot(events);
+  await delivery.flush();
+
+  const org = boxes.salesforce.org;
+  const contacts = boxes.hubspot.data.records.contacts;
+  const emails = new Map(boxes.ids.hubspotContact.map((id) => [String(contacts.get(id)!.properties.email).toLowerCase(), id]));
+  let done = 0;
+  const deadline = t0 + TIMEOUT_S * 1000;
+  let last = 0;
+  while (Date.now() < deadline) {
+    const leads = org.rows('Lead').filter((l) => emails.has(String(l.Email).toLowerCase()));
+    const tasked = new Set(org.rows('Task').map((t) => String(t.WhoId)));
+    const mqlInHubSpot = boxes.ids.hubspotContact.filter((id) => contacts.get(id)!.properties.baton_stage === 'mql').length;
+    done = Math.min(mqlInHubSpot, leads.filter((l) => l.Baton_Stage__c === 'mql' && tasked.has(l.Id)).length);
+    if (done >= PEOPLE) break;
+    if (Date.now() - last > 5000) {
+      last = Date.now();
+      console.log(`  ${((Date.now() - t0) / 1000).toFixed(1)} s: ${mqlInHubSpot} mql in HubSpot, ${leads.length} Leads, ${tasked.size} with a Task`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // Anything still arriving (echoes, outbound messages of Baton's own writes) is part of the cost.
+  await new Promise((r) => setTimeout(r, 3000));
+  const total = Date.now() - t0;
+
+  const leadEmail = new Map(org.rows('Lead').map((l) => [l.Id, String(l.Email).toLowerCase()]));
+  const taskWho = new Map(org.rows('Task').map((t) => [t.Id, String(t.WhoId)]));
+  const lastWrite = new Map<string, number>();
+  const bump = (email: string | undefined, at: number) => email && lastWrite.set(email, Math.max(lastWrite.get(email) ?? 0, at));
+  for (const [email, id] of emails) {
+    const at = hubspotWrites.get(id);
+    if (at && at >= t0) bump(email, at);
+  }
+  for (const w of salesforceWrites) {
+    if (w.at < t0) continue;
+    for (const id of w.ids) bump(leadEmail.get(id) ?? leadEmail.get(taskWho.get(id) ?? ''), w.at);
+  }
+  const latencies = [...emails]
+    .map(([email, id]) => (lastWrite.get(email) ?? NaN) - (sentAt.get(id) ?? NaN))
+    .filter((x) => Number.isFinite(x))
+    .sort((a, b) => a - b);
+
+  const hsCalls = boxes.hubspot.log.slice(hsBefore);
+  const sfCalls = boxes.salesforce.log.slice(sfBefore);
+  const hs429 = hsCalls.filter((c) => c.status === 429).length;
+  const group = (list: { method: string; path: string }[]) => {
+    const m = new Map<string, number>();
+    for (const c of list) m.set(endpoint(c.method, c.path), (m.get(endpoint(c.method, c.path)) ?? 0) + 1);
+    return [...m].sort((a, b) => b[1] - a[1]);
+  };
+  const ok = (pass: boolean) => (pass ? 'ok' : 'MISSED');
+
+  console.log('');
+  console.log(`people at MQL with Lead + Task   ${done} / ${PEOPLE}${done < PEOPLE ? ` (timed out after ${TIMEOUT_S} s)` : ''}`);
+  console.log(`total time                       ${(total / 1000).toFixed(1)} s (incl. 3 s settling)`);
+  console.log(`webhook → last write-back        p50 ${(pct(latencies, 50) / 1000).toFixed(2)} s, p95 ${(pct(latencies, 95) / 1000).toFixed(2)} s, max ${(pct(latencies, 100) / 1000).toFixed(2)} s  [target p95 < 5 s: ${ok(pct(latencies, 95) < TARGET.p95Ms)}]`);
+  console.log(`HubSpot API calls                ${hsCalls.length}  [target ≤ ${TARGET.hubspotCalls}: ${ok(hsCalls.length <= TARGET.hubspotCalls)}]`);
+  for (const [k, n] of group(hsCalls)) console.log(`    ${String(n).padStart(5)}  ${k}`);
+  console.log(`Salesforce API calls             ${sfCalls.length}  [target ≤ ${TARGET.salesforceCalls}: ${ok(sfCalls.length <= TARGET.salesforceCalls)}]`);
+  for (const [k, n] of group(sfCalls)) console.log(`    ${String(n).padStart(5)}  ${k}`);
+  console.log(`429s received                    ${hs429} from HubSpot  [target 0: ${ok(hs429 === 0)}]`);
+  console.log(`webhooks delivered               HubSpot ${delivery.stats.hubspotRequests} requests (${delivery.stats.hubspotEvents} events, ${delivery.stats.hubspotEchoes} echoes of Baton's writes), Salesforce ${delivery.stats.salesforceMessages} outbound messages (${delivery.stats.salesforceNotifications} notifications), ${delivery.stats.failures} failed deliveries`);
+
+  await delivery.stop();
+  await baton.stop();
+  await boxes.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);
