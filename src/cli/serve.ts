@@ -78,7 +78,11 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   const metrics = createMetrics(instanceId, { defaults: true });
   const ctx: PipelineContext = { store, connectors, config: () => config.current(), now: () => new Date(), instanceId, metrics, log };
   const pollIntervalS = env.BATON_POLL_INTERVAL ? Number(env.BATON_POLL_INTERVAL) : 60;
-  const runtime = createRuntime(ctx, { pollIntervalS: Number.isFinite(pollIntervalS) && pollIntervalS >= 0 ? pollIntervalS : 60 });
+  const leaseS = Number(env.BATON_LEASE_SECONDS ?? 60);
+  const runtime = createRuntime(ctx, {
+    pollIntervalS: Number.isFinite(pollIntervalS) && pollIntervalS >= 0 ? pollIntervalS : 60,
+    leaseMs: Number.isFinite(leaseS) && leaseS > 0 ? leaseS * 1000 : 60_000,
+  });
   const app = await createApp({
     ctx,
     token,

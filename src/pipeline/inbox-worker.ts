@@ -19,9 +19,9 @@ export const MAX_INBOX_ATTEMPTS = 10;
 export const INBOX_LEASE_MS = 60_000;
 
 /** Claims and processes one batch; returns the number of items claimed. */
-export async function processInboxBatch(ctx: PipelineContext, limit = 200): Promise<number> {
+export async function processInboxBatch(ctx: PipelineContext, limit = 200, leaseMs = INBOX_LEASE_MS): Promise<number> {
   if (!ctx.config()) return 0;
-  const rows = await ctx.store.inboxClaim(ctx.instanceId, limit, INBOX_LEASE_MS, ctx.now().toISOString());
+  const rows = await ctx.store.inboxClaim(ctx.instanceId, limit, leaseMs, ctx.now().toISOString());
   if (rows.length === 0) return 0;
   const work = await hydrate(ctx, rows);
   const failures = new Map<number, string>();

@@ -19,10 +19,13 @@ export async function onWritten(ctx: PipelineContext, row: OutboxRow, result: Ex
   const p = row.payload as unknown as OutboxPayload;
   const id = p.id ?? result.id;
   if (!id || p.purpose !== 'person') return;
-  const written = { ...p.properties, ...(result.properties ?? {}) };
+  const { object: foundObject, existing, ...told } = (result.properties ?? {}) as Record<string, unknown>;
+  const object = (typeof foundObject === 'string' ? foundObject : p.object) as OutboxPayload['object'];
+  // A create that found the record already there (the duplicate check) wrote nothing of ours.
+  const written = existing === true ? told : { ...p.properties, ...told };
   // Keep the snapshot's time: it is the CRM's clock, and our write has no CRM time of its own.
-  const prev = await getSnapshot(ctx.store, row.crm, p.object, id);
-  await ctx.store.setValue(snapshotName(row.crm, p.object, id), { at: prev?.at ?? new Date(0).toISOString(), props: { ...(prev?.props ?? {}), ...written } });
+  const prev = await getSnapshot(ctx.store, row.crm, object, id);
+  await ctx.store.setValue(snapshotName(row.crm, object, id), { at: prev?.at ?? new Date(0).toISOString(), props: { ...(prev?.props ?? {}), ...written } });
   if (p.action !== 'create' || !row.personId || !result.id) return;
   const personId = row.personId;
   for (let attempt = 0; attempt < 8; attempt++) {
@@ -32,7 +35,7 @@ export async function onWritten(ctx: PipelineContext, row: OutboxRow, result: Ex
         if (!person) return;
         if (row.crm === 'salesforce' && !person.salesforceId) {
           person.salesforceId = result.id!;
-          person.salesforceObject = p.object;
+          person.salesforceObject = object;
           if (typeof result.properties?.OwnerId === 'string') person.ownerId = result.properties.OwnerId;
         } else if (row.crm === 'hubspot' && !person.hubspotId) person.hubspotId = result.id!;
         else return;

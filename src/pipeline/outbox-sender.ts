@@ -37,11 +37,11 @@ export function toWriteOp(row: OutboxRow): WriteOp {
 export type CreatedHandler = (row: OutboxRow, result: Extract<WriteResult, { status: 'ok' }>) => Promise<void>;
 
 /** Claims and sends one batch for `crm`; returns how many rows were attempted. */
-export async function sendOutboxBatch(ctx: PipelineContext, crm: Crm, onWritten: CreatedHandler, batchSize = 100): Promise<number> {
+export async function sendOutboxBatch(ctx: PipelineContext, crm: Crm, onWritten: CreatedHandler, batchSize = 100, leaseMs = 60_000): Promise<number> {
   const connector = ctx.connectors[crm];
   if (!connector) return 0;
   const now = ctx.now();
-  const rows = await ctx.store.outboxClaim(crm, ctx.instanceId, batchSize, 60_000, now.toISOString());
+  const rows = await ctx.store.outboxClaim(crm, ctx.instanceId, batchSize, leaseMs, now.toISOString());
   if (rows.length === 0) return 0;
   let results: WriteResult[];
   try {

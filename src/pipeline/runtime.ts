@@ -11,7 +11,7 @@ import { processInboxBatch } from './inbox-worker.ts';
 import { onWritten } from './on-written.ts';
 import { sendOutboxBatch } from './outbox-sender.ts';
 import { pollOnce } from './poller.ts';
-import { checkSla } from './sla-scheduler.ts';
+import { SLA_LEASE, checkSla } from './sla-scheduler.ts';
 
 export interface RuntimeOptions {
   /** Seconds between polls of each CRM (`BATON_POLL_INTERVAL`); 0 turns polling off. */
@@ -20,6 +20,11 @@ export interface RuntimeOptions {
   idleMs?: number;
   /** Check for the daily re-evaluation this often. */
   dailyCheckMs?: number;
+  /**
+   * How long claimed inbox and outbox work stays with this instance before another may take it
+   * (after a crash). Work is idempotent, so a short lease only costs a repeated read.
+   */
+  leaseMs?: number;
 }
 
 export interface Runtime {
@@ -37,6 +42,7 @@ const CRMS: Crm[] = ['hubspot', 'salesforce'];
 /** Creates the runtime; nothing runs until `start`. */
 export function createRuntime(ctx: PipelineContext, options: RuntimeOptions = {}): Runtime {
   const idleMs = options.idleMs ?? 250;
+  const leaseMs = options.leaseMs ?? 60_000;
   let stopping = false;
   const loops: Promise<void>[] = [];
   const wakers = new Map<() => void, string>();
@@ -68,7 +74,7 @@ export function createRuntime(ctx: PipelineContext, options: RuntimeOptions = {}
     );
   }
 
-  const sendFor = (crm: Crm) => () => sendOutboxBatch(ctx, crm, (row, result) => onWritten(ctx, row, result));
+  const sendFor = (crm: Crm) => () => sendOutboxBatch(ctx, crm, (row, result) => onWritten(ctx, row, result), 100, leaseMs);
 
   async function gauges(): Promise<number> {
     const s = await ctx.store.inboxStats(ctx.now().toISOString());
@@ -80,11 +86,13 @@ export function createRuntime(ctx: PipelineContext, options: RuntimeOptions = {}
   return {
     ctx,
     start() {
-      loop('inbox', () => processInboxBatch(ctx), idleMs);
+      loop('inbox', () => processInboxBatch(ctx, 200, leaseMs), idleMs);
       for (const crm of CRMS) if (ctx.connectors[crm]) loop(`outbox:${crm}`, sendFor(crm), idleMs * 2);
       const pollMs = (options.pollIntervalS ?? 60) * 1000;
       if (pollMs > 0) for (const crm of CRMS) if (ctx.connectors[crm]) loop(`poll:${crm}`, async () => (await pollOnce(ctx, crm, pollMs * 2), 0), pollMs);
-      loop('sla', async () => (await checkSla(ctx), 0), options.slaIntervalMs ?? 2000);
+      const slaMs = options.slaIntervalMs ?? 2000;
+      // A short named lease: a crashed instance's hold on the scheduler lapses within seconds.
+      loop('sla', async () => (await checkSla(ctx, Math.max(3000, slaMs * 2)), 0), slaMs);
       loop('daily', async () => (await dailyReevaluation(ctx), 0), options.dailyCheckMs ?? 3_600_000);
       loop('gauges', gauges, 5000);
     },
@@ -93,10 +101,11 @@ export function createRuntime(ctx: PipelineContext, options: RuntimeOptions = {}
       for (const w of [...wakers.keys()]) w();
       await Promise.all(loops);
       loops.length = 0;
+      for (const name of [SLA_LEASE, ...CRMS.map((c) => `poll:${c}`)]) await ctx.store.releaseLease(name, ctx.instanceId).catch(() => {});
     },
     async drain(maxRounds = 50) {
       for (let i = 0; i < maxRounds; i++) {
-        let n = await processInboxBatch(ctx);
+        let n = await processInboxBatch(ctx, 200, leaseMs);
         for (const crm of CRMS) n += await sendFor(crm)();
         if (n === 0) return;
       }
