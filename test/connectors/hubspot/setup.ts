@@ -3,6 +3,7 @@ import { setupServer } from 'msw/node';
 import { createHubSpotConnector, type HubSpotConnectorOptions } from '../../../connectors/hubspot/index.ts';
 import { createFakeHubSpot, type FakeHubSpotOptions } from '../../../connectors/sandbox/hubspot/index.ts';
 import { mswHandlers } from '../../../connectors/sandbox/msw.ts';
+import winston from 'winston';
 import { fieldsSchema, type FieldsConfig } from '../../../src/config/schema.ts';
 
 export const fields: FieldsConfig = fieldsSchema.parse({
@@ -38,6 +39,7 @@ export const fields: FieldsConfig = fieldsSchema.parse({
 });
 
 export const BASE = 'https://hubspot.test';
+const quiet = winston.createLogger({ silent: true });
 
 /** A fake account, msw serving it, and a connector factory; call `close()` in afterEach. */
 export function harness(fake: FakeHubSpotOptions = {}) {
@@ -50,7 +52,7 @@ export function harness(fake: FakeHubSpotOptions = {}) {
   return {
     api,
     connector(opts: Partial<HubSpotConnectorOptions> = {}) {
-      const c = createHubSpotConnector({ accessToken: 'pat-test', baseUrl: BASE, fields, retryMinTimeoutMs: 10, accountKey: `test-${process.pid}-${n++}-${Math.random()}`, ...opts });
+      const c = createHubSpotConnector({ accessToken: 'pat-test', baseUrl: BASE, fields, retryMinTimeoutMs: 10, logger: quiet, accountKey: `test-${process.pid}-${n++}-${Math.random()}`, ...opts });
       connectors.push(c);
       return c;
     },

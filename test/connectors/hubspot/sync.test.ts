@@ -92,7 +92,7 @@ describe('HubSpot backfill', () => {
 
     const reads = h.api.log.filter((l) => l.search || /batch\/read$/.test(l.path));
     expect(reads.length).toBeLessThanOrEqual(30);
-    console.info(`backfill 2000 contacts + 20 deals: ${reads.length} read calls (${reads.filter((l) => l.search).length} searches, ${reads.filter((l) => /associations/.test(l.path)).length} association reads, ${reads.filter((l) => /companies\/batch/.test(l.path)).length} company reads)`);
+    console.info(`backfill 2000 contacts + 20 deals: ${reads.length} read calls (${reads.filter((l) => l.search).length} searches, ${reads.filter((l) => /associations/.test(l.path)).length} association reads, ${reads.filter((l) => /objects\/companies\/batch/.test(l.path)).length} company reads)`);
   });
 
   it('backfills only what changed since a date', async () => {
