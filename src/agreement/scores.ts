@@ -79,10 +79,17 @@ export function compileScorers(score: AgreementConfig['score']): Scorers {
   // One scratch buffer: the engine is synchronous, so no two evaluations overlap.
   const sums = new Float64Array(nRules);
 
+  // The rules of each event type, in their order: most events skip most rules.
+  const byType = new Map<string, number[]>();
+  engagementRules.forEach((r, i) => byType.set(r.on, [...(byType.get(r.on) ?? []), i]));
+
   function ruleOf(type: string, properties: Record<string, unknown>): number {
-    for (let i = 0; i < nRules; i++) {
-      const r = engagementRules[i];
-      if (r.on === type && (r.where === null || r.where(properties))) return i;
+    const candidates = byType.get(type);
+    if (candidates === undefined) return -1;
+    for (let k = 0; k < candidates.length; k++) {
+      const i = candidates[k];
+      const where = engagementRules[i].where;
+      if (where === null || where(properties)) return i;
     }
     return -1;
   }

@@ -70,6 +70,10 @@ const rows: Row[] = [
   ['matches (?i)', { matches: '(?i)\\bvp\\b' }, 'VP Sales', true],
   ['matches a number', { matches: '^8' }, 850, true],
   ['matches on missing', { matches: '.*' }, undefined, false],
+  ['matches a literal pattern as a substring', { matches: '/pricing' }, '/pricing/enterprise', true],
+  ['a literal pattern is case-sensitive', { matches: '/pricing' }, '/PRICING', false],
+  ['(?i) on a literal', { matches: '(?i)/pricing' }, '/PRICING', true],
+  ['an anchored pattern is a regex', { matches: '^/pricing$' }, '/pricing/x', false],
   // exists
   ['exists true present', { exists: true }, 'x', true],
   ['exists true missing', { exists: true }, '', false],
