@@ -67,6 +67,10 @@ export interface FakeHubSpot extends FakeApi {
   associate(from: ObjectType, fromId: string, to: ObjectType, toId: string, opts?: { primary?: boolean }): void;
   /** A marketer edits a record in HubSpot; returns the webhook events HubSpot would send. */
   changeAsMarketer(type: ObjectType, id: string, properties: Record<string, unknown>, opts?: { userId?: number; at?: number }): HubSpotWebhookEvent[];
+  /** A marketer creates a record (a form fill, an import); returns its id and the creation event. */
+  createAsMarketer(type: ObjectType, properties: Record<string, unknown>, opts?: { at?: number }): { id: string; events: HubSpotWebhookEvent[] };
+  /** A marketer deletes a record; returns the deletion event. */
+  deleteAsMarketer(type: ObjectType, id: string): HubSpotWebhookEvent[];
   /** Two contacts merged in the UI; returns the merge event. */
   mergeContacts(primaryId: string, mergedId: string): HubSpotWebhookEvent[];
   /** Events for the changes Baton made through the API (HubSpot echoes them); drains the queue. */
@@ -95,7 +99,8 @@ export function createFakeHubSpot(options: FakeHubSpotOptions = {}): FakeHubSpot
   const writerAppId = options.writerAppId ?? 2_718_281;
   const scopes = options.scopes ? new Set(options.scopes) : null;
   let eventSeq = 1000;
-  const subscriptionFor = (type: string) => ({ 'contact.propertyChange': 11, 'contact.creation': 12, 'contact.merge': 13, 'contact.deletion': 14, 'deal.propertyChange': 21, 'company.propertyChange': 31 })[type] ?? 99;
+  const subscriptionFor = (type: string) =>
+    ({ 'contact.propertyChange': 11, 'contact.creation': 12, 'contact.merge': 13, 'contact.deletion': 14, 'deal.propertyChange': 21, 'deal.creation': 22, 'deal.deletion': 24, 'company.propertyChange': 31, 'company.creation': 32 })[type] ?? 99;
 
   const event = (type: ObjectType, id: string, kind: string, at: number, extra: Partial<HubSpotWebhookEvent>): HubSpotWebhookEvent => ({
     eventId: eventSeq++,
@@ -177,6 +182,14 @@ export function createFakeHubSpot(options: FakeHubSpotOptions = {}): FakeHubSpot
     changeAsMarketer(type, id, properties, opts = {}) {
       const changed = data.update(type, id, properties, opts.at ?? now());
       return propertyEvents(type, id, changed, { changeSource: 'CRM_UI', sourceId: `userId:${opts.userId ?? 4_242}` });
+    },
+    createAsMarketer(type, properties, opts = {}) {
+      const rec = data.create(type, properties, { at: opts.at });
+      return { id: rec.id, events: [event(type, rec.id, 'creation', Date.parse(rec.createdAt), { changeFlag: 'CREATED', changeSource: 'CRM_UI', sourceId: 'userId:4242' })] };
+    },
+    deleteAsMarketer(type, id) {
+      data.records[type].delete(id);
+      return [event(type, id, 'deletion', now(), { changeFlag: 'DELETED', changeSource: 'CRM_UI', sourceId: 'userId:4242' })];
     },
     mergeContacts(primaryId, mergedId) {
       const merged = data.records.contacts.get(mergedId);

@@ -74,6 +74,19 @@ describe('receiveHubSpotWebhook', () => {
     expect(new Set(keys[0]).size).toBe(events.length);
   });
 
+  it('turns creation and deletion into change items, the deletion hinted', () => {
+    const fake = createFakeHubSpot();
+    const { id, events } = fake.createAsMarketer('contacts', { email: 'new@corp.example' });
+    const now = Date.now();
+    const all = [...events, ...fake.deleteAsMarketer('contacts', id)];
+    const { body, headers } = signedWebhook(all, SECRET, URL, now);
+    const res = receiveHubSpotWebhook({ method: 'POST', uri: URL, headers, rawBody: body }, { clientSecret: SECRET, now });
+    expect(res.ok && res.items.map((i) => i.body)).toEqual([
+      expect.objectContaining({ kind: 'change', ref: expect.objectContaining({ id }) }),
+      expect.objectContaining({ kind: 'change', ref: expect.objectContaining({ id }), hint: { deleted: true } }),
+    ]);
+  });
+
   it('turns a contact merge into a merge item', () => {
     const fake = createFakeHubSpot();
     const a = fake.seed('contacts', { email: 'a@x.example' });
