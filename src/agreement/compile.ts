@@ -63,6 +63,13 @@ export function compileAgreement(config: AgreementConfig): CompiledAgreement {
     step: (facts, state, step) => applyStep(engine, prepareFor(facts, step), state, step),
     stepPrepared: (prep, state, step, atMs) => applyStep(engine, prep, state, step, atMs),
     explain: (facts, state, at) => explainAt(config, engine, prepare(facts), state, parseInstant(at)),
+    slaStart(start, facts, state) {
+      if (!engine.sla) return null;
+      const t = parseInstant(start);
+      if (!facts) return engine.sla.start(t, null);
+      const prep = prepare(facts);
+      return engine.sla.start(t, contextAt(engine, prep, state ?? { stage: 'lead', entered: {} }, t, eventsUpTo(prep.events, t)));
+    },
     slaDeadline(start, facts) {
       if (!engine.sla) return null;
       const t = parseInstant(start);

@@ -69,10 +69,10 @@ function readInstant(s: string): number {
   return t;
 }
 
-/** `2026-11-02T10:00:00Z` (milliseconds only when there are some). */
 let lastFormatted = NaN;
 let lastIso = '';
 
+/** `2026-11-02T10:00:00Z` (milliseconds only when there are some). */
 export function formatInstant(ms: number): string {
   if (ms === lastFormatted) return lastIso;
   const iso = new Date(ms).toISOString();

@@ -143,4 +143,9 @@ export interface Agreement {
   explain(facts: PersonFacts, state: PersonState, at: string): Explanation;
   /** The SLA deadline for a clock started at `start` (business hours in the agreement's time zone). */
   slaDeadline(start: string, facts?: PersonFacts): string | null;
+  /**
+   * A fresh SLA clock for a handoff at `start` (tier, deadline and reminder, as at an `mql` entry),
+   * e.g. when the handoff happens later than the transition; null without `sla`.
+   */
+  slaStart(start: string, facts?: PersonFacts, state?: PersonState): SlaState | null;
 }

@@ -95,3 +95,22 @@ describe('SLA clock', () => {
     expect(back.state.sla).toEqual({ startedAt: '2027-01-11T15:00:00Z', due: '2027-01-14T15:00:00Z', breached: false });
   });
 });
+
+describe('slaStart', () => {
+  it('starts a clock for a later handoff with tier and reminder', () => {
+    const a = compileExample((c) => {
+      c.sla!.tiers = [{ when: { score: 'fit', gte: 50 }, accept_within: '4h' }];
+      c.sla!.remind_before = '30m';
+    });
+    const f = facts({ person: VP });
+    expect(a.slaStart('2026-11-02T15:00:00Z', f)).toEqual({
+      startedAt: '2026-11-02T15:00:00Z',
+      due: '2026-11-02T19:00:00Z',
+      remindAt: '2026-11-02T18:30:00Z',
+      tier: 0,
+      breached: false,
+    });
+    expect(a.slaStart('2026-11-02T15:00:00Z')?.due).toBe('2026-11-05T15:00:00Z');
+    expect(compileExample((c) => delete c.sla).slaStart('2026-11-02T15:00:00Z')).toBeNull();
+  });
+});
