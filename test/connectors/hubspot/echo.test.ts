@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isEcho, isValueEcho } from '../../../connectors/hubspot/echo.ts';
 import { receiveHubSpotWebhook } from '../../../connectors/hubspot/webhooks.ts';
 import type { InboxItem } from '../../../connectors/types.ts';
-import { FAST, harness } from './setup.ts';
+import { FAST, harness } from './harness.ts';
 
 let h: ReturnType<typeof harness> | undefined;
 afterEach(async () => {

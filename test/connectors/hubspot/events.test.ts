@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventsFromContact } from '../../../connectors/hubspot/events.ts';
-import { FAST, harness } from './setup.ts';
+import { FAST, harness } from './harness.ts';
 
 let h: ReturnType<typeof harness>;
 afterEach(() => h.close());

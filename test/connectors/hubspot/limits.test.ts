@@ -1,7 +1,7 @@
 import { Client } from '@hubspot/api-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CrmError } from '../../../src/platform/errors.ts';
-import { FAST, harness, maxInWindow } from './setup.ts';
+import { FAST, harness, maxInWindow } from './harness.ts';
 
 let h: ReturnType<typeof harness>;
 afterEach(() => h.close());

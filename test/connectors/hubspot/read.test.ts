@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FAST, harness } from './setup.ts';
+import { FAST, harness } from './harness.ts';
 
 let h: ReturnType<typeof harness>;
 afterEach(() => h.close());

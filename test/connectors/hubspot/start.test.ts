@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fieldsSchema } from '../../../src/config/schema.ts';
-import { FAST, fields, harness } from './setup.ts';
+import { FAST, fields, harness } from './harness.ts';
 
 let h: ReturnType<typeof harness>;
 afterEach(() => h.close());

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CrmRecord } from '../../../connectors/types.ts';
-import { BASE, FAST, harness } from './setup.ts';
+import { BASE, FAST, harness } from './harness.ts';
 
 let h: ReturnType<typeof harness>;
 afterEach(() => h.close());
