@@ -10,13 +10,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { batonApi } from '../connectors/sandbox/demo/baton-api.ts';
 import { startBaton } from '../connectors/sandbox/demo/baton-process.ts';
 import { WebhookDelivery } from '../connectors/sandbox/demo/delivery.ts';
 import { startSandboxes } from '../connectors/sandbox/demo/servers.ts';
 import type { FakeRequest, FakeResponse } from '../connectors/sandbox/types.ts';
 
-const PEOPLE = Number(process.argv.find((a, i) => i > 1 && /^\d+$/.test(a) && process.argv[i - 1] !== '--timeout') ?? 1000);
-const TIMEOUT_S = Number(process.argv[process.argv.indexOf('--timeout') + 1] || 240);
+const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const PEOPLE = Number(process.argv.find((a, i) => i > 1 && /^\d+$/.test(a) && !process.argv[i - 1].startsWith('--')) ?? 1000);
+const TIMEOUT_S = Number(arg('--timeout') ?? 240);
+/** hubspot: the form conversion reaches Baton only as HubSpot's webhook; api: only as `POST /api/events`; both (default): as in the demo. */
+const VIA = (arg('--via') ?? 'both') as 'hubspot' | 'api' | 'both';
 const LATENCY_MS = 50;
 const TARGET = { salesforceCalls: 15, hubspotCalls: 30, p95Ms: 5000 };
 
@@ -61,7 +65,7 @@ async function main(): Promise<number> {
     mix: { freeMail: 0.05, staff: 0, inSalesforce: 0 },
     tap,
   });
-  console.log(`bench:e2e — ${PEOPLE} people, ${LATENCY_MS} ms per API call, HubSpot 100 requests / 10 s; starting baton serve…`);
+  console.log(`bench:e2e — ${PEOPLE} people, demo requests via ${VIA}, ${LATENCY_MS} ms per API call, HubSpot 100 requests / 10 s; starting baton serve…`);
   const baton = await startBaton({ boxes, dataDir, pollIntervalS: 60, env: { BATON_LOG_LEVEL: 'warn' }, readyTimeoutMs: 60_000 });
   const delivery = new WebhookDelivery(boxes, { batonUrl: baton.url, clientSecret: baton.clientSecret, intervalMs: 100 });
   const sentAt = new Map<string, number>();
@@ -83,8 +87,23 @@ async function main(): Promise<number> {
       .filter((e) => e.propertyName === 'recent_conversion_event_name')
       .map((e) => ({ ...e, changeSource: 'FORM', sourceId: undefined })),
   );
-  delivery.queueHubSpot(events);
-  await delivery.flush();
+  if (VIA !== 'api') {
+    delivery.queueHubSpot(events);
+    await delivery.flush();
+  }
+  if (VIA !== 'hubspot') {
+    // The form handler posts the same submissions, 100 to a request, under the ids Baton derives from the contacts.
+    const api = batonApi(baton.url, baton.apiToken, baton.webhookSecret);
+    const all = boxes.ids.hubspotContact.map((id) => ({ id: `hubspot:form:${id}:${t0}`, email: String(boxes.hubspot.data.records.contacts.get(id)!.properties.email), type: 'form_submission', at: new Date(t0).toISOString(), properties: { form: 'demo-request', campaign: campaign.name, channel: campaign.channel } }));
+    const posts: Promise<boolean>[] = [];
+    for (let i = 0; i < all.length; i += 100) {
+      const at = Date.now();
+      for (const id of boxes.ids.hubspotContact.slice(i, i + 100)) if (!sentAt.has(id)) sentAt.set(id, at);
+      posts.push(api.postEvents(all.slice(i, i + 100)));
+    }
+    const accepted = (await Promise.all(posts)).filter(Boolean).length;
+    if (accepted < posts.length) console.log(`  ${posts.length - accepted} of ${posts.length} event requests were refused`);
+  }
 
   const org = boxes.salesforce.org;
   const contacts = boxes.hubspot.data.records.contacts;
@@ -143,6 +162,22 @@ async function main(): Promise<number> {
   for (const [k, n] of group(hsCalls)) console.log(`    ${String(n).padStart(5)}  ${k}`);
   console.log(`Salesforce API calls             ${sfCalls.length}  [target ≤ ${TARGET.salesforceCalls}: ${ok(sfCalls.length <= TARGET.salesforceCalls)}]`);
   for (const [k, n] of group(sfCalls)) console.log(`    ${String(n).padStart(5)}  ${k}`);
+  if (process.argv.includes('--detail')) {
+    console.log('HubSpot calls in order (s after the trigger, inputs):');
+    console.log('   ' + hsCalls.map((c) => `${((c.at - t0) / 1000).toFixed(1)} ${c.path.replace('/crm/', '').replace('/batch/', ' ')} ${c.inputs ?? ''}`).join('\n   '));
+    console.log('Salesforce calls in order (s after the trigger):');
+    const soql = (c: { query: string; body: string }) => {
+      const q = new URLSearchParams(c.query).get('q');
+      if (q) return q.replace(/'[^']*'(\s*,\s*'[^']*')*/g, (m) => `[${m.split(',').length} values]`).slice(0, 160);
+      try {
+        const b = JSON.parse(c.body) as { records?: { attributes?: { type?: string } }[] };
+        return `${b.records?.length ?? 0} × ${[...new Set(b.records?.map((r) => r.attributes?.type))].join('/')}`;
+      } catch {
+        return '';
+      }
+    };
+    console.log('   ' + sfCalls.map((c) => `${((c.time - t0) / 1000).toFixed(1)} ${c.method} ${soql(c)}`).join('\n   '));
+  }
   console.log(`429s received                    ${hs429} from HubSpot  [target 0: ${ok(hs429 === 0)}]`);
   console.log(`webhooks delivered               HubSpot ${delivery.stats.hubspotRequests} requests (${delivery.stats.hubspotEvents} events, ${delivery.stats.hubspotEchoes} echoes of Baton's writes), Salesforce ${delivery.stats.salesforceMessages} outbound messages (${delivery.stats.salesforceNotifications} notifications), ${delivery.stats.failures} failed deliveries`);
 

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,9 +104,7 @@ async function startOnce(options: BatonProcessOptions, port: number): Promise<Ba
   delete env.NODE_OPTIONS;
   const logFile = join(options.dataDir, 'serve.log');
   const log = createWriteStream(logFile, { flags: 'a' });
-  // Until `baton serve` exists, a stand-in wired from the same modules runs instead.
-  const args = existsSync(join(ROOT, 'src', 'cli', 'serve.ts')) ? [BIN, 'serve'] : [join(ROOT, 'connectors', 'sandbox', 'demo', 'serve-stand-in.ts')];
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
     log.write(chunk);
