@@ -79,7 +79,23 @@ export function templateContext(input: DesiredInput): TemplateContext {
 function held(snap: RecordSnapshot, key: string, value: unknown, emailKey: string | undefined): boolean {
   if (!Object.hasOwn(snap.props, key)) return false;
   if (key === emailKey) return normalizeEmail(snap.props[key]) === normalizeEmail(value);
-  return sameValue(snap.props[key], value);
+  return sameValue(snap.props[key], value) || sameAsStored(snap.props[key], value);
+}
+
+const NUMBER = /^-?\d+(\.\d+)?$/;
+const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
+/** How CRMs give values back: a number for `"40"`, a datetime cut to seconds in another notation. */
+function sameAsStored(stored: unknown, written: unknown): boolean {
+  const a = String(stored ?? '');
+  const b = String(written ?? '');
+  if (NUMBER.test(a) && NUMBER.test(b)) return Number(a) === Number(b);
+  if (DATETIME.test(a) && DATETIME.test(b)) {
+    const x = Date.parse(a.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+    const y = Date.parse(b.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+    return Number.isFinite(x) && Number.isFinite(y) && Math.floor(x / 1000) === Math.floor(y / 1000);
+  }
+  return false;
 }
 
 function unchangedDropped(props: Record<string, unknown>, snap: RecordSnapshot | null | undefined, emailKey?: string): Record<string, unknown> {

@@ -75,6 +75,9 @@ async function applyChange(ctx: PipelineContext, tx: Store, locate: Locate, chan
     const applied = applyPersonRecord(person, rec, live.fields);
     for (const e of applied.errors) ctx.log.warn('field not synced', { person: person.id, crm: rec.crm, record: rec.id, error: e.message });
     if (applied.feedback) {
+      // Salesforce stamps whole seconds: an answer never precedes the move it answers.
+      const moved = (person.state as { movedAt?: string }).movedAt;
+      if (moved && Date.parse(applied.feedback.at) < Date.parse(moved)) applied.feedback.at = moved;
       await tx.insertFeedback({ personId: person.id, decision: applied.feedback.decision, reason: applied.feedback.reason ?? null, at: applied.feedback.at, source: 'salesforce' });
       steps.push({ kind: 'feedback', at: applied.feedback.at, feedback: applied.feedback });
     }
@@ -107,7 +110,11 @@ async function applyChange(ctx: PipelineContext, tx: Store, locate: Locate, chan
   const ev = evaluate(live.agreement, facts, state0, steps, now);
   person.state = ev.state as unknown as Record<string, unknown>;
   person.stage = ev.state.stage;
-  person.scores = { fit: round2(ev.scores.fit), engagement: round2(ev.scores.engagement) };
+  // Scores as of now (or the latest step, if one is ahead): a CRM change stamped a second early
+  // (Salesforce keeps whole seconds) must not drop an event counted a moment ago.
+  const latest = Math.max(Date.parse(now), ...steps.map((s) => Date.parse(s.at)));
+  const scores = live.agreement.scores(facts, ev.state, new Date(latest).toISOString());
+  person.scores = { fit: round2(scores.fit), engagement: round2(scores.engagement) };
   const sla = ev.state.sla;
   person.slaDue = sla && !sla.breached && !sla.answeredAt && !sla.stoppedAt ? sla.due : null;
   person.slaBreached = sla?.breached === true;

@@ -77,10 +77,17 @@ export async function makeHarness(): Promise<Harness> {
   const salesforce = createFakeSalesforce();
   currentHs = hubspot;
   currentSf = salesforce;
+  // Real time plus an offset the test moves, so the fake CRMs' own clocks stay in step.
+  let offset = 0;
   const clock = {
-    now: new Date(),
+    get now() {
+      return new Date(Date.now() + offset);
+    },
+    set now(d: Date) {
+      offset = d.getTime() - Date.now();
+    },
     advance(ms: number) {
-      clock.now = new Date(clock.now.getTime() + ms);
+      offset += ms;
     },
   };
   const ts: TestStore = await makeTestStore();
