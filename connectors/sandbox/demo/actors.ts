@@ -15,7 +15,8 @@ export type Say = (text: string) => void;
 /** Name, title and company of a sample person, as the narrative shows them (never the email). */
 export function describePerson(boxes: Sandboxes, p: SamplePerson): string {
   const c = p.company === null ? null : boxes.sample.companies[p.company];
-  return `${p.firstName} ${p.lastName} (${p.title}${c ? `, ${c.name}, ${c.employees.toLocaleString('en-US')} employees, ${c.country}` : ''})`;
+  const where = c ? `, ${c.name}, ${c.employees.toLocaleString('en-US')} employees, ${c.country}` : p.email.endsWith('@acme.example') ? ', Acme staff' : ', on free mail';
+  return `${p.firstName} ${p.lastName} (${p.title}${where})`;
 }
 
 const isFit = (boxes: Sandboxes, p: SamplePerson) => {
