@@ -4,7 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Ctx, DB, Db, DialectName } from './db.ts';
-import type { AgreementVersionRow, AttributionRow, Crm, DealRow, DeadLetterRow, EventRow, FeedbackRow, InboxRow, NewPerson, OutboxRow, PersonRow, Source, Store, TransitionRow } from './types.ts';
+import type { AgreementVersionRow, AttributionRow, Crm, DealRow, DeadLetterRow, EventRow, FeedbackRow, InboxRow, Lease, NewPerson, OutboxRow, PersonRow, Source, Store, TransitionRow } from './types.ts';
 import { runMigrations } from './migrations.ts';
 import * as inbox from './inbox.ts';
 import * as people from './people.ts';
@@ -196,6 +196,9 @@ export class KyselyStore implements Store {
   }
   releaseLease(name: string, owner: string): Promise<void> {
     return state.releaseLease(this.#ctx, name, owner);
+  }
+  liveLeases(prefix: string, now: string): Promise<(Lease & { name: string })[]> {
+    return state.liveLeases(this.#ctx, prefix, now);
   }
   increment(name: string, by?: number): Promise<number> {
     return state.increment(this.#ctx, name, by);

@@ -1,4 +1,5 @@
 /** Small named state: cursors, named leases, counters, JSON values and agreement versions. */
+import { sql } from 'kysely';
 import type { AgreementVersionRow } from './types.ts';
 import type { Ctx } from './db.ts';
 import { fromJson, iso, isoPlus, toJson } from './dialect.ts';
@@ -42,6 +43,18 @@ export async function acquireLease(ctx: Ctx, name: string, owner: string, ttlMs:
 /** Gives the lease up, only if `owner` still holds it. */
 export async function releaseLease(ctx: Ctx, name: string, owner: string): Promise<void> {
   await ctx.db.deleteFrom('leases').where('name', '=', name).where('owner', '=', owner).execute();
+}
+
+/** Unexpired leases whose name starts with `prefix`, by name (compared exactly: no LIKE wildcards or case folding). */
+export async function liveLeases(ctx: Ctx, prefix: string, now: string): Promise<{ name: string; owner: string; until: string }[]> {
+  const rows = await ctx.db
+    .selectFrom('leases')
+    .select(['name', 'owner', 'until'])
+    .where(sql<string>`substr(name, 1, ${prefix.length})`, '=', prefix)
+    .where('until', '>', iso(now))
+    .orderBy('name')
+    .execute();
+  return rows.map((r) => ({ name: r.name, owner: r.owner, until: r.until }));
 }
 
 /** Atomically adds `by` to a counter (starting at 0) and returns the new value. */

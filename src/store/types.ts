@@ -248,6 +248,8 @@ export interface Store {
   /** Takes or renews a named lease (poller, SLA timer); false when another owner holds it unexpired. */
   acquireLease(name: string, owner: string, ttlMs: number, now: string): Promise<boolean>;
   releaseLease(name: string, owner: string): Promise<void>;
+  /** Named leases whose name starts with `prefix` and that are unexpired at `now` (e.g. live instances' heartbeats), by name. */
+  liveLeases(prefix: string, now: string): Promise<(Lease & { name: string })[]>;
   /** Atomically adds `by` to a counter and returns the new value (round robin, caps). */
   increment(name: string, by?: number): Promise<number>;
   /** A stored JSON value; `undefined` when unset. */
