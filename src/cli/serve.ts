@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { createHubSpotConnector } from '../../connectors/hubspot/index.ts';
 import { createSalesforceConnector, salesforceOptionsFromEnv } from '../../connectors/salesforce/index.ts';
 import type { Connector } from '../../connectors/types.ts';
+import type { LoadedConfig } from '../config/load.ts';
 import type { PipelineContext } from '../pipeline/context.ts';
 import { liveConfig } from '../pipeline/live-config.ts';
 import { createMetrics } from '../pipeline/metrics.ts';
@@ -31,6 +32,19 @@ BATON_PUBLIC_URL, BATON_POLL_INTERVAL, BATON_WEBHOOK_SECRET, HUBSPOT_ACCESS_TOKE
 HUBSPOT_CLIENT_SECRET, HUBSPOT_BASE_URL, SALESFORCE_INSTANCE_URL, SALESFORCE_ACCESS_TOKEN or
 SALESFORCE_CLIENT_ID + SALESFORCE_CLIENT_SECRET, SALESFORCE_LOGIN_URL, SALESFORCE_API_VERSION,
 SALESFORCE_ORG_ID.`;
+
+/** The connectors whose credentials are set; `say` hears which are off. */
+export function connectorsFromEnv(env: NodeJS.ProcessEnv, loaded: LoadedConfig, say: (line: string) => void): Partial<Record<Crm, Connector>> {
+  const fields = loaded.fields;
+  const connectors: Partial<Record<Crm, Connector>> = {};
+  if (env.HUBSPOT_ACCESS_TOKEN) {
+    connectors.hubspot = createHubSpotConnector({ accessToken: env.HUBSPOT_ACCESS_TOKEN, baseUrl: env.HUBSPOT_BASE_URL || undefined, clientSecret: env.HUBSPOT_CLIENT_SECRET, fields });
+  } else say('HubSpot connector is off (HUBSPOT_ACCESS_TOKEN is not set)');
+  const sfOptions = salesforceOptionsFromEnv(env, fields);
+  if (sfOptions) connectors.salesforce = createSalesforceConnector({ ...sfOptions, fieldsYamlText: loaded.texts.fields, fieldsYamlFile: loaded.files.fields });
+  else say('Salesforce connector is off (set SALESFORCE_INSTANCE_URL and SALESFORCE_ACCESS_TOKEN, or SALESFORCE_CLIENT_ID + SALESFORCE_CLIENT_SECRET)');
+  return connectors;
+}
 
 /** Runs serve until a signal; resolves to the exit code. */
 export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -55,15 +69,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     await store.close();
     return 1;
   }
-  const fields = config.current()!.fields;
-
-  const connectors: Partial<Record<Crm, Connector>> = {};
-  if (env.HUBSPOT_ACCESS_TOKEN) {
-    connectors.hubspot = createHubSpotConnector({ accessToken: env.HUBSPOT_ACCESS_TOKEN, baseUrl: env.HUBSPOT_BASE_URL || undefined, clientSecret: env.HUBSPOT_CLIENT_SECRET, fields });
-  } else console.error('baton serve: HubSpot connector is off (HUBSPOT_ACCESS_TOKEN is not set)');
-  const sfOptions = salesforceOptionsFromEnv(env, fields);
-  if (sfOptions) connectors.salesforce = createSalesforceConnector({ ...sfOptions, fieldsYamlText: config.loaded()?.texts.fields, fieldsYamlFile: config.loaded()?.files.fields });
-  else console.error('baton serve: Salesforce connector is off (set SALESFORCE_INSTANCE_URL and SALESFORCE_ACCESS_TOKEN, or SALESFORCE_CLIENT_ID + SALESFORCE_CLIENT_SECRET)');
+  const connectors = connectorsFromEnv(env, config.loaded()!, (line) => console.error(`baton serve: ${line}`));
   for (const [crm, c] of Object.entries(connectors)) {
     try {
       for (const problem of await c.start()) console.error(`baton serve: ${crm}: ${problem}`);

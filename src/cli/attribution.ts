@@ -1,0 +1,74 @@
+/** `baton attribution [--model M] [--from ISO] [--to ISO] [--json]`: revenue credited by campaign and channel. */
+import { parseArgs } from 'node:util';
+import type { AttributionSummary } from '../attribution/index.ts';
+import { loadConfig } from '../config/load.ts';
+import { ATTRIBUTION_MODELS, type AttributionModel } from '../config/schema.ts';
+import { attributionReport } from '../pipeline/attribution-report.ts';
+import { errorMessage } from '../platform/errors.ts';
+import { defaultDatabaseUrl, openStore } from '../store/index.ts';
+import type { Store } from '../store/types.ts';
+
+export const summary = 'revenue credited by campaign and channel';
+
+const USAGE = `usage: baton attribution [--model M] [--from ISO] [--to ISO] [--json] [--config DIR]
+
+  --model  one of ${ATTRIBUTION_MODELS.join(', ')} (default: the agreement's default_model)
+  --from, --to  won deals whose close date falls in the window (default: all)`;
+
+const money = (n: number) => n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** The readable table of a summary. */
+export function formatAttribution(s: AttributionSummary): string {
+  const window = s.from || s.to ? `${s.from ?? '…'} to ${s.to ?? '…'}` : 'all time';
+  const section = (title: string, rows: Record<string, number>) => {
+    const entries = Object.entries(rows);
+    const width = Math.max(title.length, ...entries.map(([k]) => k.length));
+    return [`${title.padEnd(width)}  ${'REVENUE'.padStart(14)}  SHARE`, ...entries.map(([k, v]) => `${k.padEnd(width)}  ${money(v).padStart(14)}  ${s.revenue ? ((v / s.revenue) * 100).toFixed(1).padStart(5) + '%' : ''}`)].join('\n');
+  };
+  return [
+    `model ${s.model}, ${window}: ${s.deals} won deal${s.deals === 1 ? '' : 's'}, revenue ${money(s.revenue)}, unattributed ${money(s.unattributed)}`,
+    '',
+    section('CAMPAIGN', s.by_campaign),
+    '',
+    section('CHANNEL', s.by_channel),
+  ].join('\n');
+}
+
+function instant(v: string | undefined, name: string): string | null {
+  if (v === undefined) return null;
+  if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(Date.parse(v))) throw new Error(`--${name}: expected an ISO 8601 date or time, got '${v}'`);
+  return v;
+}
+
+/** The attribution report from `store`. */
+export async function attribution(store: Store, args: string[], defaultModel: AttributionModel): Promise<{ text: string; summary: AttributionSummary }> {
+  const { values } = parseArgs({ args, options: { model: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' }, config: { type: 'string' } }, strict: true });
+  const model = (values.model ?? defaultModel) as AttributionModel;
+  if (!(ATTRIBUTION_MODELS as readonly string[]).includes(model)) throw new Error(`--model: expected one of ${ATTRIBUTION_MODELS.join(', ')}, got '${model}'`);
+  const s = await attributionReport(store, model, instant(values.from, 'from'), instant(values.to, 'to'));
+  return { summary: s, text: values.json ? JSON.stringify(s, null, 2) : formatAttribution(s) };
+}
+
+export async function run(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  let store: Store | null = null;
+  try {
+    const i = args.indexOf('--config');
+    const dir = i >= 0 ? args[i + 1] : process.env.BATON_CONFIG_DIR || './mappings';
+    const defaultModel = await loadConfig(dir).then(
+      (c) => c.agreement.attribution?.default_model ?? 'w_shaped',
+      () => 'w_shaped' as const,
+    );
+    store = await openStore(defaultDatabaseUrl());
+    console.log((await attribution(store, args, defaultModel)).text);
+    return 0;
+  } catch (e) {
+    console.error(`baton attribution: ${errorMessage(e)}\n\n${USAGE}`);
+    return 1;
+  } finally {
+    await store?.close();
+  }
+}

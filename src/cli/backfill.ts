@@ -1,0 +1,127 @@
+/**
+ * `baton backfill --from hubspot|salesforce [--since ISO]`: an initial or catch-up sync. Every
+ * record goes through the same inbox path as webhooks and polls; the cursor is stored after each
+ * page, so an interrupted backfill resumes where it stopped. A progress bar goes to stderr.
+ */
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import type { BackfillPage } from '../../connectors/types.ts';
+import type { PipelineContext } from '../pipeline/context.ts';
+import { ingest } from '../pipeline/ingest.ts';
+import { liveConfig } from '../pipeline/live-config.ts';
+import { createMetrics } from '../pipeline/metrics.ts';
+import { recordItems } from '../pipeline/poller.ts';
+import { createRuntime } from '../pipeline/runtime.ts';
+import { errorMessage } from '../platform/errors.ts';
+import { logger } from '../platform/logger.ts';
+import { defaultDatabaseUrl, openStore } from '../store/index.ts';
+import type { Crm, Store } from '../store/types.ts';
+import { connectorsFromEnv } from './serve.ts';
+
+export const summary = 'initial or catch-up sync from one CRM, with a progress bar, resumable';
+
+const USAGE = `usage: baton backfill --from hubspot|salesforce [--since ISO] [--queue-only] [--config DIR]
+
+  --since       only records changed since then
+  --queue-only  store the records in the inbox for a running serve, without processing them here`;
+
+/** The cursor name of a backfill; a different `--since` is a different backfill. */
+export const backfillCursor = (crm: Crm, since: string | undefined) => `backfill:${crm}:${since ?? 'all'}`;
+
+export interface BackfillProgress {
+  start(total: number): void;
+  update(done: number, total?: number): void;
+  stop(): void;
+}
+
+/** Feeds every backfill page into the inbox, resuming from the stored cursor; returns the records stored. */
+export async function backfillInto(store: Store, pages: (cursor: string | null) => AsyncIterable<BackfillPage>, crm: Crm, since: string | undefined, progress?: BackfillProgress): Promise<{ records: number; stored: number }> {
+  const name = backfillCursor(crm, since);
+  const cursor = await store.getCursor(name);
+  let records = 0;
+  let stored = 0;
+  let started = false;
+  for await (const page of pages(cursor)) {
+    if (!started) {
+      progress?.start(page.total ?? 0);
+      started = true;
+    }
+    stored += (await ingest(store, undefined, recordItems(crm, page.records, new Date().toISOString(), 'backfill'))).stored;
+    await store.setCursor(name, page.cursor);
+    records += page.records.length;
+    progress?.update(records, page.total);
+  }
+  // Done: the next backfill with the same --since starts over.
+  await store.setCursor(name, null);
+  progress?.stop();
+  return { records, stored };
+}
+
+export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let values: { from?: string; since?: string; config?: string; 'queue-only'?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({ args, options: { from: { type: 'string' }, since: { type: 'string' }, config: { type: 'string' }, 'queue-only': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+  } catch (err) {
+    console.error(`baton backfill: ${errorMessage(err)}\n\n${USAGE}`);
+    return 1;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const crm = values.from as Crm | undefined;
+  if (crm !== 'hubspot' && crm !== 'salesforce') {
+    console.error(`baton backfill: --from must be hubspot or salesforce\n\n${USAGE}`);
+    return 1;
+  }
+  if (values.since !== undefined && Number.isNaN(Date.parse(values.since))) {
+    console.error(`baton backfill: --since: expected an ISO 8601 date or time, got '${values.since}'`);
+    return 1;
+  }
+  const since = values.since === undefined ? undefined : new Date(values.since).toISOString();
+  const log = logger.child({ module: 'backfill' });
+  const store = await openStore(defaultDatabaseUrl(env));
+  const config = liveConfig(resolve(values.config ?? env.BATON_CONFIG_DIR ?? 'mappings'), store, log);
+  try {
+    const loaded = await config.reload();
+    if (!loaded.ok) {
+      console.error(`baton backfill: ${loaded.message}`);
+      return 1;
+    }
+    const connectors = connectorsFromEnv(env, config.loaded()!, (line) => console.error(`baton backfill: ${line}`));
+    const connector = connectors[crm];
+    if (!connector) {
+      console.error(`baton backfill: the ${crm} connector is off; set its credentials`);
+      return 1;
+    }
+    for (const c of Object.values(connectors)) await c.start();
+    const bar = new cliProgress.SingleBar({ stream: process.stderr, format: `${crm} backfill [{bar}] {value}/{total} records | {eta_formatted} left`, hideCursor: true }, cliProgress.Presets.shades_classic);
+    const progress: BackfillProgress = {
+      start: (total) => bar.start(total, 0),
+      update: (done, total) => {
+        if (total !== undefined && total > bar.getTotal()) bar.setTotal(total);
+        else if (done > bar.getTotal()) bar.setTotal(done);
+        bar.update(done);
+      },
+      stop: () => bar.stop(),
+    };
+    const result = await backfillInto(store, (cursor) => connector.backfill(cursor, since), crm, since, progress);
+    console.error(`baton backfill: ${result.records} records read, ${result.stored} new in the inbox`);
+    if (!values['queue-only']) {
+      const ctx: PipelineContext = { store, connectors, config: () => config.current(), now: () => new Date(), instanceId: `backfill-${hostname()}-${process.pid}`, metrics: createMetrics('backfill'), log };
+      const runtime = createRuntime(ctx, { pollIntervalS: 0 });
+      await runtime.drain(100_000);
+      console.error('baton backfill: processed');
+    }
+    for (const c of Object.values(connectors)) await c.stop();
+    return 0;
+  } catch (err) {
+    console.error(`baton backfill: ${errorMessage(err)}; run it again to resume`);
+    return 1;
+  } finally {
+    config.close();
+    await store.close();
+  }
+}
