@@ -5,11 +5,13 @@ import { SalesforceClient } from './client.ts';
 import { InfluenceWriter } from './influence.ts';
 import { isBatonEcho } from './loop-guard.ts';
 import type { SalesforceConnectorOptions } from './options.ts';
-import { PeopleWriter } from './people-writer.ts';
+import type { AccountCandidate } from '../../src/routing/accounts.ts';
+import { findAccounts } from './accounts.ts';
+import { PeopleWriter, type CreateRouter } from './people-writer.ts';
 import { SalesforceReader } from './reader.ts';
 import { positionsFromText, schemaProblems } from './schema-check.ts';
 import { TaskWriter } from './tasks.ts';
-import { ownerAndManager, usersByEmailOrUsername, type OwnerAndManager, type SalesforceUser } from './users.ts';
+import { ownerAndManager, usersByEmailOrUsername, usersById, type OwnerAndManager, type SalesforceUser } from './users.ts';
 
 export interface SalesforceConnector extends Connector {
   readonly crm: 'salesforce';
@@ -19,8 +21,13 @@ export interface SalesforceConnector extends Connector {
   isEcho(record: CrmRecord, lastWritten: Record<string, unknown> | undefined): boolean;
   ownerAndManager(recordIds: string[]): Promise<Map<string, OwnerAndManager>>;
   usersByEmailOrUsername(list: string[]): Promise<Map<string, SalesforceUser>>;
+  usersById(ids: string[]): Promise<Map<string, SalesforceUser>>;
   /** The last daily API usage Salesforce reported. */
   apiUsage(): { used: number; limit: number } | undefined;
+  /** Accounts that may match these email domains or normalized company names (one query per batch). */
+  findAccounts(keys: { domains: string[]; names: string[] }): Promise<AccountCandidate[]>;
+  /** Routing of new people (owner, Lead or Contact on an Account); null gives them back to the org's rule. */
+  setRouter(router: CreateRouter | null): void;
 }
 
 const PERSON_OBJECTS = new Set(['Lead', 'Contact', 'Account', 'Opportunity']);
@@ -76,9 +83,11 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
       const updates: WriteOp[] = [];
       const creates: WriteOp[] = [];
       const taskOps: WriteOp[] = [];
+      const taskUpdates: WriteOp[] = [];
       const influenceOps: WriteOp[] = [];
       for (const op of ops) {
-        if (op.object === 'Task') taskOps.push(op);
+        if (op.object === 'Task' && op.action === 'update') taskUpdates.push(op);
+        else if (op.object === 'Task') taskOps.push(op);
         else if (op.object === 'CampaignInfluence') influenceOps.push(op);
         else if (op.action === 'create' || (op.action === 'upsert' && !op.id)) {
           if (op.object === 'Lead') creates.push(op);
@@ -87,7 +96,7 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
         else results.set(op.key, { key: op.key, status: 'dead', error: `cannot ${op.action} ${op.object}${op.id ? ` ${op.id}` : ' without an id'} in Salesforce` });
       }
       // people first: a Task for a new Lead needs the Lead and its owner in place
-      for (const m of [await people.update(updates), await people.createLeads(creates), await tasks.create(taskOps), await influence.replace(influenceOps)]) {
+      for (const m of [await people.update(updates), await people.createLeads(creates), await tasks.create(taskOps), await tasks.update(taskUpdates), await influence.replace(influenceOps)]) {
         for (const [k, v] of m) results.set(k, v);
       }
       return ops.map((op) => results.get(op.key) ?? { key: op.key, status: 'retry', error: 'not written', retryAfterMs: 60_000 });
@@ -96,7 +105,12 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
     isEcho: (record, lastWritten) => isBatonEcho(record, client.integrationUserId, lastWritten),
     ownerAndManager: (ids) => ownerAndManager(client, ids),
     usersByEmailOrUsername: (list) => usersByEmailOrUsername(client, list),
+    usersById: (ids) => usersById(client, ids),
     apiUsage: () => client.budget.current(),
+    findAccounts: (keys) => findAccounts(client, keys),
+    setRouter(router) {
+      people.router = router;
+    },
     stop: () => client.stop(),
   };
 }

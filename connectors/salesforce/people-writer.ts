@@ -14,6 +14,20 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const normEmail = (e: string) => e.trim().toLowerCase();
 
+/** Where routing puts one new person: its owner, and a Contact on a matched Account instead of a Lead. */
+export interface CreatePlacement {
+  /** The owner Baton chose; absent or null leaves it to the org's assignment rule. */
+  ownerId?: string | null;
+  object?: 'Lead' | 'Contact';
+  accountId?: string;
+}
+
+/**
+ * Decides the placement of the creates that survived the duplicate check (routing), by op key.
+ * Called again for ops retried after a failure, so it must answer the same way twice.
+ */
+export type CreateRouter = (ops: WriteOp[]) => Promise<Map<string, CreatePlacement>>;
+
 interface Existing {
   object: 'Lead' | 'Contact';
   id: string;
@@ -40,6 +54,8 @@ export class PeopleWriter {
   private cfg: FieldsConfig;
   private assignment: 'org' | 'baton';
   private attempts: number;
+  /** Routing, when `routing.yaml` is in force. */
+  router: CreateRouter | null = null;
   constructor(client: SalesforceClient, cfg: FieldsConfig, assignment: 'org' | 'baton', attempts = 4) {
     this.client = client;
     this.cfg = cfg;
@@ -149,7 +165,6 @@ export class PeopleWriter {
     const emailOf = (op: WriteOp) => normEmail(op.email ?? String(op.properties.Email));
     let pending = withEmail;
     const describe = await this.client.describe('Lead').catch(() => null);
-    const headers = { 'Sforce-Auto-Assign': this.assignment === 'org' ? 'TRUE' : 'FALSE' };
     for (let attempt = 1; pending.length && attempt <= this.attempts; attempt++) {
       let existing: Map<string, Existing>;
       try {
@@ -176,16 +191,29 @@ export class PeopleWriter {
         }
       }
       const retryLater: WriteOp[] = [];
-      for (const part of chunks(toCreate)) {
+      let placed = new Map<string, CreatePlacement>();
+      if (this.router && toCreate.length) {
         try {
-          const recs = part.map((op) => fitToSchema(this.withDefaults({ ...op.properties, Email: op.email ?? op.properties.Email }), describe, 'create'));
-          const results = await saveWithLockRetry(recs, (batch) =>
-            this.client.call('create Lead', (c) => c.sobject('Lead').create(batch as never, { allOrNone: false, headers } as never) as unknown as Promise<SaveResult[]>, { retry: false }),
-          );
-          part.forEach((op, i) => out.set(op.key, resultOf(op.key, results[i], { object: 'Lead', created: true })));
+          placed = await this.router(toCreate);
         } catch (err) {
-          if (mayRetry(err) && attempt < this.attempts) retryLater.push(...part);
-          else for (const op of part) out.set(op.key, failureResult(op.key, err));
+          this.client.log.warn('salesforce: routing failed; the creates wait', { error: (err as Error).message });
+          for (const op of toCreate) out.set(op.key, { key: op.key, status: 'retry', error: `routing failed: ${(err as Error).message}`, retryAfterMs: 30_000 });
+          toCreate.length = 0;
+        }
+      }
+      for (const group of this.groupCreates(toCreate, placed)) {
+        const objDescribe = group.object === 'Lead' ? describe : await this.client.describe(group.object).catch(() => null);
+        for (const part of chunks(group.ops)) {
+          try {
+            const recs = part.map((op) => this.record(op, placed.get(op.key), objDescribe));
+            const results = await saveWithLockRetry(recs, (batch) =>
+              this.client.call(`create ${group.object}`, (c) => c.sobject(group.object).create(batch as never, { allOrNone: false, headers: group.headers } as never) as unknown as Promise<SaveResult[]>, { retry: false }),
+            );
+            part.forEach((op, i) => out.set(op.key, resultOf(op.key, results[i], { object: group.object, created: true })));
+          } catch (err) {
+            if (mayRetry(err) && attempt < this.attempts) retryLater.push(...part);
+            else for (const op of part) out.set(op.key, failureResult(op.key, err));
+          }
         }
       }
       for (const [k, first] of sameAs) {
@@ -200,14 +228,42 @@ export class PeopleWriter {
     return out;
   }
 
+  /**
+   * Creates by object and assignment header: a Lead whose owner Baton chose goes with
+   * `Sforce-Auto-Assign: FALSE` so the org's rule does not override it; one without, as configured.
+   */
+  private groupCreates(ops: WriteOp[], placed: Map<string, CreatePlacement>) {
+    const groups = new Map<string, { object: 'Lead' | 'Contact'; headers: Record<string, string>; ops: WriteOp[] }>();
+    for (const op of ops) {
+      const p = placed.get(op.key);
+      const object = p?.object ?? 'Lead';
+      const auto = object === 'Lead' && !p?.ownerId && this.assignment === 'org' ? 'TRUE' : 'FALSE';
+      const g = groups.get(`${object}:${auto}`) ?? { object, headers: { 'Sforce-Auto-Assign': auto }, ops: [] };
+      g.ops.push(op);
+      groups.set(`${object}:${auto}`, g);
+    }
+    return [...groups.values()];
+  }
+
+  /** The record to create: the Lead's values (as far as the object has them), the routed owner and Account. */
+  private record(op: WriteOp, p: CreatePlacement | undefined, describe: Awaited<ReturnType<SalesforceClient['describe']>>): Record<string, unknown> {
+    const props = this.withDefaults({ ...op.properties, Email: op.email ?? op.properties.Email });
+    if (p?.ownerId) props.OwnerId = p.ownerId;
+    if (p?.object === 'Contact' && p.accountId) props.AccountId = p.accountId;
+    return fitToSchema(props, describe, 'create');
+  }
+
   /** The owner each new Lead ended up with (the org's assignment rule runs on create), read back after creation. */
   private async readBackOwners(out: Map<string, WriteResult>): Promise<void> {
     const created = [...out.values()].filter((r) => r.status === 'ok' && r.properties?.created && r.id) as Extract<WriteResult, { status: 'ok' }>[];
     if (!created.length) return;
     try {
       const owner = new Map<string, string>();
-      for (const ids of chunkForIn([...new Set(created.map((r) => r.id as string))])) {
-        for (const row of await this.client.queryAll(`SELECT Id, OwnerId FROM Lead WHERE ${inList('Id', ids)}`, 'read new Lead owners')) owner.set(String(row.Id), String(row.OwnerId));
+      for (const object of ['Lead', 'Contact']) {
+        const of = created.filter((r) => (r.properties?.object ?? 'Lead') === object).map((r) => r.id as string);
+        for (const ids of chunkForIn([...new Set(of)])) {
+          for (const row of await this.client.queryAll(`SELECT Id, OwnerId FROM ${object} WHERE ${inList('Id', ids)}`, `read new ${object} owners`)) owner.set(String(row.Id), String(row.OwnerId));
+        }
       }
       for (const r of created) if (owner.has(r.id as string)) r.properties = { ...r.properties, OwnerId: owner.get(r.id as string) };
     } catch (err) {

@@ -111,4 +111,42 @@ export class TaskWriter {
     }
     return out;
   }
+
+  /**
+   * Updates Tasks Baton made (e.g. `Status: Completed` when an SLA breach reassigns the person):
+   * each op names the Task by `id`, or by `properties.WhoId` and `properties.$task` (the idempotency
+   * key the Task was created with). A Task that is gone or never made is nothing to update: ok.
+   */
+  async update(ops: WriteOp[]): Promise<Map<string, WriteResult>> {
+    const out = new Map<string, WriteResult>();
+    const byMarker = ops.filter((op) => !op.id);
+    let found: Map<string, string>;
+    try {
+      found = await this.existing(byMarker.map((op) => ({ ...op, idempotencyKey: String(op.properties.$task ?? '') })));
+    } catch (err) {
+      for (const op of ops) out.set(op.key, failureResult(op.key, err));
+      return out;
+    }
+    const recs: { op: WriteOp; rec: Record<string, unknown> }[] = [];
+    for (const op of ops) {
+      const id = op.id ?? found.get(op.key);
+      if (!id) {
+        out.set(op.key, { key: op.key, status: 'ok', properties: { missing: true } });
+        continue;
+      }
+      const { $task: _task, WhoId: _who, ...rest } = op.properties;
+      recs.push({ op, rec: { Id: id, ...rest } });
+    }
+    for (const part of chunks(recs)) {
+      try {
+        const results = await saveWithLockRetry(part.map((p) => p.rec), (batch) =>
+          this.client.call('update Task', (c) => c.sobject('Task').update(batch as never, { allOrNone: false } as never) as unknown as Promise<SaveResult[]>),
+        );
+        part.forEach((p, i) => out.set(p.op.key, resultOf(p.op.key, results[i], {})));
+      } catch (err) {
+        for (const p of part) out.set(p.op.key, failureResult(p.op.key, err));
+      }
+    }
+    return out;
+  }
 }

@@ -31,7 +31,8 @@ function toUser(r: Record<string, unknown>): SalesforceUser {
   };
 }
 
-async function usersById(client: SalesforceClient, ids: string[]): Promise<Map<string, SalesforceUser>> {
+/** Users by id (Account owners for routing, managers for escalation). */
+export async function usersById(client: SalesforceClient, ids: string[]): Promise<Map<string, SalesforceUser>> {
   const out = new Map<string, SalesforceUser>();
   const userIds = ids.filter((id) => id.startsWith('005'));
   for (const part of chunkForIn([...new Set(userIds)])) {
