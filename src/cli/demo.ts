@@ -208,6 +208,6 @@ export async function run(args: string[]): Promise<number> {
   await demo.narrative.funnelLine();
   const e = demo.narrative.effects;
   const code = await demo.stop();
-  console.log(`done after ${Math.round((Date.now() - started) / 1000)} s: ${e.mql.size} MQLs, ${e.leadsCreated} Leads created, ${e.tasks} Tasks, ${e.feedbackInHubSpot} rep answers shown in HubSpot, ${e.wonDeals} deals won; serve exited with ${code}.`);
+  console.log(`done after ${Math.round((Date.now() - started) / 1000)} s: ${e.leadsCreated} Leads and ${e.tasks} Tasks created in Salesforce, ${e.feedbackInHubSpot} rep answers shown in HubSpot, ${e.wonDeals} deals won; serve exited with ${code}.`);
   return code === 0 || code === null ? 0 : 1;
 }

@@ -104,7 +104,11 @@ async function startOnce(options: BatonProcessOptions, port: number): Promise<Ba
   delete env.NODE_OPTIONS;
   const logFile = join(options.dataDir, 'serve.log');
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, [BIN, 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so a Ctrl-C in the terminal reaches the demo alone, which then stops
+  // serve in order (after the story and the deliveries); if the demo dies, serve goes with it.
+  const child = spawn(process.execPath, [BIN, 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
     log.write(chunk);
@@ -117,6 +121,7 @@ async function startOnce(options: BatonProcessOptions, port: number): Promise<Ba
   const exited = new Promise<number | null>((r) =>
     child.once('exit', (code, signal) => {
       exitCode = code ?? (signal ? 128 : null);
+      process.off('exit', killOnExit);
       log.end();
       r(exitCode);
     }),
