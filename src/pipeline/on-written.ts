@@ -7,7 +7,7 @@ import type { WriteResult } from '../../connectors/types.ts';
 import type { OutboxRow } from '../store/types.ts';
 import type { PipelineContext } from './context.ts';
 import type { OutboxPayload } from './outbox-sender.ts';
-import { queueWrites } from './queue-writes.ts';
+import { queueWrites, writesFor } from './queue-writes.ts';
 import { StaleError } from './resolve.ts';
 import { getSnapshot } from './snapshots.ts';
 import { requireConfig } from './context.ts';
@@ -48,4 +48,15 @@ export async function onWritten(ctx: PipelineContext, row: OutboxRow, result: Ex
       if (!(err instanceof StaleError)) throw err;
     }
   }
+}
+
+/** The fresh desired payload of a person's record row (see `Refresh`); other rows are sent as they are. */
+export async function refreshRow(ctx: PipelineContext, row: OutboxRow): Promise<OutboxPayload | null | undefined> {
+  const p = row.payload as unknown as OutboxPayload;
+  const live = ctx.config();
+  if (p.purpose !== 'person' || !row.personId || !live) return undefined;
+  const person = await ctx.store.getPerson(row.personId);
+  if (!person) return null;
+  const fresh = (await writesFor(ctx, ctx.store, live, person)).find((w) => w.key === row.key);
+  return fresh ? fresh.payload : null;
 }

@@ -36,13 +36,29 @@ export function toWriteOp(row: OutboxRow): WriteOp {
 
 export type CreatedHandler = (row: OutboxRow, result: Extract<WriteResult, { status: 'ok' }>) => Promise<void>;
 
+/**
+ * The desired state of a row's record now, or null when nothing is left to write. Rows hold
+ * desired state, so a row replayed from the dead letters or delayed by retries sends what the
+ * record should hold now, never an older value.
+ */
+export type Refresh = (row: OutboxRow) => Promise<OutboxPayload | null | undefined>;
+
 /** Claims and sends one batch for `crm`; returns how many rows were attempted. */
-export async function sendOutboxBatch(ctx: PipelineContext, crm: Crm, onWritten: CreatedHandler, batchSize = 100, leaseMs = 60_000): Promise<number> {
+export async function sendOutboxBatch(ctx: PipelineContext, crm: Crm, onWritten: CreatedHandler, batchSize = 100, leaseMs = 60_000, refresh?: Refresh): Promise<number> {
   const connector = ctx.connectors[crm];
   if (!connector) return 0;
   const now = ctx.now();
-  const rows = await ctx.store.outboxClaim(crm, ctx.instanceId, batchSize, leaseMs, now.toISOString());
-  if (rows.length === 0) return 0;
+  const claimed = await ctx.store.outboxClaim(crm, ctx.instanceId, batchSize, leaseMs, now.toISOString());
+  if (claimed.length === 0) return 0;
+  const rows: OutboxRow[] = [];
+  for (const row of claimed) {
+    const fresh = refresh ? await refresh(row) : undefined;
+    if (fresh === null) {
+      await ctx.store.outboxComplete(row.id, row.hash);
+      ctx.metrics.writebacks.inc({ crm, outcome: 'skipped' });
+    } else rows.push(fresh ? { ...row, payload: fresh as unknown as Record<string, unknown> } : row);
+  }
+  if (rows.length === 0) return claimed.length;
   let results: WriteResult[];
   try {
     results = await connector.write(rows.map(toWriteOp));
@@ -57,7 +73,7 @@ export async function sendOutboxBatch(ctx: PipelineContext, crm: Crm, onWritten:
     const result = byKey.get(row.key) ?? results[i] ?? { key: row.key, status: 'retry', error: 'no result from connector' };
     await settle(ctx, crm, row, result, onWritten);
   }
-  return rows.length;
+  return claimed.length;
 }
 
 async function settle(ctx: PipelineContext, crm: Crm, row: OutboxRow, result: WriteResult, onWritten: CreatedHandler): Promise<void> {

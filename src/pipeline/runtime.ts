@@ -8,7 +8,7 @@ import type { Crm } from '../store/types.ts';
 import type { PipelineContext } from './context.ts';
 import { dailyReevaluation } from './daily.ts';
 import { processInboxBatch } from './inbox-worker.ts';
-import { onWritten } from './on-written.ts';
+import { onWritten, refreshRow } from './on-written.ts';
 import { sendOutboxBatch } from './outbox-sender.ts';
 import { pollOnce } from './poller.ts';
 import { SLA_LEASE, checkSla } from './sla-scheduler.ts';
@@ -74,7 +74,7 @@ export function createRuntime(ctx: PipelineContext, options: RuntimeOptions = {}
     );
   }
 
-  const sendFor = (crm: Crm) => () => sendOutboxBatch(ctx, crm, (row, result) => onWritten(ctx, row, result), 100, leaseMs);
+  const sendFor = (crm: Crm) => () => sendOutboxBatch(ctx, crm, (row, result) => onWritten(ctx, row, result), 100, leaseMs, (row) => refreshRow(ctx, row));
 
   async function gauges(): Promise<number> {
     const s = await ctx.store.inboxStats(ctx.now().toISOString());

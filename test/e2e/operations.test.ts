@@ -1,0 +1,101 @@
+/** Operations end to end: dead letters and their replay, a resumable backfill, and agreement versions going live. */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import type { BackfillPage } from '../../connectors/types.ts';
+import { backfillCursor, backfillInto } from '../../src/cli/backfill.ts';
+import { dlq } from '../../src/cli/dlq.ts';
+import { ANA, makeHarness, mqlPerson, postEvents, type Harness } from './harness.ts';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await makeHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
+
+test('a write HubSpot refuses for good lands in the dead letters with its message, and can be replayed or dropped', async () => {
+  h.hubspot.inject({ status: 400, count: 1, body: { status: 'error', message: 'Property values were not valid', category: 'VALIDATION_ERROR', correlationId: 'x' }, match: (r) => r.method === 'POST' && /batch\/update/.test(r.url.pathname) });
+  await mqlPerson(h);
+  const dead = await h.store.listDeadLetters();
+  expect(dead).toHaveLength(1);
+  expect(dead[0]).toMatchObject({ crm: 'hubspot' });
+  expect(dead[0].error).toMatch(/not valid/);
+
+  const out: string[] = [];
+  expect(await dlq(h.store, ['list'], (s) => out.push(s), (s) => out.push(s))).toBe(0);
+  expect(out.join('\n')).toMatch(new RegExp(`^${dead[0].id}\\s+hubspot\\s+hubspot:contact:`, 'm'));
+  expect(await dlq(h.store, ['retry', String(dead[0].id)], (s) => out.push(s), (s) => out.push(s))).toBe(0);
+  await h.drain();
+  expect(await h.store.listDeadLetters()).toHaveLength(0);
+  const contact = [...h.hubspot.data.records.contacts.values()][0].properties;
+  expect(contact.baton_stage).toBe('mql');
+  expect(await dlq(h.store, ['drop', '999'], () => {}, () => {})).toBe(1);
+  expect(await dlq(h.store, ['frobnicate'], () => {}, () => {})).toBe(1);
+});
+
+test('a backfill feeds the inbox page by page and resumes from its cursor after a failure', async () => {
+  for (let i = 0; i < 5; i++) h.hubspot.seed('contacts', { ...ANA, email: `person${i}@corp.example` });
+  const connector = h.ctx.connectors.hubspot!;
+  let failOnce = true;
+  const flaky = (cursor: string | null): AsyncIterable<BackfillPage> => ({
+    async *[Symbol.asyncIterator]() {
+      const all: BackfillPage[] = [];
+      for await (const page of connector.backfill(null)) all.push(page);
+      const records = all.flatMap((p) => p.records);
+      let start = cursor ? Number(cursor) : 0;
+      while (start < records.length) {
+        if (start === 2 && failOnce) {
+          failOnce = false;
+          throw new Error('connection reset');
+        }
+        yield { records: records.slice(start, start + 2), cursor: String(start + 2), total: records.length };
+        start += 2;
+      }
+    },
+  });
+  await expect(backfillInto(h.store, flaky, 'hubspot', undefined)).rejects.toThrow('connection reset');
+  expect(await h.store.getCursor(backfillCursor('hubspot', undefined))).toBe('2');
+  const result = await backfillInto(h.store, flaky, 'hubspot', undefined);
+  expect(result.records).toBe(3);
+  expect(await h.store.getCursor(backfillCursor('hubspot', undefined))).toBeNull();
+  await h.drain();
+  expect(await h.store.listPeople({ limit: 10 })).toHaveLength(5);
+});
+
+test('a new approved agreement version goes live and stamps transitions; a draft is refused and the live one keeps running', async () => {
+  const file = join(h.configDir, 'agreement.yaml');
+  const text = await readFile(file, 'utf8');
+  await writeFile(file, text.replace('version: 7', 'version: 8').replace(/  sales:\s+\{[^}]*\}/, '  sales: { name: Raj Patel, email: raj@acme.example }'));
+  const refused = await h.config.reload();
+  expect(refused.ok).toBe(false);
+  expect(refused.message).toMatch(/sales has not approved/);
+  expect(h.config.current()!.version).toBe(7);
+
+  await writeFile(file, text.replace('version: 7', 'version: 8'));
+  expect((await h.config.reload()).ok).toBe(true);
+  expect(h.config.current()!.version).toBe(8);
+  const versions = await h.store.listAgreementVersions();
+  expect(versions.map((v) => v.version).sort()).toEqual([7, 8]);
+
+  await mqlPerson(h);
+  const person = await (await h.fetch('/api/people/ana@corp.example')).json();
+  expect(person.transitions.at(-1)).toMatchObject({ to: 'mql', version: 8 });
+
+  await writeFile(file, 'name: [broken');
+  const broken = await h.config.reload();
+  expect(broken.ok).toBe(false);
+  expect(broken.message).toMatch(/agreement\.yaml:\d+:\d+/);
+  expect(h.config.current()!.version).toBe(8);
+});
+
+test('the watcher picks up an agreement change within seconds', async () => {
+  h.config.watch(500);
+  const file = join(h.configDir, 'agreement.yaml');
+  await writeFile(file, (await readFile(file, 'utf8')).replace('version: 7', 'version: 9'));
+  const end = Date.now() + 5000;
+  while (h.config.current()!.version !== 9 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+  expect(h.config.current()!.version).toBe(9);
+  await postEvents(h, { id: 'w1', email: 'w@corp.example', type: 'page_view', at: new Date().toISOString(), properties: {} });
+});
