@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Client } from '@hubspot/api-client';
+import type { LimitsBackend } from '../../src/platform/limiter.ts';
 import type { Logger } from '../../src/platform/logger.ts';
 import type { CrmError } from '../../src/platform/errors.ts';
 import { withRetry } from '../../src/platform/retry.ts';
@@ -22,6 +23,8 @@ export interface HubSpotClientOptions {
   retryMinTimeoutMs?: number;
   /** Names the account's limiter; default a hash of base URL + token, so two connectors on one account share it. */
   accountKey?: string;
+  /** Where the account's limits are counted (default: this process; Redis to share them across instances). */
+  limitsBackend?: LimitsBackend;
   logger?: Logger;
 }
 
@@ -57,7 +60,7 @@ export function createHubSpotApi(options: HubSpotClientOptions): HubSpotApi {
     maxConcurrent: options.limits?.maxConcurrent ?? DEFAULT_LIMITS.maxConcurrent,
   };
   const key = options.accountKey ?? createHash('sha256').update(`${baseUrl} ${options.accessToken}`).digest('hex').slice(0, 12);
-  const limiters: AccountLimiters = accountLimiters(key, limits);
+  const limiters: AccountLimiters = accountLimiters(key, limits, options.limitsBackend);
   const counts: CallCounts = { read: 0, search: 0, associations: 0, write: 0, schema: 0, marketing: 0 };
   let blockedUntil = 0;
   let blockError: CrmError | null = null;

@@ -3,6 +3,7 @@
  * what `fields.yaml` names, under one limiter per HubSpot account.
  */
 import type { FieldsConfig } from '../../src/config/schema.ts';
+import type { LimitsBackend } from '../../src/platform/limiter.ts';
 import { logger as rootLogger, type Logger } from '../../src/platform/logger.ts';
 import type { BackfillPage, Connector, CrmRecord, EngagementEvent, PollPage, RecordRef, WriteOp, WriteResult } from '../types.ts';
 import { createHubSpotApi, type CallCounts, type HubSpotApi } from './client.ts';
@@ -27,6 +28,8 @@ export interface HubSpotConnectorOptions {
   retryMinTimeoutMs?: number;
   /** Names the account's shared limiter (default: a hash of base URL + token). */
   accountKey?: string;
+  /** Where the account's limits are counted (default: this process; `redisLimits` shares them across instances). */
+  limitsBackend?: LimitsBackend;
   /** Where a first poll without cursor starts (epoch ms); default: the time of that poll. */
   pollStartMs?: number;
   /** Records a poll or backfill page collects before hydrating (≤ 1,000 keeps associations to one call). */
@@ -57,6 +60,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     retries: options.retries,
     retryMinTimeoutMs: options.retryMinTimeoutMs,
     accountKey: options.accountKey,
+    limitsBackend: options.limitsBackend,
     logger: log,
   });
   const plan = planProperties(options.fields);

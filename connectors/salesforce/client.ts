@@ -5,7 +5,7 @@
  */
 import jsforce, { type Connection } from 'jsforce';
 import { CrmError } from '../../src/platform/errors.ts';
-import { createLimiter, type Limiter } from '../../src/platform/limiter.ts';
+import { localLimits, type Limiter, type LimitsBackend } from '../../src/platform/limiter.ts';
 import { logger as rootLogger, type Logger } from '../../src/platform/logger.ts';
 import { withRetry, type RetryOptions } from '../../src/platform/retry.ts';
 import { ApiBudget } from './budget.ts';
@@ -38,6 +38,11 @@ export class SalesforceClient {
   private retry: RetryOptions;
   private describes = new Map<string, Promise<Map<string, DescribeField> | null>>();
   private opts: SalesforceConnectorOptions;
+  private limits: LimitsBackend;
+  private usageKey: string;
+  /** When the usage this client last applied was reported (epoch ms), and when the shared one was last read. */
+  private usageAt = 0;
+  private usageReadAt = 0;
 
   constructor(opts: SalesforceConnectorOptions) {
     this.opts = opts;
@@ -67,7 +72,10 @@ export class SalesforceClient {
         : {}),
     });
     this.budget = new ApiBudget(opts.limits?.dailyBudgetShare ?? 0.5, this.log, opts.limits?.budgetPauseMs);
-    this.limiter = createLimiter({ name: `salesforce:${opts.orgId ?? opts.instanceUrl}`, maxConcurrent: opts.limits?.maxConcurrent ?? 4 });
+    this.limits = opts.limitsBackend ?? localLimits();
+    const name = `salesforce:${opts.orgId ?? opts.instanceUrl}`;
+    this.usageKey = `${name}:api-usage`;
+    this.limiter = this.limits.limiter({ name, maxConcurrent: opts.limits?.maxConcurrent ?? 4 });
   }
 
   private async grant(conn: Connection): Promise<TokenResponse> {
@@ -93,7 +101,32 @@ export class SalesforceClient {
 
   private observeUsage(): void {
     const usage = (this.conn.limitInfo as { apiUsage?: { used: number; limit: number } }).apiUsage;
-    if (usage) this.budget.observe(usage.used, usage.limit);
+    if (usage) this.applyUsage(usage.used, usage.limit, Date.now(), true);
+  }
+
+  /** Applies a usage report when it is newer than the one applied; publishes this client's own to the other instances. */
+  private applyUsage(used: number, limit: number, at: number, own: boolean): void {
+    if (at < this.usageAt) return;
+    this.usageAt = at;
+    this.budget.observe(used, limit);
+    if (own && this.limits.shared) {
+      this.limits.setValue(this.usageKey, { used, limit, at }, 86_400_000).catch((err: Error) => this.log.debug('salesforce usage not shared', { error: err.message }));
+    }
+  }
+
+  /**
+   * With shared limits, reads the freshest usage another instance saw (at most once a second), so
+   * every instance pauses at the same share of the org's allocation.
+   */
+  private async syncUsage(): Promise<void> {
+    if (!this.limits.shared || Date.now() - this.usageReadAt < 1000) return;
+    this.usageReadAt = Date.now();
+    try {
+      const v = (await this.limits.getValue(this.usageKey)) as { used?: number; limit?: number; at?: number } | undefined;
+      if (v && typeof v.used === 'number' && typeof v.limit === 'number' && typeof v.at === 'number') this.applyUsage(v.used, v.limit, v.at, false);
+    } catch (err) {
+      this.log.debug('salesforce shared usage unreadable', { error: (err as Error).message });
+    }
   }
 
   /**
@@ -103,6 +136,7 @@ export class SalesforceClient {
    */
   async call<T>(what: string, fn: (conn: Connection) => Promise<T>, options: { retry?: boolean } = {}): Promise<T> {
     const once = async () => {
+      await this.syncUsage();
       this.budget.check();
       await this.authenticate();
       return this.limiter.schedule(async () => {
@@ -152,7 +186,7 @@ export class SalesforceClient {
   async prime(): Promise<void> {
     const limits = await this.call('limits', (c) => c.limits());
     const daily = (limits as unknown as { DailyApiRequests?: { Max: number; Remaining: number } }).DailyApiRequests;
-    if (daily) this.budget.observe(daily.Max - daily.Remaining, daily.Max);
+    if (daily) this.applyUsage(daily.Max - daily.Remaining, daily.Max, Date.now(), true);
     if (!this.integrationUserId) {
       const info = await this.call('userinfo', (c) => c.request<{ user_id?: string }>('/services/oauth2/userinfo'));
       this.integrationUserId = info.user_id;

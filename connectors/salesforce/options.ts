@@ -1,5 +1,6 @@
 /** Options of the Salesforce connector, and reading them from the environment. */
 import type { FieldsConfig } from '../../src/config/schema.ts';
+import type { LimitsBackend } from '../../src/platform/limiter.ts';
 import type { Logger } from '../../src/platform/logger.ts';
 import type { RetryOptions } from '../../src/platform/retry.ts';
 
@@ -34,6 +35,12 @@ export interface SalesforceConnectorOptions {
     /** How long a budget pause asks callers to wait (default 15 minutes). */
     budgetPauseMs?: number;
   };
+  /**
+   * Where the concurrency limit is counted and the org's latest reported usage is kept (default:
+   * this process). With `redisLimits`, every instance caps its calls together and pauses on the
+   * freshest usage any of them saw, at the same share.
+   */
+  limitsBackend?: LimitsBackend;
   /**
    * `org` (default): new Leads are placed by the org's active assignment rule. `baton`: routing set
    * OwnerId itself, so creates send `Sforce-Auto-Assign: FALSE`. Updates always send FALSE.

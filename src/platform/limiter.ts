@@ -51,6 +51,34 @@ export function createLimiter(spec: LimiterSpec): Limiter {
   };
 }
 
+/**
+ * Where limits are counted: in this process (`localLimits`), or for every instance together
+ * (`redisLimits` in `shared-limiter.ts`). Connectors take one and build their limiters from it.
+ */
+export interface LimitsBackend {
+  /** True when the counts are shared with other instances. */
+  readonly shared: boolean;
+  limiter(spec: LimiterSpec): Limiter;
+  /** A small JSON value every instance sees (the latest write wins), e.g. a CRM's daily usage. */
+  getValue(name: string): Promise<unknown>;
+  /** Stores it for `ttlMs`. */
+  setValue(name: string, value: unknown, ttlMs: number): Promise<void>;
+}
+
+/** Limits of this process alone: nothing is shared, values stay in memory. */
+export function localLimits(): LimitsBackend {
+  const values = new Map<string, { value: unknown; until: number }>();
+  return {
+    shared: false,
+    limiter: createLimiter,
+    getValue: async (name) => {
+      const v = values.get(name);
+      return v && v.until > Date.now() ? v.value : undefined;
+    },
+    setValue: async (name, value, ttlMs) => void values.set(name, { value, until: Date.now() + ttlMs }),
+  };
+}
+
 /** A limiter whose jobs must pass every one of `limiters`, outermost first (e.g. search, then account). */
 export function chainLimiters(name: string, ...limiters: Limiter[]): Limiter {
   return {
