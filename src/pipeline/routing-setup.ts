@@ -1,0 +1,53 @@
+/**
+ * Turns routing on for one process: compiles `routing.yaml`, resolves its users in Salesforce
+ * (reporting unknown ones by line), and gives the Salesforce connector the route hook. Without
+ * `routing.yaml` the connector keeps the org's assignment rule. The runtime is kept per pipeline
+ * context, for SLA reassignment.
+ */
+import type { SalesforceConnector } from '../../connectors/salesforce/index.ts';
+import type { RoutingConfig } from '../config/routing-schema.ts';
+import { compileRouting } from '../routing/policy.ts';
+import type { PipelineContext } from './context.ts';
+import { createRouteHook } from './routing-hook.ts';
+import { createRoutingRuntime, type RoutingRuntime } from './routing-runtime.ts';
+
+const runtimes = new WeakMap<PipelineContext, RoutingRuntime>();
+
+/** The routing runtime of `ctx`, when routing is on. */
+export function routingOf(ctx: PipelineContext): RoutingRuntime | null {
+  return runtimes.get(ctx) ?? null;
+}
+
+export interface RoutingSource {
+  routing: RoutingConfig | null;
+  /** The file's text (for line numbers) and its name as shown. */
+  text?: string | null;
+  file?: string | null;
+}
+
+/**
+ * Starts routing for `ctx` with the Salesforce connector `sf`; returns the problems to report
+ * (`routing.yaml:LINE:COL: no Salesforce user 'x'`). With no `routing.yaml`, routing is off.
+ */
+export async function enableRouting(ctx: PipelineContext, sf: SalesforceConnector, source: RoutingSource): Promise<string[]> {
+  if (!source.routing) {
+    sf.setRouter(null);
+    runtimes.delete(ctx);
+    return [];
+  }
+  const file = source.file ?? 'routing.yaml';
+  const runtime = createRoutingRuntime({
+    store: ctx.store,
+    directory: sf,
+    routing: compileRouting(source.routing, source.text, file),
+    timeZone: ctx.config()?.agreementConfig.sla?.business_hours?.tz ?? null,
+    file,
+    instanceId: ctx.instanceId,
+    now: () => ctx.now(),
+    log: ctx.log,
+  });
+  const problems = await runtime.start();
+  sf.setRouter(createRouteHook(ctx.store, runtime, () => ctx.now()));
+  runtimes.set(ctx, runtime);
+  return problems;
+}
