@@ -67,7 +67,7 @@ test('a backfill feeds the inbox page by page and resumes from its cursor after 
 test('a new approved agreement version goes live and stamps transitions; a draft is refused and the live one keeps running', async () => {
   const file = join(h.configDir, 'agreement.yaml');
   const text = await readFile(file, 'utf8');
-  await writeFile(file, text.replace('version: 7', 'version: 8').replace(/  sales:\s+\{[^}]*\}/, '  sales: { name: Raj Patel, email: raj@acme.example }'));
+  await writeFile(file, text.replace('version: 7', 'version: 8').replace(/ {2}sales:\s+\{[^}]*\}/, '  sales: { name: Raj Patel, email: raj@acme.example }'));
   const refused = await h.config.reload();
   expect(refused.ok).toBe(false);
   expect(refused.message).toMatch(/sales has not approved/);

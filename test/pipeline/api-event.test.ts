@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { apiEventItems, parseApiEvents } from '../../src/pipeline/api-event.ts';
-import { InputError } from '../../src/platform/errors.ts';
+import type { InputError } from '../../src/platform/errors.ts';
 
 test('one event or many; times normalized to UTC; the id is the dedup key', () => {
   const [e] = parseApiEvents({ id: 'evt-1', email: 'a@b.example', type: 'custom:trial_started', at: '2026-11-20T09:03:00-05:00' });
