@@ -5,6 +5,7 @@
  * the server stops taking requests, each worker finishes the batch it holds, the store closes.
  */
 import { createServer } from 'node:http';
+import { createClient } from 'redis';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,6 +18,8 @@ import { liveConfig } from '../pipeline/live-config.ts';
 import { createMetrics } from '../pipeline/metrics.ts';
 import { createRuntime } from '../pipeline/runtime.ts';
 import { errorMessage } from '../platform/errors.ts';
+import type { LimitsBackend } from '../platform/limiter.ts';
+import { redisLimits, type RedisLike } from '../platform/shared-limiter.ts';
 import { logger } from '../platform/logger.ts';
 import { createApp } from '../server/app.ts';
 import { connectorReceivers } from '../server/receivers.ts';
@@ -34,16 +37,25 @@ SALESFORCE_CLIENT_ID + SALESFORCE_CLIENT_SECRET, SALESFORCE_LOGIN_URL, SALESFORC
 SALESFORCE_ORG_ID.`;
 
 /** The connectors whose credentials are set; `say` hears which are off. */
-export function connectorsFromEnv(env: NodeJS.ProcessEnv, loaded: LoadedConfig, say: (line: string) => void): Partial<Record<Crm, Connector>> {
+export function connectorsFromEnv(env: NodeJS.ProcessEnv, loaded: LoadedConfig, say: (line: string) => void, limitsBackend?: LimitsBackend): Partial<Record<Crm, Connector>> {
   const fields = loaded.fields;
   const connectors: Partial<Record<Crm, Connector>> = {};
   if (env.HUBSPOT_ACCESS_TOKEN) {
-    connectors.hubspot = createHubSpotConnector({ accessToken: env.HUBSPOT_ACCESS_TOKEN, baseUrl: env.HUBSPOT_BASE_URL || undefined, clientSecret: env.HUBSPOT_CLIENT_SECRET, fields });
+    connectors.hubspot = createHubSpotConnector({ accessToken: env.HUBSPOT_ACCESS_TOKEN, baseUrl: env.HUBSPOT_BASE_URL || undefined, clientSecret: env.HUBSPOT_CLIENT_SECRET, fields, limitsBackend });
   } else say('HubSpot connector is off (HUBSPOT_ACCESS_TOKEN is not set)');
   const sfOptions = salesforceOptionsFromEnv(env, fields);
-  if (sfOptions) connectors.salesforce = createSalesforceConnector({ ...sfOptions, fieldsYamlText: loaded.texts.fields, fieldsYamlFile: loaded.files.fields });
+  if (sfOptions) connectors.salesforce = createSalesforceConnector({ ...sfOptions, fieldsYamlText: loaded.texts.fields, fieldsYamlFile: loaded.files.fields, limitsBackend });
   else say('Salesforce connector is off (set SALESFORCE_INSTANCE_URL and SALESFORCE_ACCESS_TOKEN, or SALESFORCE_CLIENT_ID + SALESFORCE_CLIENT_SECRET)');
   return connectors;
+}
+
+/** Limits shared through Redis when `BATON_REDIS_URL` is set; `close` quits the client. */
+export async function limitsFromEnv(env: NodeJS.ProcessEnv): Promise<{ backend?: LimitsBackend; close(): Promise<void> }> {
+  if (!env.BATON_REDIS_URL) return { close: async () => {} };
+  const client = createClient({ url: env.BATON_REDIS_URL });
+  client.on('error', (err) => logger.warn('redis error', { error: errorMessage(err) }));
+  await client.connect();
+  return { backend: redisLimits(client as unknown as RedisLike), close: async () => void (await client.quit().catch(() => {})) };
 }
 
 /** Runs serve until a signal; resolves to the exit code. */
@@ -69,13 +81,22 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     await store.close();
     return 1;
   }
-  const connectors = connectorsFromEnv(env, config.loaded()!, (line) => console.error(`baton serve: ${line}`));
+  let limits: Awaited<ReturnType<typeof limitsFromEnv>>;
+  try {
+    limits = await limitsFromEnv(env);
+  } catch (err) {
+    console.error(`baton serve: cannot reach BATON_REDIS_URL for shared rate limits: ${errorMessage(err)}`);
+    await store.close();
+    return 1;
+  }
+  const connectors = connectorsFromEnv(env, config.loaded()!, (line) => console.error(`baton serve: ${line}`), limits.backend);
   for (const [crm, c] of Object.entries(connectors)) {
     try {
       for (const problem of await c.start()) console.error(`baton serve: ${crm}: ${problem}`);
     } catch (err) {
       console.error(`baton serve: ${crm} connector could not start: ${errorMessage(err)}`);
       await Promise.all(Object.values(connectors).map((x) => x.stop().catch(() => {})));
+      await limits.close();
       await store.close();
       return 1;
     }
@@ -111,6 +132,8 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     });
   } catch (err) {
     console.error(`baton serve: cannot listen on port ${port}: ${errorMessage(err)}`);
+    await Promise.all(Object.values(connectors).map((x) => x.stop().catch(() => {})));
+    await limits.close();
     await store.close();
     return 1;
   }
@@ -133,6 +156,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
         await runtime.stop();
         config.close();
         await Promise.all(Object.values(connectors).map((c) => c.stop().catch(() => {})));
+        await limits.close();
         await store.close();
       } catch (err) {
         console.error(`baton serve: shutdown: ${errorMessage(err)}`);
