@@ -16,14 +16,19 @@ import { compileAgreement, type CompiledAgreement } from '../agreement/compile.t
 import { emptyCounts, parseSimulationLine, simulatePerson, type Change, type StageCounts } from '../agreement/simulation.ts';
 import { formatInstant, parseInstant } from '../agreement/time.ts';
 import { BatonError, ConfigError, errorMessage } from '../platform/errors.ts';
+import { simulateRouting } from './simulate-routing.ts';
 
 export const summary = 'what-if: stage counts under one agreement, or who changes stage between two';
 
 const USAGE = `usage: baton simulate --leads FILE [--agreement FILE] [--against FILE] [--at ISO] [--json] [--config DIR]
+       baton simulate --leads FILE --routing FILE [--accounts FILE] [--agreement FILE] [--at ISO] [--json]
 
   --leads FILE      JSON Lines, one person a line: { email, person, deal, events, feedback }
   --agreement FILE  the agreement to apply (default: <config dir>/agreement.yaml)
   --against FILE    a second agreement: list who changes stage, and why
+  --routing FILE    who would get whom under this routing.yaml (round robin replayed in order;
+                    users taken as active), with counts per user
+  --accounts FILE   JSON Lines of accounts { id, name, website, owner } for account matching
   --at ISO          evaluate at this time (default: now)
   --json            print one JSON object instead of a summary
   --config DIR      configuration folder (default: $BATON_CONFIG_DIR, else ./mappings)`;
@@ -34,6 +39,8 @@ export interface SimulateOptions {
   against?: string;
   at: string;
   json: boolean;
+  routing?: string;
+  accounts?: string;
 }
 
 export interface SimulateIo {
@@ -150,6 +157,7 @@ async function printSummary(opts: SimulateOptions, first: CompiledAgreement, oth
 
 /** Runs a simulation with explicit options and streams; resolves to the exit code. */
 export async function simulate(opts: SimulateOptions, io: SimulateIo): Promise<number> {
+  if (opts.routing) return simulateWithRouting(opts, opts.routing, io);
   let first: CompiledAgreement;
   let other: CompiledAgreement | null = null;
   try {
@@ -171,9 +179,24 @@ export async function simulate(opts: SimulateOptions, io: SimulateIo): Promise<n
   return 0;
 }
 
+async function simulateWithRouting(opts: SimulateOptions, routing: string, io: SimulateIo): Promise<number> {
+  let agreement: CompiledAgreement;
+  let timeZone: string | null;
+  try {
+    const loaded = await loadAgreementFile(opts.agreement);
+    for (const w of loaded.warnings) io.stderr.write(`${w}\n`);
+    agreement = compileAgreement(loaded.agreement);
+    timeZone = loaded.agreement.sla?.business_hours?.tz ?? null;
+  } catch (err) {
+    io.stderr.write(`${errorMessage(err)}\n`);
+    return 1;
+  }
+  return simulateRouting({ leads: opts.leads, routing, accounts: opts.accounts, at: opts.at, json: opts.json, agreement, timeZone }, io);
+}
+
 /** Runs `baton simulate`. */
 export async function run(args: string[]): Promise<number> {
-  let values: { leads?: string; agreement?: string; against?: string; at?: string; json?: boolean; config?: string; help?: boolean };
+  let values: { leads?: string; agreement?: string; against?: string; at?: string; json?: boolean; config?: string; help?: boolean; routing?: string; accounts?: string };
   try {
     ({ values } = parseArgs({
       args,
@@ -181,6 +204,8 @@ export async function run(args: string[]): Promise<number> {
         leads: { type: 'string' },
         agreement: { type: 'string' },
         against: { type: 'string' },
+        routing: { type: 'string' },
+        accounts: { type: 'string' },
         at: { type: 'string' },
         json: { type: 'boolean' },
         config: { type: 'string' },
@@ -209,6 +234,6 @@ export async function run(args: string[]): Promise<number> {
     return 1;
   }
   const dir = values.config ?? (process.env.BATON_CONFIG_DIR || './mappings');
-  const opts: SimulateOptions = { leads: values.leads, agreement: values.agreement ?? join(dir, 'agreement.yaml'), against: values.against, at, json: values.json === true };
+  const opts: SimulateOptions = { leads: values.leads, agreement: values.agreement ?? join(dir, 'agreement.yaml'), against: values.against, at, json: values.json === true, routing: values.routing, accounts: values.accounts };
   return simulate(opts, { stdout: process.stdout, stderr: process.stderr, progress: process.stderr.isTTY === true });
 }
