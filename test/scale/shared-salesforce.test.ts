@@ -64,7 +64,8 @@ describe('Salesforce limits shared through Redis', () => {
         }
       },
     };
-    (api as { handle: typeof api.handle }).handle = slow.handle;
+    // The fake answers synchronously; msw awaits whatever the handler returns.
+    (api as unknown as { handle: typeof slow.handle }).handle = slow.handle;
     try {
       await Promise.all(ids.flatMap((id, i) => [instances[i % 2].read([{ crm: 'salesforce', object: 'Lead', id }]), instances[(i + 1) % 2].read([{ crm: 'salesforce', object: 'Lead', id }])]));
     } finally {
