@@ -24,14 +24,17 @@ export class TaskWriter {
   }
 
   /** Tasks already made for these ops, by op key (Description is long text, so it is matched here, not in SOQL). */
-  private async existing(ops: WriteOp[]): Promise<Map<string, string>> {
+  private async existing(ops: WriteOp[], descriptions?: Map<string, string>): Promise<Map<string, string>> {
     const found = new Map<string, string>();
     const whoIds = [...new Set(ops.map((o) => String(o.properties.WhoId)))];
     for (const ids of chunkForIn(whoIds)) {
       const rows = await this.client.queryAll(`SELECT Id, WhoId, OwnerId, Description FROM Task WHERE ${inList('WhoId', ids)}`, 'find Tasks');
       for (const op of ops) {
         const hit = rows.find((r) => r.WhoId === op.properties.WhoId && typeof r.Description === 'string' && r.Description.includes(taskMarker(op.idempotencyKey)));
-        if (hit) found.set(op.key, String(hit.Id));
+        if (hit) {
+          found.set(op.key, String(hit.Id));
+          descriptions?.set(op.key, String(hit.Description));
+        }
       }
     }
     return found;
@@ -115,14 +118,16 @@ export class TaskWriter {
   /**
    * Updates Tasks Baton made (e.g. `Status: Completed` when an SLA breach reassigns the person):
    * each op names the Task by `id`, or by `properties.WhoId` and `properties.$task` (the idempotency
-   * key the Task was created with). A Task that is gone or never made is nothing to update: ok.
+   * key the Task was created with). `properties.$comment` is added to the Task's comments
+   * (Description), keeping Baton's marker. A Task that is gone or never made is nothing to update: ok.
    */
   async update(ops: WriteOp[]): Promise<Map<string, WriteResult>> {
     const out = new Map<string, WriteResult>();
     const byMarker = ops.filter((op) => !op.id);
     let found: Map<string, string>;
+    const descriptions = new Map<string, string>();
     try {
-      found = await this.existing(byMarker.map((op) => ({ ...op, idempotencyKey: String(op.properties.$task ?? '') })));
+      found = await this.existing(byMarker.map((op) => ({ ...op, idempotencyKey: String(op.properties.$task ?? '') })), descriptions);
     } catch (err) {
       for (const op of ops) out.set(op.key, failureResult(op.key, err));
       return out;
@@ -134,7 +139,13 @@ export class TaskWriter {
         out.set(op.key, { key: op.key, status: 'ok', properties: { missing: true } });
         continue;
       }
-      const { $task: _task, WhoId: _who, ...rest } = op.properties;
+      const { $task: _task, WhoId: _who, $comment: comment, ...rest } = op.properties;
+      const current = descriptions.get(op.key);
+      if (typeof comment === 'string' && current !== undefined && current.includes(comment)) {
+        out.set(op.key, { key: op.key, status: 'ok', id, properties: { existing: true } });
+        continue;
+      }
+      if (typeof comment === 'string') rest.Description = current ? `${current}\n\n${comment}` : comment;
       recs.push({ op, rec: { Id: id, ...rest } });
     }
     for (const part of chunks(recs)) {

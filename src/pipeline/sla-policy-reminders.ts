@@ -1,5 +1,7 @@
 /**
- * `sla.remind_before`: one reminder Task for the owner before the deadline, once per SLA clock.
+ * `sla.remind_before`: one reminder to the owner before the deadline, once per SLA clock: a
+ * comment on the MQL Task (its Description, "Comments" in Salesforce), or a Task of its own when
+ * `fields.yaml` writes no MQL Task.
  * People whose reminder is due are the ones whose deadline falls within `remind_before` from now
  * (`dueSla(now + remind_before)`); a marker per clock start keeps it to one, across instances
  * (a named lease) and restarts (the marker and the outbox row are stored in one transaction).
@@ -36,20 +38,18 @@ export async function queueSlaReminders(ctx: PipelineContext, leaseMs = 10_000):
       if (!sla?.remindAt || sla.breached || sla.answeredAt || sla.stoppedAt || Date.parse(sla.remindAt) > now.getTime()) continue;
       if (!p.salesforceId || !p.ownerId || (await ctx.store.getValue(remindedKey(p.id, sla.startedAt))) !== undefined) continue;
       const name = [p.fields.first_name, p.fields.last_name].filter(Boolean).join(' ') || p.email;
-      const payload = {
-        object: 'Task',
-        action: 'create',
-        purpose: 'reminder',
-        properties: {
-          Subject: `Reminder: answer ${name} by ${sla.due}`,
-          Description: `The agreement asks for an answer by ${sla.due}; Baton handed this person to you at ${sla.startedAt}.`,
-          WhoId: p.salesforceId,
-          OwnerId: p.ownerId,
-          ActivityDate: dateIn(sla.due, tz),
-          Status: 'Not Started',
-          Priority: 'High',
-        },
-      };
+      const text = `Reminder: answer ${name} by ${sla.due} (the agreement's deadline).`;
+      const taskOn = live.fields.writeback?.salesforce?.task?.on;
+      // a comment on the MQL Task when there is one, so the rep has one Task to answer; else a Task of its own
+      const payload =
+        taskOn === 'mql'
+          ? { object: 'Task', action: 'update', purpose: 'reminder', properties: { WhoId: p.salesforceId, $task: `task:person-${p.id}:mql:${sla.startedAt}`, $comment: text, Priority: 'High' } }
+          : {
+              object: 'Task',
+              action: 'create',
+              purpose: 'reminder',
+              properties: { Subject: text.slice(0, 255), WhoId: p.salesforceId, OwnerId: p.ownerId, ActivityDate: dateIn(sla.due, tz), Status: 'Not Started', Priority: 'High' },
+            };
       const { key, idempotencyKey } = reminderKeys(p.id, sla.startedAt);
       await ctx.store.transaction(async (tx) => {
         await tx.outboxPut({ crm: 'salesforce', key, personId: p.id, payload, hash: stableHash(payload), idempotencyKey });
