@@ -14,6 +14,7 @@ import { hydrate } from './hydrate.ts';
 import { updatePerson } from './person-update.ts';
 import { PERSON_OBJECTS, personForEmail, personForRecord } from './resolve.ts';
 import { onDealChanged } from './attribution-job.ts';
+import { campaignTouch, opportunityRefs } from './related.ts';
 
 export const MAX_INBOX_ATTEMPTS = 10;
 export const INBOX_LEASE_MS = 60_000;
@@ -40,6 +41,19 @@ export async function processInboxBatch(ctx: PipelineContext, limit = 200, lease
   // People first, so a deal arriving with its contacts finds them.
   for (const { record, rows: ids } of ordered.filter((r) => PERSON_OBJECTS.has(r.record.object))) await run(ids, () => applyPersonRecord(ctx, record));
   for (const { record, rows: ids } of ordered.filter((r) => DEAL_OBJECTS.has(r.record.object))) await run(ids, () => applyDeal(ctx, record));
+  const follow = opportunityRefs(ordered.map((r) => r.record));
+  if (follow.length && ctx.connectors.salesforce) {
+    const ids = ordered.filter((r) => r.record.object === 'OpportunityContactRole' || r.record.object === 'Lead').flatMap((r) => r.rows);
+    await run(ids, async () => {
+      for (const opp of await ctx.connectors.salesforce!.read(follow)) await applyDeal(ctx, opp);
+    });
+  }
+  for (const { record, rows: ids } of ordered.filter((r) => r.record.object === 'CampaignMember')) {
+    await run(ids, async () => {
+      const touch = await campaignTouch(ctx.store, record);
+      if (touch) work.events.push({ event: touch, rows: ids });
+    });
+  }
 
   const byEmail = new Map<string, { events: EngagementEvent[]; rows: number[] }>();
   for (const { event, rows: ids } of work.events) {

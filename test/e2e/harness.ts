@@ -191,8 +191,9 @@ export async function mqlPerson(h: Harness, props: Record<string, unknown> = ANA
 /** A rep (a user other than Baton's) edits a Salesforce record; the Flow posts the change. */
 export async function repEdits(h: Harness, object: string, id: string, fields: Record<string, unknown>): Promise<void> {
   const rep = h.salesforce.org.addUser({ Username: `rep${Math.random()}@org.example`, Name: 'Rep', Email: 'rep@org.example' });
-  h.salesforce.org.touch(id, fields, rep);
-  const res = await h.salesforceChanges([{ sobject: object, id }]);
+  const rec = h.salesforce.org.touch(id, fields, rep);
+  // A Flow sends the record's modification time; without it a resent body counts as the same change.
+  const res = await h.salesforceChanges([{ sobject: object, id, at: String(rec.SystemModstamp).replace('+0000', 'Z') }]);
   if (res.status !== 200) throw new Error(`salesforce change answered ${res.status}: ${await res.text()}`);
   await h.drain();
 }
