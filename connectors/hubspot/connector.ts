@@ -10,6 +10,7 @@ import { createHubSpotApi, type CallCounts, type HubSpotApi } from './client.ts'
 import { batchRead, hydrate, propertiesFor, TYPE_OF, type HubSpotType, type RawObject } from './hydrate.ts';
 import type { HubSpotLimits } from './limits.ts';
 import { fetchEmailEvents, fetchFormSubmissions } from './marketing.ts';
+import { ownerIdsByEmail } from './owners.ts';
 import { planProperties, type PropertyPlan } from './properties.ts';
 import { prepareHubSpot } from './setup.ts';
 import { backfillPages, pollOnce } from './sync.ts';
@@ -48,6 +49,8 @@ export interface HubSpotConnector extends Connector {
   formEvents(forms: { guid: string; name: string }[], sinceMs: number): Promise<EngagementEvent[]>;
   /** Email opens and clicks of one recipient since `sinceMs`, as engagement events (scope `content`). */
   emailEvents(recipient: string, sinceMs: number): Promise<EngagementEvent[]>;
+  /** HubSpot owner ids by lower-cased email (`GET /crm/v3/owners`). */
+  ownerIdsByEmail(): Promise<Map<string, string>>;
 }
 
 /** Creates the HubSpot connector. */
@@ -103,6 +106,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     write: (ops: WriteOp[]): Promise<WriteResult[]> => writeOps(api, ops, { idempotentCreates, detectBackwardLifecycle: options.detectBackwardLifecycle ?? true }),
     formEvents: (forms, sinceMs) => fetchFormSubmissions(api, forms, sinceMs),
     emailEvents: (recipient, sinceMs) => fetchEmailEvents(api, recipient, sinceMs),
+    ownerIdsByEmail: () => ownerIdsByEmail(api),
     stop: () => api.close(),
   };
 }

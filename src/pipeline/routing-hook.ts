@@ -24,7 +24,7 @@ export interface StoredRouting {
   accountId?: string;
   at: string;
   /** Set when an SLA breach gave the person to someone else. */
-  reassigned?: { from: string | null; to: string; rule: string; at: string; due: string; reason: string };
+  reassigned?: { from: string | null; to: string; toEmail?: string; rule: string; at: string; due: string; reason: string };
   /** When the SLA reminder was queued, by clock start. */
   remindedFor?: string;
 }

@@ -57,6 +57,8 @@ export interface RoutingRuntime {
    * the rotation advanced (SLA reassignment); null when nobody can.
    */
   nextUser(rule: string, notUserId: string | null): Promise<{ user: UserInfo; rule: string } | null>;
+  /** The resolved users, by the name `routing.yaml` gives them. */
+  users(): ReadonlyMap<string, UserInfo>;
 }
 
 export const ROUTING_LEASE = 'routing';
@@ -125,6 +127,8 @@ export function createRoutingRuntime(o: RoutingRuntimeOptions): RoutingRuntime {
   const ruleKeys = () => [...o.routing.policy.rules.map((r) => r.id), 'fallback'];
 
   return {
+    users: () => users,
+
     async start() {
       await loadUsers();
       return unknownUserProblems(o.routing.users, (n) => users.has(n), file);

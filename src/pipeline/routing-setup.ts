@@ -9,7 +9,9 @@ import type { RoutingConfig } from '../config/routing-schema.ts';
 import { compileRouting } from '../routing/policy.ts';
 import type { PipelineContext } from './context.ts';
 import { createRouteHook } from './routing-hook.ts';
+import { refreshHubSpotOwners, rememberUsers } from './routing-owners.ts';
 import { createRoutingRuntime, type RoutingRuntime } from './routing-runtime.ts';
+import { errorMessage } from '../platform/errors.ts';
 
 const runtimes = new WeakMap<PipelineContext, RoutingRuntime>();
 
@@ -47,6 +49,10 @@ export async function enableRouting(ctx: PipelineContext, sf: SalesforceConnecto
     log: ctx.log,
   });
   const problems = await runtime.start();
+  await rememberUsers(ctx.store, runtime.users().values());
+  if (ctx.config()?.fields.writeback?.hubspot?.owner) {
+    await refreshHubSpotOwners(ctx).catch((err) => problems.push(`cannot read HubSpot owners for writeback.hubspot.owner: ${errorMessage(err)}`));
+  }
   sf.setRouter(createRouteHook(ctx.store, runtime, () => ctx.now()));
   runtimes.set(ctx, runtime);
   return problems;
