@@ -86,6 +86,8 @@ export interface WriteOp {
   clearFirst?: string[];
   /** For a create: records to associate it with, e.g. `{ contacts: [...] }` for a HubSpot deal. */
   associations?: Partial<Record<string, string[]>>;
+  /** How often this op was sent before (the outbox row's attempts); 0 lets a connector skip checks for work that cannot have happened yet. */
+  attempts?: number;
 }
 
 export type WriteResult =

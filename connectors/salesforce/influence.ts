@@ -58,6 +58,7 @@ export class InfluenceWriter {
   /** Replaces each opportunity's rows in the model: delete the old ones, insert the new. */
   async replace(ops: WriteOp[]): Promise<Map<string, WriteResult>> {
     const out = new Map<string, WriteResult>();
+    if (!ops.length) return out;
     try {
       const choice = await this.chosen();
       if ('error' in choice) {

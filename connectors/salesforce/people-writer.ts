@@ -6,7 +6,9 @@
 import type { FieldsConfig } from '../../src/config/schema.ts';
 import type { WriteOp, WriteResult } from '../types.ts';
 import type { SalesforceClient } from './client.ts';
-import { chunks, failureResult, fitToSchema, mayRetry, resultOf, saveWithLockRetry, type SaveResult } from './save.ts';
+import { collectionSub, queryMany, querySub, rowsOf, runComposite, saveResultsOf, type Subrequest } from './composite.ts';
+import { markFresh } from './fresh.ts';
+import { chunks, failureResult, fitToSchema, isLockError, mayRetry, resultOf, saveWithLockRetry, type SaveResult } from './save.ts';
 import { chunkForIn, inList } from './soql.ts';
 
 const NO_ASSIGN = { 'Sforce-Auto-Assign': 'FALSE' };
@@ -132,15 +134,15 @@ export class PeopleWriter {
     return out;
   }
 
-  /** Leads and Contacts holding any of `emails`: one Lead query and one Contact query per chunk of emails. */
+  /** Leads and Contacts holding any of `emails`: one Lead and one Contact query per chunk of emails, all in one composite call when they fit. */
   async findExisting(emails: string[]): Promise<Map<string, Existing>> {
-    const leads: Record<string, unknown>[] = [];
-    const contacts: Record<string, unknown>[] = [];
-    for (const part of chunkForIn(emails)) {
-      leads.push(...(await this.client.queryAll(`SELECT Id, Email, OwnerId, IsConverted, ConvertedContactId FROM Lead WHERE ${inList('Email', part)}`, 'duplicate check (Lead)')));
-      contacts.push(...(await this.client.queryAll(`SELECT Id, Email, OwnerId FROM Contact WHERE ${inList('Email', part)}`, 'duplicate check (Contact)')));
-    }
-    return pickExisting(leads, contacts);
+    const parts = chunkForIn(emails);
+    const soqls = [
+      ...parts.map((part) => `SELECT Id, Email, OwnerId, IsConverted, ConvertedContactId FROM Lead WHERE ${inList('Email', part)}`),
+      ...parts.map((part) => `SELECT Id, Email, OwnerId FROM Contact WHERE ${inList('Email', part)}`),
+    ];
+    const rows = await queryMany(this.client, soqls, 'duplicate check');
+    return pickExisting(rows.slice(0, parts.length).flat(), rows.slice(parts.length).flat());
   }
 
   /** Required Lead fields filled from `fields.yaml` defaults when blank. */
@@ -201,20 +203,11 @@ export class PeopleWriter {
           toCreate.length = 0;
         }
       }
-      for (const group of this.groupCreates(toCreate, placed)) {
-        const objDescribe = group.object === 'Lead' ? describe : await this.client.describe(group.object).catch(() => null);
-        for (const part of chunks(group.ops)) {
-          try {
-            const recs = part.map((op) => this.record(op, placed.get(op.key), objDescribe));
-            const results = await saveWithLockRetry(recs, (batch) =>
-              this.client.call(`create ${group.object}`, (c) => c.sobject(group.object).create(batch as never, { allOrNone: false, headers: group.headers } as never) as unknown as Promise<SaveResult[]>, { retry: false }),
-            );
-            part.forEach((op, i) => out.set(op.key, resultOf(op.key, results[i], { object: group.object, created: true })));
-          } catch (err) {
-            if (mayRetry(err) && attempt < this.attempts) retryLater.push(...part);
-            else for (const op of part) out.set(op.key, failureResult(op.key, err));
-          }
-        }
+      try {
+        for (const [k, v] of await this.sendCreates(toCreate, placed, describe)) out.set(k, v);
+      } catch (err) {
+        if (mayRetry(err) && attempt < this.attempts) retryLater.push(...toCreate);
+        else for (const op of toCreate) out.set(op.key, failureResult(op.key, err));
       }
       for (const [k, first] of sameAs) {
         const r = out.get(first);
@@ -225,6 +218,66 @@ export class PeopleWriter {
       if (pending.length) await sleep(200 * 2 ** attempt);
     }
     await this.readBackOwners(out);
+    return out;
+  }
+
+  /**
+   * Sends the creates as sObject Collections subrequests of composite calls, each followed by a
+   * query of the new records' owners by email (subrequests run in order, so the org's assignment
+   * rule has run). Records Salesforce could not lock are sent again on their own. A composite call
+   * that fails throws: the caller re-checks duplicates before trying again.
+   */
+  private async sendCreates(ops: WriteOp[], placed: Map<string, CreatePlacement>, describe: Awaited<ReturnType<SalesforceClient['describe']>>): Promise<Map<string, WriteResult>> {
+    const out = new Map<string, WriteResult>();
+    if (!ops.length) return out;
+    const subs: Subrequest[] = [];
+    const sent: { ref: string; object: 'Lead' | 'Contact'; headers: Record<string, string>; ops: WriteOp[]; recs: Record<string, unknown>[] }[] = [];
+    const owners: { ref: string; object: string }[] = [];
+    for (const group of this.groupCreates(ops, placed)) {
+      const objDescribe = group.object === 'Lead' ? describe : await this.client.describe(group.object).catch(() => null);
+      for (const part of chunks(group.ops)) {
+        const ref = `create${sent.length}`;
+        const recs = part.map((op) => this.record(op, placed.get(op.key), objDescribe));
+        sent.push({ ref, object: group.object, headers: group.headers, ops: part, recs });
+        subs.push(collectionSub(this.client, 'POST', group.object, recs, ref, group.headers));
+      }
+      for (const emails of chunkForIn([...new Set(group.ops.map((op) => normEmail(op.email ?? String(op.properties.Email))))])) {
+        const ref = `owners${owners.length}`;
+        owners.push({ ref, object: group.object });
+        subs.push(querySub(this.client, `SELECT Id, OwnerId FROM ${group.object} WHERE ${inList('Email', emails)}`, ref));
+      }
+    }
+    const res = await runComposite(this.client, subs, 'create people', { retry: false });
+    const ownerOf = new Map<string, string>();
+    for (const o of owners) {
+      try {
+        for (const row of await rowsOf(this.client, res.get(o.ref), `read new ${o.object} owners`)) ownerOf.set(String(row.Id), String(row.OwnerId));
+      } catch (err) {
+        this.client.log.warn('salesforce: could not read back new owners', { error: (err as Error).message });
+      }
+    }
+    for (const s of sent) {
+      let results: SaveResult[];
+      try {
+        results = saveResultsOf(res.get(s.ref), `create ${s.object}`);
+      } catch (err) {
+        for (const op of s.ops) out.set(op.key, failureResult(op.key, err));
+        continue;
+      }
+      const locked = s.ops.map((_, i) => i).filter((i) => isLockError(results[i] ?? { success: false, errors: [] }));
+      if (locked.length) {
+        const again = await saveWithLockRetry(locked.map((i) => s.recs[i]), (batch) =>
+          this.client.call(`create ${s.object}`, (c) => c.sobject(s.object).create(batch as never, { allOrNone: false, headers: s.headers } as never) as unknown as Promise<SaveResult[]>, { retry: false }),
+        );
+        locked.forEach((idx, j) => (results[idx] = again[j]));
+      }
+      s.ops.forEach((op, i) => {
+        const r = results[i] ?? { success: false, errors: [{ statusCode: 'NO_RESULT', message: 'Salesforce returned no result for this record' }] };
+        const owner = r.success && r.id ? ownerOf.get(r.id) : undefined;
+        if (r.success && r.id) markFresh(this.client, r.id);
+        out.set(op.key, resultOf(op.key, r, { object: s.object, created: true, ...(owner ? { OwnerId: owner } : {}) }));
+      });
+    }
     return out;
   }
 
@@ -255,7 +308,7 @@ export class PeopleWriter {
 
   /** The owner each new Lead ended up with (the org's assignment rule runs on create), read back after creation. */
   private async readBackOwners(out: Map<string, WriteResult>): Promise<void> {
-    const created = [...out.values()].filter((r) => r.status === 'ok' && r.properties?.created && r.id) as Extract<WriteResult, { status: 'ok' }>[];
+    const created = [...out.values()].filter((r) => r.status === 'ok' && r.properties?.created && r.id && !r.properties.OwnerId) as Extract<WriteResult, { status: 'ok' }>[];
     if (!created.length) return;
     try {
       const owner = new Map<string, string>();

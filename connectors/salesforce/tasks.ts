@@ -7,7 +7,9 @@
 import type { WriteOp, WriteResult } from '../types.ts';
 import type { SalesforceClient } from './client.ts';
 import { objectOfId } from './fields.ts';
-import { chunks, failureResult, mayRetry, resultOf, saveWithLockRetry, type SaveResult } from './save.ts';
+import { collectionSub, querySub, rowsOf, runComposite, saveResultsOf, type Subrequest } from './composite.ts';
+import { takeFresh } from './fresh.ts';
+import { chunks, failureResult, isLockError, mayRetry, resultOf, saveWithLockRetry, type SaveResult } from './save.ts';
 import { chunkForIn, inList } from './soql.ts';
 
 /** The text that marks a Task as made for one idempotency key. */
@@ -40,6 +42,41 @@ export class TaskWriter {
     return found;
   }
 
+  /** Tasks already made for `check` and the current owners of `whoIds`, in one composite call when they fit. */
+  private async lookups(check: WriteOp[], whoIds: string[]): Promise<{ done: Map<string, string>; owners: Map<string, string> }> {
+    const subs: Subrequest[] = [];
+    const taskParts = chunkForIn([...new Set(check.map((o) => String(o.properties.WhoId)))]);
+    taskParts.forEach((ids, i) => subs.push(querySub(this.client, `SELECT Id, WhoId, OwnerId, Description FROM Task WHERE ${inList('WhoId', ids)}`, `tasks${i}`)));
+    const ownerRefs: string[] = [];
+    for (const [obj, ids] of this.byObject(whoIds)) {
+      for (const part of chunkForIn(ids)) {
+        ownerRefs.push(`owners${ownerRefs.length}`);
+        subs.push(querySub(this.client, `SELECT Id, OwnerId FROM ${obj} WHERE ${inList('Id', part)}`, ownerRefs.at(-1)!));
+      }
+    }
+    const done = new Map<string, string>();
+    const owners = new Map<string, string>();
+    if (!subs.length) return { done, owners };
+    const res = await runComposite(this.client, subs, 'find Tasks and owners');
+    const rows: Record<string, unknown>[] = [];
+    for (const [i] of taskParts.entries()) rows.push(...(await rowsOf(this.client, res.get(`tasks${i}`), 'find Tasks')));
+    for (const op of check) {
+      const hit = rows.find((r) => r.WhoId === op.properties.WhoId && typeof r.Description === 'string' && r.Description.includes(taskMarker(op.idempotencyKey)));
+      if (hit) done.set(op.key, String(hit.Id));
+    }
+    for (const ref of ownerRefs) for (const r of await rowsOf(this.client, res.get(ref), 'read owners')) owners.set(String(r.Id), String(r.OwnerId));
+    return { done, owners };
+  }
+
+  private byObject(whoIds: string[]): Map<string, string[]> {
+    const byObject = new Map<string, string[]>();
+    for (const id of new Set(whoIds)) {
+      const obj = objectOfId(id);
+      if (obj === 'Lead' || obj === 'Contact') byObject.set(obj, [...(byObject.get(obj) ?? []), id]);
+    }
+    return byObject;
+  }
+
   /** Current owners of the Leads/Contacts the Tasks are for. */
   async ownersOf(whoIds: string[]): Promise<Map<string, string>> {
     const owners = new Map<string, string>();
@@ -66,8 +103,9 @@ export class TaskWriter {
       let done: Map<string, string>;
       let owners: Map<string, string>;
       try {
-        done = await this.existing(pending);
-        owners = await this.ownersOf(pending.filter((o) => !o.properties.OwnerId).map((o) => String(o.properties.WhoId)));
+        // A Lead this connector just created has no Task of ours yet, so its first Task skips the check.
+        const unchecked = attempt === 1 ? new Set(pending.filter((o) => o.attempts === 0 && takeFresh(this.client, String(o.properties.WhoId))).map((o) => o.key)) : new Set<string>();
+        ({ done, owners } = await this.lookups(pending.filter((o) => !unchecked.has(o.key)), pending.filter((o) => !o.properties.OwnerId).map((o) => String(o.properties.WhoId))));
       } catch (err) {
         if (!mayRetry(err) || attempt === this.attempts) {
           for (const op of pending) out.set(op.key, failureResult(op.key, err));
@@ -98,16 +136,29 @@ export class TaskWriter {
         toCreate.push({ op, rec: { Status: 'Not Started', ...rest, OwnerId: owner, Description: description } });
       }
       const retryLater: WriteOp[] = [];
-      for (const part of chunks(toCreate)) {
-        try {
-          const results = await saveWithLockRetry(part.map((p) => p.rec), (batch) =>
-            this.client.call('create Task', (c) => c.sobject('Task').create(batch as never, { allOrNone: false } as never) as unknown as Promise<SaveResult[]>, { retry: false }),
-          );
-          part.forEach((p, i) => out.set(p.op.key, resultOf(p.op.key, results[i], { OwnerId: p.rec.OwnerId })));
-        } catch (err) {
-          if (mayRetry(err) && attempt < this.attempts) retryLater.push(...part.map((p) => p.op));
-          else for (const p of part) out.set(p.op.key, failureResult(p.op.key, err));
+      try {
+        const parts = chunks(toCreate);
+        const res = parts.length ? await runComposite(this.client, parts.map((part, i) => collectionSub(this.client, 'POST', 'Task', part.map((p) => p.rec), `tasks${i}`)), 'create Tasks', { retry: false }) : new Map();
+        for (const [i, part] of parts.entries()) {
+          let results: SaveResult[];
+          try {
+            results = saveResultsOf(res.get(`tasks${i}`), 'create Task');
+          } catch (err) {
+            for (const p of part) out.set(p.op.key, failureResult(p.op.key, err));
+            continue;
+          }
+          const locked = part.map((_, j) => j).filter((j) => isLockError(results[j] ?? { success: false, errors: [] }));
+          if (locked.length) {
+            const again = await saveWithLockRetry(locked.map((j) => part[j].rec), (batch) =>
+              this.client.call('create Task', (c) => c.sobject('Task').create(batch as never, { allOrNone: false } as never) as unknown as Promise<SaveResult[]>, { retry: false }),
+            );
+            locked.forEach((idx, j) => (results[idx] = again[j]));
+          }
+          part.forEach((p, j) => out.set(p.op.key, resultOf(p.op.key, results[j] ?? { success: false, errors: [{ statusCode: 'NO_RESULT', message: 'Salesforce returned no result for this record' }] }, { OwnerId: p.rec.OwnerId })));
         }
+      } catch (err) {
+        if (mayRetry(err) && attempt < this.attempts) retryLater.push(...toCreate.map((p) => p.op));
+        else for (const p of toCreate) out.set(p.op.key, failureResult(p.op.key, err));
       }
       pending = retryLater;
       if (pending.length) await sleep(200 * 2 ** attempt);

@@ -18,6 +18,8 @@ export interface LoggedRequest {
   headers: Record<string, string>;
   body: string;
   time: number;
+  /** Set on a subrequest of a `/composite` call: the index of that call in `log` (it counts once). */
+  partOf?: number;
 }
 
 export interface FakeSalesforceOptions extends FakeOrgOptions {
@@ -35,6 +37,17 @@ export interface FakeSalesforceOptions extends FakeOrgOptions {
 }
 
 const MAX_COLLECTION = 200;
+/** Composite: 25 subrequests a call, of which at most 5 sObject Collections or query operations. */
+const MAX_SUBREQUESTS = 25;
+const MAX_HEAVY_SUBREQUESTS = 5;
+
+interface Subrequest {
+  method?: string;
+  url?: string;
+  referenceId?: string;
+  body?: unknown;
+  httpHeaders?: Record<string, string>;
+}
 
 export class FakeSalesforce implements FakeApi {
   readonly org: FakeOrg;
@@ -77,7 +90,12 @@ export class FakeSalesforce implements FakeApi {
     return outboundMessage(this.org, records, opts);
   }
 
-  /** Requests under /services/ whose path contains `fragment` (and method, if given). */
+  /** API calls as Salesforce counts them: a `/composite` call once, not its subrequests. */
+  apiCalls(): LoggedRequest[] {
+    return this.log.filter((r) => r.partOf === undefined);
+  }
+
+  /** Requests under /services/ whose path contains `fragment` (and method, if given); subrequests of a composite call included. */
   calls(fragment: string, method?: string): LoggedRequest[] {
     return this.log.filter((r) => r.path.includes(fragment) && (!method || r.method === method));
   }
@@ -90,10 +108,10 @@ export class FakeSalesforce implements FakeApi {
     return { status, headers: this.limitHeaders(), body };
   }
 
-  handle(req: FakeRequest): FakeResponse | null {
+  handle(req: FakeRequest, partOf?: number): FakeResponse | null {
     const path = req.url.pathname;
     if (!path.startsWith('/services/')) return null;
-    this.log.push({ method: req.method, path, query: req.url.search, headers: req.headers, body: req.body, time: Date.now() });
+    this.log.push({ method: req.method, path, query: req.url.search, headers: req.headers, body: req.body, time: Date.now(), ...(partOf !== undefined ? { partOf } : {}) });
     if (path === '/services/oauth2/token' && req.method === 'POST') return this.token(req.body, req.url.origin);
     const auth = req.headers.authorization ?? '';
     if (!this.tokens.has(auth.replace(/^Bearer\s+/i, ''))) {
@@ -105,12 +123,12 @@ export class FakeSalesforce implements FakeApi {
     const idx = this.failures.findIndex((f) => f.match(req));
     if (idx >= 0) {
       const [f] = this.failures.splice(idx, 1);
-      this.used++;
+      if (partOf === undefined) this.used++;
       return { ...f.res, headers: { ...this.limitHeaders(), ...(f.res.headers ?? {}) } };
     }
     const m = /^\/services\/data\/v(\d+\.\d)\/(.*)$/.exec(path);
     if (!m) return this.json(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
-    this.used++;
+    if (partOf === undefined) this.used++;
     const rest = m[2].replace(/\/$/, '');
     const by = this.org.integrationUserId;
     const autoAssign = this.autoAssign(req.headers['sforce-auto-assign']);
@@ -124,6 +142,7 @@ export class FakeSalesforce implements FakeApi {
       const bulk = this.bulk.handle(req.method, rest, req.url, req.body);
       if (bulk) return { ...bulk, headers: { ...this.limitHeaders(), ...(bulk.headers ?? {}) } };
       if (rest === 'composite/sobjects') return this.collection(req, by, autoAssign);
+      if (rest === 'composite' && req.method === 'POST' && partOf === undefined) return this.composite(req, this.log.length - 1);
       const d = /^sobjects\/([^/]+)\/describe$/.exec(rest);
       if (d) {
         const fields = this.org.schema[d[1]];
@@ -211,6 +230,44 @@ export class FakeSalesforce implements FakeApi {
     } catch {
       return null;
     }
+  }
+
+  /**
+   * `POST /composite`: the subrequests run in order as the same user, each answered as
+   * `{ body, httpHeaders, httpStatusCode, referenceId }`; the whole call counts as one API call.
+   * A subrequest that fails with a 5xx (or an unanswerable one) fails the whole call, as a lost
+   * answer would. Baton sends `allOrNone: false` without references between subrequests; the fake
+   * refuses what it does not emulate (references, `allOrNone: true`) rather than pretend.
+   */
+  private composite(req: FakeRequest, index: number): FakeResponse {
+    const body = this.parse(req.body) as { allOrNone?: boolean; collateSubrequests?: boolean; compositeRequest?: Subrequest[] } | null;
+    const subs = body?.compositeRequest;
+    if (!body || !Array.isArray(subs) || subs.length === 0) return this.json(400, [{ errorCode: 'JSON_PARSER_ERROR', message: 'compositeRequest expected' }]);
+    const limitError = (message: string) => this.json(400, { compositeResponse: [{ body: [{ errorCode: 'LIMIT_EXCEEDED', message }], httpHeaders: {}, httpStatusCode: 400, referenceId: null }] });
+    if (subs.length > MAX_SUBREQUESTS) return limitError(`The request can’t contain more than ${MAX_SUBREQUESTS} operations.`);
+    const heavy = subs.filter((s) => /\/(query|queryAll)(\/|\?|$)|\/composite\/sobjects/.test(String(s.url ?? ''))).length;
+    if (heavy > MAX_HEAVY_SUBREQUESTS) return limitError(`The request can’t contain more than ${MAX_HEAVY_SUBREQUESTS} sObject Collections or query operations.`);
+    if (body.allOrNone) return this.json(400, [{ errorCode: 'INVALID_INPUT', message: 'the fake does not emulate allOrNone: true on composite' }]);
+    const out: { body: unknown; httpHeaders: Record<string, string>; httpStatusCode: number; referenceId: string }[] = [];
+    const refs = new Set<string>();
+    for (const sub of subs) {
+      const referenceId = String(sub.referenceId ?? '');
+      if (!/^[A-Za-z0-9_]+$/.test(referenceId) || refs.has(referenceId)) return this.json(400, [{ errorCode: 'INVALID_INPUT', message: `referenceId '${referenceId}' must be unique and alphanumeric` }]);
+      refs.add(referenceId);
+      const text = sub.body === undefined ? '' : JSON.stringify(sub.body);
+      if (/@\{/.test(`${sub.url ?? ''}${text}`)) return this.json(400, [{ errorCode: 'INVALID_INPUT', message: 'the fake does not resolve @{reference} expressions' }]);
+      if (!sub.method || !sub.url || !/^\/services\/data\/v\d+\.\d\//.test(sub.url)) {
+        out.push({ body: [{ errorCode: 'INVALID_INPUT', message: `subrequest ${referenceId}: method and a /services/data/vXX.X/ url are required` }], httpHeaders: {}, httpStatusCode: 400, referenceId });
+        continue;
+      }
+      const headers: Record<string, string> = { ...req.headers };
+      for (const [k, v] of Object.entries(sub.httpHeaders ?? {})) headers[k.toLowerCase()] = String(v);
+      const res = this.handle({ method: sub.method.toUpperCase(), url: new URL(sub.url, req.url.origin), headers, body: text }, index);
+      if (!res || res.status >= 500 || typeof res.body === 'string') return { ...(res ?? this.json(500, [{ errorCode: 'UNKNOWN_EXCEPTION', message: 'no answer' }])), headers: { ...this.limitHeaders(), ...(res?.headers ?? {}) } };
+      const { 'sforce-limit-info': _limit, ...httpHeaders } = res.headers ?? {};
+      out.push({ body: res.body ?? null, httpHeaders, httpStatusCode: res.status, referenceId });
+    }
+    return this.json(200, { compositeResponse: out });
   }
 
   private collection(req: FakeRequest, by: string, autoAssign: boolean | string): FakeResponse {
