@@ -35,9 +35,11 @@ function tap(crm: 'hubspot' | 'salesforce', req: FakeRequest, res: FakeResponse 
     if (crm === 'hubspot' && /^\/crm\/v3\/objects\/(contacts|0-1)\/batch\/update$/.test(req.url.pathname)) {
       for (const i of (JSON.parse(req.body) as { inputs: { id: string }[] }).inputs) hubspotWrites.set(String(i.id), at);
     }
-    if (crm === 'salesforce' && /\/composite\/sobjects$|\/sobjects\/(Lead|Task|Contact)(\/[^/]+)?$/.test(req.url.pathname)) {
-      const body = res.body as { id?: string }[] | { id?: string } | undefined;
-      const ids = (Array.isArray(body) ? body : [body]).map((r) => r?.id).filter((x): x is string => !!x);
+    if (crm === 'salesforce' && /\/composite(\/sobjects)?$|\/sobjects\/(Lead|Task|Contact)(\/[^/]+)?$/.test(req.url.pathname)) {
+      // a composite call answers each subrequest; collection saves answer an array of { id }
+      const composite = (res.body as { compositeResponse?: { body: unknown }[] } | undefined)?.compositeResponse;
+      const bodies = composite ? composite.map((r) => r.body).filter(Array.isArray).flat() : [res.body];
+      const ids = (bodies as ({ id?: string } | undefined)[]).map((r) => r?.id).filter((x): x is string => !!x);
       const path = /\/sobjects\/\w+\/([^/]+)$/.exec(req.url.pathname);
       if (path) ids.push(path[1]);
       salesforceWrites.push({ ids, at });
@@ -145,7 +147,8 @@ async function main(): Promise<number> {
     .sort((a, b) => a - b);
 
   const hsCalls = boxes.hubspot.log.slice(hsBefore);
-  const sfCalls = boxes.salesforce.log.slice(sfBefore);
+  // Salesforce counts a composite call once, not its subrequests
+  const sfCalls = boxes.salesforce.log.slice(sfBefore).filter((c) => c.partOf === undefined);
   const hs429 = hsCalls.filter((c) => c.status === 429).length;
   const group = (list: { method: string; path: string }[]) => {
     const m = new Map<string, number>();
@@ -166,7 +169,15 @@ async function main(): Promise<number> {
     console.log('HubSpot calls in order (s after the trigger, inputs):');
     console.log('   ' + hsCalls.map((c) => `${((c.at - t0) / 1000).toFixed(1)} ${c.path.replace('/crm/', '').replace('/batch/', ' ')} ${c.inputs ?? ''}`).join('\n   '));
     console.log('Salesforce calls in order (s after the trigger):');
-    const soql = (c: { query: string; body: string }) => {
+    const soql = (c: { query: string; body: string; path: string }): string => {
+      if (c.path.endsWith('/composite')) {
+        try {
+          const subs = (JSON.parse(c.body) as { compositeRequest: { method: string; url: string; body?: string }[] }).compositeRequest;
+          return `composite [${subs.map((s) => { const u = new URL(s.url, 'http://x'); return `${s.method} ${soql({ query: u.search, body: JSON.stringify(s.body ?? ''), path: u.pathname }).slice(0, 70)}`; }).join('; ')}]`;
+        } catch {
+          return 'composite';
+        }
+      }
       const q = new URLSearchParams(c.query).get('q');
       if (q) return q.replace(/'[^']*'(\s*,\s*'[^']*')*/g, (m) => `[${m.split(',').length} values]`).slice(0, 160);
       try {
