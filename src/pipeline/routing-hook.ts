@@ -111,3 +111,8 @@ export function createRouteHook(store: Store, runtime: RoutingRuntime, now: () =
     return out;
   };
 }
+
+/** The decision as the transition history's meta names it. */
+export function routingMeta(r: StoredRouting): { rule: string; user: string | null; reason: string } {
+  return { rule: r.rule, user: r.user, reason: r.reason };
+}

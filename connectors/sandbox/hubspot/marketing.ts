@@ -41,7 +41,7 @@ export class FakeMarketing {
   route(req: FakeRequest): FakeResponse | null {
     const p = req.url.pathname;
     const q = req.url.searchParams;
-    if (req.method === 'GET' && p === '/crm/v3/owners') return { status: 200, body: { results: this.owners.map((o) => ({ ...o, archived: false })) } };
+    if (req.method === 'GET' && (p === '/crm/v3/owners' || p === '/crm/v3/owners/')) return { status: 200, body: { results: this.owners.map((o) => ({ ...o, archived: false })) } };
     const form = /^\/form-integrations\/v1\/submissions\/forms\/([^/]+)$/.exec(p);
     if (req.method === 'GET' && form) {
       const limit = Math.min(Number(q.get('limit') ?? 20), 50);
