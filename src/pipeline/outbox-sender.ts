@@ -31,7 +31,7 @@ export function backoffMs(attempts: number, hintMs?: number): number {
 /** Builds the connector operation for one outbox row. */
 export function toWriteOp(row: OutboxRow): WriteOp {
   const p = row.payload as unknown as OutboxPayload;
-  return { key: row.key, object: p.object, id: p.id, action: p.action, properties: p.properties, idempotencyKey: row.idempotencyKey, email: p.email, ...(p.clearFirst ? { clearFirst: p.clearFirst } : {}) };
+  return { key: row.key, object: p.object, id: p.id, action: p.action, properties: p.properties, idempotencyKey: row.idempotencyKey, email: p.email, attempts: row.attempts, ...(p.clearFirst ? { clearFirst: p.clearFirst } : {}) };
 }
 
 export type CreatedHandler = (row: OutboxRow, result: Extract<WriteResult, { status: 'ok' }>) => Promise<void>;
@@ -79,7 +79,8 @@ export async function sendOutboxBatch(ctx: PipelineContext, crm: Crm, onWritten:
 async function settle(ctx: PipelineContext, crm: Crm, row: OutboxRow, result: WriteResult, onWritten: CreatedHandler): Promise<void> {
   if (result.status === 'ok') {
     await onWritten(row, result);
-    await ctx.store.outboxComplete(row.id, row.hash);
+    // With the claimed version: a payload queued while this one was in flight is still sent.
+    await ctx.store.outboxComplete(row.id, row.hash, row.version);
     ctx.metrics.writebacks.inc({ crm, outcome: 'ok' });
     return;
   }

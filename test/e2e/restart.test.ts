@@ -126,7 +126,8 @@ test('SIGKILL mid-flow and while the SLA runs: one Lead, one Task, nothing lost,
   // The first Lead create reaches Salesforce, and Baton dies before it hears the answer.
   let killed: Promise<void> | null = null;
   onSalesforceRequest = (req) => {
-    if (!killed && req.method === 'POST' && /composite\/sobjects/.test(req.url.pathname) && /"Lead"/.test(req.body)) killed = kill();
+    // A create of a Lead (sObject Collections, alone or inside a composite request), not a query.
+    if (!killed && req.method === 'POST' && /composite/.test(req.url.pathname) && /"type"\s*:\s*"Lead"/.test(req.body)) killed = kill();
   };
   const demo = { id: 'evt-restart', email: 'rita@restart.example', type: 'form_submission', at: new Date().toISOString(), properties: { form: 'demo-request' } };
   expect((await api('/api/events', { method: 'POST', body: JSON.stringify(demo) })).status).toBe(202);
