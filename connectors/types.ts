@@ -121,6 +121,8 @@ export interface Connector {
   poll(cursor: string | null): Promise<PollPage>;
   /** All records, page by page, resumable from `cursor`. */
   backfill(cursor: string | null, since?: string): AsyncIterable<BackfillPage>;
+  /** The records holding these emails (people only), read in batches; emails the CRM does not hold are absent. */
+  readByEmail?(emails: string[]): Promise<CrmRecord[]>;
   /** Writes in batches under the CRM's limits; one result per op, in order. */
   write(ops: WriteOp[]): Promise<WriteResult[]>;
   /** Releases limiters and sockets. */

@@ -45,6 +45,7 @@ export interface HubSpotConnector extends Connector {
   readonly plan: PropertyPlan;
   /** HTTP calls made so far, by kind (read, search, associations, write, schema, marketing). */
   readonly counts: CallCounts;
+  readByEmail(emails: string[]): Promise<CrmRecord[]>;
   /** Form submissions of the given forms since `sinceMs`, as engagement events (scope `forms`). */
   formEvents(forms: { guid: string; name: string }[], sinceMs: number): Promise<EngagementEvent[]>;
   /** Email opens and clicks of one recipient since `sinceMs`, as engagement events (scope `content`). */
@@ -89,6 +90,14 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     return out;
   }
 
+  /** Contacts by email: batch reads with `idProperty: email` (no search, so no search limit), hydrated as `read` does. */
+  async function readByEmail(emails: string[]): Promise<CrmRecord[]> {
+    const wanted = [...new Set(emails.map((e) => e.trim().toLowerCase()).filter(Boolean))];
+    if (!wanted.length) return [];
+    const found = await batchRead(api, 'contacts', wanted, propertiesFor(plan, 'contacts'), 'email');
+    return hydrate(api, plan, 'contacts', [...found.values()]);
+  }
+
   const mappedReads = {
     contact: Object.values(options.fields.person.fields).map((f) => f.hubspot).filter((n): n is string => !!n && !n.startsWith('company.')),
     company: Object.values(options.fields.person.fields).map((f) => f.hubspot).filter((n): n is string => !!n && n.startsWith('company.')).map((n) => n.slice('company.'.length)),
@@ -101,6 +110,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     counts: api.counts,
     start: () => prepareHubSpot(api, plan, mappedReads),
     read,
+    readByEmail,
     poll: (cursor): Promise<PollPage> => pollOnce(api, plan, cursor, options.pollStartMs ?? Date.now(), options.pageSize),
     backfill: (cursor, since): AsyncIterable<BackfillPage> => backfillPages(api, plan, cursor, since, options.pageSize),
     write: (ops: WriteOp[]): Promise<WriteResult[]> => writeOps(api, ops, { idempotentCreates, detectBackwardLifecycle: options.detectBackwardLifecycle ?? true }),

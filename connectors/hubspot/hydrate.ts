@@ -37,12 +37,16 @@ export function chunk<T>(xs: T[], size: number): T[][] {
   return out;
 }
 
-/** Batch-reads `ids` (≤ 100 per call); ids HubSpot does not return are absent from the map. */
-export async function batchRead(api: HubSpotApi, type: HubSpotType, ids: string[], properties: string[]): Promise<Map<string, RawObject>> {
+/**
+ * Batch-reads `ids` (≤ 100 per call); ids HubSpot does not return are absent from the map. With
+ * `idProperty` (e.g. `email`) the ids are values of that unique property and the map is keyed by
+ * the record id.
+ */
+export async function batchRead(api: HubSpotApi, type: HubSpotType, ids: string[], properties: string[], idProperty?: string): Promise<Map<string, RawObject>> {
   const out = new Map<string, RawObject>();
   for (const part of chunk([...new Set(ids)], READ_BATCH)) {
     const res = await api.call('read', `batch read ${type}`, (sdk) =>
-      sdk.crm.objects.batchApi.read(type, { inputs: part.map((id) => ({ id })), properties, propertiesWithHistory: [] }, false),
+      sdk.crm.objects.batchApi.read(type, { inputs: part.map((id) => ({ id })), properties, propertiesWithHistory: [], ...(idProperty ? { idProperty } : {}) }, false),
     );
     for (const r of res.results) out.set(String(r.id), { id: String(r.id), properties: r.properties, updatedAt: r.updatedAt });
   }

@@ -71,8 +71,12 @@ function batchRead(ctx: RouteContext, type: ObjectType, body: any): FakeResponse
   if (bad) return bad;
   const found: unknown[] = [];
   const missing: string[] = [];
+  // `idProperty` names a unique property to look records up by (email for contacts, case-insensitive)
+  const idProperty = typeof body.idProperty === 'string' && body.idProperty !== 'hs_object_id' ? body.idProperty : undefined;
+  if (idProperty && !(type === 'contacts' && idProperty === 'email')) return validationError(`Property ${idProperty} is not a unique identifier property for ${singular[type]}`);
+  const byValue = idProperty ? new Map([...ctx.data.records[type].values()].map((r) => [String(r.properties[idProperty] ?? '').toLowerCase(), r])) : undefined;
   for (const { id } of body.inputs as { id: string }[]) {
-    const rec = ctx.data.records[type].get(String(id));
+    const rec = byValue ? byValue.get(String(id).toLowerCase()) : ctx.data.records[type].get(String(id));
     if (rec) found.push(view(type, rec, body.properties));
     else missing.push(String(id));
   }

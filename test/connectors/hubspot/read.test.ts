@@ -5,6 +5,19 @@ let h: ReturnType<typeof harness>;
 afterEach(() => h.close());
 
 describe('HubSpot hydration', () => {
+  it('reads contacts by email (batch read by idProperty, no search), hydrated like any read', async () => {
+    h = harness();
+    const co = h.api.seed('companies', { name: 'Corp', numberofemployees: 250 });
+    const ids = Array.from({ length: 150 }, (_, i) => h.api.seed('contacts', { email: `p${i}@corp.example`, firstname: `P${i}`, jobtitle: 'CTO' }));
+    h.api.associate('contacts', ids[3], 'companies', co, { primary: true });
+    const c = h.connector({ limits: FAST });
+    const records = await c.readByEmail([...Array.from({ length: 150 }, (_, i) => `P${i}@Corp.example`), 'nobody@corp.example']);
+    expect(records).toHaveLength(150);
+    expect(records.find((r) => r.id === ids[3])).toMatchObject({ properties: { firstname: 'P3', 'company.numberofemployees': '250' }, associations: { companies: [co] } });
+    expect(h.api.calls(/\/crm\/v3\/objects\/contacts\/batch\/read$/)).toHaveLength(2);
+    expect(h.api.calls(/search/)).toHaveLength(0);
+  });
+
   it('hydrates 1,000 changed contacts with ≤ 10 batch reads, associations and primary companies', async () => {
     h = harness();
     const companies = Array.from({ length: 50 }, (_, i) => h.api.seed('companies', { name: `Co ${i}`, numberofemployees: 100 + i }));

@@ -48,8 +48,8 @@ describe('Salesforce Composite API', () => {
     const before = api.apiCalls().length;
     const leads: WriteOp[] = Array.from({ length: 1000 }, (_, i) => ({ key: `l${i}`, object: 'Lead', action: 'create', email: `p${i}@corp${i % 9}.example`, properties: { LastName: `P${i}`, Company: 'Corp' }, idempotencyKey: `l${i}`, attempts: 0 }));
     const made = await sf.write(leads);
-    expect(made.every((r) => r.status === 'ok' && (r.properties as { OwnerId?: string }).OwnerId)).toBe(true);
-    const tasks: WriteOp[] = made.map((r, i) => ({ key: `t${i}`, object: 'Task', action: 'create', properties: { WhoId: (r as { id: string }).id, OwnerId: (r.properties as { OwnerId: string }).OwnerId, Subject: 'New MQL' }, idempotencyKey: `t${i}`, attempts: 0 }));
+    expect(made.every((r) => r.status === 'ok' && (r as { properties: { OwnerId?: string } }).properties.OwnerId)).toBe(true);
+    const tasks: WriteOp[] = made.map((r, i) => ({ key: `t${i}`, object: 'Task', action: 'create', properties: { WhoId: (r as { id: string }).id, OwnerId: (r as unknown as { properties: { OwnerId: string } }).properties.OwnerId, Subject: 'New MQL' }, idempotencyKey: `t${i}`, attempts: 0 }));
     expect((await sf.write(tasks)).every((r) => r.status === 'ok')).toBe(true);
     expect(api.org.rows('Task')).toHaveLength(1000);
     // no Task query: these Leads were just created here and their Tasks never tried
