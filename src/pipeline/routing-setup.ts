@@ -37,11 +37,27 @@ export async function enableRouting(ctx: PipelineContext, sf: SalesforceConnecto
     runtimes.delete(ctx);
     return [];
   }
+  let active = await build(ctx, sf, source);
+  // a routing.yaml that changes while serving takes effect at the next batch of handoffs
+  sf.setRouter(async (ops) => {
+    const live = ctx.config()?.routing as RoutingConfig | null | undefined;
+    if (live !== undefined && live !== active.config) {
+      if (!live) return new Map();
+      active = await build(ctx, sf, { routing: live, file: source.file });
+      for (const p of active.problems) ctx.log.warn(p);
+    }
+    return active.hook(ops);
+  });
+  return active.problems;
+}
+
+async function build(ctx: PipelineContext, sf: SalesforceConnector, source: RoutingSource) {
   const file = source.file ?? 'routing.yaml';
+  const config = source.routing!;
   const runtime = createRoutingRuntime({
     store: ctx.store,
     directory: sf,
-    routing: compileRouting(source.routing, source.text, file),
+    routing: compileRouting(config, source.text, file),
     timeZone: ctx.config()?.agreementConfig.sla?.business_hours?.tz ?? null,
     file,
     instanceId: ctx.instanceId,
@@ -53,7 +69,6 @@ export async function enableRouting(ctx: PipelineContext, sf: SalesforceConnecto
   if (ctx.config()?.fields.writeback?.hubspot?.owner) {
     await refreshHubSpotOwners(ctx).catch((err) => problems.push(`cannot read HubSpot owners for writeback.hubspot.owner: ${errorMessage(err)}`));
   }
-  sf.setRouter(createRouteHook(ctx.store, runtime, () => ctx.now()));
   runtimes.set(ctx, runtime);
-  return problems;
+  return { config, runtime, problems, hook: createRouteHook(ctx.store, runtime, () => ctx.now()) };
 }
