@@ -12,6 +12,7 @@ import * as history from './history.ts';
 import * as deals from './deals.ts';
 import * as outbox from './outbox.ts';
 import * as state from './state.ts';
+import * as claims from './claims.ts';
 
 export class KyselyStore implements Store {
   readonly dialect: DialectName;
@@ -61,6 +62,9 @@ export class KyselyStore implements Store {
   // inbox
   inboxInsert(item: { source: Source; dedupKey: string; body: unknown; receivedAt: string }): Promise<{ id: number; duplicate: boolean }> {
     return inbox.inboxInsert(this.#ctx, item);
+  }
+  renewClaims(table: 'inbox' | 'outbox', ids: number[], owner: string, leaseMs: number, now: string): Promise<number> {
+    return claims.renewClaims(this.#ctx, table, ids, owner, leaseMs, now);
   }
   inboxClaim(owner: string, limit: number, leaseMs: number, now: string): Promise<InboxRow[]> {
     return inbox.inboxClaim(this.#ctx, owner, limit, leaseMs, now);

@@ -160,6 +160,11 @@ export interface Store {
   inboxClaim(owner: string, limit: number, leaseMs: number, now: string): Promise<InboxRow[]>;
   /** Marks items done (kept, so a late duplicate is still recognised). */
   inboxComplete(ids: number[]): Promise<void>;
+  /**
+   * Extends the lease of claimed rows (`inbox` or `outbox`) that `owner` still holds to
+   * `now + leaseMs`, so slow work is not taken over while it runs; returns how many it still held.
+   */
+  renewClaims(table: 'inbox' | 'outbox', ids: number[], owner: string, leaseMs: number, now: string): Promise<number>;
   /** Counts the attempt, records the error, releases the lease; due again at `retryAt`. */
   inboxFail(id: number, error: string, retryAt: string): Promise<void>;
   /** Deletes done items completed before `doneBefore` (retention); returns how many. */
