@@ -5,21 +5,23 @@
  * the server stops taking requests, each worker finishes the batch it holds, the store closes.
  */
 import { createServer } from 'node:http';
-import { createClient } from 'redis';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createHubSpotConnector } from '../../connectors/hubspot/index.ts';
-import { createSalesforceConnector, salesforceOptionsFromEnv } from '../../connectors/salesforce/index.ts';
+import { createSalesforceConnector, salesforceOptionsFromEnv, type SalesforceConnector } from '../../connectors/salesforce/index.ts';
 import type { Connector } from '../../connectors/types.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import type { PipelineContext } from '../pipeline/context.ts';
+import { startHeartbeat } from '../pipeline/instances.ts';
 import { liveConfig } from '../pipeline/live-config.ts';
+import { refreshHubSpotOwners } from '../pipeline/routing-owners.ts';
+import { enableRouting } from '../pipeline/routing-setup.ts';
 import { createMetrics } from '../pipeline/metrics.ts';
 import { createRuntime } from '../pipeline/runtime.ts';
 import { errorMessage } from '../platform/errors.ts';
 import type { LimitsBackend } from '../platform/limiter.ts';
-import { redisLimits, type RedisLike } from '../platform/shared-limiter.ts';
+import { connectSharedLimits } from '../platform/redis.ts';
 import { logger } from '../platform/logger.ts';
 import { createApp } from '../server/app.ts';
 import { connectorReceivers } from '../server/receivers.ts';
@@ -52,10 +54,8 @@ export function connectorsFromEnv(env: NodeJS.ProcessEnv, loaded: LoadedConfig, 
 /** Limits shared through Redis when `BATON_REDIS_URL` is set; `close` quits the client. */
 export async function limitsFromEnv(env: NodeJS.ProcessEnv): Promise<{ backend?: LimitsBackend; close(): Promise<void> }> {
   if (!env.BATON_REDIS_URL) return { close: async () => {} };
-  const client = createClient({ url: env.BATON_REDIS_URL });
-  client.on('error', (err) => logger.warn('redis error', { error: errorMessage(err) }));
-  await client.connect();
-  return { backend: redisLimits(client as unknown as RedisLike), close: async () => void (await client.quit().catch(() => {})) };
+  const shared = await connectSharedLimits(env.BATON_REDIS_URL, { log: logger.child({ module: 'redis' }) });
+  return { backend: shared.backend, close: () => shared.close() };
 }
 
 /** Runs serve until a signal; resolves to the exit code. */
@@ -137,6 +137,13 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     await store.close();
     return 1;
   }
+  const heartbeat = startHeartbeat(ctx, { sharedLimits: !!limits.backend, warn: (m) => console.error(`baton serve: ${m}`) });
+  await heartbeat.beat().catch(() => []);
+  if (connectors.salesforce) {
+    const loaded = config.loaded()!;
+    for (const p of await enableRouting(ctx, connectors.salesforce as SalesforceConnector, { routing: loaded.routing, text: loaded.texts.routing, file: loaded.files.routing }).catch((err) => [`routing is off: ${errorMessage(err)}`])) console.error(`baton serve: ${p}`);
+  }
+  if (connectors.hubspot) await refreshHubSpotOwners(ctx).catch((err) => log.warn('HubSpot owners could not be read', { error: errorMessage(err) }));
   config.watch(2000);
   runtime.start();
   const live = config.current()!;
@@ -154,6 +161,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       server.closeAllConnections?.();
       try {
         await runtime.stop();
+        await heartbeat.stop().catch(() => {});
         config.close();
         await Promise.all(Object.values(connectors).map((c) => c.stop().catch(() => {})));
         await limits.close();

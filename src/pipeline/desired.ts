@@ -37,8 +37,8 @@ export interface DesiredInput {
   snapshots: { hubspot?: RecordSnapshot | null; salesforce?: RecordSnapshot | null };
   /** Who gets the breach escalation: the owner's manager, else the owner. */
   escalateTo?: string | null;
-  /** Routing decision and owner details for templates, when known. */
-  owner?: { name?: string | null; email?: string | null };
+  /** Routing decision and owner details for templates (and `hubspot_owner_id`), when known. */
+  owner?: { name?: string | null; email?: string | null; hubspotId?: string | null };
   routingReason?: string | null;
   now: string;
 }
@@ -69,7 +69,7 @@ export function templateContext(input: DesiredInput): TemplateContext {
     reason: state.reason ?? null,
     reject_reason: state.rejectReason ?? null,
     sla: { due: state.sla?.due ?? null },
-    owner: input.owner ?? {},
+    owner: { name: input.owner?.name ?? null, email: input.owner?.email ?? null },
     routing: { reason: input.routingReason ?? null },
     person: { email: person.email, ...person.fields },
   };
@@ -113,6 +113,7 @@ function hubspotContact(input: DesiredInput, ctx: TemplateContext): DesiredWrite
     ...toCrm('person', fields, 'hubspot', person.fields, { object: 'contact', target: snap?.props }).properties,
     ...renderWriteback(fields.writeback?.hubspot?.contact ?? {}, ctx),
   };
+  if (fields.writeback?.hubspot?.owner && input.owner?.hubspotId) props.hubspot_owner_id = input.owner.hubspotId;
   const payload: OutboxPayload = { object: 'contact', id: person.hubspotId, action: 'update', properties: {}, purpose: 'person' };
   if (fields.writeback?.hubspot?.lifecyclestage) {
     const lc = lifecycleFor(input.state.stage);

@@ -5,6 +5,7 @@
  */
 import { STAGES, type Stage } from '../config/schema.ts';
 import type { PersonRow, Store, TransitionRow } from '../store/types.ts';
+import { loadSlaBreakdown, type SlaBreakdown } from './sla-policy-funnel.ts';
 
 export interface Funnel {
   from: string | null;
@@ -91,7 +92,7 @@ export function computeFunnel(input: { from: string | null; to: string | null; h
 }
 
 /** Reads the window's transitions and every person, then computes the funnel. */
-export async function loadFunnel(store: Store, from: string | null, to: string | null): Promise<Funnel> {
+export async function loadFunnel(store: Store, from: string | null, to: string | null, tierNames?: string[]): Promise<Funnel & Partial<SlaBreakdown>> {
   const inWin = await store.transitionsBetween(from, to, 1_000_000);
   const histories = new Map<number, TransitionRow[]>();
   for (const id of new Set(inWin.map((t) => t.personId))) histories.set(id, await store.listTransitions(id));
@@ -102,5 +103,7 @@ export async function loadFunnel(store: Store, from: string | null, to: string |
     if (page.length < 1000) break;
     afterId = page[page.length - 1].id;
   }
-  return computeFunnel({ from, to, histories, people });
+  const funnel = computeFunnel({ from, to, histories, people });
+  // Routing's breakdown (Baton's delay vs the rep's, per tier and owner) rides next to the spec's keys.
+  return { ...funnel, ...(await loadSlaBreakdown(store, { from, to, histories, people, tierNames })) };
 }

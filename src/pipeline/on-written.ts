@@ -8,6 +8,7 @@ import type { OutboxRow } from '../store/types.ts';
 import type { PipelineContext } from './context.ts';
 import type { OutboxPayload } from './outbox-sender.ts';
 import { queueWrites, writesFor } from './queue-writes.ts';
+import { recordTaskCreated } from './sla-policy-funnel.ts';
 import { StaleError } from './resolve.ts';
 import { getSnapshot } from './snapshots.ts';
 import { requireConfig } from './context.ts';
@@ -17,6 +18,8 @@ const snapshotName = (crm: string, object: string, id: string) => `snapshot:${cr
 /** Handles one `ok` write result. */
 export async function onWritten(ctx: PipelineContext, row: OutboxRow, result: Extract<WriteResult, { status: 'ok' }>): Promise<void> {
   const p = row.payload as unknown as OutboxPayload;
+  // The MQL Task exists: Baton's own part of the time to answer ends here.
+  if (p.purpose === 'task' && row.personId) await recordTaskCreated(ctx.store, row.personId, row.key, ctx.now().toISOString());
   const id = p.id ?? result.id;
   if (!id || p.purpose !== 'person') return;
   const { object: foundObject, existing, ...told } = (result.properties ?? {}) as Record<string, unknown>;

@@ -14,6 +14,7 @@ import { applyPersonRecord, metaOf } from './person-record.ts';
 import { StaleError } from './resolve.ts';
 import { observe } from './snapshots.ts';
 import { queueWrites } from './queue-writes.ts';
+import { routingMeta, storedRouting } from './routing-hook.ts';
 
 export interface PersonChange {
   /** Person records (contact, Lead, Contact) of this person. */
@@ -119,6 +120,7 @@ async function applyChange(ctx: PipelineContext, tx: Store, locate: Locate, chan
   person.slaDue = sla && !sla.breached && !sla.answeredAt && !sla.stoppedAt ? sla.due : null;
   person.slaBreached = sla?.breached === true;
   person.updatedAt = now;
+  const routing = storedRouting(person);
   const transitions: Omit<TransitionRow, 'id'>[] = ev.transitions.map((t) => ({
     personId: person.id,
     from: t.from,
@@ -133,6 +135,7 @@ async function applyChange(ctx: PipelineContext, tx: Store, locate: Locate, chan
     meta: {
       ...(t.handedAt ? { handedAt: t.handedAt } : {}),
       ...(person.ownerId ? { owner: person.ownerId } : {}),
+      ...(t.to === 'mql' && routing ? { routing: routingMeta(routing) } : {}),
       ...(t.reason ? { reason: t.reason } : {}),
       processedAt: now,
     },

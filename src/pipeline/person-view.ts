@@ -8,6 +8,7 @@ import { InputError } from '../platform/errors.ts';
 import type { PersonRow, Store } from '../store/types.ts';
 import type { LiveConfig } from './context.ts';
 import { factsFor } from './person-update.ts';
+import { storedRouting } from './routing-hook.ts';
 
 /** Looks a person up by its key; throws `InputError` for a key that is neither form. */
 export async function findPersonByKey(store: Store, key: string): Promise<PersonRow | null> {
@@ -30,7 +31,9 @@ export async function personView(store: Store, live: LiveConfig | null, p: Perso
       explanation = [];
     }
   }
-  const routing = (p.fieldSources as Record<string, unknown>).$routing ?? transitions.map((t) => t.meta?.routing).find(Boolean);
+  const stored = storedRouting(p);
+  // The whole stored decision: rule, user and reason, plus the owner and any SLA reassignment.
+  const routing = stored ?? transitions.map((t) => t.meta?.routing).find(Boolean);
   return {
     email: p.email,
     ids: { hubspot: p.hubspotId, salesforce: p.salesforceId, ...(p.salesforceObject ? { salesforce_object: p.salesforceObject } : {}) },

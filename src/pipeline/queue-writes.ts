@@ -7,6 +7,7 @@ import { stableHash } from '../mapping/index.ts';
 import type { PersonRow, Store } from '../store/types.ts';
 import { nowIso, type LiveConfig, type PipelineContext } from './context.ts';
 import { desiredWrites, type DesiredWrite } from './desired.ts';
+import { ownerOf } from './routing-owners.ts';
 import { getSnapshot } from './snapshots.ts';
 
 /** Escalation target for a breach: the owner's manager when known (kept by the connector's user lookups). */
@@ -25,6 +26,7 @@ export async function writesFor(ctx: PipelineContext, tx: Store, live: LiveConfi
   const hs = p.hubspotId ? await getSnapshot(tx, 'hubspot', 'contact', p.hubspotId) : null;
   const sf = p.salesforceId ? await getSnapshot(tx, 'salesforce', p.salesforceObject ?? 'Lead', p.salesforceId) : null;
   const sla = live.agreementConfig.sla;
+  const { owner, reason } = await ownerOf(tx, p);
   return desiredWrites({
     person: p,
     state,
@@ -33,6 +35,8 @@ export async function writesFor(ctx: PipelineContext, tx: Store, live: LiveConfi
     timeZone: sla?.business_hours?.tz ?? null,
     snapshots: { hubspot: hs, salesforce: sf },
     escalateTo: state.sla?.breached ? await escalateTo(tx, p) : null,
+    owner,
+    routingReason: reason,
     now: nowIso(ctx),
   });
 }

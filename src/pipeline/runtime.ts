@@ -12,6 +12,7 @@ import { onWritten, refreshRow } from './on-written.ts';
 import { sendOutboxBatch } from './outbox-sender.ts';
 import { pollOnce } from './poller.ts';
 import { SLA_LEASE, checkSla } from './sla-scheduler.ts';
+import { queueSlaReminders } from './sla-policy-reminders.ts';
 
 export interface RuntimeOptions {
   /** Seconds between polls of each CRM (`BATON_POLL_INTERVAL`); 0 turns polling off. */
@@ -93,6 +94,7 @@ export function createRuntime(ctx: PipelineContext, options: RuntimeOptions = {}
       const slaMs = options.slaIntervalMs ?? 2000;
       // A short named lease: a crashed instance's hold on the scheduler lapses within seconds.
       loop('sla', async () => (await checkSla(ctx, Math.max(3000, slaMs * 2)), 0), slaMs);
+      loop('sla-reminders', async () => (await queueSlaReminders(ctx, Math.max(3000, slaMs * 2)), 0), slaMs);
       loop('daily', async () => (await dailyReevaluation(ctx), 0), options.dailyCheckMs ?? 3_600_000);
       loop('gauges', gauges, 5000);
     },

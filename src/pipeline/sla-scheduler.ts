@@ -8,6 +8,7 @@ import { errorMessage } from '../platform/errors.ts';
 import type { PersonRow } from '../store/types.ts';
 import type { PipelineContext } from './context.ts';
 import { updatePerson } from './person-update.ts';
+import { reassignOnBreach } from './sla-policy-reassign.ts';
 
 interface OwnerLookup {
   ownerAndManager(recordIds: string[]): Promise<Map<string, { ownerId: string; manager: { id: string } | null }>>;
@@ -50,6 +51,8 @@ export async function checkSla(ctx: PipelineContext, leaseMs = 30_000): Promise<
     for (const p of due) {
       const r = await updatePerson(ctx, (tx) => tx.getPerson(p.id), { sla: true });
       const n = r?.transitions.filter((t) => t.breached).length ?? 0;
+      // `on_breach: reassign` (routing.yaml): the next user of the rule takes the person, once.
+      if (n > 0 && r) await reassignOnBreach(ctx, r.person).catch((err) => ctx.log.warn('SLA reassignment failed', { person: p.id, error: errorMessage(err) }));
       breaches += n;
       if (r && (n > 0 || r.person.slaDue === null)) progressed = true;
     }
