@@ -79,8 +79,9 @@ export async function sendOutboxBatch(ctx: PipelineContext, crm: Crm, onWritten:
 async function settle(ctx: PipelineContext, crm: Crm, row: OutboxRow, result: WriteResult, onWritten: CreatedHandler): Promise<void> {
   if (result.status === 'ok') {
     await onWritten(row, result);
-    // With the claimed version: a payload queued while this one was in flight is still sent.
-    await ctx.store.outboxComplete(row.id, row.hash, row.version);
+    // By hash, not version: the same desired state queued again while this one was in flight is
+    // already written (a version check would send it, and create a Task, twice).
+    await ctx.store.outboxComplete(row.id, row.hash);
     ctx.metrics.writebacks.inc({ crm, outcome: 'ok' });
     return;
   }
