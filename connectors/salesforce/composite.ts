@@ -96,9 +96,9 @@ export function saveResultsOf(res: SubResponse | undefined, what: string): SaveR
 }
 
 /** Runs SOQL queries in composite calls and follows each to its last page; rows per query, in order. */
-export async function queryMany(client: SalesforceClient, soqls: string[], what: string): Promise<Record<string, unknown>[][]> {
+export async function queryMany(client: SalesforceClient, soqls: string[], what: string, run: CompositeRunner = compositeRunner(client)): Promise<Record<string, unknown>[][]> {
   if (!soqls.length) return [];
-  const res = await runComposite(client, soqls.map((q, i) => querySub(client, q, `q${i}`)), what);
+  const res = await run(soqls.map((q, i) => querySub(client, q, `q${i}`)), what);
   const out: Record<string, unknown>[][] = [];
   for (const [i] of soqls.entries()) out.push(await rowsOf(client, res.get(`q${i}`), what));
   return out;
@@ -116,4 +116,63 @@ export async function rowsOf(client: SalesforceClient, res: SubResponse | undefi
     rows.push(...page.records);
   }
   return rows;
+}
+
+/** Runs subrequests as composite calls (`runComposite`, or a `SharedComposite` participant). */
+export type CompositeRunner = (subs: Subrequest[], what: string, options?: { retry?: boolean }) => Promise<Map<string, SubResponse>>;
+
+/** The plain runner of one client. */
+export const compositeRunner =
+  (client: SalesforceClient): CompositeRunner =>
+  (subs, what, options) =>
+    runComposite(client, subs, what, options);
+
+/**
+ * Lets independent writers (Lead creates, Task creates) share composite calls: each participant's
+ * subrequests wait until every participant still working has submitted, then go out together
+ * (without retry when any asks for none; each writer re-checks before trying again).
+ */
+export class SharedComposite {
+  private client: SalesforceClient;
+  private active: number;
+  private waiting: { subs: Subrequest[]; what: string; retry: boolean; resolve: (m: Map<string, SubResponse>) => void; reject: (e: unknown) => void }[] = [];
+  private seq = 0;
+  constructor(client: SalesforceClient, participants: number) {
+    this.client = client;
+    this.active = participants;
+  }
+
+  /** The runner of one participant; call `done()` when that participant has finished. */
+  participant(): { run: CompositeRunner; done: () => void } {
+    let finished = false;
+    return {
+      run: (subs, what, options) =>
+        new Promise((resolve, reject) => {
+          this.waiting.push({ subs, what, retry: options?.retry !== false, resolve, reject });
+          this.flushWhenReady();
+        }),
+      done: () => {
+        if (finished) return;
+        finished = true;
+        this.active--;
+        this.flushWhenReady();
+      },
+    };
+  }
+
+  private flushWhenReady(): void {
+    if (!this.waiting.length || this.waiting.length < this.active) return;
+    const batch = this.waiting.splice(0);
+    const prefix = batch.map(() => `s${this.seq++}_`);
+    const subs = batch.flatMap((b, i) => b.subs.map((s) => ({ ...s, referenceId: `${prefix[i]}${s.referenceId}` })));
+    runComposite(this.client, subs, batch.map((b) => b.what).join(' + '), { retry: batch.every((b) => b.retry) }).then(
+      (res) =>
+        batch.forEach((b, i) => {
+          const mine = new Map<string, SubResponse>();
+          for (const [ref, r] of res) if (ref.startsWith(prefix[i])) mine.set(ref.slice(prefix[i].length), { ...r, referenceId: ref.slice(prefix[i].length) });
+          b.resolve(mine);
+        }),
+      (err) => batch.forEach((b) => b.reject(err)),
+    );
+  }
 }

@@ -7,6 +7,7 @@ import { isBatonEcho } from './loop-guard.ts';
 import type { SalesforceConnectorOptions } from './options.ts';
 import type { AccountCandidate } from '../../src/routing/accounts.ts';
 import { findAccounts } from './accounts.ts';
+import { SharedComposite } from './composite.ts';
 import { PeopleWriter, type CreateRouter } from './people-writer.ts';
 import { SalesforceReader } from './reader.ts';
 import { positionsFromText, schemaProblems } from './schema-check.ts';
@@ -96,7 +97,16 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
         else results.set(op.key, { key: op.key, status: 'dead', error: `cannot ${op.action} ${op.object}${op.id ? ` ${op.id}` : ' without an id'} in Salesforce` });
       }
       // people first: a Task for a new Lead needs the Lead and its owner in place
-      for (const m of [await people.update(updates), await people.createLeads(creates), await tasks.create(taskOps), await tasks.update(taskUpdates), await influence.replace(influenceOps)]) {
+      // Updates first (a Task's owner is read after them); Lead and Task creates are independent
+      // (a Task names a Lead that exists), so they share composite calls.
+      const shared = new SharedComposite(client, 2);
+      const [leadWriter, taskWriter] = [shared.participant(), shared.participant()];
+      const updated = await people.update(updates);
+      const [created, tasked] = await Promise.all([
+        people.createLeads(creates, leadWriter.run).finally(leadWriter.done),
+        tasks.create(taskOps, taskWriter.run).finally(taskWriter.done),
+      ]);
+      for (const m of [updated, created, tasked, await tasks.update(taskUpdates), await influence.replace(influenceOps)]) {
         for (const [k, v] of m) results.set(k, v);
       }
       return ops.map((op) => results.get(op.key) ?? { key: op.key, status: 'retry', error: 'not written', retryAfterMs: 60_000 });

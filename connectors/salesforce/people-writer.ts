@@ -6,7 +6,7 @@
 import type { FieldsConfig } from '../../src/config/schema.ts';
 import type { WriteOp, WriteResult } from '../types.ts';
 import type { SalesforceClient } from './client.ts';
-import { collectionSub, queryMany, querySub, rowsOf, runComposite, saveResultsOf, type Subrequest } from './composite.ts';
+import { collectionSub, compositeRunner, queryMany, querySub, rowsOf, saveResultsOf, type CompositeRunner, type Subrequest } from './composite.ts';
 import { markFresh } from './fresh.ts';
 import { chunks, failureResult, fitToSchema, isLockError, mayRetry, resultOf, saveWithLockRetry, type SaveResult } from './save.ts';
 import { chunkForIn, inList } from './soql.ts';
@@ -135,13 +135,13 @@ export class PeopleWriter {
   }
 
   /** Leads and Contacts holding any of `emails`: one Lead and one Contact query per chunk of emails, all in one composite call when they fit. */
-  async findExisting(emails: string[]): Promise<Map<string, Existing>> {
+  async findExisting(emails: string[], run: CompositeRunner = compositeRunner(this.client)): Promise<Map<string, Existing>> {
     const parts = chunkForIn(emails);
     const soqls = [
       ...parts.map((part) => `SELECT Id, Email, OwnerId, IsConverted, ConvertedContactId FROM Lead WHERE ${inList('Email', part)}`),
       ...parts.map((part) => `SELECT Id, Email, OwnerId FROM Contact WHERE ${inList('Email', part)}`),
     ];
-    const rows = await queryMany(this.client, soqls, 'duplicate check');
+    const rows = await queryMany(this.client, soqls, 'duplicate check', run);
     return pickExisting(rows.slice(0, parts.length).flat(), rows.slice(parts.length).flat());
   }
 
@@ -157,7 +157,7 @@ export class PeopleWriter {
   }
 
   /** Creates Leads for people Salesforce does not hold yet; an existing Lead or Contact is returned instead. */
-  async createLeads(ops: WriteOp[]): Promise<Map<string, WriteResult>> {
+  async createLeads(ops: WriteOp[], run: CompositeRunner = compositeRunner(this.client)): Promise<Map<string, WriteResult>> {
     const out = new Map<string, WriteResult>();
     const withEmail = ops.filter((op) => {
       const email = op.email ?? (op.properties.Email as string | undefined);
@@ -171,7 +171,7 @@ export class PeopleWriter {
       let existing: Map<string, Existing>;
       try {
         // re-checked on every attempt: a create that failed in transit may have happened after all
-        existing = await this.findExisting([...new Set(pending.map(emailOf))]);
+        existing = await this.findExisting([...new Set(pending.map(emailOf))], run);
       } catch (err) {
         if (!mayRetry(err) || attempt === this.attempts) {
           for (const op of pending) out.set(op.key, failureResult(op.key, err));
@@ -204,7 +204,7 @@ export class PeopleWriter {
         }
       }
       try {
-        for (const [k, v] of await this.sendCreates(toCreate, placed, describe)) out.set(k, v);
+        for (const [k, v] of await this.sendCreates(toCreate, placed, describe, run)) out.set(k, v);
       } catch (err) {
         if (mayRetry(err) && attempt < this.attempts) retryLater.push(...toCreate);
         else for (const op of toCreate) out.set(op.key, failureResult(op.key, err));
@@ -227,7 +227,7 @@ export class PeopleWriter {
    * rule has run). Records Salesforce could not lock are sent again on their own. A composite call
    * that fails throws: the caller re-checks duplicates before trying again.
    */
-  private async sendCreates(ops: WriteOp[], placed: Map<string, CreatePlacement>, describe: Awaited<ReturnType<SalesforceClient['describe']>>): Promise<Map<string, WriteResult>> {
+  private async sendCreates(ops: WriteOp[], placed: Map<string, CreatePlacement>, describe: Awaited<ReturnType<SalesforceClient['describe']>>, run: CompositeRunner): Promise<Map<string, WriteResult>> {
     const out = new Map<string, WriteResult>();
     if (!ops.length) return out;
     const subs: Subrequest[] = [];
@@ -247,7 +247,7 @@ export class PeopleWriter {
         subs.push(querySub(this.client, `SELECT Id, OwnerId FROM ${group.object} WHERE ${inList('Email', emails)}`, ref));
       }
     }
-    const res = await runComposite(this.client, subs, 'create people', { retry: false });
+    const res = await run(subs, 'create people', { retry: false });
     const ownerOf = new Map<string, string>();
     for (const o of owners) {
       try {

@@ -7,7 +7,7 @@
 import type { WriteOp, WriteResult } from '../types.ts';
 import type { SalesforceClient } from './client.ts';
 import { objectOfId } from './fields.ts';
-import { collectionSub, querySub, rowsOf, runComposite, saveResultsOf, type Subrequest } from './composite.ts';
+import { collectionSub, compositeRunner, querySub, rowsOf, saveResultsOf, type CompositeRunner, type Subrequest } from './composite.ts';
 import { takeFresh } from './fresh.ts';
 import { chunks, failureResult, isLockError, mayRetry, resultOf, saveWithLockRetry, type SaveResult } from './save.ts';
 import { chunkForIn, inList } from './soql.ts';
@@ -43,7 +43,7 @@ export class TaskWriter {
   }
 
   /** Tasks already made for `check` and the current owners of `whoIds`, in one composite call when they fit. */
-  private async lookups(check: WriteOp[], whoIds: string[]): Promise<{ done: Map<string, string>; owners: Map<string, string> }> {
+  private async lookups(check: WriteOp[], whoIds: string[], run: CompositeRunner): Promise<{ done: Map<string, string>; owners: Map<string, string> }> {
     const subs: Subrequest[] = [];
     const taskParts = chunkForIn([...new Set(check.map((o) => String(o.properties.WhoId)))]);
     taskParts.forEach((ids, i) => subs.push(querySub(this.client, `SELECT Id, WhoId, OwnerId, Description FROM Task WHERE ${inList('WhoId', ids)}`, `tasks${i}`)));
@@ -57,7 +57,7 @@ export class TaskWriter {
     const done = new Map<string, string>();
     const owners = new Map<string, string>();
     if (!subs.length) return { done, owners };
-    const res = await runComposite(this.client, subs, 'find Tasks and owners');
+    const res = await run(subs, 'find Tasks and owners');
     const rows: Record<string, unknown>[] = [];
     for (const [i] of taskParts.entries()) rows.push(...(await rowsOf(this.client, res.get(`tasks${i}`), 'find Tasks')));
     for (const op of check) {
@@ -93,7 +93,7 @@ export class TaskWriter {
     return owners;
   }
 
-  async create(ops: WriteOp[]): Promise<Map<string, WriteResult>> {
+  async create(ops: WriteOp[], run: CompositeRunner = compositeRunner(this.client)): Promise<Map<string, WriteResult>> {
     const out = new Map<string, WriteResult>();
     let pending = ops.filter((op) => {
       if (typeof op.properties.WhoId !== 'string' || !op.properties.WhoId) out.set(op.key, { key: op.key, status: 'dead', error: 'a Task needs WhoId (the Lead or Contact it is for)' });
@@ -105,7 +105,7 @@ export class TaskWriter {
       try {
         // A Lead this connector just created has no Task of ours yet, so its first Task skips the check.
         const unchecked = attempt === 1 ? new Set(pending.filter((o) => o.attempts === 0 && takeFresh(this.client, String(o.properties.WhoId))).map((o) => o.key)) : new Set<string>();
-        ({ done, owners } = await this.lookups(pending.filter((o) => !unchecked.has(o.key)), pending.filter((o) => !o.properties.OwnerId).map((o) => String(o.properties.WhoId))));
+        ({ done, owners } = await this.lookups(pending.filter((o) => !unchecked.has(o.key)), pending.filter((o) => !o.properties.OwnerId).map((o) => String(o.properties.WhoId)), run));
       } catch (err) {
         if (!mayRetry(err) || attempt === this.attempts) {
           for (const op of pending) out.set(op.key, failureResult(op.key, err));
@@ -138,7 +138,7 @@ export class TaskWriter {
       const retryLater: WriteOp[] = [];
       try {
         const parts = chunks(toCreate);
-        const res = parts.length ? await runComposite(this.client, parts.map((part, i) => collectionSub(this.client, 'POST', 'Task', part.map((p) => p.rec), `tasks${i}`)), 'create Tasks', { retry: false }) : new Map();
+        const res = parts.length ? await run(parts.map((part, i) => collectionSub(this.client, 'POST', 'Task', part.map((p) => p.rec), `tasks${i}`)), 'create Tasks', { retry: false }) : new Map();
         for (const [i, part] of parts.entries()) {
           let results: SaveResult[];
           try {

@@ -57,6 +57,21 @@ describe('Salesforce Composite API', () => {
     expect(api.apiCalls().length - before).toBeLessThanOrEqual(6);
   });
 
+  it('Lead creates and Tasks for earlier Leads in one send share composite calls: two in all', async () => {
+    const api = freshOrg();
+    const sf = connectorFor(api);
+    const earlier = await sf.write(Array.from({ length: 150 }, (_, i) => ({ key: `e${i}`, object: 'Lead' as const, action: 'create' as const, email: `e${i}@corp.example`, properties: { LastName: `E${i}` }, idempotencyKey: `e${i}` })));
+    const before = api.apiCalls().length;
+    const leads: WriteOp[] = Array.from({ length: 150 }, (_, i) => ({ key: `n${i}`, object: 'Lead', action: 'create', email: `n${i}@corp.example`, properties: { LastName: `N${i}` }, idempotencyKey: `n${i}`, attempts: 0 }));
+    const tasks: WriteOp[] = earlier.map((r, i) => ({ key: `t${i}`, object: 'Task', action: 'create', properties: { WhoId: (r as { id: string }).id, Subject: 'New MQL' }, idempotencyKey: `t${i}`, attempts: 0 }));
+    const res = await sf.write([...leads, ...tasks]);
+    expect(res.every((r) => r.status === 'ok')).toBe(true);
+    expect(api.org.rows('Task')).toHaveLength(150);
+    expect(api.org.rows('Task').every((t) => t.OwnerId && t.OwnerId === api.org.get(String(t.WhoId))?.OwnerId)).toBe(true);
+    // [duplicate check + Tasks' owners], [Lead creates + owners read back + Task creates]
+    expect(api.apiCalls().slice(before).map((c) => c.path.split('/').pop())).toEqual(['composite', 'composite']);
+  });
+
   it('checks for an existing Task when the op may have been sent before', async () => {
     const api = freshOrg();
     const sf = connectorFor(api);
