@@ -1,8 +1,9 @@
 /**
  * Routing at handoff: the Salesforce connector calls this for the new people that survived its
  * duplicate check, just before creating them. Each person is routed once: the decision is stored
- * on the person (`$meta.routing`, and its owner) before the create, so a retried create places
- * the person exactly as the first attempt did and the rotation advances once per person.
+ * on the person (`$meta.routing`, and its owner) before the create, in the transaction that
+ * advances the rotation, so a retried create places the person exactly as the first attempt did
+ * and the rotation advances once per person, crash or not.
  */
 import type { WriteOp } from '../../connectors/types.ts';
 import type { CreatePlacement, CreateRouter } from '../../connectors/salesforce/people-writer.ts';
@@ -101,13 +102,14 @@ export function createRouteHook(store: Store, runtime: RoutingRuntime, now: () =
       const events = (await store.listEvents(person.id)).map((e) => ({ id: e.id, type: e.type, at: e.at, properties: e.properties }));
       people.push({ key: String(person.id), email: person.email, person: person.fields, scores: person.scores, events, at });
     }
-    const decisions = await runtime.routeBatch(people);
-    for (const { op, person } of fresh) {
-      const d = decisions.get(String(person.id));
-      if (!d) continue;
-      const stored = await saveRouting(store, person.id, (prev) => prev ?? toStored(d, at), (r) => r.ownerId, at);
-      if (stored) out.set(op.key, placementOf(stored));
-    }
+    await runtime.routeBatch(people, async (tx, decisions) => {
+      for (const { op, person } of fresh) {
+        const d = decisions.get(String(person.id));
+        if (!d) continue;
+        const stored = await saveRouting(tx, person.id, (prev) => prev ?? toStored(d, at), (r) => r.ownerId, at);
+        if (stored) out.set(op.key, placementOf(stored));
+      }
+    });
     return out;
   };
 }

@@ -50,8 +50,11 @@ export interface RoutingRuntimeOptions {
 export interface RoutingRuntime {
   /** Resolves the users; returns one `routing.yaml:LINE:COL: no Salesforce user 'x'` per unknown name. */
   start(): Promise<string[]>;
-  /** Decides every person in order, keyed by `RoutedPerson.key`. */
-  routeBatch(people: RoutedPerson[]): Promise<Map<string, RoutingDecision>>;
+  /**
+   * Decides every person in order, keyed by `RoutedPerson.key`. `persist` stores the decisions in
+   * the same transaction as the advanced rotation, so a crash never advances one without the other.
+   */
+  routeBatch(people: RoutedPerson[], persist?: (tx: Store, decisions: Map<string, RoutingDecision>) => Promise<void>): Promise<Map<string, RoutingDecision>>;
   /**
    * The next user of `rule` (or the fallback) who can take a person, other than `notUserId`, with
    * the rotation advanced (SLA reassignment); null when nobody can.
@@ -119,9 +122,9 @@ export function createRoutingRuntime(o: RoutingRuntimeOptions): RoutingRuntime {
     return { rotations, assignedToday: new Map(Object.entries(counts ?? {})) };
   }
 
-  async function saveState(state: RoutingState, before: Map<string, RotationState>, day: string): Promise<void> {
-    for (const [rule, s] of state.rotations) if (before.get(rule) !== s) await o.store.setValue(rotationKey(rule), s);
-    await o.store.setValue(countKey(day), Object.fromEntries(state.assignedToday));
+  async function saveState(tx: Store, state: RoutingState, before: Map<string, RotationState>, day: string): Promise<void> {
+    for (const [rule, s] of state.rotations) if (before.get(rule) !== s) await tx.setValue(rotationKey(rule), s);
+    await tx.setValue(countKey(day), Object.fromEntries(state.assignedToday));
   }
 
   const ruleKeys = () => [...o.routing.policy.rules.map((r) => r.id), 'fallback'];
@@ -134,7 +137,7 @@ export function createRoutingRuntime(o: RoutingRuntimeOptions): RoutingRuntime {
       return unknownUserProblems(o.routing.users, (n) => users.has(n), file);
     },
 
-    async routeBatch(people) {
+    async routeBatch(people, persist) {
       if (people.length === 0) return new Map();
       await freshUsers();
       const match = o.routing.match;
@@ -147,7 +150,10 @@ export function createRoutingRuntime(o: RoutingRuntimeOptions): RoutingRuntime {
         const state = await loadState(ruleKeys(), day);
         const before = new Map(state.rotations);
         const decisions = routeInOrder(people, { policy: o.routing.policy, match, accounts, users, usersById: byId }, state);
-        await saveState(state, before, day);
+        await o.store.transaction(async (tx) => {
+          await saveState(tx, state, before, day);
+          if (persist) await persist(tx, decisions);
+        });
         return decisions;
       });
     },
