@@ -86,6 +86,8 @@ export interface WriteOp {
   clearFirst?: string[];
   /** For a create: records to associate it with, e.g. `{ contacts: [...] }` for a HubSpot deal. */
   associations?: Partial<Record<string, string[]>>;
+  /** What Baton knows the record holds now (e.g. `lifecyclestage`), so the connector need not read it before writing. */
+  current?: Record<string, unknown>;
   /** How often this op was sent before (the outbox row's attempts); 0 lets a connector skip checks for work that cannot have happened yet. */
   attempts?: number;
 }
@@ -121,6 +123,10 @@ export interface Connector {
   poll(cursor: string | null): Promise<PollPage>;
   /** All records, page by page, resumable from `cursor`. */
   backfill(cursor: string | null, since?: string): AsyncIterable<BackfillPage>;
+  /** Engagement events a record read from this CRM describes (HubSpot: a contact's analytics properties); ids are stable across re-reads. */
+  eventsOf?(record: CrmRecord): EngagementEvent[];
+  /** True when a change item is only Baton's own write coming back (`lastWritten`: what Baton knows the record holds), so it needs no read. */
+  isEchoChange?(item: InboxItem, lastWritten: Record<string, unknown> | null | undefined): boolean;
   /** The records holding these emails (people only), read in batches; emails the CRM does not hold are absent. */
   readByEmail?(emails: string[]): Promise<CrmRecord[]>;
   /** Writes in batches under the CRM's limits; one result per op, in order. */

@@ -5,7 +5,9 @@
 import type { FieldsConfig } from '../../src/config/schema.ts';
 import type { LimitsBackend } from '../../src/platform/limiter.ts';
 import { logger as rootLogger, type Logger } from '../../src/platform/logger.ts';
-import type { BackfillPage, Connector, CrmRecord, EngagementEvent, PollPage, RecordRef, WriteOp, WriteResult } from '../types.ts';
+import type { BackfillPage, Connector, CrmRecord, EngagementEvent, InboxItem, PollPage, RecordRef, WriteOp, WriteResult } from '../types.ts';
+import { isEcho } from './echo.ts';
+import { eventsFromContact } from './events.ts';
 import { createHubSpotApi, type CallCounts, type HubSpotApi } from './client.ts';
 import { batchRead, hydrate, propertiesFor, TYPE_OF, type HubSpotType, type RawObject } from './hydrate.ts';
 import type { HubSpotLimits } from './limits.ts';
@@ -35,7 +37,9 @@ export interface HubSpotConnectorOptions {
   pollStartMs?: number;
   /** Records a poll or backfill page collects before hydrating (≤ 1,000 keeps associations to one call). */
   pageSize?: number;
-  /** Read a contact's current lifecycle stage before a write that does not say `clearFirst` (default true). */
+  /** Ids HubSpot shows as `sourceId` on Baton's own writes (the private app's id), for the loop guard. */
+  ownSourceIds?: string[];
+  /** Read a contact's current lifecycle stage before a write that says neither `clearFirst` nor `current.lifecyclestage` (default true). */
   detectBackwardLifecycle?: boolean;
   logger?: Logger;
 }
@@ -46,6 +50,8 @@ export interface HubSpotConnector extends Connector {
   /** HTTP calls made so far, by kind (read, search, associations, write, schema, marketing). */
   readonly counts: CallCounts;
   readByEmail(emails: string[]): Promise<CrmRecord[]>;
+  eventsOf(record: CrmRecord): EngagementEvent[];
+  isEchoChange(item: InboxItem, lastWritten: Record<string, unknown> | null | undefined): boolean;
   /** Form submissions of the given forms since `sinceMs`, as engagement events (scope `forms`). */
   formEvents(forms: { guid: string; name: string }[], sinceMs: number): Promise<EngagementEvent[]>;
   /** Email opens and clicks of one recipient since `sinceMs`, as engagement events (scope `content`). */
@@ -111,6 +117,8 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     start: () => prepareHubSpot(api, plan, mappedReads),
     read,
     readByEmail,
+    eventsOf: (record: CrmRecord) => (record.crm === 'hubspot' ? eventsFromContact(record) : []),
+    isEchoChange: (item: InboxItem, lastWritten: Record<string, unknown> | null | undefined) => isEcho(item, { ownSourceIds: options.ownSourceIds ?? [] }, () => lastWritten),
     poll: (cursor): Promise<PollPage> => pollOnce(api, plan, cursor, options.pollStartMs ?? Date.now(), options.pageSize),
     backfill: (cursor, since): AsyncIterable<BackfillPage> => backfillPages(api, plan, cursor, since, options.pageSize),
     write: (ops: WriteOp[]): Promise<WriteResult[]> => writeOps(api, ops, { idempotentCreates, detectBackwardLifecycle: options.detectBackwardLifecycle ?? true }),

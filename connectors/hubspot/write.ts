@@ -39,6 +39,8 @@ interface Input {
   id: string;
   properties: Record<string, string>;
   clearFirst?: string[];
+  /** The lifecycle stage Baton knows the contact holds, when it says. */
+  currentStage?: string | null;
 }
 
 type Outcome = WriteResult extends infer R ? (R extends WriteResult ? Omit<R, 'key'> : never) : never;
@@ -85,7 +87,10 @@ export async function updateIsolating(api: HubSpotApi, type: HubSpotType, inputs
 async function clearFirst(api: HubSpotApi, inputs: Input[], out: Map<string, Outcome>, detect: boolean): Promise<Input[]> {
   const clears = new Map<string, string[]>();
   for (const i of inputs) if (i.clearFirst?.length) clears.set(i.key, i.clearFirst);
-  const unknown = detect ? inputs.filter((i) => i.properties.lifecyclestage && i.clearFirst === undefined) : [];
+  const open = inputs.filter((i) => i.properties.lifecyclestage && i.clearFirst === undefined);
+  // the stage Baton knows decides without a read; only the rest are read (with `detect`)
+  for (const i of open) if (i.currentStage !== undefined && isBackwardLifecycle(i.currentStage, i.properties.lifecyclestage)) clears.set(i.key, ['lifecyclestage']);
+  const unknown = detect ? open.filter((i) => i.currentStage === undefined) : [];
   if (unknown.length) {
     const current = await batchRead(api, 'contacts', unknown.map((i) => i.id), ['lifecyclestage']);
     for (const i of unknown) if (isBackwardLifecycle(current.get(i.id)?.properties.lifecyclestage, i.properties.lifecyclestage)) clears.set(i.key, ['lifecyclestage']);
@@ -149,7 +154,7 @@ export async function writeOps(api: HubSpotApi, ops: WriteOp[], opts: { idempote
     }
     const slot = byType.get(type) ?? { updates: [], creates: [] };
     byType.set(type, slot);
-    if (op.id && op.action !== 'create') slot.updates.push({ key: op.key, id: op.id, properties: Object.fromEntries(Object.entries(op.properties).map(([k, v]) => [k, toHubSpotValue(v)])), clearFirst: op.clearFirst });
+    if (op.id && op.action !== 'create') slot.updates.push({ key: op.key, id: op.id, properties: Object.fromEntries(Object.entries(op.properties).map(([k, v]) => [k, toHubSpotValue(v)])), clearFirst: op.clearFirst, ...(op.current && Object.hasOwn(op.current, 'lifecyclestage') ? { currentStage: (op.current.lifecyclestage as string | null) ?? null } : {}) });
     else slot.creates.push(op);
   }
   for (const [type, { updates, creates }] of byType) {

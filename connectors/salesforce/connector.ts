@@ -1,5 +1,5 @@
 /** `createSalesforceConnector`: the `Connector` for one Salesforce org, on jsforce. */
-import type { Connector, CrmRecord, RecordRef, WriteOp, WriteResult } from '../types.ts';
+import type { Connector, CrmRecord, InboxItem, RecordRef, WriteOp, WriteResult } from '../types.ts';
 import { SalesforceBackfill } from './backfill.ts';
 import { SalesforceClient } from './client.ts';
 import { InfluenceWriter } from './influence.ts';
@@ -32,6 +32,7 @@ export interface SalesforceConnector extends Connector {
 }
 
 const PERSON_OBJECTS = new Set(['Lead', 'Contact', 'Account', 'Opportunity']);
+const SYSTEM_FIELDS = new Set(['Id', 'attributes', 'SystemModstamp', 'LastModifiedDate', 'LastModifiedById', 'CreatedDate', 'CreatedById', 'IsDeleted']);
 
 /** Creates the connector; nothing is called before `start()` or the first operation. */
 export function createSalesforceConnector(options: SalesforceConnectorOptions): SalesforceConnector {
@@ -113,6 +114,17 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
     },
 
     isEcho: (record, lastWritten) => isBatonEcho(record, client.integrationUserId, lastWritten),
+    // An Outbound Message carries some of the record's fields and LastModifiedById: a save by
+    // Baton's integration user whose fields all hold what Baton knows is Baton's own write.
+    isEchoChange(item: InboxItem, lastWritten: Record<string, unknown> | null | undefined) {
+      if (item.source !== 'salesforce' || item.body.kind !== 'change' || !item.body.hint || !lastWritten) return false;
+      const { ref, hint, sourceId } = item.body;
+      // system fields move with every save; the rest of the message must match what Baton knows
+      const known = Object.fromEntries(Object.entries(lastWritten).filter(([k]) => !SYSTEM_FIELDS.has(k) && Object.hasOwn(hint, k)));
+      const unknown = Object.keys(hint).some((k) => !SYSTEM_FIELDS.has(k) && !Object.hasOwn(lastWritten, k));
+      if (unknown || !Object.keys(known).length) return false;
+      return isBatonEcho({ crm: 'salesforce', object: ref.object, id: ref.id, modifiedAt: ref.at ?? '', properties: hint, changedBy: sourceId }, client.integrationUserId, known);
+    },
     ownerAndManager: (ids) => ownerAndManager(client, ids),
     usersByEmailOrUsername: (list) => usersByEmailOrUsername(client, list),
     usersById: (ids) => usersById(client, ids),

@@ -41,6 +41,21 @@ describe('HubSpot loop guard', () => {
     expect(marketer.filter((i) => !isEcho(i, guard))).toHaveLength(1);
   });
 
+  it('the connector tells an echo from what Baton knows the record holds, and reads events off a contact', async () => {
+    const t = (h = harness());
+    const id = t.api.seed('contacts', { email: 'ana@corp.example' });
+    const c = t.connector({ limits: FAST });
+    await c.start();
+    await c.write([{ key: `hubspot:contact:${id}`, object: 'contact', id, action: 'update', properties: { baton_stage: 'mql' }, idempotencyKey: 'x' }]);
+    const [echo] = deliver(t.api.takeApiEchoes());
+    expect(c.isEchoChange(echo, { baton_stage: 'mql', email: 'ana@corp.example' })).toBe(true);
+    expect(c.isEchoChange(echo, { baton_stage: 'lead' })).toBe(false);
+    expect(c.isEchoChange(echo, null)).toBe(false);
+    const at = Date.parse('2026-12-01T10:00:00Z');
+    const record = { crm: 'hubspot' as const, object: 'contact' as const, id, modifiedAt: new Date(at).toISOString(), properties: { email: 'Ana@corp.example', recent_conversion_event_name: 'demo-request', recent_conversion_date: String(at) } };
+    expect(c.eventsOf(record)).toEqual([expect.objectContaining({ id: `hubspot:form:${id}:${at}`, email: 'ana@corp.example', type: 'form_submission', properties: expect.objectContaining({ form: 'demo-request' }) })]);
+  });
+
   it('recognises an echo by value when the source is not Baton’s app', () => {
     const item: InboxItem = {
       source: 'hubspot',

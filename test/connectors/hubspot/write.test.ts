@@ -57,6 +57,22 @@ describe('HubSpot write-back', () => {
     expect(updates.length).toBe(2); // the clear, then the set
   });
 
+  it('decides the clear from the stage Baton knows (op.current), reading nothing first', async () => {
+    h = harness();
+    const fwd = h.api.seed('contacts', { email: 'ana@corp.example', lifecyclestage: 'lead' });
+    const back = h.api.seed('contacts', { email: 'bo@corp.example', lifecyclestage: 'opportunity' });
+    const c = h.connector({ limits: FAST });
+    const results = await c.write([
+      update(fwd, { lifecyclestage: 'marketingqualifiedlead' }, { current: { lifecyclestage: 'lead' } }),
+      update(back, { lifecyclestage: 'marketingqualifiedlead' }, { current: { lifecyclestage: 'opportunity' } }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['ok', 'ok']);
+    expect(h.api.calls(/\/contacts\/batch\/read$/)).toHaveLength(0);
+    expect(h.api.calls(/\/contacts\/batch\/update$/)).toHaveLength(2); // the one clear, then both sets
+    expect(h.api.data.records.contacts.get(fwd)!.properties.lifecyclestage).toBe('marketingqualifiedlead');
+    expect(h.api.data.records.contacts.get(back)!.properties.lifecyclestage).toBe('marketingqualifiedlead');
+  });
+
   it('a backward lifecycle move without the clear is ignored by the fake, as by HubSpot', async () => {
     h = harness();
     const id = h.api.seed('contacts', { email: 'ana@corp.example', lifecyclestage: 'customer' });
