@@ -109,6 +109,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   const runtime = createRuntime(ctx, {
     pollIntervalS: Number.isFinite(pollIntervalS) && pollIntervalS >= 0 ? pollIntervalS : 60,
     leaseMs: Number.isFinite(leaseS) && leaseS > 0 ? leaseS * 1000 : 60_000,
+    ...(Number(env.BATON_OUTBOX_LEASE_SECONDS) > 0 ? { outboxLeaseMs: Number(env.BATON_OUTBOX_LEASE_SECONDS) * 1000 } : {}),
   });
   const app = await createApp({
     ctx,

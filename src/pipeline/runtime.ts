@@ -26,6 +26,8 @@ export interface RuntimeOptions {
    * (after a crash). Work is idempotent, so a short lease only costs a repeated read.
    */
   leaseMs?: number;
+  /** The outbox's lease; default `max(leaseMs, 15 s)`, because a write may wait for the CRM's rate limit after its claim. */
+  outboxLeaseMs?: number;
 }
 
 export interface Runtime {
@@ -44,6 +46,9 @@ const CRMS: Crm[] = ['hubspot', 'salesforce'];
 export function createRuntime(ctx: PipelineContext, options: RuntimeOptions = {}): Runtime {
   const idleMs = options.idleMs ?? 250;
   const leaseMs = options.leaseMs ?? 60_000;
+  // A write can wait for the CRM's rate limit after its rows are claimed; a lease shorter than that
+  // wait would let another instance send the same rows again.
+  const outboxLeaseMs = options.outboxLeaseMs ?? Math.max(leaseMs, 15_000);
   let stopping = false;
   const loops: Promise<void>[] = [];
   const wakers = new Map<() => void, string>();
@@ -75,7 +80,9 @@ export function createRuntime(ctx: PipelineContext, options: RuntimeOptions = {}
     );
   }
 
-  const sendFor = (crm: Crm) => () => sendOutboxBatch(ctx, crm, (row, result) => onWritten(ctx, row, result), 100, leaseMs, (row) => refreshRow(ctx, row));
+  const inboxBatch = () => processInboxBatch(ctx, 200, leaseMs);
+
+  const sendFor = (crm: Crm) => () => sendOutboxBatch(ctx, crm, (row, result) => onWritten(ctx, row, result), 100, outboxLeaseMs, (row) => refreshRow(ctx, row));
 
   async function gauges(): Promise<number> {
     const s = await ctx.store.inboxStats(ctx.now().toISOString());
@@ -87,7 +94,7 @@ export function createRuntime(ctx: PipelineContext, options: RuntimeOptions = {}
   return {
     ctx,
     start() {
-      loop('inbox', () => processInboxBatch(ctx, 200, leaseMs), idleMs);
+      loop('inbox', inboxBatch, idleMs);
       for (const crm of CRMS) if (ctx.connectors[crm]) loop(`outbox:${crm}`, sendFor(crm), idleMs * 2);
       const pollMs = (options.pollIntervalS ?? 60) * 1000;
       if (pollMs > 0) for (const crm of CRMS) if (ctx.connectors[crm]) loop(`poll:${crm}`, async () => (await pollOnce(ctx, crm, pollMs * 2), 0), pollMs);
@@ -107,7 +114,7 @@ export function createRuntime(ctx: PipelineContext, options: RuntimeOptions = {}
     },
     async drain(maxRounds = 50) {
       for (let i = 0; i < maxRounds; i++) {
-        let n = await processInboxBatch(ctx, 200, leaseMs);
+        let n = await inboxBatch();
         for (const crm of CRMS) n += await sendFor(crm)();
         if (n === 0) return;
       }

@@ -51,6 +51,7 @@ async function startServe(): Promise<void> {
     PORT: String(port),
     BATON_POLL_INTERVAL: '0',
     BATON_LEASE_SECONDS: '2',
+    BATON_OUTBOX_LEASE_SECONDS: '2',
     BATON_LOG_LEVEL: 'warn',
     HUBSPOT_ACCESS_TOKEN: 'pat-restart',
     HUBSPOT_CLIENT_SECRET: HS_SECRET,
