@@ -6,7 +6,6 @@ import type { FieldsConfig } from '../../src/config/schema.ts';
 import type { LimitsBackend } from '../../src/platform/limiter.ts';
 import { logger as rootLogger, type Logger } from '../../src/platform/logger.ts';
 import type { BackfillPage, Connector, CrmRecord, EngagementEvent, InboxItem, PollPage, RecordRef, WriteOp, WriteResult } from '../types.ts';
-import { isEcho } from './echo.ts';
 import { eventsFromContact } from './events.ts';
 import { createHubSpotApi, type CallCounts, type HubSpotApi } from './client.ts';
 import { batchRead, hydrate, propertiesFor, TYPE_OF, type HubSpotType, type RawObject } from './hydrate.ts';
@@ -16,6 +15,7 @@ import { ownerIdsByEmail } from './owners.ts';
 import { planProperties, type PropertyPlan } from './properties.ts';
 import { prepareHubSpot } from './setup.ts';
 import { backfillPages, pollOnce } from './sync.ts';
+import { OwnWrites } from './own-writes.ts';
 import { writeOps } from './write.ts';
 
 export interface HubSpotConnectorOptions {
@@ -75,6 +75,16 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
   });
   const plan = planProperties(options.fields);
   const idempotentCreates = !!options.fields.deal?.create_in_hubspot;
+  const own = new OwnWrites(options.ownSourceIds);
+
+  async function write(ops: WriteOp[]): Promise<WriteResult[]> {
+    const results = await writeOps(api, ops, { idempotentCreates, detectBackwardLifecycle: options.detectBackwardLifecycle ?? true });
+    results.forEach((r, i) => {
+      const op = ops[i];
+      if (r.status === 'ok' && op.id) own.wrote(op.object, op.id, { ...(op.clearFirst ? Object.fromEntries(op.clearFirst.map((p) => [p, ''])) : {}), ...op.properties });
+    });
+    return results;
+  }
 
   async function read(refs: RecordRef[]): Promise<CrmRecord[]> {
     const byType = new Map<HubSpotType, string[]>();
@@ -118,10 +128,10 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     read,
     readByEmail,
     eventsOf: (record: CrmRecord) => (record.crm === 'hubspot' ? eventsFromContact(record) : []),
-    isEchoChange: (item: InboxItem, lastWritten: Record<string, unknown> | null | undefined) => isEcho(item, { ownSourceIds: options.ownSourceIds ?? [] }, () => lastWritten),
+    isEchoChange: (item: InboxItem, lastWritten: Record<string, unknown> | null | undefined) => own.isEcho(item, lastWritten),
     poll: (cursor): Promise<PollPage> => pollOnce(api, plan, cursor, options.pollStartMs ?? Date.now(), options.pageSize),
     backfill: (cursor, since): AsyncIterable<BackfillPage> => backfillPages(api, plan, cursor, since, options.pageSize),
-    write: (ops: WriteOp[]): Promise<WriteResult[]> => writeOps(api, ops, { idempotentCreates, detectBackwardLifecycle: options.detectBackwardLifecycle ?? true }),
+    write,
     formEvents: (forms, sinceMs) => fetchFormSubmissions(api, forms, sinceMs),
     emailEvents: (recipient, sinceMs) => fetchEmailEvents(api, recipient, sinceMs),
     ownerIdsByEmail: () => ownerIdsByEmail(api),

@@ -48,9 +48,19 @@ describe('HubSpot loop guard', () => {
     await c.start();
     await c.write([{ key: `hubspot:contact:${id}`, object: 'contact', id, action: 'update', properties: { baton_stage: 'mql' }, idempotencyKey: 'x' }]);
     const [echo] = deliver(t.api.takeApiEchoes());
-    expect(c.isEchoChange(echo, { baton_stage: 'mql', email: 'ana@corp.example' })).toBe(true);
-    expect(c.isEchoChange(echo, { baton_stage: 'lead' })).toBe(false);
-    expect(c.isEchoChange(echo, null)).toBe(false);
+    if (echo.body.kind !== 'change') throw new Error('expected a change');
+    const other = (value: string, sourceId = '777') => ({ ...echo, body: { ...echo.body, hint: { baton_stage: value }, sourceId } });
+    // another integration setting a value this connector never wrote is real work
+    expect(c.isEchoChange(other('sql'), { baton_stage: 'mql' })).toBe(false);
+    expect(c.isEchoChange(other('sql'), null)).toBe(false);
+    // an echo of this connector's write, even when Baton now knows a later value, needs no read…
+    expect(c.isEchoChange(echo, { baton_stage: 'lead' })).toBe(true);
+    // …and teaches the writer's sourceId: later changes from it are Baton's own
+    expect(c.isEchoChange(other('sql', String(t.api.writerAppId)), null)).toBe(true);
+    // a marketer's change is never an echo unless it brings nothing new
+    const marketer = deliver(t.api.changeAsMarketer('contacts', id, { jobtitle: 'CFO' }))[0];
+    expect(c.isEchoChange(marketer, { jobtitle: 'CTO' })).toBe(false);
+    expect(c.isEchoChange(marketer, { jobtitle: 'CFO' })).toBe(true);
     const at = Date.parse('2026-12-01T10:00:00Z');
     const record = { crm: 'hubspot' as const, object: 'contact' as const, id, modifiedAt: new Date(at).toISOString(), properties: { email: 'Ana@corp.example', recent_conversion_event_name: 'demo-request', recent_conversion_date: String(at) } };
     expect(c.eventsOf(record)).toEqual([expect.objectContaining({ id: `hubspot:form:${id}:${at}`, email: 'ana@corp.example', type: 'form_submission', properties: expect.objectContaining({ form: 'demo-request' }) })]);
