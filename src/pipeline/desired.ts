@@ -123,6 +123,7 @@ function hubspotContact(input: DesiredInput, ctx: TemplateContext): DesiredWrite
     }
   }
   payload.properties = unchangedDropped(props, snap, fields.person.fields.email?.hubspot);
+  if (snap && Object.hasOwn(snap.props, 'lifecyclestage') && Object.hasOwn(payload.properties, 'lifecyclestage')) payload.current = { lifecyclestage: snap.props.lifecyclestage ?? null };
   if (Object.keys(payload.properties).length === 0) return null;
   if (payload.clearFirst && !Object.hasOwn(payload.properties, 'lifecyclestage')) delete payload.clearFirst;
   return { crm: 'hubspot', key: `hubspot:contact:${person.hubspotId}`, payload, idempotencyKey: `person-${person.id}:hubspot` };

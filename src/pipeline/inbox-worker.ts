@@ -5,6 +5,7 @@
  * failing is given up only after `MAX_INBOX_ATTEMPTS`, with an error log.
  */
 import type { CrmRecord, EngagementEvent } from '../../connectors/types.ts';
+import { eventsFromContact } from '../../connectors/hubspot/index.ts';
 import { normalizeEmail } from '../mapping/index.ts';
 import { errorMessage } from '../platform/errors.ts';
 import type { InboxRow, Store } from '../store/types.ts';
@@ -64,7 +65,15 @@ export async function processInboxBatch(ctx: PipelineContext, limit = 200, lease
     entry.rows.push(...ids);
     byEmail.set(email, entry);
   }
-  for (const [email, { events, rows: ids }] of byEmail) await run(ids, () => updatePerson(ctx, (tx) => personForEmail(tx, email), { events }));
+  const contacts = await unknownContacts(ctx, [...byEmail.keys()]);
+  for (const [email, { events, rows: ids }] of byEmail) {
+    const contact = contacts.get(email);
+    await run(ids, () =>
+      contact
+        ? updatePerson(ctx, (tx, live) => personForRecord(tx, live.fields, contact), { records: [contact], events: [...eventsFromContact(contact), ...events] })
+        : updatePerson(ctx, (tx) => personForEmail(tx, email), { events }),
+    );
+  }
 
   await settle(ctx.store, rows, failures, ctx);
   for (const row of rows) if (!failures.has(row.id)) ctx.metrics.eventsProcessed.inc({ source: row.source });
@@ -73,7 +82,29 @@ export async function processInboxBatch(ctx: PipelineContext, limit = 200, lease
 
 async function applyPersonRecord(ctx: PipelineContext, record: CrmRecord): Promise<void> {
   if (record.deleted) return;
-  await updatePerson(ctx, (tx, live) => personForRecord(tx, live.fields, record), { records: [record] });
+  // A contact's analytics properties (a form just submitted, the last email click) are events;
+  // applied with the record in one change, so the person is written once, at its final stage.
+  const events = record.crm === 'hubspot' ? eventsFromContact(record) : [];
+  await updatePerson(ctx, (tx, live) => personForRecord(tx, live.fields, record), { records: [record], ...(events.length ? { events } : {}) });
+}
+
+/** HubSpot contacts of emails Baton has never seen, read in one batch, so a new person starts with its fields. */
+async function unknownContacts(ctx: PipelineContext, emails: string[]): Promise<Map<string, CrmRecord>> {
+  const hs = ctx.connectors.hubspot;
+  const out = new Map<string, CrmRecord>();
+  if (!hs?.readByEmail) return out;
+  const unknown: string[] = [];
+  for (const e of emails) if (!(await ctx.store.findPersonByEmail(e))) unknown.push(e);
+  if (unknown.length === 0) return out;
+  try {
+    for (const r of await hs.readByEmail(unknown)) {
+      const email = normalizeEmail(r.properties.email);
+      if (email) out.set(email, r);
+    }
+  } catch (err) {
+    ctx.log.warn('HubSpot contacts by email could not be read; the people start from their events', { error: errorMessage(err) });
+  }
+  return out;
 }
 
 async function applyDeal(ctx: PipelineContext, record: CrmRecord): Promise<void> {

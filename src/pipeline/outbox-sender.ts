@@ -15,6 +15,8 @@ export interface OutboxPayload {
   action: WriteOp['action'];
   properties: Record<string, unknown>;
   email?: string;
+  /** What the record holds now as far as Baton knows (e.g. `lifecyclestage`), so the connector need not read it first. */
+  current?: Record<string, unknown>;
   /** Properties to clear before setting them (HubSpot lifecycle stage moving backward). */
   clearFirst?: string[];
   /** What the write is for, e.g. `person`, `task`, `escalation`, `deal`, `influence`. */
@@ -31,7 +33,7 @@ export function backoffMs(attempts: number, hintMs?: number): number {
 /** Builds the connector operation for one outbox row. */
 export function toWriteOp(row: OutboxRow): WriteOp {
   const p = row.payload as unknown as OutboxPayload;
-  return { key: row.key, object: p.object, id: p.id, action: p.action, properties: p.properties, idempotencyKey: row.idempotencyKey, email: p.email, attempts: row.attempts, ...(p.clearFirst ? { clearFirst: p.clearFirst } : {}) };
+  return { key: row.key, object: p.object, id: p.id, action: p.action, properties: p.properties, idempotencyKey: row.idempotencyKey, email: p.email, attempts: row.attempts, ...(p.clearFirst ? { clearFirst: p.clearFirst } : {}), ...(p.current ? { current: p.current } : {}) };
 }
 
 export type CreatedHandler = (row: OutboxRow, result: Extract<WriteResult, { status: 'ok' }>) => Promise<void>;

@@ -48,7 +48,8 @@ export async function queueWrites(ctx: PipelineContext, tx: Store, live: LiveCon
     if (!ctx.connectors[w.crm]) continue;
     const last = await tx.lastWrittenHash(w.key);
     if (w.once && last !== null) continue;
-    const hash = stableHash(w.payload);
+    // What the record holds now is a hint for the connector, not part of the desired state.
+    const hash = stableHash({ ...w.payload, current: undefined });
     if (hash === last) continue;
     await tx.outboxPut({ crm: w.crm, key: w.key, personId: p.id, payload: w.payload as unknown as Record<string, unknown>, hash, idempotencyKey: w.idempotencyKey });
     queued++;
