@@ -80,7 +80,10 @@ export function createRuntime(ctx: PipelineContext, options: RuntimeOptions = {}
     );
   }
 
-  const inboxBatch = () => processInboxBatch(ctx, 200, leaseMs);
+  // A short lease (fast failover) takes smaller batches, so one is done well before the lease
+  // ends even when reads wait for the CRM's rate limit; otherwise another instance redoes it.
+  const inboxLimit = leaseMs < 10_000 ? 50 : 200;
+  const inboxBatch = () => processInboxBatch(ctx, inboxLimit, leaseMs);
 
   const sendFor = (crm: Crm) => () => sendOutboxBatch(ctx, crm, (row, result) => onWritten(ctx, row, result), 100, outboxLeaseMs, (row) => refreshRow(ctx, row));
 
