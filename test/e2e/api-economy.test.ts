@@ -1,0 +1,61 @@
+/** What the handoff costs in API calls: no echo re-read, one write per hydration, no bare Lead, no needless pre-read. */
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { ANA, hubspotContact, makeHarness, mqlPerson, postEvents, type Harness } from './harness.ts';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await makeHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
+
+const contactReads = () => h.hubspot.log.filter((l) => /\/crm\/v3\/objects\/(contacts|0-1)\/batch\/read$/.test(l.path)).length;
+const contactUpdates = () => h.hubspot.log.filter((l) => /\/crm\/v3\/objects\/(contacts|0-1)\/batch\/update$/.test(l.path));
+
+describe('API economy of the handoff', () => {
+  test('an echoed HubSpot write is never re-read', async () => {
+    await mqlPerson(h);
+    const echoes = h.hubspot.takeApiEchoes();
+    expect(echoes.length).toBeGreaterThan(0);
+    const reads = contactReads();
+    expect((await h.hubspotWebhook(echoes)).status).toBe(200);
+    await h.drain();
+    expect(contactReads()).toBe(reads);
+  });
+
+  test('a form submission webhook alone makes an MQL, with one write to the contact', async () => {
+    const id = h.hubspot.seed('contacts', { ...ANA, email: 'form@corp.example' });
+    const [updates, reads] = [contactUpdates().length, contactReads()];
+    const at = h.clock.now.getTime();
+    const events = h.hubspot
+      .changeAsMarketer('contacts', id, { recent_conversion_event_name: 'demo-request', recent_conversion_date: at }, { at })
+      .filter((e) => e.propertyName === 'recent_conversion_event_name');
+    expect((await h.hubspotWebhook(events)).status).toBe(200);
+    await h.drain();
+    const person = await (await h.fetch('/api/people/form@corp.example')).json();
+    expect(person.stage).toBe('mql');
+    expect(h.salesforce.org.rows('Lead').filter((l) => l.Email === 'form@corp.example')).toHaveLength(1);
+    // one write carries the MQL (never lead first, then mql), and no read of the stage before it
+    expect(contactUpdates().length - updates).toBe(1);
+    expect(contactReads() - reads).toBe(1); // the hydration itself
+    expect(h.hubspot.data.records.contacts.get(id)!.properties.lifecyclestage).toBe('marketingqualifiedlead');
+  });
+
+  test('a known contact moving forward is written without reading its lifecycle stage first', async () => {
+    await hubspotContact(h, ANA);
+    const reads = contactReads();
+    await postEvents(h, { id: 'evt-fwd', email: 'ana@corp.example', type: 'form_submission', at: h.clock.now.toISOString(), properties: { form: 'demo-request' } });
+    await h.drain();
+    expect(h.hubspot.data.records.contacts.get([...h.hubspot.data.records.contacts.keys()][0])!.properties.lifecyclestage).toBe('marketingqualifiedlead');
+    expect(contactReads()).toBe(reads);
+  });
+
+  test('an event for an email Baton has never seen gives a Lead with the HubSpot contact’s fields', async () => {
+    h.hubspot.seed('contacts', { email: 'new@corp.example', firstname: 'Nia', lastname: 'Novak', company: 'Corp', jobtitle: 'CTO', country: 'US' });
+    await postEvents(h, { id: 'evt-new', email: 'new@corp.example', type: 'form_submission', at: h.clock.now.toISOString(), properties: { form: 'demo-request' } });
+    await h.drain();
+    const lead = h.salesforce.org.rows('Lead').find((l) => l.Email === 'new@corp.example');
+    expect(lead).toMatchObject({ FirstName: 'Nia', LastName: 'Novak', Company: 'Corp', Title: 'CTO' });
+  });
+});
