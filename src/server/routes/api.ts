@@ -1,5 +1,5 @@
 /** The `/api/*` routes: engagement events, one person, feedback, funnel, attribution. */
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import { ATTRIBUTION_MODELS, type AttributionModel } from '../../config/schema.ts';
 import { apiEventItems, parseApiEvents } from '../../pipeline/api-event.ts';
@@ -94,6 +94,7 @@ export function apiRouter(deps: ApiDeps): express.Router {
     res.json(await attributionReport(ctx.store, model, from, to));
   });
 
-  router.use('/api', (_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError('no such API route')));
+  // No `/api` catch-all here: the dashboard mounted after this router serves `/api/dashboard`;
+  // the app's own final handler answers 404 for any other path.
   return router;
 }

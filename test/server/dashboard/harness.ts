@@ -11,9 +11,7 @@ import { compileAgreement } from '../../../src/agreement/compile.ts';
 import { loadConfig } from '../../../src/config/load.ts';
 import type { Connector } from '../../../connectors/types.ts';
 import { logger } from '../../../src/platform/logger.ts';
-import express from 'express';
-import { createApp, healthOf } from '../../../src/server/app.ts';
-import { dashboardRouter } from '../../../src/server/dashboard/index.ts';
+import { createApp } from '../../../src/server/app.ts';
 import type { Store } from '../../../src/store/types.ts';
 import { makeTestStore } from '../../support/store.ts';
 import { agreementInfo, seedStore, TOKEN } from './seed.ts';
@@ -38,13 +36,7 @@ export async function serveSeeded(opts: { now?: number; empty?: boolean } = {}):
   // HubSpot on, Salesforce off: the app only asks whether each connector is there.
   const connectors = { hubspot: {} as Connector };
   const ctx: PipelineContext = { store, connectors, config: () => live, now: () => new Date(), instanceId: 'dashboard-test', metrics: createMetrics('dashboard-test'), log: logger };
-  const real = await createApp({ ctx, token: TOKEN, receivers: {}, agreementInfo: () => agreementInfo });
-  // TEMPORARY: createApp mounts the API router (with its `/api` 404 catch-all) before the
-  // dashboard, which hides `/api/dashboard`; the dashboard goes in front, as createApp wires it,
-  // until the order there is fixed. Everything else is the real app.
-  const app = express();
-  app.use(dashboardRouter({ store, token: TOKEN, health: () => healthOf(ctx), agreementInfo: () => agreementInfo }));
-  app.use(real);
+  const app = await createApp({ ctx, token: TOKEN, receivers: {}, agreementInfo: () => agreementInfo });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
