@@ -36,7 +36,10 @@ Environment: BATON_API_TOKEN (required), BATON_DATABASE_URL, BATON_CONFIG_DIR, P
 BATON_PUBLIC_URL, BATON_POLL_INTERVAL, BATON_WEBHOOK_SECRET, HUBSPOT_ACCESS_TOKEN,
 HUBSPOT_CLIENT_SECRET, HUBSPOT_BASE_URL, SALESFORCE_INSTANCE_URL, SALESFORCE_ACCESS_TOKEN or
 SALESFORCE_CLIENT_ID + SALESFORCE_CLIENT_SECRET, SALESFORCE_LOGIN_URL, SALESFORCE_API_VERSION,
-SALESFORCE_ORG_ID.`;
+SALESFORCE_ORG_ID, BATON_INSTANCE_ID (names this instance in leases and metrics; default
+host-pid), BATON_REDIS_URL (share the CRMs' rate limits with every instance on the same Redis),
+BATON_REDIS_PREFIX (key prefix in Redis, default baton:), BATON_LEASE_SECONDS,
+BATON_OUTBOX_LEASE_SECONDS.`;
 
 /** The connectors whose credentials are set; `say` hears which are off. */
 export function connectorsFromEnv(env: NodeJS.ProcessEnv, loaded: LoadedConfig, say: (line: string) => void, limitsBackend?: LimitsBackend): Partial<Record<Crm, Connector>> {
@@ -52,10 +55,10 @@ export function connectorsFromEnv(env: NodeJS.ProcessEnv, loaded: LoadedConfig, 
 }
 
 /** Limits shared through Redis when `BATON_REDIS_URL` is set; `close` quits the client. */
-export async function limitsFromEnv(env: NodeJS.ProcessEnv): Promise<{ backend?: LimitsBackend; close(): Promise<void> }> {
+export async function limitsFromEnv(env: NodeJS.ProcessEnv): Promise<{ backend?: LimitsBackend; ping?: () => Promise<boolean>; close(): Promise<void> }> {
   if (!env.BATON_REDIS_URL) return { close: async () => {} };
-  const shared = await connectSharedLimits(env.BATON_REDIS_URL, { log: logger.child({ module: 'redis' }) });
-  return { backend: shared.backend, close: () => shared.close() };
+  const shared = await connectSharedLimits(env.BATON_REDIS_URL, { prefix: env.BATON_REDIS_PREFIX || undefined, log: logger.child({ module: 'redis' }) });
+  return { backend: shared.backend, ping: () => shared.ping(), close: () => shared.close() };
 }
 
 /** Runs serve until a signal; resolves to the exit code. */
@@ -123,6 +126,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       webhookSecret: env.BATON_WEBHOOK_SECRET || undefined,
     }),
     agreementInfo: () => agreementInfo(config, ctx),
+    ...(limits.ping ? { readiness: { redis: limits.ping } } : {}),
   });
   const port = Number(values.port ?? env.PORT ?? 3000);
   const server = createServer(app);

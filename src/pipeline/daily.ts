@@ -18,6 +18,9 @@ export async function dailyReevaluation(ctx: PipelineContext, force = false): Pr
   if (!(await ctx.store.acquireLease('daily-reevaluation', ctx.instanceId, 3_600_000, now.toISOString()))) return 0;
   let count = 0;
   try {
+    // Read again under the lease: another instance may have finished today's run meanwhile.
+    const done = (await ctx.store.getValue(LAST_RUN)) as string | undefined | null;
+    if (!force && done && now.getTime() - Date.parse(done) < DAILY_MS) return 0;
     for (let afterId = 0; ; ) {
       const page = await ctx.store.listPeople({ afterId, limit: 500 });
       for (const p of page) {

@@ -12,6 +12,7 @@ import type { InboxRow, Store } from '../store/types.ts';
 import { requireConfig, type PipelineContext } from './context.ts';
 import { applyDealRecord, DEAL_OBJECTS } from './deal-record.ts';
 import { hydrate } from './hydrate.ts';
+import { keepClaimed } from './keep-claimed.ts';
 import { updatePerson } from './person-update.ts';
 import { PERSON_OBJECTS, personForEmail, personForRecord } from './resolve.ts';
 import { onDealChanged } from './attribution-job.ts';
@@ -25,6 +26,17 @@ export async function processInboxBatch(ctx: PipelineContext, limit = 200, lease
   if (!ctx.config()) return 0;
   const rows = await ctx.store.inboxClaim(ctx.instanceId, limit, leaseMs, ctx.now().toISOString());
   if (rows.length === 0) return 0;
+  // Renewed while the batch is worked on: a slow batch (one waiting for a CRM's rate limit) is
+  // never taken over and done again by another instance; a dead instance's lease still lapses.
+  const release = keepClaimed(ctx, 'inbox', rows.map((r) => r.id), leaseMs);
+  try {
+    return await processClaimed(ctx, rows);
+  } finally {
+    release();
+  }
+}
+
+async function processClaimed(ctx: PipelineContext, rows: InboxRow[]): Promise<number> {
   const work = await hydrate(ctx, rows);
   const failures = new Map<number, string>();
   for (const f of work.failed) for (const id of f.rows) failures.set(id, f.error);

@@ -7,6 +7,7 @@ import type { CrmObject, WriteOp, WriteResult } from '../../connectors/types.ts'
 import { errorMessage } from '../platform/errors.ts';
 import type { Crm, OutboxRow } from '../store/types.ts';
 import type { PipelineContext } from './context.ts';
+import { keepClaimed } from './keep-claimed.ts';
 
 /** The payload stored in an outbox row: everything needed to build the `WriteOp`. */
 export interface OutboxPayload {
@@ -52,6 +53,16 @@ export async function sendOutboxBatch(ctx: PipelineContext, crm: Crm, onWritten:
   const now = ctx.now();
   const claimed = await ctx.store.outboxClaim(crm, ctx.instanceId, batchSize, leaseMs, now.toISOString());
   if (claimed.length === 0) return 0;
+  // Renewed while the batch waits for the CRM's limit and is written, so no other instance sends it too.
+  const release = keepClaimed(ctx, 'outbox', claimed.map((r) => r.id), leaseMs);
+  try {
+    return await sendClaimed(ctx, crm, connector, claimed, onWritten, refresh);
+  } finally {
+    release();
+  }
+}
+
+async function sendClaimed(ctx: PipelineContext, crm: Crm, connector: NonNullable<PipelineContext['connectors'][Crm]>, claimed: OutboxRow[], onWritten: CreatedHandler, refresh?: Refresh): Promise<number> {
   const rows: OutboxRow[] = [];
   for (const row of claimed) {
     const fresh = refresh ? await refresh(row) : undefined;

@@ -12,6 +12,7 @@ import { nowIso, requireConfig, type LiveConfig, type PipelineContext } from './
 import { evaluate } from './evaluate.ts';
 import { applyPersonRecord, metaOf } from './person-record.ts';
 import { StaleError } from './resolve.ts';
+import { BatonError } from '../platform/errors.ts';
 import { observe } from './snapshots.ts';
 import { queueWrites } from './queue-writes.ts';
 import { routingMeta, storedRouting } from './routing-hook.ts';
@@ -49,7 +50,9 @@ export async function updatePerson(ctx: PipelineContext, locate: Locate, change:
       }
       return result;
     } catch (err) {
-      if (!(err instanceof StaleError) || attempt >= MAX_TRIES) throw err;
+      // Two instances creating the same new person at once: the loser retries and finds it.
+      const raced = err instanceof BatonError && err.code === 'person_exists';
+      if (!(err instanceof StaleError || raced) || attempt >= MAX_TRIES) throw err;
     }
   }
 }

@@ -28,6 +28,9 @@ export async function pollOnce(ctx: PipelineContext, crm: Crm, leaseMs: number, 
   try {
     let cursor = await ctx.store.getCursor(lease);
     for (let page = 0; page < maxPages; page++) {
+      // Renewed per page: a poll slowed by the CRM's limits keeps its lease, and one that lost it
+      // (paused past it) stops instead of moving a cursor another instance now owns.
+      if (page > 0 && !(await ctx.store.acquireLease(lease, ctx.instanceId, leaseMs, ctx.now().toISOString()))) break;
       const result = await connector.poll(cursor);
       ctx.metrics.apiCalls.inc({ crm, outcome: 'ok' });
       stored += (await ingest(ctx.store, ctx.metrics, recordItems(crm, result.records, ctx.now().toISOString(), 'poll'))).stored;

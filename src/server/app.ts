@@ -29,6 +29,8 @@ export interface AppDeps {
   agreementInfo?: () => AgreementInfo;
   /** Config loaded: ready. */
   configLoaded?: () => boolean;
+  /** Further dependencies `/readyz` reports by name, e.g. `redis` when limits are shared through it. */
+  readiness?: Record<string, () => Promise<boolean>>;
 }
 
 const DASHBOARD = join(dirname(fileURLToPath(import.meta.url)), 'dashboard', 'index.ts');
@@ -74,7 +76,10 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
     } catch {
       storeOk = false;
     }
-    res.status(configLoaded && storeOk ? 200 : 503).json({ ready: configLoaded && storeOk, store: storeOk, config: configLoaded });
+    const more: Record<string, boolean> = {};
+    for (const [name, check] of Object.entries(deps.readiness ?? {})) more[name] = await check().catch(() => false);
+    const ready = configLoaded && storeOk && Object.values(more).every(Boolean);
+    res.status(ready ? 200 : 503).json({ ready, store: storeOk, config: configLoaded, ...more, instance: ctx.instanceId });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());

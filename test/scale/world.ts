@@ -85,8 +85,8 @@ export class ScaleWorld {
   readonly salesforce: FakeSalesforce;
   readonly redisPrefix = `baton-test-${randomBytes(6).toString('hex')}:`;
   readonly instances: Instance[] = [];
-  /** Successful HubSpot contact updates per contact id (batch inputs), as the fake received them. */
-  readonly contactWrites = new Map<string, number>();
+  /** Successful HubSpot contact updates per contact id (batch inputs: arrival time and properties), as the fake received them. */
+  readonly contactWrites = new Map<string, { at: number; properties: string }[]>();
   store!: TestStore;
   private servers: { url: string; close(): Promise<void> }[] = [];
 
@@ -107,7 +107,10 @@ export class ScaleWorld {
       handle: async (req: FakeRequest) => {
         const res = await hs.handle(req);
         if (res?.status === 200 && req.method === 'POST' && /\/objects\/(contacts|0-1)\/batch\/update$/.test(req.url.pathname)) {
-          for (const i of (JSON.parse(req.body) as { inputs: { id: string }[] }).inputs) writes.set(String(i.id), (writes.get(String(i.id)) ?? 0) + 1);
+          const at = Date.now();
+          for (const i of (JSON.parse(req.body) as { inputs: { id: string; properties: unknown }[] }).inputs) {
+            writes.set(String(i.id), [...(writes.get(String(i.id)) ?? []), { at, properties: JSON.stringify(i.properties) }]);
+          }
         }
         return res;
       },
