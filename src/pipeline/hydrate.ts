@@ -10,7 +10,8 @@ import { getSnapshot } from './snapshots.ts';
 import type { Crm, InboxRow } from '../store/types.ts';
 import type { PipelineContext } from './context.ts';
 
-export const READ_BATCH = 100;
+/** Refs per `connector.read`: the connector batches inside it (HubSpot reads associations 1,000 ids a call). */
+export const READ_BATCH = 1000;
 
 export interface Work {
   /** Records with the inbox rows that named them. */
