@@ -45,9 +45,11 @@ async function run(instances: number): Promise<{ ms: number; eventsPerS: number;
       }),
     );
     const deliveredMs = Date.now() - t0;
+    let inboxMs = 0;
     await until(
       async () => {
         const [r] = await world.sql<{ pending: string; outbox: string }>(`select (select count(*) from inbox where status <> 'done') as pending, (select count(*) from outbox) as outbox`);
+        if (Number(r.pending) === 0 && !inboxMs) inboxMs = Date.now() - t0;
         return Number(r.pending) === 0 && Number(r.outbox) === 0 && world.salesforce.org.rows('Task').length >= mqls;
       },
       600_000,
@@ -59,7 +61,7 @@ async function run(instances: number): Promise<{ ms: number; eventsPerS: number;
     const byInstance = await Promise.all(nodes.map((n) => n.counter('baton_events_processed_total')));
     const leads = world.salesforce.org.rows('Lead').length;
     const tasks = world.salesforce.org.rows('Task').length;
-    console.log(`  ${instances} instance(s): ${EVENTS} events accepted in ${(deliveredMs / 1000).toFixed(1)} s, all processed and written in ${(ms / 1000).toFixed(1)} s; processed per instance ${byInstance.join(' + ')}; ${leads} Leads, ${tasks} Tasks (expected ${mqls} each); CPU ${cpu.map((c) => `${c.toFixed(1)} s`).join(' + ')} (${((cpu.reduce((a, b) => a + b, 0) / EVENTS) * 1000).toFixed(2)} ms/event)`);
+    console.log(`  ${instances} instance(s): ${EVENTS} events accepted in ${(deliveredMs / 1000).toFixed(1)} s, inbox empty after ${(inboxMs / 1000).toFixed(1)} s, all written after ${(ms / 1000).toFixed(1)} s; processed per instance ${byInstance.join(' + ')}; ${leads} Leads, ${tasks} Tasks (expected ${mqls} each); CPU ${cpu.map((c) => `${c.toFixed(1)} s`).join(' + ')} (${((cpu.reduce((a, b) => a + b, 0) / EVENTS) * 1000).toFixed(2)} ms/event)`);
     return { ms, eventsPerS: (EVENTS / ms) * 1000, byInstance };
   } finally {
     await world.close();
