@@ -13,6 +13,7 @@ import { replay } from '../src/agreement/replay.ts';
 import { compileRegex } from '../src/config/regex.ts';
 import { parseDuration } from '../src/config/duration.ts';
 import type { AgreementEvent, PersonFacts, Step } from '../src/agreement/types.ts';
+import { seededRandom } from '../src/platform/random.ts';
 
 const PEOPLE = Number(process.argv[2] ?? 200_000);
 const EVENTS_PER_PERSON = 20;
@@ -25,17 +26,7 @@ function loadConfig(): { config: AgreementConfig; source: string } {
   return { config: agreementSchema.parse(YAML.parse(readFileSync(source, 'utf8'))), source: source.pathname };
 }
 
-/** mulberry32: small, fast, seeded. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 function generate(n: number, seed: number): PersonFacts[] {
   const rnd = prng(seed);

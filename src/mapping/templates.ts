@@ -7,19 +7,9 @@ import { isBlank } from './normalize.ts';
 import { truncate } from './truncate.ts';
 import { isoUtc, parseInstant } from './time.ts';
 
-/** Names a template may use besides `person.NAME` and `deal.NAME`. */
-export const TEMPLATE_NAMES = [
-  'stage',
-  'scores.fit',
-  'scores.engagement',
-  'reason',
-  'reject_reason',
-  'sla.due',
-  'attribution.summary',
-  'owner.name',
-  'owner.email',
-  'routing.reason',
-] as const;
+// One list of allowed names, shared with the validator.
+import { TEMPLATE_NAMES } from '../config/templates.ts';
+export { TEMPLATE_NAMES };
 
 /** What a template can read. Every part is optional: a missing value renders as `""`. */
 export interface TemplateContext {

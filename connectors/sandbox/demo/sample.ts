@@ -4,18 +4,9 @@
  * Salesforce users (reps and their manager), people who already exist in Salesforce, and deals.
  * Pure: no I/O, no clock.
  */
+import { seededRandom } from '../../../src/platform/random.ts';
 
-/** A small fast seeded PRNG (mulberry32): the same seed gives the same sequence. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export interface SampleCompany {
   name: string;
