@@ -1,4 +1,4 @@
-/* global document, window, fetch, location, URLSearchParams, Chart, HTMLElement */
+/* global document, window, fetch, location, URLSearchParams, Chart, HTMLElement, setInterval */
 // The dashboard page. Every number it shows comes from /api/funnel, /api/attribution and
 // /api/dashboard for the same range, and carries its raw value in data-value for checking.
 
@@ -368,3 +368,11 @@ dialog.addEventListener('click', (e) => { if (e.target === dialog) dialog.close(
 
 setRange(30);
 window.addEventListener('load', loadAll);
+
+// Live: the figures follow what Baton does while the page is open (the demo's activity shows as
+// it happens); a hidden tab, an open person view or a load in flight skips a round.
+const REFRESH_MS = 15_000;
+setInterval(() => {
+  if (document.hidden || dialog.open || root.hasAttribute('aria-busy')) return;
+  loadAll();
+}, REFRESH_MS);
