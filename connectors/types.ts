@@ -129,6 +129,8 @@ export interface Connector {
   isEchoChange?(item: InboxItem, lastWritten: Record<string, unknown> | null | undefined): boolean;
   /** The records holding these emails (people only), read in batches; emails the CRM does not hold are absent. */
   readByEmail?(emails: string[]): Promise<CrmRecord[]>;
+  /** Salesforce: the ids of the org's Campaigns with these names (one query per call); names it lacks are absent. */
+  campaignIdsByName?(names: string[]): Promise<Map<string, string>>;
   /** Writes in batches under the CRM's limits; one result per op, in order. */
   write(ops: WriteOp[]): Promise<WriteResult[]>;
   /** Releases limiters and sockets. */

@@ -2,7 +2,7 @@
 import type { Connector, CrmRecord, InboxItem, RecordRef, WriteOp, WriteResult } from '../types.ts';
 import { SalesforceBackfill } from './backfill.ts';
 import { SalesforceClient } from './client.ts';
-import { InfluenceWriter } from './influence.ts';
+import { campaignIdsByName, InfluenceWriter } from './influence.ts';
 import { isBatonEcho } from './loop-guard.ts';
 import type { SalesforceConnectorOptions } from './options.ts';
 import type { AccountCandidate } from '../../src/routing/accounts.ts';
@@ -53,6 +53,8 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
     get integrationUserId() {
       return client.integrationUserId;
     },
+
+    campaignIdsByName: (names) => campaignIdsByName(client, names),
 
     async start() {
       await client.prime();

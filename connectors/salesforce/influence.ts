@@ -32,6 +32,17 @@ export interface InfluenceRow {
   Influence: number;
 }
 
+/** The ids of the org's Campaigns named `names` (the first by id when two share a name). */
+export async function campaignIdsByName(client: SalesforceClient, names: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const wanted = [...new Set(names.filter((n) => n))];
+  for (const part of chunkForIn(wanted)) {
+    const rows = await client.queryAll<{ Id: string; Name: string }>(`SELECT Id, Name FROM Campaign WHERE ${inList('Name', part)} ORDER BY Id`, 'read Campaigns by name');
+    for (const r of rows) if (!out.has(r.Name)) out.set(r.Name, r.Id);
+  }
+  return out;
+}
+
 export class InfluenceWriter {
   private client: SalesforceClient;
   private model: Promise<{ model: InfluenceModel } | { error: string }> | undefined;
@@ -47,7 +58,12 @@ export class InfluenceWriter {
   private chosen() {
     this.model ??= this.client
       .queryAll<InfluenceModel>('SELECT Id, DeveloperName, IsDefaultModel, IsActive, IsModelLocked FROM CampaignInfluenceModel', 'read influence models')
-      .then(chooseInfluenceModel)
+      .then((models) => {
+        const choice = chooseInfluenceModel(models);
+        // an admin fixes the org after Baton's start warning; the next write must see the new model
+        if ('error' in choice) this.model = undefined;
+        return choice;
+      })
       .catch((err) => {
         this.model = undefined;
         throw err;

@@ -77,6 +77,21 @@ async function put(ctx: PipelineContext, crm: 'hubspot' | 'salesforce', key: str
   await ctx.store.outboxPut({ crm, key, personId: null, payload: payload as unknown as Record<string, unknown>, hash, idempotencyKey });
 }
 
+/**
+ * Campaigns of the result's touches: a CampaignMember touch carries the org's own Campaign id;
+ * the other names are looked up in the org (one query), then in the stored `campaigns:salesforce` (name → id).
+ */
+async function campaignLookup(ctx: PipelineContext, result: AttributionResult): Promise<{ ids: string[]; byName: Map<string, string> }> {
+  const stored = ((await ctx.store.getValue('campaigns:salesforce')) ?? {}) as Record<string, string>;
+  const byName = new Map(Object.entries(stored));
+  const ids = new Set(result.shares.map((s) => s.campaignId).filter((id): id is string => !!id));
+  const names = [...new Set(result.shares.filter((s) => s.campaign && !ids.has(s.campaign) && s.cents > 0).map((s) => s.campaign!))];
+  const sf = ctx.connectors.salesforce;
+  if (names.length && sf?.campaignIdsByName) for (const [name, id] of await sf.campaignIdsByName(names)) byName.set(name, id);
+  for (const id of byName.values()) ids.add(id);
+  return { ids: [...ids], byName };
+}
+
 async function queueDealWrites(ctx: PipelineContext, deal: DealRow, result: AttributionResult, people: PersonRow[]): Promise<void> {
   const fields = requireConfig(ctx).fields;
   const template = fields.writeback?.hubspot?.deal;
@@ -88,9 +103,9 @@ async function queueDealWrites(ctx: PipelineContext, deal: DealRow, result: Attr
     const contactOf = new Map<string, string | undefined>();
     const byEmail = new Map(people.map((p) => [p.email, p.salesforceObject === 'Contact' ? (p.salesforceId ?? undefined) : undefined]));
     for (const s of result.shares) contactOf.set(s.touchId, byEmail.get(s.personKey));
-    const campaigns = ((await ctx.store.getValue('campaigns:salesforce')) ?? {}) as Record<string, string>;
-    const { rows, skipped } = influenceRows(result, { key: deal.key, opportunityId: deal.salesforceId }, contactOf, { ids: Object.values(campaigns), byName: campaigns });
-    for (const s of skipped) ctx.log.info('touch gives no CampaignInfluence row', { deal: deal.key, touch: s.touchId, reason: s.reason });
+    const { rows, skipped } = influenceRows(result, { key: deal.key, opportunityId: deal.salesforceId }, contactOf, await campaignLookup(ctx, result));
+    for (const s of skipped) ctx.log.debug('touch gives no CampaignInfluence row', { deal: deal.key, touch: s.touchId, reason: s.reason });
+    if (skipped.length) ctx.log.warn('touches without a CampaignInfluence row', { deal: deal.key, touches: skipped.length, reasons: [...new Set(skipped.map((s) => s.reason))].slice(0, 5) });
     await put(ctx, 'salesforce', `salesforce:CampaignInfluence:${deal.salesforceId}`, { object: 'CampaignInfluence', action: 'upsert', properties: { OpportunityId: deal.salesforceId, rows }, purpose: 'influence' }, `influence:${deal.key}`);
   }
 }

@@ -1,0 +1,74 @@
+/** The closed loop: a won Opportunity's credits go back to Salesforce (CampaignInfluence) and HubSpot (deal summary). */
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import { attribution } from '../../src/cli/attribution.ts';
+import { makeHarness, mqlPerson, postEvents, repEdits, type Harness } from './harness.ts';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await makeHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
+
+const DAY = 86_400_000;
+const nextSecond = () => new Promise((r) => setTimeout(r, 1005 - (Date.now() % 1000)));
+
+/** Ana MQL, converted with an Opportunity of 1,000; touches from events and a CampaignMember response. */
+async function anaWithTouches() {
+  const org = h.salesforce.org;
+  const summit = org.insert('Campaign', { Name: 'Autumn Data Summit' }).Id;
+  const webinar = org.insert('Campaign', { Name: 'Ops Webinar' }).Id;
+  const custom = org.insert('CampaignInfluenceModel', { DeveloperName: 'baton', MasterLabel: 'Baton', IsDefaultModel: false, IsActive: true, IsModelLocked: false }).Id;
+  const { hsId, leadId } = await mqlPerson(h);
+  await postEvents(h, [
+    { id: 'touch-1', email: 'ana@corp.example', type: 'page_view', at: new Date(Date.now() - 3 * DAY).toISOString(), properties: { campaign: 'Autumn Data Summit', channel: 'event' } },
+    { id: 'touch-2', email: 'ana@corp.example', type: 'email_click', at: new Date(Date.now() - 2 * DAY).toISOString(), properties: { campaign: 'Nobody Knows', channel: 'email' } },
+  ]);
+  await h.drain();
+  await nextSecond();
+  const { contactId, opportunityId } = org.convertLead(leadId, { opportunity: { Amount: 1000 } });
+  const at = String(org.get(leadId)!.SystemModstamp).replace('+0000', 'Z');
+  expect((await h.salesforceChanges([{ sobject: 'Lead', id: leadId, at }])).status).toBe(200);
+  await h.drain();
+  const member = org.insert('CampaignMember', { CampaignId: webinar, ContactId: contactId, Status: 'Responded', HasResponded: true, FirstRespondedDate: new Date(Date.now() - DAY).toISOString().slice(0, 10) });
+  expect((await h.salesforceChanges([{ sobject: 'CampaignMember', id: member.Id, at: String(member.SystemModstamp).replace('+0000', 'Z') }])).status).toBe(200);
+  await h.drain();
+  return { hsId, contactId, opportunityId: opportunityId!, summit, webinar, custom };
+}
+
+const influence = () => h.salesforce.org.rows('CampaignInfluence');
+
+test('a won Opportunity gets CampaignInfluence rows in the unlocked model; an amount change replaces them', async () => {
+  const { contactId, opportunityId, summit, webinar, custom } = await anaWithTouches();
+  await repEdits(h, 'Opportunity', opportunityId, { StageName: 'Closed Won', IsWon: true, IsClosed: true });
+
+  const stored = (await h.store.attributionFor('w_shaped', null, null)).find((r) => r.dealKey === `salesforce:${opportunityId}`);
+  expect(stored).toBeDefined();
+  const centsOf = (campaign: string) => stored!.shares.filter((s) => s.campaign === campaign).reduce((a, s) => a + s.cents, 0);
+  let rows = influence();
+  expect(rows).toHaveLength(2);
+  for (const r of rows) expect(r).toMatchObject({ OpportunityId: opportunityId, ContactId: contactId, ModelId: custom });
+  const bySummit = rows.find((r) => r.CampaignId === summit)!;
+  const byWebinar = rows.find((r) => r.CampaignId === webinar)!;
+  expect(bySummit.Influence).toBe((centsOf('Autumn Data Summit') / 100_000) * 100);
+  // the CampaignMember touch is credited under its Campaign id (the reader does not read Campaign.Name)
+  expect(byWebinar.Influence).toBe((centsOf(webinar) / 100_000) * 100);
+
+  const api = await (await h.fetch('/api/attribution')).json();
+  expect(api).toMatchObject({ model: 'w_shaped', deals: 1, revenue: 1000 });
+  expect(api.by_campaign['Autumn Data Summit']).toBeCloseTo(centsOf('Autumn Data Summit') / 100, 2);
+  const cli = await attribution(h.store, ['--json'], 'w_shaped');
+  expect(JSON.parse(cli.text)).toEqual(api);
+
+  // Salesforce stamps whole seconds: the amount change is a later change than the win
+  await nextSecond();
+  await repEdits(h, 'Opportunity', opportunityId, { Amount: 4000 });
+  rows = influence();
+  expect(rows).toHaveLength(2);
+  const after = (await h.store.attributionFor('w_shaped', null, null)).find((r) => r.dealKey === `salesforce:${opportunityId}`)!;
+  expect(after.amountCents).toBe(400_000);
+  const summitCents = after.shares.filter((s) => s.campaign === 'Autumn Data Summit').reduce((a, s) => a + s.cents, 0);
+  expect(rows.find((r) => r.CampaignId === summit)!.Influence).toBe((summitCents / 400_000) * 100);
+  expect((await (await h.fetch('/api/attribution')).json()).revenue).toBe(4000);
+});
