@@ -28,6 +28,8 @@ export interface RuntimeOptions {
   leaseMs?: number;
   /** The outbox's lease; default `max(leaseMs, 15 s)`, because a write may wait for the CRM's rate limit after its claim. */
   outboxLeaseMs?: number;
+  /** How long the inbox worker waits for a burst of webhooks to finish arriving before it claims a small batch; default 1 s past the oldest item, ending as soon as the inbox stops growing; 0 claims at once. */
+  claimDelayMs?: number;
 }
 
 export interface Runtime {
@@ -88,6 +90,21 @@ export function createRuntime(ctx: PipelineContext, options: RuntimeOptions = {}
   // 1,000 contacts, against 4 calls per 100 in small claims); a short lease keeps batches small.
   const inboxLimit = leaseMs < 10_000 ? 50 : 1000;
   const inboxBatch = () => processInboxBatch(ctx, inboxLimit, leaseMs);
+  // A webhook burst arrives over a few hundred ms (HubSpot: 100 events a request); claimed at its
+  // first request it would be hydrated as small batches (4 reads each), so while the inbox is still
+  // growing the loop waits, in steps, up to `claimDelayMs` past the oldest item's arrival.
+  const claimDelayMs = options.claimDelayMs ?? 1000;
+  const claimStepMs = 120;
+  async function coalescedInboxBatch(): Promise<number> {
+    let before = -1;
+    while (!stopping && claimDelayMs > 0) {
+      const s = await ctx.store.inboxStats(ctx.now().toISOString());
+      if (s.pending === 0 || s.pending >= inboxLimit || s.oldestMs >= claimDelayMs || s.pending === before) break;
+      before = s.pending;
+      await new Promise((r) => setTimeout(r, Math.min(claimStepMs, claimDelayMs - s.oldestMs)));
+    }
+    return inboxBatch();
+  }
 
   const sendFor = (crm: Crm) => () => sendOutboxBatch(ctx, crm, (row, result) => onWritten(ctx, row, result), OUTBOX_BATCH, outboxLeaseMs, (row) => refreshRow(ctx, row));
 
@@ -101,7 +118,7 @@ export function createRuntime(ctx: PipelineContext, options: RuntimeOptions = {}
   return {
     ctx,
     start() {
-      loop('inbox', inboxBatch, idleMs);
+      loop('inbox', coalescedInboxBatch, idleMs);
       for (const crm of CRMS) if (ctx.connectors[crm]) loop(`outbox:${crm}`, sendFor(crm), idleMs * 2);
       const pollMs = (options.pollIntervalS ?? 60) * 1000;
       if (pollMs > 0) for (const crm of CRMS) if (ctx.connectors[crm]) loop(`poll:${crm}`, async () => (await pollOnce(ctx, crm, pollMs * 2), 0), pollMs);
