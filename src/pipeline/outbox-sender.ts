@@ -20,6 +20,8 @@ export interface OutboxPayload {
   current?: Record<string, unknown>;
   /** Properties to clear before setting them (HubSpot lifecycle stage moving backward). */
   clearFirst?: string[];
+  /** Records a create is associated with (HubSpot deal → `contacts`). */
+  associations?: Partial<Record<string, string[]>>;
   /** What the write is for, e.g. `person`, `task`, `escalation`, `deal`, `influence`. */
   purpose?: string;
 }
@@ -34,7 +36,7 @@ export function backoffMs(attempts: number, hintMs?: number): number {
 /** Builds the connector operation for one outbox row. */
 export function toWriteOp(row: OutboxRow): WriteOp {
   const p = row.payload as unknown as OutboxPayload;
-  return { key: row.key, object: p.object, id: p.id, action: p.action, properties: p.properties, idempotencyKey: row.idempotencyKey, email: p.email, attempts: row.attempts, ...(p.clearFirst ? { clearFirst: p.clearFirst } : {}), ...(p.current ? { current: p.current } : {}) };
+  return { key: row.key, object: p.object, id: p.id, action: p.action, properties: p.properties, idempotencyKey: row.idempotencyKey, email: p.email, attempts: row.attempts, ...(p.clearFirst ? { clearFirst: p.clearFirst } : {}), ...(p.current ? { current: p.current } : {}), ...(p.associations ? { associations: p.associations } : {}) };
 }
 
 export type CreatedHandler = (row: OutboxRow, result: Extract<WriteResult, { status: 'ok' }>) => Promise<void>;
@@ -64,13 +66,15 @@ export async function sendOutboxBatch(ctx: PipelineContext, crm: Crm, onWritten:
 
 async function sendClaimed(ctx: PipelineContext, crm: Crm, connector: NonNullable<PipelineContext['connectors'][Crm]>, claimed: OutboxRow[], onWritten: CreatedHandler, refresh?: Refresh): Promise<number> {
   const rows: OutboxRow[] = [];
+  const skipped: { id: number; hash: string }[] = [];
   for (const row of claimed) {
     const fresh = refresh ? await refresh(row) : undefined;
     if (fresh === null) {
-      await ctx.store.outboxComplete(row.id, row.hash);
+      skipped.push({ id: row.id, hash: row.hash });
       ctx.metrics.writebacks.inc({ crm, outcome: 'skipped' });
     } else rows.push(fresh ? { ...row, payload: fresh as unknown as Record<string, unknown> } : row);
   }
+  if (skipped.length) await ctx.store.outboxCompleteMany(skipped);
   if (rows.length === 0) return claimed.length;
   let results: WriteResult[];
   try {
@@ -82,22 +86,26 @@ async function sendClaimed(ctx: PipelineContext, crm: Crm, connector: NonNullabl
     results = rows.map((r) => ({ key: r.key, status: 'retry', error: errorMessage(err) }));
   }
   const byKey = new Map(results.map((r) => [r.key, r]));
-  for (const [i, row] of rows.entries()) {
-    const result = byKey.get(row.key) ?? results[i] ?? { key: row.key, status: 'retry', error: 'no result from connector' };
-    await settle(ctx, crm, row, result, onWritten);
+  const written: { id: number; hash: string }[] = [];
+  try {
+    for (const [i, row] of rows.entries()) {
+      const result = byKey.get(row.key) ?? results[i] ?? { key: row.key, status: 'retry', error: 'no result from connector' };
+      if (result.status === 'ok') {
+        await onWritten(row, result);
+        // By hash, not version: the same desired state queued again while this one was in flight is
+        // already written (a version check would send it, and create a Task, twice).
+        written.push({ id: row.id, hash: row.hash });
+        ctx.metrics.writebacks.inc({ crm, outcome: 'ok' });
+      } else await settleFailed(ctx, crm, row, result);
+    }
+  } finally {
+    // One store round trip for the whole written batch, not one per row.
+    if (written.length) await ctx.store.outboxCompleteMany(written);
   }
   return claimed.length;
 }
 
-async function settle(ctx: PipelineContext, crm: Crm, row: OutboxRow, result: WriteResult, onWritten: CreatedHandler): Promise<void> {
-  if (result.status === 'ok') {
-    await onWritten(row, result);
-    // By hash, not version: the same desired state queued again while this one was in flight is
-    // already written (a version check would send it, and create a Task, twice).
-    await ctx.store.outboxComplete(row.id, row.hash);
-    ctx.metrics.writebacks.inc({ crm, outcome: 'ok' });
-    return;
-  }
+async function settleFailed(ctx: PipelineContext, crm: Crm, row: OutboxRow, result: Exclude<WriteResult, { status: 'ok' }>): Promise<void> {
   const attempts = row.attempts + 1;
   if (result.status === 'dead' || attempts >= MAX_ATTEMPTS) {
     await ctx.store.outboxDead(row.id, result.error);
