@@ -9,6 +9,7 @@ import { errorMessage } from '../platform/errors.ts';
 import type { AttributionRow, DealRow, PersonRow, Store } from '../store/types.ts';
 import { nowIso, requireConfig, type PipelineContext } from './context.ts';
 import { dealValues, type DealChange } from './deal-record.ts';
+import { linkCreatedDeal, queueHubSpotDeal } from './hubspot-deal.ts';
 import type { OutboxPayload } from './outbox-sender.ts';
 
 const RELEVANT = new Set(['stage', 'amount', 'close_date', 'contacts']);
@@ -112,10 +113,26 @@ async function queueDealWrites(ctx: PipelineContext, deal: DealRow, result: Attr
 
 /** Recomputes attribution when a deal change matters to it; a failure is logged, never fatal to the change. */
 export async function onDealChanged(ctx: PipelineContext, change: DealChange): Promise<void> {
+  try {
+    await queueHubSpotDeal(ctx, change.deal);
+  } catch (err) {
+    ctx.log.error('HubSpot deal create not queued', { deal: change.deal.key, error: errorMessage(err) });
+  }
   if (!needsAttribution(change)) return;
   try {
     await attributeDeal(ctx, change.deal);
   } catch (err) {
     ctx.log.error('attribution failed', { deal: change.deal.key, error: errorMessage(err) });
+  }
+}
+
+/** A HubSpot deal Baton created (`create_in_hubspot`) is linked to its deal row; a won deal's summary then goes to it. */
+export async function onHubSpotDealCreated(ctx: PipelineContext, outboxKey: string, hubspotId: string): Promise<void> {
+  const deal = await linkCreatedDeal(ctx.store, outboxKey, hubspotId);
+  if (!deal || dealValues(deal).stage !== 'won') return;
+  try {
+    await attributeDeal(ctx, deal);
+  } catch (err) {
+    ctx.log.error('attribution failed', { deal: deal.key, error: errorMessage(err) });
   }
 }

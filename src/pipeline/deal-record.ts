@@ -18,6 +18,9 @@ export interface DealChange {
   changed: string[];
 }
 
+/** The store value naming the deal row a HubSpot deal id was linked to (`create_in_hubspot`). */
+export const dealLinkName = (hubspotId: string) => `deal-link:hubspot:${hubspotId}`;
+
 /** The deal's merged vocabulary values without the pipeline's sync sources. */
 export function dealValues(deal: DealRow): Record<string, unknown> {
   const { $sources: _s, ...values } = deal.fields as Record<string, unknown>;
@@ -27,7 +30,9 @@ export function dealValues(deal: DealRow): Record<string, unknown> {
 /** Upserts the deal of `record`; returns it with the fields that changed. */
 export async function applyDealRecord(tx: Store, fields: FieldsConfig, record: CrmRecord): Promise<DealChange> {
   const crm = record.crm as Crm;
-  const key = `${crm}:${record.id}`;
+  // a HubSpot deal Baton created for an Opportunity is that Opportunity's deal, not a second one
+  const linked = crm === 'hubspot' ? await tx.getValue(dealLinkName(record.id)) : null;
+  const key = typeof linked === 'string' ? linked : `${crm}:${record.id}`;
   const before = await tx.getDeal(key);
   const read = fromCrm('deal', fields, crm, record.properties, record.object);
   const sources = ((before?.fields as Record<string, unknown> | undefined)?.$sources ?? {}) as FieldSources;

@@ -7,6 +7,7 @@ import type { WriteResult } from '../../connectors/types.ts';
 import type { OutboxRow } from '../store/types.ts';
 import type { PipelineContext } from './context.ts';
 import type { OutboxPayload } from './outbox-sender.ts';
+import { onHubSpotDealCreated } from './attribution-job.ts';
 import { queueWrites, writesFor } from './queue-writes.ts';
 import { recordTaskCreated } from './sla-policy-funnel.ts';
 import { StaleError } from './resolve.ts';
@@ -21,6 +22,7 @@ export async function onWritten(ctx: PipelineContext, row: OutboxRow, result: Ex
   // The MQL Task exists: Baton's own part of the time to answer ends here.
   if (p.purpose === 'task' && row.personId) await recordTaskCreated(ctx.store, row.personId, row.key, ctx.now().toISOString());
   const id = p.id ?? result.id;
+  if (p.purpose === 'deal-create' && result.id) await onHubSpotDealCreated(ctx, row.key, result.id);
   if (!id || p.purpose !== 'person') return;
   const { object: foundObject, existing, ...told } = (result.properties ?? {}) as Record<string, unknown>;
   const object = (typeof foundObject === 'string' ? foundObject : p.object) as OutboxPayload['object'];

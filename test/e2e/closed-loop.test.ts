@@ -38,9 +38,18 @@ async function anaWithTouches() {
 }
 
 const influence = () => h.salesforce.org.rows('CampaignInfluence');
+const hubspotDeals = () => [...h.hubspot.data.records.deals.values()];
 
 test('a won Opportunity gets CampaignInfluence rows in the unlocked model; an amount change replaces them', async () => {
-  const { contactId, opportunityId, summit, webinar, custom } = await anaWithTouches();
+  const { hsId, contactId, opportunityId, summit, webinar, custom } = await anaWithTouches();
+  // create_in_hubspot (the shipped mappings): the Opportunity became one HubSpot deal on Ana's contact
+  expect(hubspotDeals()).toHaveLength(1);
+  const deal = hubspotDeals()[0];
+  expect(deal.properties).toMatchObject({ dealname: 'Corp-', amount: '1000', dealstage: 'appointmentscheduled' });
+  expect(h.hubspot.data.associations('deals', deal.id, 'contacts').map((a) => a.toId)).toEqual([hsId]);
+  expect((await h.store.getDeal(`salesforce:${opportunityId}`))!.hubspotId).toBe(deal.id);
+
+  await nextSecond();
   await repEdits(h, 'Opportunity', opportunityId, { StageName: 'Closed Won', IsWon: true, IsClosed: true });
 
   const stored = (await h.store.attributionFor('w_shaped', null, null)).find((r) => r.dealKey === `salesforce:${opportunityId}`);
@@ -55,6 +64,7 @@ test('a won Opportunity gets CampaignInfluence rows in the unlocked model; an am
   // the CampaignMember touch is credited under its Campaign id (the reader does not read Campaign.Name)
   expect(byWebinar.Influence).toBe((centsOf(webinar) / 100_000) * 100);
 
+  expect(String(h.hubspot.data.records.deals.get(deal.id)!.properties.baton_attribution)).toMatch(/^w_shaped: /);
   const api = await (await h.fetch('/api/attribution')).json();
   expect(api).toMatchObject({ model: 'w_shaped', deals: 1, revenue: 1000 });
   expect(api.by_campaign['Autumn Data Summit']).toBeCloseTo(centsOf('Autumn Data Summit') / 100, 2);
@@ -70,5 +80,39 @@ test('a won Opportunity gets CampaignInfluence rows in the unlocked model; an am
   expect(after.amountCents).toBe(400_000);
   const summitCents = after.shares.filter((s) => s.campaign === 'Autumn Data Summit').reduce((a, s) => a + s.cents, 0);
   expect(rows.find((r) => r.CampaignId === summit)!.Influence).toBe((summitCents / 400_000) * 100);
-  expect((await (await h.fetch('/api/attribution')).json()).revenue).toBe(4000);
+  expect((await (await h.fetch('/api/attribution')).json())).toMatchObject({ deals: 1, revenue: 4000 });
+  // still one HubSpot deal, its summary from the new amount
+  expect(hubspotDeals()).toHaveLength(1);
+  expect(String(h.hubspot.data.records.deals.get(deal.id)!.properties.baton_attribution)).toMatch(/^w_shaped: /);
+});
+
+test('create_in_hubspot: an Opportunity already won becomes one HubSpot deal with its summary; its HubSpot changes fold into the same deal', async () => {
+  const org = h.salesforce.org;
+  org.insert('Campaign', { Name: 'Autumn Data Summit' });
+  org.insert('CampaignInfluenceModel', { DeveloperName: 'baton', MasterLabel: 'Baton', IsDefaultModel: false, IsActive: true, IsModelLocked: false });
+  const { hsId, leadId } = await mqlPerson(h);
+  await postEvents(h, { id: 'touch-1', email: 'ana@corp.example', type: 'page_view', at: new Date(Date.now() - DAY).toISOString(), properties: { campaign: 'Autumn Data Summit', channel: 'event' } });
+  await h.drain();
+  await nextSecond();
+  org.convertLead(leadId, { opportunity: { Amount: 2500, StageName: 'Closed Won', IsWon: true, IsClosed: true } });
+  const at = String(org.get(leadId)!.SystemModstamp).replace('+0000', 'Z');
+  expect((await h.salesforceChanges([{ sobject: 'Lead', id: leadId, at }])).status).toBe(200);
+  await h.drain();
+  await h.drain();
+
+  expect(hubspotDeals()).toHaveLength(1);
+  const deal = hubspotDeals()[0];
+  expect(deal.properties).toMatchObject({ dealstage: 'closedwon', amount: '2500' });
+  expect(h.hubspot.data.associations('deals', deal.id, 'contacts').map((a) => a.toId)).toEqual([hsId]);
+  expect(String(deal.properties.baton_attribution)).toBe('w_shaped: Autumn Data Summit 100.00%');
+  expect(org.rows('CampaignInfluence')).toHaveLength(1);
+  expect(org.rows('CampaignInfluence')[0].Influence).toBe(100);
+
+  // A marketer renames the deal in HubSpot: the webhook folds into the Opportunity's deal, not a second deal.
+  expect((await h.hubspotWebhook(h.hubspot.changeAsMarketer('deals', deal.id, { dealname: 'Corp platform' }))).status).toBe(200);
+  await h.drain();
+  expect(await h.store.getDeal(`hubspot:${deal.id}`)).toBeNull();
+  expect(await (await h.fetch('/api/attribution')).json()).toMatchObject({ deals: 1, revenue: 2500 });
+  expect(hubspotDeals()).toHaveLength(1);
+  expect(h.hubspot.calls(/objects\/deals\/batch\/create/).length).toBe(1);
 });

@@ -1,0 +1,43 @@
+/**
+ * `deal.create_in_hubspot`: an Opportunity without a HubSpot deal becomes one (its mapped `deal`
+ * fields, associated with its people's contacts), created once under an idempotency key; the new
+ * id is linked to the Opportunity's deal row, so the attribution summary and the deal's own
+ * webhooks land on that row rather than on a second deal.
+ */
+import { stableHash, toCrm } from '../mapping/index.ts';
+import type { DealRow, PersonRow, Store } from '../store/types.ts';
+import { requireConfig, type PipelineContext } from './context.ts';
+import { dealLinkName, dealValues } from './deal-record.ts';
+import type { OutboxPayload } from './outbox-sender.ts';
+
+const CREATE_PREFIX = 'hubspot:deal:create:';
+
+/** Queues the HubSpot create of an Opportunity's deal when configured and none is linked yet. */
+export async function queueHubSpotDeal(ctx: PipelineContext, deal: DealRow): Promise<void> {
+  const fields = requireConfig(ctx).fields;
+  if (!fields.deal?.create_in_hubspot || !ctx.connectors.hubspot || deal.hubspotId || !deal.salesforceId) return;
+  const { properties, errors } = toCrm('deal', fields, 'hubspot', dealValues(deal), { create: true });
+  for (const e of errors) ctx.log.warn('deal field not written to HubSpot', { deal: deal.key, error: e.message });
+  const people = (await Promise.all(deal.personIds.map((id) => ctx.store.getPerson(id)))).filter((p): p is PersonRow => p !== null);
+  const contacts = [...new Set(people.map((p) => p.hubspotId).filter((id): id is string => !!id))].sort();
+  const payload: OutboxPayload = { object: 'deal', action: 'create', properties, associations: { contacts }, purpose: 'deal-create' };
+  const key = CREATE_PREFIX + deal.key;
+  const hash = stableHash(payload);
+  if ((await ctx.store.lastWrittenHash(key)) === hash) return;
+  await ctx.store.outboxPut({ crm: 'hubspot', key, personId: null, payload: payload as unknown as Record<string, unknown>, hash, idempotencyKey: `deal-create:${deal.key}` });
+}
+
+/** Links a created HubSpot deal to its deal row (outbox key `hubspot:deal:create:KEY`); returns the updated row. */
+export async function linkCreatedDeal(store: Store, outboxKey: string, hubspotId: string): Promise<DealRow | null> {
+  if (!outboxKey.startsWith(CREATE_PREFIX)) return null;
+  const dealKey = outboxKey.slice(CREATE_PREFIX.length);
+  return store.transaction(async (tx) => {
+    const deal = await tx.getDeal(dealKey);
+    if (!deal) return null;
+    await tx.setValue(dealLinkName(hubspotId), dealKey);
+    if (deal.hubspotId === hubspotId) return deal;
+    const linked = { ...deal, hubspotId };
+    await tx.upsertDeal(linked);
+    return linked;
+  });
+}
