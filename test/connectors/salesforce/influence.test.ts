@@ -28,4 +28,26 @@ describe('CampaignInfluence', () => {
     const live = api.org.rows('CampaignInfluence');
     expect(live.map((x) => [x.CampaignId, x.Influence, x.ModelId])).toEqual([[c1, 100, model.Id]]);
   });
+
+  it('finds Campaign ids by name in one query; names the org lacks are absent', async () => {
+    const api = freshOrg();
+    const c1 = api.org.insert('Campaign', { Name: 'Summit' }).Id;
+    const c2 = api.org.insert('Campaign', { Name: "Ana's Ads" }).Id;
+    const sf = connectorFor(api);
+    const before = api.calls('/query').length;
+    const found = await sf.campaignIdsByName!(['Summit', "Ana's Ads", 'Nobody Knows', 'Summit']);
+    expect(api.calls('/query').length - before).toBe(1);
+    expect([...found]).toEqual([['Summit', c1], ["Ana's Ads", c2]]);
+  });
+
+  it('reads the models again when the org had none Baton may write into', async () => {
+    const api = freshOrg();
+    const c1 = api.org.insert('Campaign', { Name: 'Summit' }).Id;
+    const opp = api.org.insert('Opportunity', { Name: 'Deal', StageName: 'Closed Won', CloseDate: '2026-11-01' }).Id;
+    const sf = connectorFor(api);
+    const op = { key: `salesforce:CampaignInfluence:${opp}`, object: 'CampaignInfluence' as const, action: 'upsert' as const, properties: { OpportunityId: opp, rows: [{ CampaignId: c1, Influence: 100 }] }, idempotencyKey: 'k' };
+    expect((await sf.write([op]))[0]).toMatchObject({ status: 'dead' });
+    const model = api.org.insert('CampaignInfluenceModel', { DeveloperName: 'baton', IsDefaultModel: false, IsActive: true, IsModelLocked: false });
+    expect((await sf.write([op]))[0]).toMatchObject({ status: 'ok', properties: { modelId: model.Id } });
+  });
 });
