@@ -25,7 +25,16 @@ export interface DesiredWrite {
   idempotencyKey: string;
   /** Create-once records (Tasks): never sent again once written. */
   once?: boolean;
+  /**
+   * Hold this write until `key` (another desired write of the person) is done, but no later than
+   * `until`: the HubSpot contact waits for its Salesforce Lead, so what the create teaches (owner,
+   * the Lead's Status) goes out in the same write instead of a second one.
+   */
+  waitsFor?: { crm: Crm; key: string; until: string };
 }
+
+/** How long a HubSpot contact's write waits for the person's Lead create at most (a slow or failing Salesforce never keeps the MQL out of HubSpot longer). */
+export const HOLD_FOR_CREATE_MS = 10_000;
 
 export interface DesiredInput {
   person: PersonRow;
@@ -54,9 +63,17 @@ export function reached(state: PersonState, stage: Stage): boolean {
   return a >= 0 && b >= 0 && a >= b;
 }
 
+const DATE_FORMATS = new Map<string, Intl.DateTimeFormat>();
+
 /** The date (`YYYY-MM-DD`) of an instant in `tz` (UTC without one). */
 export function dateIn(iso: string, tz: string | null): string {
-  const fmt = new Intl.DateTimeFormat('en-CA', { timeZone: tz ?? 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' });
+  const zone = tz ?? 'UTC';
+  // Building a formatter costs far more than using one; a process sees only a few time zones.
+  let fmt = DATE_FORMATS.get(zone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    DATE_FORMATS.set(zone, fmt);
+  }
   return fmt.format(new Date(iso));
 }
 
@@ -190,8 +207,18 @@ function escalationTask(input: DesiredInput): DesiredWrite | null {
   return { crm: 'salesforce', key: `salesforce:Task:${id}`, payload: { object: 'Task', action: 'create', properties: props, purpose: 'escalation' }, idempotencyKey: `task:${id}`, once: true };
 }
 
+/** When a hold for the person's Lead create ends: `HOLD_FOR_CREATE_MS` after Baton handed the person over (entered the create stage). */
+function holdUntil(input: DesiredInput): string {
+  const at = input.fields.person.create_in_salesforce;
+  const from = (at === 'mql' ? input.state.sla?.startedAt : undefined) ?? (at !== 'never' ? input.state.entered?.[at] : undefined) ?? input.now;
+  return new Date(Date.parse(from) + HOLD_FOR_CREATE_MS).toISOString();
+}
+
 /** Every write this person needs now (before skipping what was already written). */
 export function desiredWrites(input: DesiredInput): DesiredWrite[] {
   const ctx = templateContext(input);
-  return [hubspotContact(input, ctx), salesforcePerson(input, ctx), mqlTask(input, ctx), escalationTask(input)].filter((w): w is DesiredWrite => w !== null);
+  const contact = hubspotContact(input, ctx);
+  const person = salesforcePerson(input, ctx);
+  if (contact && person?.payload.action === 'create') contact.waitsFor = { crm: 'salesforce', key: person.key, until: holdUntil(input) };
+  return [contact, person, mqlTask(input, ctx), escalationTask(input)].filter((w): w is DesiredWrite => w !== null);
 }

@@ -41,10 +41,28 @@ function toSqlite(value: unknown): SQLInputValue {
   return value as SQLInputValue;
 }
 
+/** Prepared statements kept per connection: Kysely compiles the same few hundred SQL texts over and over. */
+const STATEMENT_CACHE = 500;
+
 class NodeSqliteConnection implements DatabaseConnection {
   readonly db: DatabaseSync;
+  readonly #statements = new Map<string, StatementSync>();
   constructor(db: DatabaseSync) {
     this.db = db;
+  }
+
+  /** The prepared statement of `sql`, from the cache (least recently used dropped first). */
+  #prepare(sql: string): StatementSync {
+    const cached = this.#statements.get(sql);
+    if (cached) {
+      this.#statements.delete(sql);
+      this.#statements.set(sql, cached);
+      return cached;
+    }
+    const stmt = this.db.prepare(sql);
+    this.#statements.set(sql, stmt);
+    if (this.#statements.size > STATEMENT_CACHE) this.#statements.delete(this.#statements.keys().next().value!);
+    return stmt;
   }
 
   /** Retries `fn` while the database is locked by another connection, yielding to the event loop. */
@@ -63,14 +81,25 @@ class NodeSqliteConnection implements DatabaseConnection {
   }
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const stmt: StatementSync = this.db.prepare(compiled.sql);
+    const stmt = this.#prepare(compiled.sql);
     const params = compiled.parameters.map(toSqlite);
     // node:sqlite has no `stmt.reader`; a statement that yields columns (SELECT, … RETURNING) is a reader.
-    if (stmt.columns().length > 0) {
+    if (this.#isReader(compiled.sql, stmt)) {
       return this.withLockWait(() => ({ rows: stmt.all(...params) as R[] }));
     }
     const { changes, lastInsertRowid } = await this.withLockWait(() => stmt.run(...params));
     return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+  }
+
+  readonly #readers = new Map<string, boolean>();
+  #isReader(sql: string, stmt: StatementSync): boolean {
+    let reader = this.#readers.get(sql);
+    if (reader === undefined) {
+      reader = stmt.columns().length > 0;
+      if (this.#readers.size > STATEMENT_CACHE) this.#readers.clear();
+      this.#readers.set(sql, reader);
+    }
+    return reader;
   }
 
   async *streamQuery<R>(compiled: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
