@@ -3,9 +3,10 @@
  * kept before the call instead of being learned from 429s.
  *
  * CRMs such as HubSpot count a *rolling* window. Bottleneck's reservoir refreshes on a fixed
- * interval and would let twice the limit through across a boundary, so a window limit is kept by
- * spacing instead: starts are at least `(windowMs + marginMs) / limit` apart, which puts at most
- * `limit` starts in any rolling window of `windowMs + marginMs`.
+ * interval and would let twice the limit through across a boundary, and spacing starts evenly
+ * (`minTime`) would make a burst of 20 calls take 2 s where the limit allows them at once. So a
+ * window limit is kept by a log of recent starts: a call starts when fewer than `limit` starts fall
+ * in the last `windowMs + marginMs`, in arrival order; Bottleneck keeps the concurrency.
  */
 import Bottleneck from 'bottleneck';
 
@@ -32,21 +33,39 @@ export interface Limiter {
   stop(): Promise<void>;
 }
 
-/** Milliseconds between two starts so that no rolling window holds more than `limit` starts. */
-export function spacingFor(window: WindowLimit): number {
-  return Math.ceil((window.windowMs + (window.marginMs ?? 0)) / window.limit);
+/** Admits starts so that no rolling window of `windowMs + marginMs` holds more than `limit` of them. */
+export function rollingWindow(window: WindowLimit, now: () => number = Date.now): { admit(): Promise<void> } {
+  const spanMs = window.windowMs + (window.marginMs ?? 0);
+  const starts: number[] = [];
+  let gate: Promise<void> = Promise.resolve();
+  async function room(): Promise<void> {
+    for (;;) {
+      const t = now();
+      while (starts.length && starts[0] <= t - spanMs) starts.shift();
+      if (starts.length < window.limit) {
+        starts.push(t);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, starts[0] + spanMs - t + 1));
+    }
+  }
+  return {
+    // Chained, so callers are admitted in the order they asked.
+    admit: () => (gate = gate.then(room)),
+  };
 }
 
 /** Creates an in-process limiter for one API. */
 export function createLimiter(spec: LimiterSpec): Limiter {
-  const bottleneck = new Bottleneck({
-    maxConcurrent: spec.maxConcurrent ?? null,
-    minTime: spec.window ? spacingFor(spec.window) : 0,
-    id: spec.name,
-  });
+  const bottleneck = new Bottleneck({ maxConcurrent: spec.maxConcurrent ?? null, id: spec.name });
+  const window = spec.window ? rollingWindow(spec.window) : null;
   return {
     name: spec.name,
-    schedule: (fn) => bottleneck.schedule(fn),
+    schedule: (fn) =>
+      bottleneck.schedule(async () => {
+        if (window) await window.admit();
+        return fn();
+      }),
     stop: () => bottleneck.stop({ dropWaitingJobs: true }),
   };
 }

@@ -69,7 +69,7 @@ const GIVE_SLOT = `return redis.call('ZREM', KEYS[1], ARGV[1])`;
 const SET_VALUE = `return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])`;
 const GET_VALUE = `return redis.call('GET', KEYS[1])`;
 
-/** A limiter whose window and concurrency are counted in Redis for all instances, spaced locally too. */
+/** A limiter whose window and concurrency are counted in Redis for all instances, and kept locally too. */
 export function createSharedLimiter(spec: LimiterSpec, redis: RedisLike, options: SharedLimitOptions = {}): Limiter {
   const local = createLimiter(spec);
   const prefix = `${options.prefix ?? 'baton:'}limit:${spec.name}`;
