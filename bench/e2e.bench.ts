@@ -5,7 +5,8 @@
  * 50 ms, HubSpot under its 100-requests-per-10-s window. Done when every person shows `mql` in
  * HubSpot and has a Lead and a Task in Salesforce. Prints total time, p50/p95 from the webhook to
  * the person's last write-back, API calls per CRM (by endpoint) and 429s.
- * Usage: node bench/e2e.bench.ts [PEOPLE] [--timeout SECONDS]
+ * Usage: node bench/e2e.bench.ts [PEOPLE] [--timeout SECONDS] [--via hubspot|api|both] [--detail]
+ * (`BATON_PROFILE_DIR=dir` writes a CPU profile of the `baton serve` child there.)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

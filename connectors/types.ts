@@ -93,7 +93,8 @@ export interface WriteOp {
 }
 
 export type WriteResult =
-  | { key: string; status: 'ok'; id?: string; properties?: Record<string, unknown> }
+  /** `record`: the record as the CRM holds it right after the write, when the connector read it back (a created Lead). */
+  | { key: string; status: 'ok'; id?: string; properties?: Record<string, unknown>; record?: CrmRecord }
   | { key: string; status: 'retry'; error: string; retryAfterMs?: number }
   | { key: string; status: 'dead'; error: string };
 

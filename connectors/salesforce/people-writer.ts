@@ -7,7 +7,9 @@ import type { FieldsConfig } from '../../src/config/schema.ts';
 import type { WriteOp, WriteResult } from '../types.ts';
 import type { SalesforceClient } from './client.ts';
 import { collectionSub, compositeRunner, queryMany, querySub, rowsOf, saveResultsOf, type CompositeRunner, type Subrequest } from './composite.ts';
+import { selectFields } from './fields.ts';
 import { markFresh } from './fresh.ts';
+import { toCrmRecord } from './records.ts';
 import { chunks, failureResult, fitToSchema, isLockError, mayRetry, resultOf, saveWithLockRetry, type SaveResult } from './save.ts';
 import { chunkForIn, inList } from './soql.ts';
 
@@ -241,19 +243,23 @@ export class PeopleWriter {
         sent.push({ ref, object: group.object, headers: group.headers, ops: part, recs });
         subs.push(collectionSub(this.client, 'POST', group.object, recs, ref, group.headers));
       }
+      // The whole record, as a read would give it: the owner the assignment rule chose and the
+      // values Salesforce filled in (a Lead's default Status) reach HubSpot with the handoff's
+      // first write, and the Outbound Message of the create changes nothing.
+      const fields = selectFields(group.object, this.cfg, objDescribe ? (f) => objDescribe.has(f) : undefined).join(', ');
       for (const emails of chunkForIn([...new Set(group.ops.map((op) => normEmail(op.email ?? String(op.properties.Email))))])) {
-        const ref = `owners${owners.length}`;
+        const ref = `created${owners.length}`;
         owners.push({ ref, object: group.object });
-        subs.push(querySub(this.client, `SELECT Id, OwnerId FROM ${group.object} WHERE ${inList('Email', emails)}`, ref));
+        subs.push(querySub(this.client, `SELECT ${fields} FROM ${group.object} WHERE ${inList('Email', emails)}`, ref));
       }
     }
     const res = await run(subs, 'create people', { retry: false });
-    const ownerOf = new Map<string, string>();
+    const createdRow = new Map<string, Record<string, unknown>>();
     for (const o of owners) {
       try {
-        for (const row of await rowsOf(this.client, res.get(o.ref), `read new ${o.object} owners`)) ownerOf.set(String(row.Id), String(row.OwnerId));
+        for (const row of await rowsOf(this.client, res.get(o.ref), `read new ${o.object} records`)) createdRow.set(String(row.Id), { ...row, object: o.object });
       } catch (err) {
-        this.client.log.warn('salesforce: could not read back new owners', { error: (err as Error).message });
+        this.client.log.warn('salesforce: could not read back new records', { error: (err as Error).message });
       }
     }
     for (const s of sent) {
@@ -273,9 +279,14 @@ export class PeopleWriter {
       }
       s.ops.forEach((op, i) => {
         const r = results[i] ?? { success: false, errors: [{ statusCode: 'NO_RESULT', message: 'Salesforce returned no result for this record' }] };
-        const owner = r.success && r.id ? ownerOf.get(r.id) : undefined;
+        const row = r.success && r.id ? createdRow.get(r.id) : undefined;
         if (r.success && r.id) markFresh(this.client, r.id);
-        out.set(op.key, resultOf(op.key, r, { object: s.object, created: true, ...(owner ? { OwnerId: owner } : {}) }));
+        const result = resultOf(op.key, r, { object: s.object, created: true, ...(typeof row?.OwnerId === 'string' ? { OwnerId: row.OwnerId } : {}) });
+        if (row && result.status === 'ok') {
+          const { object: _object, ...values } = row;
+          result.record = toCrmRecord(s.object, values);
+        }
+        out.set(op.key, result);
       });
     }
     return out;

@@ -11,6 +11,7 @@ import { onHubSpotDealCreated } from './attribution-job.ts';
 import { queueWrites, writesFor } from './queue-writes.ts';
 import { recordTaskCreated } from './sla-policy-funnel.ts';
 import { StaleError } from './resolve.ts';
+import { updatePerson } from './person-update.ts';
 import { getSnapshot } from './snapshots.ts';
 import { requireConfig } from './context.ts';
 
@@ -33,6 +34,12 @@ export async function onWritten(ctx: PipelineContext, row: OutboxRow, result: Ex
   await ctx.store.setValue(snapshotName(row.crm, object, id), { at: prev?.at ?? new Date(0).toISOString(), props: { ...(prev?.props ?? {}), ...written } });
   if (p.action !== 'create' || !row.personId || !result.id) return;
   const personId = row.personId;
+  if (result.record && row.crm === 'salesforce') {
+    // The new record as read back: folding it in links the person (id, owner) and takes the values
+    // the CRM filled in, so the person's next write-back is complete and the create's echo is old news.
+    await updatePerson(ctx, (tx) => tx.getPerson(personId), { records: [result.record] });
+    return;
+  }
   for (let attempt = 0; attempt < 8; attempt++) {
     try {
       await ctx.store.transaction(async (tx) => {

@@ -51,7 +51,10 @@ export async function queueWrites(ctx: PipelineContext, tx: Store, live: LiveCon
     // What the record holds now is a hint for the connector, not part of the desired state.
     const hash = stableHash({ ...w.payload, current: undefined });
     if (hash === last) continue;
-    await tx.outboxPut({ crm: w.crm, key: w.key, personId: p.id, payload: w.payload as unknown as Record<string, unknown>, hash, idempotencyKey: w.idempotencyKey });
+    // Held while the write it waits for is still to be sent by a connector that is on; a later
+    // put without a hold (the person's Lead created) makes the row due at once.
+    const held = w.waitsFor && ctx.connectors[w.waitsFor.crm] && Date.parse(w.waitsFor.until) > Date.parse(nowIso(ctx)) ? w.waitsFor.until : undefined;
+    await tx.outboxPut({ crm: w.crm, key: w.key, personId: p.id, payload: w.payload as unknown as Record<string, unknown>, hash, idempotencyKey: w.idempotencyKey, ...(held ? { notBefore: held } : {}) });
     queued++;
   }
   return queued;

@@ -21,7 +21,8 @@ export interface OutboxPut {
 /**
  * Upserts the desired state of `key`. On an existing row the payload, hash and idempotency key are
  * replaced and `version` bumped (so an in-flight claim of the old payload cannot delete it); its
- * attempts and back-off stay unless `notBefore` is given. A lease held on the row stays.
+ * attempts and back-off stay unless `notBefore` is given, and a row not yet attempted is due at
+ * `notBefore`, or at once without one (so a hold ends with the next put). A lease held on the row stays.
  */
 export async function outboxPut(ctx: Ctx, row: OutboxPut): Promise<void> {
   const notBefore = row.notBefore === undefined ? null : iso(row.notBefore);
@@ -47,7 +48,8 @@ export async function outboxPut(ctx: Ctx, row: OutboxPut): Promise<void> {
         hash: eb.ref('excluded.hash'),
         idempotency_key: eb.ref('excluded.idempotency_key'),
         version: eb('outbox.version', '+', 1),
-        ...(notBefore === null ? {} : { next_attempt_at: notBefore }),
+        // A row held by `notBefore` (no attempt yet) is released by a put without one; a back-off stays.
+        next_attempt_at: notBefore ?? eb.case().when('outbox.attempts', '=', 0).then(eb.ref('excluded.next_attempt_at')).else(eb.ref('outbox.next_attempt_at')).end(),
       })),
     )
     .execute();

@@ -217,7 +217,8 @@ export interface Store {
   // outbox
   /**
    * Upserts the desired state of one record; a newer payload replaces a pending one (coalescing) and
-   * bumps `version`. Due at `notBefore`, else immediately (an existing row keeps its back-off).
+   * bumps `version`. Due at `notBefore`, else immediately (an existing row keeps its back-off; one
+   * never attempted, held by an earlier `notBefore`, becomes due at once).
    */
   outboxPut(row: { crm: Crm; key: string; personId: number | null; payload: Record<string, unknown>; hash: string; idempotencyKey: string; notBefore?: string }): Promise<void>;
   /** Like `inboxClaim`, for one CRM's due rows; two concurrent claimers never get the same row. */

@@ -36,10 +36,11 @@ describe('API economy of the handoff', () => {
     const person = await (await h.fetch('/api/people/form@corp.example')).json();
     expect(person.stage).toBe('mql');
     expect(h.salesforce.org.rows('Lead').filter((l) => l.Email === 'form@corp.example')).toHaveLength(1);
-    // one write carries the MQL (never lead first, then mql), and no read of the stage before it
+    // one write carries the MQL (never lead first, then mql) and what the new Lead taught (its
+    // default Status as HubSpot's lead status: the write waited for the create), and no read of the stage before it
     expect(contactUpdates().length - updates).toBe(1);
     expect(contactReads() - reads).toBe(1); // the hydration itself
-    expect(h.hubspot.data.records.contacts.get(id)!.properties.lifecyclestage).toBe('marketingqualifiedlead');
+    expect(h.hubspot.data.records.contacts.get(id)!.properties).toMatchObject({ lifecyclestage: 'marketingqualifiedlead', baton_stage: 'mql', hs_lead_status: 'NEW' });
   });
 
   test('a known contact moving forward is written without reading its lifecycle stage first', async () => {

@@ -42,6 +42,15 @@ test('at mql a HubSpot-only person becomes a Lead create with defaults; the Task
   expect(w.some((x) => x.payload.object === 'Task')).toBe(false);
 });
 
+test('the HubSpot write waits for the Lead create, at most 10 s after the handoff; not once the Lead is known', () => {
+  const w = desiredWrites(input({ person: person({ stage: 'mql' }), state: mql }));
+  expect(w.find((x) => x.crm === 'hubspot')!.waitsFor).toEqual({ crm: 'salesforce', key: 'salesforce:person:7', until: '2026-11-20T14:00:15.000Z' });
+  const linked = desiredWrites(input({ person: person({ stage: 'mql', salesforceId: '00Q1', salesforceObject: 'Lead' }), state: mql }));
+  expect(linked.find((x) => x.crm === 'hubspot')!.waitsFor).toBeUndefined();
+  const lead = desiredWrites(input({}));
+  expect(lead[0].waitsFor).toBeUndefined();
+});
+
 test('with the Lead known: an update of what changed and one Task due on the deadline date in the business-hours zone', () => {
   const p = person({ stage: 'mql', salesforceId: '00Q1', salesforceObject: 'Lead', ownerId: '005A' });
   const w = desiredWrites(input({ person: p, state: mql, snapshots: { salesforce: { at: '2026-11-20T14:00:00Z', props: { Email: 'ANA@corp.example ', LastName: 'Lima', Title: 'VP', Baton_Stage__c: 'mql', Baton_SLA_Due__c: '2026-11-24T03:30:00.000+0000' } } } }));

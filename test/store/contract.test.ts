@@ -319,6 +319,18 @@ describe.each(bothBackends)('Store contract on $name', ({ name, make }) => {
       expect((await s.outboxClaim('salesforce', 'w', 10, 5_000, T0)).map((r) => r.key)).toEqual(['s']);
     });
 
+    it('a row held by notBefore is released by a later put without one; a back-off stays', async () => {
+      await s.outboxPut(put('held', 1, { notBefore: at(10_000) }));
+      expect(await s.outboxClaim('hubspot', 'w', 10, 5_000, T0)).toEqual([]);
+      await s.outboxPut(put('held', 2));
+      const [row] = await s.outboxClaim('hubspot', 'w', 10, 5_000, T0);
+      expect(row).toMatchObject({ key: 'held', payload: { n: 2 }, attempts: 0 });
+      await s.outboxRetry(row.id, 'HTTP 503', at(20_000));
+      await s.outboxPut(put('held', 3));
+      expect(await s.outboxClaim('hubspot', 'w', 10, 5_000, at(19_999))).toEqual([]);
+      expect((await s.outboxClaim('hubspot', 'w', 10, 5_000, at(20_000))).map((r) => r.payload)).toEqual([{ n: 3 }]);
+    });
+
     it('two concurrent claimers (separate stores) never get the same item', async () => {
       const N = 150;
       await s.transaction(async (tx) => {

@@ -106,7 +106,7 @@ async function startOnce(options: BatonProcessOptions, port: number): Promise<Ba
   const log = createWriteStream(logFile, { flags: 'a' });
   // Its own process group, so a Ctrl-C in the terminal reaches the demo alone, which then stops
   // serve in order (after the story and the deliveries); if the demo dies, serve goes with it.
-  const child = spawn(process.execPath, [BIN, 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, [...(process.env.BATON_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BATON_PROFILE_DIR}`] : []), BIN, 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   const lines: string[] = [];

@@ -157,7 +157,8 @@ export class FakeOrg {
     const draft: SRecord = { ...this.blank(object), ...fields, Id: '' };
     const err = this.check(object, draft, fields, true);
     if (err) return { id: null, success: false, errors: [err] };
-    const rec = this.insert(object, { ...fields, ...(fields.OwnerId ? {} : this.hasField(object, 'OwnerId') ? { OwnerId: by } : {}) }, { at: new Date(at.replace('+0000', 'Z')), by });
+    const defaults = Object.fromEntries((this.schema[object] ?? []).filter((f) => f.default !== undefined && (fields[f.name] === undefined || fields[f.name] === null)).map((f) => [f.name, f.default]));
+    const rec = this.insert(object, { ...fields, ...defaults, ...(fields.OwnerId ? {} : this.hasField(object, 'OwnerId') ? { OwnerId: by } : {}) }, { at: new Date(at.replace('+0000', 'Z')), by });
     if (object === 'Lead' && autoAssign !== false && this.assignmentRule) {
       const owner = this.assignmentRule(rec);
       if (owner) rec.OwnerId = owner;

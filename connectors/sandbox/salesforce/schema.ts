@@ -8,6 +8,8 @@ export interface FakeField {
   /** Required on create (LastName, Company on a Lead). */
   required?: boolean;
   readonly?: boolean;
+  /** The picklist's default value, set on create when the record gives none (a standard Lead's Status). */
+  default?: string;
 }
 
 const SYSTEM: FakeField[] = [
@@ -49,7 +51,7 @@ export function defaultSchema(): Record<string, FakeField[]> {
       s('Title', 128),
       s('Country', 80),
       { name: 'NumberOfEmployees', type: 'int' },
-      { name: 'Status', type: 'picklist', picklist: LEAD_STATUS },
+      { name: 'Status', type: 'picklist', picklist: LEAD_STATUS, default: 'Open - Not Contacted' },
       s('LeadSource', 40),
       { name: 'IsConverted', type: 'boolean', readonly: true },
       { name: 'ConvertedDate', type: 'date', readonly: true },
@@ -156,8 +158,8 @@ export function describeOf(name: string, fields: FakeField[]) {
       nillable: !f.required,
       createable: !f.readonly,
       updateable: !f.readonly,
-      defaultedOnCreate: false,
-      picklistValues: (f.picklist ?? []).map((v) => ({ value: v, label: v, active: true, defaultValue: false })),
+      defaultedOnCreate: f.default !== undefined,
+      picklistValues: (f.picklist ?? []).map((v) => ({ value: v, label: v, active: true, defaultValue: v === f.default })),
     })),
   };
 }

@@ -91,6 +91,10 @@ describe('Salesforce people writes', () => {
     const made = api.org.get((res[299] as { id: string }).id);
     expect(made).toMatchObject({ LastName: '[not provided]', Company: '[not provided]' });
     expect((res[299] as unknown as { properties: { OwnerId: string } }).properties.OwnerId).toBe(made?.OwnerId);
+    // the new record read back as a poll would give it, with what Salesforce filled in
+    expect(res[299]).toMatchObject({ record: { crm: 'salesforce', object: 'Lead', id: made?.Id, properties: { Status: 'Open - Not Contacted', OwnerId: made?.OwnerId, Email: emails[299] } } });
+    expect(Date.parse((res[299] as { record: { modifiedAt: string } }).record.modifiedAt)).toBeGreaterThan(0);
+    expect(res[0]).not.toHaveProperty('record');
     expect(api.calls('/composite/sobjects', 'POST').every((c) => c.headers['sforce-auto-assign'] === 'TRUE')).toBe(true);
   });
 
