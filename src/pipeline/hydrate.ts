@@ -41,7 +41,10 @@ export async function hydrate(ctx: PipelineContext, rows: InboxRow[]): Promise<W
       refs.set(key, entry);
     } else work.done.push(row.id);
   }
-  const byCrm = new Map<Crm, (typeof refs extends Map<string, infer V> ? V : never)[]>();
+  type Entry = typeof refs extends Map<string, infer V> ? V : never;
+  const byCrm = new Map<Crm, Entry[]>();
+  const toRead: Entry[] = [];
+  const maybeInFlight: { entry: Entry; props: Record<string, unknown> }[] = [];
   for (const entry of refs.values()) {
     // Baton's own write echoed back (every changed value is what the record already holds): no read.
     if (entry.ref.crm === 'hubspot' && entry.hint && entry.mergedIds.length === 0) {
@@ -50,7 +53,21 @@ export async function hydrate(ctx: PipelineContext, rows: InboxRow[]): Promise<W
         work.done.push(...entry.rows);
         continue;
       }
+      maybeInFlight.push({ entry, props: snap?.props ?? {} });
+      continue;
     }
+    toRead.push(entry);
+  }
+  // HubSpot can send the echo of a batch write before Baton has its answer (and so before the
+  // snapshot knows the values): what the outbox is writing to the record counts as held too.
+  const writing = new Map((await ctx.store.outboxByKeys(maybeInFlight.map((m) => `hubspot:${m.entry.ref.object}:${m.entry.ref.id}`))).map((r) => [r.key, r]));
+  for (const { entry, props } of maybeInFlight) {
+    const row = writing.get(`hubspot:${entry.ref.object}:${entry.ref.id}`);
+    const sending = (row?.payload as { properties?: Record<string, unknown> } | undefined)?.properties;
+    if (sending && isValueEcho(entry.hint!, { ...props, ...sending })) work.done.push(...entry.rows);
+    else toRead.push(entry);
+  }
+  for (const entry of toRead) {
     const list = byCrm.get(entry.ref.crm) ?? [];
     list.push(entry);
     byCrm.set(entry.ref.crm, list);

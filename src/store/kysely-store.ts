@@ -173,6 +173,9 @@ export class KyselyStore implements Store {
   outboxPending(crm?: Crm): Promise<number> {
     return outbox.outboxPending(this.#ctx, crm);
   }
+  outboxByKeys(keys: string[]): Promise<OutboxRow[]> {
+    return keys.length ? outbox.outboxByKeys(this.#ctx, keys) : Promise.resolve([]);
+  }
   lastWrittenHash(key: string): Promise<string | null> {
     return outbox.lastWrittenHash(this.#ctx, key);
   }

@@ -193,6 +193,17 @@ export async function outboxPending(ctx: Ctx, crm?: Crm): Promise<number> {
   return Number(r.n);
 }
 
+/** The pending rows (leased or not) of `keys`, in no particular order. */
+export async function outboxByKeys(ctx: Ctx, keys: string[]): Promise<OutboxRow[]> {
+  const out: OutboxRow[] = [];
+  // chunked: SQLite allows a bounded number of bound parameters per statement
+  for (let i = 0; i < keys.length; i += 500) {
+    const rows = await ctx.db.selectFrom('outbox').select(outboxColumns).where('key', 'in', keys.slice(i, i + 500)).execute();
+    out.push(...rows.map(toOutbox));
+  }
+  return out;
+}
+
 /** Hash last written to `key`, for skipping no-op writes. */
 export async function lastWrittenHash(ctx: Ctx, key: string): Promise<string | null> {
   const r = await ctx.db.selectFrom('written_hashes').select('hash').where('key', '=', key).executeTakeFirst();

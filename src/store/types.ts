@@ -235,6 +235,8 @@ export interface Store {
   /** Moves the row to the dead letters with `error`. */
   outboxDead(id: number, error: string): Promise<void>;
   outboxPending(crm?: Crm): Promise<number>;
+  /** The pending rows of these keys (a write in flight included), e.g. to know what Baton is writing to a record right now. */
+  outboxByKeys(keys: string[]): Promise<OutboxRow[]>;
   /** Hash of what was last written to `key`, for skipping no-op writes. */
   lastWrittenHash(key: string): Promise<string | null>;
 

@@ -1,5 +1,7 @@
 /** What the handoff costs in API calls: no echo re-read, one write per hydration, no bare Lead, no needless pre-read. */
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { processInboxBatch } from '../../src/pipeline/inbox-worker.ts';
+import { toWriteOp } from '../../src/pipeline/outbox-sender.ts';
 import { ANA, hubspotContact, makeHarness, mqlPerson, postEvents, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -21,6 +23,23 @@ describe('API economy of the handoff', () => {
     const reads = contactReads();
     expect((await h.hubspotWebhook(echoes)).status).toBe(200);
     await h.drain();
+    expect(contactReads()).toBe(reads);
+  });
+
+  test('the echo of a write still in flight (its answer not yet back) is not read either', async () => {
+    const { hsId } = await mqlPerson(h);
+    h.hubspot.takeApiEchoes();
+    await postEvents(h, { id: 'evt-more', email: 'ana@corp.example', type: 'page_view', at: h.clock.now.toISOString(), properties: { url: '/pricing' } });
+    await processInboxBatch(h.ctx);
+    // the sender's batch call has reached HubSpot, but Baton has not seen its answer
+    const [row] = await h.store.outboxClaim('hubspot', 'test', 10, 60_000, h.clock.now.toISOString());
+    expect(row?.key).toBe(`hubspot:contact:${hsId}`);
+    await h.ctx.connectors.hubspot!.write([toWriteOp(row)]);
+    const echoes = h.hubspot.takeApiEchoes();
+    expect(echoes.length).toBeGreaterThan(0);
+    const reads = contactReads();
+    expect((await h.hubspotWebhook(echoes)).status).toBe(200);
+    await processInboxBatch(h.ctx);
     expect(contactReads()).toBe(reads);
   });
 

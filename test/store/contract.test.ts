@@ -319,6 +319,14 @@ describe.each(bothBackends)('Store contract on $name', ({ name, make }) => {
       expect((await s.outboxClaim('salesforce', 'w', 10, 5_000, T0)).map((r) => r.key)).toEqual(['s']);
     });
 
+    it('finds pending rows by key, claimed or not', async () => {
+      for (const k of ['a', 'b', 'c']) await s.outboxPut(put(k, 1));
+      await s.outboxClaim('hubspot', 'w', 1, 60_000, T0);
+      const keys = Array.from({ length: 700 }, (_, i) => `none-${i}`).concat(['a', 'c']);
+      expect((await s.outboxByKeys(keys)).map((r) => [r.key, r.payload]).sort()).toEqual([['a', { n: 1 }], ['c', { n: 1 }]]);
+      expect(await s.outboxByKeys([])).toEqual([]);
+    });
+
     it('a row held by notBefore is released by a later put without one; a back-off stays', async () => {
       await s.outboxPut(put('held', 1, { notBefore: at(10_000) }));
       expect(await s.outboxClaim('hubspot', 'w', 10, 5_000, T0)).toEqual([]);
