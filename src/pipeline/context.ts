@@ -25,6 +25,8 @@ export interface PipelineContext {
   instanceId: string;
   metrics: Metrics;
   log: Logger;
+  /** Called when work committed new outbox rows, so idle senders start now (set by the runtime). */
+  queued?: () => void;
 }
 
 /** The live configuration, or an error saying none is loaded. */

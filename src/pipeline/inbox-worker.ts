@@ -12,6 +12,7 @@ import type { InboxRow, Store } from '../store/types.ts';
 import { requireConfig, type PipelineContext } from './context.ts';
 import { applyDealRecord, DEAL_OBJECTS } from './deal-record.ts';
 import { hydrate } from './hydrate.ts';
+import { inTransactions } from './batches.ts';
 import { keepClaimed } from './keep-claimed.ts';
 import { updatePerson } from './person-update.ts';
 import { PERSON_OBJECTS, personForEmail, personForRecord } from './resolve.ts';
@@ -51,8 +52,13 @@ async function processClaimed(ctx: PipelineContext, rows: InboxRow[]): Promise<n
   };
 
   const ordered = [...work.records].sort((a, b) => Date.parse(a.record.modifiedAt) - Date.parse(b.record.modifiedAt));
+  const fail = (batch: { rows: number[] }[], err: unknown) => {
+    ctx.log.warn('inbox batch failed', { rows: batch.flatMap((b) => b.rows), error: errorMessage(err) });
+    for (const { rows: ids } of batch) for (const id of ids) failures.set(id, errorMessage(err));
+  };
   // People first, so a deal arriving with its contacts finds them.
-  for (const { record, rows: ids } of ordered.filter((r) => PERSON_OBJECTS.has(r.record.object))) await run(ids, () => applyPersonRecord(ctx, record));
+  const people = ordered.filter((r) => PERSON_OBJECTS.has(r.record.object));
+  await inTransactions(ctx, people, (tx, { record, rows: ids }) => run(ids, () => applyPersonRecord(tx, record)), fail);
   for (const { record, rows: ids } of ordered.filter((r) => DEAL_OBJECTS.has(r.record.object))) await run(ids, () => applyDeal(ctx, record));
   const follow = opportunityRefs(ordered.map((r) => r.record));
   if (follow.length && ctx.connectors.salesforce) {
@@ -78,14 +84,19 @@ async function processClaimed(ctx: PipelineContext, rows: InboxRow[]): Promise<n
     byEmail.set(email, entry);
   }
   const contacts = await unknownContacts(ctx, [...byEmail.keys()]);
-  for (const [email, { events, rows: ids }] of byEmail) {
-    const contact = contacts.get(email);
-    await run(ids, () =>
-      contact
-        ? updatePerson(ctx, (tx, live) => personForRecord(tx, live.fields, contact), { records: [contact], events: [...eventsFromContact(contact), ...events] })
-        : updatePerson(ctx, (tx) => personForEmail(tx, email), { events }),
-    );
-  }
+  await inTransactions(
+    ctx,
+    [...byEmail],
+    (txCtx, [email, { events, rows: ids }]) => {
+      const contact = contacts.get(email);
+      return run(ids, () =>
+        contact
+          ? updatePerson(txCtx, (tx, live) => personForRecord(tx, live.fields, contact), { records: [contact], events: [...eventsFromContact(contact), ...events] })
+          : updatePerson(txCtx, (tx) => personForEmail(tx, email), { events }),
+      );
+    },
+    (batch, err) => fail(batch.map(([, e]) => e), err),
+  );
 
   await settle(ctx.store, rows, failures, ctx);
   for (const row of rows) if (!failures.has(row.id)) ctx.metrics.eventsProcessed.inc({ source: row.source });

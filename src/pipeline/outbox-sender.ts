@@ -7,6 +7,7 @@ import type { CrmObject, WriteOp, WriteResult } from '../../connectors/types.ts'
 import { errorMessage } from '../platform/errors.ts';
 import type { Crm, OutboxRow } from '../store/types.ts';
 import type { PipelineContext } from './context.ts';
+import { inTransactions } from './batches.ts';
 import { keepClaimed } from './keep-claimed.ts';
 
 /** The payload stored in an outbox row: everything needed to build the `WriteOp`. */
@@ -39,7 +40,8 @@ export function toWriteOp(row: OutboxRow): WriteOp {
   return { key: row.key, object: p.object, id: p.id, action: p.action, properties: p.properties, idempotencyKey: row.idempotencyKey, email: p.email, attempts: row.attempts, ...(p.clearFirst ? { clearFirst: p.clearFirst } : {}), ...(p.current ? { current: p.current } : {}), ...(p.associations ? { associations: p.associations } : {}) };
 }
 
-export type CreatedHandler = (row: OutboxRow, result: Extract<WriteResult, { status: 'ok' }>) => Promise<void>;
+/** What a successful write teaches (`on-written.ts`); `ctx.store` is the transaction of the row's completion. */
+export type CreatedHandler = (row: OutboxRow, result: Extract<WriteResult, { status: 'ok' }>, ctx: PipelineContext) => Promise<void>;
 
 /**
  * The desired state of a row's record now, or null when nothing is left to write. Rows hold
@@ -86,24 +88,42 @@ async function sendClaimed(ctx: PipelineContext, crm: Crm, connector: NonNullabl
     results = rows.map((r) => ({ key: r.key, status: 'retry', error: errorMessage(err) }));
   }
   const byKey = new Map(results.map((r) => [r.key, r]));
-  const written: { id: number; hash: string }[] = [];
-  try {
-    for (const [i, row] of rows.entries()) {
+  // What each write teaches is stored with the row's completion, a batch of rows to a transaction.
+  // One whose lesson cannot be stored stays claimed and is sent again when its lease ends (writes
+  // are idempotent); it is not completed without it.
+  let written: { id: number; hash: string }[] = [];
+  await inTransactions(
+    ctx,
+    [...rows.entries()],
+    async (tx, [i, row]) => {
       const result = byKey.get(row.key) ?? results[i] ?? { key: row.key, status: 'retry', error: 'no result from connector' };
-      if (result.status === 'ok') {
-        await onWritten(row, result);
-        // By hash, not version: the same desired state queued again while this one was in flight is
-        // already written (a version check would send it, and create a Task, twice).
-        written.push({ id: row.id, hash: row.hash });
-        ctx.metrics.writebacks.inc({ crm, outcome: 'ok' });
-      } else await settleFailed(ctx, crm, row, result);
-    }
-  } finally {
-    // One store round trip for the whole written batch, not one per row.
-    if (written.length) await ctx.store.outboxCompleteMany(written);
-  }
+      if (result.status !== 'ok') return settleFailed(tx, crm, row, result);
+      try {
+        await tx.store.transaction((inner) => onWritten(row, result, { ...tx, store: inner }));
+      } catch (err) {
+        ctx.log.warn('write succeeded but could not be recorded; it is sent again later', { crm, key: row.key, error: errorMessage(err) });
+        return;
+      }
+      // By hash, not version: the same desired state queued again while this one was in flight is
+      // already written (a version check would send it, and create a Task, twice).
+      written.push({ id: row.id, hash: row.hash });
+      ctx.metrics.writebacks.inc({ crm, outcome: 'ok' });
+    },
+    (batch, err) => {
+      written = [];
+      ctx.log.warn('outbox results could not be stored; the rows are sent again later', { crm, rows: batch.length, error: errorMessage(err) });
+    },
+    OUTCOMES_PER_TRANSACTION,
+    async (tx) => {
+      if (written.length) await tx.store.outboxCompleteMany(written);
+      written = [];
+    },
+  );
   return claimed.length;
 }
+
+/** Rows whose outcome (and what they taught) is stored in one transaction. */
+const OUTCOMES_PER_TRANSACTION = 100;
 
 async function settleFailed(ctx: PipelineContext, crm: Crm, row: OutboxRow, result: Exclude<WriteResult, { status: 'ok' }>): Promise<void> {
   const attempts = row.attempts + 1;

@@ -106,7 +106,11 @@ export function createRuntime(ctx: PipelineContext, options: RuntimeOptions = {}
     return inboxBatch();
   }
 
-  const sendFor = (crm: Crm) => () => sendOutboxBatch(ctx, crm, (row, result) => onWritten(ctx, row, result), OUTBOX_BATCH, outboxLeaseMs, (row) => refreshRow(ctx, row));
+  const sendFor = (crm: Crm) => () => sendOutboxBatch(ctx, crm, (row, result, tx) => onWritten(tx, row, result), OUTBOX_BATCH, outboxLeaseMs, (row) => refreshRow(ctx, row));
+  // Rows just queued are sent at once, not after the senders' idle sleep.
+  ctx.queued = () => {
+    for (const [w, name] of [...wakers]) if (name.startsWith('outbox:')) w();
+  };
 
   async function gauges(): Promise<number> {
     const s = await ctx.store.inboxStats(ctx.now().toISOString());

@@ -2,7 +2,7 @@
  * The `Store` over Kysely: one query code path for SQLite and PostgreSQL. Each method delegates to
  * a query module; methods that touch several rows run in one transaction.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Ctx, DB, Db, DialectName } from './db.ts';
 import type { AgreementVersionRow, AttributionRow, Crm, DealRow, DeadLetterRow, EventRow, FeedbackRow, InboxRow, Lease, NewPerson, OutboxRow, PersonRow, Source, Store, TransitionRow } from './types.ts';
 import { runMigrations } from './migrations.ts';
@@ -18,6 +18,8 @@ export class KyselyStore implements Store {
   readonly dialect: DialectName;
   readonly #db: Db;
   readonly #schema: string | null;
+  /** Savepoints open on this transaction's store. */
+  #depth = 0;
 
   /** `db` is the root handle (owned: `close` destroys it) or a transaction bound to this store. */
   constructor(db: Db, dialect: DialectName, schema: string | null) {
@@ -47,15 +49,38 @@ export class KyselyStore implements Store {
 
   /**
    * Runs `fn` with a Store bound to one transaction: everything inside commits or nothing does.
-   * Nested calls join the outer transaction. Inside `fn`, use `tx`, not the outer store (on SQLite
-   * the outer store waits for the transaction's single connection).
+   * A nested call runs under a savepoint of the outer transaction: if it throws, only its own
+   * changes are undone and the outer one can go on (a batch of people in one transaction, one of
+   * them failing). Inside `fn`, use `tx`, not the outer store (on SQLite the outer store waits for
+   * the transaction's single connection).
    */
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
-    if (this.#db.isTransaction) return fn(this);
-    return (this.#db as Kysely<DB>).transaction().execute((trx) => fn(new KyselyStore(trx, this.dialect, this.#schema)));
+    if (!this.#db.isTransaction) return (this.#db as Kysely<DB>).transaction().execute((trx) => fn(new KyselyStore(trx, this.dialect, this.#schema)));
+    // Named by depth: savepoints nest as a stack, and a few fixed names keep SQLite's statement cache useful.
+    const name = `baton_sp${++this.#depth}`;
+    try {
+      await sql.raw(`savepoint ${name}`).execute(this.#db);
+      try {
+        const result = await fn(this);
+        await sql.raw(`release savepoint ${name}`).execute(this.#db);
+        return result;
+      } catch (err) {
+        await sql.raw(`rollback to savepoint ${name}`).execute(this.#db);
+        await sql.raw(`release savepoint ${name}`).execute(this.#db);
+        throw err;
+      }
+    } finally {
+      this.#depth--;
+    }
   }
 
+  /**
+   * One store method's statements, all or none: its own transaction, or, inside an open one, part
+   * of it (a failure propagates and is undone by the caller's transaction or savepoint; a savepoint
+   * per method would double the statements of a batch).
+   */
   #atomic<T>(fn: (ctx: Ctx) => Promise<T>): Promise<T> {
+    if (this.#db.isTransaction) return fn(this.#ctx);
     return this.transaction((tx) => fn((tx as KyselyStore).#ctx));
   }
 

@@ -165,6 +165,24 @@ describe.each(bothBackends)('Store contract on $name', ({ name, make }) => {
       expect((await s.listPeople({ limit: 1 })).map((r) => r.id)).toEqual([p.id]);
     });
 
+    it('a save links the CRM ids that changed, and leaves a stored id that moved to someone else where it is', async () => {
+      const a = await s.createPerson({ email: 'a@x.io', hubspotId: '1' });
+      expect((await s.findPersonByCrmId('hubspot', '1'))?.id).toBe(a.id);
+      const b = await s.createPerson({ email: 'b@x.io' });
+      await s.linkCrmId(b.id, 'hubspot', '1'); // the contact was merged into b's in HubSpot
+      const loaded = (await s.getPerson(a.id))!;
+      loaded.stage = 'mql';
+      expect(await s.savePerson(loaded)).toBe(true);
+      expect((await s.findPersonByCrmId('hubspot', '1'))?.id).toBe(b.id);
+      loaded.salesforceId = '00Q9';
+      expect(await s.savePerson(loaded)).toBe(true);
+      expect((await s.findPersonByCrmId('salesforce', '00Q9'))?.id).toBe(a.id);
+      // a copy of the row (no record of what was stored) links everything it names
+      const copy = { ...(await s.getPerson(a.id))!, hubspotId: '2' };
+      expect(await s.savePerson(copy)).toBe(true);
+      expect((await s.findPersonByCrmId('hubspot', '2'))?.id).toBe(a.id);
+    });
+
     it('lists people whose SLA is due and not breached', async () => {
       const due = await s.createPerson({ email: 'a@x.io', slaDue: at(1_000) });
       await s.createPerson({ email: 'b@x.io', slaDue: at(1_000), slaBreached: true });
@@ -459,6 +477,34 @@ describe.each(bothBackends)('Store contract on $name', ({ name, make }) => {
       expect(await s.outboxPending()).toBe(0);
       expect(await s.getCursor('c')).toBeNull();
       expect(await s.increment('n')).toBe(1);
+    });
+
+    it('a nested transaction that fails undoes only its own changes; the outer one commits', async () => {
+      const boom = new Error('boom');
+      await s.transaction(async (tx) => {
+        await tx.setCursor('outer', 'kept');
+        await expect(
+          tx.transaction(async (inner) => {
+            await inner.setCursor('inner', 'undone');
+            await inner.outboxPut(put('inner', 1));
+            throw boom;
+          }),
+        ).rejects.toBe(boom);
+        // on PostgreSQL an error inside a transaction would abort it without the savepoint
+        await tx.transaction(async (inner) => inner.setCursor('second', 'kept'));
+      });
+      expect([await s.getCursor('outer'), await s.getCursor('inner'), await s.getCursor('second')]).toEqual(['kept', null, 'kept']);
+      expect(await s.outboxPending()).toBe(0);
+    });
+
+    it('a failed statement inside a nested transaction leaves the outer one usable', async () => {
+      const p = await s.createPerson({ email: 'sp@x.io' });
+      await s.transaction(async (tx) => {
+        await expect(tx.transaction((inner) => inner.createPerson({ email: 'sp@x.io' }))).rejects.toThrow();
+        await tx.setCursor('after', 'yes');
+      });
+      expect(await s.getCursor('after')).toBe('yes');
+      expect((await s.findPersonByEmail('sp@x.io'))?.id).toBe(p.id);
     });
 
     it('another store waits for an open transaction instead of failing', async () => {
