@@ -11,7 +11,20 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/**
+ * The CRM ids each loaded person row had in the store, so a save links only ids that changed: the
+ * links of stored ids exist already (every save and create made them), and re-linking them on
+ * every save would cost two upserts a person.
+ */
+const storedIds = new WeakMap<PersonRow, { hubspotId: string | null; salesforceId: string | null }>();
+
 function toPerson(r: Selectable<PeopleTable>): PersonRow {
+  const p = toPersonRow(r);
+  storedIds.set(p, { hubspotId: p.hubspotId, salesforceId: p.salesforceId });
+  return p;
+}
+
+function toPersonRow(r: Selectable<PeopleTable>): PersonRow {
   return {
     id: Number(r.id),
     email: r.email,
@@ -63,9 +76,11 @@ export async function linkCrmId(ctx: Ctx, personId: number, crm: Crm, id: string
     .execute();
 }
 
-async function linkOwnIds(ctx: Ctx, p: Pick<PersonRow, 'id' | 'hubspotId' | 'salesforceId'>): Promise<void> {
-  if (p.hubspotId) await linkCrmId(ctx, p.id, 'hubspot', p.hubspotId);
-  if (p.salesforceId) await linkCrmId(ctx, p.id, 'salesforce', p.salesforceId);
+async function linkOwnIds(ctx: Ctx, p: PersonRow): Promise<void> {
+  const stored = storedIds.get(p);
+  if (p.hubspotId && p.hubspotId !== stored?.hubspotId) await linkCrmId(ctx, p.id, 'hubspot', p.hubspotId);
+  if (p.salesforceId && p.salesforceId !== stored?.salesforceId) await linkCrmId(ctx, p.id, 'salesforce', p.salesforceId);
+  storedIds.set(p, { hubspotId: p.hubspotId, salesforceId: p.salesforceId });
 }
 
 function columns(p: Omit<PersonRow, 'id' | 'email' | 'revision' | 'updatedAt'>) {
@@ -114,7 +129,8 @@ export async function createPerson(ctx: Ctx, p: NewPerson): Promise<PersonRow> {
       if (isUniqueViolation(err)) throw new BatonError('person_exists', 'a person with this email already exists', { cause: err });
       throw err;
     });
-  const person = toPerson(row);
+  // Not yet linked: toPersonRow leaves it out of `storedIds`, so every id is linked now.
+  const person = toPersonRow(row);
   await linkOwnIds(ctx, person);
   return person;
 }
