@@ -44,12 +44,15 @@ export function chunk<T>(xs: T[], size: number): T[][] {
  */
 export async function batchRead(api: HubSpotApi, type: HubSpotType, ids: string[], properties: string[], idProperty?: string): Promise<Map<string, RawObject>> {
   const out = new Map<string, RawObject>();
-  for (const part of chunk([...new Set(ids)], READ_BATCH)) {
-    const res = await api.call('read', `batch read ${type}`, (sdk) =>
-      sdk.crm.objects.batchApi.read(type, { inputs: part.map((id) => ({ id })), properties, propertiesWithHistory: [], ...(idProperty ? { idProperty } : {}) }, false),
-    );
-    for (const r of res.results) out.set(String(r.id), { id: String(r.id), properties: r.properties, updatedAt: r.updatedAt });
-  }
+  // The batches go out together; the account's limiter keeps the concurrency and the window.
+  const pages = await Promise.all(
+    chunk([...new Set(ids)], READ_BATCH).map((part) =>
+      api.call('read', `batch read ${type}`, (sdk) =>
+        sdk.crm.objects.batchApi.read(type, { inputs: part.map((id) => ({ id })), properties, propertiesWithHistory: [], ...(idProperty ? { idProperty } : {}) }, false),
+      ),
+    ),
+  );
+  for (const res of pages) for (const r of res.results) out.set(String(r.id), { id: String(r.id), properties: r.properties, updatedAt: r.updatedAt });
   return out;
 }
 
@@ -94,7 +97,7 @@ export async function hydrate(api: HubSpotApi, plan: PropertyPlan, type: HubSpot
   if (!ids.length) return [];
   const records: CrmRecord[] = raws.map((raw) => ({ crm: 'hubspot', object: OBJECT_OF[type], id: raw.id, modifiedAt: modifiedAt(type, raw), properties: { ...raw.properties } }));
   if (type === 'contacts') {
-    const [companies, deals] = [await batchAssociations(api, 'contacts', 'companies', ids), await batchAssociations(api, 'contacts', 'deals', ids)];
+    const [companies, deals] = await Promise.all([batchAssociations(api, 'contacts', 'companies', ids), batchAssociations(api, 'contacts', 'deals', ids)]);
     const primaryIds = new Map(ids.map((id) => [id, primaryCompany(companies.get(id))]));
     const needed = [...new Set([...primaryIds.values()].filter((x): x is string => !!x))];
     const companyProps = plan.company.length && needed.length ? await batchRead(api, 'companies', needed, plan.company) : new Map<string, RawObject>();
@@ -106,8 +109,7 @@ export async function hydrate(api: HubSpotApi, plan: PropertyPlan, type: HubSpot
       for (const name of plan.company) rec.properties[`company.${name}`] = company?.properties[name] ?? null;
     }
   } else if (type === 'deals') {
-    const contacts = await batchAssociations(api, 'deals', 'contacts', ids);
-    const companies = await batchAssociations(api, 'deals', 'companies', ids);
+    const [contacts, companies] = await Promise.all([batchAssociations(api, 'deals', 'contacts', ids), batchAssociations(api, 'deals', 'companies', ids)]);
     for (const rec of records) rec.associations = { contacts: (contacts.get(rec.id) ?? []).map((a) => a.id), companies: (companies.get(rec.id) ?? []).map((a) => a.id) };
   } else {
     const contacts = await batchAssociations(api, 'companies', 'contacts', ids);
