@@ -4,9 +4,8 @@
  * polled records and events pass through as they are.
  */
 import type { CrmRecord, EngagementEvent, InboxItem, RecordRef } from '../../connectors/types.ts';
-import { isValueEcho } from '../../connectors/hubspot/index.ts';
 import { errorMessage } from '../platform/errors.ts';
-import { getSnapshot } from './snapshots.ts';
+import { heldChanges } from './snapshots.ts';
 import type { Crm, InboxRow } from '../store/types.ts';
 import type { PipelineContext } from './context.ts';
 
@@ -26,48 +25,28 @@ export interface Work {
 /** Reads every referenced record of the claimed rows. */
 export async function hydrate(ctx: PipelineContext, rows: InboxRow[]): Promise<Work> {
   const work: Work = { records: [], events: [], failed: [], done: [] };
-  const refs = new Map<string, { ref: RecordRef; rows: number[]; mergedIds: string[]; hint: Record<string, unknown> | null }>();
+  const refs = new Map<string, { ref: RecordRef; rows: number[]; mergedIds: string[] }>();
+  // Baton's own writes echoed back (every changed value is what the record holds, or is being written): no read.
+  const held = await heldChanges(ctx.store, rows);
   for (const row of rows) {
+    if (held.has(row)) {
+      work.done.push(row.id);
+      continue;
+    }
     const body = row.body as InboxItem['body'];
     if (body?.kind === 'event') work.events.push({ event: body.event, rows: [row.id] });
     else if (body?.kind === 'records') for (const record of body.records) work.records.push({ record, rows: [row.id] });
     else if (body?.kind === 'change' || body?.kind === 'merge') {
       const key = `${body.ref.crm}:${body.ref.object}:${body.ref.id}`;
-      const entry = refs.get(key) ?? { ref: body.ref, rows: [], mergedIds: [], hint: {} };
+      const entry = refs.get(key) ?? { ref: body.ref, rows: [], mergedIds: [] };
       entry.rows.push(row.id);
       if (body.kind === 'merge') entry.mergedIds.push(...body.mergedIds);
-      // Every change must carry its values for the echo check; one without makes the read necessary.
-      entry.hint = body.kind === 'change' && body.hint && entry.hint ? { ...entry.hint, ...body.hint } : null;
       refs.set(key, entry);
     } else work.done.push(row.id);
   }
   type Entry = typeof refs extends Map<string, infer V> ? V : never;
   const byCrm = new Map<Crm, Entry[]>();
-  const toRead: Entry[] = [];
-  const maybeInFlight: { entry: Entry; props: Record<string, unknown> }[] = [];
   for (const entry of refs.values()) {
-    // Baton's own write echoed back (every changed value is what the record already holds): no read.
-    if (entry.ref.crm === 'hubspot' && entry.hint && entry.mergedIds.length === 0) {
-      const snap = await getSnapshot(ctx.store, 'hubspot', entry.ref.object, entry.ref.id);
-      if (isValueEcho(entry.hint, snap?.props)) {
-        work.done.push(...entry.rows);
-        continue;
-      }
-      maybeInFlight.push({ entry, props: snap?.props ?? {} });
-      continue;
-    }
-    toRead.push(entry);
-  }
-  // HubSpot can send the echo of a batch write before Baton has its answer (and so before the
-  // snapshot knows the values): what the outbox is writing to the record counts as held too.
-  const writing = new Map((await ctx.store.outboxByKeys(maybeInFlight.map((m) => `hubspot:${m.entry.ref.object}:${m.entry.ref.id}`))).map((r) => [r.key, r]));
-  for (const { entry, props } of maybeInFlight) {
-    const row = writing.get(`hubspot:${entry.ref.object}:${entry.ref.id}`);
-    const sending = (row?.payload as { properties?: Record<string, unknown> } | undefined)?.properties;
-    if (sending && isValueEcho(entry.hint!, { ...props, ...sending })) work.done.push(...entry.rows);
-    else toRead.push(entry);
-  }
-  for (const entry of toRead) {
     const list = byCrm.get(entry.ref.crm) ?? [];
     list.push(entry);
     byCrm.set(entry.ref.crm, list);

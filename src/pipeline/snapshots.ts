@@ -3,6 +3,8 @@
  * last wrote to it, with the time. Write-backs leave out values a record already holds, and a read
  * older than the snapshot (a slow poll after a webhook) never rolls it back.
  */
+import type { InboxItem } from '../../connectors/types.ts';
+import { isValueEcho } from '../../connectors/hubspot/index.ts';
 import type { Crm, Store } from '../store/types.ts';
 import type { RecordSnapshot } from './desired.ts';
 
@@ -23,4 +25,42 @@ export async function observe(store: Store, crm: Crm, object: string, id: string
   if (prev && Date.parse(at) < Date.parse(prev.at)) return false;
   await store.setValue(name(crm, object, id), { at: prev && Date.parse(prev.at) > Date.parse(at) ? prev.at : at, props: { ...(prev?.props ?? {}), ...props } });
   return true;
+}
+
+/**
+ * The items that are HubSpot changes whose every value the record already holds as far as Baton
+ * knows (Baton's own writes echoed back): they need no read and change nothing. The changes of one
+ * record are judged together, later values over earlier ones: the echo of an older write arriving
+ * with that of the newest is an echo too. Used on arrival (`ingest`: not stored) and on claim
+ * (`hydrate`: not read), where the write's answer may have come in meanwhile.
+ */
+export async function heldChanges<T extends { source: string; body: unknown }>(store: Store, items: T[]): Promise<Set<T>> {
+  const byRecord = new Map<string, { items: T[]; hint: Record<string, unknown> | null; object: string; id: string }>();
+  for (const item of items) {
+    const b = item.body as InboxItem['body'] | undefined;
+    if (item.source !== 'hubspot' || (b?.kind !== 'change' && b?.kind !== 'merge') || b.ref.crm !== 'hubspot') continue;
+    const key = `${b.ref.object}:${b.ref.id}`;
+    const entry = byRecord.get(key) ?? { items: [], hint: {}, object: b.ref.object, id: b.ref.id };
+    entry.items.push(item);
+    // a merge, or a change without its values, needs the read
+    entry.hint = b.kind === 'change' && b.hint && entry.hint ? { ...entry.hint, ...b.hint } : null;
+    byRecord.set(key, entry);
+  }
+  const held = new Set<T>();
+  const open: { items: T[]; hint: Record<string, unknown>; key: string; known: Record<string, unknown> }[] = [];
+  for (const e of byRecord.values()) {
+    if (!e.hint) continue;
+    const snap = await getSnapshot(store, 'hubspot', e.object, e.id);
+    if (isValueEcho(e.hint, snap?.props)) for (const item of e.items) held.add(item);
+    else open.push({ items: e.items, hint: e.hint, key: `hubspot:${e.object}:${e.id}`, known: snap?.props ?? {} });
+  }
+  // HubSpot can send the echo of a batch write before Baton has the call's answer (and so before
+  // the snapshot knows the values): what the outbox is writing to the record counts as held too.
+  if (open.length === 0) return held;
+  const writing = new Map((await store.outboxByKeys(open.map((o) => o.key))).map((r) => [r.key, (r.payload as { properties?: Record<string, unknown> }).properties]));
+  for (const o of open) {
+    const sending = writing.get(o.key);
+    if (sending && isValueEcho(o.hint, { ...o.known, ...sending })) for (const item of o.items) held.add(item);
+  }
+  return held;
 }

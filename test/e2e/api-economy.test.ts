@@ -22,6 +22,8 @@ describe('API economy of the handoff', () => {
     expect(echoes.length).toBeGreaterThan(0);
     const reads = contactReads();
     expect((await h.hubspotWebhook(echoes)).status).toBe(200);
+    // acknowledged, and not even stored: every value is one the contact holds (the older write's echo judged with the newer's)
+    expect((await h.store.inboxStats(h.clock.now.toISOString())).pending).toBe(0);
     await h.drain();
     expect(contactReads()).toBe(reads);
   });
