@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import type { AgreementVersionRow } from './types.ts';
 import type { Ctx } from './db.ts';
+import { prepared } from './prepared.ts';
 import { fromJson, iso, isoPlus, toJson } from './dialect.ts';
 
 export async function getCursor(ctx: Ctx, name: string): Promise<string | null> {
@@ -69,8 +70,11 @@ export async function increment(ctx: Ctx, name: string, by = 1): Promise<number>
 }
 
 /** A stored JSON value; `undefined` when never set. */
+const selectValue = prepared('kv.get', ['name'], (db, v) => db.selectFrom('kv').select('value').where('name', '=', v.name));
+const upsertValue = prepared('kv.set', ['name', 'value'], (db, v) => db.insertInto('kv').values({ name: v.name, value: v.value }).onConflict((oc) => oc.column('name').doUpdateSet({ value: v.value })));
+
 export async function getValue(ctx: Ctx, name: string): Promise<unknown> {
-  const r = await ctx.db.selectFrom('kv').select('value').where('name', '=', name).executeTakeFirst();
+  const [r] = (await selectValue<{ value: string }>(ctx, { name })).rows;
   return r ? fromJson<unknown>(r.value, null) : undefined;
 }
 
@@ -80,8 +84,7 @@ export async function setValue(ctx: Ctx, name: string, value: unknown): Promise<
     await ctx.db.deleteFrom('kv').where('name', '=', name).execute();
     return;
   }
-  const text = toJson(value);
-  await ctx.db.insertInto('kv').values({ name, value: text }).onConflict((oc) => oc.column('name').doUpdateSet({ value: text })).execute();
+  await upsertValue(ctx, { name, value: toJson(value) });
 }
 
 /** Stores a version that went live; a no-op when its hash (or version number) is already stored. */
