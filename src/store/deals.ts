@@ -1,6 +1,8 @@
 /** Deal and attribution queries. */
 import type { AttributionRow, DealRow } from './types.ts';
-import type { Ctx } from './db.ts';
+import type { Selectable } from 'kysely';
+import type { Ctx, DealsTable } from './db.ts';
+import { prepared } from './prepared.ts';
 import { fromJson, iso, toJson } from './dialect.ts';
 
 /** Inserts or replaces a deal and its set of linked people. Must run inside a transaction. */
@@ -47,13 +49,16 @@ export async function getDeal(ctx: Ctx, key: string): Promise<DealRow | null> {
 }
 
 /** Deals linked to a person, by key. */
-export async function dealsForPerson(ctx: Ctx, personId: number): Promise<DealRow[]> {
-  const rows = await ctx.db
+const dealsOf = prepared('deals.ofPerson', ['personId'], (db, v) =>
+  db
     .selectFrom('deals')
     .selectAll()
-    .where('key', 'in', (eb) => eb.selectFrom('deal_people').select('deal_key').where('person_id', '=', personId))
-    .orderBy('key')
-    .execute();
+    .where('key', 'in', (eb) => eb.selectFrom('deal_people').select('deal_key').where('person_id', '=', v.personId as unknown as number))
+    .orderBy('key'),
+);
+
+export async function dealsForPerson(ctx: Ctx, personId: number): Promise<DealRow[]> {
+  const { rows } = await dealsOf<Selectable<DealsTable>>(ctx, { personId });
   return hydrate(ctx, rows);
 }
 

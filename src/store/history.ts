@@ -1,7 +1,9 @@
 /** History queries: transitions (append-only), events/touches (unique by id) and sales feedback. */
 import type { Stage } from '../config/schema.ts';
 import type { EventRow, FeedbackRow, TransitionRow } from './types.ts';
-import type { Ctx } from './db.ts';
+import type { Selectable } from 'kysely';
+import type { Ctx, EventsTable } from './db.ts';
+import { prepared } from './prepared.ts';
 import { fromBool, fromJson, iso, toBool, toJson } from './dialect.ts';
 
 /** Rows per multi-row INSERT, well under either backend's bound-parameter limit. */
@@ -105,8 +107,10 @@ export async function insertEvents(ctx: Ctx, rows: EventRow[]): Promise<string[]
 }
 
 /** One person's events, oldest first. */
+const eventsOf = prepared('events.ofPerson', ['personId'], (db, v) => db.selectFrom('events').selectAll().where('person_id', '=', v.personId as unknown as number).orderBy('at').orderBy('id'));
+
 export async function listEvents(ctx: Ctx, personId: number): Promise<EventRow[]> {
-  const rows = await ctx.db.selectFrom('events').selectAll().where('person_id', '=', personId).orderBy('at').orderBy('id').execute();
+  const { rows } = await eventsOf<Selectable<EventsTable>>(ctx, { personId });
   return rows.map((r) => ({
     id: r.id,
     personId: Number(r.person_id),

@@ -5,7 +5,8 @@
  * dead letters, from where they can be retried or dropped.
  */
 import type { Crm, DeadLetterRow, OutboxRow } from './types.ts';
-import type { Ctx } from './db.ts';
+import type { Ctx, Db } from './db.ts';
+import { prepared } from './prepared.ts';
 import { affected, fromJson, IMMEDIATELY, iso, isoPlus, lockForClaim, nowIso, toJson } from './dialect.ts';
 
 export interface OutboxPut {
@@ -25,20 +26,28 @@ export interface OutboxPut {
  * `notBefore`, or at once without one (so a hold ends with the next put). A lease held on the row stays.
  */
 export async function outboxPut(ctx: Ctx, row: OutboxPut): Promise<void> {
-  const notBefore = row.notBefore === undefined ? null : iso(row.notBefore);
-  await ctx.db
+  const values = { crm: row.crm, key: row.key, personId: row.personId, payload: toJson(row.payload), hash: row.hash, idempotencyKey: row.idempotencyKey, createdAt: nowIso() };
+  if (row.notBefore === undefined) await putDue(ctx, values);
+  else await putNotBefore(ctx, { ...values, notBefore: iso(row.notBefore) });
+}
+
+const PUT_INPUTS = ['crm', 'key', 'personId', 'payload', 'hash', 'idempotencyKey', 'createdAt'] as const;
+type PutInput = (typeof PUT_INPUTS)[number] | 'notBefore';
+
+function putQuery(db: Db, v: Record<PutInput, string>, withNotBefore: boolean) {
+  return db
     .insertInto('outbox')
     .values({
-      crm: row.crm,
-      key: row.key,
-      person_id: row.personId,
-      payload: toJson(row.payload),
-      hash: row.hash,
-      idempotency_key: row.idempotencyKey,
+      crm: v.crm,
+      key: v.key,
+      person_id: v.personId as unknown as number,
+      payload: v.payload,
+      hash: v.hash,
+      idempotency_key: v.idempotencyKey,
       attempts: 0,
-      next_attempt_at: notBefore ?? IMMEDIATELY,
+      next_attempt_at: withNotBefore ? v.notBefore : IMMEDIATELY,
       version: 1,
-      created_at: nowIso(),
+      created_at: v.createdAt,
     })
     .onConflict((oc) =>
       oc.column('key').doUpdateSet((eb) => ({
@@ -49,11 +58,12 @@ export async function outboxPut(ctx: Ctx, row: OutboxPut): Promise<void> {
         idempotency_key: eb.ref('excluded.idempotency_key'),
         version: eb('outbox.version', '+', 1),
         // A row held by `notBefore` (no attempt yet) is released by a put without one; a back-off stays.
-        next_attempt_at: notBefore ?? eb.case().when('outbox.attempts', '=', 0).then(eb.ref('excluded.next_attempt_at')).else(eb.ref('outbox.next_attempt_at')).end(),
+        next_attempt_at: withNotBefore ? eb.ref('excluded.next_attempt_at') : eb.case().when('outbox.attempts', '=', 0).then(eb.ref('excluded.next_attempt_at')).else(eb.ref('outbox.next_attempt_at')).end(),
       })),
-    )
-    .execute();
+    );
 }
+const putDue = prepared('outbox.put', PUT_INPUTS, (db, v) => putQuery(db, { ...v, notBefore: '' }, false));
+const putNotBefore = prepared('outbox.putNotBefore', [...PUT_INPUTS, 'notBefore'], (db, v) => putQuery(db, v, true));
 
 type OutboxSelect = { id: number; crm: string; key: string; person_id: number | null; payload: string; hash: string; idempotency_key: string; attempts: number; next_attempt_at: string; last_error: string | null; version: number };
 
@@ -206,9 +216,10 @@ export async function outboxByKeys(ctx: Ctx, keys: string[]): Promise<OutboxRow[
 
 /** Hash last written to `key`, for skipping no-op writes. */
 export async function lastWrittenHash(ctx: Ctx, key: string): Promise<string | null> {
-  const r = await ctx.db.selectFrom('written_hashes').select('hash').where('key', '=', key).executeTakeFirst();
+  const [r] = (await writtenHash<{ hash: string }>(ctx, { key })).rows;
   return r?.hash ?? null;
 }
+const writtenHash = prepared('outbox.writtenHash', ['key'], (db, v) => db.selectFrom('written_hashes').select('hash').where('key', '=', v.key));
 
 /** Dead letters, oldest first. */
 export async function listDeadLetters(ctx: Ctx): Promise<DeadLetterRow[]> {

@@ -3,8 +3,9 @@ import type { Selectable } from 'kysely';
 import type { Stage } from '../config/schema.ts';
 import type { Crm, NewPerson, PersonRow } from './types.ts';
 import type { Ctx, PeopleTable } from './db.ts';
+import { prepared } from './prepared.ts';
 import { BatonError } from '../platform/errors.ts';
-import { affected, fromBool, fromJson, isUniqueViolation, iso, nowIso, toBool, toJson } from './dialect.ts';
+import { fromBool, fromJson, isUniqueViolation, iso, nowIso, toBool, toJson } from './dialect.ts';
 
 /** Lower-cased, trimmed email: the person's key. */
 export function normalizeEmail(email: string): string {
@@ -44,36 +45,39 @@ function toPersonRow(r: Selectable<PeopleTable>): PersonRow {
   };
 }
 
+type PersonSelect = Selectable<PeopleTable>;
+const personById = prepared('people.byId', ['id'], (db, v) => db.selectFrom('people').selectAll().where('id', '=', v.id as unknown as number));
+const personByEmail = prepared('people.byEmail', ['email'], (db, v) => db.selectFrom('people').selectAll().where('email', '=', v.email));
+const personByCrmId = prepared('people.byCrmId', ['crm', 'id'], (db, v) =>
+  db.selectFrom('people').innerJoin('person_crm_ids as c', 'c.person_id', 'people.id').selectAll('people').where('c.crm', '=', v.crm).where('c.crm_id', '=', v.id),
+);
+const upsertCrmId = prepared('people.linkCrmId', ['crm', 'id', 'personId'], (db, v) =>
+  db
+    .insertInto('person_crm_ids')
+    .values({ crm: v.crm, crm_id: v.id, person_id: v.personId as unknown as number })
+    .onConflict((oc) => oc.columns(['crm', 'crm_id']).doUpdateSet({ person_id: v.personId as unknown as number })),
+);
+
 export async function getPerson(ctx: Ctx, id: number): Promise<PersonRow | null> {
-  const r = await ctx.db.selectFrom('people').selectAll().where('id', '=', id).executeTakeFirst();
+  const [r] = (await personById<PersonSelect>(ctx, { id })).rows;
   return r ? toPerson(r) : null;
 }
 
 /** Looks a person up by (normalised) email. */
 export async function findPersonByEmail(ctx: Ctx, email: string): Promise<PersonRow | null> {
-  const r = await ctx.db.selectFrom('people').selectAll().where('email', '=', normalizeEmail(email)).executeTakeFirst();
+  const [r] = (await personByEmail<PersonSelect>(ctx, { email: normalizeEmail(email) })).rows;
   return r ? toPerson(r) : null;
 }
 
 /** Resolves a CRM id, including ids of records merged away in the CRM or into this person. */
 export async function findPersonByCrmId(ctx: Ctx, crm: Crm, id: string): Promise<PersonRow | null> {
-  const r = await ctx.db
-    .selectFrom('people')
-    .innerJoin('person_crm_ids as c', 'c.person_id', 'people.id')
-    .selectAll('people')
-    .where('c.crm', '=', crm)
-    .where('c.crm_id', '=', id)
-    .executeTakeFirst();
+  const [r] = (await personByCrmId<PersonSelect>(ctx, { crm, id })).rows;
   return r ? toPerson(r) : null;
 }
 
 /** Points a CRM id at a person (moving it if it pointed elsewhere). */
 export async function linkCrmId(ctx: Ctx, personId: number, crm: Crm, id: string): Promise<void> {
-  await ctx.db
-    .insertInto('person_crm_ids')
-    .values({ crm, crm_id: id, person_id: personId })
-    .onConflict((oc) => oc.columns(['crm', 'crm_id']).doUpdateSet({ person_id: personId }))
-    .execute();
+  await upsertCrmId(ctx, { crm, id, personId });
 }
 
 async function linkOwnIds(ctx: Ctx, p: PersonRow): Promise<void> {
@@ -82,6 +86,16 @@ async function linkOwnIds(ctx: Ctx, p: PersonRow): Promise<void> {
   if (p.salesforceId && p.salesforceId !== stored?.salesforceId) await linkCrmId(ctx, p.id, 'salesforce', p.salesforceId);
   storedIds.set(p, { hubspotId: p.hubspotId, salesforceId: p.salesforceId });
 }
+
+const PERSON_COLUMNS = ['email', 'hubspot_id', 'salesforce_id', 'salesforce_object', 'fields', 'field_sources', 'state', 'stage', 'fit', 'engagement', 'sla_due', 'sla_breached', 'owner_id', 'updated_at', 'revision'] as const;
+const updatePersonRow = prepared('people.save', [...PERSON_COLUMNS, 'id', 'stored_revision'], (db, v) => {
+  const set = Object.fromEntries(PERSON_COLUMNS.map((c) => [c, v[c]]));
+  return db
+    .updateTable('people')
+    .set(set as never)
+    .where('id', '=', v.id as unknown as number)
+    .where('revision', '=', v.stored_revision as unknown as number);
+});
 
 function columns(p: Omit<PersonRow, 'id' | 'email' | 'revision' | 'updatedAt'>) {
   return {
@@ -141,13 +155,8 @@ export async function createPerson(ctx: Ctx, p: NewPerson): Promise<PersonRow> {
  * `updatedAt` is written as given (the caller owns the clock).
  */
 export async function savePerson(ctx: Ctx, p: PersonRow): Promise<boolean> {
-  const result = await ctx.db
-    .updateTable('people')
-    .set({ email: normalizeEmail(p.email), ...columns(p), updated_at: iso(p.updatedAt), revision: p.revision + 1 })
-    .where('id', '=', p.id)
-    .where('revision', '=', p.revision)
-    .executeTakeFirst();
-  if (affected(result) === 0) return false;
+  const result = await updatePersonRow(ctx, { email: normalizeEmail(p.email), ...columns(p), updated_at: iso(p.updatedAt), revision: p.revision + 1, id: p.id, stored_revision: p.revision });
+  if (Number(result.numAffectedRows ?? 0) === 0) return false;
   p.revision += 1;
   await linkOwnIds(ctx, p);
   return true;
