@@ -2,7 +2,8 @@
 import type { CrmRecord } from '../types.ts';
 import { normalizeSfDate } from './soql.ts';
 
-function same(a: unknown, b: unknown): boolean {
+/** Equal as Salesforce gives values back (blank as null, numbers and datetimes in any notation). */
+export function sameSalesforceValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === null || a === undefined || a === '') return b === null || b === undefined || b === '';
   if (typeof a === 'number' || typeof b === 'number') return Number(a) === Number(b);
@@ -21,5 +22,5 @@ function same(a: unknown, b: unknown): boolean {
  */
 export function isBatonEcho(record: CrmRecord, integrationUserId: string | undefined, lastWritten: Record<string, unknown> | undefined): boolean {
   if (!integrationUserId || !lastWritten || record.changedBy !== integrationUserId) return false;
-  return Object.entries(lastWritten).every(([k, v]) => same(record.properties[k], v));
+  return Object.entries(lastWritten).every(([k, v]) => sameSalesforceValue(record.properties[k], v));
 }

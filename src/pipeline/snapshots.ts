@@ -5,6 +5,7 @@
  */
 import type { InboxItem } from '../../connectors/types.ts';
 import { isValueEcho } from '../../connectors/hubspot/index.ts';
+import { sameSalesforceValue } from '../../connectors/salesforce/index.ts';
 import type { Crm, Store } from '../store/types.ts';
 import type { RecordSnapshot } from './desired.ts';
 
@@ -36,8 +37,13 @@ export async function observe(store: Store, crm: Crm, object: string, id: string
  */
 export async function heldChanges<T extends { source: string; body: unknown }>(store: Store, items: T[]): Promise<Set<T>> {
   const byRecord = new Map<string, { items: T[]; hint: Record<string, unknown> | null; object: string; id: string }>();
+  const held = new Set<T>();
   for (const item of items) {
     const b = item.body as InboxItem['body'] | undefined;
+    if (item.source === 'salesforce' && b?.kind === 'change' && (await knownSalesforceChange(store, b))) {
+      held.add(item);
+      continue;
+    }
     if (item.source !== 'hubspot' || (b?.kind !== 'change' && b?.kind !== 'merge') || b.ref.crm !== 'hubspot') continue;
     const key = `${b.ref.object}:${b.ref.id}`;
     const entry = byRecord.get(key) ?? { items: [], hint: {}, object: b.ref.object, id: b.ref.id };
@@ -46,7 +52,6 @@ export async function heldChanges<T extends { source: string; body: unknown }>(s
     entry.hint = b.kind === 'change' && b.hint && entry.hint ? { ...entry.hint, ...b.hint } : null;
     byRecord.set(key, entry);
   }
-  const held = new Set<T>();
   const open: { items: T[]; hint: Record<string, unknown>; key: string; known: Record<string, unknown> }[] = [];
   for (const e of byRecord.values()) {
     if (!e.hint) continue;
@@ -63,4 +68,16 @@ export async function heldChanges<T extends { source: string; body: unknown }>(s
     if (sending && isValueEcho(o.hint, { ...o.known, ...sending })) for (const item of o.items) held.add(item);
   }
   return held;
+}
+
+/**
+ * A Salesforce change (an Outbound Message with its fields) Baton already knows: not newer than the
+ * record's snapshot and every field it carries as the snapshot has it. The Outbound Message of a
+ * Lead Baton just created and read back is such a change; a rep's edit carries a new value or time.
+ */
+async function knownSalesforceChange(store: Store, b: Extract<InboxItem['body'], { kind: 'change' }>): Promise<boolean> {
+  if (b.ref.crm !== 'salesforce' || !b.ref.at || !b.hint || Object.keys(b.hint).length === 0) return false;
+  const snap = await getSnapshot(store, 'salesforce', b.ref.object, b.ref.id);
+  if (!snap || Date.parse(b.ref.at) > Date.parse(snap.at)) return false;
+  return Object.entries(b.hint).every(([k, v]) => Object.hasOwn(snap.props, k) && sameSalesforceValue(v, snap.props[k]));
 }

@@ -45,6 +45,26 @@ describe('API economy of the handoff', () => {
     expect(contactReads()).toBe(reads);
   });
 
+  test('the Outbound Message of a Lead Baton created and read back is not read again; a rep’s edit is', async () => {
+    const { leadId } = await mqlPerson(h);
+    const leadReads = () => h.salesforce.log.filter((l) => /FROM Lead WHERE Id IN/.test(new URLSearchParams(l.query ?? '').get('q') ?? '')).length;
+    const deliver = async () => {
+      const { xml } = h.salesforce.outboundMessage([h.salesforce.org.get(leadId)!]);
+      const res = await fetch(`${h.url}/webhooks/salesforce/outbound`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml });
+      expect(res.status).toBe(200);
+      await h.drain();
+    };
+    const before = leadReads();
+    await deliver();
+    expect(leadReads()).toBe(before);
+    h.clock.advance(2000);
+    const rep = h.salesforce.org.addUser({ Username: 'rep-om@org.example', Name: 'Rep', Email: 'rep@org.example' });
+    h.salesforce.org.touch(leadId, { Status: 'Working - Contacted' }, rep);
+    await deliver();
+    expect(leadReads()).toBe(before + 1);
+    expect((await (await h.fetch('/api/people/ana@corp.example')).json()).stage).toBe('sal');
+  });
+
   test('a form submission webhook alone makes an MQL, with one write to the contact', async () => {
     const id = h.hubspot.seed('contacts', { ...ANA, email: 'form@corp.example' });
     const [updates, reads] = [contactUpdates().length, contactReads()];
