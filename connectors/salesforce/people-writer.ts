@@ -10,11 +10,10 @@ import { collectionSub, compositeRunner, queryMany, querySub, rowsOf, saveResult
 import { selectFields } from './fields.ts';
 import { markFresh } from './fresh.ts';
 import { toCrmRecord } from './records.ts';
-import { chunks, failureResult, fitToSchema, isLockError, mayRetry, resultOf, saveWithLockRetry, type SaveResult } from './save.ts';
+import { chunks, failureResult, fitToSchema, inRounds, isLockError, mayRetry, resultOf, saveWithLockRetry, type SaveResult } from './save.ts';
 import { chunkForIn, inList } from './soql.ts';
 
 const NO_ASSIGN = { 'Sforce-Auto-Assign': 'FALSE' };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const normEmail = (e: string) => e.trim().toLowerCase();
 
@@ -167,58 +166,54 @@ export class PeopleWriter {
       return !!email;
     });
     const emailOf = (op: WriteOp) => normEmail(op.email ?? String(op.properties.Email));
-    let pending = withEmail;
     const describe = await this.client.describe('Lead').catch(() => null);
-    for (let attempt = 1; pending.length && attempt <= this.attempts; attempt++) {
-      let existing: Map<string, Existing>;
-      try {
-        // re-checked on every attempt: a create that failed in transit may have happened after all
-        existing = await this.findExisting([...new Set(pending.map(emailOf))], run);
-      } catch (err) {
-        if (!mayRetry(err) || attempt === this.attempts) {
-          for (const op of pending) out.set(op.key, failureResult(op.key, err));
-          return out;
+    const { left, error } = await inRounds(
+      withEmail,
+      async (pending) => {
+        // re-checked in every round: a create that failed in transit may have happened after all
+        const existing = await this.findExisting([...new Set(pending.map(emailOf))], run);
+        const toCreate: WriteOp[] = [];
+        const firstOfEmail = new Map<string, WriteOp>();
+        const sameAs = new Map<string, string>();
+        for (const op of pending) {
+          const hit = existing.get(emailOf(op));
+          if (hit) out.set(op.key, { key: op.key, status: 'ok', id: hit.id, properties: { object: hit.object, existing: true, ...(hit.ownerId ? { OwnerId: hit.ownerId } : {}) } });
+          else if (firstOfEmail.has(emailOf(op))) sameAs.set(op.key, (firstOfEmail.get(emailOf(op)) as WriteOp).key);
+          else {
+            firstOfEmail.set(emailOf(op), op);
+            toCreate.push(op);
+          }
         }
-        await sleep(200 * 2 ** attempt);
-        continue;
-      }
-      const toCreate: WriteOp[] = [];
-      const firstOfEmail = new Map<string, WriteOp>();
-      const sameAs = new Map<string, string>();
-      for (const op of pending) {
-        const hit = existing.get(emailOf(op));
-        if (hit) out.set(op.key, { key: op.key, status: 'ok', id: hit.id, properties: { object: hit.object, existing: true, ...(hit.ownerId ? { OwnerId: hit.ownerId } : {}) } });
-        else if (firstOfEmail.has(emailOf(op))) sameAs.set(op.key, (firstOfEmail.get(emailOf(op)) as WriteOp).key);
-        else {
-          firstOfEmail.set(emailOf(op), op);
-          toCreate.push(op);
+        const again: WriteOp[] = [];
+        let failure: unknown;
+        let placed = new Map<string, CreatePlacement>();
+        if (this.router && toCreate.length) {
+          try {
+            placed = await this.router(toCreate);
+          } catch (err) {
+            this.client.log.warn('salesforce: routing failed; the creates wait', { error: (err as Error).message });
+            for (const op of toCreate) out.set(op.key, { key: op.key, status: 'retry', error: `routing failed: ${(err as Error).message}`, retryAfterMs: 30_000 });
+            toCreate.length = 0;
+          }
         }
-      }
-      const retryLater: WriteOp[] = [];
-      let placed = new Map<string, CreatePlacement>();
-      if (this.router && toCreate.length) {
         try {
-          placed = await this.router(toCreate);
+          for (const [k, v] of await this.sendCreates(toCreate, placed, describe, run)) out.set(k, v);
         } catch (err) {
-          this.client.log.warn('salesforce: routing failed; the creates wait', { error: (err as Error).message });
-          for (const op of toCreate) out.set(op.key, { key: op.key, status: 'retry', error: `routing failed: ${(err as Error).message}`, retryAfterMs: 30_000 });
-          toCreate.length = 0;
+          if (mayRetry(err)) {
+            again.push(...toCreate);
+            failure = err;
+          } else for (const op of toCreate) out.set(op.key, failureResult(op.key, err));
         }
-      }
-      try {
-        for (const [k, v] of await this.sendCreates(toCreate, placed, describe, run)) out.set(k, v);
-      } catch (err) {
-        if (mayRetry(err) && attempt < this.attempts) retryLater.push(...toCreate);
-        else for (const op of toCreate) out.set(op.key, failureResult(op.key, err));
-      }
-      for (const [k, first] of sameAs) {
-        const r = out.get(first);
-        if (r) out.set(k, { ...r, key: k });
-        else retryLater.push(pending.find((o) => o.key === k) as WriteOp);
-      }
-      pending = retryLater;
-      if (pending.length) await sleep(200 * 2 ** attempt);
-    }
+        for (const [k, first] of sameAs) {
+          const r = out.get(first);
+          if (r) out.set(k, { ...r, key: k });
+          else again.push(pending.find((o) => o.key === k) as WriteOp);
+        }
+        return { again, error: failure };
+      },
+      { attempts: this.attempts },
+    );
+    for (const op of left) out.set(op.key, failureResult(op.key, error));
     await this.readBackOwners(out);
     return out;
   }

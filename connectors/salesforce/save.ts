@@ -3,6 +3,7 @@
  * call (≤ 200 records, `allOrNone: false`) and sorting its per-record results.
  */
 import { CrmError, errorMessage } from '../../src/platform/errors.ts';
+import { isRetryable, withRetry } from '../../src/platform/retry.ts';
 import type { WriteResult } from '../types.ts';
 import type { DescribeField, SalesforceClient } from './client.ts';
 
@@ -48,28 +49,72 @@ export function describeErrors(errors: SaveError[]): string {
 
 export const isLockError = (r: SaveResult) => !r.success && r.errors.some((e) => e.statusCode === 'UNABLE_TO_LOCK_ROW');
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Thrown by a round that left work for the next one, so the retry policy runs it again. */
+class WorkLeft extends CrmError {
+  constructor(n: number, cause?: unknown) {
+    super('salesforce', `${n} record(s) must be sent again`, { retryable: true, ...(cause instanceof CrmError && cause.retryAfterMs ? { retryAfterMs: cause.retryAfterMs } : {}), cause });
+  }
+}
+
+/**
+ * Runs `round` until it leaves nothing to do, under the one retry policy (`withRetry`: jittered
+ * exponential backoff from `minWaitMs`, the CRM's wait hint honoured, `attempts` in all). A round
+ * sends the pending ops and returns those to send again (with the error that failed them); a
+ * round that throws runs again on the same ops when `retryThrown` allows and the error may pass.
+ * Creates re-check what exists at the start of every round, so a lost answer never doubles a
+ * record. Returns the ops still pending after the last attempt, with the error that kept them.
+ */
+export async function inRounds<T>(
+  ops: T[],
+  round: (pending: T[], attempt: number) => Promise<{ again: T[]; error?: unknown }>,
+  options: { attempts: number; minWaitMs?: number; retryThrown?: boolean },
+): Promise<{ left: T[]; error?: unknown }> {
+  let pending = ops;
+  if (pending.length === 0) return { left: [] };
+  try {
+    await withRetry(
+      async (attempt) => {
+        const r = await round(pending, attempt);
+        pending = r.again;
+        if (pending.length) throw new WorkLeft(pending.length, r.error);
+      },
+      {
+        retries: Math.max(0, options.attempts - 1),
+        minTimeoutMs: options.minWaitMs ?? 400,
+        shouldRetry: (err) => err instanceof WorkLeft || (options.retryThrown !== false && isRetryable(err)),
+      },
+    );
+    return { left: [] };
+  } catch (err) {
+    return { left: pending, error: err instanceof WorkLeft && err.cause !== undefined ? err.cause : err };
+  }
+}
 
 /**
  * Sends `records` in collection calls, retrying just the records Salesforce could not lock
- * (UNABLE_TO_LOCK_ROW is a per-record error) a few times. `send` throws for whole-call failures.
+ * (UNABLE_TO_LOCK_ROW is a per-record error) a few times. `send` throws for whole-call failures,
+ * which are not retried here (a create must re-check first).
  */
 export async function saveWithLockRetry(records: Record<string, unknown>[], send: (batch: Record<string, unknown>[]) => Promise<SaveResult[]>, lockRetries = 3, lockWaitMs = 100): Promise<SaveResult[]> {
   const results: SaveResult[] = new Array(records.length);
-  let pending = records.map((_, i) => i);
-  for (let round = 0; pending.length && round <= lockRetries; round++) {
-    if (round > 0) await sleep(lockWaitMs * 2 ** (round - 1));
-    const next: number[] = [];
-    for (const batch of chunks(pending)) {
-      const res = await send(batch.map((i) => records[i]));
-      batch.forEach((idx, j) => {
-        const r = res[j] ?? { success: false, errors: [{ statusCode: 'NO_RESULT', message: 'Salesforce returned no result for this record' }] };
-        results[idx] = r;
-        if (isLockError(r) && round < lockRetries) next.push(idx);
-      });
-    }
-    pending = next;
-  }
+  const { error } = await inRounds(
+    records.map((_, i) => i),
+    async (pending) => {
+      const locked: number[] = [];
+      for (const batch of chunks(pending)) {
+        const res = await send(batch.map((i) => records[i]));
+        batch.forEach((idx, j) => {
+          const r = res[j] ?? { success: false, errors: [{ statusCode: 'NO_RESULT', message: 'Salesforce returned no result for this record' }] };
+          results[idx] = r;
+          if (isLockError(r)) locked.push(idx);
+        });
+      }
+      return { again: locked };
+    },
+    { attempts: lockRetries + 1, minWaitMs: lockWaitMs, retryThrown: false },
+  );
+  // Records still locked keep their lock error (a `retry` result for the outbox); a thrown call fails the save.
+  if (error && !(error instanceof WorkLeft)) throw error;
   return results;
 }
 

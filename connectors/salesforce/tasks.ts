@@ -9,13 +9,12 @@ import type { SalesforceClient } from './client.ts';
 import { objectOfId } from './fields.ts';
 import { collectionSub, compositeRunner, querySub, rowsOf, saveResultsOf, type CompositeRunner, type Subrequest } from './composite.ts';
 import { takeFresh } from './fresh.ts';
-import { chunks, failureResult, isLockError, mayRetry, resultOf, saveWithLockRetry, type SaveResult } from './save.ts';
+import { chunks, failureResult, inRounds, isLockError, mayRetry, resultOf, saveWithLockRetry, type SaveResult } from './save.ts';
 import { chunkForIn, inList } from './soql.ts';
 
 /** The text that marks a Task as made for one idempotency key. */
 export const taskMarker = (key: string) => `[baton:${key}]`;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class TaskWriter {
   private client: SalesforceClient;
@@ -95,75 +94,74 @@ export class TaskWriter {
 
   async create(ops: WriteOp[], run: CompositeRunner = compositeRunner(this.client)): Promise<Map<string, WriteResult>> {
     const out = new Map<string, WriteResult>();
-    let pending = ops.filter((op) => {
+    const valid = ops.filter((op) => {
       if (typeof op.properties.WhoId !== 'string' || !op.properties.WhoId) out.set(op.key, { key: op.key, status: 'dead', error: 'a Task needs WhoId (the Lead or Contact it is for)' });
       return typeof op.properties.WhoId === 'string' && !!op.properties.WhoId;
     });
-    for (let attempt = 1; pending.length && attempt <= this.attempts; attempt++) {
-      let done: Map<string, string>;
-      let owners: Map<string, string>;
-      try {
+    const { left, error } = await inRounds(
+      valid,
+      async (pending, attempt) => {
         // A Lead this connector just created has no Task of ours yet, so its first Task skips the check.
         const unchecked = attempt === 1 ? new Set(pending.filter((o) => o.attempts === 0 && takeFresh(this.client, String(o.properties.WhoId))).map((o) => o.key)) : new Set<string>();
-        ({ done, owners } = await this.lookups(pending.filter((o) => !unchecked.has(o.key)), pending.filter((o) => !o.properties.OwnerId).map((o) => String(o.properties.WhoId)), run));
-      } catch (err) {
-        if (!mayRetry(err) || attempt === this.attempts) {
-          for (const op of pending) out.set(op.key, failureResult(op.key, err));
-          return out;
-        }
-        await sleep(200 * 2 ** attempt);
-        continue;
-      }
-      const toCreate: { op: WriteOp; rec: Record<string, unknown> }[] = [];
-      for (const op of pending) {
-        const id = done.get(op.key);
-        if (id) {
-          out.set(op.key, { key: op.key, status: 'ok', id, properties: { existing: true } });
-          continue;
-        }
-        const owner = (op.properties.OwnerId as string | undefined) ?? owners.get(String(op.properties.WhoId));
-        if (!owner) {
-          out.set(op.key, { key: op.key, status: 'dead', error: `no Lead or Contact ${String(op.properties.WhoId)} to give the Task to` });
-          continue;
-        }
-        if (owner.startsWith('00G')) {
-          out.set(op.key, { key: op.key, status: 'retry', error: `${String(op.properties.WhoId)} is still owned by a queue; a Task needs a user`, retryAfterMs: 15 * 60_000 });
-          continue;
-        }
-        const { Description, ...rest } = op.properties;
-        // the marker goes first so no length cut can drop it
-        const description = `${taskMarker(op.idempotencyKey)}${typeof Description === 'string' && Description ? `\n\n${Description}` : ''}`;
-        toCreate.push({ op, rec: { Status: 'Not Started', ...rest, OwnerId: owner, Description: description } });
-      }
-      const retryLater: WriteOp[] = [];
-      try {
-        const parts = chunks(toCreate);
-        const res = parts.length ? await run(parts.map((part, i) => collectionSub(this.client, 'POST', 'Task', part.map((p) => p.rec), `tasks${i}`)), 'create Tasks', { retry: false }) : new Map();
-        for (const [i, part] of parts.entries()) {
-          let results: SaveResult[];
-          try {
-            results = saveResultsOf(res.get(`tasks${i}`), 'create Task');
-          } catch (err) {
-            for (const p of part) out.set(p.op.key, failureResult(p.op.key, err));
+        const { done, owners } = await this.lookups(pending.filter((o) => !unchecked.has(o.key)), pending.filter((o) => !o.properties.OwnerId).map((o) => String(o.properties.WhoId)), run);
+        const toCreate: { op: WriteOp; rec: Record<string, unknown> }[] = [];
+        for (const op of pending) {
+          const id = done.get(op.key);
+          if (id) {
+            out.set(op.key, { key: op.key, status: 'ok', id, properties: { existing: true } });
             continue;
           }
-          const locked = part.map((_, j) => j).filter((j) => isLockError(results[j] ?? { success: false, errors: [] }));
-          if (locked.length) {
-            const again = await saveWithLockRetry(locked.map((j) => part[j].rec), (batch) =>
-              this.client.call('create Task', (c) => c.sobject('Task').create(batch as never, { allOrNone: false } as never) as unknown as Promise<SaveResult[]>, { retry: false }),
-            );
-            locked.forEach((idx, j) => (results[idx] = again[j]));
+          const owner = (op.properties.OwnerId as string | undefined) ?? owners.get(String(op.properties.WhoId));
+          if (!owner) {
+            out.set(op.key, { key: op.key, status: 'dead', error: `no Lead or Contact ${String(op.properties.WhoId)} to give the Task to` });
+            continue;
           }
-          part.forEach((p, j) => out.set(p.op.key, resultOf(p.op.key, results[j] ?? { success: false, errors: [{ statusCode: 'NO_RESULT', message: 'Salesforce returned no result for this record' }] }, { OwnerId: p.rec.OwnerId })));
+          if (owner.startsWith('00G')) {
+            out.set(op.key, { key: op.key, status: 'retry', error: `${String(op.properties.WhoId)} is still owned by a queue; a Task needs a user`, retryAfterMs: 15 * 60_000 });
+            continue;
+          }
+          const { Description, ...rest } = op.properties;
+          // the marker goes first so no length cut can drop it
+          const description = `${taskMarker(op.idempotencyKey)}${typeof Description === 'string' && Description ? `\n\n${Description}` : ''}`;
+          toCreate.push({ op, rec: { Status: 'Not Started', ...rest, OwnerId: owner, Description: description } });
         }
-      } catch (err) {
-        if (mayRetry(err) && attempt < this.attempts) retryLater.push(...toCreate.map((p) => p.op));
-        else for (const p of toCreate) out.set(p.op.key, failureResult(p.op.key, err));
-      }
-      pending = retryLater;
-      if (pending.length) await sleep(200 * 2 ** attempt);
-    }
+        try {
+          await this.sendTasks(toCreate, out, run);
+          return { again: [] };
+        } catch (err) {
+          if (mayRetry(err)) return { again: toCreate.map((p) => p.op), error: err };
+          for (const p of toCreate) out.set(p.op.key, failureResult(p.op.key, err));
+          return { again: [] };
+        }
+      },
+      { attempts: this.attempts },
+    );
+    for (const op of left) out.set(op.key, failureResult(op.key, error));
     return out;
+  }
+
+  /** Creates the Tasks (one composite call of collections; records Salesforce could not lock again on their own); throws when the call fails as a whole. */
+  private async sendTasks(toCreate: { op: WriteOp; rec: Record<string, unknown> }[], out: Map<string, WriteResult>, run: CompositeRunner): Promise<void> {
+    const parts = chunks(toCreate);
+    if (!parts.length) return;
+    const res = await run(parts.map((part, i) => collectionSub(this.client, 'POST', 'Task', part.map((p) => p.rec), `tasks${i}`)), 'create Tasks', { retry: false });
+    for (const [i, part] of parts.entries()) {
+      let results: SaveResult[];
+      try {
+        results = saveResultsOf(res.get(`tasks${i}`), 'create Task');
+      } catch (err) {
+        for (const p of part) out.set(p.op.key, failureResult(p.op.key, err));
+        continue;
+      }
+      const locked = part.map((_, j) => j).filter((j) => isLockError(results[j] ?? { success: false, errors: [] }));
+      if (locked.length) {
+        const again = await saveWithLockRetry(locked.map((j) => part[j].rec), (batch) =>
+          this.client.call('create Task', (c) => c.sobject('Task').create(batch as never, { allOrNone: false } as never) as unknown as Promise<SaveResult[]>, { retry: false }),
+        );
+        locked.forEach((idx, j) => (results[idx] = again[j]));
+      }
+      part.forEach((p, j) => out.set(p.op.key, resultOf(p.op.key, results[j] ?? { success: false, errors: [{ statusCode: 'NO_RESULT', message: 'Salesforce returned no result for this record' }] }, { OwnerId: p.rec.OwnerId })));
+    }
   }
 
   /**

@@ -12,6 +12,8 @@ export interface RetryOptions {
   maxTimeoutMs?: number;
   /** Called after each failed attempt that will be retried, for logs and metrics. */
   onRetry?: (err: unknown, attempt: number) => void;
+  /** Which failures are worth another attempt; default `isRetryable`. */
+  shouldRetry?: (err: unknown) => boolean;
 }
 
 const NETWORK_CODES = new Set([
@@ -37,15 +39,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs `fn`, retrying what `isRetryable` allows; waits at least the CRM's `retryAfterMs` hint. */
 export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+  const retryable = options.shouldRetry ?? isRetryable;
   return pRetry((attempt) => fn(attempt), {
     retries: options.retries ?? 5,
     factor: 2,
     minTimeout: options.minTimeoutMs ?? 200,
     maxTimeout: options.maxTimeoutMs ?? 10_000,
     randomize: true,
-    shouldRetry: ({ error }) => isRetryable(error),
+    shouldRetry: ({ error }) => retryable(error),
     onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-      if (retriesLeft <= 0 || !isRetryable(error)) return;
+      if (retriesLeft <= 0 || !retryable(error)) return;
       options.onRetry?.(error, attemptNumber);
       const hint = error instanceof CrmError ? error.retryAfterMs : undefined;
       if (hint && hint > 0) await sleep(hint);
