@@ -9,7 +9,7 @@ import { errorMessage } from '../platform/errors.ts';
 import type { AttributionRow, DealRow, PersonRow, Store } from '../store/types.ts';
 import { nowIso, requireConfig, type PipelineContext } from './context.ts';
 import { dealValues, type DealChange } from './deal-record.ts';
-import { linkCreatedDeal, queueHubSpotDeal } from './hubspot-deal.ts';
+import { linkCreatedDeal, queueHubSpotDeal, queueHubSpotDealUpdate, setDealWriteback } from './hubspot-deal.ts';
 import type { OutboxPayload } from './outbox-sender.ts';
 
 const RELEVANT = new Set(['stage', 'amount', 'close_date', 'contacts']);
@@ -96,10 +96,7 @@ async function campaignLookup(ctx: PipelineContext, result: AttributionResult): 
 async function queueDealWrites(ctx: PipelineContext, deal: DealRow, result: AttributionResult, people: PersonRow[]): Promise<void> {
   const fields = requireConfig(ctx).fields;
   const template = fields.writeback?.hubspot?.deal;
-  if (template && deal.hubspotId) {
-    const properties = renderWriteback(template, { attribution: { summary: summaryText(result) }, deal: dealValues(deal) });
-    await put(ctx, 'hubspot', `hubspot:deal:${deal.hubspotId}`, { object: 'deal', id: deal.hubspotId, action: 'update', properties, purpose: 'deal' }, `deal:${deal.key}:attribution`);
-  }
+  if (template && deal.hubspotId) await setDealWriteback(ctx, deal, renderWriteback(template, { attribution: { summary: summaryText(result) }, deal: dealValues(deal) }));
   if (fields.writeback?.salesforce?.campaign_influence && deal.salesforceId) {
     const contactOf = new Map<string, string | undefined>();
     const byEmail = new Map(people.map((p) => [p.email, p.salesforceObject === 'Contact' ? (p.salesforceId ?? undefined) : undefined]));
@@ -115,8 +112,9 @@ async function queueDealWrites(ctx: PipelineContext, deal: DealRow, result: Attr
 export async function onDealChanged(ctx: PipelineContext, change: DealChange): Promise<void> {
   try {
     await queueHubSpotDeal(ctx, change.deal);
+    await queueHubSpotDealUpdate(ctx, change.deal);
   } catch (err) {
-    ctx.log.error('HubSpot deal create not queued', { deal: change.deal.key, error: errorMessage(err) });
+    ctx.log.error('HubSpot deal write not queued', { deal: change.deal.key, error: errorMessage(err) });
   }
   if (!needsAttribution(change)) return;
   try {

@@ -115,7 +115,8 @@ function sameAsStored(stored: unknown, written: unknown): boolean {
   return false;
 }
 
-function unchangedDropped(props: Record<string, unknown>, snap: RecordSnapshot | null | undefined, emailKey?: string): Record<string, unknown> {
+/** `props` without the values the record already holds (as the CRM gives them back). */
+export function unchangedDropped(props: Record<string, unknown>, snap: RecordSnapshot | null | undefined, emailKey?: string): Record<string, unknown> {
   if (!snap) return props;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(props)) if (!held(snap, k, v, emailKey)) out[k] = v;

@@ -24,7 +24,8 @@ export async function onWritten(ctx: PipelineContext, row: OutboxRow, result: Ex
   if (p.purpose === 'task' && row.personId) await recordTaskCreated(ctx.store, row.personId, row.key, ctx.now().toISOString());
   const id = p.id ?? result.id;
   if (p.purpose === 'deal-create' && result.id) await onHubSpotDealCreated(ctx, row.key, result.id);
-  if (!id || p.purpose !== 'person') return;
+  // What the record holds now: its echo changes nothing and the value is not written again.
+  if (!id || !['person', 'deal', 'deal-create'].includes(p.purpose ?? '')) return;
   const { object: foundObject, existing, ...told } = (result.properties ?? {}) as Record<string, unknown>;
   const object = (typeof foundObject === 'string' ? foundObject : p.object) as OutboxPayload['object'];
   // A create that found the record already there (the duplicate check) wrote nothing of ours.
@@ -32,7 +33,7 @@ export async function onWritten(ctx: PipelineContext, row: OutboxRow, result: Ex
   // Keep the snapshot's time: it is the CRM's clock, and our write has no CRM time of its own.
   const prev = await getSnapshot(ctx.store, row.crm, object, id);
   await ctx.store.setValue(snapshotName(row.crm, object, id), { at: prev?.at ?? new Date(0).toISOString(), props: { ...(prev?.props ?? {}), ...written } });
-  if (p.action !== 'create' || !row.personId || !result.id) return;
+  if (p.purpose !== 'person' || p.action !== 'create' || !row.personId || !result.id) return;
   const personId = row.personId;
   if (result.record && row.crm === 'salesforce') {
     // The new record as read back: folding it in links the person (id, owner) and takes the values

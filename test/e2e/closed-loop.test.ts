@@ -65,6 +65,8 @@ test('a won Opportunity gets CampaignInfluence rows in the unlocked model; an am
   expect(byWebinar.Influence).toBe((centsOf(webinar) / 100_000) * 100);
 
   expect(String(h.hubspot.data.records.deals.get(deal.id)!.properties.baton_attribution)).toMatch(/^w_shaped: /);
+  // the HubSpot deal follows the Opportunity (stage: salesforce_wins)
+  expect(h.hubspot.data.records.deals.get(deal.id)!.properties.dealstage).toBe('closedwon');
   const api = await (await h.fetch('/api/attribution')).json();
   expect(api).toMatchObject({ model: 'w_shaped', deals: 1, revenue: 1000 });
   expect(api.by_campaign['Autumn Data Summit']).toBeCloseTo(centsOf('Autumn Data Summit') / 100, 2);
@@ -81,9 +83,16 @@ test('a won Opportunity gets CampaignInfluence rows in the unlocked model; an am
   const summitCents = after.shares.filter((s) => s.campaign === 'Autumn Data Summit').reduce((a, s) => a + s.cents, 0);
   expect(rows.find((r) => r.CampaignId === summit)!.Influence).toBe((summitCents / 400_000) * 100);
   expect((await (await h.fetch('/api/attribution')).json())).toMatchObject({ deals: 1, revenue: 4000 });
-  // still one HubSpot deal, its summary from the new amount
+  // still one HubSpot deal, with the new amount and its summary from it
   expect(hubspotDeals()).toHaveLength(1);
+  expect(h.hubspot.data.records.deals.get(deal.id)!.properties).toMatchObject({ amount: '4000', dealstage: 'closedwon' });
   expect(String(h.hubspot.data.records.deals.get(deal.id)!.properties.baton_attribution)).toMatch(/^w_shaped: /);
+  // and an Opportunity change that leaves the mapped fields as they are writes nothing to the deal
+  const dealWrites = () => h.hubspot.calls(/objects\/deals\/batch\/update/).length;
+  const writes = dealWrites();
+  await nextSecond();
+  await repEdits(h, 'Opportunity', opportunityId, { Description: 'call next week' });
+  expect(dealWrites()).toBe(writes);
 });
 
 test('create_in_hubspot: an Opportunity already won becomes one HubSpot deal with its summary; its HubSpot changes fold into the same deal', async () => {
