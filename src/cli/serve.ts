@@ -23,7 +23,7 @@ import { errorMessage } from '../platform/errors.ts';
 import type { LimitsBackend } from '../platform/limiter.ts';
 import { connectSharedLimits } from '../platform/redis.ts';
 import { logger } from '../platform/logger.ts';
-import { createApp } from '../server/app.ts';
+import { createApp, defaultAgreementInfo } from '../server/app.ts';
 import { connectorReceivers } from '../server/receivers.ts';
 import { defaultDatabaseUrl, openStore } from '../store/index.ts';
 import type { Crm } from '../store/types.ts';
@@ -183,20 +183,6 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
 }
 
 function agreementInfo(config: ReturnType<typeof liveConfig>, ctx: PipelineContext) {
-  const live = ctx.config();
-  const o = live?.agreementConfig.owners;
-  const side = (x: { name: string; email: string; approved?: unknown } | undefined) => ({
-    name: x?.name ?? '',
-    email: x?.email ?? '',
-    approved: x?.approved ? (x.approved instanceof Date ? x.approved.toISOString().slice(0, 10) : String(x.approved)) : null,
-  });
-  const refused = config.refused();
-  const draftMatch = refused ? /v(\d+) is not live: (.+) ha/.exec(refused.message) : null;
-  return {
-    name: live?.agreement.name ?? '(none live)',
-    version: live?.version ?? 0,
-    owners: { marketing: side(o?.marketing), sales: side(o?.sales) },
-    liveAt: config.liveAt(),
-    draft: draftMatch ? { version: Number(draftMatch[1]), missing: draftMatch[2].split(' and ') } : null,
-  };
+  const draft = config.refused()?.draft;
+  return { ...defaultAgreementInfo(ctx), liveAt: config.liveAt(), draft: draft ? { version: draft.version, missing: draft.missing } : null };
 }

@@ -21,10 +21,17 @@ export interface LoadOutcome {
   changed?: boolean;
 }
 
+export interface Refusal {
+  message: string;
+  at: string;
+  /** Set when the files hold a draft: its version and the owners (marketing, sales) still to approve it. */
+  draft?: { version: number; missing: string[] };
+}
+
 export interface LiveConfigSource {
   current(): LiveConfig | null;
-  /** The last refusal (draft or invalid file), if the files on disk are not what is live. */
-  refused(): { message: string; at: string } | null;
+  /** The last refusal (draft or invalid file), if the files on disk are not what is live; a draft names who has not approved it. */
+  refused(): Refusal | null;
   /** The files as last loaded successfully. */
   loaded(): LoadedConfig | null;
   liveAt(): string | null;
@@ -41,7 +48,7 @@ export function liveConfig(dir: string, store: Store, log: Logger, now: () => Da
   let live: LiveConfig | null = null;
   let loaded: LoadedConfig | null = null;
   let liveAt: string | null = null;
-  let refused: { message: string; at: string } | null = null;
+  let refused: Refusal | null = null;
   let lastTexts = '';
   let watcher: FSWatcher | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -59,7 +66,7 @@ export function liveConfig(dir: string, store: Store, log: Logger, now: () => Da
     if (live && texts === lastTexts) return { ok: true, changed: false };
     const missing = missingApprovals(cfg.agreement);
     if (missing.length) {
-      return refuse(`${cfg.files.agreement}: draft agreement '${cfg.agreement.name}' v${cfg.agreement.version} is not live: ${missing.join(' and ')} ha${missing.length > 1 ? 've' : 's'} not approved it`);
+      return refuse(`${cfg.files.agreement}: draft agreement '${cfg.agreement.name}' v${cfg.agreement.version} is not live: ${missing.join(' and ')} ha${missing.length > 1 ? 've' : 's'} not approved it`, { version: cfg.agreement.version, missing });
     }
     let agreement;
     try {
@@ -82,9 +89,9 @@ export function liveConfig(dir: string, store: Store, log: Logger, now: () => Da
     return { ok: true, changed: true };
   }
 
-  function refuse(message: string): LoadOutcome {
+  function refuse(message: string, draft?: Refusal['draft']): LoadOutcome {
     if (refused?.message !== message) log.error(live ? `configuration change refused; version ${live.version} stays live: ${message}` : `configuration refused: ${message}`);
-    refused = { message, at: now().toISOString() };
+    refused = { message, at: now().toISOString(), ...(draft ? { draft } : {}) };
     return { ok: false, message };
   }
 

@@ -48,7 +48,7 @@ export async function healthOf(ctx: PipelineContext): Promise<HealthInfo> {
   };
 }
 
-/** The agreement as the dashboard shows it, from the live configuration. */
+/** The live agreement's name, version and owners (with the day each approved it), as the dashboard shows them. */
 export function defaultAgreementInfo(ctx: PipelineContext): AgreementInfo {
   const live = ctx.config();
   const owners = live?.agreementConfig.owners;

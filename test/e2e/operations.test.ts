@@ -71,6 +71,7 @@ test('a new approved agreement version goes live and stamps transitions; a draft
   const refused = await h.config.reload();
   expect(refused.ok).toBe(false);
   expect(refused.message).toMatch(/sales has not approved/);
+  expect(h.config.refused()).toMatchObject({ draft: { version: 8, missing: ['sales'] } });
   expect(h.config.current()!.version).toBe(7);
 
   await writeFile(file, text.replace('version: 7', 'version: 8'));
@@ -87,6 +88,7 @@ test('a new approved agreement version goes live and stamps transitions; a draft
   const broken = await h.config.reload();
   expect(broken.ok).toBe(false);
   expect(broken.message).toMatch(/agreement\.yaml:\d+:\d+/);
+  expect(h.config.refused()?.draft).toBeUndefined();
   expect(h.config.current()!.version).toBe(8);
 });
 
