@@ -43,6 +43,16 @@ export async function campaignIdsByName(client: SalesforceClient, names: string[
   return out;
 }
 
+/** Campaign names by Campaign id (one query per chunk of ids); ids the org does not have are left out. */
+export async function campaignNamesByIds(client: SalesforceClient, ids: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const part of chunkForIn([...new Set(ids.filter((id) => id))])) {
+    const rows = await client.queryAll<{ Id: string; Name: string }>(`SELECT Id, Name FROM Campaign WHERE ${inList('Id', part)}`, 'read Campaign names');
+    for (const r of rows) out.set(r.Id, r.Name);
+  }
+  return out;
+}
+
 export class InfluenceWriter {
   private client: SalesforceClient;
   private model: Promise<{ model: InfluenceModel } | { error: string }> | undefined;

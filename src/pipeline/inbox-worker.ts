@@ -17,7 +17,7 @@ import { keepClaimed } from './keep-claimed.ts';
 import { updatePerson } from './person-update.ts';
 import { PERSON_OBJECTS, personForEmail, personForRecord } from './resolve.ts';
 import { onDealChanged } from './attribution-job.ts';
-import { campaignTouch, opportunityRefs } from './related.ts';
+import { campaignTouch, learnCampaignNames, opportunityRefs } from './related.ts';
 
 export const MAX_INBOX_ATTEMPTS = 10;
 export const INBOX_LEASE_MS = 60_000;
@@ -67,7 +67,9 @@ async function processClaimed(ctx: PipelineContext, rows: InboxRow[]): Promise<n
       for (const opp of await ctx.connectors.salesforce!.read(follow)) await applyDeal(ctx, opp);
     });
   }
-  for (const { record, rows: ids } of ordered.filter((r) => r.record.object === 'CampaignMember')) {
+  const members = ordered.filter((r) => r.record.object === 'CampaignMember');
+  if (members.length) await learnCampaignNames(ctx, members.map((m) => m.record));
+  for (const { record, rows: ids } of members) {
     await run(ids, async () => {
       const touch = await campaignTouch(ctx.store, record);
       if (touch) work.events.push({ event: touch, rows: ids });
