@@ -132,6 +132,8 @@ export interface Connector {
   readByEmail?(emails: string[]): Promise<CrmRecord[]>;
   /** Salesforce: the ids of the org's Campaigns with these names (one query per call); names it lacks are absent. */
   campaignIdsByName?(names: string[]): Promise<Map<string, string>>;
+  /** Salesforce: users by id (name, email), for owners Baton did not choose itself. */
+  usersById?(ids: string[]): Promise<Map<string, { id: string; name: string | null; email: string | null }>>;
   /** Salesforce: Campaign names by id, so a CampaignMember's touch is credited under its Campaign's name. */
   campaignNamesByIds?(ids: string[]): Promise<Map<string, string>>;
   /** Writes in batches under the CRM's limits; one result per op, in order. */

@@ -18,6 +18,7 @@ import { updatePerson } from './person-update.ts';
 import { PERSON_OBJECTS, personForEmail, personForRecord } from './resolve.ts';
 import { onDealChanged } from './attribution-job.ts';
 import { campaignTouch, learnCampaignNames, opportunityRefs } from './related.ts';
+import { learnOwners } from './routing-owners.ts';
 
 export const MAX_INBOX_ATTEMPTS = 10;
 export const INBOX_LEASE_MS = 60_000;
@@ -39,6 +40,8 @@ export async function processInboxBatch(ctx: PipelineContext, limit = 200, lease
 
 async function processClaimed(ctx: PipelineContext, rows: InboxRow[]): Promise<number> {
   const work = await hydrate(ctx, rows);
+  // Owners of the Salesforce people read, by name and email, before their changes are applied.
+  await learnOwners(ctx, work.records.filter((r) => r.record.crm === 'salesforce' && PERSON_OBJECTS.has(r.record.object)).map((r) => r.record.properties.OwnerId));
   const failures = new Map<number, string>();
   for (const f of work.failed) for (const id of f.rows) failures.set(id, f.error);
 

@@ -9,6 +9,7 @@ import type { Crm, OutboxRow } from '../store/types.ts';
 import type { PipelineContext } from './context.ts';
 import { inTransactions } from './batches.ts';
 import { keepClaimed } from './keep-claimed.ts';
+import { learnOwners } from './routing-owners.ts';
 
 /** The payload stored in an outbox row: everything needed to build the `WriteOp`. */
 export interface OutboxPayload {
@@ -87,6 +88,8 @@ async function sendClaimed(ctx: PipelineContext, crm: Crm, connector: NonNullabl
     ctx.log.warn('outbox write failed', { crm, error: errorMessage(err) });
     results = rows.map((r) => ({ key: r.key, status: 'retry', error: errorMessage(err) }));
   }
+  // The owners Salesforce gave new records (its assignment rule), known by name before the results are stored.
+  if (crm === 'salesforce') await learnOwners(ctx, results.flatMap((r) => (r.status === 'ok' ? [r.properties?.OwnerId, r.record?.properties.OwnerId] : [])));
   const byKey = new Map(results.map((r) => [r.key, r]));
   // What each write teaches is stored with the row's completion, a batch of rows to a transaction.
   // One whose lesson cannot be stored stays claimed and is sent again when its lease ends (writes

@@ -1,5 +1,8 @@
 /** The handoff end to end: HubSpot → Baton → Salesforce Lead + Task, stage and scores back in HubSpot, feedback. */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { refreshHubSpotOwners } from '../../src/pipeline/routing-owners.ts';
 import { ANA, hubspotContact as contact, makeHarness, mqlPerson, postEvents, repEdits, type Harness } from './harness.ts';
 
 const hubspotContact = (props: Record<string, unknown>) => contact(h, props);
@@ -59,6 +62,23 @@ describe('a HubSpot-only person crossing the MQL condition', () => {
     expect(h.salesforce.org.rows('Task')).toHaveLength(1);
     expect(h.salesforce.org.rows('Lead')).toHaveLength(1);
     expect({ hs: h.hubspot.log.length, sf: h.salesforce.log.length }).toEqual(before);
+  });
+});
+
+describe('the owner the org’s assignment rule chose', () => {
+  test('is known by name for templates and becomes the HubSpot owner with the same email, without routing', async () => {
+    h.hubspot.marketing.owners.push({ id: '91', email: 'Rule.Owner@org.example', firstName: 'Rule', lastName: 'Owner', userId: 9 });
+    await refreshHubSpotOwners(h.ctx);
+    const file = join(h.configDir, 'fields.yaml');
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace('baton_reason: "{{reason}}"', 'baton_reason: "{{reason}} (owner {{owner.name}})"').replace(/^( {4}lifecyclestage: true.*)$/m, '$1\n    owner: true'),
+    );
+    expect((await h.config.reload()).ok).toBe(true);
+    const { hsId } = await mqlPerson(h);
+    const props = h.hubspot.data.records.contacts.get(hsId)!.properties;
+    expect(props.hubspot_owner_id).toBe('91');
+    expect(props.baton_reason).toBe('mql: rule:demo-request (owner Rule Owner)');
   });
 });
 
