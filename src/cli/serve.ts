@@ -183,6 +183,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
 }
 
 function agreementInfo(config: ReturnType<typeof liveConfig>, ctx: PipelineContext) {
-  const draft = config.refused()?.draft;
-  return { ...defaultAgreementInfo(ctx), liveAt: config.liveAt(), draft: draft ? { version: draft.version, missing: draft.missing } : null };
+  const refused = config.refused();
+  const draft = refused?.draft;
+  return { ...defaultAgreementInfo(ctx), liveAt: config.liveAt(), draft: draft ? { version: draft.version, missing: draft.missing } : null, restart: refused?.restart ?? null };
 }

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { compileAgreement } from '../agreement/index.ts';
 import { loadConfig, missingApprovals, type LoadedConfig } from '../config/load.ts';
+import { footprintChanges } from '../mapping/footprint.ts';
 import { errorMessage } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Store } from '../store/types.ts';
@@ -26,6 +27,8 @@ export interface Refusal {
   at: string;
   /** Set when the files hold a draft: its version and the owners (marketing, sales) still to approve it. */
   draft?: { version: number; missing: string[] };
+  /** Set when fields.yaml changed what the connectors read or set up: the changes waiting for a restart. */
+  restart?: string[];
 }
 
 export interface LiveConfigSource {
@@ -64,6 +67,11 @@ export function liveConfig(dir: string, store: Store, log: Logger, now: () => Da
     }
     const texts = `${cfg.texts.agreement}\0${cfg.texts.fields}\0${cfg.texts.routing ?? ''}`;
     if (live && texts === lastTexts) return { ok: true, changed: false };
+    // The connectors read and set up what fields.yaml names when they start: a mapping that reads
+    // or writes other properties keeps the running one until a restart (writing a HubSpot property
+    // Baton never created would fail every write), while the agreement and the rest go live.
+    const needsRestart = live ? footprintChanges(live.fields, cfg.fields) : [];
+    if (needsRestart.length) cfg = { ...cfg, fields: live!.fields };
     const missing = missingApprovals(cfg.agreement);
     if (missing.length) {
       return refuse(`${cfg.files.agreement}: draft agreement '${cfg.agreement.name}' v${cfg.agreement.version} is not live: ${missing.join(' and ')} ha${missing.length > 1 ? 've' : 's'} not approved it`, { version: cfg.agreement.version, missing });
@@ -84,6 +92,11 @@ export function liveConfig(dir: string, store: Store, log: Logger, now: () => Da
     lastTexts = texts;
     liveAt = stored?.version === cfg.agreement.version ? stored.liveAt : at;
     refused = null;
+    if (needsRestart.length) {
+      const message = `${cfg.files.fields}: the change takes effect at the next start of baton serve (the connectors read and set up fields at start); until then the running mapping stays: ${needsRestart.join('; ')}`;
+      log.warn(message);
+      refused = { message, at, restart: needsRestart };
+    }
     for (const w of cfg.warnings) log.warn(w);
     log.info('agreement live', { name: cfg.agreement.name, version: cfg.agreement.version, previous });
     return { ok: true, changed: true };

@@ -92,6 +92,26 @@ test('a new approved agreement version goes live and stamps transitions; a draft
   expect(h.config.current()!.version).toBe(8);
 });
 
+test('a fields.yaml change the connectors act on waits for a restart, with a notice; one they do not goes live', async () => {
+  const file = join(h.configDir, 'fields.yaml');
+  const text = await readFile(file, 'utf8');
+  await writeFile(file, text.replace('baton_reason: "{{reason}}"', 'baton_reason: "why: {{reason}}"'));
+  expect((await h.config.reload()).ok).toBe(true);
+  expect(h.config.current()!.fields.writeback?.hubspot?.contact?.baton_reason).toBe('why: {{reason}}');
+  expect(h.config.refused()).toBeNull();
+
+  await writeFile(file, text.replace('    country:', '    industry:     { hubspot: industry,  salesforce: Industry,  sync: two_way }\n    country:').replace('baton_reason: "{{reason}}"', 'baton_reason: "why: {{reason}}"\n      baton_owner: "{{owner.name}}"'));
+  expect((await h.config.reload()).ok).toBe(true);
+  const live = h.config.current()!;
+  expect(live.fields.person.fields.industry).toBeUndefined();
+  expect(live.fields.writeback?.hubspot?.contact).not.toHaveProperty('baton_owner');
+  expect(h.config.refused()?.restart).toEqual(['added hubspot contact property baton_owner (writeback)', 'added hubspot contact property industry (person.industry)', 'added salesforce person field Industry (person.industry)']);
+  expect(h.config.refused()?.message).toMatch(/fields\.yaml: the change takes effect at the next start of baton serve/);
+  // the handoff goes on with the running mapping: no write to a property Baton never created
+  await mqlPerson(h);
+  expect(await h.store.listDeadLetters()).toEqual([]);
+});
+
 test('the watcher picks up an agreement change within seconds', async () => {
   h.config.watch(500);
   const file = join(h.configDir, 'agreement.yaml');

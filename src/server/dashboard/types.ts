@@ -24,6 +24,8 @@ export interface AgreementInfo {
   liveAt?: string | null;
   /** A newer version on disk that is not approved by both sides yet. */
   draft?: { version: number; missing: string[] } | null;
+  /** fields.yaml changes that wait for a restart of baton serve (new properties to read or set up). */
+  restart?: string[] | null;
 }
 
 /** What `dashboardRouter` needs; the server wires it from its own parts. */

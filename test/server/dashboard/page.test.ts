@@ -102,6 +102,7 @@ describe('dashboard in Chromium', () => {
     await expect(byTestId('owner-marketing').textContent()).resolves.toContain('Dana Lee');
     await expect(byTestId('owner-sales-approved').textContent()).resolves.toContain('Approved');
     await expect(byTestId('agreement-draft').textContent()).resolves.toContain('Version 8 is a draft');
+    await expect(byTestId('fields-restart').textContent()).resolves.toContain('Restart baton serve to apply: added hubspot contact property industry');
     expect(await valueOf('health-dead-letters')).toBe(String(seededHealth.deadLetters));
     expect(await valueOf('health-outbox-pending')).toBe(String(seededHealth.outboxPending));
     expect(await valueOf('health-inbox-pending')).toBe(String(seededHealth.inboxPending));

@@ -10,6 +10,7 @@ export const agreementInfo: AgreementInfo = {
   owners: { marketing: { name: 'Dana Lee', email: 'dana@acme.example', approved: '2026-11-01' }, sales: { name: 'Raj Patel', email: 'raj@acme.example', approved: '2026-11-03' } },
   liveAt: '2026-11-03T10:00:00.000Z',
   draft: { version: 8, missing: ['sales'] },
+  restart: ['added hubspot contact property industry (person.industry)'],
 };
 
 /** What the health panel must show after `seedStore` (the inbox lag grows with the clock). */

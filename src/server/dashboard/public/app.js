@@ -140,13 +140,19 @@ function renderAgreement(a) {
         h('strong', {}, `Version ${a.draft.version} is a draft. `),
         `Waiting for approval by ${a.draft.missing.join(' and ')}; Baton keeps applying version ${a.version} until both sides approve.`)
     : null;
+  const restart = a.restart && a.restart.length
+    ? h('div', { class: 'callout warn', testid: 'fields-restart' },
+        h('strong', {}, 'fields.yaml changed. '),
+        `Restart baton serve to apply: ${a.restart.join('; ')}. Until then the running mapping stays.`)
+    : null;
   slot('agreement').replaceChildren(
     h('div', { class: 'agreement-name', testid: 'agreement-name' }, a.name),
     h('div', { class: 'agreement-meta' },
       h('span', { class: 'badge' }, 'Live version ', num('agreement-version', a.version, (v) => `v${v}`)),
       h('span', { class: 'muted small', testid: 'agreement-live-at' }, a.liveAt ? `live since ${dateTime(a.liveAt)}` : 'not live yet')),
     h('div', { class: 'owners' }, owner('marketing', a.owners.marketing), owner('sales', a.owners.sales)),
-    draft);
+    draft,
+    restart);
 }
 
 function renderFunnel(f) {
