@@ -8,6 +8,7 @@ import type { FieldsConfig } from '../config/schema.ts';
 import { mergeFields, type FieldSources } from '../mapping/index.ts';
 import { fromCrm } from '../mapping/index.ts';
 import type { Crm, DealRow, Store } from '../store/types.ts';
+import { observe } from './snapshots.ts';
 
 export const DEAL_OBJECTS = new Set(['deal', 'Opportunity']);
 
@@ -34,6 +35,8 @@ export async function applyDealRecord(tx: Store, fields: FieldsConfig, record: C
   const linked = crm === 'hubspot' ? await tx.getValue(dealLinkName(record.id)) : null;
   const key = typeof linked === 'string' ? linked : `${crm}:${record.id}`;
   const before = await tx.getDeal(key);
+  // what the CRM's deal holds now, so a write-back leaves out only values it really has
+  await observe(tx, crm, record.object, record.id, record.properties, record.modifiedAt);
   const read = fromCrm('deal', fields, crm, record.properties, record.object);
   const sources = ((before?.fields as Record<string, unknown> | undefined)?.$sources ?? {}) as FieldSources;
   const merged = mergeFields('deal', fields, sources, { crm, values: read.values, modifiedAt: record.modifiedAt });

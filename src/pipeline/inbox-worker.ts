@@ -17,6 +17,7 @@ import { keepClaimed } from './keep-claimed.ts';
 import { updatePerson } from './person-update.ts';
 import { PERSON_OBJECTS, personForEmail, personForRecord } from './resolve.ts';
 import { onDealChanged } from './attribution-job.ts';
+import { queueHubSpotDealUpdate } from './hubspot-deal.ts';
 import { campaignTouch, learnCampaignNames, opportunityRefs } from './related.ts';
 import { learnOwners } from './routing-owners.ts';
 
@@ -139,7 +140,11 @@ async function applyDeal(ctx: PipelineContext, record: CrmRecord): Promise<void>
   if (record.deleted) return;
   const live = requireConfig(ctx);
   const change = await ctx.store.transaction((tx) => applyDealRecord(tx, live.fields, record));
-  if (change.changed.length === 0) return;
+  if (change.changed.length === 0) {
+    // A HubSpot deal edited against its sync rules (an Opportunity's amount changed in HubSpot) is set back.
+    if (record.crm === 'hubspot') await queueHubSpotDealUpdate(ctx, change.deal);
+    return;
+  }
   for (const personId of change.deal.personIds) {
     await updatePerson(ctx, (tx) => tx.getPerson(personId), { evaluateAt: record.modifiedAt });
   }

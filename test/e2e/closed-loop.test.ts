@@ -124,6 +124,9 @@ test('create_in_hubspot: an Opportunity already won becomes one HubSpot deal wit
   await h.drain();
   expect(await h.store.getDeal(`hubspot:${deal.id}`)).toBeNull();
   expect(await (await h.fetch('/api/attribution')).json()).toMatchObject({ deals: 1, revenue: 2500 });
+  // the name is the Opportunity's (salesforce_wins): the HubSpot rename is set back
+  const opportunityName = org.rows('Opportunity')[0].Name;
+  expect(h.hubspot.data.records.deals.get(deal.id)!.properties.dealname).toBe(opportunityName);
   expect(hubspotDeals()).toHaveLength(1);
   expect(h.hubspot.calls(/objects\/deals\/batch\/create/).length).toBe(1);
 });
