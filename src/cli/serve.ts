@@ -142,6 +142,14 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     await store.close();
     return 1;
   }
+  // Listening (and /readyz answering) comes before the rest of the start: a SIGTERM from then on
+  // must stop gracefully, not kill the process half-started, so it is taken now and acted on once
+  // the stop below can run.
+  let signalled: string | null = null;
+  let onSignal: ((signal: string) => void) | null = null;
+  const take = (signal: string) => (onSignal ? onSignal(signal) : (signalled ??= signal));
+  process.once('SIGTERM', () => take('SIGTERM'));
+  process.once('SIGINT', () => take('SIGINT'));
   const heartbeat = startHeartbeat(ctx, { sharedLimits: !!limits.backend, warn: (m) => console.error(`baton serve: ${m}`) });
   await heartbeat.beat().catch(() => []);
   if (connectors.salesforce) {
@@ -150,7 +158,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   }
   if (connectors.hubspot) await refreshHubSpotOwners(ctx).catch((err) => log.warn('HubSpot owners could not be read', { error: errorMessage(err) }));
   config.watch(2000);
-  runtime.start();
+  if (!signalled) runtime.start();
   const live = config.current()!;
   console.log(`baton serve: listening on port ${port} (instance ${instanceId}); agreement '${live.agreement.name}' v${live.version} is live`);
 
@@ -177,8 +185,8 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       clearTimeout(force);
       done(0);
     };
-    process.once('SIGTERM', () => void stop('SIGTERM'));
-    process.once('SIGINT', () => void stop('SIGINT'));
+    onSignal = (signal) => void stop(signal);
+    if (signalled) onSignal(signalled);
   });
 }
 
