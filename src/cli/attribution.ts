@@ -4,8 +4,7 @@ import type { AttributionSummary } from '../attribution/index.ts';
 import { loadConfig } from '../config/load.ts';
 import { ATTRIBUTION_MODELS, type AttributionModel } from '../config/schema.ts';
 import { attributionReport } from '../pipeline/attribution-report.ts';
-import { errorMessage } from '../platform/errors.ts';
-import { defaultDatabaseUrl, openStore } from '../store/index.ts';
+import { runWithStore } from './with-store.ts';
 import type { Store } from '../store/types.ts';
 
 export const summary = 'revenue credited by campaign and channel';
@@ -49,26 +48,21 @@ export async function attribution(store: Store, args: string[], defaultModel: At
   return { summary: s, text: values.json ? JSON.stringify(s, null, 2) : formatAttribution(s) };
 }
 
-export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    console.log(USAGE);
-    return 0;
-  }
-  let store: Store | null = null;
-  try {
-    const i = args.indexOf('--config');
-    const dir = i >= 0 ? args[i + 1] : process.env.BATON_CONFIG_DIR || './mappings';
-    const defaultModel = await loadConfig(dir).then(
-      (c) => c.agreement.attribution?.default_model ?? 'w_shaped',
-      () => 'w_shaped' as const,
-    );
-    store = await openStore(defaultDatabaseUrl());
-    console.log((await attribution(store, args, defaultModel)).text);
-    return 0;
-  } catch (e) {
-    console.error(`baton attribution: ${errorMessage(e)}\n\n${USAGE}`);
-    return 1;
-  } finally {
-    await store?.close();
-  }
+export function run(args: string[]): Promise<number> {
+  return runWithStore(
+    'attribution',
+    USAGE,
+    args,
+    async (store) => {
+      const i = args.indexOf('--config');
+      const dir = i >= 0 ? args[i + 1] : process.env.BATON_CONFIG_DIR || './mappings';
+      const defaultModel = await loadConfig(dir).then(
+        (c) => c.agreement.attribution?.default_model ?? 'w_shaped',
+        () => 'w_shaped' as const,
+      );
+      console.log((await attribution(store, args, defaultModel)).text);
+      return 0;
+    },
+    `\n\n${USAGE}`,
+  );
 }

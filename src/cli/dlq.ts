@@ -1,7 +1,6 @@
 /** `baton dlq list | retry ID|--all | drop ID`: the dead-letter list, replayed into the outbox or dropped. */
 import { parseArgs } from 'node:util';
-import { errorMessage } from '../platform/errors.ts';
-import { defaultDatabaseUrl, openStore } from '../store/index.ts';
+import { runWithStore } from './with-store.ts';
 import type { DeadLetterRow, Store } from '../store/types.ts';
 
 export const summary = 'the dead-letter list: list, retry ID|--all, drop ID';
@@ -62,19 +61,6 @@ export async function dlq(store: Store, args: string[], out: (s: string) => void
   return 1;
 }
 
-export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    console.log(USAGE);
-    return 0;
-  }
-  let store: Store | null = null;
-  try {
-    store = await openStore(defaultDatabaseUrl());
-    return await dlq(store, args, (s) => console.log(s), (s) => console.error(s));
-  } catch (e) {
-    console.error(`baton dlq: ${errorMessage(e)}`);
-    return 1;
-  } finally {
-    await store?.close();
-  }
+export function run(args: string[]): Promise<number> {
+  return runWithStore('dlq', USAGE, args, (store) => dlq(store, args, (s) => console.log(s), (s) => console.error(s)));
 }

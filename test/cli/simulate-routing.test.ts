@@ -1,20 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulate } from '../../src/cli/simulate.ts';
-
-class Sink extends Writable {
-  chunks: string[] = [];
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
-    this.chunks.push(String(chunk));
-    done();
-  }
-  text(): string {
-    return this.chunks.join('');
-  }
-}
+import { Sink } from '../support/sink.ts';
 
 const ROUTING = `match_accounts:
   by: [email_domain, company_name]

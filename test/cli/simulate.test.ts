@@ -1,24 +1,13 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulate, type SimulateOptions } from '../../src/cli/simulate.ts';
+import { Sink } from '../support/sink.ts';
 
 const AT = '2026-11-23T00:00:00Z';
 let dir: string;
-
-class Sink extends Writable {
-  chunks: string[] = [];
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
-    this.chunks.push(String(chunk));
-    done();
-  }
-  text(): string {
-    return this.chunks.join('');
-  }
-}
 
 async function sim(opts: Partial<SimulateOptions>) {
   const stdout = new Sink();
