@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import type express from 'express';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { PipelineContext } from '../../src/pipeline/context.ts';
+import { configJsonSchema } from '../../src/config/json-schema.ts';
 import { createMetrics } from '../../src/pipeline/metrics.ts';
 import { logger } from '../../src/platform/logger.ts';
 import { createApp } from '../../src/server/app.ts';
@@ -112,6 +113,23 @@ describe('environment variables', () => {
 
   test('every variable the code reads is documented', () => {
     expect([...served].filter((name) => !documented.has(name))).toEqual([]);
+  });
+});
+
+describe('configuration keys', () => {
+  test('every key of agreement.yaml, fields.yaml and routing.yaml is named in docs/configuration.md', () => {
+    const keys = new Set<string>();
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) return node.forEach(walk);
+      if (!node || typeof node !== 'object') return;
+      const props = (node as { properties?: Record<string, unknown> }).properties;
+      if (props && typeof props === 'object') for (const k of Object.keys(props)) keys.add(k);
+      Object.values(node).forEach(walk);
+    };
+    walk(configJsonSchema().$defs);
+    expect(keys.size).toBeGreaterThan(80);
+    const reference = codeOf(docs.find((d) => d.file === 'docs/configuration.md')!.text).join('\n');
+    expect([...keys].filter((k) => !new RegExp(`(^|[^A-Za-z0-9_])${k}([^A-Za-z0-9_]|$)`).test(reference))).toEqual([]);
   });
 });
 
