@@ -145,7 +145,7 @@ export const fieldsSchema = strict({
         due: z
           .union([z.literal('sla'), duration], { error: 'expected sla or a duration such as 4h' })
           .default('sla')
-          .describe("sla (the SLA deadline's date) or a duration after the handoff, e.g. 4h."),
+          .describe("sla (the SLA deadline's date) or a duration after the person entered the stage, e.g. 4h."),
       }).optional().describe('One follow-up Task for the owner when a person enters a stage.'),
       campaign_influence: z.boolean().default(false).describe("true: won-deal credits are written as CampaignInfluence rows in the org's custom influence model."),
     }).optional().describe('What Baton writes into Salesforce.'),
