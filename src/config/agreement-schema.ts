@@ -1,6 +1,6 @@
 /** The zod schema of `agreement.yaml` (see `agreement.md`, and the SLA additions of `routing.md`). */
 import { z } from 'zod';
-import { condition, CONDITION_STAGES, duration, eventType, where } from './condition-schema.ts';
+import { condition, CONDITION_STAGES, describedCondition, duration, eventType, where } from './condition-schema.ts';
 import { oneOf, strict } from './zod-helpers.ts';
 
 /** A date (`2026-11-01`), kept as text: the YAML 1.2 core schema never turns it into a Date. */
@@ -31,7 +31,7 @@ const ruleId = z.string().min(1).describe('A unique name for the rule (unique ac
 
 export const fitRule = strict({
   id: ruleId,
-  if: condition.describe('The condition on who the person is; when it holds, the rule adds its points.'),
+  if: describedCondition('The condition on who the person is; when it holds, the rule adds its points.'),
   add: z.number().describe('Points added to the fit score when the condition holds (negative to subtract).'),
 });
 export const engagementRule = strict({
@@ -43,7 +43,7 @@ export const engagementRule = strict({
 });
 export const disqualifyRule = strict({
   id: ruleId,
-  if: condition.describe('While this condition holds the person is disqualified, whatever else holds.'),
+  if: describedCondition('While this condition holds the person is disqualified, whatever else holds.'),
 });
 
 export const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -61,7 +61,7 @@ export const businessHours = strict({
 });
 
 export const slaTier = strict({
-  when: condition.describe('The condition checked at handoff; the first tier whose condition holds sets the deadline.'),
+  when: describedCondition('The condition checked at handoff; the first tier whose condition holds sets the deadline.'),
   accept_within: duration.describe('The time sales has to answer people of this tier, e.g. 30m.'),
 });
 

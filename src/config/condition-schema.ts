@@ -124,10 +124,18 @@ export const condition: z.ZodType<Condition> = z.lazy(() =>
       eventCondition,
       strict({ all: z.array(condition).min(1).describe('Holds when every condition of the list holds.') }),
       strict({ any: z.array(condition).min(1).describe('Holds when at least one condition of the list holds.') }),
-      // Through its own lazy: describing `condition` itself here would clone it on every expansion.
-      strict({ not: z.lazy(() => condition).describe('Holds when this condition does not.') }),
+      strict({ not: describedCondition('Holds when this condition does not.') }),
     ],
     ['field', 'score', 'event', 'all', 'any', 'not'].map(hasKey),
     CONDITION_EXPECTED,
   ),
 );
+
+/**
+ * `condition` where a key uses it, with that key's description. It goes through its own lazy:
+ * describing `condition` itself would clone it, and the JSON Schema would then hold the condition
+ * language twice instead of one `condition` definition every use points at.
+ */
+export function describedCondition(description: string): z.ZodType<Condition> {
+  return z.lazy(() => condition).describe(description);
+}

@@ -1,6 +1,6 @@
 /** The zod schema of the optional `routing.yaml` (see `routing.md`). */
 import { z } from 'zod';
-import { condition } from './condition-schema.ts';
+import { describedCondition } from './condition-schema.ts';
 import { hasKey, keyedUnion, oneOf, strict } from './zod-helpers.ts';
 
 /** A Salesforce username or email. */
@@ -23,7 +23,7 @@ export type Assignment = z.infer<typeof assignment>;
 
 export const routingRule = strict({
   id: z.string().min(1).describe('A unique name for the rule; the routing reason names it.'),
-  if: condition.describe('Who this rule takes; rules are read top to bottom and the first that holds assigns.'),
+  if: describedCondition('Who this rule takes; rules are read top to bottom and the first that holds assigns.'),
   assign: assignment.describe('{ user: NAME } or { round_robin: [NAME, ...], weights?: { NAME: N } }.'),
 });
 export type RoutingRule = z.infer<typeof routingRule>;
