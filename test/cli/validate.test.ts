@@ -331,7 +331,7 @@ describe('baton validate --schema', () => {
     expect(Object.keys(schema.properties)).toEqual(['agreement', 'fields', 'routing']);
     expect(schema.required).toEqual(['agreement', 'fields']);
     for (const name of ['agreement', 'fields', 'routing']) {
-      expect(schema.properties[name]).toEqual({ $ref: `#/$defs/${name}` });
+      expect(schema.properties[name]).toEqual({ $ref: `#/$defs/${name}`, description: expect.stringContaining(`${name}.yaml`) });
       expect(schema.$defs[name].type).toBe('object');
       expect(schema.$defs[name].additionalProperties).toBe(false);
     }

@@ -57,6 +57,29 @@ describe('configJsonSchema', () => {
     ]);
   });
 
+  it('describes every key, so editors show what it means on hover', () => {
+    const undescribed: string[] = [];
+    const walk = (node: unknown, path: string): void => {
+      if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${path}[${i}]`));
+      if (!node || typeof node !== 'object') return;
+      const props = (node as Schema).properties;
+      if (props && typeof props === 'object') {
+        for (const [key, sub] of Object.entries(props as Schema)) if (!(sub as Schema).description) undescribed.push(`${path}.properties.${key}`);
+      }
+      for (const [key, sub] of Object.entries(node)) walk(sub, `${path}/${key}`);
+    };
+    walk(schema, '#');
+    expect(undescribed).toEqual([]);
+    // The walk reaches keys of every file and of the condition language.
+    const defs = schema.$defs as Schema;
+    expect(defs.agreement.properties.sla.description).toMatch(/answer/);
+    expect(defs.fields.properties.person.description).toBeTruthy();
+    expect(defs.routing.properties.cap_per_day.description).toMatch(/a day/);
+    expect(JSON.stringify(defs)).toContain('case-insensitive');
+    // Describing the uses of `condition` leaves the condition language one definition.
+    expect(Object.keys(defs).sort()).toEqual(['agreement', 'condition', 'fields', 'routing']);
+  });
+
   it('is stable JSON', () => {
     expect(JSON.parse(JSON.stringify(schema))).toEqual(configJsonSchema());
   });
