@@ -15,7 +15,8 @@ import { opportunityFields, ownedPersonFields, personFields, picklistNeeds, writ
 
 type Describe = Map<string, DescribeField> | null;
 
-const LABELS: Record<string, string> = { Status: 'Lead Status', StageName: 'Stage' };
+/** The names Setup shows for the standard picklists fields.yaml maps. */
+const LABELS: Record<string, string> = { 'Lead.Status': 'Lead Status', 'Opportunity.StageName': 'Stage' };
 
 function fieldChecks(fields: FieldsConfig, d: { Lead: Describe; Contact: Describe; Opportunity: Describe }, custom: Set<string>): Check[] {
   const out: Check[] = [];
@@ -57,11 +58,12 @@ function fieldChecks(fields: FieldsConfig, d: { Lead: Describe; Contact: Describ
     if (!f) continue;
     const active = new Set(f.picklistValues.filter((p) => p.active).map((p) => p.value));
     const missing = need.values.filter((v) => !active.has(v));
-    const label = LABELS[need.field] ?? need.field;
+    const label = LABELS[`${need.object}.${need.field}`] ?? need.field;
+    const shown = label.startsWith(need.object) ? label : `${need.object} ${label}`;
     out.push(
       missing.length
-        ? problem(`salesforce.picklist.${need.object}.${need.field}`, `${need.object} ${label} has no value ${missing.map((v) => `'${v}'`).join(', ')}`, `Setup → Object Manager → ${need.object} → Fields & Relationships → ${label} → Values → New: add ${missing.map((v) => `'${v}'`).join(', ')} (or map another value in fields.yaml)`)
-        : ok(`salesforce.picklist.${need.object}.${need.field}`, `${need.object} ${label} has the ${need.values.length} values fields.yaml names`),
+        ? problem(`salesforce.picklist.${need.object}.${need.field}`, `${shown} has no value ${missing.map((v) => `'${v}'`).join(', ')}`, `Setup → Object Manager → ${need.object} → Fields & Relationships → ${label} → Values → New: add ${missing.map((v) => `'${v}'`).join(', ')} (or map another value in fields.yaml)`)
+        : ok(`salesforce.picklist.${need.object}.${need.field}`, `${shown} has the ${need.values.length} values fields.yaml names`),
     );
   }
   return out;
