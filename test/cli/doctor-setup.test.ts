@@ -3,7 +3,7 @@
  * loopback and started bare: no Baton fields or properties, no Lead Status `Qualified`, no
  * unlocked Campaign Influence model, and a HubSpot token missing a scope.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -173,6 +173,64 @@ describe('baton setup hubspot without the schema scope', () => {
       expect(r.code).toBe(1);
       expect(r.out).toMatch(/PROBLEM +hubspot\.properties\.contacts: cannot create Baton's contact properties: .*fix \(you\): grant the app the scope crm\.schemas\.contacts\.write/);
       expect([...hs.data.properties.contacts.keys()].some((k) => k.startsWith('baton_'))).toBe(false);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('baton setup hubspot --project', () => {
+  it('writes the developer-platform project: static auth, exactly the scopes, webhooks aimed at BATON_PUBLIC_URL', async () => {
+    const project = join(dir, 'hubspot-project');
+    const r = await baton(['setup', 'hubspot', '--project', project]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`  + ${join(project, 'src/app/app-hsmeta.json')}`);
+    expect(r.out).toMatch(/hs project upload/);
+    const read = (p: string) => JSON.parse(readFileSync(join(project, p), 'utf8'));
+    expect(read('hsproject.json')).toEqual({ name: 'baton', srcDir: 'src', platformVersion: '2025.2' });
+    const app = read('src/app/app-hsmeta.json');
+    expect(app).toMatchObject({ type: 'app', config: { distribution: 'private', auth: { type: 'static' } } });
+    expect(app.config.auth.requiredScopes).toEqual([
+      'crm.objects.companies.read',
+      'crm.objects.contacts.read',
+      'crm.objects.contacts.write',
+      'crm.objects.deals.read',
+      'crm.objects.deals.write',
+      'crm.objects.owners.read',
+      'crm.schemas.companies.read',
+      'crm.schemas.contacts.read',
+      'crm.schemas.contacts.write',
+      'crm.schemas.deals.read',
+      'crm.schemas.deals.write',
+    ]);
+    const hooks = read('src/app/webhooks/webhooks-hsmeta.json');
+    expect(hooks.config.settings.targetUrl).toBe('https://baton.acme.example/webhooks/hubspot');
+    const subs = hooks.config.subscriptions.legacyCrmObjects as { subscriptionType: string; propertyName?: string }[];
+    expect(subs).toContainEqual({ subscriptionType: 'contact.creation', active: true });
+    expect(subs).toContainEqual({ subscriptionType: 'contact.propertyChange', propertyName: 'hs_lead_status', active: true });
+    expect(subs).toContainEqual({ subscriptionType: 'deal.propertyChange', propertyName: 'dealstage', active: true });
+    expect(subs.some((s) => s.propertyName?.startsWith('baton_'))).toBe(false);
+
+    const again = await baton(['setup', 'hubspot', '--project', project]);
+    expect(again.out).toContain(`  = ${join(project, 'hsproject.json')} (unchanged)`);
+  });
+
+  it('refuses --project without BATON_PUBLIC_URL', async () => {
+    const r = await baton(['setup', 'hubspot', '--project', join(dir, 'nowhere')], { BATON_PUBLIC_URL: '' });
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/--project needs BATON_PUBLIC_URL/);
+  });
+});
+
+describe('baton doctor with an OAuth access token', () => {
+  it('says what kind of token it is, from the OAuth introspection endpoint', async () => {
+    const oauth = 'CKDZpunPLhICAQEYs-oauth';
+    const hs = createFakeHubSpot({ accessToken: oauth });
+    const server = await serveFakeApi(hs);
+    try {
+      const r = await baton(['doctor'], { HUBSPOT_ACCESS_TOKEN: oauth, HUBSPOT_BASE_URL: server.url });
+      expect(r.out).toMatch(/^ok +hubspot\.token: the token works: an OAuth access token/m);
+      expect(hs.calls(/^\/oauth\/v1\/access-tokens\//, 'GET')).toHaveLength(1);
     } finally {
       await server.close();
     }
