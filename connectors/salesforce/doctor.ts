@@ -106,6 +106,20 @@ async function changesCheck(client: SalesforceClient, publicUrl: string | undefi
   return { id: 'salesforce.changes', status: 'warn', message: 'no Outbound Message on Lead or Contact: changes reach Baton by polling only (every BATON_POLL_INTERVAL seconds)', fix: steps, by: 'person' };
 }
 
+/** Login and API version: the version Baton calls must be one the org offers. */
+async function versionCheck(client: SalesforceClient, instanceUrl: string): Promise<Check> {
+  const who = `logged in to ${instanceUrl} as the integration user ${client.integrationUserId ?? '?'}`;
+  try {
+    const versions = await client.call('list API versions', (c) => c.request<{ version: string }[]>('/services/data/'));
+    const offered = versions.map((v) => v.version);
+    const latest = offered.at(-1);
+    if (!offered.includes(client.version)) return problem('salesforce.login', `${who}, but the org does not offer API v${client.version} (latest v${latest ?? '?'})`, `set SALESFORCE_API_VERSION to ${latest ?? 'a version the org offers'}`);
+    return ok('salesforce.login', `${who}, API v${client.version} (the org's latest: v${latest})`);
+  } catch {
+    return ok('salesforce.login', `${who}, API v${client.version}`);
+  }
+}
+
 /** Every Salesforce check for this configuration. */
 export async function doctorSalesforce(options: SalesforceConnectorOptions, fields: FieldsConfig, opts: { publicUrl?: string } = {}): Promise<Check[]> {
   const client = cliClient(options);
@@ -117,7 +131,7 @@ export async function doctorSalesforce(options: SalesforceConnectorOptions, fiel
       out.push(problem('salesforce.login', `cannot log in to ${options.instanceUrl}: ${errorMessage(err)}`, 'set SALESFORCE_INSTANCE_URL and SALESFORCE_ACCESS_TOKEN, or SALESFORCE_CLIENT_ID + SALESFORCE_CLIENT_SECRET of a connected app with the client-credentials flow'));
       return out;
     }
-    out.push(ok('salesforce.login', `logged in to ${options.instanceUrl} as the integration user ${client.integrationUserId ?? '?'}, API v${client.version}`));
+    out.push(await versionCheck(client, options.instanceUrl));
     const budget = client.budget.current();
     if (budget) {
       const left = budget.limit - budget.used;

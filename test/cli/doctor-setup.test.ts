@@ -236,3 +236,11 @@ describe('baton doctor with an OAuth access token', () => {
     }
   });
 });
+
+describe('baton doctor and the Salesforce API version', () => {
+  it('names a version the org does not offer, and the one to set', async () => {
+    const r = await baton(['doctor'], { SALESFORCE_API_VERSION: '99.0' });
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^PROBLEM salesforce\.login: .* the org does not offer API v99\.0 \(latest v62\.0\) — fix \(you\): set SALESFORCE_API_VERSION to 62\.0$/m);
+  });
+});

@@ -129,6 +129,7 @@ export class FakeSalesforce implements FakeApi {
       if (partOf === undefined) this.used++;
       return { ...f.res, headers: { ...this.limitHeaders(), ...(f.res.headers ?? {}) } };
     }
+    if (path === '/services/data' || path === '/services/data/') return this.json(200, this.versions());
     const m = /^\/services\/data\/v(\d+\.\d)\/(.*)$/.exec(path);
     if (!m) return this.json(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
     if (partOf === undefined) this.used++;
@@ -162,6 +163,12 @@ export class FakeSalesforce implements FakeApi {
       if (err instanceof SoqlError) return this.json(400, [{ message: err.message, errorCode: 'MALFORMED_QUERY' }]);
       return this.json(500, [{ message: String(err), errorCode: 'UNKNOWN_EXCEPTION' }]);
     }
+  }
+
+  /** `GET /services/data/`: the API versions the org offers, up to its own. */
+  private versions() {
+    const top = Math.floor(Number(this.version));
+    return Array.from({ length: top - 19 }, (_, i) => `${20 + i}.0`).map((v) => ({ label: `v${v}`, url: `/services/data/v${v}`, version: v }));
   }
 
   private autoAssign(header: string | undefined): boolean | string {
