@@ -6,8 +6,8 @@
 import { ok, problem, type Check } from '../../connectors/checks.ts';
 import { checkConfig, missingApprovals, type LoadedConfig } from '../config/load.ts';
 import { errorMessage } from '../platform/errors.ts';
-import { logger } from '../platform/logger.ts';
-import { connectSharedLimits, redactedRedisUrl } from '../platform/redis.ts';
+import { redactedRedisUrl } from '../platform/redis.ts';
+import { createClient } from 'redis';
 import { defaultDatabaseUrl, openStore } from '../store/index.ts';
 
 /** The configuration check, and the loaded configuration when it is valid. */
@@ -47,15 +47,17 @@ export async function storeCheck(env: NodeJS.ProcessEnv): Promise<Check> {
 export async function redisCheck(env: NodeJS.ProcessEnv): Promise<Check | null> {
   if (!env.BATON_REDIS_URL) return null;
   const shown = redactedRedisUrl(env.BATON_REDIS_URL);
+  // One attempt, no reconnects: doctor must answer, not wait for Redis to come back.
+  const client = createClient({ url: env.BATON_REDIS_URL, socket: { connectTimeout: 3000, reconnectStrategy: false } });
+  client.on('error', () => {});
   try {
-    const conn = await connectSharedLimits(env.BATON_REDIS_URL, { prefix: env.BATON_REDIS_PREFIX || undefined, log: logger.child({ module: 'doctor' }), connectTimeoutMs: 3000 });
-    try {
-      return (await conn.ping()) ? ok('redis', `Redis ${shown} answers`) : problem('redis', `Redis ${shown} does not answer PING`, 'check BATON_REDIS_URL and that Redis is up');
-    } finally {
-      await conn.close().catch(() => {});
-    }
+    await client.connect();
+    const pong = await client.ping();
+    return pong === 'PONG' ? ok('redis', `Redis ${shown} answers`) : problem('redis', `Redis ${shown} answered PING with ${String(pong)}`, 'check BATON_REDIS_URL');
   } catch (err) {
-    return problem('redis', `cannot reach Redis ${shown}: ${errorMessage(err)}`, 'check BATON_REDIS_URL, or unset it when one instance runs');
+    return problem('redis', `cannot reach Redis ${shown}: ${errorMessage(err)}`, 'check BATON_REDIS_URL and that Redis is up, or unset it when one instance runs');
+  } finally {
+    await client.close().catch(() => client.destroy());
   }
 }
 

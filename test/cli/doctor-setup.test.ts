@@ -244,3 +244,16 @@ describe('baton doctor and the Salesforce API version', () => {
     expect(r.out).toMatch(/^PROBLEM salesforce\.login: .* the org does not offer API v99\.0 \(latest v62\.0\) — fix \(you\): set SALESFORCE_API_VERSION to 62\.0$/m);
   });
 });
+
+describe('baton doctor and Redis', () => {
+  it('names an unreachable BATON_REDIS_URL', async () => {
+    const r = await baton(['doctor'], { BATON_REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^PROBLEM redis: cannot reach Redis redis:\/\/127\.0\.0\.1:1.* — fix \(you\): check BATON_REDIS_URL/m);
+  });
+
+  it('says ok when Redis answers', async () => {
+    const r = await baton(['doctor'], { BATON_REDIS_URL: process.env.BATON_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' });
+    expect(r.out).toMatch(/^ok +redis: Redis \S+ answers$/m);
+  });
+});
