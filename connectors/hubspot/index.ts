@@ -7,3 +7,7 @@ export { planProperties, type PropertyPlan } from './properties.ts';
 export { DEFAULT_LIMITS, type HubSpotLimits } from './limits.ts';
 export { isBackwardLifecycle, LIFECYCLE_ORDER } from './write.ts';
 export type { CallCounts } from './client.ts';
+export { doctorHubSpot, introspectToken, type TokenInfo } from './doctor.ts';
+export { setupHubSpot, type HubSpotAccess, type SetupReport } from './provision.ts';
+export { projectFiles } from './project.ts';
+export { neededScopes, webhookSubscriptions, webhookTarget, type MarketingUse } from './requirements.ts';

@@ -8,3 +8,6 @@ export { chooseInfluenceModel, type InfluenceModel, type InfluenceRow } from './
 export { taskMarker } from './tasks.ts';
 export { schemaProblems, positionsFromText } from './schema-check.ts';
 export type { OwnerAndManager, SalesforceUser } from './users.ts';
+export { doctorSalesforce } from './doctor.ts';
+export { setupSalesforce, PERMISSION_SET, type SalesforceSetupReport } from './provision.ts';
+export { ownedPersonFields, picklistNeeds } from './requirements.ts';

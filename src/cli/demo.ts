@@ -14,6 +14,7 @@ import { startBaton, type BatonProcess } from '../../connectors/sandbox/demo/bat
 import { WebhookDelivery } from '../../connectors/sandbox/demo/delivery.ts';
 import { Narrative } from '../../connectors/sandbox/demo/narrative.ts';
 import { startSandboxes, type Sandboxes } from '../../connectors/sandbox/demo/servers.ts';
+import { setupSandboxes } from '../../connectors/sandbox/demo/setup-step.ts';
 import { loadConfig } from '../config/load.ts';
 import { BatonError, errorMessage } from '../platform/errors.ts';
 
@@ -91,11 +92,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoRun> {
     // The sandboxes are new each run, so yesterday's database would point at records that no longer exist.
     for (const f of ['demo.db', 'demo.db-wal', 'demo.db-shm', 'demo.db-journal', 'serve.log']) rmSync(join(dataDir, f), { force: true });
     const configDir = options.configDir ?? resolve('mappings');
-    const reasons = await loadConfig(configDir).then(
-      (c) => c.agreement.recycle?.reasons ?? [],
-      () => [] as string[],
-    );
-    boxes = await startSandboxes({ seed: options.seed, people: options.people });
+    const loaded = await loadConfig(configDir).catch(() => null);
+    const reasons = loaded?.agreement.recycle?.reasons ?? [];
+    // The org starts bare, as a real one does: setup runs first, as a new user's first step.
+    boxes = await startSandboxes({ seed: options.seed, people: options.people, bare: true });
+    if (loaded) for (const line of await setupSandboxes(boxes, loaded.fields)) say(line);
     const baton = await startBaton({ boxes, dataDir, port: options.port, pollIntervalS: 5, configDir });
     const api = batonApi(baton.url, baton.apiToken, baton.webhookSecret);
     const delivery = new WebhookDelivery(boxes, { batonUrl: baton.url, clientSecret: baton.clientSecret });

@@ -132,7 +132,9 @@ export async function checkConfig(dir: string): Promise<ConfigCheck> {
   const vocab = fields.value && fields.problems.length === 0 ? vocabularyOf(fields.value) : null;
   const agreement = checkAgreementSource(agreementRead, vocab);
 
-  const routingPresent = !('missing' in routingRead && routingRead.problem.message === 'file not found');
+  // A routing.yaml of comments only (as `baton init` writes it) is routing left off, like no file.
+  const commentedOut = 'source' in routingRead && routingRead.source.text.split('\n').every((line) => /^\s*(#.*)?$/.test(line));
+  const routingPresent = !('missing' in routingRead && routingRead.problem.message === 'file not found') && !commentedOut;
   const routing: Checked<RoutingConfig> = routingPresent ? checkSource(routingRead, routingSchema) : { problems: [], warnings: [] };
   if (routing.value) applyChecks(routing, checkRouting(routing.value, vocab));
 

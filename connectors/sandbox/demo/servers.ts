@@ -24,6 +24,8 @@ export interface SandboxOptions {
   hubspotLimit?: { limit: number; windowMs: number };
   hubspotPort?: number;
   salesforcePort?: number;
+  /** The org as a revenue team has it before `baton setup`: no Baton fields, no Lead Status `Qualified`. */
+  bare?: boolean;
 }
 
 /** Where the seeded sample ended up in each CRM. */
@@ -147,7 +149,7 @@ export async function startSandboxes(options: SandboxOptions = {}): Promise<Sand
   const start = Date.now();
   const hubspotToken = `pat-demo-${randomBytes(12).toString('hex')}`;
   const hubspot = createFakeHubSpot({ accessToken: hubspotToken, latencyMs: options.latencyMs, rateLimit: options.hubspotLimit });
-  const salesforce = createFakeSalesforce();
+  const salesforce = createFakeSalesforce({ bare: options.bare });
   const hubspotContact = seedHubSpot(hubspot, sample, start);
   const sf = seedSalesforce(salesforce, sample, start);
   const hs = await serveOn(tapped(hubspot, 'hubspot', options.tap), options.hubspotPort);

@@ -8,9 +8,11 @@ import type { FakeApi, FakeRequest, FakeResponse } from '../types.ts';
 import { FakeHubSpotData, modifiedProperty, type ObjectType } from './data.ts';
 import { FakeMarketing } from './marketing.ts';
 import { RollingWindow, rateLimitHeaders, secondly429, tenSecondly429, type RollingLimit } from './rate-limit.ts';
+import { tokenInfo } from './oauth.ts';
 import { hubspotError, route } from './routes.ts';
 import { signedWebhook, type HubSpotWebhookEvent } from './webhook.ts';
 
+export { ALL_SCOPES } from './oauth.ts';
 export { signV3, signedWebhook, type HubSpotWebhookEvent } from './webhook.ts';
 export { ASSOC_TYPES, LIFECYCLE_ORDER, type ObjectType, type FakeRecord } from './data.ts';
 export type { FakeOwner, FakeFormSubmission, FakeEmailEvent } from './marketing.ts';
@@ -24,7 +26,7 @@ export interface FakeHubSpotOptions {
   latencyMs?: number;
   /** Accepted bearer token; any non-empty token when unset. */
   accessToken?: string;
-  /** Granted scopes; every scope when unset. */
+  /** Granted scopes (reported by token introspection and enforced by the CRM routes); every scope when unset. */
   scopes?: string[];
   portalId?: number;
   /** The app that receives webhooks. */
@@ -75,6 +77,8 @@ export interface FakeHubSpot extends FakeApi {
   mergeContacts(primaryId: string, mergedId: string): HubSpotWebhookEvent[];
   /** Events for the changes Baton made through the API (HubSpot echoes them); drains the queue. */
   takeApiEchoes(): HubSpotWebhookEvent[];
+  /** The account's admin grants the app more scopes (no effect when every scope is granted). */
+  grantScopes(scopes: string[]): void;
   /** Makes the next matching requests fail, e.g. a burst of 429s from another integration. */
   inject(failure: InjectedFailure): void;
   signedWebhook(events: HubSpotWebhookEvent[], secret: string, url: string, timestamp?: number): { body: string; headers: Record<string, string> };
@@ -132,7 +136,7 @@ export function createFakeHubSpot(options: FakeHubSpotOptions = {}): FakeHubSpot
 
   async function handle(req: FakeRequest): Promise<FakeResponse | null> {
     const path = req.url.pathname;
-    const known = /^\/(crm|form-integrations|email)\//.test(path);
+    const known = /^\/(crm|form-integrations|email|oauth)\//.test(path);
     if (!known) return null;
     if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
     const at = now();
@@ -151,6 +155,9 @@ export function createFakeHubSpot(options: FakeHubSpotOptions = {}): FakeHubSpot
   }
 
   function answer(req: FakeRequest, at: number, isSearch: boolean): FakeResponse {
+    // Introspection takes the token in the request itself, not as a bearer.
+    const introspected = tokenInfo({ accessToken: options.accessToken ?? null, scopes, portalId, appId: writerAppId }, req);
+    if (introspected) return introspected;
     const auth = req.headers.authorization ?? '';
     const token = /^Bearer (.+)$/.exec(auth)?.[1];
     if (!token || (options.accessToken && token !== options.accessToken)) {
@@ -200,6 +207,9 @@ export function createFakeHubSpot(options: FakeHubSpotOptions = {}): FakeHubSpot
     },
     takeApiEchoes: () => echoes.splice(0, echoes.length),
     inject: (failure) => failures.push({ ...failure }),
+    grantScopes: (more) => {
+      for (const s of more) scopes?.add(s);
+    },
     signedWebhook: (events, secret, url, timestamp) => signedWebhook(events, secret, url, timestamp),
     calls: (pattern, method) => log.filter((l) => pattern.test(l.path) && (!method || l.method === method)),
   };

@@ -10,6 +10,7 @@ import { FakeOrg, type FakeOrgOptions, type SaveResult, type SRecord } from './o
 import { outboundMessage } from './outbound.ts';
 import { describeOf } from './schema.ts';
 import { getField, parseSoql, runQuery, SoqlError } from './soql.ts';
+import { FakeTooling } from './tooling.ts';
 
 export interface LoggedRequest {
   method: string;
@@ -54,6 +55,7 @@ export class FakeSalesforce implements FakeApi {
   readonly log: LoggedRequest[] = [];
   readonly version: string;
   readonly bulk: FakeBulk;
+  readonly tooling: FakeTooling;
   dailyLimit: number;
   used: number;
   queryBatchSize: number;
@@ -72,6 +74,7 @@ export class FakeSalesforce implements FakeApi {
     this.queryBatchSize = options.queryBatchSize ?? 2000;
     this.clientId = options.clientId ?? 'fake-client-id';
     this.clientSecret = options.clientSecret ?? 'fake-client-secret';
+    this.tooling = new FakeTooling(this.org);
     this.bulk = new FakeBulk(this.org, this.version, { checksUntilComplete: options.bulkChecksUntilComplete ?? 2, pageSize: options.bulkPageSize ?? 50_000 });
   }
 
@@ -126,6 +129,7 @@ export class FakeSalesforce implements FakeApi {
       if (partOf === undefined) this.used++;
       return { ...f.res, headers: { ...this.limitHeaders(), ...(f.res.headers ?? {}) } };
     }
+    if (path === '/services/data' || path === '/services/data/') return this.json(200, this.versions());
     const m = /^\/services\/data\/v(\d+\.\d)\/(.*)$/.exec(path);
     if (!m) return this.json(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
     if (partOf === undefined) this.used++;
@@ -136,6 +140,10 @@ export class FakeSalesforce implements FakeApi {
       if (rest === 'limits') {
         return this.json(200, { DailyApiRequests: { Max: this.dailyLimit, Remaining: this.dailyLimit - this.used }, DailyBulkV2QueryJobs: { Max: 10000, Remaining: 10000 } });
       }
+      if (rest.startsWith('tooling/')) {
+        const t = this.tooling.handle(req.method, rest.slice('tooling/'.length), req.url, req.body);
+        return t ? { ...t, headers: { ...this.limitHeaders(), ...(t.headers ?? {}) } } : this.json(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+      }
       if (rest === 'query' || rest === 'queryAll') return this.query(req.url.searchParams.get('q') ?? '', rest === 'queryAll');
       const more = /^query(?:All)?\/([^/]+)$/.exec(rest);
       if (more) return this.queryMore(more[1]);
@@ -145,8 +153,8 @@ export class FakeSalesforce implements FakeApi {
       if (rest === 'composite' && req.method === 'POST' && partOf === undefined) return this.composite(req, this.log.length - 1);
       const d = /^sobjects\/([^/]+)\/describe$/.exec(rest);
       if (d) {
-        const fields = this.org.schema[d[1]];
-        return fields ? this.json(200, describeOf(d[1], fields)) : this.json(404, [{ errorCode: 'NOT_FOUND', message: `The requested resource does not exist` }]);
+        const fields = this.org.visibleFields(d[1]);
+        return fields ? this.json(200, describeOf(d[1], fields, (f) => !f.needsGrant || this.org.grant(d[1], f.name).edit)) : this.json(404, [{ errorCode: 'NOT_FOUND', message: `The requested resource does not exist` }]);
       }
       const one = /^sobjects\/([^/]+)(?:\/([^/]+))?$/.exec(rest);
       if (one) return this.single(req, one[1], one[2], by, autoAssign);
@@ -155,6 +163,12 @@ export class FakeSalesforce implements FakeApi {
       if (err instanceof SoqlError) return this.json(400, [{ message: err.message, errorCode: 'MALFORMED_QUERY' }]);
       return this.json(500, [{ message: String(err), errorCode: 'UNKNOWN_EXCEPTION' }]);
     }
+  }
+
+  /** `GET /services/data/`: the API versions the org offers, up to its own. */
+  private versions() {
+    const top = Math.floor(Number(this.version));
+    return Array.from({ length: top - 19 }, (_, i) => `${20 + i}.0`).map((v) => ({ label: `v${v}`, url: `/services/data/v${v}`, version: v }));
   }
 
   private autoAssign(header: string | undefined): boolean | string {

@@ -3,3 +3,4 @@ export { createFakeSalesforce, FakeSalesforce, type FakeSalesforceOptions, type 
 export { FakeOrg, sfDateTime, type FakeUser, type SRecord, type ValidationRule } from './org.ts';
 export { outboundMessage } from './outbound.ts';
 export { routeJsforceThroughGlobalFetch } from './fetch-bridge.ts';
+export type { FakeOutboundMessage } from './tooling.ts';

@@ -28,6 +28,8 @@ export type ValidationRule = { object: string; field: string; check: (rec: SReco
 export interface FakeOrgOptions {
   orgId?: string;
   now?: () => Date;
+  /** The org before `baton setup`: no Baton custom fields, no Lead Status `Qualified`. */
+  bare?: boolean;
 }
 
 /** Salesforce keeps datetimes to the second; the REST API prints them as `2026-12-01T19:01:11.000+0000`. */
@@ -37,7 +39,7 @@ export function sfDateTime(d: Date): string {
 
 export class FakeOrg {
   readonly orgId: string;
-  readonly schema: Record<string, FakeField[]> = defaultSchema();
+  readonly schema: Record<string, FakeField[]>;
   readonly data = new Map<string, Map<string, SRecord>>();
   readonly validationRules: ValidationRule[] = [];
   /** Ids whose next save fails with UNABLE_TO_LOCK_ROW, with how many times left. */
@@ -50,6 +52,7 @@ export class FakeOrg {
 
   constructor(options: FakeOrgOptions = {}) {
     this.orgId = options.orgId ?? '00D5g000004AbCdEAK';
+    this.schema = defaultSchema({ bare: options.bare });
     this.now = options.now ?? (() => new Date());
     this.integrationUserId = this.addUser({ Username: 'baton@integration.example', Name: 'Baton Integration', Email: 'baton@integration.example' });
     const queueOwner = this.addUser({ Username: 'rule.owner@org.example', Name: 'Rule Owner', Email: 'rule.owner@org.example' });
@@ -106,11 +109,32 @@ export class FakeOrg {
   }
 
   hasField(object: string, field: string): boolean {
-    return (this.schema[object] ?? []).some((f) => f.name.toLowerCase() === field.toLowerCase());
+    return !!this.fieldOf(object, field);
   }
 
+  /** The field as the integration user sees it: a custom field without field-level security is not there. */
   fieldOf(object: string, field: string): FakeField | undefined {
-    return (this.schema[object] ?? []).find((f) => f.name.toLowerCase() === field.toLowerCase());
+    const f = (this.schema[object] ?? []).find((x) => x.name.toLowerCase() === field.toLowerCase());
+    return f && (!f.needsGrant || this.grant(object, f.name).read) ? f : undefined;
+  }
+
+  /** The fields of `object` the integration user sees (describe). */
+  visibleFields(object: string): FakeField[] | undefined {
+    const all = this.schema[object];
+    return all?.filter((f) => !f.needsGrant || this.grant(object, f.name).read);
+  }
+
+  /** What the permission sets assigned to the integration user grant on `object.field`. */
+  grant(object: string, field: string): { read: boolean; edit: boolean } {
+    const sets = new Set(this.rows('PermissionSetAssignment').filter((a) => a.AssigneeId === this.integrationUserId).map((a) => a.PermissionSetId));
+    const key = `${object}.${field}`.toLowerCase();
+    const perms = this.rows('FieldPermissions').filter((p) => sets.has(p.ParentId) && String(p.Field).toLowerCase() === key);
+    return { read: perms.some((p) => p.PermissionsRead || p.PermissionsEdit), edit: perms.some((p) => p.PermissionsEdit) };
+  }
+
+  /** Adds a custom field as the Tooling API does: nobody sees it until field-level security is granted. */
+  addCustomField(object: string, field: FakeField): void {
+    (this.schema[object] ??= []).push({ ...field, needsGrant: true });
   }
 
   get(id: string): SRecord | undefined {
@@ -122,7 +146,7 @@ export class FakeOrg {
     for (const [k, v] of Object.entries(changed)) {
       const f = this.fieldOf(object, k);
       if (!f) return { statusCode: 'INVALID_FIELD', message: `No such column '${k}' on sobject of type ${object}`, fields: [] };
-      if (f.readonly && k !== 'Id') return { statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', message: `Unable to create/update fields: ${k}.`, fields: [k] };
+      if ((f.readonly && k !== 'Id') || (f.needsGrant && !this.grant(object, f.name).edit)) return { statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', message: `Unable to create/update fields: ${k}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, fields: [k] };
       if (f.type === 'picklist' && v !== null && v !== '' && !(f.picklist ?? []).includes(String(v))) {
         return { statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', message: `${f.name}: bad value for restricted picklist field: ${String(v)}`, fields: [f.name] };
       }

@@ -10,6 +10,11 @@ export interface FakeField {
   readonly?: boolean;
   /** The picklist's default value, set on create when the record gives none (a standard Lead's Status). */
   default?: string;
+  /**
+   * A custom field created through the Tooling API: like in a real org, no user sees it until a
+   * permission set assigned to them grants field-level security (FieldPermissions).
+   */
+  needsGrant?: boolean;
 }
 
 const SYSTEM: FakeField[] = [
@@ -37,8 +42,26 @@ const BATON_PERSON: FakeField[] = [
 const LEAD_STATUS = ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted', 'Qualified'];
 const STAGES = ['Prospecting', 'Qualification', 'Needs Analysis', 'Proposal/Price Quote', 'Negotiation/Review', 'Closed Won', 'Closed Lost'];
 
-/** The default schema of the fake org, shaped after a standard Salesforce org plus Baton's custom fields. */
-export function defaultSchema(): Record<string, FakeField[]> {
+/** The Lead Status values of a new org (no `Qualified`: a bare org's admin adds it). */
+const BARE_LEAD_STATUS = LEAD_STATUS.filter((v) => v !== 'Qualified');
+
+/**
+ * The default schema of the fake org, shaped after a standard Salesforce org plus Baton's custom
+ * fields; `bare` is the org as a revenue team has it before `baton setup`: no Baton fields, and no
+ * Lead Status `Qualified`.
+ */
+export function defaultSchema(options: { bare?: boolean } = {}): Record<string, FakeField[]> {
+  const schema = readySchema();
+  if (!options.bare) return schema;
+  for (const fields of Object.values(schema)) {
+    for (let i = fields.length - 1; i >= 0; i--) if (fields[i].name.startsWith('Baton_')) fields.splice(i, 1);
+  }
+  const status = schema.Lead.find((f) => f.name === 'Status')!;
+  status.picklist = [...BARE_LEAD_STATUS];
+  return schema;
+}
+
+function readySchema(): Record<string, FakeField[]> {
   return {
     User: [...SYSTEM, s('Username', 80), s('Name', 121), { name: 'Email', type: 'email', length: 128 }, ref('ManagerId'), { name: 'IsActive', type: 'boolean' }],
     Lead: [
@@ -124,6 +147,16 @@ export function defaultSchema(): Record<string, FakeField[]> {
       { name: 'Influence', type: 'percent' },
       { name: 'RevenueShare', type: 'currency', readonly: true },
     ],
+    PermissionSet: [...SYSTEM, s('Name', 80, { required: true }), s('Label', 80, { required: true }), s('Description', 255), { name: 'IsOwnedByProfile', type: 'boolean', readonly: true }],
+    FieldPermissions: [
+      ...SYSTEM,
+      ref('ParentId', { required: true }),
+      s('SobjectType', 40, { required: true }),
+      s('Field', 120, { required: true }),
+      { name: 'PermissionsRead', type: 'boolean' },
+      { name: 'PermissionsEdit', type: 'boolean' },
+    ],
+    PermissionSetAssignment: [...SYSTEM, ref('PermissionSetId', { required: true }), ref('AssigneeId', { required: true })],
   };
 }
 
@@ -140,10 +173,13 @@ export const KEY_PREFIX: Record<string, string> = {
   Campaign: '701',
   CampaignInfluenceModel: '03V',
   CampaignInfluence: '0sn',
+  PermissionSet: '0PS',
+  FieldPermissions: '01k',
+  PermissionSetAssignment: '0Pa',
 };
 
-/** A describe result in the REST API's shape (the parts Baton reads). */
-export function describeOf(name: string, fields: FakeField[]) {
+/** A describe result in the REST API's shape (the parts Baton reads); `editable` says which fields the user may update. */
+export function describeOf(name: string, fields: FakeField[], editable: (f: FakeField) => boolean = () => true) {
   return {
     name,
     label: name,
@@ -157,7 +193,7 @@ export function describeOf(name: string, fields: FakeField[]) {
       length: f.length ?? 0,
       nillable: !f.required,
       createable: !f.readonly,
-      updateable: !f.readonly,
+      updateable: !f.readonly && editable(f),
       defaultedOnCreate: f.default !== undefined,
       picklistValues: (f.picklist ?? []).map((v) => ({ value: v, label: v, active: true, defaultValue: v === f.default })),
     })),
