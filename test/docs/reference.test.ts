@@ -18,13 +18,6 @@ import { createApp } from '../../src/server/app.ts';
 import { makeTestStore, type TestStore } from '../support/store.ts';
 import { codeOf, envNames, invocations, readDocs, ROOT, routeRefs, type RouteRef } from './markdown.ts';
 
-/**
- * Commands the docs describe that another branch is building (issue 15: `init`, `doctor`, `setup`).
- * They are not checked against `--help` until they exist; once merged, the test below fails and
- * asks to empty this list, so the docs of those commands are then checked like every other.
- */
-const PENDING_COMMANDS: readonly string[] = ['init', 'doctor', 'setup'];
-
 const BIN = join(ROOT, 'bin', 'baton.js');
 const run = promisify(execFile);
 const docs = readDocs();
@@ -74,7 +67,6 @@ describe('commands and flags', () => {
     const problems: string[] = [];
     const helps = new Map<string, string>();
     for (const inv of all) {
-      if (PENDING_COMMANDS.includes(inv.command)) continue;
       if (!known.has(inv.command)) {
         problems.push(`${inv.file}: \`${inv.text}\`: there is no command '${inv.command}'`);
         continue;
@@ -89,12 +81,6 @@ describe('commands and flags', () => {
     expect(problems).toEqual([]);
   }, 120_000);
 
-  test('PENDING_COMMANDS holds only commands that do not exist yet (empty it once they do)', async () => {
-    const usage = await help(['--help']);
-    const existing = PENDING_COMMANDS.filter((c) => new RegExp(`^ {2}${c}\\s*$`, 'm').test(usage));
-    expect(existing, 'these commands exist now: remove them from PENDING_COMMANDS so their docs are checked').toEqual([]);
-    for (const c of PENDING_COMMANDS) expect(all.some((i) => i.command === c), `baton ${c} is pending but no doc shows it`).toBe(true);
-  }, 60_000);
 });
 
 describe('environment variables', () => {
