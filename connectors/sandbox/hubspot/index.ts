@@ -8,7 +8,7 @@ import type { FakeApi, FakeRequest, FakeResponse } from '../types.ts';
 import { FakeHubSpotData, modifiedProperty, type ObjectType } from './data.ts';
 import { FakeMarketing } from './marketing.ts';
 import { RollingWindow, rateLimitHeaders, secondly429, tenSecondly429, type RollingLimit } from './rate-limit.ts';
-import { hubspotError, route } from './routes.ts';
+import { hubspotError, route, type RouteContext } from './routes.ts';
 import { signedWebhook, type HubSpotWebhookEvent } from './webhook.ts';
 
 export { signV3, signedWebhook, type HubSpotWebhookEvent } from './webhook.ts';
@@ -80,6 +80,8 @@ export interface FakeHubSpot extends FakeApi {
   signedWebhook(events: HubSpotWebhookEvent[], secret: string, url: string, timestamp?: number): { body: string; headers: Record<string, string> };
   /** Logged requests whose path matches. */
   calls(pattern: RegExp, method?: string): LoggedRequest[];
+  /** Changes the token's scopes at run time (null: every scope), as an admin editing the app would. */
+  setScopes(scopes: string[] | null): void;
 }
 
 const singularOf: Record<ObjectType, string> = { contacts: 'contact', companies: 'company', deals: 'deal' };
@@ -120,7 +122,7 @@ export function createFakeHubSpot(options: FakeHubSpotOptions = {}): FakeHubSpot
     return changed.map((name) => event(type, id, 'propertyChange', at, { propertyName: name, propertyValue: rec.properties[name] ?? '', ...source }));
   };
 
-  const ctx = {
+  const ctx: RouteContext = {
     data,
     now,
     scopes,
@@ -202,5 +204,8 @@ export function createFakeHubSpot(options: FakeHubSpotOptions = {}): FakeHubSpot
     inject: (failure) => failures.push({ ...failure }),
     signedWebhook: (events, secret, url, timestamp) => signedWebhook(events, secret, url, timestamp),
     calls: (pattern, method) => log.filter((l) => pattern.test(l.path) && (!method || l.method === method)),
+    setScopes(list) {
+      ctx.scopes = list ? new Set(list) : null;
+    },
   };
 }
