@@ -34,7 +34,7 @@ const where = (object: string) => `Setup → Object Manager → ${object} → Fi
 export function saveProblemOf(errors: SaveErrorLike[], object: string, configured: (field: string, value: string) => boolean = () => false): SetupProblem | null {
   for (const e of errors) {
     if (e.statusCode === 'INVALID_FIELD') {
-      const m = /No such column '([^']+)' on (?:sobject of type|entity '?)(\w+)/.exec(e.message);
+      const m = /No such column '([^']+)' on (?:sobject of type |entity ')(\w+)/.exec(e.message);
       const field = m?.[1] ?? e.fields?.[0];
       if (!field) continue;
       const on = m?.[2] ?? object;
