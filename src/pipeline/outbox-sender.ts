@@ -72,19 +72,17 @@ export async function sendOutboxBatch(ctx: PipelineContext, crm: Crm, onWritten:
 }
 
 async function sendClaimed(ctx: PipelineContext, crm: Crm, connector: NonNullable<PipelineContext['connectors'][Crm]>, claimed: OutboxRow[], onWritten: CreatedHandler, refresh?: Refresh): Promise<number> {
-  const rows: OutboxRow[] = [];
+  const refreshed: OutboxRow[] = [];
   const skipped: { id: number; hash: string }[] = [];
   for (const row of claimed) {
     const fresh = refresh ? await refresh(row) : undefined;
     if (fresh === null) {
       skipped.push({ id: row.id, hash: row.hash });
       ctx.metrics.writebacks.inc({ crm, outcome: 'skipped' });
-    } else rows.push(fresh ? { ...row, payload: fresh as unknown as Record<string, unknown> } : row);
+    } else refreshed.push(fresh ? { ...row, payload: fresh as unknown as Record<string, unknown> } : row);
   }
   if (skipped.length) await ctx.store.outboxCompleteMany(skipped);
-  const { send, probes } = await holdForProblems(ctx, crm, rows);
-  rows.length = 0;
-  rows.push(...send);
+  const { send: rows, probes } = await holdForProblems(ctx, crm, refreshed);
   if (rows.length === 0) return claimed.length;
   let results: WriteResult[];
   try {

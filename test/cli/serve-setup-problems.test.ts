@@ -48,7 +48,7 @@ test('serve holds the writes of a field the org lacks, says so once, and deliver
       expect(degraded.status).toBe('degraded');
       expect(degraded.problems).toMatchObject([{ crm: 'salesforce', object: 'Lead', fields: ['Baton_Reason__c'] }]);
       expect(degraded.problems[0].fix).toMatch(/create Baton_Reason__c on Lead/);
-      const mql = [];
+      const mql: string[] = [];
       for (const email of emails) if ((await api.person(email))?.transitions?.some((t) => t.to === 'mql')) mql.push(email);
       expect(mql.length).toBeGreaterThan(0);
       // held, not written without the field and not dead
