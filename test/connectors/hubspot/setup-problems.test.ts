@@ -10,17 +10,18 @@ const update = (object: 'contact' | 'deal', id: string, properties: Record<strin
 const held = (rs: WriteResult[]) => rs.filter((r): r is Extract<WriteResult, { status: 'held' }> => r.status === 'held');
 
 describe('HubSpot setup problems', () => {
-  it('a property that does not exist holds all 250 writes after one refused call (no bisection) and names the property', async () => {
+  it('a property that does not exist holds all 2,000 writes after one refused call (no bisection) and names the property', async () => {
     h = harness();
-    const ids = Array.from({ length: 250 }, (_, i) => h.api.seed('contacts', { email: `p${i}@corp.example` }));
+    const ids = Array.from({ length: 2000 }, (_, i) => h.api.seed('contacts', { email: `p${i}@corp.example` }));
     // start() never ran: baton_stage was not created
     const c = h.connector({ limits: FAST });
     const results = await c.write(ids.map((id) => update('contact', id, { baton_stage: 'mql', firstname: 'Ana' })));
-    expect(held(results)).toHaveLength(250);
+    expect(held(results)).toHaveLength(2000);
     expect(held(results)[0].problem).toMatchObject({ crm: 'hubspot', kind: 'missing_field', object: 'contact', fields: ['baton_stage'] });
     expect(held(results)[0].problem.fix).toMatch(/crm\.schemas\.contacts\.write/);
     const calls = h.api.calls(/\/contacts\/batch\/update$/);
     expect(calls.map((x) => [x.status, x.inputs])).toEqual([[400, 100]]);
+    console.info(`setup problem: 2,000 contact updates for a missing property cost ${calls.length} batch-update call`);
   });
 
   it('a missing write scope (403 MISSING_SCOPES) holds the writes and names the scope', async () => {
