@@ -98,6 +98,10 @@ test('a Salesforce field Baton writes that the org lacks holds the writes, says 
   const leads = h.salesforce.org.rows('Lead');
   expect(leads).toHaveLength(n);
   for (const l of leads) expect(l.Baton_Reason__c).toEqual(expect.any(String));
+  // the MQL Task of each new Lead followed it
+  expect(new Set(h.salesforce.org.rows('Task').map((t) => t.WhoId))).toEqual(new Set(leads.map((l) => l.Id)));
+  // and the HubSpot contacts carry what Salesforce set on the new Leads (the handoff's one write)
+  for (const c of h.hubspot.data.records.contacts.values()) expect(c.properties.baton_stage).toBe('mql');
   expect(await h.store.outboxPending('salesforce')).toBe(0);
   expect(await h.store.listDeadLetters()).toHaveLength(0);
   expect((await readyz(h)).body).toMatchObject({ status: 'ready', problems: [] });
