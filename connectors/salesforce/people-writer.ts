@@ -114,7 +114,7 @@ export class PeopleWriter {
             }
           });
         } catch (err) {
-          for (const [, e] of part) for (const op of e.ops) out.set(op.key, failureResult(op.key, err));
+          for (const [, e] of part) for (const op of e.ops) out.set(op.key, failureResult(op.key, err, this.problemOf(object)));
         }
       }
       if (converted.length) for (const [k, v] of await this.updateConverted(converted)) out.set(k, v);

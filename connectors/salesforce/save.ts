@@ -123,9 +123,16 @@ export async function saveWithLockRetry(records: Record<string, unknown>[], send
   return results;
 }
 
-/** A result for an op whose whole call failed: `retry` when the failure may pass, else `dead`. */
-export function failureResult(key: string, err: unknown): WriteResult {
+/**
+ * A result for an op whose whole call failed: `retry` when the failure may pass, `held` when
+ * `problemOf` finds the call's error is not the record's (a field the org lacks refused for the
+ * whole call), else `dead`.
+ */
+export function failureResult(key: string, err: unknown, problemOf?: (errors: SaveError[]) => SetupProblem | null): WriteResult {
   if (err instanceof CrmError && (err.retryable || err.retryAfterMs)) return { key, status: 'retry', error: err.message, retryAfterMs: err.retryAfterMs ?? 60_000 };
+  const cause = err instanceof CrmError ? (err.cause as { errorCode?: unknown; message?: unknown; fields?: unknown } | undefined) : undefined;
+  const problem = cause && typeof cause.errorCode === 'string' ? problemOf?.([{ statusCode: cause.errorCode, message: String(cause.message ?? ''), fields: Array.isArray(cause.fields) ? cause.fields.map(String) : [] }]) : null;
+  if (problem) return { key, status: 'held', error: `${problem.message}; ${problem.fix}`, problem };
   return { key, status: 'dead', error: errorMessage(err) };
 }
 

@@ -28,6 +28,16 @@ describe('Salesforce setup problems', () => {
     expect(api.org.get(ids[0])?.Baton_Reason__c).toBe('demo request');
   });
 
+  it('the same problem answered for the whole call (a 400 INVALID_FIELD instead of per-record results) is held too', async () => {
+    const api = freshOrg();
+    const ids = Array.from({ length: 3 }, (_, i) => api.org.insert('Lead', { LastName: `L${i}`, Company: 'Acme' }).Id);
+    api.failNext((r) => r.method === 'PATCH' && /\/composite\/sobjects$/.test(r.url.pathname), { status: 400, body: [{ message: "No such column 'Baton_Reason__c' on sobject of type Lead", errorCode: 'INVALID_FIELD' }] });
+    const sf = connectorFor(api);
+    const res = await sf.write(ids.map((id, i) => upd('Lead', id, { Baton_Reason__c: 'x' }, i)));
+    expect(held(res)).toHaveLength(3);
+    expect(held(res)[0].problem).toMatchObject({ kind: 'missing_field', object: 'Lead', fields: ['Baton_Reason__c'] });
+  });
+
   it('a Lead-only field is still left out of a Contact write, but a field neither object has is held', async () => {
     const api = freshOrg();
     api.org.removeField('Contact', 'Baton_Reason__c');
