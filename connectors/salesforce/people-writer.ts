@@ -278,7 +278,7 @@ export class PeopleWriter {
       try {
         results = saveResultsOf(res.get(s.ref), `create ${s.object}`);
       } catch (err) {
-        for (const op of s.ops) out.set(op.key, failureResult(op.key, err));
+        for (const op of s.ops) out.set(op.key, failureResult(op.key, err, this.problemOf(s.object)));
         continue;
       }
       const locked = s.ops.map((_, i) => i).filter((i) => isLockError(results[i] ?? { success: false, errors: [] }));
