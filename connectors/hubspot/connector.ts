@@ -92,8 +92,9 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
   async function write(ops: WriteOp[]): Promise<WriteResult[]> {
     if (unmade.size && ops.some((op) => Object.keys(op.properties).some((k) => unmade.has(k)))) {
       unmade.clear();
+      // the setup problem was said once already; what this attempt finds is detail
       const problems = await prepareHubSpot(api, plan, mappedReads).catch((err: Error) => [err.message]);
-      for (const p of problems) log.warn(p);
+      for (const p of problems) log.debug(p);
     }
     const results = await writeOps(api, ops, { idempotentCreates, detectBackwardLifecycle: options.detectBackwardLifecycle ?? true, configured });
     results.forEach((r, i) => {
