@@ -80,6 +80,9 @@ export class PeopleWriter {
     return (field) => !!lead?.has(field);
   }
 
+  /** Baton's own writeback fields: sent even when the describe says read-only, so a missing edit permission is named. */
+  private own = (field: string): boolean => Object.hasOwn(this.cfg.writeback?.salesforce?.person ?? {}, field);
+
   private async sendUpdates(object: string, records: Record<string, unknown>[]): Promise<SaveResult[]> {
     return saveWithLockRetry(records, (batch) =>
       this.client.call(`update ${object}`, (c) => c.sobject(object).update(batch as never, { allOrNone: false, headers: NO_ASSIGN } as never) as unknown as Promise<SaveResult[]>),
@@ -105,7 +108,7 @@ export class PeopleWriter {
       }
       for (const part of chunks([...byId.entries()])) {
         try {
-          const results = await this.sendUpdates(object, part.map(([id, e]) => ({ Id: id, ...fitToSchema(e.props, describe, 'update', leaveOut) })));
+          const results = await this.sendUpdates(object, part.map(([id, e]) => ({ Id: id, ...fitToSchema(e.props, describe, 'update', leaveOut, this.own) })));
           part.forEach(([, e], i) => {
             const r = results[i];
             for (const op of e.ops) {
@@ -325,7 +328,7 @@ export class PeopleWriter {
     const props = this.withDefaults({ ...op.properties, Email: op.email ?? op.properties.Email });
     if (p?.ownerId) props.OwnerId = p.ownerId;
     if (p?.object === 'Contact' && p.accountId) props.AccountId = p.accountId;
-    return fitToSchema(props, describe, 'create', leaveOut);
+    return fitToSchema(props, describe, 'create', leaveOut, this.own);
   }
 
   /** The owner each new Lead ended up with (the org's assignment rule runs on create), read back after creation. */

@@ -27,12 +27,19 @@ export function chunks<T>(list: T[], size = COLLECTION_LIMIT): T[][] {
 }
 
 /**
- * The properties as the org can take them: read-only fields are left out, fields the object lacks
- * too when `leaveOut` says so (a Contact has no Company: Lead-only fields), and strings longer than
- * the field are cut to fit, never rejected. Any other field the describe lacks is sent, so the org
- * names it (a field still to be created is a setup problem, never silently left out).
+ * The properties as the org can take them: read-only fields are left out (but never `own` ones,
+ * Baton's writeback fields), fields the object lacks too when `leaveOut` says so (a Contact has no
+ * Company: Lead-only fields), and strings longer than the field are cut to fit, never rejected. Any
+ * other field is sent, so the org names it: a field still to be created, or one the integration
+ * user may not edit, is a setup problem, never silently left out.
  */
-export function fitToSchema(props: Record<string, unknown>, describe: Map<string, DescribeField> | null | undefined, mode: 'create' | 'update', leaveOut: (field: string) => boolean = () => false): Record<string, unknown> {
+export function fitToSchema(
+  props: Record<string, unknown>,
+  describe: Map<string, DescribeField> | null | undefined,
+  mode: 'create' | 'update',
+  leaveOut: (field: string) => boolean = () => false,
+  own: (field: string) => boolean = () => false,
+): Record<string, unknown> {
   if (!describe) return { ...props };
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(props)) {
@@ -41,7 +48,7 @@ export function fitToSchema(props: Record<string, unknown>, describe: Map<string
       if (!leaveOut(k)) out[k] = v;
       continue;
     }
-    if (mode === 'create' ? !f.createable : !f.updateable) continue;
+    if ((mode === 'create' ? !f.createable : !f.updateable) && !own(k)) continue;
     out[k] = typeof v === 'string' && f.length > 0 && v.length > f.length ? v.slice(0, f.length) : v;
   }
   return out;

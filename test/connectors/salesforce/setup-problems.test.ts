@@ -38,6 +38,15 @@ describe('Salesforce setup problems', () => {
     expect(held(res)[0].problem).toMatchObject({ kind: 'missing_field', object: 'Lead', fields: ['Baton_Reason__c'] });
   });
 
+  it('a Baton field the integration user may not edit is sent, not silently left out, and the refusal is held naming it', async () => {
+    const api = freshOrg();
+    api.org.fieldOf('Lead', 'Baton_Reason__c')!.readonly = true;
+    const id = api.org.insert('Lead', { LastName: 'L', Company: 'Acme' }).Id;
+    const sf = connectorFor(api);
+    const [r] = await sf.write([upd('Lead', id, { Baton_Reason__c: 'x', Title: 'CTO' })]);
+    expect(r).toMatchObject({ status: 'held', problem: { kind: 'not_writable', object: 'Lead', fields: ['Baton_Reason__c'] } });
+  });
+
   it('a Lead-only field is still left out of a Contact write, but a field neither object has is held', async () => {
     const api = freshOrg();
     api.org.removeField('Contact', 'Baton_Reason__c');
