@@ -3,9 +3,9 @@
  * pipeline knows nothing else of a CRM. Records cross it as plain data in the CRM's own field
  * names; `src/mapping/` turns them into the shared vocabulary.
  */
-import type { CrmName } from '../src/platform/errors.ts';
+import type { CrmName, SetupProblem } from '../src/platform/errors.ts';
 
-export type { CrmName };
+export type { CrmName, SetupProblem };
 
 /** Objects Baton reads or writes. HubSpot: contact, company, deal. Salesforce: the sObject names. */
 export type CrmObject =
@@ -96,7 +96,9 @@ export type WriteResult =
   /** `record`: the record as the CRM holds it right after the write, when the connector read it back (a created Lead). */
   | { key: string; status: 'ok'; id?: string; properties?: Record<string, unknown>; record?: CrmRecord }
   | { key: string; status: 'retry'; error: string; retryAfterMs?: number }
-  | { key: string; status: 'dead'; error: string };
+  | { key: string; status: 'dead'; error: string }
+  /** Refused for a problem that is not the record's (a missing field, scope, or a value refused for every record): held and re-checked, never dead. */
+  | { key: string; status: 'held'; error: string; problem: SetupProblem };
 
 export interface PollPage {
   records: CrmRecord[];

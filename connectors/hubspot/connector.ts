@@ -17,6 +17,7 @@ import { prepareHubSpot } from './setup.ts';
 import { backfillPages, pollOnce } from './sync.ts';
 import { OwnWrites } from './own-writes.ts';
 import { writeOps } from './write.ts';
+import { isConfiguredValue } from '../../src/mapping/config-values.ts';
 
 export interface HubSpotConnectorOptions {
   accessToken: string;
@@ -77,11 +78,29 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
   const idempotentCreates = !!options.fields.deal?.create_in_hubspot;
   const own = new OwnWrites(options.ownSourceIds);
 
+  const mappedReads = {
+    contact: Object.values(options.fields.person.fields).map((f) => f.hubspot).filter((n): n is string => !!n && !n.startsWith('company.')),
+    company: Object.values(options.fields.person.fields).map((f) => f.hubspot).filter((n): n is string => !!n && n.startsWith('company.')).map((n) => n.slice('company.'.length)),
+    deal: Object.values(options.fields.deal?.fields ?? {}).map((f) => f.hubspot).filter((n): n is string => !!n),
+  };
+
+  const configured = (property: string, value: string) => isConfiguredValue(options.fields, 'hubspot', property, value);
+  // baton_* properties a write found missing: set up again before the next write that names them
+  // (the re-check's probe), so a scope granted later lets Baton create them itself.
+  const unmade = new Set<string>();
+
   async function write(ops: WriteOp[]): Promise<WriteResult[]> {
-    const results = await writeOps(api, ops, { idempotentCreates, detectBackwardLifecycle: options.detectBackwardLifecycle ?? true });
+    if (unmade.size && ops.some((op) => Object.keys(op.properties).some((k) => unmade.has(k)))) {
+      unmade.clear();
+      // the setup problem was said once already; what this attempt finds is detail
+      const problems = await prepareHubSpot(api, plan, mappedReads).catch((err: Error) => [err.message]);
+      for (const p of problems) log.debug(p);
+    }
+    const results = await writeOps(api, ops, { idempotentCreates, detectBackwardLifecycle: options.detectBackwardLifecycle ?? true, configured });
     results.forEach((r, i) => {
       const op = ops[i];
       if (r.status === 'ok' && op.id) own.wrote(op.object, op.id, { ...(op.clearFirst ? Object.fromEntries(op.clearFirst.map((p) => [p, ''])) : {}), ...op.properties });
+      if (r.status === 'held' && r.problem.kind === 'missing_field') for (const f of r.problem.fields ?? []) if (f.startsWith('baton_')) unmade.add(f);
     });
     return results;
   }
@@ -114,11 +133,6 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     return hydrate(api, plan, 'contacts', [...found.values()]);
   }
 
-  const mappedReads = {
-    contact: Object.values(options.fields.person.fields).map((f) => f.hubspot).filter((n): n is string => !!n && !n.startsWith('company.')),
-    company: Object.values(options.fields.person.fields).map((f) => f.hubspot).filter((n): n is string => !!n && n.startsWith('company.')).map((n) => n.slice('company.'.length)),
-    deal: Object.values(options.fields.deal?.fields ?? {}).map((f) => f.hubspot).filter((n): n is string => !!n),
-  };
 
   return {
     crm: 'hubspot',

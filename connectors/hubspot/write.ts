@@ -2,14 +2,17 @@
  * Write-back: batch updates (≤ 100 per call) and deal creates, one result per op in order.
  * HubSpot documents partial success (207) for batch create only; one bad value can fail a whole
  * batch update with a 400 that does not say which record, so a refused batch is bisected until the
- * bad record stands alone and only it is dead-lettered. A lifecycle stage that would move backwards
+ * bad record stands alone and only it is dead-lettered. A refusal that is not the record's (a
+ * property that does not exist, a missing scope, an option Baton writes from its configuration) is
+ * never bisected: the whole batch is `held`. A lifecycle stage that would move backwards
  * is cleared first, since HubSpot ignores a backward move otherwise.
  */
-import { CrmError, errorMessage } from '../../src/platform/errors.ts';
+import { CrmError, errorMessage, setupProblemConcerns } from '../../src/platform/errors.ts';
 import type { WriteOp, WriteResult } from '../types.ts';
 import type { HubSpotApi } from './client.ts';
 import { batchRead, chunk, TYPE_OF, type HubSpotType } from './hydrate.ts';
 import { IDEMPOTENCY_PROPERTY } from './properties.ts';
+import { setupProblemOf } from './errors.ts';
 
 export const WRITE_BATCH = 100;
 const MAX_VALUE = 65_536;
@@ -45,8 +48,14 @@ interface Input {
 
 type Outcome = WriteResult extends infer R ? (R extends WriteResult ? Omit<R, 'key'> : never) : never;
 
-/** What a failed call means for every op in it. */
-function outcomeOf(err: unknown): Outcome {
+/** Says whether HubSpot refused `value` of `property` for every record that gets it (a value from fields.yaml). */
+export type ConfiguredValue = (property: string, value: string) => boolean;
+const OBJECT_OF: Record<HubSpotType, string> = { contacts: 'contact', companies: 'company', deals: 'deal' };
+
+/** What a failed call of `type` means for every op in it. */
+function outcomeOf(err: unknown, type?: HubSpotType, configured: ConfiguredValue = () => false): Outcome {
+  const problem = type ? setupProblemOf(err, OBJECT_OF[type], configured) : null;
+  if (problem) return { status: 'held', error: `${problem.message}; ${problem.fix}`, problem };
   if (err instanceof CrmError) {
     if (err.status === 401) return { status: 'retry', error: err.message, retryAfterMs: AUTH_RETRY_MS };
     if (err.retryable) return { status: 'retry', error: err.message, retryAfterMs: err.retryAfterMs };
@@ -58,8 +67,8 @@ function outcomeOf(err: unknown): Outcome {
 /** A 4xx that one record can cause for the whole batch (not auth, not rate). */
 const bisectable = (err: unknown) => err instanceof CrmError && !err.retryable && err.status !== undefined && err.status >= 400 && err.status < 500 && err.status !== 401 && err.status !== 403;
 
-/** Updates `inputs` of one type; splits refused batches to isolate the records HubSpot refuses. */
-export async function updateIsolating(api: HubSpotApi, type: HubSpotType, inputs: Input[], out: Map<string, Outcome>): Promise<void> {
+/** Updates `inputs` of one type; splits refused batches to isolate the records HubSpot refuses (never for a setup problem). */
+export async function updateIsolating(api: HubSpotApi, type: HubSpotType, inputs: Input[], out: Map<string, Outcome>, configured: ConfiguredValue = () => false): Promise<void> {
   if (!inputs.length) return;
   try {
     const res: any = await api.call('write', `batch update ${type}`, (sdk) =>
@@ -69,10 +78,15 @@ export async function updateIsolating(api: HubSpotApi, type: HubSpotType, inputs
     for (const e of res.errors ?? []) for (const id of [...(e.context?.ids ?? []), ...(e.context?.id ?? [])]) failed.set(String(id), e.message);
     for (const i of inputs) out.set(i.key, failed.has(i.id) ? { status: 'dead', error: `HubSpot refused ${type} ${i.id}: ${failed.get(i.id)}` } : { status: 'ok', properties: i.properties });
   } catch (err) {
+    const held = outcomeOf(err, type, configured);
+    if (held.status === 'held') {
+      for (const i of inputs) out.set(i.key, held);
+      return;
+    }
     if (bisectable(err) && inputs.length > 1) {
       const mid = Math.ceil(inputs.length / 2);
-      await updateIsolating(api, type, inputs.slice(0, mid), out);
-      await updateIsolating(api, type, inputs.slice(mid), out);
+      await updateIsolating(api, type, inputs.slice(0, mid), out, configured);
+      await updateIsolating(api, type, inputs.slice(mid), out, configured);
       return;
     }
     const o = outcomeOf(err);
@@ -84,7 +98,7 @@ export async function updateIsolating(api: HubSpotApi, type: HubSpotType, inputs
  * Clears first what must be cleared: the op's own `clearFirst`, and (with `detect`) a
  * `lifecyclestage` that would move backwards from the contact's current stage in HubSpot.
  */
-async function clearFirst(api: HubSpotApi, inputs: Input[], out: Map<string, Outcome>, detect: boolean): Promise<Input[]> {
+async function clearFirst(api: HubSpotApi, inputs: Input[], out: Map<string, Outcome>, detect: boolean, configured: ConfiguredValue): Promise<Input[]> {
   const clears = new Map<string, string[]>();
   for (const i of inputs) if (i.clearFirst?.length) clears.set(i.key, i.clearFirst);
   const open = inputs.filter((i) => i.properties.lifecyclestage && i.clearFirst === undefined);
@@ -98,13 +112,13 @@ async function clearFirst(api: HubSpotApi, inputs: Input[], out: Map<string, Out
   if (!clears.size) return inputs;
   const cleared = new Map<string, Outcome>();
   const clearing = inputs.filter((i) => clears.has(i.key)).map((i) => ({ key: i.key, id: i.id, properties: Object.fromEntries(clears.get(i.key)!.map((p) => [p, ''])) }));
-  for (const part of chunk(clearing, WRITE_BATCH)) await updateIsolating(api, 'contacts', part, cleared);
+  for (const part of chunk(clearing, WRITE_BATCH)) await updateIsolating(api, 'contacts', part, cleared, configured);
   for (const [key, o] of cleared) if (o.status !== 'ok') out.set(key, o);
   return inputs.filter((i) => !out.has(i.key));
 }
 
 /** Creates records (deals for `create_in_hubspot`); an idempotency key already in HubSpot is reported ok with its id. */
-async function createAll(api: HubSpotApi, type: HubSpotType, ops: WriteOp[], out: Map<string, Outcome>, idempotent: boolean): Promise<void> {
+async function createAll(api: HubSpotApi, type: HubSpotType, ops: WriteOp[], out: Map<string, Outcome>, idempotent: boolean, configured: ConfiguredValue): Promise<void> {
   let todo = ops;
   if (idempotent) {
     const existing = new Map<string, string>();
@@ -136,14 +150,15 @@ async function createAll(api: HubSpotApi, type: HubSpotType, ops: WriteOp[], out
         out.set(op.key, id ? { status: 'ok', id } : { status: 'dead', error: `HubSpot did not create ${type} for ${op.key}: ${res.errors?.[0]?.message ?? 'no result'}` });
       });
     } catch (err) {
-      const o = outcomeOf(err);
+      const o = outcomeOf(err, type, configured);
       for (const op of part) out.set(op.key, o);
     }
   }
 }
 
 /** Writes `ops`; one result per op, in order. `idempotentCreates` when the idempotency property exists; `detectBackwardLifecycle` reads the current stage when an op does not say `clearFirst`. */
-export async function writeOps(api: HubSpotApi, ops: WriteOp[], opts: { idempotentCreates: boolean; detectBackwardLifecycle: boolean }): Promise<WriteResult[]> {
+export async function writeOps(api: HubSpotApi, ops: WriteOp[], opts: { idempotentCreates: boolean; detectBackwardLifecycle: boolean; configured?: ConfiguredValue }): Promise<WriteResult[]> {
+  const configured = opts.configured ?? (() => false);
   const out = new Map<string, Outcome>();
   const byType = new Map<HubSpotType, { updates: Input[]; creates: WriteOp[] }>();
   for (const op of ops) {
@@ -161,15 +176,28 @@ export async function writeOps(api: HubSpotApi, ops: WriteOp[], opts: { idempote
     let ready = updates;
     if (type === 'contacts') {
       try {
-        ready = await clearFirst(api, updates, out, opts.detectBackwardLifecycle);
+        ready = await clearFirst(api, updates, out, opts.detectBackwardLifecycle, configured);
       } catch (err) {
-        const o = outcomeOf(err);
+        const o = outcomeOf(err, type, configured);
         for (const i of updates) out.set(i.key, o);
         ready = [];
       }
     }
-    for (const part of chunk(ready, WRITE_BATCH)) await updateIsolating(api, type, part, out);
-    if (creates.length) await createAll(api, type, creates, out, opts.idempotentCreates && type === 'deals');
+    // A batch held for a setup problem holds the later batches it concerns too, without a call.
+    const held: Extract<Outcome, { status: 'held' }>[] = [];
+    for (const part of chunk(ready, WRITE_BATCH)) {
+      const send = part.filter((i) => {
+        const h = held.find((o) => setupProblemConcerns(o.problem, OBJECT_OF[type], i.properties));
+        if (h) out.set(i.key, h);
+        return !h;
+      });
+      await updateIsolating(api, type, send, out, configured);
+      for (const i of send) {
+        const o = out.get(i.key);
+        if (o?.status === 'held' && !held.includes(o)) held.push(o);
+      }
+    }
+    if (creates.length) await createAll(api, type, creates, out, opts.idempotentCreates && type === 'deals', configured);
   }
   return ops.map((op) => ({ key: op.key, ...(out.get(op.key) ?? { status: 'retry', error: 'not attempted' }) }) as WriteResult);
 }

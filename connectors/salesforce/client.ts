@@ -182,6 +182,11 @@ export class SalesforceClient {
     return p;
   }
 
+  /** Forgets the cached describes (a setup problem was found), so the next use reads the org's schema again. */
+  forgetDescribes(): void {
+    this.describes.clear();
+  }
+
   /** Seeds the budget from `/limits` and learns the integration user when unknown. */
   async prime(): Promise<void> {
     const limits = await this.call('limits', (c) => c.limits());

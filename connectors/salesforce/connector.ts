@@ -113,7 +113,10 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
       for (const m of [updated, created, tasked, await tasks.update(taskUpdates), await influence.replace(influenceOps)]) {
         for (const [k, v] of m) results.set(k, v);
       }
-      return ops.map((op) => results.get(op.key) ?? { key: op.key, status: 'retry', error: 'not written', retryAfterMs: 60_000 });
+      const out = ops.map((op): WriteResult => results.get(op.key) ?? { key: op.key, status: 'retry', error: 'not written', retryAfterMs: 60_000 });
+      // A field missing or read-only now may exist by the re-check: the next write describes again.
+      if (out.some((r) => r.status === 'held')) client.forgetDescribes();
+      return out;
     },
 
     isEcho: (record, lastWritten) => isBatonEcho(record, client.integrationUserId, lastWritten),

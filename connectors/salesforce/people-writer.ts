@@ -10,7 +10,9 @@ import { collectionSub, compositeRunner, queryMany, querySub, rowsOf, saveResult
 import { selectFields } from './fields.ts';
 import { markFresh } from './fresh.ts';
 import { toCrmRecord } from './records.ts';
-import { chunks, failureResult, fitToSchema, inRounds, isLockError, mayRetry, resultOf, saveWithLockRetry, type SaveResult } from './save.ts';
+import { chunks, failureResult, fitToSchema, inRounds, isLockError, mayRetry, resultOf, saveWithLockRetry, type SaveError, type SaveResult } from './save.ts';
+import { saveProblemOf } from './errors.ts';
+import { isConfiguredValue } from '../../src/mapping/config-values.ts';
 import { chunkForIn, inList } from './soql.ts';
 
 const NO_ASSIGN = { 'Sforce-Auto-Assign': 'FALSE' };
@@ -66,6 +68,21 @@ export class PeopleWriter {
     this.attempts = attempts;
   }
 
+  /** Save errors that are not the record's: a missing or read-only field, a picklist value fields.yaml names. */
+  private problemOf(object: string): (errors: SaveError[]) => ReturnType<typeof saveProblemOf> {
+    return (errors) => saveProblemOf(errors, object, (field, value) => isConfiguredValue(this.cfg, 'salesforce', field, value));
+  }
+
+  /** Fields a write to `object` leaves out when its describe lacks them: on a Contact, the Lead-only ones (Company, Status). */
+  private async leaveOut(object: string): Promise<(field: string) => boolean> {
+    if (object !== 'Contact') return () => false;
+    const lead = await this.client.describe('Lead').catch(() => null);
+    return (field) => !!lead?.has(field);
+  }
+
+  /** Baton's own writeback fields: sent even when the describe says read-only, so a missing edit permission is named. */
+  private own = (field: string): boolean => Object.hasOwn(this.cfg.writeback?.salesforce?.person ?? {}, field);
+
   private async sendUpdates(object: string, records: Record<string, unknown>[]): Promise<SaveResult[]> {
     return saveWithLockRetry(records, (batch) =>
       this.client.call(`update ${object}`, (c) => c.sobject(object).update(batch as never, { allOrNone: false, headers: NO_ASSIGN } as never) as unknown as Promise<SaveResult[]>),
@@ -79,6 +96,7 @@ export class PeopleWriter {
     for (const op of ops) byObject.set(op.object, [...(byObject.get(op.object) ?? []), op]);
     for (const [object, list] of byObject) {
       const describe = await this.client.describe(object).catch(() => null);
+      const leaveOut = await this.leaveOut(object);
       const converted: WriteOp[] = [];
       // one record per id: a collection may not name the same id twice; later values win
       const byId = new Map<string, { ops: WriteOp[]; props: Record<string, unknown> }>();
@@ -90,16 +108,16 @@ export class PeopleWriter {
       }
       for (const part of chunks([...byId.entries()])) {
         try {
-          const results = await this.sendUpdates(object, part.map(([id, e]) => ({ Id: id, ...fitToSchema(e.props, describe, 'update') })));
+          const results = await this.sendUpdates(object, part.map(([id, e]) => ({ Id: id, ...fitToSchema(e.props, describe, 'update', leaveOut, this.own) })));
           part.forEach(([, e], i) => {
             const r = results[i];
             for (const op of e.ops) {
               if (object === 'Lead' && r.errors?.some((x) => x.statusCode === 'CANNOT_UPDATE_CONVERTED_LEAD')) converted.push(op);
-              else out.set(op.key, resultOf(op.key, r, { object }));
+              else out.set(op.key, resultOf(op.key, r, { object }, this.problemOf(object)));
             }
           });
         } catch (err) {
-          for (const [, e] of part) for (const op of e.ops) out.set(op.key, failureResult(op.key, err));
+          for (const [, e] of part) for (const op of e.ops) out.set(op.key, failureResult(op.key, err, this.problemOf(object)));
         }
       }
       if (converted.length) for (const [k, v] of await this.updateConverted(converted)) out.set(k, v);
@@ -232,9 +250,10 @@ export class PeopleWriter {
     const owners: { ref: string; object: string }[] = [];
     for (const group of this.groupCreates(ops, placed)) {
       const objDescribe = group.object === 'Lead' ? describe : await this.client.describe(group.object).catch(() => null);
+      const leaveOut = await this.leaveOut(group.object);
       for (const part of chunks(group.ops)) {
         const ref = `create${sent.length}`;
-        const recs = part.map((op) => this.record(op, placed.get(op.key), objDescribe));
+        const recs = part.map((op) => this.record(op, placed.get(op.key), objDescribe, leaveOut));
         sent.push({ ref, object: group.object, headers: group.headers, ops: part, recs });
         subs.push(collectionSub(this.client, 'POST', group.object, recs, ref, group.headers));
       }
@@ -262,7 +281,7 @@ export class PeopleWriter {
       try {
         results = saveResultsOf(res.get(s.ref), `create ${s.object}`);
       } catch (err) {
-        for (const op of s.ops) out.set(op.key, failureResult(op.key, err));
+        for (const op of s.ops) out.set(op.key, failureResult(op.key, err, this.problemOf(s.object)));
         continue;
       }
       const locked = s.ops.map((_, i) => i).filter((i) => isLockError(results[i] ?? { success: false, errors: [] }));
@@ -276,7 +295,7 @@ export class PeopleWriter {
         const r = results[i] ?? { success: false, errors: [{ statusCode: 'NO_RESULT', message: 'Salesforce returned no result for this record' }] };
         const row = r.success && r.id ? createdRow.get(r.id) : undefined;
         if (r.success && r.id) markFresh(this.client, r.id);
-        const result = resultOf(op.key, r, { object: s.object, created: true, ...(typeof row?.OwnerId === 'string' ? { OwnerId: row.OwnerId } : {}) });
+        const result = resultOf(op.key, r, { object: s.object, created: true, ...(typeof row?.OwnerId === 'string' ? { OwnerId: row.OwnerId } : {}) }, this.problemOf(s.object));
         if (row && result.status === 'ok') {
           const { object: _object, ...values } = row;
           result.record = toCrmRecord(s.object, values);
@@ -305,11 +324,11 @@ export class PeopleWriter {
   }
 
   /** The record to create: the Lead's values (as far as the object has them), the routed owner and Account. */
-  private record(op: WriteOp, p: CreatePlacement | undefined, describe: Awaited<ReturnType<SalesforceClient['describe']>>): Record<string, unknown> {
+  private record(op: WriteOp, p: CreatePlacement | undefined, describe: Awaited<ReturnType<SalesforceClient['describe']>>, leaveOut: (field: string) => boolean): Record<string, unknown> {
     const props = this.withDefaults({ ...op.properties, Email: op.email ?? op.properties.Email });
     if (p?.ownerId) props.OwnerId = p.ownerId;
     if (p?.object === 'Contact' && p.accountId) props.AccountId = p.accountId;
-    return fitToSchema(props, describe, 'create');
+    return fitToSchema(props, describe, 'create', leaveOut, this.own);
   }
 
   /** The owner each new Lead ended up with (the org's assignment rule runs on create), read back after creation. */

@@ -2,7 +2,7 @@
  * Shared pieces of writing: fitting values to the org's schema, sending one sObject Collections
  * call (≤ 200 records, `allOrNone: false`) and sorting its per-record results.
  */
-import { CrmError, errorMessage } from '../../src/platform/errors.ts';
+import { CrmError, errorMessage, type SetupProblem } from '../../src/platform/errors.ts';
 import { isRetryable, withRetry } from '../../src/platform/retry.ts';
 import type { WriteResult } from '../types.ts';
 import type { DescribeField, SalesforceClient } from './client.ts';
@@ -27,16 +27,28 @@ export function chunks<T>(list: T[], size = COLLECTION_LIMIT): T[][] {
 }
 
 /**
- * The properties as the org can take them: fields the object lacks are left out (a Contact has no
- * Company), read-only ones too, and strings longer than the field are cut to fit, never rejected.
+ * The properties as the org can take them: read-only fields are left out (but never `own` ones,
+ * Baton's writeback fields), fields the object lacks too when `leaveOut` says so (a Contact has no
+ * Company: Lead-only fields), and strings longer than the field are cut to fit, never rejected. Any
+ * other field is sent, so the org names it: a field still to be created, or one the integration
+ * user may not edit, is a setup problem, never silently left out.
  */
-export function fitToSchema(props: Record<string, unknown>, describe: Map<string, DescribeField> | null | undefined, mode: 'create' | 'update'): Record<string, unknown> {
+export function fitToSchema(
+  props: Record<string, unknown>,
+  describe: Map<string, DescribeField> | null | undefined,
+  mode: 'create' | 'update',
+  leaveOut: (field: string) => boolean = () => false,
+  own: (field: string) => boolean = () => false,
+): Record<string, unknown> {
   if (!describe) return { ...props };
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(props)) {
     const f = describe.get(k);
-    if (!f) continue;
-    if (mode === 'create' ? !f.createable : !f.updateable) continue;
+    if (!f) {
+      if (!leaveOut(k)) out[k] = v;
+      continue;
+    }
+    if ((mode === 'create' ? !f.createable : !f.updateable) && !own(k)) continue;
     out[k] = typeof v === 'string' && f.length > 0 && v.length > f.length ? v.slice(0, f.length) : v;
   }
   return out;
@@ -118,16 +130,25 @@ export async function saveWithLockRetry(records: Record<string, unknown>[], send
   return results;
 }
 
-/** A result for an op whose whole call failed: `retry` when the failure may pass, else `dead`. */
-export function failureResult(key: string, err: unknown): WriteResult {
+/**
+ * A result for an op whose whole call failed: `retry` when the failure may pass, `held` when
+ * `problemOf` finds the call's error is not the record's (a field the org lacks refused for the
+ * whole call), else `dead`.
+ */
+export function failureResult(key: string, err: unknown, problemOf?: (errors: SaveError[]) => SetupProblem | null): WriteResult {
   if (err instanceof CrmError && (err.retryable || err.retryAfterMs)) return { key, status: 'retry', error: err.message, retryAfterMs: err.retryAfterMs ?? 60_000 };
+  const cause = err instanceof CrmError ? (err.cause as { errorCode?: unknown; message?: unknown; fields?: unknown } | undefined) : undefined;
+  const problem = cause && typeof cause.errorCode === 'string' ? problemOf?.([{ statusCode: cause.errorCode, message: String(cause.message ?? ''), fields: Array.isArray(cause.fields) ? cause.fields.map(String) : [] }]) : null;
+  if (problem) return { key, status: 'held', error: `${problem.message}; ${problem.fix}`, problem };
   return { key, status: 'dead', error: errorMessage(err) };
 }
 
-/** Turns one Salesforce save result into the outbox's result. */
-export function resultOf(key: string, r: SaveResult, extra?: Record<string, unknown>): WriteResult {
+/** Turns one Salesforce save result into the outbox's result; `problemOf` finds errors that are not the record's (held, not dead). */
+export function resultOf(key: string, r: SaveResult, extra?: Record<string, unknown>, problemOf?: (errors: SaveError[]) => SetupProblem | null): WriteResult {
   if (r.success) return { key, status: 'ok', id: r.id ?? undefined, ...(extra ? { properties: extra } : {}) };
   if (isLockError(r)) return { key, status: 'retry', error: describeErrors(r.errors), retryAfterMs: 5_000 };
+  const problem = problemOf?.(r.errors);
+  if (problem) return { key, status: 'held', error: `${problem.message}; ${problem.fix}`, problem };
   return { key, status: 'dead', error: describeErrors(r.errors) };
 }
 

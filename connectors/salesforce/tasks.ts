@@ -11,6 +11,10 @@ import { collectionSub, compositeRunner, querySub, rowsOf, saveResultsOf, type C
 import { takeFresh } from './fresh.ts';
 import { chunks, failureResult, inRounds, isLockError, mayRetry, resultOf, saveWithLockRetry, type SaveResult } from './save.ts';
 import { chunkForIn, inList } from './soql.ts';
+import { saveProblemOf } from './errors.ts';
+
+/** A Task save refused for a field the org lacks or Baton may not write is a setup problem. */
+const taskProblem = (errors: { statusCode: string; message: string; fields?: string[] }[]) => saveProblemOf(errors, 'Task');
 
 /** The text that marks a Task as made for one idempotency key. */
 export const taskMarker = (key: string) => `[baton:${key}]`;
@@ -160,7 +164,7 @@ export class TaskWriter {
         );
         locked.forEach((idx, j) => (results[idx] = again[j]));
       }
-      part.forEach((p, j) => out.set(p.op.key, resultOf(p.op.key, results[j] ?? { success: false, errors: [{ statusCode: 'NO_RESULT', message: 'Salesforce returned no result for this record' }] }, { OwnerId: p.rec.OwnerId })));
+      part.forEach((p, j) => out.set(p.op.key, resultOf(p.op.key, results[j] ?? { success: false, errors: [{ statusCode: 'NO_RESULT', message: 'Salesforce returned no result for this record' }] }, { OwnerId: p.rec.OwnerId }, taskProblem)));
     }
   }
 
@@ -202,7 +206,7 @@ export class TaskWriter {
         const results = await saveWithLockRetry(part.map((p) => p.rec), (batch) =>
           this.client.call('update Task', (c) => c.sobject('Task').update(batch as never, { allOrNone: false } as never) as unknown as Promise<SaveResult[]>),
         );
-        part.forEach((p, i) => out.set(p.op.key, resultOf(p.op.key, results[i], {})));
+        part.forEach((p, i) => out.set(p.op.key, resultOf(p.op.key, results[i], {}, taskProblem)));
       } catch (err) {
         for (const p of part) out.set(p.op.key, failureResult(p.op.key, err));
       }

@@ -14,6 +14,7 @@ import { liveConfig } from '../pipeline/live-config.ts';
 import { createMetrics } from '../pipeline/metrics.ts';
 import { recordItems } from '../pipeline/poller.ts';
 import { createRuntime } from '../pipeline/runtime.ts';
+import { problemsOf } from '../pipeline/setup-problems.ts';
 import { errorMessage } from '../platform/errors.ts';
 import { logger } from '../platform/logger.ts';
 import { defaultDatabaseUrl, openStore } from '../store/index.ts';
@@ -114,6 +115,8 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       const runtime = createRuntime(ctx, { pollIntervalS: 0 });
       await runtime.drain(100_000);
       console.error('baton backfill: processed');
+      // Writes refused for a problem that is not a record's stay in the outbox; serve sends them once it is fixed.
+      for (const p of problemsOf(ctx).list(ctx.now())) console.error(`baton backfill: ${p.held} write(s) held: ${p.message}; ${p.fix}. baton serve sends them once it is fixed.`);
     }
     for (const c of Object.values(connectors)) await c.stop();
     return 0;

@@ -19,6 +19,7 @@ import { refreshHubSpotOwners } from '../pipeline/routing-owners.ts';
 import { enableRouting } from '../pipeline/routing-setup.ts';
 import { createMetrics } from '../pipeline/metrics.ts';
 import { createRuntime } from '../pipeline/runtime.ts';
+import { SetupProblems } from '../pipeline/setup-problems.ts';
 import { errorMessage } from '../platform/errors.ts';
 import type { LimitsBackend } from '../platform/limiter.ts';
 import { connectSharedLimits } from '../platform/redis.ts';
@@ -106,7 +107,10 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   }
 
   const metrics = createMetrics(instanceId, { defaults: true });
-  const ctx: PipelineContext = { store, connectors, config: () => config.current(), now: () => new Date(), instanceId, metrics, log };
+  // A write refused for a problem that is not the record's (a missing field, property or scope) is held and re-checked this often.
+  const recheckS = Number(env.BATON_RECHECK_SECONDS ?? 60);
+  const problems = new SetupProblems({ recheckMs: Number.isFinite(recheckS) && recheckS > 0 ? recheckS * 1000 : undefined });
+  const ctx: PipelineContext = { store, connectors, config: () => config.current(), now: () => new Date(), instanceId, metrics, log, problems };
   const pollIntervalS = env.BATON_POLL_INTERVAL ? Number(env.BATON_POLL_INTERVAL) : 60;
   const leaseS = Number(env.BATON_LEASE_SECONDS ?? 60);
   const runtime = createRuntime(ctx, {

@@ -5,6 +5,7 @@ import type { AgreementConfig, FieldsConfig } from '../config/schema.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Crm, Store } from '../store/types.ts';
 import type { Metrics } from './metrics.ts';
+import type { SetupProblems } from './setup-problems.ts';
 
 /** The configuration in force: the live agreement version and the field mappings. */
 export interface LiveConfig {
@@ -27,6 +28,8 @@ export interface PipelineContext {
   log: Logger;
   /** Called when work committed new outbox rows, so idle senders start now (set by the runtime). */
   queued?: () => void;
+  /** Writes held for problems that are not the record's (`setup-problems.ts`); made on first use when absent. */
+  problems?: SetupProblems;
 }
 
 /** The live configuration, or an error saying none is loaded. */

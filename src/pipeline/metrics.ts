@@ -14,6 +14,7 @@ export interface Metrics {
   writebacks: Counter<'crm' | 'outcome'>;
   apiCalls: Counter<'crm' | 'outcome'>;
   deadLetters: Counter<'crm'>;
+  heldWrites: Gauge<'crm'>;
   slaBreaches: Counter;
   stageTransitions: Counter<'to'>;
 }
@@ -34,6 +35,7 @@ export function createMetrics(instance: string, options: { defaults?: boolean } 
     writebacks: new Counter({ name: 'baton_writebacks_total', help: 'Outbox writes by CRM and outcome', labelNames: ['crm', 'outcome'], registers }),
     apiCalls: new Counter({ name: 'baton_crm_api_calls_total', help: 'CRM batch calls by CRM and outcome', labelNames: ['crm', 'outcome'], registers }),
     deadLetters: new Counter({ name: 'baton_dead_letters_total', help: 'Writes moved to the dead letters', labelNames: ['crm'], registers }),
+    heldWrites: new Gauge({ name: 'baton_outbox_held', help: 'Writes held for a setup problem (a missing field, property or scope), by CRM', labelNames: ['crm'], registers }),
     slaBreaches: new Counter({ name: 'baton_sla_breaches_total', help: 'SLA breaches marked', registers }),
     stageTransitions: new Counter({ name: 'baton_stage_transitions_total', help: 'Stage transitions recorded', labelNames: ['to'], registers }),
   };

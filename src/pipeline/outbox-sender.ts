@@ -1,15 +1,19 @@
 /**
  * Sends the outbox of one CRM through `connector.write` in batches. `retry` results back off
  * (honouring the CRM's hint); `dead` results, and rows out of attempts, go to the dead letters with
- * the CRM's message. A create that succeeds reports the new id so the person is linked to it.
+ * the CRM's message. `held` results (a problem that is not the record's) stay in the outbox without
+ * counting an attempt: while the problem stands its writes are held without a call, and once per
+ * re-check interval a few are sent as its probe (`setup-problems.ts`). A create that succeeds
+ * reports the new id so the person is linked to it.
  */
 import type { CrmObject, WriteOp, WriteResult } from '../../connectors/types.ts';
-import { errorMessage } from '../platform/errors.ts';
+import { errorMessage, setupProblemKey } from '../platform/errors.ts';
 import type { Crm, OutboxRow } from '../store/types.ts';
 import type { PipelineContext } from './context.ts';
 import { inTransactions } from './batches.ts';
 import { keepClaimed } from './keep-claimed.ts';
 import { learnOwners } from './routing-owners.ts';
+import { problemsOf, type SetupProblems } from './setup-problems.ts';
 
 /** The payload stored in an outbox row: everything needed to build the `WriteOp`. */
 export interface OutboxPayload {
@@ -68,16 +72,17 @@ export async function sendOutboxBatch(ctx: PipelineContext, crm: Crm, onWritten:
 }
 
 async function sendClaimed(ctx: PipelineContext, crm: Crm, connector: NonNullable<PipelineContext['connectors'][Crm]>, claimed: OutboxRow[], onWritten: CreatedHandler, refresh?: Refresh): Promise<number> {
-  const rows: OutboxRow[] = [];
+  const refreshed: OutboxRow[] = [];
   const skipped: { id: number; hash: string }[] = [];
   for (const row of claimed) {
     const fresh = refresh ? await refresh(row) : undefined;
     if (fresh === null) {
       skipped.push({ id: row.id, hash: row.hash });
       ctx.metrics.writebacks.inc({ crm, outcome: 'skipped' });
-    } else rows.push(fresh ? { ...row, payload: fresh as unknown as Record<string, unknown> } : row);
+    } else refreshed.push(fresh ? { ...row, payload: fresh as unknown as Record<string, unknown> } : row);
   }
   if (skipped.length) await ctx.store.outboxCompleteMany(skipped);
+  const { send: rows, probes } = await holdForProblems(ctx, crm, refreshed);
   if (rows.length === 0) return claimed.length;
   let results: WriteResult[];
   try {
@@ -88,6 +93,7 @@ async function sendClaimed(ctx: PipelineContext, crm: Crm, connector: NonNullabl
     ctx.log.warn('outbox write failed', { crm, error: errorMessage(err) });
     results = rows.map((r) => ({ key: r.key, status: 'retry', error: errorMessage(err) }));
   }
+  settleProbes(ctx, crm, probes, results);
   // The owners Salesforce gave new records (its assignment rule), known by name before the results are stored.
   if (crm === 'salesforce') await learnOwners(ctx, results.flatMap((r) => (r.status === 'ok' ? [r.properties?.OwnerId, r.record?.properties.OwnerId] : [])));
   const byKey = new Map(results.map((r) => [r.key, r]));
@@ -128,7 +134,75 @@ async function sendClaimed(ctx: PipelineContext, crm: Crm, connector: NonNullabl
 /** Rows whose outcome (and what they taught) is stored in one transaction. */
 const OUTCOMES_PER_TRANSACTION = 100;
 
+/** Rows a due problem sends as its probe per send; the rest of its rows wait for the probe's answer. */
+const PROBE_ROWS = 100;
+
+/**
+ * Splits the rows to send: rows a standing problem concerns are held without a call until its
+ * re-check; of a problem due for its re-check, up to `PROBE_ROWS` rows are sent (the probe) and
+ * the others are released at once, to follow the probe's answer.
+ */
+async function holdForProblems(ctx: PipelineContext, crm: Crm, rows: OutboxRow[]): Promise<{ send: OutboxRow[]; probes: Set<string> }> {
+  const board = problemsOf(ctx);
+  const now = ctx.now();
+  const send: OutboxRow[] = [];
+  const probes = new Map<string, number>();
+  const held = new Map<string, { ids: number[]; error: string; until: string }>();
+  const later: number[] = [];
+  for (const row of rows) {
+    const op = toWriteOp(row);
+    const h = board.holding(crm, op, now);
+    if (h) {
+      const slot = held.get(h.key) ?? { ids: [], error: `held: ${h.problem.message}; ${h.problem.fix}`, until: h.recheckAt.toISOString() };
+      slot.ids.push(row.id);
+      held.set(h.key, slot);
+      board.held(h.key, row.id);
+      continue;
+    }
+    const due = board.probing(crm, op, now);
+    if (due.some((k) => (probes.get(k) ?? 0) >= PROBE_ROWS)) {
+      later.push(row.id);
+      continue;
+    }
+    for (const k of due) probes.set(k, (probes.get(k) ?? 0) + 1);
+    send.push(row);
+  }
+  for (const h of held.values()) {
+    await ctx.store.outboxHold(h.ids, h.error, h.until);
+    ctx.metrics.writebacks.inc({ crm, outcome: 'held' }, h.ids.length);
+  }
+  if (later.length) await ctx.store.outboxHold(later, 'waits for the re-check of a setup problem', now.toISOString());
+  ctx.metrics.heldWrites.set({ crm }, board.heldCount(crm));
+  return { send, probes: new Set(probes.keys()) };
+}
+
+/** A probe not refused for its problem again ends it: said once, and its held writes follow at once. */
+function settleProbes(ctx: PipelineContext, crm: Crm, probes: Set<string>, results: WriteResult[]): void {
+  if (!probes.size) return;
+  const board: SetupProblems = problemsOf(ctx);
+  const refused = new Set(results.flatMap((r) => (r.status === 'held' ? [setupProblemKey(r.problem)] : [])));
+  for (const key of probes) {
+    if (refused.has(key)) continue;
+    const p = board.resolve(key);
+    if (p) ctx.log.info('setup problem resolved; held writes resume', { crm, object: p.object, fields: p.fields, problem: p.message });
+  }
+  ctx.metrics.heldWrites.set({ crm }, board.heldCount(crm));
+}
+
+/** Holds a row refused for a setup problem until the problem's next re-check; the problem is said once. */
+async function settleHeld(ctx: PipelineContext, crm: Crm, row: OutboxRow, result: Extract<WriteResult, { status: 'held' }>): Promise<void> {
+  const { isNew, recheckAt } = problemsOf(ctx).report(result.problem, row.id, ctx.now());
+  if (isNew) {
+    const p = result.problem;
+    ctx.log.error(`setup problem: ${p.message}; ${p.fix}`, { crm, kind: p.kind, object: p.object, fields: p.fields, value: p.value, scopes: p.scopes, recheckAt: recheckAt.toISOString() });
+  }
+  await ctx.store.outboxHold([row.id], `held: ${result.error}`, recheckAt.toISOString());
+  ctx.metrics.writebacks.inc({ crm, outcome: 'held' });
+  ctx.metrics.heldWrites.set({ crm }, problemsOf(ctx).heldCount(crm));
+}
+
 async function settleFailed(ctx: PipelineContext, crm: Crm, row: OutboxRow, result: Exclude<WriteResult, { status: 'ok' }>): Promise<void> {
+  if (result.status === 'held') return settleHeld(ctx, crm, row, result);
   const attempts = row.attempts + 1;
   if (result.status === 'dead' || attempts >= MAX_ATTEMPTS) {
     await ctx.store.outboxDead(row.id, result.error);

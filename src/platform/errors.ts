@@ -93,6 +93,50 @@ export class CrmError extends BatonError {
   }
 }
 
+/**
+ * A problem that is not the record's: a field or property that does not exist or may not be
+ * written, a scope the token lacks, a value the CRM refuses for every record (one Baton writes
+ * from its configuration). Every write of that kind fails alike until a person fixes it, so such
+ * writes are held (never bisected, retried record by record or dead-lettered) and re-checked.
+ */
+export interface SetupProblem {
+  crm: CrmName;
+  kind: 'missing_field' | 'not_writable' | 'missing_scope' | 'value_not_allowed';
+  /** Baton's name of the object written, e.g. `Lead`, `contact`. */
+  object: string;
+  /** The fields or properties concerned (absent for a scope, which concerns every write of the object). */
+  fields?: string[];
+  /** The refused value (`value_not_allowed`). */
+  value?: string;
+  /** The scopes the CRM says are missing (`missing_scope`). */
+  scopes?: string[];
+  /** What is wrong, in one sentence. */
+  message: string;
+  /** What a person does to fix it. */
+  fix: string;
+}
+
+/** One key per distinct problem, so it is reported once. */
+export function setupProblemKey(p: SetupProblem): string {
+  return [p.crm, p.kind, p.object, [...(p.fields ?? [])].sort().join(','), p.value ?? '', [...(p.scopes ?? [])].sort().join(',')].join('|');
+}
+
+/** True when writing `properties` to `object` is of the kind `p` refuses: same object, and one of its fields set (to the refused value). */
+export function setupProblemConcerns(p: SetupProblem, object: string, properties: Record<string, unknown>): boolean {
+  if (p.object !== object) return false;
+  if (!p.fields?.length) return true;
+  return p.fields.some((f) => Object.hasOwn(properties, f) && (p.value === undefined || String(properties[f]) === p.value));
+}
+
+/** A CRM call refused for a `SetupProblem`: not retryable as it is, not the record's fault. */
+export class SetupProblemError extends CrmError {
+  readonly problem: SetupProblem;
+  constructor(problem: SetupProblem, options: { cause?: unknown; status?: number } = {}) {
+    super(problem.crm, `${problem.message}; ${problem.fix}`, { cause: options.cause, status: options.status, code: `${problem.crm}_setup_${problem.kind}`, details: { problem } });
+    this.problem = problem;
+  }
+}
+
 /** The message of any thrown value, for logs and dead letters. */
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

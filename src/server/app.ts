@@ -8,11 +8,12 @@ import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response } from 'express';
 import type { PipelineContext } from '../pipeline/context.ts';
 import { NotFoundError } from '../platform/errors.ts';
+import { problemsOf } from '../pipeline/setup-problems.ts';
 import { apiRouter } from './routes/api.ts';
 import { webhookRouter } from './routes/webhooks.ts';
 import { errorHandler } from './errors.ts';
 import type { Receivers } from './receivers.ts';
-import type { AgreementInfo, DashboardDeps, HealthInfo } from './dashboard/types.ts';
+import type { AgreementInfo, DashboardDeps, HealthInfo, HealthProblem } from './dashboard/types.ts';
 
 export interface AppDeps {
   ctx: PipelineContext;
@@ -45,7 +46,15 @@ export async function healthOf(ctx: PipelineContext): Promise<HealthInfo> {
     outboxPending: await ctx.store.outboxPending(),
     deadLetters: (await ctx.store.listDeadLetters()).length,
     connectors: { hubspot: !!ctx.connectors.hubspot, salesforce: !!ctx.connectors.salesforce },
+    problems: setupProblemsOf(ctx),
   };
+}
+
+/** The standing setup problems, as `/readyz` and the dashboard show them. */
+export function setupProblemsOf(ctx: PipelineContext): HealthProblem[] {
+  return problemsOf(ctx)
+    .list(ctx.now())
+    .map((p) => ({ crm: p.crm, kind: p.kind, object: p.object, ...(p.fields ? { fields: p.fields } : {}), ...(p.value !== undefined ? { value: p.value } : {}), ...(p.scopes ? { scopes: p.scopes } : {}), message: p.message, fix: p.fix, since: p.since, recheckAt: p.recheckAt, held: p.held }));
 }
 
 /** The live agreement's name, version and owners (with the day each approved it), as the dashboard shows them. */
@@ -79,7 +88,10 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
     const more: Record<string, boolean> = {};
     for (const [name, check] of Object.entries(deps.readiness ?? {})) more[name] = await check().catch(() => false);
     const ready = configLoaded && storeOk && Object.values(more).every(Boolean);
-    res.status(ready ? 200 : 503).json({ ready, store: storeOk, config: configLoaded, ...more, instance: ctx.instanceId });
+    // A setup problem degrades, it does not unready: webhooks must still be taken in (and kept).
+    const problems = setupProblemsOf(ctx);
+    const status = !ready ? 'unready' : problems.length ? 'degraded' : 'ready';
+    res.status(ready ? 200 : 503).json({ ready, status, store: storeOk, config: configLoaded, ...more, problems, instance: ctx.instanceId });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());

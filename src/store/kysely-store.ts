@@ -192,6 +192,9 @@ export class KyselyStore implements Store {
   outboxRetry(id: number, error: string, nextAttemptAt: string): Promise<void> {
     return outbox.outboxRetry(this.#ctx, id, error, nextAttemptAt);
   }
+  outboxHold(ids: number[], error: string, until: string): Promise<void> {
+    return outbox.outboxHold(this.#ctx, ids, error, until);
+  }
   outboxDead(id: number, error: string): Promise<void> {
     return this.#atomic((ctx) => outbox.outboxDead(ctx, id, error));
   }

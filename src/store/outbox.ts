@@ -172,6 +172,12 @@ export async function outboxRetry(ctx: Ctx, id: number, error: string, nextAttem
     .execute();
 }
 
+/** Holds rows for a setup problem: error recorded, lease released, due at `until`, attempts unchanged (a hold never leads to the dead letters). */
+export async function outboxHold(ctx: Ctx, ids: number[], error: string, until: string): Promise<void> {
+  if (!ids.length) return;
+  await ctx.db.updateTable('outbox').set({ last_error: error, next_attempt_at: iso(until), lease_owner: null, lease_until: null }).where('id', 'in', ids).execute();
+}
+
 /** Moves the row to the dead letters with `error` (counting the failed attempt). Must run inside a transaction. */
 export async function outboxDead(ctx: Ctx, id: number, error: string): Promise<void> {
   const row = await ctx.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();

@@ -232,6 +232,8 @@ export interface Store {
   outboxCompleteMany(written: { id: number; hash: string; version?: number }[]): Promise<void>;
   /** Counts the attempt, records the error, releases the lease; due again at `nextAttemptAt`. */
   outboxRetry(id: number, error: string, nextAttemptAt: string): Promise<void>;
+  /** Holds rows (a problem that is not the record's): records the error, releases the lease, due again at `until`; no attempt is counted. */
+  outboxHold(ids: number[], error: string, until: string): Promise<void>;
   /** Moves the row to the dead letters with `error`. */
   outboxDead(id: number, error: string): Promise<void>;
   outboxPending(crm?: Crm): Promise<number>;

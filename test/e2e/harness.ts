@@ -19,6 +19,7 @@ import type { PipelineContext } from '../../src/pipeline/context.ts';
 import { liveConfig, type LiveConfigSource } from '../../src/pipeline/live-config.ts';
 import { createMetrics } from '../../src/pipeline/metrics.ts';
 import { createRuntime, type Runtime } from '../../src/pipeline/runtime.ts';
+import { SetupProblems } from '../../src/pipeline/setup-problems.ts';
 import { logger } from '../../src/platform/logger.ts';
 import { hmacHex } from '../../src/platform/signature.ts';
 import { createApp } from '../../src/server/app.ts';
@@ -70,11 +71,19 @@ function ensureMsw() {
   msw.listen({ onUnhandledFrame: 'bypass' });
 }
 
+export interface HarnessOptions {
+  /** Changes the fake CRMs before the connectors start (a field missing, a scope not granted). */
+  before?: (fakes: { hubspot: FakeHubSpot; salesforce: FakeSalesforce }) => void;
+  /** How often a setup problem is re-checked (default one minute). */
+  recheckMs?: number;
+}
+
 /** A fresh world: fake CRMs, store, config, connectors, runtime (not started) and the app on a port. */
-export async function makeHarness(): Promise<Harness> {
+export async function makeHarness(options: HarnessOptions = {}): Promise<Harness> {
   ensureMsw();
   const hubspot = createFakeHubSpot({ rateLimit: { limit: 100_000, windowMs: 1000 }, searchLimit: { limit: 10_000, windowMs: 1000 } });
   const salesforce = createFakeSalesforce();
+  options.before?.({ hubspot, salesforce });
   currentHs = hubspot;
   currentSf = salesforce;
   // Real time plus an offset the test moves, so the fake CRMs' own clocks stay in step.
@@ -110,6 +119,7 @@ export async function makeHarness(): Promise<Harness> {
     instanceId: `e2e-${process.pid}`,
     metrics: createMetrics(`e2e-${process.pid}`),
     log: logger.child({ module: 'e2e' }),
+    problems: new SetupProblems({ recheckMs: options.recheckMs }),
   };
   const runtime = createRuntime(ctx, { pollIntervalS: 0 });
   const app = await createApp({

@@ -61,3 +61,33 @@ test('a connector that throws leaves every row for a retry', async () => {
   expect(await ts.store.outboxPending()).toBe(1);
   expect(await ts.store.listDeadLetters()).toHaveLength(0);
 });
+
+test('a held write is never dead however long its problem stands; writes it does not concern go on; one probe a re-check, and the fix releases every held write', async () => {
+  let fixed = false;
+  const problem = { crm: 'hubspot' as const, kind: 'missing_field' as const, object: 'contact', fields: ['baton_stage'], message: 'HubSpot contact property baton_stage does not exist', fix: 'create it' };
+  answer = (op) => (!fixed && 'baton_stage' in op.properties ? { key: op.key, status: 'held', error: problem.message, problem } : { key: op.key, status: 'ok' });
+  for (let i = 1; i <= 150; i++) await put(`hubspot:contact:${i}`, { baton_stage: 'mql' });
+  await put('hubspot:contact:999', { firstname: 'Ana' });
+  while ((await sendOutboxBatch(ctx, 'hubspot', async () => {})) > 0);
+  expect(await ts.store.outboxPending()).toBe(150);
+  // standing: every held row waits without a call; a new write of its kind too, a write of another kind goes
+  await put('hubspot:contact:151', { baton_stage: 'mql' });
+  await put('hubspot:contact:998', { firstname: 'Bo' });
+  sent = [];
+  await sendOutboxBatch(ctx, 'hubspot', async () => {});
+  expect(sent.map((ops) => ops.map((o) => o.key))).toEqual([['hubspot:contact:998']]);
+  for (let round = 0; round < MAX_ATTEMPTS + 2; round++) {
+    now = new Date(now.getTime() + 60_001);
+    sent = [];
+    while ((await sendOutboxBatch(ctx, 'hubspot', async () => {})) > 0);
+    // the probe: at most 100 rows, once per re-check
+    expect(sent.map((ops) => ops.length)).toEqual([100]);
+  }
+  expect(await ts.store.listDeadLetters()).toEqual([]);
+  expect(ctx.problems!.list(now)).toMatchObject([{ object: 'contact', fields: ['baton_stage'], held: 151 }]);
+  fixed = true;
+  now = new Date(now.getTime() + 60_001);
+  while ((await sendOutboxBatch(ctx, 'hubspot', async () => {})) > 0);
+  expect(await ts.store.outboxPending()).toBe(0);
+  expect(ctx.problems!.list(now)).toEqual([]);
+});

@@ -337,6 +337,20 @@ describe.each(bothBackends)('Store contract on $name', ({ name, make }) => {
       expect((await s.outboxClaim('salesforce', 'w', 10, 5_000, T0)).map((r) => r.key)).toEqual(['s']);
     });
 
+    it('holds rows without counting an attempt: lease released, error kept, due again at the hold’s end', async () => {
+      await s.outboxPut(put('a', 1));
+      await s.outboxPut(put('b', 1));
+      const rows = await s.outboxClaim('hubspot', 'w1', 10, 60_000, T0);
+      await s.outboxHold(rows.map((r) => r.id), 'held: property baton_stage does not exist', at(60_000));
+      await s.outboxHold([], 'nothing', at(1));
+      expect(await s.outboxClaim('hubspot', 'w2', 10, 5_000, at(59_999))).toEqual([]);
+      const again = await s.outboxClaim('hubspot', 'w2', 10, 5_000, at(60_000));
+      expect(again.map((r) => [r.key, r.attempts, r.lastError])).toEqual([
+        ['a', 0, 'held: property baton_stage does not exist'],
+        ['b', 0, 'held: property baton_stage does not exist'],
+      ]);
+    });
+
     it('finds pending rows by key, claimed or not', async () => {
       for (const k of ['a', 'b', 'c']) await s.outboxPut(put(k, 1));
       await s.outboxClaim('hubspot', 'w', 1, 60_000, T0);

@@ -145,6 +145,19 @@ export class FakeHubSpotData {
     };
   }
 
+  /** Removes a property at run time (one never created, or deleted); returns it. Records keep no value of it. */
+  removeProperty(type: ObjectType, name: string): PropertyDef | undefined {
+    const def = this.properties[type].get(name);
+    this.properties[type].delete(name);
+    for (const rec of this.records[type].values()) delete rec.properties[name];
+    return def;
+  }
+
+  /** Adds a property at run time, as a person creating it in the portal would. */
+  addProperty(type: ObjectType, def: PropertyDef): void {
+    if (!this.properties[type].has(def.name)) this.properties[type].set(def.name, { ...def, hubspotDefined: false });
+  }
+
   newId(): string {
     return String(this.nextId++);
   }

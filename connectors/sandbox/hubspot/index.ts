@@ -9,7 +9,7 @@ import { FakeHubSpotData, modifiedProperty, type ObjectType } from './data.ts';
 import { FakeMarketing } from './marketing.ts';
 import { RollingWindow, rateLimitHeaders, secondly429, tenSecondly429, type RollingLimit } from './rate-limit.ts';
 import { tokenInfo } from './oauth.ts';
-import { hubspotError, route } from './routes.ts';
+import { hubspotError, route, type RouteContext } from './routes.ts';
 import { signedWebhook, type HubSpotWebhookEvent } from './webhook.ts';
 
 export { ALL_SCOPES } from './oauth.ts';
@@ -84,6 +84,8 @@ export interface FakeHubSpot extends FakeApi {
   signedWebhook(events: HubSpotWebhookEvent[], secret: string, url: string, timestamp?: number): { body: string; headers: Record<string, string> };
   /** Logged requests whose path matches. */
   calls(pattern: RegExp, method?: string): LoggedRequest[];
+  /** Changes the token's scopes at run time (null: every scope), as an admin editing the app would. */
+  setScopes(scopes: string[] | null): void;
 }
 
 const singularOf: Record<ObjectType, string> = { contacts: 'contact', companies: 'company', deals: 'deal' };
@@ -124,7 +126,7 @@ export function createFakeHubSpot(options: FakeHubSpotOptions = {}): FakeHubSpot
     return changed.map((name) => event(type, id, 'propertyChange', at, { propertyName: name, propertyValue: rec.properties[name] ?? '', ...source }));
   };
 
-  const ctx = {
+  const ctx: RouteContext = {
     data,
     now,
     scopes,
@@ -156,7 +158,7 @@ export function createFakeHubSpot(options: FakeHubSpotOptions = {}): FakeHubSpot
 
   function answer(req: FakeRequest, at: number, isSearch: boolean): FakeResponse {
     // Introspection takes the token in the request itself, not as a bearer.
-    const introspected = tokenInfo({ accessToken: options.accessToken ?? null, scopes, portalId, appId: writerAppId }, req);
+    const introspected = tokenInfo({ accessToken: options.accessToken ?? null, scopes: ctx.scopes, portalId, appId: writerAppId }, req);
     if (introspected) return introspected;
     const auth = req.headers.authorization ?? '';
     const token = /^Bearer (.+)$/.exec(auth)?.[1];
@@ -208,9 +210,12 @@ export function createFakeHubSpot(options: FakeHubSpotOptions = {}): FakeHubSpot
     takeApiEchoes: () => echoes.splice(0, echoes.length),
     inject: (failure) => failures.push({ ...failure }),
     grantScopes: (more) => {
-      for (const s of more) scopes?.add(s);
+      for (const s of more) ctx.scopes?.add(s);
     },
     signedWebhook: (events, secret, url, timestamp) => signedWebhook(events, secret, url, timestamp),
     calls: (pattern, method) => log.filter((l) => pattern.test(l.path) && (!method || l.method === method)),
+    setScopes(list) {
+      ctx.scopes = list ? new Set(list) : null;
+    },
   };
 }

@@ -137,6 +137,23 @@ export class FakeOrg {
     (this.schema[object] ??= []).push({ ...field, needsGrant: true });
   }
 
+  /** Removes a field from the schema at run time (one not created yet, or deleted), with its values; returns it. */
+  removeField(object: string, name: string): FakeField | undefined {
+    const fields = this.schema[object] ?? [];
+    const i = fields.findIndex((f) => f.name.toLowerCase() === name.toLowerCase());
+    if (i < 0) return undefined;
+    const [removed] = fields.splice(i, 1);
+    for (const rec of this.table(object).values()) delete rec[removed.name];
+    return removed;
+  }
+
+  /** Adds a field at run time, as an admin creating it would; existing records hold null. */
+  addField(object: string, field: FakeField): void {
+    if (this.hasField(object, field.name)) return;
+    (this.schema[object] ??= []).push(field);
+    for (const rec of this.table(object).values()) rec[field.name] = null;
+  }
+
   get(id: string): SRecord | undefined {
     const obj = this.objectOfId(id);
     return obj ? this.table(obj).get(id) : undefined;

@@ -7,6 +7,22 @@ export interface HealthInfo {
   outboxPending: number;
   deadLetters: number;
   connectors: { hubspot: boolean; salesforce: boolean };
+  /** Problems that are not a record's (a missing field, property or scope): what is wrong, how to fix it, writes held. */
+  problems?: HealthProblem[];
+}
+
+export interface HealthProblem {
+  crm: 'hubspot' | 'salesforce';
+  kind: string;
+  object: string;
+  fields?: string[];
+  value?: string;
+  scopes?: string[];
+  message: string;
+  fix: string;
+  since: string;
+  recheckAt: string;
+  held: number;
 }
 
 export interface AgreementOwner {

@@ -20,6 +20,8 @@ export interface Served {
   url: string;
   store: Store;
   ids: Map<string, number>;
+  /** The app's pipeline context (its setup problems, for the health panel). */
+  ctx: PipelineContext;
   /** GET an API path with the bearer token. */
   api(path: string): Promise<any>;
   close(): Promise<void>;
@@ -44,6 +46,7 @@ export async function serveSeeded(opts: { now?: number; empty?: boolean } = {}):
     url,
     store,
     ids,
+    ctx,
     async api(path) {
       const res = await fetch(url + path, { headers: { authorization: `Bearer ${TOKEN}` } });
       if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, serveSeeded, type Served } from './harness.ts';
 import { seededHealth, TOKEN } from './seed.ts';
+import { problemsOf } from '../../../src/pipeline/setup-problems.ts';
 
 let served: Served;
 let browser: Awaited<ReturnType<typeof launchBrowser>>;
@@ -168,6 +169,18 @@ describe('dashboard in Chromium', () => {
     await page.screenshot({ path: 'test-output/dashboard-person.png' });
     await byTestId('person-close').click();
     await expect(byTestId('person-view').isVisible()).resolves.toBe(false);
+  });
+
+  it('shows a setup problem in the health panel: what is wrong, how to fix it, how many writes are held', async () => {
+    const problem = { crm: 'salesforce' as const, kind: 'missing_field' as const, object: 'Lead', fields: ['Baton_Reason__c'], message: 'Salesforce Lead has no field Baton_Reason__c', fix: 'create Baton_Reason__c on Lead' };
+    for (const row of [1, 2, 3]) problemsOf(served.ctx).report(problem, row, new Date());
+    await page.reload();
+    await loaded();
+    const shown = byTestId('setup-problem-0');
+    await expect(shown.getAttribute('data-fields')).resolves.toBe('Baton_Reason__c');
+    await expect(shown.textContent()).resolves.toMatch(/Salesforce Lead has no field Baton_Reason__c\. Fix: create Baton_Reason__c on Lead\. 3 writes held/);
+    const dash = await served.api('/api/dashboard');
+    expect(dash.health.problems).toMatchObject([{ object: 'Lead', fields: ['Baton_Reason__c'], held: 3 }]);
   });
 
   it('logged no console errors and reached nothing outside Baton', () => {

@@ -240,7 +240,11 @@ function renderHealth(hl) {
     h('p', { class: `note ${hl.deadLetters > 0 ? 'warn' : ''}`, testid: 'dlq-note' },
       hl.deadLetters > 0 ? 'Some write-backs failed for good. ' : 'Write-backs that fail for good land here. ',
       'List them with ', h('code', {}, 'baton dlq list'), ', replay with ', h('code', {}, 'baton dlq retry ID|--all'), ' or drop with ', h('code', {}, 'baton dlq drop ID'), '.'),
-    h('div', { class: 'connectors' }, onOff('hubspot', hl.connectors.hubspot), onOff('salesforce', hl.connectors.salesforce)));
+    h('div', { class: 'connectors' }, onOff('hubspot', hl.connectors.hubspot), onOff('salesforce', hl.connectors.salesforce)),
+    ...(hl.problems ?? []).map((p, i) =>
+      h('div', { class: 'note warn setup-problem', testid: `setup-problem-${i}`, dataset: { crm: p.crm, object: p.object, fields: (p.fields ?? []).join(',') } },
+        h('strong', {}, p.message), '. ', h('span', { testid: `setup-problem-${i}-fix` }, `Fix: ${p.fix}.`), ' ',
+        h('span', { class: 'muted' }, `${p.held} write${p.held === 1 ? '' : 's'} held, nothing lost; re-checked every minute.`))));
 }
 
 function renderRecent(rows) {
