@@ -77,7 +77,10 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   const instanceId = env.BATON_INSTANCE_ID || `${hostname()}-${process.pid}`;
   const store = await openStore(defaultDatabaseUrl(env));
   const configDir = resolve(values.config ?? env.BATON_CONFIG_DIR ?? 'mappings');
-  const config = liveConfig(configDir, store, log);
+  // The demo compresses SLA time so a reminder and a breach happen within its first minutes.
+  const timeScale = Number(env.BATON_DEMO_TIME_SCALE ?? 1);
+  if (timeScale > 1) log.warn('BATON_DEMO_TIME_SCALE is set: SLA deadlines run faster, without business hours (for the demo only)', { scale: timeScale });
+  const config = liveConfig(configDir, store, log, undefined, { slaTimeScale: Number.isFinite(timeScale) ? timeScale : 1 });
   const first = await config.reload();
   if (!first.ok) {
     console.error(`baton serve: no agreement can go live:\n${first.message}`);
