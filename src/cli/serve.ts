@@ -39,7 +39,8 @@ SALESFORCE_CLIENT_ID + SALESFORCE_CLIENT_SECRET, SALESFORCE_LOGIN_URL, SALESFORC
 SALESFORCE_ORG_ID, BATON_INSTANCE_ID (names this instance in leases and metrics; default
 host-pid), BATON_REDIS_URL (share the CRMs' rate limits with every instance on the same Redis),
 BATON_REDIS_PREFIX (key prefix in Redis, default baton:), BATON_LEASE_SECONDS,
-BATON_OUTBOX_LEASE_SECONDS.`;
+BATON_OUTBOX_LEASE_SECONDS, BATON_DATABASE_POOL, BATON_CURRENCY (the deals' currency on the
+dashboard, default USD), BATON_LOG_LEVEL, BATON_DEMO_TIME_SCALE (the demo's faster SLA clock).`;
 
 /** The connectors whose credentials are set; `say` hears which are off. */
 export function connectorsFromEnv(env: NodeJS.ProcessEnv, loaded: LoadedConfig, say: (line: string) => void, limitsBackend?: LimitsBackend): Partial<Record<Crm, Connector>> {
@@ -87,6 +88,12 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     await store.close();
     return 1;
   }
+  const currency = (env.BATON_CURRENCY || 'USD').trim().toUpperCase();
+  if (!/^[A-Z]{3}$/.test(currency)) {
+    console.error(`baton serve: BATON_CURRENCY '${env.BATON_CURRENCY}' is not an ISO 4217 code (e.g. USD, EUR)`);
+    await store.close();
+    return 1;
+  }
   let limits: Awaited<ReturnType<typeof limitsFromEnv>>;
   try {
     limits = await limitsFromEnv(env);
@@ -129,6 +136,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       webhookSecret: env.BATON_WEBHOOK_SECRET || undefined,
     }),
     agreementInfo: () => agreementInfo(config, ctx),
+    currency,
     ...(limits.ping ? { readiness: { redis: limits.ping } } : {}),
   });
   const port = Number(values.port ?? env.PORT ?? 3000);
