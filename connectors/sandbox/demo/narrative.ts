@@ -27,7 +27,7 @@ const money = (n: unknown) => Number(n ?? 0).toLocaleString('en-US', { style: 'c
 function span(value: number | null | undefined, unit: number): string {
   if (value == null) return 'n/a';
   const s = value * unit;
-  return s < 60 ? `${Math.round(s)} s` : s < 3600 ? `${Math.round(s / 6) / 10} min` : `${Math.round(s / 360) / 10} h`;
+  return s < 1 ? 'under 1 s' : s < 60 ? `${Math.round(s)} s` : s < 3600 ? `${Math.round(s / 6) / 10} min` : `${Math.round(s / 360) / 10} h`;
 }
 
 /** Watches both sandboxes and Baton, and says what changed since the last look. */
