@@ -52,7 +52,8 @@ export interface SimulatedPerson {
   stage: Stage;
   fit: number;
   engagement: number;
-  transitions: { to: Stage; at: string; cause: string }[];
+  /** A breach is a flag on the stage the person stays in (`breached: true`), not a move; skipped stages are `passed`. */
+  transitions: { to: Stage; at: string; cause: string; passed?: Stage[]; breached?: true }[];
 }
 
 /** The printed shape of a replay; scores rounded to two decimals. */
@@ -62,7 +63,7 @@ export function simulatedPerson(email: string, r: ReplayResult): SimulatedPerson
     stage: r.state.stage,
     fit: round2(r.scores.fit),
     engagement: round2(r.scores.engagement),
-    transitions: r.transitions.map((t) => ({ to: t.to, at: t.at, cause: t.cause })),
+    transitions: r.transitions.map((t) => ({ to: t.to, at: t.at, cause: t.cause, ...(t.passed.length ? { passed: t.passed } : {}), ...(t.breached ? { breached: true as const } : {}) })),
   };
 }
 

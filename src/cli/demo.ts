@@ -6,7 +6,7 @@
  * sandboxes are new each run; a second demo on the same data directory is refused while one runs.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Reps, Visitors, type Say } from '../../connectors/sandbox/demo/actors.ts';
 import { batonApi } from '../../connectors/sandbox/demo/baton-api.ts';
@@ -31,15 +31,26 @@ export interface DemoOptions {
   stepS?: number;
   /** Seconds before a rep answers a new MQL (default 4–10). */
   repDelayS?: [number, number];
+  /** Default `mappings/demo/`: the shipped agreement with SLA tiers, plus `routing.yaml`. */
   configDir?: string;
+  /** How many times faster SLA deadlines run (`BATON_DEMO_TIME_SCALE`, default 30: 30 minutes in one). */
+  timeScale?: number;
   say?: Say;
 }
+
+/** SLA deadlines run this many times faster in the demo, so a reminder and a breach happen within its first two minutes. */
+export const DEMO_TIME_SCALE = 30;
+/** The sample rep who is away today: her people wait, are reminded, breach and go to the next rep. */
+const AWAY = 'avery.singh@acme.example';
 
 export interface DemoRun {
   boxes: Sandboxes;
   baton: BatonProcess;
   delivery: WebhookDelivery;
   narrative: Narrative;
+  reps: Reps;
+  configDir: string;
+  timeScale: number;
   /** Stops the story, then serve (gracefully), then the sandboxes; resolves to serve's exit code. */
   stop(): Promise<number | null>;
 }
@@ -91,18 +102,20 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoRun> {
   try {
     // The sandboxes are new each run, so yesterday's database would point at records that no longer exist.
     for (const f of ['demo.db', 'demo.db-wal', 'demo.db-shm', 'demo.db-journal', 'serve.log']) rmSync(join(dataDir, f), { force: true });
-    const configDir = options.configDir ?? resolve('mappings');
+    const configDir = options.configDir ?? resolve('mappings', 'demo');
+    const timeScale = options.timeScale ?? DEMO_TIME_SCALE;
     const loaded = await loadConfig(configDir).catch(() => null);
     const reasons = loaded?.agreement.recycle?.reasons ?? [];
     // The org starts bare, as a real one does: setup runs first, as a new user's first step.
     boxes = await startSandboxes({ seed: options.seed, people: options.people, bare: true });
     if (loaded) for (const line of await setupSandboxes(boxes, loaded.fields)) say(line);
-    const baton = await startBaton({ boxes, dataDir, port: options.port, pollIntervalS: 5, configDir });
+    const baton = await startBaton({ boxes, dataDir, port: options.port, pollIntervalS: 5, configDir, env: { BATON_DEMO_TIME_SCALE: String(timeScale) } });
     const api = batonApi(baton.url, baton.apiToken, baton.webhookSecret);
     const delivery = new WebhookDelivery(boxes, { batonUrl: baton.url, clientSecret: baton.clientSecret });
     const narrative = new Narrative(boxes, api, say);
     const visitors = new Visitors(boxes, delivery, api, say, (options.seed ?? 7) + 4);
-    const reps = new Reps(boxes, say, reasons, { seed: (options.seed ?? 7) + 16, delayS: options.repDelayS });
+    const away = boxes.salesforce.org.rows('User').find((u) => u.Email === AWAY)?.Id ?? null;
+    const reps = new Reps(boxes, say, reasons, { seed: (options.seed ?? 7) + 16, delayS: options.repDelayS, away });
     delivery.start();
 
     const timers: NodeJS.Timeout[] = [];
@@ -130,7 +143,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoRun> {
         unlock();
         return code;
       })());
-    return { boxes, baton, delivery, narrative, stop };
+    return { boxes, baton, delivery, narrative, reps, configDir, timeScale, stop };
   } catch (err) {
     await boxes?.close();
     unlock();
@@ -149,6 +162,9 @@ function banner(run: DemoRun): string {
     `  try         curl -H "Authorization: Bearer ${baton.apiToken}" ${baton.url}/api/funnel`,
     `  sandboxes   HubSpot ${boxes.hubspotUrl}   Salesforce ${boxes.salesforceUrl}`,
     `  serve log   ${baton.logFile}`,
+    `  config      ${relative(process.cwd(), run.configDir) || '.'}  (routing.yaml: account match, weighted round robin, a cap, a fallback; SLA tiers: demo requests 30 min, webinars 4 business hours, the rest a day)`,
+    `  SLA clock   ${run.timeScale}× faster for the demo, business hours ignored: a 30-minute deadline passes in ${Math.round(1800 / run.timeScale)} s, its reminder ${Math.round(900 / run.timeScale)} s before`,
+    `  away today  ${run.reps.away ? boxes.userName(run.reps.away) : 'nobody'}: her people wait, so Baton reminds her, and at the breach hands them to the next rep`,
     `  ${boxes.sample.people.length} people at ${boxes.sample.companies.length} companies; ${boxes.ids.reps.length} reps; Ctrl-C stops.`,
     '',
   ].join('\n');
@@ -209,6 +225,6 @@ export async function run(args: string[]): Promise<number> {
   await demo.narrative.funnelLine();
   const e = demo.narrative.effects;
   const code = await demo.stop();
-  console.log(`done after ${Math.round((Date.now() - started) / 1000)} s: ${e.leadsCreated} Leads and ${e.tasks} Tasks created in Salesforce, ${e.feedbackInHubSpot} rep answers shown in HubSpot, ${e.wonDeals} deals won; serve exited with ${code}.`);
+  console.log(`done after ${Math.round((Date.now() - started) / 1000)} s: ${e.leadsCreated} Leads, ${e.contactsCreated} Contacts on existing Accounts and ${e.tasks} Tasks created in Salesforce, ${e.reminders} reminders, ${e.reassigned} reassignments, ${e.feedbackInHubSpot} rep answers shown in HubSpot, ${e.wonDeals} deals won; serve exited with ${code}.`);
   return code === 0 || code === null ? 0 : 1;
 }

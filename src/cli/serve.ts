@@ -40,7 +40,8 @@ SALESFORCE_CLIENT_ID + SALESFORCE_CLIENT_SECRET, SALESFORCE_LOGIN_URL, SALESFORC
 SALESFORCE_ORG_ID, BATON_INSTANCE_ID (names this instance in leases and metrics; default
 host-pid), BATON_REDIS_URL (share the CRMs' rate limits with every instance on the same Redis),
 BATON_REDIS_PREFIX (key prefix in Redis, default baton:), BATON_LEASE_SECONDS,
-BATON_OUTBOX_LEASE_SECONDS.`;
+BATON_OUTBOX_LEASE_SECONDS, BATON_DATABASE_POOL, BATON_CURRENCY (the deals' currency on the
+dashboard, default USD), BATON_LOG_LEVEL, BATON_DEMO_TIME_SCALE (the demo's faster SLA clock).`;
 
 /** The connectors whose credentials are set; `say` hears which are off. */
 export function connectorsFromEnv(env: NodeJS.ProcessEnv, loaded: LoadedConfig, say: (line: string) => void, limitsBackend?: LimitsBackend): Partial<Record<Crm, Connector>> {
@@ -78,10 +79,19 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   const instanceId = env.BATON_INSTANCE_ID || `${hostname()}-${process.pid}`;
   const store = await openStore(defaultDatabaseUrl(env));
   const configDir = resolve(values.config ?? env.BATON_CONFIG_DIR ?? 'mappings');
-  const config = liveConfig(configDir, store, log);
+  // The demo compresses SLA time so a reminder and a breach happen within its first minutes.
+  const timeScale = Number(env.BATON_DEMO_TIME_SCALE ?? 1);
+  if (timeScale > 1) log.warn('BATON_DEMO_TIME_SCALE is set: SLA deadlines run faster, without business hours (for the demo only)', { scale: timeScale });
+  const config = liveConfig(configDir, store, log, undefined, { slaTimeScale: Number.isFinite(timeScale) ? timeScale : 1 });
   const first = await config.reload();
   if (!first.ok) {
     console.error(`baton serve: no agreement can go live:\n${first.message}`);
+    await store.close();
+    return 1;
+  }
+  const currency = (env.BATON_CURRENCY || 'USD').trim().toUpperCase();
+  if (!/^[A-Z]{3}$/.test(currency)) {
+    console.error(`baton serve: BATON_CURRENCY '${env.BATON_CURRENCY}' is not an ISO 4217 code (e.g. USD, EUR)`);
     await store.close();
     return 1;
   }
@@ -130,6 +140,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       webhookSecret: env.BATON_WEBHOOK_SECRET || undefined,
     }),
     agreementInfo: () => agreementInfo(config, ctx),
+    currency,
     ...(limits.ping ? { readiness: { redis: limits.ping } } : {}),
   });
   const port = Number(values.port ?? env.PORT ?? 3000);

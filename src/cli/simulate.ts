@@ -5,7 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
@@ -41,6 +41,8 @@ export interface SimulateOptions {
   json: boolean;
   routing?: string;
   accounts?: string;
+  /** The vocabulary both agreements are checked against (default: the `fields.yaml` beside each). */
+  fields?: string;
 }
 
 export interface SimulateIo {
@@ -60,8 +62,8 @@ function write(out: Writable, text: string): Promise<void> | void {
   return new Promise((resolve) => out.once('drain', resolve));
 }
 
-async function loadAgreement(path: string, io: SimulateIo): Promise<CompiledAgreement> {
-  const { agreement, warnings } = await loadAgreementFile(path);
+async function loadAgreement(path: string, io: SimulateIo, fields?: string): Promise<CompiledAgreement> {
+  const { agreement, warnings } = await loadAgreementFile(path, fields);
   for (const w of warnings) io.stderr.write(`${w}\n`);
   return compileAgreement(agreement);
 }
@@ -161,8 +163,8 @@ export async function simulate(opts: SimulateOptions, io: SimulateIo): Promise<n
   let first: CompiledAgreement;
   let other: CompiledAgreement | null = null;
   try {
-    first = await loadAgreement(opts.agreement, io);
-    if (opts.against) other = await loadAgreement(opts.against, io);
+    first = await loadAgreement(opts.agreement, io, opts.fields);
+    if (opts.against) other = await loadAgreement(opts.against, io, opts.fields);
   } catch (err) {
     io.stderr.write(`${err instanceof ConfigError || err instanceof BatonError ? err.message : errorMessage(err)}\n`);
     return 1;
@@ -183,7 +185,7 @@ async function simulateWithRouting(opts: SimulateOptions, routing: string, io: S
   let agreement: CompiledAgreement;
   let timeZone: string | null;
   try {
-    const loaded = await loadAgreementFile(opts.agreement);
+    const loaded = await loadAgreementFile(opts.agreement, opts.fields);
     for (const w of loaded.warnings) io.stderr.write(`${w}\n`);
     agreement = compileAgreement(loaded.agreement);
     timeZone = loaded.agreement.sla?.business_hours?.tz ?? null;
@@ -234,6 +236,9 @@ export async function run(args: string[]): Promise<number> {
     return 1;
   }
   const dir = values.config ?? (process.env.BATON_CONFIG_DIR || './mappings');
-  const opts: SimulateOptions = { leads: values.leads, agreement: values.agreement ?? join(dir, 'agreement.yaml'), against: values.against, at, json: values.json === true, routing: values.routing, accounts: values.accounts };
+  // One vocabulary for both agreements: the config folder's (or, with only --agreement, the one beside it),
+  // so an --against file kept elsewhere is checked too.
+  const fields = values.config !== undefined || values.agreement === undefined ? join(dir, 'fields.yaml') : join(dirname(values.agreement), 'fields.yaml');
+  const opts: SimulateOptions = { leads: values.leads, agreement: values.agreement ?? join(dir, 'agreement.yaml'), against: values.against, at, json: values.json === true, routing: values.routing, accounts: values.accounts, fields };
   return simulate(opts, { stdout: process.stdout, stderr: process.stderr, progress: process.stderr.isTTY === true });
 }

@@ -169,12 +169,12 @@ export async function loadConfig(dir: string): Promise<LoadedConfig> {
 }
 
 /**
- * Loads one agreement file (for `baton simulate --agreement FILE`). Names are checked against the
- * `fields.yaml` beside it when that one is present and valid; otherwise they are not checked and a
- * warning says so. Throws `ConfigError` listing every problem.
+ * Loads one agreement file (for `baton simulate --agreement FILE`). Names are checked against
+ * `fieldsFile` (default: the `fields.yaml` beside it) when that one is present and valid; otherwise
+ * they are not checked and a warning says so. Throws `ConfigError` listing every problem.
  */
-export async function loadAgreementFile(path: string): Promise<{ agreement: AgreementConfig; text: string; warnings: string[] }> {
-  const fieldsPath = join(dirname(path), FIELDS_FILE);
+export async function loadAgreementFile(path: string, fieldsFile?: string): Promise<{ agreement: AgreementConfig; text: string; warnings: string[] }> {
+  const fieldsPath = fieldsFile ?? join(dirname(path), FIELDS_FILE);
   const fieldsRead = basename(path) === FIELDS_FILE ? null : await readSource(fieldsPath);
   const fields = fieldsRead && 'source' in fieldsRead ? checkSource(fieldsRead, fieldsSchema) : null;
   const vocab = fields?.value ? vocabularyOf(fields.value) : null;

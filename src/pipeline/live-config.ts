@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { compileAgreement } from '../agreement/index.ts';
+import { compressSla } from '../agreement/sla.ts';
 import { loadConfig, missingApprovals, type LoadedConfig } from '../config/load.ts';
 import { footprintChanges } from '../mapping/footprint.ts';
 import { errorMessage } from '../platform/errors.ts';
@@ -46,8 +47,13 @@ export interface LiveConfigSource {
 
 const hashOf = (text: string) => createHash('sha256').update(text).digest('hex');
 
+export interface LiveConfigOptions {
+  /** Demo only (`BATON_DEMO_TIME_SCALE`): SLA durations run this many times faster, without business hours. */
+  slaTimeScale?: number;
+}
+
 /** Builds the live configuration of `dir`. */
-export function liveConfig(dir: string, store: Store, log: Logger, now: () => Date = () => new Date()): LiveConfigSource {
+export function liveConfig(dir: string, store: Store, log: Logger, now: () => Date = () => new Date(), options: LiveConfigOptions = {}): LiveConfigSource {
   let live: LiveConfig | null = null;
   let loaded: LoadedConfig | null = null;
   let liveAt: string | null = null;
@@ -76,9 +82,11 @@ export function liveConfig(dir: string, store: Store, log: Logger, now: () => Da
     if (missing.length) {
       return refuse(`${cfg.files.agreement}: draft agreement '${cfg.agreement.name}' v${cfg.agreement.version} is not live: ${missing.join(' and ')} ha${missing.length > 1 ? 've' : 's'} not approved it`, { version: cfg.agreement.version, missing });
     }
+    const scale = options.slaTimeScale ?? 1;
+    const agreementConfig = scale > 1 ? { ...cfg.agreement, sla: compressSla(cfg.agreement.sla, scale) } : cfg.agreement;
     let agreement;
     try {
-      agreement = compileAgreement(cfg.agreement);
+      agreement = compileAgreement(agreementConfig);
     } catch (err) {
       return refuse(`${cfg.files.agreement}: ${errorMessage(err)}`);
     }
@@ -87,7 +95,7 @@ export function liveConfig(dir: string, store: Store, log: Logger, now: () => Da
     await store.saveAgreementVersion({ version: cfg.agreement.version, name: cfg.agreement.name, text: cfg.texts.agreement, owners: cfg.agreement.owners as unknown as Record<string, unknown>, hash, liveAt: at });
     const stored = await store.liveAgreementVersion();
     const previous = live?.version;
-    live = { agreement, agreementConfig: cfg.agreement, fields: cfg.fields, routing: cfg.routing, version: cfg.agreement.version };
+    live = { agreement, agreementConfig, fields: cfg.fields, routing: cfg.routing, version: cfg.agreement.version };
     loaded = cfg;
     lastTexts = texts;
     liveAt = stored?.version === cfg.agreement.version ? stored.liveAt : at;

@@ -48,8 +48,9 @@ const group = (a: Acc): SlaGroup => ({
   breached: a.breached,
   open: a.open,
   share_in_time: a.inTime + a.breached === 0 ? null : Math.round((a.inTime / (a.inTime + a.breached)) * 1000) / 1000,
-  median_baton_delay_minutes: median(a.baton),
-  median_rep_delay_hours: median(a.rep),
+  // fine enough that seconds survive: a demo's or a quick rep's delay is under a minute
+  median_baton_delay_minutes: median(a.baton, 3),
+  median_rep_delay_hours: median(a.rep, 5),
 });
 
 /**

@@ -28,6 +28,8 @@ export interface AppDeps {
   notify?: () => void;
   /** What the dashboard shows of the agreement. */
   agreementInfo?: () => AgreementInfo;
+  /** `BATON_CURRENCY`: the ISO 4217 code of the deals' amounts, as the dashboard shows money. */
+  currency?: string;
   /** Config loaded: ready. */
   configLoaded?: () => boolean;
   /** Further dependencies `/readyz` reports by name, e.g. `redis` when limits are shared through it. */
@@ -109,6 +111,7 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
           token: deps.token,
           health: () => healthOf(ctx),
           agreementInfo: deps.agreementInfo ?? (() => defaultAgreementInfo(ctx)),
+          ...(deps.currency ? { currency: deps.currency } : {}),
           now: ctx.now,
         }),
       );

@@ -2,6 +2,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createW
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulate, type SimulateOptions } from '../../src/cli/simulate.ts';
 import { Sink } from '../support/sink.ts';
@@ -71,9 +72,11 @@ describe('baton simulate', () => {
       engagement: 24.86,
       transitions: [
         { to: 'mql', at: '2026-11-02T10:00:00Z', cause: 'rule:demo-request' },
-        { to: 'mql', at: '2026-11-04T22:00:00Z', cause: 'sla' },
+        { to: 'mql', at: '2026-11-04T22:00:00Z', cause: 'sla', breached: true },
       ],
     });
+    // A person who skips stages lists them in `passed` on that one transition.
+    expect(r.people[1].transitions).toEqual([{ to: 'sql', at: expect.any(String), cause: 'rule:sql', passed: ['mql', 'sal'] }]);
     expect(r.people.map((p: { email: string }) => p.email)).toEqual(['ana@corp.example', 'bo@corp.example', 'cy@gmail.com', 'di@corp.example', 'ed@corp.example']);
     expect(r.errors).toEqual([
       { line: 3, message: expect.stringMatching(/^not JSON/) },
@@ -93,6 +96,21 @@ describe('baton simulate', () => {
     expect(out).toContain('ana@corp.example: mql → lead (was mql: rule:demo-request; now lead: no rule)');
     expect(err).toContain('leads.jsonl:3: not JSON');
     expect(err).toContain('leads.jsonl:5: events:');
+  });
+
+  it('checks the field names of an --against file kept elsewhere against --config', () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'baton-simulate-against-'));
+    try {
+      const next = join(elsewhere, 'next.yaml');
+      writeFileSync(next, readFileSync(join(dir, 'agreement.yaml'), 'utf8').replace('field: person.title', 'field: person.titel'));
+      const bin = join(import.meta.dirname, '..', '..', 'bin', 'baton.js');
+      const run = spawnSync(process.execPath, [bin, 'simulate', '--config', dir, '--leads', join(dir, 'leads.jsonl'), '--against', next, '--at', AT], { encoding: 'utf8' });
+      expect(run.stderr).toMatch(/next\.yaml:\d+:\d+: .*person\.titel/);
+      expect(run.stderr).not.toMatch(/field names were not checked/);
+      expect(run.status).toBe(1);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 
   it('exits 1 with the problem when the agreement is invalid or the file is missing', async () => {

@@ -125,6 +125,18 @@ describe('feedback from Salesforce', () => {
     res = await h.fetch('/api/people/nobody@corp.example/feedback', { method: 'POST', body: JSON.stringify({ decision: 'accept' }) });
     expect(res.status).toBe(404);
   });
+
+  test('the feedback API takes a reject without a reason, as Salesforce does', async () => {
+    const { hsId } = await mqlPerson(h);
+    const res = await h.fetch('/api/people/ana@corp.example/feedback', { method: 'POST', body: JSON.stringify({ decision: 'reject' }) });
+    expect(res.status).toBe(200);
+    const person = await res.json();
+    expect(person.stage).toBe('recycled');
+    expect(person.transitions.at(-1)).toMatchObject({ to: 'recycled', cause: 'feedback' });
+    expect(person.transitions.at(-1).reason ?? null).toBeNull();
+    await h.drain();
+    expect(h.hubspot.data.records.contacts.get(hsId)!.properties.baton_stage).toBe('recycled');
+  });
 });
 
 describe('two-way field sync', () => {

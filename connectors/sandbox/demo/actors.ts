@@ -33,6 +33,8 @@ export class Visitors {
   private readonly rand: () => number;
   private readonly warm: number[];
   private readonly cold: number[];
+  /** People not in Salesforce yet whose company is an Account there (routing's account match). */
+  private readonly atAccounts: number[];
   private readonly requested = new Set<number>();
   private steps = 0;
   private seq = 0;
@@ -49,6 +51,8 @@ export class Visitors {
     // Fit people are warmed up by several touches until fit and engagement together make them MQL.
     this.warm = all.filter(({ p }) => isFit(boxes, p)).map(({ i }) => i);
     this.cold = all.filter(({ p }) => !isFit(boxes, p)).map(({ i }) => i);
+    const accountCompanies = new Set(boxes.sample.people.filter((p) => p.inSalesforce === 'contact' && p.company !== null).map((p) => p.company));
+    this.atAccounts = all.filter(({ p }) => !p.inSalesforce && accountCompanies.has(p.company)).map(({ i }) => i);
   }
 
   private pick(list: number[]): number {
@@ -65,6 +69,7 @@ export class Visitors {
       const who = dealPeople[Math.floor(n / 8) % dealPeople.length];
       return n % 4 === 1 ? this.webinar(who) : this.eventRegistration(who);
     }
+    if ((n === 2 || n === 14) && this.atAccounts.length) return this.demoRequest(this.fresh(this.atAccounts));
     if (n < 10 && n % 2 === 0) return this.demoRequest(this.fresh(this.warm.concat(this.cold.slice(0, 3))));
     if (n === 5) {
       const staff = people.findIndex((p) => p.email.endsWith('@acme.example'));
@@ -158,13 +163,16 @@ export class Reps {
   private readonly startedAt = Date.now();
   /** Seconds before a rep answers (min, max). */
   private readonly delayS: [number, number];
+  /** A rep who answers nothing (away today): her people are reminded, breach and are reassigned. */
+  readonly away: string | null;
 
-  constructor(boxes: Sandboxes, say: Say, reasons: string[], options: { seed?: number; delayS?: [number, number] } = {}) {
+  constructor(boxes: Sandboxes, say: Say, reasons: string[], options: { seed?: number; delayS?: [number, number]; away?: string | null } = {}) {
     this.boxes = boxes;
     this.say = say;
     this.reasons = reasons.length ? reasons : ['no_budget'];
     this.rand = seededRandom(options.seed ?? 23);
     this.delayS = options.delayS ?? [4, 10];
+    this.away = options.away ?? null;
   }
 
   private owner(rec: SRecord): string {
@@ -180,7 +188,7 @@ export class Reps {
   step(now = Date.now()): void {
     const org = this.boxes.salesforce.org;
     for (const lead of org.rows('Lead')) {
-      if (lead.IsConverted || lead.Baton_Stage__c !== 'mql' || this.plans.has(lead.Id)) continue;
+      if (lead.IsConverted || lead.Baton_Stage__c !== 'mql' || this.plans.has(lead.Id) || lead.OwnerId === this.away) continue;
       const r = this.rand();
       const decision: Decision = r < 0.35 ? 'accept' : r < 0.65 ? 'reject' : 'convert';
       const [min, max] = this.delayS;

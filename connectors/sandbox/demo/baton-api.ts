@@ -15,6 +15,7 @@ export interface PersonView {
   scores?: { fit?: number; engagement?: number };
   explanation?: string[];
   sla?: { due?: string | null; breached?: boolean } | null;
+  routing?: { rule?: string; user?: string; reason?: string };
   transitions?: { from?: string; to?: string; at?: string; cause?: string; version?: number }[];
 }
 

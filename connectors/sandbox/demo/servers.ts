@@ -112,6 +112,7 @@ function seedSalesforce(salesforce: FakeSalesforce, sample: Sample, start: numbe
   const campaigns = new Map<string, string>();
   for (const c of sample.campaigns) campaigns.set(c.name, org.insert('Campaign', { Name: c.name, Type: c.channel, OwnerId: manager }, { by: manager }).Id);
 
+  const accounts = new Map<number, string>();
   const salesforcePerson = sample.people.map((p, i) => {
     if (!p.inSalesforce) return null;
     const owner = reps[i % reps.length];
@@ -124,8 +125,12 @@ function seedSalesforce(salesforce: FakeSalesforce, sample: Sample, start: numbe
         { at, by: owner },
       ).Id;
     }
-    const account = org.insert('Account', { Name: company?.name ?? `${p.lastName} Household`, Website: company ? `https://${company.domain}` : null, NumberOfEmployees: company?.employees ?? null, Industry: company?.industry ?? null, OwnerId: owner }, { at, by: owner });
-    return org.insert('Contact', { FirstName: p.firstName, LastName: p.lastName, Email: p.email, Title: p.title, MailingCountry: p.country, AccountId: account.Id, OwnerId: owner }, { at, by: owner }).Id;
+    // One Account per company, owned by its first contact's rep, so routing's account match finds exactly one.
+    const accountId =
+      (p.company !== null ? accounts.get(p.company) : undefined) ??
+      org.insert('Account', { Name: company?.name ?? `${p.lastName} Household`, Website: company ? `https://www.${company.domain}/` : null, NumberOfEmployees: company?.employees ?? null, Industry: company?.industry ?? null, OwnerId: owner }, { at, by: owner }).Id;
+    if (p.company !== null) accounts.set(p.company, accountId);
+    return org.insert('Contact', { FirstName: p.firstName, LastName: p.lastName, Email: p.email, Title: p.title, MailingCountry: p.country, AccountId: accountId, OwnerId: owner }, { at, by: owner }).Id;
   });
 
   const opportunities = sample.deals.map((d, k) => {

@@ -43,7 +43,7 @@ export async function loadDashboard(deps: DashboardDeps, from: string | null, to
     const person = await store.getPerson(id);
     if (person) people.set(id, { id: person.id, email: person.email, ownerId: person.ownerId });
   });
-  return summarize({ from, to, histories, people, recent, agreement: deps.agreementInfo(), health });
+  return { ...summarize({ from, to, histories, people, recent, agreement: deps.agreementInfo(), health }), currency: deps.currency ?? 'USD' };
 }
 
 /** Parses an optional ISO `from`/`to` query value; a wrong one is a 400 naming the parameter. */

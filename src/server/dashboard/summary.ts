@@ -29,7 +29,7 @@ const ACCEPTED = new Set(['sal', 'sql', 'opportunity', 'won', 'lost']);
 const HOUR_MS = 3_600_000;
 
 /** The dashboard's figures for one window. */
-export function summarize(input: SummaryInput): DashboardSummary {
+export function summarize(input: SummaryInput): Omit<DashboardSummary, 'currency'> {
   const inWindow = windowTest(input.from, input.to);
   let mqls = 0;
   let accepted = 0;
@@ -105,10 +105,11 @@ export function summarize(input: SummaryInput): DashboardSummary {
 export function distribution(ms: number[]): Distribution {
   if (ms.length === 0) return { count: 0, median_hours: null, p90_hours: null };
   const sorted = [...ms].sort((a, b) => a - b);
+  // four decimals of an hour keep seconds (0.36 s), so an answer within a minute is not 0
   return {
     count: sorted.length,
-    median_hours: round(quantile(sorted, 0.5) / HOUR_MS, 2),
-    p90_hours: round(quantile(sorted, 0.9) / HOUR_MS, 2),
+    median_hours: round(quantile(sorted, 0.5) / HOUR_MS, 4),
+    p90_hours: round(quantile(sorted, 0.9) / HOUR_MS, 4),
   };
 }
 

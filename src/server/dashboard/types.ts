@@ -51,6 +51,8 @@ export interface DashboardDeps {
   token: string;
   health(): Promise<HealthInfo>;
   agreementInfo(): AgreementInfo;
+  /** ISO 4217 code of the deals' amounts (`BATON_CURRENCY`, default USD). */
+  currency?: string;
   /** Clock for tests; defaults to `Date.now`. */
   now?: () => Date;
 }
@@ -79,6 +81,8 @@ export interface DashboardSummary {
   from: string | null;
   to: string | null;
   agreement: AgreementInfo;
+  /** ISO 4217 code the page shows money in. */
+  currency: string;
   marketing: {
     mqls_delivered: number;
     accepted: number;

@@ -67,8 +67,9 @@ export function apiRouter(deps: ApiDeps): express.Router {
     const { decision, reason } = parsed.data;
     const live = ctx.config();
     const reasons = live?.agreementConfig.recycle?.reasons ?? [];
-    if (decision === 'reject' && (!reason || !reasons.includes(reason))) {
-      throw new InputError(`reason: a reject needs one of ${reasons.join(', ') || '(no recycle reasons configured)'}`, { field: 'reason' });
+    // The reason is optional, as for a reject made in Salesforce; one that is given must be a configured one.
+    if (decision === 'reject' && reason !== undefined && !reasons.includes(reason)) {
+      throw new InputError(`reason: '${reason}' is not one of recycle.reasons (${reasons.join(', ') || 'none configured'})`, { field: 'reason' });
     }
     const key = String(req.params.key);
     const found = await findPersonByKey(ctx.store, key);

@@ -28,7 +28,7 @@ export interface Served {
 }
 
 /** A seeded store behind the dashboard router and the `/api/*` routes. */
-export async function serveSeeded(opts: { now?: number; empty?: boolean } = {}): Promise<Served> {
+export async function serveSeeded(opts: { now?: number; empty?: boolean; agreement?: typeof agreementInfo; currency?: string } = {}): Promise<Served> {
   const { store, cleanup } = await makeTestStore();
   const ids = opts.empty ? new Map<string, number>() : await seedStore(store, opts.now ?? Date.now());
   // The real app: its /api/* routes and the dashboard it mounts. No connectors and no live config:
@@ -38,7 +38,7 @@ export async function serveSeeded(opts: { now?: number; empty?: boolean } = {}):
   // HubSpot on, Salesforce off: the app only asks whether each connector is there.
   const connectors = { hubspot: {} as Connector };
   const ctx: PipelineContext = { store, connectors, config: () => live, now: () => new Date(), instanceId: 'dashboard-test', metrics: createMetrics('dashboard-test'), log: logger };
-  const app = await createApp({ ctx, token: TOKEN, receivers: {}, agreementInfo: () => agreementInfo });
+  const app = await createApp({ ctx, token: TOKEN, receivers: {}, agreementInfo: () => opts.agreement ?? agreementInfo, ...(opts.currency ? { currency: opts.currency } : {}) });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

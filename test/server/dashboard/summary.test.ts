@@ -57,8 +57,8 @@ describe('summarize', () => {
     expect(s.sales.breaches_by_owner).toEqual({ 'rep-b': 1 });
     expect(s.sales.time_to_answer.total).toEqual({ count: 3, median_hours: 4, p90_hours: 24.8 });
     // Baton: 0.25 h and 1 h; rep: 1.75 h and 3 h
-    expect(s.sales.time_to_answer.baton).toEqual({ count: 2, median_hours: 0.63, p90_hours: 0.93 });
-    expect(s.sales.time_to_answer.rep).toEqual({ count: 2, median_hours: 2.38, p90_hours: 2.88 });
+    expect(s.sales.time_to_answer.baton).toEqual({ count: 2, median_hours: 0.625, p90_hours: 0.925 });
+    expect(s.sales.time_to_answer.rep).toEqual({ count: 2, median_hours: 2.375, p90_hours: 2.875 });
     expect(s.health).toBe(health);
     expect(s.agreement).toBe(agreement);
   });

@@ -14,10 +14,9 @@ const form = document.querySelector('[data-testid="range-form"]');
 const modelSelect = document.querySelector('[data-testid="model-select"]');
 const dialog = document.querySelector('[data-testid="person-view"]');
 const charts = new Map();
-const state = { from: '', to: '', model: null };
+const state = { from: '', to: '', model: null, currency: null };
 
 const fmtInt = new Intl.NumberFormat('en-US');
-const fmtMoney = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const fmtPct = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
 const fmtDate = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' });
 const fmtTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
@@ -40,6 +39,11 @@ function slot(name) {
   return document.querySelector(`[data-slot="${name}"]`);
 }
 
+/** Sets `el`'s children; absent ones (null, false) are left out, where replaceChildren would write "null". */
+function fill(el, ...children) {
+  el.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+}
+
 /** A number with its raw value in data-value (null shows as an em dash). */
 function num(testid, value, format = (v) => fmtInt.format(v)) {
   return h('span', { class: 'num', testid, dataset: { value: value === null || value === undefined ? '' : String(value) } }, value === null || value === undefined ? '—' : format(value));
@@ -50,8 +54,15 @@ function tile(label, testid, value, format, note) {
 }
 
 const pct = (v) => fmtPct.format(v);
-const money = (v) => fmtMoney.format(v);
-const hours = (v) => (v < 1 ? `${Math.round(v * 60)} min` : `${Math.round(v * 10) / 10} h`);
+// in the deals' currency (BATON_CURRENCY), which /api/dashboard names
+const moneyFormats = new Map();
+const money = (v) => {
+  const currency = state.currency || 'USD';
+  if (!moneyFormats.has(currency)) moneyFormats.set(currency, new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+  return moneyFormats.get(currency).format(v);
+};
+// under a minute in seconds, so a fast answer does not read as "0 min"
+const hours = (v) => (v * 60 < 1 ? `${Math.round(v * 3600)} s` : v < 1 ? `${Math.round(v * 60)} min` : `${Math.round(v * 10) / 10} h`);
 function duration(ms) {
   if (ms < 1000) return `${ms} ms`;
   if (ms < 60_000) return `${Math.round(ms / 100) / 10} s`;
@@ -145,7 +156,7 @@ function renderAgreement(a) {
         h('strong', {}, 'fields.yaml changed. '),
         `Restart baton serve to apply: ${a.restart.join('; ')}. Until then the running mapping stays.`)
     : null;
-  slot('agreement').replaceChildren(
+  fill(slot('agreement'),
     h('div', { class: 'agreement-name', testid: 'agreement-name' }, a.name),
     h('div', { class: 'agreement-meta' },
       h('span', { class: 'badge' }, 'Live version ', num('agreement-version', a.version, (v) => `v${v}`)),
@@ -165,14 +176,14 @@ function renderFunnel(f) {
     tile('SQL → Won', 'funnel-conv-sql_to_won', conv.sql_to_won ?? null, pct),
   ];
   const side = h('div', { class: 'side-stages' }, ...SIDE_STAGES.map((s) => h('span', { class: 'pill' }, `${STAGE_LABEL[s]} `, num(`funnel-entered-${s}`, entered[s] ?? 0))));
-  slot('funnel-tiles').replaceChildren(...tiles, side);
+  fill(slot('funnel-tiles'), ...tiles, side);
   const any = [...STAGES, ...SIDE_STAGES].some((s) => (entered[s] ?? 0) > 0);
   slot('funnel-empty').hidden = any;
   drawChart('funnel', any ? barConfig(STAGES.map((s) => STAGE_LABEL[s]), STAGES.map((s) => entered[s] ?? 0)) : null);
 }
 
 function renderMarketing(m) {
-  slot('marketing-tiles').replaceChildren(
+  fill(slot('marketing-tiles'),
     tile('MQLs delivered', 'mk-mqls', m.mqls_delivered),
     tile('Accepted by sales', 'mk-acceptance', m.acceptance_rate, pct, `${fmtInt.format(m.accepted)} accepted · ${fmtInt.format(m.rejected)} rejected`),
     tile('Recycled, qualified again', 'mk-requalified', m.requalified));
@@ -185,7 +196,7 @@ function renderMarketing(m) {
 }
 
 function renderSales(s) {
-  slot('sales-tiles').replaceChildren(
+  fill(slot('sales-tiles'),
     tile('Answered in time', 'sla-in-time', s.sla.answered_in_time),
     tile('Breached', 'sla-breached', s.sla.breached),
     tile('Waiting for an answer', 'sla-open', s.sla.open));
@@ -195,12 +206,12 @@ function renderSales(s) {
       h('td', {}, num(`tta-${key}-median`, d.median_hours, hours)),
       h('td', {}, num(`tta-${key}-p90`, d.p90_hours, hours)),
       h('td', {}, num(`tta-${key}-count`, d.count)));
-  slot('time-to-answer').replaceChildren(
+  fill(slot('time-to-answer'),
     row('Total', 'total', t.total, 'change → answer'),
     row("Baton's delay", 'baton', t.baton, 'change → Task created'),
     row("Rep's answer", 'rep', t.rep, 'Task → answer'));
   const owners = Object.entries(s.breaches_by_owner);
-  slot('breaches').replaceChildren(
+  fill(slot('breaches'),
     owners.length
       ? h('ul', { class: 'bars', testid: 'breaches-by-owner' }, ...owners.map(([o, n]) => {
           const max = owners[0][1];
@@ -214,7 +225,7 @@ function renderSales(s) {
 function renderAttribution(a) {
   state.model = a.model;
   modelSelect.value = a.model;
-  slot('attribution-tiles').replaceChildren(
+  fill(slot('attribution-tiles'),
     tile('Won revenue', 'attr-revenue', a.revenue, money),
     tile('Won deals', 'attr-deals', a.deals),
     tile('Unattributed', 'attr-unattributed', a.unattributed, money, 'won deals without touches'),
@@ -232,7 +243,7 @@ function renderAttribution(a) {
 function renderHealth(hl) {
   const row = (label, value, note) => h('div', { class: 'health-row' }, h('span', {}, label), value, note ?? null);
   const onOff = (name, on) => h('span', { class: `badge ${on ? 'ok' : 'off'}`, testid: `connector-${name}`, dataset: { value: on ? 'on' : 'off' } }, `${name === 'hubspot' ? 'HubSpot' : 'Salesforce'} ${on ? 'on' : 'off'}`);
-  slot('health').replaceChildren(
+  fill(slot('health'),
     row('Inbox lag', num('health-inbox-lag', hl.inboxLagMs, duration)),
     row('Inbox pending', num('health-inbox-pending', hl.inboxPending)),
     row('Write-backs pending', num('health-outbox-pending', hl.outboxPending)),
@@ -249,10 +260,10 @@ function renderHealth(hl) {
 
 function renderRecent(rows) {
   if (!rows.length) {
-    slot('recent').replaceChildren(h('p', { class: 'empty', testid: 'recent-empty' }, 'No handoffs in this range. Each stage change Baton makes — with its cause and the rule that fired — appears here.'));
+    fill(slot('recent'), h('p', { class: 'empty', testid: 'recent-empty' }, 'No handoffs in this range. Each stage change Baton makes — with its cause and the rule that fired — appears here.'));
     return;
   }
-  slot('recent').replaceChildren(
+  fill(slot('recent'),
     h('table', { class: 'table', testid: 'recent-table' },
       h('thead', {}, h('tr', {}, h('th', {}, 'When'), h('th', {}, 'Person'), h('th', {}, 'Stage'), h('th', {}, 'Cause'), h('th', {}, 'Rule'), h('th', {}, 'Version'))),
       h('tbody', {}, ...rows.map((r) =>
@@ -272,12 +283,12 @@ function renderRecent(rows) {
 async function openPerson(key) {
   const body = slot('person-body');
   slot('person-title').textContent = key;
-  body.replaceChildren(h('p', { class: 'empty' }, 'Loading…'));
+  fill(body, h('p', { class: 'empty' }, 'Loading…'));
   if (!dialog.open) dialog.showModal();
   try {
     renderPerson(await getJson(`/api/people/${encodeURIComponent(key)}`));
   } catch (err) {
-    body.replaceChildren(h('p', { class: 'callout warn' }, `Could not load this person: ${err.message}`));
+    fill(body, h('p', { class: 'callout warn' }, `Could not load this person: ${err.message}`));
   }
 }
 
@@ -291,7 +302,7 @@ function renderPerson(p) {
   slot('person-title').textContent = p.email;
   const fields = Object.entries(p.person ?? {});
   const ids = Object.entries(p.ids ?? {}).filter(([, v]) => v);
-  slot('person-body').replaceChildren(
+  fill(slot('person-body'),
     h('div', { class: 'person-summary' },
       h('span', { class: `stage stage-${p.stage}`, testid: 'person-stage', dataset: { value: p.stage } }, STAGE_LABEL[p.stage] ?? p.stage),
       ...ids.map(([crm, id]) => h('span', { class: 'pill' }, `${crm === 'hubspot' ? 'HubSpot' : 'Salesforce'} ${id}`))),
@@ -322,12 +333,16 @@ function renderPerson(p) {
 
 // ---------- loading
 
-async function loadAttribution() {
+function fetchAttribution() {
   const { from, to } = rangeQuery();
   const model = modelSelect.value || state.model;
   const q = new URLSearchParams({ from, to });
   if (state.model) q.set('model', model);
-  const a = await getJson(`/api/attribution?${q}`);
+  return getJson(`/api/attribution?${q}`);
+}
+
+async function loadAttribution() {
+  const a = await fetchAttribution();
   renderAttribution(a);
   return a.model;
 }
@@ -338,7 +353,10 @@ async function loadAll() {
   showStatus(null);
   try {
     const q = new URLSearchParams({ from, to });
-    const [funnel, dash, model] = await Promise.all([getJson(`/api/funnel?${q}`), getJson(`/api/dashboard?${q}`), loadAttribution()]);
+    const [funnel, dash, attribution] = await Promise.all([getJson(`/api/funnel?${q}`), getJson(`/api/dashboard?${q}`), fetchAttribution()]);
+    state.currency = dash.currency;
+    renderAttribution(attribution);
+    const model = attribution.model;
     renderAgreement(dash.agreement);
     renderFunnel(funnel);
     renderMarketing(dash.marketing);
