@@ -124,6 +124,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       hubspotClientSecret: connectors.hubspot ? env.HUBSPOT_CLIENT_SECRET : undefined,
       salesforceOrgId: connectors.salesforce ? env.SALESFORCE_ORG_ID : undefined,
       webhookSecret: env.BATON_WEBHOOK_SECRET || undefined,
+      salesforce: !!connectors.salesforce,
     }),
     agreementInfo: () => agreementInfo(config, ctx),
     ...(limits.ping ? { readiness: { redis: limits.ping } } : {}),
