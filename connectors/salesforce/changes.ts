@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { isoInstant, parseJsonInput } from '../../src/platform/edge-input.ts';
+import { isoInstantText, parseJsonInput, toIsoInstant } from '../../src/platform/edge-input.ts';
 import { InputError } from '../../src/platform/errors.ts';
 import { verifyBatonSignature } from '../../src/platform/signature.ts';
 import type { InboxItem } from '../types.ts';
@@ -13,7 +13,7 @@ import type { InboxItem } from '../types.ts';
 const changeSchema = z.strictObject({
   sobject: z.enum(['Lead', 'Contact', 'Account', 'Opportunity', 'OpportunityContactRole', 'CampaignMember']),
   id: z.string().regex(/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/, 'expected a 15- or 18-character Salesforce id'),
-  at: isoInstant.optional(),
+  at: isoInstantText.optional(),
   fields: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -46,7 +46,7 @@ export function receiveSignedChanges(req: { rawBody: string | Buffer; signature:
       // a change without `at` is unique to its body: a resent body dedups, a new one does not
       dedupKey: `salesforce:json:${c.sobject}:${c.id}:${c.at ?? `${digest}:${i}`}`,
       receivedAt,
-      body: { kind: 'change' as const, ref: { crm: 'salesforce' as const, object: c.sobject, id: c.id, ...(c.at ? { at: new Date(c.at).toISOString() } : {}) }, ...(c.fields ? { hint: c.fields } : {}), changeSource: 'signed_json' },
+      body: { kind: 'change' as const, ref: { crm: 'salesforce' as const, object: c.sobject, id: c.id, ...(c.at ? { at: toIsoInstant(c.at) } : {}) }, ...(c.fields ? { hint: c.fields } : {}), changeSource: 'signed_json' },
     })),
   };
 }

@@ -24,6 +24,7 @@ import type { LimitsBackend } from '../platform/limiter.ts';
 import { connectSharedLimits } from '../platform/redis.ts';
 import { logger } from '../platform/logger.ts';
 import { createApp, defaultAgreementInfo } from '../server/app.ts';
+import { sessionSettingsFromEnv } from '../server/auth.ts';
 import { connectorReceivers } from '../server/receivers.ts';
 import { defaultDatabaseUrl, openStore } from '../store/index.ts';
 import type { Crm } from '../store/types.ts';
@@ -39,7 +40,16 @@ SALESFORCE_CLIENT_ID + SALESFORCE_CLIENT_SECRET, SALESFORCE_LOGIN_URL, SALESFORC
 SALESFORCE_ORG_ID, BATON_INSTANCE_ID (names this instance in leases and metrics; default
 host-pid), BATON_REDIS_URL (share the CRMs' rate limits with every instance on the same Redis),
 BATON_REDIS_PREFIX (key prefix in Redis, default baton:), BATON_LEASE_SECONDS,
-BATON_OUTBOX_LEASE_SECONDS.`;
+BATON_OUTBOX_LEASE_SECONDS, BATON_TRUST_PROXY (the proxy in front: addresses, subnets, loopback,
+or a hop count; off by default), BATON_SESSION_IDLE_MINUTES (default 720),
+BATON_SESSION_MAX_HOURS (default 168).`;
+
+/** `BATON_TRUST_PROXY` as express's `trust proxy`: a hop count, or the proxy's addresses/subnets (`loopback`, `10.0.0.0/8`, …). */
+export function trustProxyFromEnv(env: NodeJS.ProcessEnv): string | number | undefined {
+  const v = env.BATON_TRUST_PROXY?.trim();
+  if (!v || v === 'false') return undefined;
+  return /^\d+$/.test(v) ? Number(v) : v;
+}
 
 /** The connectors whose credentials are set; `say` hears which are off. */
 export function connectorsFromEnv(env: NodeJS.ProcessEnv, loaded: LoadedConfig, say: (line: string) => void, limitsBackend?: LimitsBackend): Partial<Record<Crm, Connector>> {
@@ -71,6 +81,13 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   const token = env.BATON_API_TOKEN?.trim();
   if (!token) {
     console.error('baton serve: BATON_API_TOKEN is required (the bearer token of /api/* and the dashboard)');
+    return 1;
+  }
+  let sessions;
+  try {
+    sessions = sessionSettingsFromEnv(env);
+  } catch (err) {
+    console.error(`baton serve: ${errorMessage(err)}`);
     return 1;
   }
   const log = logger.child({ module: 'serve' });
@@ -127,6 +144,8 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       salesforce: !!connectors.salesforce,
     }),
     agreementInfo: () => agreementInfo(config, ctx),
+    sessions,
+    trustProxy: trustProxyFromEnv(env),
     ...(limits.ping ? { readiness: { redis: limits.ping } } : {}),
   });
   const port = Number(values.port ?? env.PORT ?? 3000);

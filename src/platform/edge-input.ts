@@ -113,14 +113,14 @@ export function toIsoInstant(s: string): string {
   return new Date(/T[\d:.]+$/.test(s) ? `${s}Z` : s).toISOString();
 }
 
-/** zod: an ISO 8601 date-time that is a real instant in 1970..2100, as `…Z`. */
-export const isoInstant = z
-  .string()
-  .superRefine((s, ctx) => {
-    const problem = instantProblem(s, { requireTime: true });
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  })
-  .transform(toIsoInstant);
+/** zod: an ISO 8601 date-time that is a real instant in 1970..2100, kept as written (dedup keys use the text). */
+export const isoInstantText = z.string().superRefine((s, ctx) => {
+  const problem = instantProblem(s, { requireTime: true });
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** zod: `isoInstantText`, as `…Z`. */
+export const isoInstant = isoInstantText.transform(toIsoInstant);
 
 /** zod: epoch milliseconds in 1970..2100 (HubSpot's `occurredAt`). */
 export const epochMs = z.number().int().refine((n) => instantRangeProblem(n) === null, { message: 'expected epoch milliseconds between 1970 and 2100' });
