@@ -48,7 +48,7 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
   async function store(route: string, req: Request, res: Response, result: ReceiveResult, ok: (r: Response) => void) {
     if (!result.ok) {
       deps.metrics.inputRejected.inc({ route, reason: result.status === 401 || result.status === 403 ? 'signature' : 'bad_input' });
-      const field = result.status === 400 || result.status === 413 ? (result.field ?? 'body') : undefined;
+      const field = result.status === 401 ? undefined : (result.field ?? (result.status === 400 || result.status === 413 ? 'body' : undefined));
       // The field, never the error text: it may quote the delivery.
       log.info('webhook refused', { route, status: result.status, field });
       return sendError(res, result.status, result.status === 401 ? 'unauthorized' : result.status === 403 ? 'forbidden' : result.status === 413 ? 'too_large' : 'bad_input', result.error, field);
