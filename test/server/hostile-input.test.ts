@@ -5,7 +5,9 @@
 import { Writable } from 'node:stream';
 import winston from 'winston';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Kysely } from 'kysely';
 import { logger } from '../../src/platform/logger.ts';
+import type { DB } from '../../src/store/db.ts';
 import { makeTestStore, type TestStore } from '../support/store.ts';
 import { apiEvent, batonSignature, hubspotEvent, hubspotHeaders, ORG_ID, ORG_ID_15, outboundXml, serveEdge, TOKEN, type EdgeApp } from './edge-harness.ts';
 
@@ -23,11 +25,12 @@ beforeEach(async () => {
   await ts.reset();
 });
 
+const dbOf = (t: TestStore) => (t.store as unknown as { db: Kysely<DB> }).db;
 const bearer = { authorization: `Bearer ${TOKEN}` };
 const json = { 'content-type': 'application/json' };
 
 async function post(path: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(app.url + path, { method: 'POST', body, headers, redirect: 'manual' });
+  return fetch(app.url + path, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers, redirect: 'manual' });
 }
 
 /** Posts and expects a refusal with `status` naming `field` (when given), and nothing stored. */
@@ -120,7 +123,7 @@ describe('the table of issue 17', () => {
     }
     const ok = await events(apiEvent({ email: '  Ana@Corp.Example ' }));
     expect(ok.status).toBe(202);
-    const [row] = await (ts.store as unknown as { db: import('kysely').Kysely<import('../../src/store/db.ts').DB> }).db.selectFrom('inbox').select('body').execute();
+    const [row] = await dbOf(ts).selectFrom('inbox').select('body').execute();
     expect(JSON.parse(row.body).event.email).toBe('ana@corp.example');
   });
 
@@ -245,7 +248,7 @@ describe('found beside the table', () => {
   it('stores the session id hashed, never as sent', async () => {
     const cookie = await login(app);
     const id = cookie.split('=')[1];
-    const rows = await (ts.store as unknown as { db: import('kysely').Kysely<import('../../src/store/db.ts').DB> }).db.selectFrom('sessions').selectAll().execute();
+    const rows = await dbOf(ts).selectFrom('sessions').selectAll().execute();
     expect(rows).toHaveLength(1);
     expect(JSON.stringify(rows)).not.toContain(id);
     expect(JSON.stringify(rows)).not.toContain(TOKEN);
