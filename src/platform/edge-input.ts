@@ -138,7 +138,8 @@ export function emailProblem(email: string): string | null {
 /** zod: an email address, trimmed and lower-cased (as every other path normalizes it), refused when it holds invisible characters. */
 export const emailAddress = z
   .string()
-  .transform((s) => s.trim().toLowerCase())
+  // Only plain spaces, tabs and line ends are trimmed: String#trim would also drop a BOM or a no-break space, which are refused.
+  .transform((s) => s.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '').toLowerCase())
   .superRefine((s, ctx) => {
     const problem = emailProblem(s);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
