@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import express from 'express';
 import { createHubSpotConnector } from '../../connectors/hubspot/index.ts';
 import { createSalesforceConnector, salesforceOptionsFromEnv, type SalesforceConnector } from '../../connectors/salesforce/index.ts';
 import type { Connector } from '../../connectors/types.ts';
@@ -44,11 +45,17 @@ BATON_OUTBOX_LEASE_SECONDS, BATON_TRUST_PROXY (the proxy in front: addresses, su
 or a hop count; off by default), BATON_SESSION_IDLE_MINUTES (default 720),
 BATON_SESSION_MAX_HOURS (default 168).`;
 
-/** `BATON_TRUST_PROXY` as express's `trust proxy`: a hop count, or the proxy's addresses/subnets (`loopback`, `10.0.0.0/8`, …). */
+/** `BATON_TRUST_PROXY` as express's `trust proxy`: a hop count, or the proxy's addresses/subnets (`loopback`, `10.0.0.0/8`, …); throws naming it when express cannot read it. */
 export function trustProxyFromEnv(env: NodeJS.ProcessEnv): string | number | undefined {
   const v = env.BATON_TRUST_PROXY?.trim();
   if (!v || v === 'false') return undefined;
-  return /^\d+$/.test(v) ? Number(v) : v;
+  const value = /^\d+$/.test(v) ? Number(v) : v;
+  try {
+    express().set('trust proxy', value);
+  } catch (err) {
+    throw new Error(`BATON_TRUST_PROXY: ${errorMessage(err)}; expected the proxy's addresses or subnets (e.g. loopback, 10.0.0.0/8) or a hop count`, { cause: err });
+  }
+  return value;
 }
 
 /** The connectors whose credentials are set; `say` hears which are off. */
@@ -84,8 +91,10 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     return 1;
   }
   let sessions;
+  let trustProxy;
   try {
     sessions = sessionSettingsFromEnv(env);
+    trustProxy = trustProxyFromEnv(env);
   } catch (err) {
     console.error(`baton serve: ${errorMessage(err)}`);
     return 1;
@@ -145,7 +154,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     }),
     agreementInfo: () => agreementInfo(config, ctx),
     sessions,
-    trustProxy: trustProxyFromEnv(env),
+    trustProxy,
     ...(limits.ping ? { readiness: { redis: limits.ping } } : {}),
   });
   const port = Number(values.port ?? env.PORT ?? 3000);

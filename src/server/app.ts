@@ -79,6 +79,8 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
     throw new InputError(`BATON_TRUST_PROXY: ${errorMessage(err)}; expected addresses, subnets, loopback or a hop count`, { field: 'BATON_TRUST_PROXY', cause: err });
   }
   const auth = createAuth({ store: ctx.store, token: deps.token, now: ctx.now, sessions: deps.sessions, publicUrl: deps.publicUrl });
+  // Sessions of a token no longer in use end now, not at their next use; a store not reachable yet is no reason not to start.
+  await auth.prune().catch(() => 0);
 
   app.get('/healthz', (_req, res) => res.json({ ok: true }));
   app.get('/readyz', async (_req: Request, res: Response) => {

@@ -88,6 +88,8 @@ export interface Auth {
   originProblem(req: Request): string | null;
   /** Express middleware: 401 unless authenticated; 403 for a cookie-authenticated state change from another origin. */
   require: (req: Request, res: Response, next: NextFunction) => void;
+  /** Deletes ended sessions and those of another token (at start: a rotated token ends the old sessions at once). */
+  prune(): Promise<number>;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -121,7 +123,13 @@ export function createAuth(deps: AuthDeps): Auth {
     return true;
   }
 
+  const prune = () => {
+    const now = deps.now();
+    return deps.store.pruneSessions({ now: now.toISOString(), idleBefore: new Date(now.getTime() - settings.idleMs).toISOString(), tokenHash: currentToken });
+  };
+
   const auth: Auth = {
+    prune,
     async check(req) {
       if (hasBearer(req, deps.token)) return 'bearer';
       return (await session(req)) ? 'session' : null;
@@ -132,7 +140,7 @@ export function createAuth(deps: AuthDeps): Auth {
       const at = now.toISOString();
       await deps.store.createSession({ idHash: sessionIdHash(id), tokenHash: currentToken, createdAt: at, seenAt: at, expiresAt: new Date(now.getTime() + settings.absoluteMs).toISOString() });
       // Login is rare: a good moment to forget ended sessions and those of an older token.
-      await deps.store.pruneSessions({ now: at, idleBefore: new Date(now.getTime() - settings.idleMs).toISOString(), tokenHash: currentToken });
+      await prune();
       return cookie(id, Math.floor(settings.absoluteMs / 1000), req.secure);
     },
     async logout(req) {

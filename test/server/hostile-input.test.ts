@@ -6,7 +6,9 @@ import { Writable } from 'node:stream';
 import winston from 'winston';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
+import { trustProxyFromEnv } from '../../src/cli/serve.ts';
 import { logger } from '../../src/platform/logger.ts';
+import { sessionSettingsFromEnv } from '../../src/server/auth.ts';
 import type { DB } from '../../src/store/db.ts';
 import { makeTestStore, type TestStore } from '../support/store.ts';
 import { apiEvent, batonSignature, hubspotEvent, hubspotHeaders, ORG_ID, ORG_ID_15, outboundXml, serveEdge, TOKEN, type EdgeApp } from './edge-harness.ts';
@@ -243,6 +245,16 @@ describe('found beside the table', () => {
     } finally {
       app.clock.now = start;
     }
+  });
+
+  it('reads BATON_TRUST_PROXY and the session timeouts from the environment, refusing what express or a clock cannot use', () => {
+    expect(trustProxyFromEnv({})).toBeUndefined();
+    expect(trustProxyFromEnv({ BATON_TRUST_PROXY: 'loopback, 10.0.0.0/8' })).toBe('loopback, 10.0.0.0/8');
+    expect(trustProxyFromEnv({ BATON_TRUST_PROXY: '1' })).toBe(1);
+    expect(() => trustProxyFromEnv({ BATON_TRUST_PROXY: 'the-proxy' })).toThrow(/BATON_TRUST_PROXY/);
+    expect(sessionSettingsFromEnv({})).toEqual({ idleMs: 12 * 3_600_000, absoluteMs: 7 * 86_400_000 });
+    expect(sessionSettingsFromEnv({ BATON_SESSION_IDLE_MINUTES: '30', BATON_SESSION_MAX_HOURS: '24' })).toEqual({ idleMs: 30 * 60_000, absoluteMs: 24 * 3_600_000 });
+    expect(() => sessionSettingsFromEnv({ BATON_SESSION_IDLE_MINUTES: 'soon' })).toThrow(/BATON_SESSION_IDLE_MINUTES/);
   });
 
   it('stores the session id hashed, never as sent', async () => {
