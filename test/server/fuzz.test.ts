@@ -10,7 +10,7 @@ import { makeTestStore, type TestStore } from '../support/store.ts';
 import { ORG_ID_15, outboundXml, serveEdge, TOKEN, type EdgeApp } from './edge-harness.ts';
 import { routes, type FuzzRequest } from './fuzz-arbitraries.ts';
 
-/** Cases a route; 12 routes take about a minute in all on SQLite. */
+/** Cases a route: 12 routes × 2,000 took 26 s on SQLite and 2 min on PostgreSQL on a loaded 2-core machine. */
 const FUZZ_RUNS = Number(process.env.BATON_FUZZ_RUNS ?? 2000);
 /** A safety stop per route (never reached on an idle machine; the count is the bound). */
 const ROUTE_TIME_LIMIT_MS = 150_000;
