@@ -6,6 +6,8 @@
  */
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
+import { epochMs, parseJsonInput } from '../../src/platform/edge-input.ts';
+import { InputError } from '../../src/platform/errors.ts';
 import { safeEqual } from '../../src/platform/signature.ts';
 import type { CrmObject, InboxItem } from '../types.ts';
 
@@ -19,7 +21,7 @@ export interface WebhookRequest {
   rawBody: string | Buffer;
 }
 
-export type WebhookResult = { ok: true; items: InboxItem[] } | { ok: false; status: 400 | 401; error: string };
+export type WebhookResult = { ok: true; items: InboxItem[] } | { ok: false; status: 400 | 401; error: string; field?: string };
 
 const id = z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform(String);
 
@@ -28,7 +30,7 @@ export const hubspotEvent = z.object({
   subscriptionId: id,
   portalId: id,
   appId: id,
-  occurredAt: z.number().int().nonnegative(),
+  occurredAt: epochMs,
   subscriptionType: z.string().regex(/^[a-z_]+\.[A-Za-z]+$/, 'expected OBJECT.EVENT, e.g. contact.propertyChange'),
   attemptNumber: z.number().int().nonnegative(),
   objectId: id,
@@ -122,12 +124,13 @@ export function receiveHubSpotWebhook(req: WebhookRequest, opts: { clientSecret:
   if (bad) return { ok: false, status: 401, error: bad };
   let json: unknown;
   try {
-    json = JSON.parse(typeof req.rawBody === 'string' ? req.rawBody : req.rawBody.toString('utf8'));
-  } catch {
-    return { ok: false, status: 400, error: 'body: not JSON' };
+    json = parseJsonInput(req.rawBody);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return { ok: false, status: 400, error: err.message, field: String(err.details.field ?? 'body') };
   }
   const parsed = webhookBody.safeParse(json);
-  if (!parsed.success) return { ok: false, status: 400, error: parsed.error.issues.slice(0, 3).map(describe).join('; ') };
+  if (!parsed.success) return { ok: false, status: 400, error: parsed.error.issues.slice(0, 3).map(describe).join('; '), field: parsed.error.issues[0].path.join('.') || 'body' };
   const receivedAt = new Date(now).toISOString();
   return { ok: true, items: parsed.data.map((e) => itemOf(e, receivedAt)).filter((i): i is InboxItem => i !== null) };
 }

@@ -5,7 +5,7 @@
  */
 import type { AccountCandidate } from '../../src/routing/accounts.ts';
 import type { SalesforceClient } from './client.ts';
-import { soqlString } from './soql.ts';
+import { soqlLikeContains } from './soql.ts';
 
 /** The longest word of a normalized company name: selective in `LIKE`, present in every spelling. */
 function nameProbe(normalized: string): string {
@@ -19,8 +19,8 @@ function nameProbe(normalized: string): string {
 export function accountQueries(keys: { domains: string[]; names: string[] }, maxChars = 8000): string[] {
   const terms = [
     ...new Set([
-      ...keys.domains.map((d) => `Website LIKE ${soqlString(`%${d}%`)}`),
-      ...keys.names.map(nameProbe).filter((w) => w.length > 0).map((w) => `Name LIKE ${soqlString(`%${w}%`)}`),
+      ...keys.domains.map((d) => `Website LIKE ${soqlLikeContains(d)}`),
+      ...keys.names.map(nameProbe).filter((w) => w.length > 0).map((w) => `Name LIKE ${soqlLikeContains(w)}`),
     ]),
   ];
   const out: string[] = [];

@@ -5,13 +5,15 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { isoInstantText, parseJsonInput, toIsoInstant } from '../../src/platform/edge-input.ts';
+import { InputError } from '../../src/platform/errors.ts';
 import { verifyBatonSignature } from '../../src/platform/signature.ts';
 import type { InboxItem } from '../types.ts';
 
 const changeSchema = z.strictObject({
   sobject: z.enum(['Lead', 'Contact', 'Account', 'Opportunity', 'OpportunityContactRole', 'CampaignMember']),
   id: z.string().regex(/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/, 'expected a 15- or 18-character Salesforce id'),
-  at: z.iso.datetime({ offset: true }).optional(),
+  at: isoInstantText.optional(),
   fields: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -24,14 +26,15 @@ export function receiveSignedChanges(req: { rawBody: string | Buffer; signature:
   if (!verifyBatonSignature(req.rawBody, req.signature, opts.secret)) return { ok: false, status: 401, error: 'bad or missing X-Baton-Signature' };
   let json: unknown;
   try {
-    json = JSON.parse(req.rawBody.toString());
-  } catch {
-    return { ok: false, status: 400, error: 'body is not JSON' };
+    json = parseJsonInput(req.rawBody);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return { ok: false, status: 400, error: err.message, field: String(err.details.field ?? 'body') };
   }
   const parsed = changesSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue.path.join('.') || '(body)';
+    const field = issue.path.join('.') || 'body';
     return { ok: false, status: 400, error: `${field}: ${issue.message}`, field };
   }
   const receivedAt = (opts.now?.() ?? new Date()).toISOString();
@@ -43,7 +46,7 @@ export function receiveSignedChanges(req: { rawBody: string | Buffer; signature:
       // a change without `at` is unique to its body: a resent body dedups, a new one does not
       dedupKey: `salesforce:json:${c.sobject}:${c.id}:${c.at ?? `${digest}:${i}`}`,
       receivedAt,
-      body: { kind: 'change' as const, ref: { crm: 'salesforce' as const, object: c.sobject, id: c.id, ...(c.at ? { at: new Date(c.at).toISOString() } : {}) }, ...(c.fields ? { hint: c.fields } : {}), changeSource: 'signed_json' },
+      body: { kind: 'change' as const, ref: { crm: 'salesforce' as const, object: c.sobject, id: c.id, ...(c.at ? { at: toIsoInstant(c.at) } : {}) }, ...(c.fields ? { hint: c.fields } : {}), changeSource: 'signed_json' },
     })),
   };
 }

@@ -6,6 +6,16 @@ export function soqlString(v: string): string {
 }
 
 /**
+ * A SOQL `LIKE` literal matching values that contain `v`: the string is quoted as `soqlString`
+ * does, and its own `%` and `_` are escaped (`\%`, `\_`, valid in LIKE only), so they match
+ * themselves instead of any text.
+ */
+export function soqlLikeContains(v: string): string {
+  const inner = soqlString(v).slice(1, -1).replace(/[%_]/g, '\\$&');
+  return `'%${inner}%'`;
+}
+
+/**
  * Splits `values` into IN lists whose quoted text stays under `maxChars`. Queries go out as GET
  * URIs (about 16,000 characters at most), so the budget is kept well under that once encoded.
  */

@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import express from 'express';
 import { createHubSpotConnector } from '../../connectors/hubspot/index.ts';
 import { createSalesforceConnector, salesforceOptionsFromEnv, type SalesforceConnector } from '../../connectors/salesforce/index.ts';
 import type { Connector } from '../../connectors/types.ts';
@@ -25,6 +26,7 @@ import type { LimitsBackend } from '../platform/limiter.ts';
 import { connectSharedLimits } from '../platform/redis.ts';
 import { logger } from '../platform/logger.ts';
 import { createApp, defaultAgreementInfo } from '../server/app.ts';
+import { sessionSettingsFromEnv } from '../server/auth.ts';
 import { connectorReceivers } from '../server/receivers.ts';
 import { defaultDatabaseUrl, openStore } from '../store/index.ts';
 import type { Crm } from '../store/types.ts';
@@ -41,7 +43,23 @@ SALESFORCE_ORG_ID, BATON_INSTANCE_ID (names this instance in leases and metrics;
 host-pid), BATON_REDIS_URL (share the CRMs' rate limits with every instance on the same Redis),
 BATON_REDIS_PREFIX (key prefix in Redis, default baton:), BATON_LEASE_SECONDS,
 BATON_OUTBOX_LEASE_SECONDS, BATON_DATABASE_POOL, BATON_CURRENCY (the deals' currency on the
-dashboard, default USD), BATON_LOG_LEVEL, BATON_DEMO_TIME_SCALE (the demo's faster SLA clock).`;
+dashboard, default USD), BATON_LOG_LEVEL, BATON_DEMO_TIME_SCALE (the demo's faster SLA clock),
+BATON_TRUST_PROXY (the proxy in front: addresses, subnets, loopback, or a hop count; off by
+default), BATON_SESSION_IDLE_MINUTES (default 720), BATON_SESSION_MAX_HOURS (default 168),
+BATON_RECHECK_SECONDS (how often writes held for a setup problem are re-tried, default 60).`;
+
+/** `BATON_TRUST_PROXY` as express's `trust proxy`: a hop count, or the proxy's addresses/subnets (`loopback`, `10.0.0.0/8`, …); throws naming it when express cannot read it. */
+export function trustProxyFromEnv(env: NodeJS.ProcessEnv): string | number | undefined {
+  const v = env.BATON_TRUST_PROXY?.trim();
+  if (!v || v === 'false') return undefined;
+  const value = /^\d+$/.test(v) ? Number(v) : v;
+  try {
+    express().set('trust proxy', value);
+  } catch (err) {
+    throw new Error(`BATON_TRUST_PROXY: ${errorMessage(err)}; expected the proxy's addresses or subnets (e.g. loopback, 10.0.0.0/8) or a hop count`, { cause: err });
+  }
+  return value;
+}
 
 /** The connectors whose credentials are set; `say` hears which are off. */
 export function connectorsFromEnv(env: NodeJS.ProcessEnv, loaded: LoadedConfig, say: (line: string) => void, limitsBackend?: LimitsBackend): Partial<Record<Crm, Connector>> {
@@ -73,6 +91,15 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   const token = env.BATON_API_TOKEN?.trim();
   if (!token) {
     console.error('baton serve: BATON_API_TOKEN is required (the bearer token of /api/* and the dashboard)');
+    return 1;
+  }
+  let sessions;
+  let trustProxy;
+  try {
+    sessions = sessionSettingsFromEnv(env);
+    trustProxy = trustProxyFromEnv(env);
+  } catch (err) {
+    console.error(`baton serve: ${errorMessage(err)}`);
     return 1;
   }
   const log = logger.child({ module: 'serve' });
@@ -138,9 +165,12 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       hubspotClientSecret: connectors.hubspot ? env.HUBSPOT_CLIENT_SECRET : undefined,
       salesforceOrgId: connectors.salesforce ? env.SALESFORCE_ORG_ID : undefined,
       webhookSecret: env.BATON_WEBHOOK_SECRET || undefined,
+      salesforce: !!connectors.salesforce,
     }),
     agreementInfo: () => agreementInfo(config, ctx),
     currency,
+    sessions,
+    trustProxy,
     ...(limits.ping ? { readiness: { redis: limits.ping } } : {}),
   });
   const port = Number(values.port ?? env.PORT ?? 3000);

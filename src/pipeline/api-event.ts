@@ -2,15 +2,14 @@
 import { z } from 'zod';
 import { eventType } from '../config/schema.ts';
 import type { EngagementEvent, InboxItem } from '../../connectors/types.ts';
+import { emailAddress, isoInstant } from '../platform/edge-input.ts';
 import { InputError } from '../platform/errors.ts';
-
-const isoTime = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s)), { message: 'expected an ISO 8601 time' });
 
 export const apiEventSchema = z.strictObject({
   id: z.string().min(1).max(200),
-  email: z.string().min(3).max(320).regex(/^[^\s@]+@[^\s@]+$/, 'expected an email address'),
+  email: emailAddress,
   type: eventType,
-  at: isoTime,
+  at: isoInstant,
   properties: z.record(z.string(), z.unknown()).default({}),
 });
 
@@ -26,7 +25,7 @@ export function parseApiEvents(body: unknown): EngagementEvent[] {
       const field = [...(Array.isArray(body) ? [i] : []), ...issue.path].join('.') || 'body';
       throw new InputError(`${field}: ${issue.message}`, { field });
     }
-    return { ...r.data, at: new Date(r.data.at).toISOString() } as EngagementEvent;
+    return r.data as EngagementEvent;
   });
 }
 

@@ -26,6 +26,8 @@ export interface PersonChange {
   evaluateAt?: string;
   /** Check the SLA clock now. */
   sla?: boolean;
+  /** More work that must commit with this change or not at all (e.g. queueing a reassignment with its breach). */
+  alsoInTransaction?: (tx: Store, update: PersonUpdate) => Promise<void>;
 }
 
 export interface PersonUpdate {
@@ -146,5 +148,6 @@ async function applyChange(ctx: PipelineContext, tx: Store, locate: Locate, chan
   if (transitions.length) await tx.appendTransitions(transitions);
   if (!(await tx.savePerson(person))) throw new StaleError();
   await queueWrites(ctx, tx, live, person);
+  await change.alsoInTransaction?.(tx, { person, transitions });
   return { person, transitions };
 }

@@ -8,7 +8,7 @@
 import type { PersonState } from '../agreement/types.ts';
 import { stableHash } from '../mapping/index.ts';
 import { errorMessage } from '../platform/errors.ts';
-import type { PersonRow } from '../store/types.ts';
+import type { PersonRow, Store } from '../store/types.ts';
 import type { PipelineContext } from './context.ts';
 import { dateIn } from './desired.ts';
 import { factsFor } from './person-update.ts';
@@ -21,14 +21,48 @@ export function mqlTaskKey(p: PersonRow, state: PersonState, on: string): string
   return entry ? `task:person-${p.id}:${on}:${entry}` : null;
 }
 
-/** Reassigns one breached person; returns true when it queued a reassignment. */
-export async function reassignOnBreach(ctx: PipelineContext, person: PersonRow): Promise<boolean> {
+/**
+ * A queued reassignment is a named row in the leases table (`sla-reassign:ID`, owner `pending`):
+ * it commits with the breach, is listed by prefix, and is deleted in the transaction that queues
+ * the writes. One that cannot be done for a day (nobody can take the person) lapses.
+ */
+const PENDING_PREFIX = 'sla-reassign:';
+const PENDING_OWNER = 'pending';
+const PENDING_TTL_MS = 24 * 3_600_000;
+
+/** True when the live agreement reassigns on breach. */
+export function reassignsOnBreach(ctx: PipelineContext): boolean {
+  return ctx.config()?.agreementConfig.sla?.on_breach === 'reassign';
+}
+
+/** Queues the reassignment of a person who just breached, in the breach's transaction `tx`. */
+export async function queueReassignment(tx: Store, personId: number, now: string): Promise<void> {
+  await tx.acquireLease(`${PENDING_PREFIX}${personId}`, PENDING_OWNER, PENDING_TTL_MS, now);
+}
+
+/** The people whose reassignment is queued and not done. */
+export async function reassignPending(store: Store, now: string): Promise<number[]> {
+  return (await store.liveLeases(PENDING_PREFIX, now)).map((l) => Number(l.name.slice(PENDING_PREFIX.length))).filter((n) => Number.isInteger(n));
+}
+
+const donePending = (store: Store, personId: number) => store.releaseLease(`${PENDING_PREFIX}${personId}`, PENDING_OWNER);
+
+/**
+ * Reassigns one breached person; returns true when it queued a reassignment. The queued entry of
+ * `personId` is done with it, or when there is nothing to reassign; it stays when routing failed
+ * or nobody could take the person, for the next tick.
+ */
+export async function reassignOnBreach(ctx: PipelineContext, person: PersonRow | null, personId = person?.id): Promise<boolean> {
   const live = ctx.config();
   const runtime = routingOf(ctx);
-  const state = person.state as unknown as PersonState;
-  if (live?.agreementConfig.sla?.on_breach !== 'reassign' || !runtime || !state?.sla?.breached || !person.salesforceId) return false;
-  const routing = storedRouting(person);
-  if (!routing || routing.reassigned) return false;
+  const state = person?.state as unknown as PersonState | undefined;
+  const routing = person ? storedRouting(person) : null;
+  // Routing not (yet) running keeps the entry: after a restart it may be a moment away.
+  if (!runtime && live?.agreementConfig.sla?.on_breach === 'reassign') return false;
+  if (live?.agreementConfig.sla?.on_breach !== 'reassign' || !runtime || !person || !state?.sla?.breached || !person.salesforceId || !routing || routing.reassigned) {
+    if (personId !== undefined) await donePending(ctx.store, personId);
+    return false;
+  }
   const rule = routing.rule === 'account' || routing.rule === 'org' ? 'fallback' : routing.rule;
   let next;
   try {
@@ -86,6 +120,7 @@ export async function reassignOnBreach(ctx: PipelineContext, person: PersonRow):
     const done = await ctx.store.transaction(async (tx) => {
       const p = await tx.getPerson(person.id);
       const r = p ? storedRouting(p) : null;
+      await donePending(tx, person.id);
       if (!p || !r || r.reassigned) return true;
       const sources = p.fieldSources as Record<string, unknown>;
       const meta = (sources.$meta as Record<string, unknown> | undefined) ?? {};

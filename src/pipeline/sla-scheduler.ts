@@ -8,7 +8,7 @@ import { errorMessage } from '../platform/errors.ts';
 import type { PersonRow } from '../store/types.ts';
 import type { PipelineContext } from './context.ts';
 import { updatePerson } from './person-update.ts';
-import { reassignOnBreach } from './sla-policy-reassign.ts';
+import { queueReassignment, reassignOnBreach, reassignsOnBreach, reassignPending } from './sla-policy-reassign.ts';
 
 interface OwnerLookup {
   ownerAndManager(recordIds: string[]): Promise<Map<string, { ownerId: string; manager: { id: string } | null }>>;
@@ -43,16 +43,26 @@ export async function checkSla(ctx: PipelineContext, leaseMs = 30_000): Promise<
   const now = ctx.now().toISOString();
   if (!(await ctx.store.acquireLease(SLA_LEASE, ctx.instanceId, leaseMs, now))) return 0;
   let breaches = 0;
+  // Reassignments queued with a breach that a crash (or a failed attempt) left undone.
+  for (const personId of await reassignPending(ctx.store, now)) {
+    const p = await ctx.store.getPerson(personId);
+    await reassignOnBreach(ctx, p, personId).catch((err) => ctx.log.warn('SLA reassignment failed', { person: personId, error: errorMessage(err) }));
+  }
   for (;;) {
     const due = await ctx.store.dueSla(now, 100);
     if (due.length === 0) break;
     let progressed = false;
     await learnOwners(ctx, due);
     for (const p of due) {
-      const r = await updatePerson(ctx, (tx) => tx.getPerson(p.id), { sla: true });
+      // `on_breach: reassign` (routing.yaml): the next user of the rule takes the person, once. The
+      // reassignment is queued in the breach's own transaction, so a crash before it runs loses nothing.
+      const reassign = reassignsOnBreach(ctx);
+      const r = await updatePerson(ctx, (tx) => tx.getPerson(p.id), {
+        sla: true,
+        ...(reassign ? { alsoInTransaction: (tx, u) => (u.transitions.some((t) => t.breached) ? queueReassignment(tx, u.person.id, now) : Promise.resolve()) } : {}),
+      });
       const n = r?.transitions.filter((t) => t.breached).length ?? 0;
-      // `on_breach: reassign` (routing.yaml): the next user of the rule takes the person, once.
-      if (n > 0 && r) await reassignOnBreach(ctx, r.person).catch((err) => ctx.log.warn('SLA reassignment failed', { person: p.id, error: errorMessage(err) }));
+      if (n > 0 && r && reassign) await reassignOnBreach(ctx, r.person, r.person.id).catch((err) => ctx.log.warn('SLA reassignment failed', { person: p.id, error: errorMessage(err) }));
       breaches += n;
       if (r && (n > 0 || r.person.slaDue === null)) progressed = true;
     }

@@ -4,7 +4,9 @@
  */
 import winston from 'winston';
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+// Every address form: any local part and any domain, dotted or not (a@b.c, root@localhost, "x y"@[10.0.0.1]), so nothing
+// but '@' with a character on each side is required. Over-matching (user@host in a URL) is the safe way to be wrong.
+const EMAIL = /(?:"[^"\r\n]*"|[^\s@<>()[\],;:"]+)@(?:\[[^\]\s]*\]|[^\s@<>()[\],;:"'`]+)/g;
 const SECRET_KEY = /(token|secret|password|authorization|signature|api[_-]?key|cookie)/i;
 
 /** Replaces email addresses in a string with `[email]`. */
@@ -20,7 +22,7 @@ export function redact(value: unknown, depth = 0): unknown {
   if (value instanceof Error) return { name: value.name, message: redactText(value.message) };
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) ? '[redacted]' : redact(v, depth + 1);
+    for (const [k, v] of Object.entries(value)) out[redactText(k)] = SECRET_KEY.test(k) ? '[redacted]' : redact(v, depth + 1);
     return out;
   }
   return value;

@@ -7,10 +7,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response } from 'express';
 import type { PipelineContext } from '../pipeline/context.ts';
-import { NotFoundError } from '../platform/errors.ts';
+import { InputError, NotFoundError, errorMessage } from '../platform/errors.ts';
 import { problemsOf } from '../pipeline/setup-problems.ts';
 import { apiRouter } from './routes/api.ts';
 import { webhookRouter } from './routes/webhooks.ts';
+import { createAuth, type SessionSettings } from './auth.ts';
 import { errorHandler } from './errors.ts';
 import type { Receivers } from './receivers.ts';
 import type { AgreementInfo, DashboardDeps, HealthInfo, HealthProblem } from './dashboard/types.ts';
@@ -34,6 +35,13 @@ export interface AppDeps {
   configLoaded?: () => boolean;
   /** Further dependencies `/readyz` reports by name, e.g. `redis` when limits are shared through it. */
   readiness?: Record<string, () => Promise<boolean>>;
+  /** Dashboard session timeouts (`BATON_SESSION_IDLE_MINUTES`, `BATON_SESSION_MAX_HOURS`); 12 h idle, 7 days at most without. */
+  sessions?: SessionSettings;
+  /**
+   * `BATON_TRUST_PROXY`: express's `trust proxy` (addresses, subnets, `loopback`, or a hop count).
+   * Off by default, so a client's `X-Forwarded-Proto` never decides the cookie's `Secure` flag.
+   */
+  trustProxy?: string | number;
 }
 
 const DASHBOARD = join(dirname(fileURLToPath(import.meta.url)), 'dashboard', 'index.ts');
@@ -76,7 +84,14 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   const { ctx } = deps;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  try {
+    app.set('trust proxy', deps.trustProxy ?? false);
+  } catch (err) {
+    throw new InputError(`BATON_TRUST_PROXY: ${errorMessage(err)}; expected addresses, subnets, loopback or a hop count`, { field: 'BATON_TRUST_PROXY', cause: err });
+  }
+  const auth = createAuth({ store: ctx.store, token: deps.token, now: ctx.now, sessions: deps.sessions, publicUrl: deps.publicUrl });
+  // Sessions of a token no longer in use end now, not at their next use; a store not reachable yet is no reason not to start.
+  await auth.prune().catch(() => 0);
 
   app.get('/healthz', (_req, res) => res.json({ ok: true }));
   app.get('/readyz', async (_req: Request, res: Response) => {
@@ -100,7 +115,7 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   });
 
   app.use(webhookRouter({ store: ctx.store, metrics: ctx.metrics, receivers: deps.receivers, publicUrl: deps.publicUrl, notify: deps.notify }));
-  app.use(apiRouter({ ctx, token: deps.token, webhookSecret: deps.webhookSecret, notify: deps.notify }));
+  app.use(apiRouter({ ctx, auth, webhookSecret: deps.webhookSecret, notify: deps.notify }));
 
   if (existsSync(DASHBOARD)) {
     const mod = (await import(DASHBOARD)) as { dashboardRouter?: (d: DashboardDeps) => express.Router };
@@ -113,6 +128,7 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
           agreementInfo: deps.agreementInfo ?? (() => defaultAgreementInfo(ctx)),
           ...(deps.currency ? { currency: deps.currency } : {}),
           now: ctx.now,
+          auth,
         }),
       );
     }

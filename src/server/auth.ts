@@ -1,46 +1,165 @@
 /**
- * Authentication of `/api/*` and the dashboard: a bearer token, or the session cookie the
- * dashboard's login sets. The cookie holds an HMAC of the token, never the token itself, so every
- * instance can check it and the token never travels in a URL or a log.
+ * Authentication of `/api/*` and the dashboard: a bearer token, or a server-side session the
+ * dashboard's login starts. The cookie holds a random session id; the store keeps only its hash,
+ * the hash of the token it was made with (a new `BATON_API_TOKEN` ends every old session), its
+ * last use (idle timeout) and its absolute end. Logout deletes it, so a replayed cookie is 401.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { hmacHex, safeEqual } from '../platform/signature.ts';
+import { safeEqual } from '../platform/signature.ts';
+import type { Store } from '../store/types.ts';
+import { originProblem } from './origin.ts';
 
 export const SESSION_COOKIE = 'baton_session';
 
-/** The cookie value that proves a login with `token`. */
-export function sessionValue(token: string): string {
-  return hmacHex(token, 'baton-dashboard-session-v1');
+/** How long a session lives: unused for `idleMs`, or `absoluteMs` after the login, it ends. */
+export interface SessionSettings {
+  idleMs: number;
+  absoluteMs: number;
 }
 
-/** `Set-Cookie` attributes of the session cookie. */
-export function sessionCookieHeader(token: string, secure: boolean): string {
-  return `${SESSION_COOKIE}=${sessionValue(token)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200${secure ? '; Secure' : ''}`;
+/** 12 hours idle, 7 days at most. */
+export const DEFAULT_SESSION_SETTINGS: SessionSettings = { idleMs: 12 * 3_600_000, absoluteMs: 7 * 86_400_000 };
+
+/** A use refreshes `seen_at` at most once a minute: one write a minute per session, not one per request. */
+const TOUCH_EVERY_MS = 60_000;
+
+/** `BATON_SESSION_IDLE_MINUTES` and `BATON_SESSION_MAX_HOURS`, else the defaults; a value that is not a positive number is refused. */
+export function sessionSettingsFromEnv(env: Record<string, string | undefined>): SessionSettings {
+  const read = (name: string, unitMs: number, fallback: number) => {
+    const v = env[name];
+    if (v === undefined || v === '') return fallback;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`${name}: expected a positive number, got '${v}'`);
+    return n * unitMs;
+  };
+  return { idleMs: read('BATON_SESSION_IDLE_MINUTES', 60_000, DEFAULT_SESSION_SETTINGS.idleMs), absoluteMs: read('BATON_SESSION_MAX_HOURS', 3_600_000, DEFAULT_SESSION_SETTINGS.absoluteMs) };
 }
 
-/** Reads one cookie from a request's `Cookie` header. */
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** What the store keeps of a session id. */
+export function sessionIdHash(id: string): string {
+  return sha256(`baton-session-id:${id}`);
+}
+
+/** What the store keeps of the token a session was made with. */
+export function tokenHash(token: string): string {
+  return sha256(`baton-session-token:${token}`);
+}
+
+/** Reads one cookie from a request's `Cookie` header; a value that does not decode counts as absent. */
 export function readCookie(req: Request, name: string): string | undefined {
   const header = req.headers.cookie;
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
+    if (k !== name) continue;
+    try {
+      return decodeURIComponent(v.join('='));
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }
 
-/** True when the request carries the bearer token or a valid session cookie. */
-export function isAuthorized(req: Request, token: string): boolean {
-  const auth = req.headers.authorization;
-  if (auth?.startsWith('Bearer ') && safeEqual(auth.slice(7).trim(), token)) return true;
-  const cookie = readCookie(req, SESSION_COOKIE);
-  return !!cookie && safeEqual(cookie, sessionValue(token));
+export interface AuthDeps {
+  store: Store;
+  /** `BATON_API_TOKEN`. */
+  token: string;
+  now: () => Date;
+  sessions?: SessionSettings;
+  /** `BATON_PUBLIC_URL`: its origin is accepted beside the request's own. */
+  publicUrl?: string;
 }
 
-/** Express middleware: 401 with a JSON error unless the request is authorized. */
-export function requireAuth(token: string) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (isAuthorized(req, token)) return next();
-    res.status(401).json({ error: 'unauthorized', message: 'a bearer token or a dashboard session is required' });
+export type AuthKind = 'bearer' | 'session';
+
+/** Bearer tokens and sessions of one app. */
+export interface Auth {
+  /** How the request is authenticated, or null. */
+  check(req: Request): Promise<AuthKind | null>;
+  /** Starts a session; returns the `Set-Cookie` header. */
+  login(req: Request): Promise<string>;
+  /** Ends the request's session, if any; returns the `Set-Cookie` header that clears the cookie. */
+  logout(req: Request): Promise<string>;
+  /** Why a state-changing request made with the session cookie (or a login) is not from Baton's own pages, or null. */
+  originProblem(req: Request): string | null;
+  /** Express middleware: 401 unless authenticated; 403 for a cookie-authenticated state change from another origin. */
+  require: (req: Request, res: Response, next: NextFunction) => void;
+  /** Deletes ended sessions and those of another token (at start: a rotated token ends the old sessions at once). */
+  prune(): Promise<number>;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** True when the request carries the bearer token. */
+export function hasBearer(req: Request, token: string): boolean {
+  const auth = req.headers.authorization;
+  return !!auth?.startsWith('Bearer ') && safeEqual(auth.slice(7).trim(), token);
+}
+
+/** The authentication of one app over its store. */
+export function createAuth(deps: AuthDeps): Auth {
+  const settings = deps.sessions ?? DEFAULT_SESSION_SETTINGS;
+  const currentToken = tokenHash(deps.token);
+  const cookie = (value: string, maxAgeS: number, secure: boolean) =>
+    `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAgeS}${secure ? '; Secure' : ''}`;
+
+  async function session(req: Request): Promise<boolean> {
+    const id = readCookie(req, SESSION_COOKIE);
+    if (!id || !/^[A-Za-z0-9_-]{43}$/.test(id)) return false;
+    const hash = sessionIdHash(id);
+    const row = await deps.store.getSession(hash);
+    if (!row) return false;
+    const now = deps.now().getTime();
+    const ended = row.tokenHash !== currentToken || Date.parse(row.expiresAt) <= now || Date.parse(row.seenAt) + settings.idleMs <= now;
+    if (ended) {
+      await deps.store.deleteSession(hash);
+      return false;
+    }
+    if (now - Date.parse(row.seenAt) >= TOUCH_EVERY_MS) await deps.store.touchSession(hash, new Date(now).toISOString());
+    return true;
+  }
+
+  const prune = () => {
+    const now = deps.now();
+    return deps.store.pruneSessions({ now: now.toISOString(), idleBefore: new Date(now.getTime() - settings.idleMs).toISOString(), tokenHash: currentToken });
   };
+
+  const auth: Auth = {
+    prune,
+    async check(req) {
+      if (hasBearer(req, deps.token)) return 'bearer';
+      return (await session(req)) ? 'session' : null;
+    },
+    async login(req) {
+      const id = randomBytes(32).toString('base64url');
+      const now = deps.now();
+      const at = now.toISOString();
+      await deps.store.createSession({ idHash: sessionIdHash(id), tokenHash: currentToken, createdAt: at, seenAt: at, expiresAt: new Date(now.getTime() + settings.absoluteMs).toISOString() });
+      // Login is rare: a good moment to forget ended sessions and those of an older token.
+      await prune();
+      return cookie(id, Math.floor(settings.absoluteMs / 1000), req.secure);
+    },
+    async logout(req) {
+      const id = readCookie(req, SESSION_COOKIE);
+      if (id) await deps.store.deleteSession(sessionIdHash(id));
+      return cookie('', 0, req.secure);
+    },
+    originProblem: (req) => originProblem(req, deps.publicUrl),
+    require(req, res, next) {
+      auth.check(req).then(
+        (kind) => {
+          if (!kind) return void res.status(401).json({ error: 'unauthorized', message: 'a bearer token or a dashboard session is required' });
+          const problem = kind === 'session' && !SAFE_METHODS.has(req.method) ? auth.originProblem(req) : null;
+          if (problem) return void res.status(403).json({ error: 'cross_origin', message: problem, field: 'origin' });
+          next();
+        },
+        next,
+      );
+    },
+  };
+  return auth;
 }

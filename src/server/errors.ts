@@ -1,6 +1,7 @@
 /** The one JSON error shape of the HTTP surface, and the mapping from Baton's error family to status codes. */
 import type { NextFunction, Request, Response } from 'express';
 import { AuthError, BatonError, InputError, NotFoundError, errorMessage } from '../platform/errors.ts';
+import { parseJsonInput } from '../platform/edge-input.ts';
 import { logger } from '../platform/logger.ts';
 import type { Metrics } from '../pipeline/metrics.ts';
 
@@ -18,7 +19,8 @@ export function errorHandler(metrics: Metrics) {
     const e = err as { type?: string; status?: number; statusCode?: number };
     if (err instanceof InputError) {
       metrics.inputRejected.inc({ route, reason: 'bad_input' });
-      log.info('bad input', { route, message: err.message });
+      // The field only: a message may quote the caller's input (a key, a value), and logs never quote a body.
+      log.info('bad input', { route, field: err.details.field });
       return sendError(res, 400, 'bad_input', err.message, err.details.field as string | undefined);
     }
     if (err instanceof AuthError) {
@@ -40,13 +42,7 @@ export function errorHandler(metrics: Metrics) {
   };
 }
 
-/** Parses a JSON body kept raw (for signatures); throws `InputError` naming the body. */
+/** Parses a JSON body kept raw (for signatures) under the edge limits (`parseJsonInput`); throws `InputError` naming the field. */
 export function parseJson(raw: Buffer | undefined): unknown {
-  const text = raw && raw.length ? raw.toString('utf8') : '';
-  if (!text.trim()) throw new InputError('body: expected a JSON body', { field: 'body' });
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new InputError(`body: not valid JSON (${errorMessage(err)})`, { field: 'body', cause: err });
-  }
+  return parseJsonInput(raw);
 }

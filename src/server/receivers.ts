@@ -6,7 +6,8 @@ import { receiveHubSpotWebhook } from '../../connectors/hubspot/index.ts';
 import { receiveOutboundMessage, receiveSignedChanges } from '../../connectors/salesforce/index.ts';
 import type { InboxItem } from '../../connectors/types.ts';
 
-export type ReceiveResult = { ok: true; items: InboxItem[]; ack?: string } | { ok: false; status: number; error: string };
+/** A refusal names the field at fault (`changes.0.id`, `0.occurredAt`) when there is one; the route falls back to `body`. */
+export type ReceiveResult = { ok: true; items: InboxItem[]; ack?: string } | { ok: false; status: number; error: string; field?: string };
 
 export interface Receivers {
   /** `POST /webhooks/hubspot`; `uri` is the URL as HubSpot called it. */
@@ -25,6 +26,8 @@ export interface ReceiverSecrets {
   salesforceOrgId?: string;
   /** `BATON_WEBHOOK_SECRET`. */
   webhookSecret?: string;
+  /** The Salesforce connector is on (default: `salesforceOrgId` is set); signed changes are refused (404 `connector_off`) without it. */
+  salesforce?: boolean;
   now?: () => Date;
 }
 
@@ -42,14 +45,15 @@ export function connectorReceivers(s: ReceiverSecrets): Receivers {
       const r = receiveOutboundMessage(req, { orgId, now });
       if (r.ok) return { ok: true, items: r.items, ack: r.ack };
       // Bad input is never a 5xx; the SOAP fault text goes into the JSON error.
-      return { ok: false, status: r.status >= 500 ? 400 : r.status, error: r.error };
+      return { ok: false, status: r.status >= 500 ? 400 : r.status, error: r.error, ...(r.field ? { field: r.field } : {}) };
     };
   }
-  if (s.webhookSecret) {
+  // Without the connector nothing would read the record a change names: refused like HubSpot's, not acknowledged and dropped.
+  if (s.webhookSecret && (s.salesforce ?? !!s.salesforceOrgId)) {
     const secret = s.webhookSecret;
     out.signed = (req) => {
       const r = receiveSignedChanges(req, { secret, now });
-      return r.ok ? r : { ok: false, status: r.status, error: r.error };
+      return r.ok ? r : { ok: false, status: r.status, error: r.error, ...(r.field ? { field: r.field } : {}) };
     };
   }
   return out;

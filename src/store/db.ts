@@ -166,6 +166,15 @@ export interface AgreementVersionsTable {
   live_at: string;
 }
 
+/** Dashboard sessions: only hashes of the session id and of the token it was made with are stored. */
+export interface SessionsTable {
+  id_hash: string;
+  token_hash: string;
+  created_at: string;
+  seen_at: string;
+  expires_at: string;
+}
+
 export interface DB {
   baton_migrations: MigrationsTable;
   inbox: InboxTable;
@@ -185,6 +194,7 @@ export interface DB {
   counters: NamedTable<number>;
   kv: NamedTable<string>;
   agreement_versions: AgreementVersionsTable;
+  sessions: SessionsTable;
 }
 
 /** A database handle or an open transaction; every query function takes either. */

@@ -4,7 +4,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Ctx, DB, Db, DialectName } from './db.ts';
-import type { AgreementVersionRow, AttributionRow, Crm, DealRow, DeadLetterRow, EventRow, FeedbackRow, InboxRow, Lease, NewPerson, OutboxRow, PersonRow, Source, Store, TransitionRow } from './types.ts';
+import type { AgreementVersionRow, AttributionRow, Crm, DealRow, DeadLetterRow, EventRow, FeedbackRow, InboxRow, Lease, NewPerson, OutboxRow, PersonRow, SessionRow, Source, Store, TransitionRow } from './types.ts';
 import { runMigrations } from './migrations.ts';
 import * as inbox from './inbox.ts';
 import * as people from './people.ts';
@@ -13,6 +13,7 @@ import * as deals from './deals.ts';
 import * as outbox from './outbox.ts';
 import * as state from './state.ts';
 import * as claims from './claims.ts';
+import * as sessions from './sessions.ts';
 
 export class KyselyStore implements Store {
   readonly dialect: DialectName;
@@ -243,6 +244,23 @@ export class KyselyStore implements Store {
   }
   setValue(name: string, value: unknown): Promise<void> {
     return state.setValue(this.#ctx, name, value);
+  }
+
+  // sessions
+  createSession(row: SessionRow): Promise<void> {
+    return sessions.createSession(this.#ctx, row);
+  }
+  getSession(idHash: string): Promise<SessionRow | null> {
+    return sessions.getSession(this.#ctx, idHash);
+  }
+  touchSession(idHash: string, seenAt: string): Promise<void> {
+    return sessions.touchSession(this.#ctx, idHash, seenAt);
+  }
+  deleteSession(idHash: string): Promise<boolean> {
+    return sessions.deleteSession(this.#ctx, idHash);
+  }
+  pruneSessions(opts: { now: string; idleBefore: string; tokenHash: string }): Promise<number> {
+    return sessions.pruneSessions(this.#ctx, opts);
   }
 
   // agreement versions

@@ -187,14 +187,29 @@ async function createInitialSchema(tx: Tx, d: DialectName): Promise<void> {
     .execute();
 }
 
+/** Version 2: server-side dashboard sessions (hashed ids, the token's hash, idle and absolute expiry). */
+async function createSessions(tx: Tx): Promise<void> {
+  await tx.schema.createTable('sessions')
+    .addColumn('id_hash', 'text', (c) => c.primaryKey())
+    .addColumn('token_hash', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('seen_at', 'text', (c) => c.notNull())
+    .addColumn('expires_at', 'text', (c) => c.notNull())
+    .execute();
+  await tx.schema.createIndex('sessions_expires').on('sessions').columns(['expires_at']).execute();
+}
+
 /** Every data table (all but `baton_migrations`), children before parents. */
 export const DATA_TABLES = [
   'deal_people', 'attribution', 'deals', 'person_crm_ids', 'transitions', 'events', 'feedback', 'outbox', 'written_hashes',
-  'dead_letters', 'people', 'inbox', 'cursors', 'leases', 'counters', 'kv', 'agreement_versions',
+  'dead_letters', 'people', 'inbox', 'cursors', 'leases', 'counters', 'kv', 'agreement_versions', 'sessions',
 ] as const;
 
 /** Every migration, oldest first. Never edit a released one; append a new version. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial schema', up: createInitialSchema }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial schema', up: createInitialSchema },
+  { version: 2, name: 'sessions', up: createSessions },
+];
 
 async function applyPending(tx: Tx, dialect: DialectName): Promise<number[]> {
   await tx.schema.createTable('baton_migrations').ifNotExists()

@@ -114,6 +114,18 @@ export interface DeadLetterRow {
   createdAt: string;
 }
 
+/** A dashboard session: hashes only, never the session id or the token themselves. */
+export interface SessionRow {
+  idHash: string;
+  /** Hash of the API token the session was made with: a new token ends it. */
+  tokenHash: string;
+  createdAt: string;
+  /** Last use (idle timeout). */
+  seenAt: string;
+  /** Absolute end. */
+  expiresAt: string;
+}
+
 export interface AgreementVersionRow {
   version: number;
   name: string;
@@ -266,6 +278,16 @@ export interface Store {
   getValue(name: string): Promise<unknown>;
   /** Stores a JSON value; `undefined` deletes it. */
   setValue(name: string, value: unknown): Promise<void>;
+
+  // sessions
+  createSession(row: SessionRow): Promise<void>;
+  getSession(idHash: string): Promise<SessionRow | null>;
+  /** Records a use of the session at `seenAt`. */
+  touchSession(idHash: string, seenAt: string): Promise<void>;
+  /** Ends one session (logout); true when it existed. */
+  deleteSession(idHash: string): Promise<boolean>;
+  /** Ends every session past its absolute end or unused since `idleBefore` at `now`, or made with another token than `tokenHash`; returns how many. */
+  pruneSessions(opts: { now: string; idleBefore: string; tokenHash: string }): Promise<number>;
 
   // agreement versions
   /** Stores a version that went live; no-op when that hash is already stored. */

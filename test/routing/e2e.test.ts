@@ -168,6 +168,28 @@ describe('SLA tiers, reminder and reassignment end to end', () => {
     expect(funnel.sla_detail.by_owner['bo.rep@org.example']).toBeUndefined();
   });
 
+  it('a reassignment queued with its breach survives a stop before it ran (durable, done once)', async () => {
+    await withRouting(SLA);
+    const { leadId } = await mqlPerson(h);
+    const p0 = await person('ana@corp.example');
+    h.clock.now = new Date(Date.parse(p0.sla.due) + 5000);
+    // An instance without its routing runtime stands for one that died between the breach and the reassignment.
+    expect(await checkSla({ ...h.ctx })).toBe(1);
+    await h.drain();
+    expect(h.salesforce.org.get(leadId)!.OwnerId).toBe(reps['ana.rep']);
+    expect((await person('ana@corp.example')).routing.reassigned).toBeFalsy();
+
+    h.clock.advance(60_000);
+    expect(await checkSla(h.ctx)).toBe(0);
+    await h.drain();
+    expect(h.salesforce.org.get(leadId)!.OwnerId).toBe(reps['bo.rep']);
+    expect((await person('ana@corp.example')).routing.reassigned).toMatchObject({ from: reps['ana.rep'], to: reps['bo.rep'] });
+    h.clock.advance(60_000);
+    await checkSla(h.ctx);
+    await h.drain();
+    expect(h.salesforce.org.rows('Task').filter((t) => t.WhoId === leadId && t.OwnerId === reps['bo.rep'])).toHaveLength(1);
+  });
+
   it("reports Baton's delay and the rep's delay separately", async () => {
     await withRouting(SLA);
     const { leadId } = await mqlPerson(h);

@@ -420,6 +420,29 @@ describe.each(bothBackends)('Store contract on $name', ({ name, make }) => {
     });
   });
 
+  describe('sessions', () => {
+    const row = (idHash: string, tokenHash = 't1') => ({ idHash, tokenHash, createdAt: '2026-12-01T00:00:00.000Z', seenAt: '2026-12-01T00:00:00.000Z', expiresAt: '2026-12-08T00:00:00.000Z' });
+    it('creates, reads, touches and deletes a session by the hash of its id', async () => {
+      await s.createSession(row('h1'));
+      expect(await s.getSession('h1')).toEqual(row('h1'));
+      expect(await s.getSession('h2')).toBeNull();
+      await s.touchSession('h1', '2026-12-01T05:00:00.000Z');
+      expect((await s.getSession('h1'))?.seenAt).toBe('2026-12-01T05:00:00.000Z');
+      expect(await s.deleteSession('h1')).toBe(true);
+      expect(await s.deleteSession('h1')).toBe(false);
+      expect(await s.getSession('h1')).toBeNull();
+    });
+    it('prunes sessions past their end, idle ones and those of another token', async () => {
+      await s.createSession(row('live'));
+      await s.createSession({ ...row('idle'), seenAt: '2026-11-30T00:00:00.000Z' });
+      await s.createSession({ ...row('ended'), expiresAt: '2026-12-01T10:00:00.000Z' });
+      await s.createSession(row('old-token', 't0'));
+      expect(await s.pruneSessions({ now: '2026-12-01T12:00:00.000Z', idleBefore: '2026-11-30T12:00:00.000Z', tokenHash: 't1' })).toBe(3);
+      expect(await s.getSession('live')).not.toBeNull();
+      for (const gone of ['idle', 'ended', 'old-token']) expect(await s.getSession(gone)).toBeNull();
+    });
+  });
+
   describe('cursors, leases, counters, values', () => {
     it('stores cursors and values', async () => {
       expect(await s.getCursor('hubspot:contacts')).toBeNull();

@@ -37,7 +37,8 @@ function tokenize(s: string): Token[] {
       while (j < s.length && s[j] !== "'") {
         if (s[j] === '\\' && j + 1 < s.length) {
           const n = s[j + 1];
-          text += n === 'n' ? '\n' : n === 't' ? '\t' : n;
+          // `\%` and `\_` stay escaped: in LIKE they are a literal % or _ (and valid nowhere else).
+          text += n === 'n' ? '\n' : n === 't' ? '\t' : n === '%' || n === '_' ? `\\${n}` : n;
           j += 2;
         } else text += s[j++];
       }
@@ -222,11 +223,15 @@ function compare(a: unknown, b: Literal): number | null {
 
 function like(value: unknown, pattern: Literal): boolean {
   if (typeof value !== 'string' || typeof pattern !== 'string') return false;
-  const re = new RegExp(
-    '^' + pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.') + '$',
-    'is',
-  );
-  return re.test(value);
+  let source = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\' && i + 1 < pattern.length) source += pattern[++i].replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    else if (c === '%') source += '.*';
+    else if (c === '_') source += '.';
+    else source += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`, 'is').test(value);
 }
 
 /** True when `rec` satisfies `e`. */

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { isAuthorized, requireAuth } from '../auth.ts';
+import { createAuth } from '../auth.ts';
 import { BatonError } from '../../platform/errors.ts';
 import { handleLogin, handleLogout, PAGE_HEADERS, sendLogin } from './login.ts';
 import { loadDashboard, parseInstant } from './queries.ts';
@@ -31,13 +31,14 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 export function dashboardRouter(deps: DashboardDeps): express.Router {
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '4kb' });
+  const auth = deps.auth ?? createAuth({ store: deps.store, token: deps.token, now: deps.now ?? (() => new Date()) });
 
-  router.get('/', (req, res) => {
-    if (!isAuthorized(req, deps.token)) return sendLogin(res);
+  router.get('/', async (req, res) => {
+    if (!(await auth.check(req))) return sendLogin(res);
     res.set(PAGE_HEADERS).sendFile(join(PUBLIC_DIR, 'index.html'));
   });
-  router.post('/login', form, handleLogin(deps.token));
-  router.post('/logout', handleLogout);
+  router.post('/login', form, handleLogin(auth, deps.token));
+  router.post('/logout', handleLogout(auth));
   router.get('/favicon.ico', (_req, res) => res.redirect(301, '/assets/favicon.svg'));
 
   router.get('/assets/:name', (req, res, next) => {
@@ -46,7 +47,7 @@ export function dashboardRouter(deps: DashboardDeps): express.Router {
     res.set({ 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' }).type(asset.type).sendFile(asset.file);
   });
 
-  router.get('/api/dashboard', requireAuth(deps.token), async (req, res, next) => {
+  router.get('/api/dashboard', auth.require, async (req, res, next) => {
     try {
       const from = parseInstant(req.query.from, 'from');
       const to = parseInstant(req.query.to, 'to');

@@ -3,7 +3,7 @@
  * it is right, sets the session cookie. The token is never echoed, logged or redirected with.
  */
 import type { Request, Response } from 'express';
-import { SESSION_COOKIE, sessionCookieHeader } from '../auth.ts';
+import type { Auth } from '../auth.ts';
 import { safeEqual } from '../../platform/signature.ts';
 
 /** Headers every dashboard HTML answer carries: nothing from elsewhere, no framing, no referrer. */
@@ -44,22 +44,27 @@ export function loginPage(message?: string): string {
 </html>`;
 }
 
-/** `POST /login`: a right token sets the session cookie and goes to `/`; a wrong one is a 401 with the form. */
-export function handleLogin(token: string) {
-  return (req: Request, res: Response) => {
+/** `POST /login`: a right token starts a session and goes to `/`; a wrong one is a 401 with the form; another site's form is 403. */
+export function handleLogin(auth: Auth, token: string) {
+  return async (req: Request, res: Response) => {
+    if (auth.originProblem(req)) return sendLogin(res.status(403), 'Sign in from this Baton’s own page.');
     const body = (req.body ?? {}) as Record<string, unknown>;
     const given = typeof body.token === 'string' ? body.token.trim() : '';
     if (!given) return sendLogin(res.status(401), 'Enter the API token to sign in.');
     if (!safeEqual(given, token)) return sendLogin(res.status(401), 'That token is not right. Check <code>BATON_API_TOKEN</code> and try again.');
-    res.setHeader('Set-Cookie', sessionCookieHeader(token, req.secure));
+    res.setHeader('Set-Cookie', await auth.login(req));
     res.redirect(303, '/');
   };
 }
 
-/** `POST /logout`: clears the session cookie. */
-export function handleLogout(req: Request, res: Response): void {
-  res.setHeader('Set-Cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0${req.secure ? '; Secure' : ''}`);
-  res.redirect(303, '/');
+/** `POST /logout`: ends the session in the store and clears the cookie; another site's form is 403. */
+export function handleLogout(auth: Auth) {
+  return async (req: Request, res: Response) => {
+    const problem = auth.originProblem(req);
+    if (problem) return void res.status(403).json({ error: 'cross_origin', message: problem, field: 'origin' });
+    res.setHeader('Set-Cookie', await auth.logout(req));
+    res.redirect(303, '/');
+  };
 }
 
 /** Sends the login form with the page headers. */

@@ -1,4 +1,5 @@
 /** Loads what `summarize` needs from the store, for one window. */
+import { instantProblem, toIsoInstant } from '../../platform/edge-input.ts';
 import { InputError } from '../../platform/errors.ts';
 import type { TransitionRow } from '../../store/types.ts';
 import { summarize, type PersonInfo } from './summary.ts';
@@ -49,9 +50,9 @@ export async function loadDashboard(deps: DashboardDeps, from: string | null, to
 /** Parses an optional ISO `from`/`to` query value; a wrong one is a 400 naming the parameter. */
 export function parseInstant(value: unknown, name: string): string | null {
   if (value === undefined || value === '') return null;
-  const ms = typeof value === 'string' ? Date.parse(value) : NaN;
-  if (!Number.isFinite(ms)) throw new InputError(`${name} must be an ISO 8601 date or time, got ${JSON.stringify(value)}`, { field: name });
-  return new Date(ms).toISOString();
+  const problem = typeof value === 'string' ? instantProblem(value) : 'expected one ISO 8601 date or time';
+  if (problem) throw new InputError(`${name}: ${problem}`, { field: name });
+  return toIsoInstant(value as string);
 }
 
 async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {

@@ -1,5 +1,6 @@
 /** Plain data of the dashboard: what its router needs from the server, and what `/api/dashboard` answers. */
 import type { Store } from '../../store/types.ts';
+import type { Auth } from '../auth.ts';
 
 export interface HealthInfo {
   inboxLagMs: number;
@@ -55,6 +56,8 @@ export interface DashboardDeps {
   currency?: string;
   /** Clock for tests; defaults to `Date.now`. */
   now?: () => Date;
+  /** The app's sessions (its settings and public URL); a default one over `store` and `token` without it. */
+  auth?: Auth;
 }
 
 export interface Distribution {

@@ -9,14 +9,16 @@ import { loadFunnel } from '../../pipeline/funnel.ts';
 import { ingest } from '../../pipeline/ingest.ts';
 import { updatePerson } from '../../pipeline/person-update.ts';
 import { findPersonByKey, personView } from '../../pipeline/person-view.ts';
+import { instantProblem } from '../../platform/edge-input.ts';
 import { AuthError, InputError, NotFoundError } from '../../platform/errors.ts';
 import { verifyBatonSignature } from '../../platform/signature.ts';
-import { isAuthorized, requireAuth } from '../auth.ts';
-import { parseJson } from '../errors.ts';
+import type { Auth } from '../auth.ts';
+import { requireContentType } from '../content-type.ts';
+import { parseJson, sendError } from '../errors.ts';
 
 export interface ApiDeps {
   ctx: PipelineContext;
-  token: string;
+  auth: Auth;
   webhookSecret?: string;
   notify?: () => void;
 }
@@ -25,10 +27,9 @@ export interface ApiDeps {
 export function instantParam(req: Request, name: string): string | null {
   const v = req.query[name];
   if (v === undefined || v === '') return null;
-  if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(Date.parse(v))) {
-    throw new InputError(`${name}: expected an ISO 8601 date or time`, { field: name });
-  }
-  return v;
+  const problem = typeof v === 'string' ? instantProblem(v) : 'expected one ISO 8601 date or time';
+  if (problem) throw new InputError(`${name}: ${problem}`, { field: name });
+  return v as string;
 }
 
 const feedbackSchema = z.strictObject({ decision: z.enum(['accept', 'reject']), reason: z.string().min(1).max(200).optional() });
@@ -38,12 +39,16 @@ export function apiRouter(deps: ApiDeps): express.Router {
   const { ctx } = deps;
   const router = express.Router();
   const raw = express.raw({ type: () => true, limit: '5mb' });
-  const auth = requireAuth(deps.token);
+  const json = requireContentType('json');
+  const auth = deps.auth.require;
 
-  router.post('/api/events', raw, async (req: Request, res: Response) => {
+  router.post('/api/events', json, raw, async (req: Request, res: Response) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const signed = verifyBatonSignature(body, req.get('x-baton-signature'), deps.webhookSecret);
-    if (!signed && !isAuthorized(req, deps.token)) throw new AuthError('a bearer token or a valid X-Baton-Signature is required');
+    const kind = signed ? 'signature' : await deps.auth.check(req);
+    if (!kind) throw new AuthError('a bearer token or a valid X-Baton-Signature is required');
+    const crossSite = kind === 'session' ? deps.auth.originProblem(req) : null;
+    if (crossSite) return sendError(res, 403, 'cross_origin', crossSite, 'origin');
     const events = parseApiEvents(parseJson(body));
     const r = await ingest(ctx.store, ctx.metrics, apiEventItems(events, ctx.now().toISOString()));
     if (r.stored) deps.notify?.();
@@ -57,7 +62,7 @@ export function apiRouter(deps: ApiDeps): express.Router {
     res.json(await personView(ctx.store, ctx.config(), person, ctx.now().toISOString()));
   });
 
-  router.post('/api/people/:key/feedback', auth, raw, async (req: Request, res: Response) => {
+  router.post('/api/people/:key/feedback', auth, json, raw, async (req: Request, res: Response) => {
     const parsed = feedbackSchema.safeParse(parseJson(req.body as Buffer));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

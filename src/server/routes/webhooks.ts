@@ -8,6 +8,7 @@ import type { Metrics } from '../../pipeline/metrics.ts';
 import { ingest } from '../../pipeline/ingest.ts';
 import { logger } from '../../platform/logger.ts';
 import type { Store } from '../../store/types.ts';
+import { requireContentType } from '../content-type.ts';
 import { sendError } from '../errors.ts';
 import type { ReceiveResult, Receivers } from '../receivers.ts';
 
@@ -42,25 +43,28 @@ export function externalUri(req: Request, publicUrl?: string): string {
 export function webhookRouter(deps: WebhookDeps): express.Router {
   const router = express.Router();
   const raw = express.raw({ type: () => true, limit: '5mb' });
+  const json = requireContentType('json');
 
   async function store(route: string, req: Request, res: Response, result: ReceiveResult, ok: (r: Response) => void) {
     if (!result.ok) {
       deps.metrics.inputRejected.inc({ route, reason: result.status === 401 || result.status === 403 ? 'signature' : 'bad_input' });
-      log.info('webhook refused', { route, status: result.status, error: result.error });
-      return sendError(res, result.status, result.status === 401 ? 'unauthorized' : 'bad_input', result.error, result.status === 400 ? 'body' : undefined);
+      const field = result.status === 401 ? undefined : (result.field ?? (result.status === 400 || result.status === 413 ? 'body' : undefined));
+      // The field, never the error text: it may quote the delivery.
+      log.info('webhook refused', { route, status: result.status, field });
+      return sendError(res, result.status, result.status === 401 ? 'unauthorized' : result.status === 403 ? 'forbidden' : result.status === 413 ? 'too_large' : 'bad_input', result.error, field);
     }
     const r = await ingest(deps.store, deps.metrics, result.items);
     if (r.stored) deps.notify?.();
     ok(res.status(200));
   }
 
-  router.post('/webhooks/hubspot', raw, async (req, res) => {
+  router.post('/webhooks/hubspot', json, raw, async (req, res) => {
     if (!deps.receivers.hubspot) return sendError(res, 404, 'connector_off', 'the HubSpot connector is off (no HubSpot credentials)');
     const result = await deps.receivers.hubspot({ method: req.method, uri: externalUri(req, deps.publicUrl), headers: headersOf(req), rawBody: rawText(req) });
     await store('/webhooks/hubspot', req, res, result, (r) => r.json({ ok: true, received: result.ok ? result.items.length : 0 }));
   });
 
-  router.post('/webhooks/salesforce/outbound', raw, async (req, res) => {
+  router.post('/webhooks/salesforce/outbound', requireContentType('xml'), raw, async (req, res) => {
     if (!deps.receivers.outbound) return sendError(res, 404, 'connector_off', 'the Salesforce connector is off (no Salesforce credentials)');
     const result = await deps.receivers.outbound({ rawBody: rawText(req) });
     await store('/webhooks/salesforce/outbound', req, res, result, (r) => {
@@ -69,8 +73,8 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
     });
   });
 
-  router.post('/webhooks/salesforce', raw, async (req, res) => {
-    if (!deps.receivers.signed) return sendError(res, 404, 'connector_off', 'signed Salesforce changes are off (no BATON_WEBHOOK_SECRET or Salesforce credentials)');
+  router.post('/webhooks/salesforce', json, raw, async (req, res) => {
+    if (!deps.receivers.signed) return sendError(res, 404, 'connector_off', 'the Salesforce connector is off (no Salesforce credentials) or BATON_WEBHOOK_SECRET is not set');
     const result = await deps.receivers.signed({ rawBody: rawText(req), signature: req.get('x-baton-signature') });
     await store('/webhooks/salesforce', req, res, result, (r) => r.json({ ok: true, received: result.ok ? result.items.length : 0 }));
   });
