@@ -43,11 +43,12 @@ function sources(dirs: string[]): { file: string; text: string }[] {
   return out;
 }
 
-/** Variables a source reads: `env.NAME`, `env?.NAME` or `env['NAME']`. */
+/** Variables a source reads: `env.NAME`, `env?.NAME`, `env['NAME']`, or a quoted `'BATON_…'` name handed to a reader (other quoted names are CRM constants). */
 function envReads(files: { text: string }[]): Set<string> {
   const names = new Set<string>();
   for (const f of files) {
     for (const m of f.text.matchAll(/\benv(?:\?)?(?:\.|\[\s*['"])([A-Z][A-Z0-9_]*)/g)) if (envNames(m[1]).includes(m[1])) names.add(m[1]);
+    for (const m of f.text.matchAll(/['"](BATON_[A-Z0-9_]+)['"]/g)) if (envNames(m[1]).includes(m[1])) names.add(m[1]);
   }
   return names;
 }
@@ -99,6 +100,16 @@ describe('environment variables', () => {
 
   test('every variable the code reads is documented', () => {
     expect([...served].filter((name) => !documented.has(name))).toEqual([]);
+  });
+
+  // Test-harness switches are not settings of the product.
+  const harnessOnly = new Set(['VITEST', 'NODE_OPTIONS', 'BATON_PROFILE_DIR']);
+  test.each(['README.md', 'docs/configuration.md'])('%s lists every variable the product reads in its table', (file) => {
+    const text = docs.find((d) => d.file === file)!.text;
+    const rows = new Set([...text.matchAll(/^\| `([A-Z][A-Z0-9_]*)`/gm)].map((m) => m[1]));
+    for (const m of text.matchAll(/^\| `[A-Z][A-Z0-9_]*` \+ `([A-Z][A-Z0-9_]*)`/gm)) rows.add(m[1]);
+    for (const m of text.matchAll(/^\| `[A-Z][A-Z0-9_]*`, `([A-Z][A-Z0-9_]*)`/gm)) rows.add(m[1]);
+    expect([...served].filter((name) => !harnessOnly.has(name) && !rows.has(name))).toEqual([]);
   });
 });
 
