@@ -75,7 +75,8 @@ function print(crm: string, report: Report | null, dryRun: boolean, person: Chec
   else if (report.created.length) {
     console.log(`${verb}:`);
     for (const c of report.created) console.log(`  + ${c}`);
-  } else console.log(`${verb}: nothing (everything Baton owns is there)`);
+  } else if (report.problems.length) console.log(`${verb}: nothing`);
+  else console.log(`${verb}: nothing (everything Baton owns is there)`);
   if (report?.present.length) console.log(`already there: ${report.present.length} (${report.present.join(', ')})`);
   for (const line of extra) console.log(line);
   for (const p of report?.problems ?? []) console.log(formatCheck(p));
