@@ -36,7 +36,7 @@ export async function storeCheck(env: NodeJS.ProcessEnv): Promise<Check> {
     await store.inboxStats(new Date().toISOString());
     return ok('store', `the store ${shown} is reachable and migrated`);
   } catch (err) {
-    if (UNMIGRATED.test(errorMessage(err))) return { id: 'store', status: 'warn', message: `the store ${shown} is reachable but not migrated yet`, fix: 'baton serve migrates it on start', by: 'setup' };
+    if (UNMIGRATED.test(errorMessage(err))) return { id: 'store', status: 'warn', message: `the store ${shown} is reachable but not migrated yet`, fix: 'none needed: `baton serve` migrates it on start' };
     return problem('store', `the store ${shown} does not answer: ${errorMessage(err)}`, 'check BATON_DATABASE_URL and that the database is up');
   } finally {
     await store.close().catch(() => {});
@@ -72,8 +72,8 @@ export function publicUrlCheck(env: NodeJS.ProcessEnv): Check | null {
 
 const MARK: Record<Check['status'], string> = { ok: 'ok     ', problem: 'PROBLEM', warn: 'warn   ', info: 'info   ' };
 
-/** One check as one line: status, id, message, and the fix with who does it. */
+/** One check as one line: status, id, message, and the fix with who does it (when someone must). */
 export function formatCheck(c: Check): string {
-  const who = c.by === 'setup' ? 'baton setup' : 'you';
-  return `${MARK[c.status]} ${c.id}: ${c.message}${c.fix && c.status !== 'ok' ? ` — fix (${who}): ${c.fix}` : ''}`;
+  const who = c.by === 'setup' ? ' (baton setup)' : c.by === 'person' ? ' (you)' : '';
+  return `${MARK[c.status]} ${c.id}: ${c.message}${c.fix && c.status !== 'ok' ? ` — fix${who}: ${c.fix}` : ''}`;
 }

@@ -64,19 +64,22 @@ function writeProject(dir: string, fields: FieldsConfig, publicUrl: string, dryR
 const HUBSPOT_UPLOAD = (dir: string) => [
   `  - upload the project: install HubSpot's CLI (npm install -g @hubspot/cli), run \`hs account auth\`, then \`cd ${dir} && hs project upload\``,
   '  - in HubSpot: Development → Projects → the project → the app → Distribution: install it in this account',
-  "  - from the app's Auth tab: the access token into HUBSPOT_ACCESS_TOKEN, the client secret into HUBSPOT_CLIENT_SECRET; the app id into HUBSPOT_APP_ID",
+  "  - from the app's Auth tab: the access token into HUBSPOT_ACCESS_TOKEN, the client secret into HUBSPOT_CLIENT_SECRET",
 ];
 
-function print(crm: string, report: Report, dryRun: boolean, person: Check[], extra: string[]): void {
+function print(crm: string, report: Report | null, dryRun: boolean, person: Check[], extra: string[]): void {
   const verb = dryRun ? 'would create' : 'created';
   console.log(`baton setup ${crm}${dryRun ? ' (dry run: nothing changed)' : ''}:`);
-  if (report.created.length) {
+  // No report: the account was not looked at, so "everything Baton owns is there" would be a guess.
+  if (!report) console.log(`${verb}: nothing in the account (not touched: HUBSPOT_ACCESS_TOKEN is not set)`);
+  else if (report.created.length) {
     console.log(`${verb}:`);
     for (const c of report.created) console.log(`  + ${c}`);
-  } else console.log(`${verb}: nothing (everything Baton owns is there)`);
-  if (report.present.length) console.log(`already there: ${report.present.length} (${report.present.join(', ')})`);
+  } else if (report.problems.length) console.log(`${verb}: nothing`);
+  else console.log(`${verb}: nothing (everything Baton owns is there)`);
+  if (report?.present.length) console.log(`already there: ${report.present.length} (${report.present.join(', ')})`);
   for (const line of extra) console.log(line);
-  for (const p of report.problems) console.log(formatCheck(p));
+  for (const p of report?.problems ?? []) console.log(formatCheck(p));
   if (person.length) {
     console.log('only a person can do:');
     for (const c of person) console.log(`  - ${c.message}: ${c.fix ?? ''}`);
@@ -127,7 +130,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       }
       const extra = values.project ? ['project files:', ...writeProject(values.project, fields, publicUrl!, dryRun)] : [];
       if (!env.HUBSPOT_ACCESS_TOKEN) {
-        print('hubspot', { created: [], present: [], problems: [] }, dryRun, [], [...extra, 'the account was not touched (HUBSPOT_ACCESS_TOKEN is not set)', 'next:', ...HUBSPOT_UPLOAD(values.project!)]);
+        print('hubspot', null, dryRun, [], [...extra, 'next:', ...HUBSPOT_UPLOAD(values.project!)]);
         return 0;
       }
       const access = { accessToken: env.HUBSPOT_ACCESS_TOKEN, baseUrl: env.HUBSPOT_BASE_URL || undefined };

@@ -179,6 +179,20 @@ describe('baton setup hubspot without the schema scope', () => {
   });
 });
 
+describe('baton setup with credentials the CRM refuses', () => {
+  it('says it stopped and why, never that everything Baton owns is there, and exits 1', async () => {
+    const hs = await baton(['setup', 'hubspot'], { HUBSPOT_ACCESS_TOKEN: 'pat-na1-not-this-one' });
+    const sf = await baton(['setup', 'salesforce'], { SALESFORCE_ACCESS_TOKEN: '', SALESFORCE_CLIENT_ID: 'not-this-app', SALESFORCE_CLIENT_SECRET: 'nor-this-secret' });
+    for (const r of [hs, sf]) {
+      expect(r.code).toBe(1);
+      expect(r.out).toMatch(/^created: nothing$/m);
+      expect(r.out).not.toContain('everything Baton owns is there');
+    }
+    expect(hs.out).toMatch(/^PROBLEM hubspot\.properties\.contacts: .*HubSpot refused the access token \(401\)/m);
+    expect(sf.out).toMatch(/^PROBLEM salesforce\.setup: setup stopped: .*invalid client credentials/m);
+  });
+});
+
 describe('baton setup hubspot --project', () => {
   it('writes the developer-platform project: static auth, exactly the scopes, webhooks aimed at BATON_PUBLIC_URL', async () => {
     const project = join(dir, 'hubspot-project');
