@@ -48,6 +48,13 @@ export class InputError extends BatonError {
   }
 }
 
+/** A body of a type the route does not take (HTTP 415); `field` is the header. */
+export class MediaTypeError extends InputError {
+  constructor(message: string) {
+    super(message, { field: 'content-type' });
+  }
+}
+
 /** Missing or wrong credentials or signature (HTTP 401). */
 export class AuthError extends BatonError {
   constructor(message: string, options: { cause?: unknown } = {}) {

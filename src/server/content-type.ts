@@ -4,7 +4,7 @@
  * header, before the body is read.
  */
 import type { NextFunction, Request, Response } from 'express';
-import { sendError } from './errors.ts';
+import { MediaTypeError } from '../platform/errors.ts';
 
 export type BodyKind = 'json' | 'xml';
 
@@ -27,12 +27,11 @@ export function contentTypeProblem(header: string | undefined, kind: BodyKind, h
   return null;
 }
 
-/** Express middleware: 415 `unsupported_media_type` unless the request's body is of `kind`. */
+/** Express middleware: a `MediaTypeError` (415 `unsupported_media_type`, counted as refused input) unless the request's body is of `kind`. */
 export function requireContentType(kind: BodyKind) {
-  return (req: Request, res: Response, next: NextFunction) => {
+  return (req: Request, _res: Response, next: NextFunction) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     const problem = contentTypeProblem(req.headers['content-type'], kind, hasBody);
-    if (!problem) return next();
-    sendError(res, 415, 'unsupported_media_type', problem, 'content-type');
+    next(problem ? new MediaTypeError(problem) : undefined);
   };
 }

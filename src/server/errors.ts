@@ -1,6 +1,6 @@
 /** The one JSON error shape of the HTTP surface, and the mapping from Baton's error family to status codes. */
 import type { NextFunction, Request, Response } from 'express';
-import { AuthError, BatonError, InputError, NotFoundError, errorMessage } from '../platform/errors.ts';
+import { AuthError, BatonError, InputError, MediaTypeError, NotFoundError, errorMessage } from '../platform/errors.ts';
 import { parseJsonInput } from '../platform/edge-input.ts';
 import { logger } from '../platform/logger.ts';
 import type { Metrics } from '../pipeline/metrics.ts';
@@ -17,6 +17,11 @@ export function errorHandler(metrics: Metrics) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const route = req.route?.path ? String(req.route.path) : req.path;
     const e = err as { type?: string; status?: number; statusCode?: number };
+    if (err instanceof MediaTypeError) {
+      metrics.inputRejected.inc({ route, reason: 'unsupported_media_type' });
+      log.info('bad input', { route, field: 'content-type' });
+      return sendError(res, 415, 'unsupported_media_type', err.message, 'content-type');
+    }
     if (err instanceof InputError) {
       metrics.inputRejected.inc({ route, reason: 'bad_input' });
       // The field only: a message may quote the caller's input (a key, a value), and logs never quote a body.

@@ -140,6 +140,10 @@ describe('the table of issue 17', () => {
     }
     await refused(post('/webhooks/salesforce/outbound', outboundXml(), { 'content-type': 'application/json' }), 415, 'content-type');
     expect((await post('/webhooks/salesforce/outbound', outboundXml(), { 'content-type': 'application/soap+xml; charset=UTF-8' })).status).toBe(200);
+    // Refused like any bad input: counted on /metrics, not only answered.
+    const metrics = (await (await fetch(`${app.url}/metrics`)).text()).split('\n');
+    const refusedEvents = metrics.find((l) => l.startsWith('baton_input_rejected_total{') && l.includes('route="/api/events"') && l.includes('reason="unsupported_media_type"'));
+    expect(Number(refusedEvents?.split(' ').at(-1))).toBe(4);
   });
 
   it('a cross-site Origin on /login, /logout and cookie-authenticated changes is refused', async () => {
