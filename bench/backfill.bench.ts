@@ -1,0 +1,95 @@
+/**
+ * `npm run bench:backfill`: `baton backfill --from hubspot --queue-only` (a child process, on
+ * SQLite) reads a generated portal of N contacts from the HubSpot sandbox, served on loopback by
+ * this process under HubSpot's real limits (100 requests / 10 s for the account, 5 searches / s).
+ * The bound is 100 contacts a call × the account's request rate = 1,000 contacts/s; the figure is
+ * contacts stored in the inbox per second from the first API call to the last, and the child's
+ * peak RSS (VmHWM) — Baton's process alone; the sandbox's generated data lives in this process.
+ * Usage: node bench/backfill.bench.ts [--contacts N] (default 100,000; 1,000,000 on demand)
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startSandboxes } from '../connectors/sandbox/demo/servers.ts';
+import { openSqliteDatabase } from '../src/store/sqlite.ts';
+import { seedGeneratedContacts } from './support/generated-portal.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const CONTACTS = Number(arg('--contacts') ?? 100_000);
+const ACCOUNT = { limit: 100, windowMs: 10_000 };
+const BOUND_PER_S = (100 * ACCOUNT.limit) / (ACCOUNT.windowMs / 1000);
+const GOAL = { ofBound: 0.9, rssMiB: 300 };
+
+/** Peak resident set of a live process in MiB (Linux `VmHWM`), 0 once it is gone. */
+function peakRssMiB(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function main(): Promise<number> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'baton-bench-backfill-'));
+  const boxes = await startSandboxes({ people: 0, seed: 19, hubspotLimit: ACCOUNT });
+  try {
+    const t = Date.now();
+    seedGeneratedContacts(boxes.hubspot, CONTACTS, t);
+    console.log(`bench:backfill — HubSpot, ${CONTACTS.toLocaleString('en')} generated contacts (seeded in ${((Date.now() - t) / 1000).toFixed(1)} s), account limit ${ACCOUNT.limit} / ${ACCOUNT.windowMs / 1000} s, searches 5 / s; bound ${BOUND_PER_S} contacts/s`);
+    const before = boxes.hubspot.log.length;
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      BATON_DATABASE_URL: `sqlite:${join(dataDir, 'baton.db')}`,
+      BATON_CONFIG_DIR: join(ROOT, 'mappings'),
+      BATON_LOG_LEVEL: 'warn',
+      HUBSPOT_BASE_URL: boxes.hubspotUrl,
+      HUBSPOT_ACCESS_TOKEN: boxes.hubspotToken,
+    };
+    delete env.NODE_OPTIONS;
+    const started = Date.now();
+    const profile = process.env.BATON_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BATON_PROFILE_DIR}`] : [];
+    const child = spawn(process.execPath, [...profile, join(ROOT, 'bin', 'baton.js'), 'backfill', '--from', 'hubspot', '--queue-only'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    process.once('exit', () => child.kill('SIGKILL'));
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, peakRssMiB(child.pid!))), 100);
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    clearInterval(sampler);
+    const wall = (Date.now() - started) / 1000;
+    if (code !== 0) {
+      console.error(`baton backfill exited with ${code}:\n${stderr}`);
+      return 1;
+    }
+    const calls = boxes.hubspot.log.slice(before);
+    const searches = calls.filter((c) => c.search).length;
+    const limited = calls.filter((c) => c.status === 429).length;
+    const span = (calls[calls.length - 1].at - calls[0].at) / 1000;
+    const db = openSqliteDatabase(join(dataDir, 'baton.db'));
+    const stored = Number((db.prepare("select count(*) as n from inbox where source = 'hubspot'").get() as { n: number }).n);
+    db.close();
+    const perS = stored / span;
+    const ok = (pass: boolean) => (pass ? 'met' : 'NOT MET');
+    console.log(`contacts stored in the inbox     ${stored.toLocaleString('en')} of ${CONTACTS.toLocaleString('en')}`);
+    console.log(`API calls                        ${calls.length} (${searches} searches, ${calls.length - searches} other, ${limited} answered 429) over ${span.toFixed(1)} s; child wall time ${wall.toFixed(1)} s`);
+    console.log('');
+    console.log(`goal ≥ ${GOAL.ofBound * 100}% of the bound (${BOUND_PER_S}/s)   today ${Math.round(perS)} contacts/s = ${((perS / BOUND_PER_S) * 100).toFixed(1)}%    ${ok(perS >= GOAL.ofBound * BOUND_PER_S)}`);
+    console.log(`goal peak RSS < ${GOAL.rssMiB} MiB${CONTACTS < 1_000_000 ? ' at 1,000,000' : ''}    today ${peak.toFixed(0)} MiB at ${CONTACTS.toLocaleString('en')}    ${CONTACTS >= 1_000_000 ? ok(peak < GOAL.rssMiB) : peak < GOAL.rssMiB ? '(met at this size; run --contacts 1000000 for the goal)' : 'NOT MET'}`);
+    return stored === CONTACTS ? 0 : 1;
+  } finally {
+    await boxes.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(1);
+  },
+);
