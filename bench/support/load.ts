@@ -9,6 +9,8 @@ export interface LoadResult {
   sent: number;
   accepted: number;
   refused: number;
+  /** Answers other than `okStatus`, by status (0: no answer). */
+  refusedBy: Record<number, number>;
   wallMs: number;
   /** Latencies of accepted requests, ms, sorted. */
   latencies: number[];
@@ -33,6 +35,7 @@ export async function drive(o: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
   let next = 0;
   let refused = 0;
+  const refusedBy: Record<number, number> = {};
   const t0 = performance.now();
   const deadline = t0 + o.seconds * 1000;
   const one = (body: string) =>
@@ -53,14 +56,17 @@ export async function drive(o: LoadOptions): Promise<LoadResult> {
       const start = performance.now();
       const status = await one(o.body(i));
       if (status === o.okStatus) latencies.push(performance.now() - start);
-      else refused++;
+      else {
+        refused++;
+        refusedBy[status] = (refusedBy[status] ?? 0) + 1;
+      }
     }
   };
   await Promise.all(Array.from({ length: o.concurrency }, worker));
   const wallMs = performance.now() - t0;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  return { sent: next, accepted: latencies.length, refused, wallMs, latencies };
+  return { sent: next, accepted: latencies.length, refused, refusedBy, wallMs, latencies };
 }
 
 /** The p-th percentile of sorted values. */
