@@ -27,11 +27,13 @@ const ACCOUNT = { limit: 100, windowMs: 10_000 };
 const BOUND_PER_S = (100 * ACCOUNT.limit) / (ACCOUNT.windowMs / 1000);
 const GOAL = { ofBound: 0.9, rssMiB: 300 };
 
-/** Peak resident set of a live process in MiB (Linux `VmHWM`), 0 once it is gone. */
+/** Peak resident set in MiB (Linux `VmHWM`) of a live process, or of the largest of its descendants: `bin/baton.js` runs a backfill in a child. */
 function peakRssMiB(pid: number): number {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : 0;
+    const own = m ? Number(m[1]) / 1024 : 0;
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+    return Math.max(own, ...children.map(peakRssMiB));
   } catch {
     return 0;
   }
