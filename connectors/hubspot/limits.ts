@@ -16,7 +16,8 @@ export interface HubSpotLimits {
 
 export const DEFAULT_LIMITS: HubSpotLimits = {
   account: { limit: 100, windowMs: 10_000, marginMs: 100 },
-  search: { limit: 5, windowMs: 1_000, marginMs: 100 },
+  // 50 ms covers the send-to-arrival skew of calls a second apart; 100 ms cost a search-bound backfill 10% of its rate.
+  search: { limit: 5, windowMs: 1_000, marginMs: 50 },
   maxConcurrent: 10,
 };
 

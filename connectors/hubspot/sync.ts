@@ -67,20 +67,33 @@ interface BackfillState {
   totals: number[];
 }
 
-/** All contacts, then all deals, modified since `since`, as pages of ≤ `pageSize`; each page's cursor resumes after it. */
+/** `collect` started ahead of its use: a failure surfaces when awaited, never as an unhandled rejection meanwhile. */
+function ahead(p: Promise<Collected>): Promise<Collected> {
+  p.catch(() => {});
+  return p;
+}
+
+/**
+ * All contacts, then all deals, modified since `since`, as pages of ≤ `pageSize`; each page's cursor
+ * resumes after it. The next page's searches run while this page is hydrated and consumed, so the
+ * search window (the bound of a backfill) never waits for association reads or the inbox.
+ */
 export async function* backfillPages(api: HubSpotApi, plan: PropertyPlan, cursor: string | null, since: string | undefined, pageSize = 1000): AsyncIterable<BackfillPage> {
   const from = since ? Date.parse(since) : 0;
   const state: BackfillState = cursor ? JSON.parse(cursor) : { phase: 0, pos: encodePosition({ mode: 'gte', ts: from }), totals: [] };
-  while (state.phase < SYNCED.length) {
+  const start = () => (state.phase < SYNCED.length ? ahead(collect(api, plan, SYNCED[state.phase], decodePosition(state.pos), pageSize)) : null);
+  let next = start();
+  while (next) {
     const type = SYNCED[state.phase];
-    const got = await collect(api, plan, type, decodePosition(state.pos), pageSize);
+    const got = await next;
     if (got.total !== undefined && state.totals[state.phase] === undefined) state.totals[state.phase] = got.total;
-    const records = await hydrate(api, plan, type, got.raws);
     if (got.more) state.pos = encodePosition(got.pos);
     else {
       state.phase++;
       state.pos = encodePosition({ mode: 'gte', ts: from });
     }
+    next = start();
+    const records = await hydrate(api, plan, type, got.raws);
     const known = state.totals.filter((t) => t !== undefined);
     const page: BackfillPage = { records, cursor: JSON.stringify(state) };
     if (known.length) page.total = known.reduce((a, b) => a + b, 0);

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import type { BackfillPage } from '../../connectors/types.ts';
 import type { PipelineContext } from '../pipeline/context.ts';
-import { ingest } from '../pipeline/ingest.ts';
+import { insertItems } from '../pipeline/ingest.ts';
 import { liveConfig } from '../pipeline/live-config.ts';
 import { createMetrics } from '../pipeline/metrics.ts';
 import { recordItems } from '../pipeline/poller.ts';
@@ -44,13 +44,29 @@ export async function backfillInto(store: Store, pages: (cursor: string | null) 
   let records = 0;
   let stored = 0;
   let started = false;
-  for await (const page of pages(cursor)) {
+  // The next page is read while this one is stored: the CRM's rate limit, not the inbox, sets the pace.
+  const it = pages(cursor)[Symbol.asyncIterator]();
+  const ahead = () => {
+    const p = it.next();
+    p.catch(() => {});
+    return p;
+  };
+  for (let next = ahead(); ; ) {
+    const step = await next;
+    if (step.done) break;
+    const page = step.value;
+    next = ahead();
     if (!started) {
       progress?.start(page.total ?? 0);
       started = true;
     }
-    stored += (await ingest(store, undefined, recordItems(crm, page.records, new Date().toISOString(), 'backfill'))).stored;
-    await store.setCursor(name, page.cursor);
+    const items = recordItems(crm, page.records, new Date().toISOString(), 'backfill');
+    // The page and the cursor after it commit together: a resumed backfill neither skips nor repeats a page.
+    stored += await store.transaction(async (tx) => {
+      const r = await insertItems(tx, items);
+      await tx.setCursor(name, page.cursor);
+      return r.stored;
+    });
     records += page.records.length;
     progress?.update(records, page.total);
   }

@@ -17,22 +17,30 @@ export interface IngestResult {
  */
 export async function ingest(store: Store, metrics: Metrics | undefined, items: InboxItem[]): Promise<IngestResult> {
   if (items.length === 0) return { stored: 0, duplicates: 0, echoes: 0 };
-  const result = await store.transaction(async (tx) => {
-    let stored = 0;
-    let duplicates = 0;
-    let echoes = 0;
-    const held = await heldChanges(tx, items);
-    for (const item of items) {
-      if (held.has(item)) {
-        echoes++;
-        continue;
-      }
-      const r = await tx.inboxInsert({ source: item.source, dedupKey: item.dedupKey, body: item.body, receivedAt: item.receivedAt });
-      if (r.duplicate) duplicates++;
-      else stored++;
-    }
-    return { stored, duplicates, echoes };
-  });
-  for (const item of items) metrics?.eventsReceived.inc({ source: item.source });
+  const result = await store.transaction((tx) => insertItems(tx, items));
+  countReceived(metrics, items);
   return result;
+}
+
+/** The inserts of one delivery inside the caller's open transaction (or savepoint); commits nothing. */
+export async function insertItems(tx: Store, items: InboxItem[]): Promise<IngestResult> {
+  let stored = 0;
+  let duplicates = 0;
+  let echoes = 0;
+  const held = await heldChanges(tx, items);
+  for (const item of items) {
+    if (held.has(item)) {
+      echoes++;
+      continue;
+    }
+    const r = await tx.inboxInsert({ source: item.source, dedupKey: item.dedupKey, body: item.body, receivedAt: item.receivedAt });
+    if (r.duplicate) duplicates++;
+    else stored++;
+  }
+  return { stored, duplicates, echoes };
+}
+
+/** Counts committed items as received. */
+export function countReceived(metrics: Metrics | undefined, items: InboxItem[]): void {
+  if (metrics) for (const item of items) metrics.eventsReceived.inc({ source: item.source });
 }

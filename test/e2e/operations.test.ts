@@ -64,6 +64,24 @@ test('a backfill feeds the inbox page by page and resumes from its cursor after 
   expect(await h.store.listPeople({ limit: 10 })).toHaveLength(5);
 });
 
+test('a backfill asks for its next page before storing this one', async () => {
+  const storedWhenAsked: number[] = [];
+  const record = (i: number) => ({ crm: 'hubspot' as const, object: 'contact' as const, id: String(9000 + i), properties: { email: `p${i}@corp.example` }, modifiedAt: '2026-11-20T10:00:00.000Z' });
+  const pages = (): AsyncIterable<BackfillPage> => ({
+    async *[Symbol.asyncIterator]() {
+      for (let p = 0; p < 3; p++) {
+        storedWhenAsked.push((await h.store.inboxStats(new Date().toISOString())).pending);
+        yield { records: [record(2 * p), record(2 * p + 1)], cursor: `after-${p}`, total: 6 };
+      }
+    },
+  });
+  const result = await backfillInto(h.store, pages, 'hubspot', 'x');
+  expect(result).toEqual({ records: 6, stored: 6 });
+  // page 2 was asked for before page 1 was stored (a read in flight), and so on
+  expect(storedWhenAsked).toEqual([0, 0, 2]);
+  expect(await h.store.getCursor(backfillCursor('hubspot', 'x'))).toBeNull();
+});
+
 test('a new approved agreement version goes live and stamps transitions; a draft is refused and the live one keeps running', async () => {
   const file = join(h.configDir, 'agreement.yaml');
   const text = await readFile(file, 'utf8');

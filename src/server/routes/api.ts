@@ -6,7 +6,7 @@ import { apiEventItems, parseApiEvents } from '../../pipeline/api-event.ts';
 import { attributionReport } from '../../pipeline/attribution-report.ts';
 import type { PipelineContext } from '../../pipeline/context.ts';
 import { loadFunnel } from '../../pipeline/funnel.ts';
-import { ingest } from '../../pipeline/ingest.ts';
+import { ingestGrouped } from '../../pipeline/group-commit.ts';
 import { updatePerson } from '../../pipeline/person-update.ts';
 import { findPersonByKey, personView } from '../../pipeline/person-view.ts';
 import { instantProblem } from '../../platform/edge-input.ts';
@@ -50,7 +50,7 @@ export function apiRouter(deps: ApiDeps): express.Router {
     const crossSite = kind === 'session' ? deps.auth.originProblem(req) : null;
     if (crossSite) return sendError(res, 403, 'cross_origin', crossSite, 'origin');
     const events = parseApiEvents(parseJson(body));
-    const r = await ingest(ctx.store, ctx.metrics, apiEventItems(events, ctx.now().toISOString()));
+    const r = await ingestGrouped(ctx.store, ctx.metrics, apiEventItems(events, ctx.now().toISOString()));
     if (r.stored) deps.notify?.();
     res.status(202).json({ accepted: events.length, duplicates: r.duplicates });
   });

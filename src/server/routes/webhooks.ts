@@ -5,7 +5,7 @@
  */
 import express, { type Request, type Response } from 'express';
 import type { Metrics } from '../../pipeline/metrics.ts';
-import { ingest } from '../../pipeline/ingest.ts';
+import { ingestGrouped } from '../../pipeline/group-commit.ts';
 import { logger } from '../../platform/logger.ts';
 import type { Store } from '../../store/types.ts';
 import { requireContentType } from '../content-type.ts';
@@ -53,7 +53,7 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
       log.info('webhook refused', { route, status: result.status, field });
       return sendError(res, result.status, result.status === 401 ? 'unauthorized' : result.status === 403 ? 'forbidden' : result.status === 413 ? 'too_large' : 'bad_input', result.error, field);
     }
-    const r = await ingest(deps.store, deps.metrics, result.items);
+    const r = await ingestGrouped(deps.store, deps.metrics, result.items);
     if (r.stored) deps.notify?.();
     ok(res.status(200));
   }

@@ -95,6 +95,24 @@ describe('HubSpot backfill', () => {
     console.info(`backfill 2000 contacts + 20 deals: ${reads.length} read calls (${reads.filter((l) => l.search).length} searches, ${reads.filter((l) => /associations/.test(l.path)).length} association reads, ${reads.filter((l) => /objects\/companies\/batch/.test(l.path)).length} company reads)`);
   });
 
+  it('reads the next page while the consumer still holds this one, and delivers every contact once', async () => {
+    h = harness();
+    for (let i = 0; i < 2500; i++) h.api.seed('contacts', { email: `r${i}@corp.example` }, { at: T0 + i * 10 });
+    const c = h.connector({ limits: FAST });
+    const ids: string[] = [];
+    let searchesWhileHeld = 0;
+    for await (const page of c.backfill(null)) {
+      ids.push(...page.records.filter((r) => r.object === 'contact').map((r) => r.id));
+      const before = h.api.log.filter((l) => l.search).length;
+      // the consumer takes its time (storing the page); the next page's searches go on meanwhile
+      await new Promise((r) => setTimeout(r, 100));
+      searchesWhileHeld += h.api.log.filter((l) => l.search).length - before;
+    }
+    expect(ids.length).toBe(2500);
+    expect(new Set(ids).size).toBe(2500);
+    expect(searchesWhileHeld).toBeGreaterThan(0);
+  });
+
   it('backfills only what changed since a date', async () => {
     h = harness();
     h.api.seed('contacts', { email: 'old@corp.example' }, { at: T0 - 86_400_000 });
