@@ -7,6 +7,7 @@ import type { InboxItem } from '../../connectors/types.ts';
 import { groupCommitOf } from '../../src/pipeline/group-commit.ts';
 import { createMetrics } from '../../src/pipeline/metrics.ts';
 import { logger } from '../../src/platform/logger.ts';
+import { createAuth } from '../../src/server/auth.ts';
 import { errorHandler } from '../../src/server/errors.ts';
 import { apiRouter } from '../../src/server/routes/api.ts';
 import { webhookRouter } from '../../src/server/routes/webhooks.ts';
@@ -31,7 +32,7 @@ beforeEach(async () => {
       receivers: { hubspot: (req) => ({ ok: true, items: req.rawBody === 'refuse' ? [{ ...item('r'), dedupKey: null as unknown as string }] : [item(req.rawBody)] }) },
     }),
   );
-  app.use(apiRouter({ ctx: { store: ts.store, connectors: {}, config: () => null, now: () => new Date(), instanceId: 't', metrics, log: logger }, token: TOKEN }));
+  app.use(apiRouter({ ctx: { store: ts.store, connectors: {}, config: () => null, now: () => new Date(), instanceId: 't', metrics, log: logger }, auth: createAuth({ store: ts.store, token: TOKEN, now: () => new Date() }) }));
   app.use(errorHandler(metrics));
   const server = createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
