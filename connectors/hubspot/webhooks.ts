@@ -6,7 +6,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import { epochMs, parseJsonInput } from '../../src/platform/edge-input.ts';
+import { epochMs, parseJsonInput, pathName } from '../../src/platform/edge-input.ts';
 import { InputError } from '../../src/platform/errors.ts';
 import { safeEqual } from '../../src/platform/signature.ts';
 import type { CrmObject, InboxItem } from '../types.ts';
@@ -130,7 +130,7 @@ export function receiveHubSpotWebhook(req: WebhookRequest, opts: { clientSecret:
     return { ok: false, status: 400, error: err.message, field: String(err.details.field ?? 'body') };
   }
   const parsed = webhookBody.safeParse(json);
-  if (!parsed.success) return { ok: false, status: 400, error: parsed.error.issues.slice(0, 3).map(describe).join('; '), field: parsed.error.issues[0].path.join('.') || 'body' };
+  if (!parsed.success) return { ok: false, status: 400, error: parsed.error.issues.slice(0, 3).map(describe).join('; '), field: pathName(parsed.error.issues[0].path) || 'body' };
   const receivedAt = new Date(now).toISOString();
   return { ok: true, items: parsed.data.map((e) => itemOf(e, receivedAt)).filter((i): i is InboxItem => i !== null) };
 }

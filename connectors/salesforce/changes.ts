@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { isoInstantText, parseJsonInput, toIsoInstant } from '../../src/platform/edge-input.ts';
+import { isoInstantText, parseJsonInput, pathName, toIsoInstant } from '../../src/platform/edge-input.ts';
 import { InputError } from '../../src/platform/errors.ts';
 import { verifyBatonSignature } from '../../src/platform/signature.ts';
 import type { InboxItem } from '../types.ts';
@@ -34,7 +34,7 @@ export function receiveSignedChanges(req: { rawBody: string | Buffer; signature:
   const parsed = changesSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue.path.join('.') || 'body';
+    const field = pathName(issue.path) || 'body';
     return { ok: false, status: 400, error: `${field}: ${issue.message}`, field };
   }
   const receivedAt = (opts.now?.() ?? new Date()).toISOString();

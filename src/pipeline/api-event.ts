@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { eventType } from '../config/schema.ts';
 import type { EngagementEvent, InboxItem } from '../../connectors/types.ts';
-import { emailAddress, isoInstant } from '../platform/edge-input.ts';
+import { emailAddress, isoInstant, pathName } from '../platform/edge-input.ts';
 import { InputError } from '../platform/errors.ts';
 
 export const apiEventSchema = z.strictObject({
@@ -22,7 +22,7 @@ export function parseApiEvents(body: unknown): EngagementEvent[] {
     const r = apiEventSchema.safeParse(item);
     if (!r.success) {
       const issue = r.error.issues[0];
-      const field = [...(Array.isArray(body) ? [i] : []), ...issue.path].join('.') || 'body';
+      const field = pathName([...(Array.isArray(body) ? [i] : []), ...issue.path]) || 'body';
       throw new InputError(`${field}: ${issue.message}`, { field });
     }
     return r.data as EngagementEvent;

@@ -61,6 +61,11 @@ export function nonFinitePath(value: unknown, path: (string | number)[] = []): (
   return null;
 }
 
+/** A path as a field name (`properties.score`, `changes.0.id`); a key that is empty or not a plain word is quoted (`[""]`), so the name is never blank. */
+export function pathName(path: readonly PropertyKey[]): string {
+  return path.map((seg) => (typeof seg === 'number' || (typeof seg === 'string' && /^[A-Za-z0-9_$-]+$/.test(seg)) ? String(seg) : `[${JSON.stringify(String(seg))}]`)).join('.');
+}
+
 /**
  * Parses a JSON body: strict UTF-8, at most `MAX_JSON_DEPTH` deep, every number finite. The error
  * never quotes the body (parser messages do), so it can be logged.
@@ -78,7 +83,7 @@ export function parseJsonInput(raw: Buffer | string | undefined, field = 'body')
   }
   const bad = nonFinitePath(value);
   if (bad) {
-    const name = bad.length ? bad.join('.') : field;
+    const name = bad.length ? pathName(bad) : field;
     throw new InputError(`${name}: expected a finite number`, { field: name });
   }
   return value;

@@ -47,3 +47,13 @@ describe('edge input', () => {
     }
   });
 });
+
+describe('pathName', () => {
+  it('names a path as a field, quoting keys that are empty or not plain words', async () => {
+    const { pathName } = await import('../../src/platform/edge-input.ts');
+    expect(pathName(['properties', 'score'])).toBe('properties.score');
+    expect(pathName(['changes', 0, 'id'])).toBe('changes.0.id');
+    expect(pathName([''])).toBe('[""]');
+    expect(pathName(['properties', 'a.b'])).toBe('properties.["a.b"]');
+  });
+});

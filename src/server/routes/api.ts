@@ -9,7 +9,7 @@ import { loadFunnel } from '../../pipeline/funnel.ts';
 import { ingestGrouped } from '../../pipeline/group-commit.ts';
 import { updatePerson } from '../../pipeline/person-update.ts';
 import { findPersonByKey, personView } from '../../pipeline/person-view.ts';
-import { instantProblem } from '../../platform/edge-input.ts';
+import { instantProblem, pathName } from '../../platform/edge-input.ts';
 import { AuthError, InputError, NotFoundError } from '../../platform/errors.ts';
 import { verifyBatonSignature } from '../../platform/signature.ts';
 import type { Auth } from '../auth.ts';
@@ -66,7 +66,7 @@ export function apiRouter(deps: ApiDeps): express.Router {
     const parsed = feedbackSchema.safeParse(parseJson(req.body as Buffer));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      const field = issue.path.join('.') || 'body';
+      const field = pathName(issue.path) || 'body';
       throw new InputError(`${field}: ${issue.message}`, { field });
     }
     const { decision, reason } = parsed.data;
