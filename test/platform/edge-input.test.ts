@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emailAddress, instantProblem, jsonDepth, MAX_JSON_DEPTH, parseJsonInput, toIsoInstant } from '../../src/platform/edge-input.ts';
+import { emailAddress, instantProblem, jsonDepth, MAX_JSON_DEPTH, parseJsonInput, pathName, toIsoInstant } from '../../src/platform/edge-input.ts';
 import { InputError } from '../../src/platform/errors.ts';
 
 const fieldOf = (fn: () => unknown) => {
@@ -49,8 +49,7 @@ describe('edge input', () => {
 });
 
 describe('pathName', () => {
-  it('names a path as a field, quoting keys that are empty or not plain words', async () => {
-    const { pathName } = await import('../../src/platform/edge-input.ts');
+  it('names a path as a field, quoting keys that are empty or not plain words', () => {
     expect(pathName(['properties', 'score'])).toBe('properties.score');
     expect(pathName(['changes', 0, 'id'])).toBe('changes.0.id');
     expect(pathName([''])).toBe('[""]');
