@@ -7,7 +7,7 @@ import type { InboxItem } from '../../connectors/types.ts';
 import { isValueEcho } from '../../connectors/hubspot/index.ts';
 import { sameSalesforceValue } from '../../connectors/salesforce/index.ts';
 import type { Crm, Store } from '../store/types.ts';
-import type { RecordSnapshot } from './desired.ts';
+import type { RecordSnapshot } from './person/desired.ts';
 
 const name = (crm: Crm, object: string, id: string) => `snapshot:${crm}:${object}:${id}`;
 

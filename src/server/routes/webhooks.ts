@@ -5,7 +5,7 @@
  */
 import express, { type Request, type Response } from 'express';
 import type { Metrics } from '../../pipeline/metrics.ts';
-import { ingest } from '../../pipeline/ingest.ts';
+import { ingest } from '../../pipeline/inbox/ingest.ts';
 import { logger } from '../../platform/logger.ts';
 import type { Store } from '../../store/types.ts';
 import { requireContentType } from '../content-type.ts';

@@ -1,0 +1,38 @@
+/** The front door of the inbox: stores items durably (one transaction) before anything is acknowledged. */
+import type { InboxItem } from '../../../connectors/types.ts';
+import type { Store } from '../../store/types.ts';
+import type { Metrics } from '../metrics.ts';
+import { heldChanges } from '../snapshots.ts';
+
+export interface IngestResult {
+  stored: number;
+  duplicates: number;
+  /** HubSpot changes to values the record already held (Baton's writes echoed back): nothing to do, not stored. */
+  echoes: number;
+}
+
+/**
+ * Inserts every item or none; duplicates (same source and dedup key) are counted, not stored again,
+ * and so are echoes of Baton's own HubSpot writes (a burst of write-backs echoes five events a contact).
+ */
+export async function ingest(store: Store, metrics: Metrics | undefined, items: InboxItem[]): Promise<IngestResult> {
+  if (items.length === 0) return { stored: 0, duplicates: 0, echoes: 0 };
+  const result = await store.transaction(async (tx) => {
+    let stored = 0;
+    let duplicates = 0;
+    let echoes = 0;
+    const held = await heldChanges(tx, items);
+    for (const item of items) {
+      if (held.has(item)) {
+        echoes++;
+        continue;
+      }
+      const r = await tx.inboxInsert({ source: item.source, dedupKey: item.dedupKey, body: item.body, receivedAt: item.receivedAt });
+      if (r.duplicate) duplicates++;
+      else stored++;
+    }
+    return { stored, duplicates, echoes };
+  });
+  for (const item of items) metrics?.eventsReceived.inc({ source: item.source });
+  return result;
+}
