@@ -10,7 +10,7 @@ import type { AttributionRow, DealRow, PersonRow, Store } from '../../store/type
 import { nowIso, requireConfig, type PipelineContext } from '../context.ts';
 import { dealValues, type DealChange } from '../person/deal-record.ts';
 import { linkCreatedDeal, queueHubSpotDeal, queueHubSpotDealUpdate, setDealWriteback } from '../deals/hubspot-deal.ts';
-import type { OutboxPayload } from '../outbox/outbox-sender.ts';
+import type { OutboxPayload } from '../person/desired.ts';
 
 const RELEVANT = new Set(['stage', 'amount', 'close_date', 'contacts']);
 

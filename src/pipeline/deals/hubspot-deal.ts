@@ -11,7 +11,7 @@ import type { DealRow, PersonRow, Store } from '../../store/types.ts';
 import { requireConfig, type PipelineContext } from '../context.ts';
 import { dealLinkName, dealValues } from '../person/deal-record.ts';
 import { unchangedDropped } from '../person/desired.ts';
-import type { OutboxPayload } from '../outbox/outbox-sender.ts';
+import type { OutboxPayload } from '../person/desired.ts';
 import { getSnapshot } from '../snapshots.ts';
 
 const CREATE_PREFIX = 'hubspot:deal:create:';

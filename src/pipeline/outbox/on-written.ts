@@ -6,7 +6,7 @@
 import type { WriteResult } from '../../../connectors/types.ts';
 import type { OutboxRow } from '../../store/types.ts';
 import type { PipelineContext } from '../context.ts';
-import type { OutboxPayload } from './outbox-sender.ts';
+import type { OutboxPayload } from '../person/desired.ts';
 import { onHubSpotDealCreated } from '../attribution/attribution-job.ts';
 import { queueWrites, writesFor } from '../person/queue-writes.ts';
 import { recordTaskCreated } from '../sla/sla-policy-funnel.ts';

@@ -6,7 +6,7 @@
  * re-check interval a few are sent as its probe (`setup-problems.ts`). A create that succeeds
  * reports the new id so the person is linked to it.
  */
-import type { CrmObject, WriteOp, WriteResult } from '../../../connectors/types.ts';
+import type { WriteOp, WriteResult } from '../../../connectors/types.ts';
 import { errorMessage, setupProblemKey } from '../../platform/errors.ts';
 import type { Crm, OutboxRow } from '../../store/types.ts';
 import type { PipelineContext } from '../context.ts';
@@ -14,23 +14,7 @@ import { inTransactions } from '../batches.ts';
 import { keepClaimed } from '../keep-claimed.ts';
 import { learnOwners } from '../routing/routing-owners.ts';
 import { problemsOf, type SetupProblems } from './setup-problems.ts';
-
-/** The payload stored in an outbox row: everything needed to build the `WriteOp`. */
-export interface OutboxPayload {
-  object: CrmObject;
-  id?: string;
-  action: WriteOp['action'];
-  properties: Record<string, unknown>;
-  email?: string;
-  /** What the record holds now as far as Baton knows (e.g. `lifecyclestage`), so the connector need not read it first. */
-  current?: Record<string, unknown>;
-  /** Properties to clear before setting them (HubSpot lifecycle stage moving backward). */
-  clearFirst?: string[];
-  /** Records a create is associated with (HubSpot deal → `contacts`). */
-  associations?: Partial<Record<string, string[]>>;
-  /** What the write is for, e.g. `person`, `task`, `escalation`, `deal`, `influence`. */
-  purpose?: string;
-}
+import type { OutboxPayload } from '../person/desired.ts';
 
 export const MAX_ATTEMPTS = 8;
 

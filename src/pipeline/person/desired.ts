@@ -4,13 +4,29 @@
  * escalation Task. Values a CRM already holds (what it last told us, or what we last wrote) are
  * left out, so an unchanged value is never written again.
  */
-import type { CrmObject } from '../../../connectors/types.ts';
+import type { CrmObject, WriteOp } from '../../../connectors/types.ts';
 import type { PersonState } from '../../agreement/types.ts';
 import { parseDuration } from '../../config/duration.ts';
 import type { FieldsConfig, Stage } from '../../config/schema.ts';
 import { lifecycleFor, normalizeEmail, renderWriteback, sameValue, toCrm, type TemplateContext } from '../../mapping/index.ts';
 import type { Crm, PersonRow } from '../../store/types.ts';
-import type { OutboxPayload } from '../outbox/outbox-sender.ts';
+
+/** The payload stored in an outbox row: everything needed to build the `WriteOp`. */
+export interface OutboxPayload {
+  object: CrmObject;
+  id?: string;
+  action: WriteOp['action'];
+  properties: Record<string, unknown>;
+  email?: string;
+  /** What the record holds now as far as Baton knows (e.g. `lifecyclestage`), so the connector need not read it first. */
+  current?: Record<string, unknown>;
+  /** Properties to clear before setting them (HubSpot lifecycle stage moving backward). */
+  clearFirst?: string[];
+  /** Records a create is associated with (HubSpot deal → `contacts`). */
+  associations?: Partial<Record<string, string[]>>;
+  /** What the write is for, e.g. `person`, `task`, `escalation`, `deal`, `influence`. */
+  purpose?: string;
+}
 
 /** What one CRM record holds as far as Baton knows: its values by CRM field name, and since when. */
 export interface RecordSnapshot {

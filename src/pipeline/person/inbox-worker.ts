@@ -5,7 +5,6 @@
  * failing is given up only after `MAX_INBOX_ATTEMPTS`, with an error log.
  */
 import type { CrmRecord, EngagementEvent } from '../../../connectors/types.ts';
-import { eventsFromContact } from '../../../connectors/hubspot/index.ts';
 import { normalizeEmail } from '../../mapping/index.ts';
 import { errorMessage } from '../../platform/errors.ts';
 import type { InboxRow, Store } from '../../store/types.ts';
@@ -97,7 +96,7 @@ async function processClaimed(ctx: PipelineContext, rows: InboxRow[]): Promise<n
       const contact = contacts.get(email);
       return run(ids, () =>
         contact
-          ? updatePerson(txCtx, (tx, live) => personForRecord(tx, live.fields, contact), { records: [contact], events: [...eventsFromContact(contact), ...events] })
+          ? updatePerson(txCtx, (tx, live) => personForRecord(tx, live.fields, contact), { records: [contact], events: [...eventsOf(txCtx, contact), ...events] })
           : updatePerson(txCtx, (tx) => personForEmail(tx, email), { events }),
       );
     },
@@ -113,8 +112,13 @@ async function applyPersonRecord(ctx: PipelineContext, record: CrmRecord): Promi
   if (record.deleted) return;
   // A contact's analytics properties (a form just submitted, the last email click) are events;
   // applied with the record in one change, so the person is written once, at its final stage.
-  const events = record.crm === 'hubspot' ? eventsFromContact(record) : [];
+  const events = eventsOf(ctx, record);
   await updatePerson(ctx, (tx, live) => personForRecord(tx, live.fields, record), { records: [record], ...(events.length ? { events } : {}) });
+}
+
+/** The engagement events a record describes, as its CRM's connector reads them (HubSpot: a contact's analytics properties). */
+function eventsOf(ctx: PipelineContext, record: CrmRecord): EngagementEvent[] {
+  return ctx.connectors[record.crm]?.eventsOf?.(record) ?? [];
 }
 
 /** HubSpot contacts of emails Baton has never seen, read in one batch, so a new person starts with its fields. */
