@@ -6,7 +6,7 @@
 import { errorMessage } from '../platform/errors.ts';
 import type { Crm } from '../store/types.ts';
 import type { PipelineContext } from './context.ts';
-import { dailyReevaluation } from './reports/daily.ts';
+import { dailyReevaluation } from './person/daily.ts';
 import { processInboxBatch } from './person/inbox-worker.ts';
 import { onWritten, refreshRow } from './outbox/on-written.ts';
 import { sendOutboxBatch } from './outbox/outbox-sender.ts';

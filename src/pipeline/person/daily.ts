@@ -4,7 +4,7 @@
  * person costs at most one write a day. Holds that ended are picked up here too.
  */
 import type { PipelineContext } from '../context.ts';
-import { updatePerson } from '../person/person-update.ts';
+import { updatePerson } from './person-update.ts';
 
 export const DAILY_MS = 86_400_000;
 const LAST_RUN = 'daily-reevaluation:last';
