@@ -49,7 +49,8 @@ export async function backfillInto(store: Store, pages: (cursor: string | null) 
       progress?.start(page.total ?? 0);
       started = true;
     }
-    stored += (await ingest(store, undefined, recordItems(crm, page.records, new Date().toISOString(), 'backfill'))).stored;
+    // whole records, never changes: no echo to judge, so no connector is needed
+    stored += (await ingest(store, undefined, recordItems(crm, page.records, new Date().toISOString(), 'backfill'), {})).stored;
     await store.setCursor(name, page.cursor);
     records += page.records.length;
     progress?.update(records, page.total);

@@ -114,7 +114,7 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
     res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
   });
 
-  app.use(webhookRouter({ store: ctx.store, metrics: ctx.metrics, receivers: deps.receivers, publicUrl: deps.publicUrl, notify: deps.notify }));
+  app.use(webhookRouter({ store: ctx.store, metrics: ctx.metrics, connectors: ctx.connectors, receivers: deps.receivers, publicUrl: deps.publicUrl, notify: deps.notify }));
   app.use(apiRouter({ ctx, auth, webhookSecret: deps.webhookSecret, notify: deps.notify }));
 
   if (existsSync(DASHBOARD)) {

@@ -27,7 +27,7 @@ export async function hydrate(ctx: PipelineContext, rows: InboxRow[]): Promise<W
   const work: Work = { records: [], events: [], failed: [], done: [] };
   const refs = new Map<string, { ref: RecordRef; rows: number[]; mergedIds: string[] }>();
   // Baton's own writes echoed back (every changed value is what the record holds, or is being written): no read.
-  const held = await heldChanges(ctx.store, rows);
+  const held = await heldChanges(ctx.store, rows, ctx.connectors);
   for (const row of rows) {
     if (held.has(row)) {
       work.done.push(row.id);

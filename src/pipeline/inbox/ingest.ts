@@ -1,6 +1,6 @@
 /** The front door of the inbox: stores items durably (one transaction) before anything is acknowledged. */
-import type { InboxItem } from '../../../connectors/types.ts';
-import type { Store } from '../../store/types.ts';
+import type { Connector, InboxItem } from '../../../connectors/types.ts';
+import type { Crm, Store } from '../../store/types.ts';
 import type { Metrics } from '../metrics.ts';
 import { heldChanges } from '../snapshots.ts';
 
@@ -13,15 +13,16 @@ export interface IngestResult {
 
 /**
  * Inserts every item or none; duplicates (same source and dedup key) are counted, not stored again,
- * and so are echoes of Baton's own HubSpot writes (a burst of write-backs echoes five events a contact).
+ * and so are echoes of Baton's own HubSpot writes (a burst of write-backs echoes five events a contact),
+ * judged by the `connectors` (items of a CRM without one are all stored).
  */
-export async function ingest(store: Store, metrics: Metrics | undefined, items: InboxItem[]): Promise<IngestResult> {
+export async function ingest(store: Store, metrics: Metrics | undefined, items: InboxItem[], connectors: Partial<Record<Crm, Connector>>): Promise<IngestResult> {
   if (items.length === 0) return { stored: 0, duplicates: 0, echoes: 0 };
   const result = await store.transaction(async (tx) => {
     let stored = 0;
     let duplicates = 0;
     let echoes = 0;
-    const held = await heldChanges(tx, items);
+    const held = await heldChanges(tx, items, connectors);
     for (const item of items) {
       if (held.has(item)) {
         echoes++;

@@ -50,7 +50,7 @@ export function apiRouter(deps: ApiDeps): express.Router {
     const crossSite = kind === 'session' ? deps.auth.originProblem(req) : null;
     if (crossSite) return sendError(res, 403, 'cross_origin', crossSite, 'origin');
     const events = parseApiEvents(parseJson(body));
-    const r = await ingest(ctx.store, ctx.metrics, apiEventItems(events, ctx.now().toISOString()));
+    const r = await ingest(ctx.store, ctx.metrics, apiEventItems(events, ctx.now().toISOString()), ctx.connectors);
     if (r.stored) deps.notify?.();
     res.status(202).json({ accepted: events.length, duplicates: r.duplicates });
   });
