@@ -15,6 +15,9 @@ import type { RoutedPerson } from '../../routing/policy.ts';
 import type { PersonRow, Store } from '../../store/types.ts';
 import type { RoutingRuntime } from './routing-runtime.ts';
 
+/** The Salesforce connector's routing callback types, for the pipeline's one door to them. */
+export type { CreatePlacement, CreateRouter };
+
 /** The decision as stored on the person and shown by `GET /api/people/:key`. */
 export interface StoredRouting {
   rule: string;

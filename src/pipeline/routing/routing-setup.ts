@@ -4,14 +4,12 @@
  * `routing.yaml` the connector keeps the org's assignment rule. The runtime is kept per pipeline
  * context, for SLA reassignment.
  */
-// eslint-disable-next-line no-restricted-imports -- issue 18: setRouter and the user directory are Salesforce-only until routing is decided before the write
-import type { SalesforceConnector } from '../../../connectors/salesforce/index.ts';
 import type { RoutingConfig } from '../../config/routing-schema.ts';
 import { compileRouting } from '../../routing/policy.ts';
 import type { PipelineContext } from '../context.ts';
-import { createRouteHook } from './routing-hook.ts';
+import { createRouteHook, type CreateRouter } from './routing-hook.ts';
 import { refreshHubSpotOwners, rememberUsers } from './routing-owners.ts';
-import { createRoutingRuntime, type RoutingRuntime } from './routing-runtime.ts';
+import { createRoutingRuntime, type RoutingDirectory, type RoutingRuntime } from './routing-runtime.ts';
 import { errorMessage } from '../../platform/errors.ts';
 
 const runtimes = new WeakMap<PipelineContext, RoutingRuntime>();
@@ -28,11 +26,14 @@ export interface RoutingSource {
   file?: string | null;
 }
 
+/** What routing needs of the Salesforce connector: its users and accounts, and the hook its creates call (until routing is decided before the write, issue 18). */
+export type RoutedConnector = RoutingDirectory & { setRouter(router: CreateRouter | null): void };
+
 /**
  * Starts routing for `ctx` with the Salesforce connector `sf`; returns the problems to report
  * (`routing.yaml:LINE:COL: no Salesforce user 'x'`). With no `routing.yaml`, routing is off.
  */
-export async function enableRouting(ctx: PipelineContext, sf: SalesforceConnector, source: RoutingSource): Promise<string[]> {
+export async function enableRouting(ctx: PipelineContext, sf: RoutedConnector, source: RoutingSource): Promise<string[]> {
   if (!source.routing) {
     sf.setRouter(null);
     runtimes.delete(ctx);
@@ -52,7 +53,7 @@ export async function enableRouting(ctx: PipelineContext, sf: SalesforceConnecto
   return active.problems;
 }
 
-async function build(ctx: PipelineContext, sf: SalesforceConnector, source: RoutingSource) {
+async function build(ctx: PipelineContext, sf: RoutedConnector, source: RoutingSource) {
   const file = source.file ?? 'routing.yaml';
   const config = source.routing!;
   const runtime = createRoutingRuntime({
