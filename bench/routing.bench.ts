@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { routingSchema } from '../src/config/routing-schema.ts';
-import { createRoutingRuntime, type DirectoryUser } from '../src/pipeline/routing-runtime.ts';
+import { createRoutingRuntime, type DirectoryUser } from '../src/pipeline/routing/routing-runtime.ts';
 import { compileRouting } from '../src/routing/policy.ts';
 import { openStore } from '../src/store/index.ts';
 

@@ -130,6 +130,8 @@ export interface Connector {
   eventsOf?(record: CrmRecord): EngagementEvent[];
   /** True when a change item is only Baton's own write coming back (`lastWritten`: what Baton knows the record holds), so it needs no read. */
   isEchoChange?(item: InboxItem, lastWritten: Record<string, unknown> | null | undefined): boolean;
+  /** True when a record Baton knows to hold `known` already holds every one of `values` (none given: false), compared as this CRM stores values. */
+  holdsValues?(values: Record<string, unknown>, known: Record<string, unknown> | null | undefined): boolean;
   /** The records holding these emails (people only), read in batches; emails the CRM does not hold are absent. */
   readByEmail?(emails: string[]): Promise<CrmRecord[]>;
   /** Salesforce: the ids of the org's Campaigns with these names (one query per call); names it lacks are absent. */

@@ -7,6 +7,7 @@ import type { LimitsBackend } from '../../src/platform/limiter.ts';
 import { logger as rootLogger, type Logger } from '../../src/platform/logger.ts';
 import type { BackfillPage, Connector, CrmRecord, EngagementEvent, InboxItem, PollPage, RecordRef, WriteOp, WriteResult } from '../types.ts';
 import { eventsFromContact } from './events.ts';
+import { isValueEcho } from './echo.ts';
 import { createHubSpotApi, type CallCounts, type HubSpotApi } from './client.ts';
 import { batchRead, hydrate, propertiesFor, TYPE_OF, type HubSpotType, type RawObject } from './hydrate.ts';
 import type { HubSpotLimits } from './limits.ts';
@@ -143,6 +144,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     readByEmail,
     eventsOf: (record: CrmRecord) => (record.crm === 'hubspot' ? eventsFromContact(record) : []),
     isEchoChange: (item: InboxItem, lastWritten: Record<string, unknown> | null | undefined) => own.isEcho(item, lastWritten),
+    holdsValues: (values: Record<string, unknown>, known: Record<string, unknown> | null | undefined) => isValueEcho(values, known),
     poll: (cursor): Promise<PollPage> => pollOnce(api, plan, cursor, options.pollStartMs ?? Date.now(), options.pageSize),
     backfill: (cursor, since): AsyncIterable<BackfillPage> => backfillPages(api, plan, cursor, since, options.pageSize),
     write,

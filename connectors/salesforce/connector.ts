@@ -3,7 +3,7 @@ import type { Connector, CrmRecord, InboxItem, RecordRef, WriteOp, WriteResult }
 import { SalesforceBackfill } from './backfill.ts';
 import { SalesforceClient } from './client.ts';
 import { campaignIdsByName, campaignNamesByIds, InfluenceWriter } from './influence.ts';
-import { isBatonEcho } from './loop-guard.ts';
+import { isBatonEcho, sameSalesforceValue } from './loop-guard.ts';
 import type { SalesforceConnectorOptions } from './options.ts';
 import type { AccountCandidate } from '../../src/routing/accounts.ts';
 import { findAccounts } from './accounts.ts';
@@ -130,6 +130,10 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
       const unknown = Object.keys(hint).some((k) => !SYSTEM_FIELDS.has(k) && !Object.hasOwn(lastWritten, k));
       if (unknown || !Object.keys(known).length) return false;
       return isBatonEcho({ crm: 'salesforce', object: ref.object, id: ref.id, modifiedAt: ref.at ?? '', properties: hint, changedBy: sourceId }, client.integrationUserId, known);
+    },
+    holdsValues(values: Record<string, unknown>, known: Record<string, unknown> | null | undefined) {
+      const entries = Object.entries(values);
+      return !!known && entries.length > 0 && entries.every(([k, v]) => Object.hasOwn(known, k) && sameSalesforceValue(v, known[k]));
     },
     ownerAndManager: (ids) => ownerAndManager(client, ids),
     usersByEmailOrUsername: (list) => usersByEmailOrUsername(client, list),

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { AttributionSummary } from '../attribution/index.ts';
 import { loadConfig } from '../config/load.ts';
 import { ATTRIBUTION_MODELS, type AttributionModel } from '../config/schema.ts';
-import { attributionReport } from '../pipeline/attribution-report.ts';
+import { attributionReport } from '../pipeline/attribution/attribution-report.ts';
 import { runWithStore } from './with-store.ts';
 import type { Store } from '../store/types.ts';
 

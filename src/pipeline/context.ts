@@ -5,7 +5,7 @@ import type { AgreementConfig, FieldsConfig } from '../config/schema.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Crm, Store } from '../store/types.ts';
 import type { Metrics } from './metrics.ts';
-import type { SetupProblems } from './setup-problems.ts';
+import type { SetupProblems } from './outbox/setup-problems.ts';
 
 /** The configuration in force: the live agreement version and the field mappings. */
 export interface LiveConfig {

@@ -6,13 +6,13 @@
 import { errorMessage } from '../platform/errors.ts';
 import type { Crm } from '../store/types.ts';
 import type { PipelineContext } from './context.ts';
-import { dailyReevaluation } from './daily.ts';
-import { processInboxBatch } from './inbox-worker.ts';
-import { onWritten, refreshRow } from './on-written.ts';
-import { sendOutboxBatch } from './outbox-sender.ts';
-import { pollOnce } from './poller.ts';
-import { SLA_LEASE, checkSla } from './sla-scheduler.ts';
-import { queueSlaReminders } from './sla-policy-reminders.ts';
+import { dailyReevaluation } from './person/daily.ts';
+import { processInboxBatch } from './person/inbox-worker.ts';
+import { onWritten, refreshRow } from './outbox/on-written.ts';
+import { sendOutboxBatch } from './outbox/outbox-sender.ts';
+import { pollOnce } from './inbox/poller.ts';
+import { SLA_LEASE, checkSla } from './sla/sla-scheduler.ts';
+import { queueSlaReminders } from './sla/sla-policy-reminders.ts';
 
 export interface RuntimeOptions {
   /** Seconds between polls of each CRM (`BATON_POLL_INTERVAL`); 0 turns polling off. */

@@ -3,11 +3,9 @@
  * last wrote to it, with the time. Write-backs leave out values a record already holds, and a read
  * older than the snapshot (a slow poll after a webhook) never rolls it back.
  */
-import type { InboxItem } from '../../connectors/types.ts';
-import { isValueEcho } from '../../connectors/hubspot/index.ts';
-import { sameSalesforceValue } from '../../connectors/salesforce/index.ts';
+import type { Connector, InboxItem } from '../../connectors/types.ts';
 import type { Crm, Store } from '../store/types.ts';
-import type { RecordSnapshot } from './desired.ts';
+import type { RecordSnapshot } from './person/desired.ts';
 
 const name = (crm: Crm, object: string, id: string) => `snapshot:${crm}:${object}:${id}`;
 
@@ -33,14 +31,15 @@ export async function observe(store: Store, crm: Crm, object: string, id: string
  * knows (Baton's own writes echoed back): they need no read and change nothing. The changes of one
  * record are judged together, later values over earlier ones: the echo of an older write arriving
  * with that of the newest is an echo too. Used on arrival (`ingest`: not stored) and on claim
- * (`hydrate`: not read), where the write's answer may have come in meanwhile.
+ * (`hydrate`: not read), where the write's answer may have come in meanwhile. Values are compared
+ * as each CRM stores them (`Connector.holdsValues`); a CRM without a connector holds nothing.
  */
-export async function heldChanges<T extends { source: string; body: unknown }>(store: Store, items: T[]): Promise<Set<T>> {
+export async function heldChanges<T extends { source: string; body: unknown }>(store: Store, items: T[], connectors: Partial<Record<Crm, Connector>>): Promise<Set<T>> {
   const byRecord = new Map<string, { items: T[]; hint: Record<string, unknown> | null; object: string; id: string }>();
   const held = new Set<T>();
   for (const item of items) {
     const b = item.body as InboxItem['body'] | undefined;
-    if (item.source === 'salesforce' && b?.kind === 'change' && (await knownSalesforceChange(store, b))) {
+    if (item.source === 'salesforce' && b?.kind === 'change' && (await knownSalesforceChange(store, b, connectors.salesforce))) {
       held.add(item);
       continue;
     }
@@ -56,7 +55,7 @@ export async function heldChanges<T extends { source: string; body: unknown }>(s
   for (const e of byRecord.values()) {
     if (!e.hint) continue;
     const snap = await getSnapshot(store, 'hubspot', e.object, e.id);
-    if (isValueEcho(e.hint, snap?.props)) for (const item of e.items) held.add(item);
+    if (holds(connectors.hubspot, e.hint, snap?.props)) for (const item of e.items) held.add(item);
     else open.push({ items: e.items, hint: e.hint, key: `hubspot:${e.object}:${e.id}`, known: snap?.props ?? {} });
   }
   // HubSpot can send the echo of a batch write before Baton has the call's answer (and so before
@@ -65,7 +64,7 @@ export async function heldChanges<T extends { source: string; body: unknown }>(s
   const writing = new Map((await store.outboxByKeys(open.map((o) => o.key))).map((r) => [r.key, (r.payload as { properties?: Record<string, unknown> }).properties]));
   for (const o of open) {
     const sending = writing.get(o.key);
-    if (sending && isValueEcho(o.hint, { ...o.known, ...sending })) for (const item of o.items) held.add(item);
+    if (sending && holds(connectors.hubspot, o.hint, { ...o.known, ...sending })) for (const item of o.items) held.add(item);
   }
   return held;
 }
@@ -75,9 +74,11 @@ export async function heldChanges<T extends { source: string; body: unknown }>(s
  * record's snapshot and every field it carries as the snapshot has it. The Outbound Message of a
  * Lead Baton just created and read back is such a change; a rep's edit carries a new value or time.
  */
-async function knownSalesforceChange(store: Store, b: Extract<InboxItem['body'], { kind: 'change' }>): Promise<boolean> {
+async function knownSalesforceChange(store: Store, b: Extract<InboxItem['body'], { kind: 'change' }>, salesforce: Connector | undefined): Promise<boolean> {
   if (b.ref.crm !== 'salesforce' || !b.ref.at || !b.hint || Object.keys(b.hint).length === 0) return false;
   const snap = await getSnapshot(store, 'salesforce', b.ref.object, b.ref.id);
   if (!snap || Date.parse(b.ref.at) > Date.parse(snap.at)) return false;
-  return Object.entries(b.hint).every(([k, v]) => Object.hasOwn(snap.props, k) && sameSalesforceValue(v, snap.props[k]));
+  return holds(salesforce, b.hint, snap.props);
 }
+
+const holds = (c: Connector | undefined, values: Record<string, unknown>, known: Record<string, unknown> | null | undefined) => c?.holdsValues?.(values, known) ?? false;

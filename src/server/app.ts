@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response } from 'express';
 import type { PipelineContext } from '../pipeline/context.ts';
 import { InputError, NotFoundError, errorMessage } from '../platform/errors.ts';
-import { problemsOf } from '../pipeline/setup-problems.ts';
+import { problemsOf } from '../pipeline/outbox/setup-problems.ts';
 import { apiRouter } from './routes/api.ts';
 import { webhookRouter } from './routes/webhooks.ts';
 import { createAuth, type SessionSettings } from './auth.ts';
@@ -114,7 +114,7 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
     res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
   });
 
-  app.use(webhookRouter({ store: ctx.store, metrics: ctx.metrics, receivers: deps.receivers, publicUrl: deps.publicUrl, notify: deps.notify }));
+  app.use(webhookRouter({ store: ctx.store, metrics: ctx.metrics, connectors: ctx.connectors, receivers: deps.receivers, publicUrl: deps.publicUrl, notify: deps.notify }));
   app.use(apiRouter({ ctx, auth, webhookSecret: deps.webhookSecret, notify: deps.notify }));
 
   if (existsSync(DASHBOARD)) {

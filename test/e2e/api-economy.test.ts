@@ -1,7 +1,7 @@
 /** What the handoff costs in API calls: no echo re-read, one write per hydration, no bare Lead, no needless pre-read. */
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { processInboxBatch } from '../../src/pipeline/inbox-worker.ts';
-import { toWriteOp } from '../../src/pipeline/outbox-sender.ts';
+import { processInboxBatch } from '../../src/pipeline/person/inbox-worker.ts';
+import { toWriteOp } from '../../src/pipeline/outbox/outbox-sender.ts';
 import { ANA, hubspotContact, makeHarness, mqlPerson, postEvents, type Harness } from './harness.ts';
 
 let h: Harness;

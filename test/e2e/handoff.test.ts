@@ -2,7 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { refreshHubSpotOwners } from '../../src/pipeline/routing-owners.ts';
+import { refreshHubSpotOwners } from '../../src/pipeline/routing/routing-owners.ts';
 import { ANA, hubspotContact as contact, makeHarness, mqlPerson, postEvents, repEdits, type Harness } from './harness.ts';
 
 const hubspotContact = (props: Record<string, unknown>) => contact(h, props);

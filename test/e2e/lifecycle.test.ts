@@ -1,7 +1,7 @@
 /** Conversion, opportunities, merges and polls end to end. */
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { dailyReevaluation } from '../../src/pipeline/daily.ts';
-import { pollOnce } from '../../src/pipeline/poller.ts';
+import { dailyReevaluation } from '../../src/pipeline/person/daily.ts';
+import { pollOnce } from '../../src/pipeline/inbox/poller.ts';
 import { ANA, hubspotContact, makeHarness, mqlPerson, repEdits, type Harness } from './harness.ts';
 
 let h: Harness;

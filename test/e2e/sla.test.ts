@@ -1,6 +1,6 @@
 /** The SLA end to end: a breach is marked once at the deadline and escalates to the owner's manager. */
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { checkSla } from '../../src/pipeline/sla-scheduler.ts';
+import { checkSla } from '../../src/pipeline/sla/sla-scheduler.ts';
 import { makeHarness, mqlPerson, type Harness } from './harness.ts';
 
 let h: Harness;

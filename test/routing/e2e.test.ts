@@ -3,9 +3,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SalesforceConnector } from '../../connectors/salesforce/index.ts';
-import { enableRouting } from '../../src/pipeline/routing-setup.ts';
-import { checkSla } from '../../src/pipeline/sla-scheduler.ts';
-import { queueSlaReminders } from '../../src/pipeline/sla-policy-reminders.ts';
+import { enableRouting } from '../../src/pipeline/routing/routing-setup.ts';
+import { checkSla } from '../../src/pipeline/sla/sla-scheduler.ts';
+import { queueSlaReminders } from '../../src/pipeline/sla/sla-policy-reminders.ts';
 import { ANA, hubspotContact, makeHarness, mqlPerson, postEvents, repEdits, type Harness } from '../e2e/harness.ts';
 
 const ROUTING = `match_accounts:

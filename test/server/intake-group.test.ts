@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import type { InboxItem } from '../../connectors/types.ts';
-import { groupCommitOf } from '../../src/pipeline/group-commit.ts';
+import { groupCommitOf } from '../../src/pipeline/inbox/group-commit.ts';
 import { createMetrics } from '../../src/pipeline/metrics.ts';
 import { logger } from '../../src/platform/logger.ts';
 import { createAuth } from '../../src/server/auth.ts';

@@ -2,13 +2,13 @@
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import { ATTRIBUTION_MODELS, type AttributionModel } from '../../config/schema.ts';
-import { apiEventItems, parseApiEvents } from '../../pipeline/api-event.ts';
-import { attributionReport } from '../../pipeline/attribution-report.ts';
+import { apiEventItems, parseApiEvents } from '../../pipeline/inbox/api-event.ts';
+import { attributionReport } from '../../pipeline/attribution/attribution-report.ts';
 import type { PipelineContext } from '../../pipeline/context.ts';
-import { loadFunnel } from '../../pipeline/funnel.ts';
-import { ingestGrouped } from '../../pipeline/group-commit.ts';
-import { updatePerson } from '../../pipeline/person-update.ts';
-import { findPersonByKey, personView } from '../../pipeline/person-view.ts';
+import { loadFunnel } from '../../pipeline/reports/funnel.ts';
+import { ingestGrouped } from '../../pipeline/inbox/group-commit.ts';
+import { updatePerson } from '../../pipeline/person/person-update.ts';
+import { findPersonByKey, personView } from '../../pipeline/reports/person-view.ts';
 import { instantProblem, pathName } from '../../platform/edge-input.ts';
 import { AuthError, InputError, NotFoundError } from '../../platform/errors.ts';
 import { verifyBatonSignature } from '../../platform/signature.ts';
@@ -50,7 +50,7 @@ export function apiRouter(deps: ApiDeps): express.Router {
     const crossSite = kind === 'session' ? deps.auth.originProblem(req) : null;
     if (crossSite) return sendError(res, 403, 'cross_origin', crossSite, 'origin');
     const events = parseApiEvents(parseJson(body));
-    const r = await ingestGrouped(ctx.store, ctx.metrics, apiEventItems(events, ctx.now().toISOString()));
+    const r = await ingestGrouped(ctx.store, ctx.metrics, apiEventItems(events, ctx.now().toISOString()), ctx.connectors);
     if (r.stored) deps.notify?.();
     res.status(202).json({ accepted: events.length, duplicates: r.duplicates });
   });

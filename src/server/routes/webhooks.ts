@@ -5,7 +5,8 @@
  */
 import express, { type Request, type Response } from 'express';
 import type { Metrics } from '../../pipeline/metrics.ts';
-import { ingestGrouped } from '../../pipeline/group-commit.ts';
+import type { PipelineContext } from '../../pipeline/context.ts';
+import { ingestGrouped } from '../../pipeline/inbox/group-commit.ts';
 import { logger } from '../../platform/logger.ts';
 import type { Store } from '../../store/types.ts';
 import { requireContentType } from '../content-type.ts';
@@ -18,6 +19,8 @@ export interface WebhookDeps {
   store: Store;
   metrics: Metrics;
   receivers: Receivers;
+  /** The connectors that judge echoes of Baton's own writes (`heldChanges`); none: every item is stored. */
+  connectors?: PipelineContext['connectors'];
   publicUrl?: string;
   /** Called after items were stored, to wake the inbox worker. */
   notify?: () => void;
@@ -53,7 +56,7 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
       log.info('webhook refused', { route, status: result.status, field });
       return sendError(res, result.status, result.status === 401 ? 'unauthorized' : result.status === 403 ? 'forbidden' : result.status === 413 ? 'too_large' : 'bad_input', result.error, field);
     }
-    const r = await ingestGrouped(deps.store, deps.metrics, result.items);
+    const r = await ingestGrouped(deps.store, deps.metrics, result.items, deps.connectors ?? {});
     if (r.stored) deps.notify?.();
     ok(res.status(200));
   }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, serveSeeded, type Served } from './harness.ts';
 import { seededHealth, TOKEN } from './seed.ts';
-import { problemsOf } from '../../../src/pipeline/setup-problems.ts';
+import { problemsOf } from '../../../src/pipeline/outbox/setup-problems.ts';
 
 let served: Served;
 let browser: Awaited<ReturnType<typeof launchBrowser>>;

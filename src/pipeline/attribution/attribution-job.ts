@@ -1,0 +1,136 @@
+/**
+ * Attribution on won deals: when a deal is won, and again when a won deal's amount, close date or
+ * people change, every model is computed (`attributeAllModels`) and stored (`replaceAttribution`);
+ * the HubSpot deal gets its summary and Salesforce its CampaignInfluence rows, when configured.
+ */
+import { attributeAllModels, mqlAtFor, summaryText, influenceRows, type AttributionResult, type DealInput, type Touch } from '../../attribution/index.ts';
+import { renderWriteback, stableHash } from '../../mapping/index.ts';
+import { errorMessage } from '../../platform/errors.ts';
+import type { AttributionRow, DealRow, PersonRow, Store } from '../../store/types.ts';
+import { nowIso, requireConfig, type PipelineContext } from '../context.ts';
+import { dealValues, type DealChange } from '../person/deal-record.ts';
+import { linkCreatedDeal, queueHubSpotDeal, queueHubSpotDealUpdate, setDealWriteback } from '../deals/hubspot-deal.ts';
+import type { OutboxPayload } from '../person/desired.ts';
+
+const RELEVANT = new Set(['stage', 'amount', 'close_date', 'contacts']);
+
+/** Whether a deal change calls for (re)computing attribution. */
+export function needsAttribution(change: DealChange): boolean {
+  if (dealValues(change.deal).stage !== 'won') return false;
+  const wasWon = change.before ? dealValues(change.before).stage === 'won' : false;
+  return !wasWon || change.changed.some((f) => RELEVANT.has(f));
+}
+
+/** The touches of the deal's people: their events that carry a campaign or a channel. */
+async function touchesOf(store: Store, people: PersonRow[]): Promise<Touch[]> {
+  const out: Touch[] = [];
+  for (const p of people) {
+    for (const e of await store.listEvents(p.id)) {
+      if (!e.campaign && !e.channel) continue;
+      const campaignId = typeof e.properties.campaign_id === 'string' ? e.properties.campaign_id : null;
+      out.push({ id: e.id, at: e.at, campaign: e.campaign, channel: e.channel, personKey: p.email, campaignId });
+    }
+  }
+  return out;
+}
+
+/** Computes and stores every model of one won deal; returns the results. */
+export async function attributeDeal(ctx: PipelineContext, deal: DealRow): Promise<Partial<Record<string, AttributionResult>> | null> {
+  const live = requireConfig(ctx);
+  const values = dealValues(deal);
+  const amount = Number(values.amount);
+  const closeDate = values.close_date ? String(values.close_date) : deal.updatedAt;
+  if (!Number.isFinite(amount)) {
+    ctx.log.warn('won deal without an amount; attribution skipped', { deal: deal.key });
+    return null;
+  }
+  const people = (await Promise.all(deal.personIds.map((id) => ctx.store.getPerson(id)))).filter((p): p is PersonRow => p !== null);
+  const mqlTimes: string[] = [];
+  for (const p of people) for (const t of await ctx.store.listTransitions(p.id)) if (t.to === 'mql' && !t.breached) mqlTimes.push(t.at);
+  const createdAt = deal.createdAt ?? closeDate;
+  const input: DealInput = { key: deal.key, amount, closeDate, createdAt, mqlAt: mqlAtFor(createdAt, mqlTimes) };
+  const a = live.agreementConfig.attribution;
+  const results = attributeAllModels(input, await touchesOf(ctx.store, people), {
+    lookback: a?.lookback ?? '365d',
+    time_decay_half_life: a?.time_decay_half_life ?? '7d',
+    ...(a?.custom ? { custom: a.custom } : {}),
+  });
+  const computedAt = nowIso(ctx);
+  const rows: AttributionRow[] = Object.values(results).map((r) => ({
+    dealKey: deal.key,
+    model: r!.model,
+    amountCents: r!.amountCents,
+    closeDate,
+    shares: r!.shares.map((s) => ({ eventId: s.touchId, campaign: s.campaign, channel: s.channel, cents: s.cents })),
+    computedAt,
+  }));
+  await ctx.store.replaceAttribution(deal.key, rows);
+  const model = a?.default_model ?? 'w_shaped';
+  const main = results[model];
+  if (main) await queueDealWrites(ctx, deal, main, people);
+  return results;
+}
+
+async function put(ctx: PipelineContext, crm: 'hubspot' | 'salesforce', key: string, payload: OutboxPayload, idempotencyKey: string): Promise<void> {
+  if (!ctx.connectors[crm]) return;
+  const hash = stableHash(payload);
+  if ((await ctx.store.lastWrittenHash(key)) === hash) return;
+  await ctx.store.outboxPut({ crm, key, personId: null, payload: payload as unknown as Record<string, unknown>, hash, idempotencyKey });
+}
+
+/**
+ * Campaigns of the result's touches: a CampaignMember touch carries the org's own Campaign id;
+ * the other names are looked up in the org (one query), then in the stored `campaigns:salesforce` (name → id).
+ */
+async function campaignLookup(ctx: PipelineContext, result: AttributionResult): Promise<{ ids: string[]; byName: Map<string, string> }> {
+  const stored = ((await ctx.store.getValue('campaigns:salesforce')) ?? {}) as Record<string, string>;
+  const byName = new Map(Object.entries(stored));
+  const ids = new Set(result.shares.map((s) => s.campaignId).filter((id): id is string => !!id));
+  const names = [...new Set(result.shares.filter((s) => s.campaign && !ids.has(s.campaign) && s.cents > 0).map((s) => s.campaign!))];
+  const sf = ctx.connectors.salesforce;
+  if (names.length && sf?.campaignIdsByName) for (const [name, id] of await sf.campaignIdsByName(names)) byName.set(name, id);
+  for (const id of byName.values()) ids.add(id);
+  return { ids: [...ids], byName };
+}
+
+async function queueDealWrites(ctx: PipelineContext, deal: DealRow, result: AttributionResult, people: PersonRow[]): Promise<void> {
+  const fields = requireConfig(ctx).fields;
+  const template = fields.writeback?.hubspot?.deal;
+  if (template && deal.hubspotId) await setDealWriteback(ctx, deal, renderWriteback(template, { attribution: { summary: summaryText(result) }, deal: dealValues(deal) }));
+  if (fields.writeback?.salesforce?.campaign_influence && deal.salesforceId) {
+    const contactOf = new Map<string, string | undefined>();
+    const byEmail = new Map(people.map((p) => [p.email, p.salesforceObject === 'Contact' ? (p.salesforceId ?? undefined) : undefined]));
+    for (const s of result.shares) contactOf.set(s.touchId, byEmail.get(s.personKey));
+    const { rows, skipped } = influenceRows(result, { key: deal.key, opportunityId: deal.salesforceId }, contactOf, await campaignLookup(ctx, result));
+    for (const s of skipped) ctx.log.debug('touch gives no CampaignInfluence row', { deal: deal.key, touch: s.touchId, reason: s.reason });
+    if (skipped.length) ctx.log.warn('touches without a CampaignInfluence row', { deal: deal.key, touches: skipped.length, reasons: [...new Set(skipped.map((s) => s.reason))].slice(0, 5) });
+    await put(ctx, 'salesforce', `salesforce:CampaignInfluence:${deal.salesforceId}`, { object: 'CampaignInfluence', action: 'upsert', properties: { OpportunityId: deal.salesforceId, rows }, purpose: 'influence' }, `influence:${deal.key}`);
+  }
+}
+
+/** Recomputes attribution when a deal change matters to it; a failure is logged, never fatal to the change. */
+export async function onDealChanged(ctx: PipelineContext, change: DealChange): Promise<void> {
+  try {
+    await queueHubSpotDeal(ctx, change.deal);
+    await queueHubSpotDealUpdate(ctx, change.deal);
+  } catch (err) {
+    ctx.log.error('HubSpot deal write not queued', { deal: change.deal.key, error: errorMessage(err) });
+  }
+  if (!needsAttribution(change)) return;
+  try {
+    await attributeDeal(ctx, change.deal);
+  } catch (err) {
+    ctx.log.error('attribution failed', { deal: change.deal.key, error: errorMessage(err) });
+  }
+}
+
+/** A HubSpot deal Baton created (`create_in_hubspot`) is linked to its deal row; a won deal's summary then goes to it. */
+export async function onHubSpotDealCreated(ctx: PipelineContext, outboxKey: string, hubspotId: string): Promise<void> {
+  const deal = await linkCreatedDeal(ctx.store, outboxKey, hubspotId);
+  if (!deal || dealValues(deal).stage !== 'won') return;
+  try {
+    await attributeDeal(ctx, deal);
+  } catch (err) {
+    ctx.log.error('attribution failed', { deal: deal.key, error: errorMessage(err) });
+  }
+}

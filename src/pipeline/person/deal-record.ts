@@ -1,0 +1,62 @@
+/**
+ * Folds a deal record (HubSpot deal, Salesforce Opportunity) into the store — fields merged by
+ * the deal sync rules, the people on it (associated contacts, contact roles) — and names the
+ * people whose stage it may move.
+ */
+import type { CrmRecord } from '../../../connectors/types.ts';
+import type { FieldsConfig } from '../../config/schema.ts';
+import { mergeFields, type FieldSources } from '../../mapping/index.ts';
+import { fromCrm } from '../../mapping/index.ts';
+import type { Crm, DealRow, Store } from '../../store/types.ts';
+import { observe } from '../snapshots.ts';
+
+export const DEAL_OBJECTS = new Set(['deal', 'Opportunity']);
+
+export interface DealChange {
+  deal: DealRow;
+  before: DealRow | null;
+  /** Merged deal fields that changed. */
+  changed: string[];
+}
+
+/** The store value naming the deal row a HubSpot deal id was linked to (`create_in_hubspot`). */
+export const dealLinkName = (hubspotId: string) => `deal-link:hubspot:${hubspotId}`;
+
+/** The deal's merged vocabulary values without the pipeline's sync sources. */
+export function dealValues(deal: DealRow): Record<string, unknown> {
+  const { $sources: _s, ...values } = deal.fields as Record<string, unknown>;
+  return values;
+}
+
+/** Upserts the deal of `record`; returns it with the fields that changed. */
+export async function applyDealRecord(tx: Store, fields: FieldsConfig, record: CrmRecord): Promise<DealChange> {
+  const crm = record.crm as Crm;
+  // a HubSpot deal Baton created for an Opportunity is that Opportunity's deal, not a second one
+  const linked = crm === 'hubspot' ? await tx.getValue(dealLinkName(record.id)) : null;
+  const key = typeof linked === 'string' ? linked : `${crm}:${record.id}`;
+  const before = await tx.getDeal(key);
+  // what the CRM's deal holds now, so a write-back leaves out only values it really has
+  await observe(tx, crm, record.object, record.id, record.properties, record.modifiedAt);
+  const read = fromCrm('deal', fields, crm, record.properties, record.object);
+  const sources = ((before?.fields as Record<string, unknown> | undefined)?.$sources ?? {}) as FieldSources;
+  const merged = mergeFields('deal', fields, sources, { crm, values: read.values, modifiedAt: record.modifiedAt });
+  const personIds = new Set(before?.personIds ?? []);
+  const contactIds = [...(record.associations?.contacts ?? []), ...(record.associations?.contactRoles ?? [])];
+  for (const id of contactIds) {
+    const p = await tx.findPersonByCrmId(crm, id);
+    if (p) personIds.add(p.id);
+  }
+  const created = (record.properties.createdate ?? record.properties.CreatedDate) as string | undefined;
+  const deal: DealRow = {
+    key,
+    hubspotId: crm === 'hubspot' ? record.id : (before?.hubspotId ?? null),
+    salesforceId: crm === 'salesforce' ? record.id : (before?.salesforceId ?? null),
+    fields: { ...merged.values, $sources: merged.sources },
+    personIds: [...personIds],
+    createdAt: created ? new Date(created).toISOString() : (before?.createdAt ?? null),
+    updatedAt: record.modifiedAt,
+  };
+  await tx.upsertDeal(deal);
+  const addedPeople = deal.personIds.length !== (before?.personIds.length ?? 0);
+  return { deal, before, changed: addedPeople ? [...merged.changed, 'contacts'] : merged.changed };
+}

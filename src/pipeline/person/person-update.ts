@@ -1,0 +1,153 @@
+/**
+ * One change to one person, applied in one transaction: fold in CRM records, store new events and
+ * feedback, run the agreement over them in time order, append transitions, save the person with
+ * optimistic concurrency (a stale revision rolls back and starts over from a fresh read, so a later
+ * change never loses to an earlier one) and queue the desired write-back in the outbox.
+ */
+import type { CrmRecord, EngagementEvent } from '../../../connectors/types.ts';
+import { round2 } from '../../agreement/index.ts';
+import type { PersonFacts, PersonState, Step } from '../../agreement/types.ts';
+import type { PersonRow, Store, TransitionRow } from '../../store/types.ts';
+import { nowIso, requireConfig, type LiveConfig, type PipelineContext } from '../context.ts';
+import { evaluate } from './evaluate.ts';
+import { applyPersonRecord, metaOf } from './person-record.ts';
+import { StaleError } from './resolve.ts';
+import { BatonError } from '../../platform/errors.ts';
+import { observe } from '../snapshots.ts';
+import { queueWrites } from './queue-writes.ts';
+import { routingMeta, storedRouting } from '../routing/routing-hook.ts';
+
+export interface PersonChange {
+  /** Person records (contact, Lead, Contact) of this person. */
+  records?: CrmRecord[];
+  events?: EngagementEvent[];
+  feedback?: { decision: 'accept' | 'reject'; reason?: string; at: string; source: string };
+  /** Evaluate at this time (a deal changed, the daily re-evaluation, a merge). */
+  evaluateAt?: string;
+  /** Check the SLA clock now. */
+  sla?: boolean;
+  /** More work that must commit with this change or not at all (e.g. queueing a reassignment with its breach). */
+  alsoInTransaction?: (tx: Store, update: PersonUpdate) => Promise<void>;
+}
+
+export interface PersonUpdate {
+  person: PersonRow;
+  transitions: Omit<TransitionRow, 'id'>[];
+}
+
+export type Locate = (tx: Store, live: LiveConfig) => Promise<PersonRow | null>;
+
+const MAX_TRIES = 8;
+
+/** Applies `change` to the person `locate` finds (or creates); retries on a stale revision. */
+export async function updatePerson(ctx: PipelineContext, locate: Locate, change: PersonChange): Promise<PersonUpdate | null> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await ctx.store.transaction((tx) => applyChange(ctx, tx, locate, change));
+      if (result) {
+        for (const t of result.transitions) {
+          ctx.metrics.stageTransitions.inc({ to: t.to });
+          if (t.breached) ctx.metrics.slaBreaches.inc();
+        }
+      }
+      return result;
+    } catch (err) {
+      // Two instances creating the same new person at once: the loser retries and finds it.
+      const raced = err instanceof BatonError && err.code === 'person_exists';
+      if (!(err instanceof StaleError || raced) || attempt >= MAX_TRIES) throw err;
+    }
+  }
+}
+
+/** The engine's view of a person: merged fields, the latest deal, every event. */
+export async function factsFor(tx: Store, p: PersonRow): Promise<PersonFacts> {
+  const deals = await tx.dealsForPerson(p.id);
+  deals.sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt));
+  const { $sources: _s, ...deal } = (deals[0]?.fields ?? {}) as Record<string, unknown>;
+  const events = (await tx.listEvents(p.id)).map((e) => ({ id: e.id, type: e.type, at: e.at, properties: e.properties }));
+  return { email: p.email, person: p.fields, deal: deals.length ? deal : null, events, converted: metaOf(p).converted === true };
+}
+
+async function applyChange(ctx: PipelineContext, tx: Store, locate: Locate, change: PersonChange): Promise<PersonUpdate | null> {
+  const live = requireConfig(ctx);
+  const now = nowIso(ctx);
+  const person = await locate(tx, live);
+  if (!person) return null;
+  const steps: Step[] = [];
+  const records = [...(change.records ?? [])].sort((a, b) => Date.parse(a.modifiedAt) - Date.parse(b.modifiedAt));
+  for (const rec of records) {
+    // A read older than what we know (a slow poll after a webhook) changes nothing.
+    if (!(await observe(tx, rec.crm, rec.object, rec.id, rec.properties, rec.modifiedAt))) continue;
+    const applied = applyPersonRecord(person, rec, live.fields);
+    for (const e of applied.errors) ctx.log.warn('field not synced', { person: person.id, crm: rec.crm, record: rec.id, error: e.message });
+    if (applied.feedback) {
+      // Salesforce stamps whole seconds: an answer never precedes the move it answers.
+      const moved = (person.state as { movedAt?: string }).movedAt;
+      if (moved && Date.parse(applied.feedback.at) < Date.parse(moved)) applied.feedback.at = moved;
+      await tx.insertFeedback({ personId: person.id, decision: applied.feedback.decision, reason: applied.feedback.reason ?? null, at: applied.feedback.at, source: 'salesforce' });
+      steps.push({ kind: 'feedback', at: applied.feedback.at, feedback: applied.feedback });
+    }
+    steps.push({ kind: 'evaluate', at: rec.modifiedAt });
+  }
+  if (change.events?.length) {
+    const rows = change.events.map((e) => ({
+      id: e.id,
+      personId: person.id,
+      type: e.type,
+      at: e.at,
+      properties: e.properties,
+      campaign: typeof e.properties.campaign === 'string' ? e.properties.campaign : null,
+      channel: typeof e.properties.channel === 'string' ? e.properties.channel : null,
+    }));
+    const fresh = new Set(await tx.insertEvents(rows));
+    for (const e of change.events) if (fresh.has(e.id)) steps.push({ kind: 'event', at: e.at, event: { id: e.id, type: e.type, at: e.at, properties: e.properties } });
+  }
+  if (change.feedback) {
+    const f = change.feedback;
+    await tx.insertFeedback({ personId: person.id, decision: f.decision, reason: f.reason ?? null, at: f.at, source: f.source });
+    steps.push({ kind: 'feedback', at: f.at, feedback: { decision: f.decision, at: f.at, ...(f.reason ? { reason: f.reason } : {}) } });
+  }
+  if (change.evaluateAt) steps.push({ kind: 'evaluate', at: change.evaluateAt });
+  if (change.sla) steps.push({ kind: 'sla', at: now });
+  if (steps.length === 0) return { person, transitions: [] };
+
+  const facts = await factsFor(tx, person);
+  const state0 = (person.state as unknown as PersonState)?.stage ? (person.state as unknown as PersonState) : live.agreement.initialState();
+  const ev = evaluate(live.agreement, facts, state0, steps, now);
+  person.state = ev.state as unknown as Record<string, unknown>;
+  person.stage = ev.state.stage;
+  // Scores as of now (or the latest step, if one is ahead): a CRM change stamped a second early
+  // (Salesforce keeps whole seconds) must not drop an event counted a moment ago.
+  const latest = Math.max(Date.parse(now), ...steps.map((s) => Date.parse(s.at)));
+  const scores = live.agreement.scores(facts, ev.state, new Date(latest).toISOString());
+  person.scores = { fit: round2(scores.fit), engagement: round2(scores.engagement) };
+  const sla = ev.state.sla;
+  person.slaDue = sla && !sla.breached && !sla.answeredAt && !sla.stoppedAt ? sla.due : null;
+  person.slaBreached = sla?.breached === true;
+  person.updatedAt = now;
+  const routing = storedRouting(person);
+  const transitions: Omit<TransitionRow, 'id'>[] = ev.transitions.map((t) => ({
+    personId: person.id,
+    from: t.from,
+    to: t.to,
+    at: t.at,
+    cause: t.cause,
+    version: live.version,
+    scores: { fit: round2(t.scores.fit), engagement: round2(t.scores.engagement) },
+    passed: t.passed ?? [],
+    breached: t.breached === true,
+    reason: t.reason ?? null,
+    meta: {
+      ...(t.handedAt ? { handedAt: t.handedAt } : {}),
+      ...(person.ownerId ? { owner: person.ownerId } : {}),
+      ...(t.to === 'mql' && routing ? { routing: routingMeta(routing) } : {}),
+      ...(t.reason ? { reason: t.reason } : {}),
+      processedAt: now,
+    },
+  }));
+  if (transitions.length) await tx.appendTransitions(transitions);
+  if (!(await tx.savePerson(person))) throw new StaleError();
+  await queueWrites(ctx, tx, live, person);
+  await change.alsoInTransaction?.(tx, { person, transitions });
+  return { person, transitions };
+}
