@@ -12,6 +12,7 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY bin ./bin
 COPY src ./src
 COPY connectors ./connectors
+COPY sandbox ./sandbox
 COPY mappings ./mappings
 
 RUN mkdir -p /data && chown node:node /data

@@ -15,10 +15,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { serveFakeApi } from '../connectors/sandbox/http.ts';
-import { withGeneratedContacts } from '../connectors/sandbox/hubspot/generated-portal.ts';
-import { createFakeHubSpot } from '../connectors/sandbox/hubspot/index.ts';
-import { createFakeSalesforce } from '../connectors/sandbox/salesforce/index.ts';
+import { serveFakeApi } from '../sandbox/http.ts';
+import { withGeneratedContacts } from '../sandbox/hubspot/generated-portal.ts';
+import { createFakeHubSpot } from '../sandbox/hubspot/index.ts';
+import { createFakeSalesforce } from '../sandbox/salesforce/index.ts';
 import { openSqliteDatabase } from '../src/store/sqlite.ts';
 import { generatedContact } from './support/generated-portal.ts';
 

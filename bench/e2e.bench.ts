@@ -11,11 +11,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { batonApi } from '../connectors/sandbox/demo/baton-api.ts';
-import { startBaton } from '../connectors/sandbox/demo/baton-process.ts';
-import { WebhookDelivery } from '../connectors/sandbox/demo/delivery.ts';
-import { startSandboxes } from '../connectors/sandbox/demo/servers.ts';
-import type { FakeRequest, FakeResponse } from '../connectors/sandbox/types.ts';
+import { batonApi } from '../sandbox/demo/baton-api.ts';
+import { startBaton } from '../sandbox/demo/baton-process.ts';
+import { WebhookDelivery } from '../sandbox/demo/delivery.ts';
+import { startSandboxes } from '../sandbox/demo/servers.ts';
+import type { FakeRequest, FakeResponse } from '../sandbox/types.ts';
 
 const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const PEOPLE = Number(process.argv.find((a, i) => i > 1 && /^\d+$/.test(a) && !process.argv[i - 1].startsWith('--')) ?? 1000);

@@ -13,8 +13,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startBaton } from '../connectors/sandbox/demo/baton-process.ts';
-import { startSandboxes } from '../connectors/sandbox/demo/servers.ts';
+import { startBaton } from '../sandbox/demo/baton-process.ts';
+import { startSandboxes } from '../sandbox/demo/servers.ts';
 import { openSqliteDatabase } from '../src/store/sqlite.ts';
 import { drive, percentile, type LoadResult } from './support/load.ts';
 

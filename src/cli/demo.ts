@@ -8,13 +8,13 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Reps, Visitors, type Say } from '../../connectors/sandbox/demo/actors.ts';
-import { batonApi } from '../../connectors/sandbox/demo/baton-api.ts';
-import { startBaton, type BatonProcess } from '../../connectors/sandbox/demo/baton-process.ts';
-import { WebhookDelivery } from '../../connectors/sandbox/demo/delivery.ts';
-import { Narrative } from '../../connectors/sandbox/demo/narrative.ts';
-import { startSandboxes, type Sandboxes } from '../../connectors/sandbox/demo/servers.ts';
-import { setupSandboxes } from '../../connectors/sandbox/demo/setup-step.ts';
+import { Reps, Visitors, type Say } from '../../sandbox/demo/actors.ts';
+import { batonApi } from '../../sandbox/demo/baton-api.ts';
+import { startBaton, type BatonProcess } from '../../sandbox/demo/baton-process.ts';
+import { WebhookDelivery } from '../../sandbox/demo/delivery.ts';
+import { Narrative } from '../../sandbox/demo/narrative.ts';
+import { startSandboxes, type Sandboxes } from '../../sandbox/demo/servers.ts';
+import { setupSandboxes } from '../../sandbox/demo/setup-step.ts';
 import { loadConfig } from '../config/load.ts';
 import { BatonError, errorMessage } from '../platform/errors.ts';
 

@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { serveFakeApi } from '../../connectors/sandbox/http.ts';
-import { ALL_SCOPES, createFakeHubSpot, type FakeHubSpot } from '../../connectors/sandbox/hubspot/index.ts';
-import { createFakeSalesforce, type FakeSalesforce } from '../../connectors/sandbox/salesforce/index.ts';
+import { serveFakeApi } from '../../sandbox/http.ts';
+import { ALL_SCOPES, createFakeHubSpot, type FakeHubSpot } from '../../sandbox/hubspot/index.ts';
+import { createFakeSalesforce, type FakeSalesforce } from '../../sandbox/salesforce/index.ts';
 import { main } from '../../src/cli/main.ts';
 
 const MAPPINGS = join(import.meta.dirname, '..', '..', 'mappings');

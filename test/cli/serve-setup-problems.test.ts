@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { startBaton } from '../../connectors/sandbox/demo/baton-process.ts';
-import { batonApi } from '../../connectors/sandbox/demo/baton-api.ts';
-import { startSandboxes } from '../../connectors/sandbox/demo/servers.ts';
+import { startBaton } from '../../sandbox/demo/baton-process.ts';
+import { batonApi } from '../../sandbox/demo/baton-api.ts';
+import { startSandboxes } from '../../sandbox/demo/servers.ts';
 
 /** Polls `check` until it returns a value (not undefined), or fails with `what` after `ms`. */
 async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 40_000): Promise<T> {

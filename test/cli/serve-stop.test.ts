@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { startBaton } from '../../connectors/sandbox/demo/baton-process.ts';
-import { startSandboxes } from '../../connectors/sandbox/demo/servers.ts';
+import { startBaton } from '../../sandbox/demo/baton-process.ts';
+import { startSandboxes } from '../../sandbox/demo/servers.ts';
 
 test('a SIGTERM during start-up is a graceful stop (exit 0), not a kill', { timeout: 60_000 }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'baton-serve-stop-'));

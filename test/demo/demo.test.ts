@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
-import type { SRecord } from '../../connectors/sandbox/salesforce/index.ts';
+import type { SRecord } from '../../sandbox/salesforce/index.ts';
 import { startDemo, type DemoRun } from '../../src/cli/demo.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'baton-demo-test-'));

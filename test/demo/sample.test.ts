@@ -1,6 +1,6 @@
 /** The demo's sample world: reproducible from its seed, and holding the cases the story needs. */
 import { expect, test } from 'vitest';
-import { buildSample } from '../../connectors/sandbox/demo/sample.ts';
+import { buildSample } from '../../sandbox/demo/sample.ts';
 
 test('the same seed gives the same world; another seed another', () => {
   expect(buildSample(7)).toEqual(buildSample(7));

@@ -10,10 +10,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createFakeHubSpot } from '../../connectors/sandbox/hubspot/index.ts';
-import { serveFakeApi } from '../../connectors/sandbox/http.ts';
-import { createFakeSalesforce } from '../../connectors/sandbox/salesforce/index.ts';
-import type { FakeRequest } from '../../connectors/sandbox/types.ts';
+import { createFakeHubSpot } from '../../sandbox/hubspot/index.ts';
+import { serveFakeApi } from '../../sandbox/http.ts';
+import { createFakeSalesforce } from '../../sandbox/salesforce/index.ts';
+import type { FakeRequest } from '../../sandbox/types.ts';
 import { makeTestStore, type TestStore } from '../support/store.ts';
 import { MAPPINGS } from './harness.ts';
 

@@ -6,7 +6,7 @@
  */
 import winston from 'winston';
 import { afterEach, expect, test } from 'vitest';
-import type { FakeField } from '../../connectors/sandbox/salesforce/schema.ts';
+import type { FakeField } from '../../sandbox/salesforce/schema.ts';
 import { Sink } from '../support/sink.ts';
 import { ANA, makeHarness, postEvents, type Harness, type HarnessOptions } from './harness.ts';
 

@@ -6,7 +6,7 @@ import { compileRouting, type RoutedPerson } from '../../src/routing/policy.ts';
 import type { Store } from '../../src/store/types.ts';
 import { makePostgresTestStore, makeTestStore, type TestStore } from '../support/store.ts';
 import { connectorFor, freshOrg, useFakeSalesforce } from '../connectors/salesforce/helpers.ts';
-import type { FakeSalesforce } from '../../connectors/sandbox/salesforce/index.ts';
+import type { FakeSalesforce } from '../../sandbox/salesforce/index.ts';
 
 useFakeSalesforce();
 

@@ -9,10 +9,10 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
-import { createFakeHubSpot, type FakeHubSpot, type HubSpotWebhookEvent } from '../../connectors/sandbox/hubspot/index.ts';
-import { serveFakeApi } from '../../connectors/sandbox/http.ts';
-import { createFakeSalesforce, type FakeSalesforce } from '../../connectors/sandbox/salesforce/index.ts';
-import type { FakeRequest } from '../../connectors/sandbox/types.ts';
+import { createFakeHubSpot, type FakeHubSpot, type HubSpotWebhookEvent } from '../../sandbox/hubspot/index.ts';
+import { serveFakeApi } from '../../sandbox/http.ts';
+import { createFakeSalesforce, type FakeSalesforce } from '../../sandbox/salesforce/index.ts';
+import type { FakeRequest } from '../../sandbox/types.ts';
 import { makePostgresTestStore, type TestStore } from '../support/store.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');

@@ -19,7 +19,7 @@ import { createApp, type AppDeps } from '../../src/server/app.ts';
 import { connectorReceivers } from '../../src/server/receivers.ts';
 import type { DB } from '../../src/store/db.ts';
 import type { Store } from '../../src/store/types.ts';
-import { signV3 } from '../../connectors/sandbox/hubspot/webhook.ts';
+import { signV3 } from '../../sandbox/hubspot/webhook.ts';
 import type { Kysely } from 'kysely';
 
 export const TOKEN = 'edge-api-token';

@@ -3,9 +3,9 @@ import { setupServer } from 'msw/node';
 import winston from 'winston';
 import { afterEach, expect, test } from 'vitest';
 import { createHubSpotConnector } from '../../../connectors/hubspot/index.ts';
-import { FIRST_ID, withGeneratedContacts } from '../../../connectors/sandbox/hubspot/generated-portal.ts';
-import { createFakeHubSpot } from '../../../connectors/sandbox/hubspot/index.ts';
-import { mswHandlers } from '../../../connectors/sandbox/msw.ts';
+import { FIRST_ID, withGeneratedContacts } from '../../../sandbox/hubspot/generated-portal.ts';
+import { createFakeHubSpot } from '../../../sandbox/hubspot/index.ts';
+import { mswHandlers } from '../../../sandbox/msw.ts';
 import { BASE, FAST, fields } from './harness.ts';
 
 let close = () => {};

@@ -1,8 +1,8 @@
 /** Shared setup for the HubSpot connector tests: the fake HubSpot behind msw, a fields.yaml, a connector on the real SDK. */
 import { setupServer } from 'msw/node';
 import { createHubSpotConnector, type HubSpotConnectorOptions } from '../../../connectors/hubspot/index.ts';
-import { createFakeHubSpot, type FakeHubSpotOptions } from '../../../connectors/sandbox/hubspot/index.ts';
-import { mswHandlers } from '../../../connectors/sandbox/msw.ts';
+import { createFakeHubSpot, type FakeHubSpotOptions } from '../../../sandbox/hubspot/index.ts';
+import { mswHandlers } from '../../../sandbox/msw.ts';
 import winston from 'winston';
 import { fieldsSchema, type FieldsConfig } from '../../../src/config/schema.ts';
 

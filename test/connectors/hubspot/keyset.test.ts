@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { advance, decodePosition, encodePosition, searchFor, type Position } from '../../../connectors/hubspot/keyset.ts';
-import { runSearch } from '../../../connectors/sandbox/hubspot/search.ts';
-import type { FakeRecord } from '../../../connectors/sandbox/hubspot/data.ts';
+import { runSearch } from '../../../sandbox/hubspot/search.ts';
+import type { FakeRecord } from '../../../sandbox/hubspot/data.ts';
 
 const PROP = 'lastmodifieddate';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { receiveHubSpotWebhook } from '../../../connectors/hubspot/webhooks.ts';
-import { createFakeHubSpot, signedWebhook } from '../../../connectors/sandbox/hubspot/index.ts';
+import { createFakeHubSpot, signedWebhook } from '../../../sandbox/hubspot/index.ts';
 
 const SECRET = 'app-secret-123';
 const URL = 'https://baton.example.com/webhooks/hubspot';

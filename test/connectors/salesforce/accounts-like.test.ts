@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { accountQueries } from '../../../connectors/salesforce/accounts.ts';
 import { soqlLikeContains } from '../../../connectors/salesforce/soql.ts';
-import { evaluate, parseSoql } from '../../../connectors/sandbox/salesforce/soql.ts';
+import { evaluate, parseSoql } from '../../../sandbox/salesforce/soql.ts';
 
 const matches = (soql: string, rec: Record<string, unknown>) => evaluate(parseSoql(soql).where!, rec);
 

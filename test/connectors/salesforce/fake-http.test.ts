@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveFakeApi } from '../../../connectors/sandbox/http.ts';
-import { createFakeSalesforce } from '../../../connectors/sandbox/salesforce/index.ts';
+import { serveFakeApi } from '../../../sandbox/http.ts';
+import { createFakeSalesforce } from '../../../sandbox/salesforce/index.ts';
 import { createSalesforceConnector } from '../../../connectors/salesforce/index.ts';
 import { fieldsConfig } from './helpers.ts';
 

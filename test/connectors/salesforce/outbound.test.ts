@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { XMLParser } from 'fast-xml-parser';
-import { FakeOrg, outboundMessage } from '../../../connectors/sandbox/salesforce/index.ts';
+import { FakeOrg, outboundMessage } from '../../../sandbox/salesforce/index.ts';
 import { receiveOutboundMessage } from '../../../connectors/salesforce/outbound.ts';
 
 describe('Salesforce Outbound Messages', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { afterCursor, chunkForIn, soqlDateTime, soqlString } from '../../../connectors/salesforce/soql.ts';
-import { evaluate, parseSoql, runQuery } from '../../../connectors/sandbox/salesforce/soql.ts';
+import { evaluate, parseSoql, runQuery } from '../../../sandbox/salesforce/soql.ts';
 
 describe('SOQL building', () => {
   it('quotes literals so a name cannot break out of the string', () => {

@@ -1,5 +1,5 @@
 /** The few calls the demo makes to Baton's HTTP API: read people, the funnel and attribution; post signed events. */
-import { hmacHex } from '../../../src/platform/signature.ts';
+import { hmacHex } from '../../src/platform/signature.ts';
 
 export interface DemoEvent {
   id: string;

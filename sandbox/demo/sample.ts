@@ -4,7 +4,7 @@
  * Salesforce users (reps and their manager), people who already exist in Salesforce, and deals.
  * Pure: no I/O, no clock.
  */
-import { seededRandom } from '../../../src/platform/random.ts';
+import { seededRandom } from '../../src/platform/random.ts';
 
 export { seededRandom };
 

@@ -4,7 +4,7 @@
  * URLs exactly as it would be at the real APIs.
  */
 import { randomBytes } from 'node:crypto';
-import { BatonError } from '../../../src/platform/errors.ts';
+import { BatonError } from '../../src/platform/errors.ts';
 import { serveFakeApi } from '../http.ts';
 import { createFakeHubSpot, type FakeHubSpot } from '../hubspot/index.ts';
 import { createFakeSalesforce, type FakeSalesforce } from '../salesforce/index.ts';

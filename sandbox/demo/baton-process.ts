@@ -9,10 +9,10 @@ import { createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BatonError } from '../../../src/platform/errors.ts';
+import { BatonError } from '../../src/platform/errors.ts';
 import type { Sandboxes } from './servers.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = join(ROOT, 'bin', 'baton.js');
 
 export interface BatonProcessOptions {

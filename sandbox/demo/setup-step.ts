@@ -3,9 +3,9 @@
  * runs against both sandboxes (the same connector code as the CLI), then the demo's "admin" does
  * what only a person can do — the picklist values fields.yaml names that the org lacks.
  */
-import { setupHubSpot } from '../../hubspot/index.ts';
-import { picklistNeeds, setupSalesforce } from '../../salesforce/index.ts';
-import type { FieldsConfig } from '../../../src/config/schema.ts';
+import { setupHubSpot } from '../../connectors/hubspot/index.ts';
+import { picklistNeeds, setupSalesforce } from '../../connectors/salesforce/index.ts';
+import type { FieldsConfig } from '../../src/config/schema.ts';
 import type { Sandboxes } from './servers.ts';
 
 /** Runs setup on both sandboxes; returns the lines to narrate. Throws when setup could not create what Baton owns. */
