@@ -6,11 +6,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveFakeApi } from '../../sandbox/http.ts';
 import { ALL_SCOPES, createFakeHubSpot, type FakeHubSpot } from '../../sandbox/hubspot/index.ts';
 import { createFakeSalesforce, type FakeSalesforce } from '../../sandbox/salesforce/index.ts';
-import { main } from '../../src/cli/main.ts';
+import { runBaton } from '../support/run-baton.ts';
 
 const MAPPINGS = join(import.meta.dirname, '..', '..', 'mappings');
 const TOKEN = 'pat-na1-doctor-test';
@@ -22,21 +22,7 @@ let dir: string;
 let env: Record<string, string>;
 
 /** Runs `baton ARGS` in this process with `env`; returns the exit code and what it printed. */
-async function baton(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; out: string }> {
-  const lines: string[] = [];
-  const keep = (...a: unknown[]) => void lines.push(a.join(' '));
-  const log = vi.spyOn(console, 'log').mockImplementation(keep);
-  const error = vi.spyOn(console, 'error').mockImplementation(keep);
-  for (const [k, v] of Object.entries({ ...env, ...extraEnv })) vi.stubEnv(k, v);
-  try {
-    const code = await main(args);
-    return { code, out: lines.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    vi.unstubAllEnvs();
-  }
-}
+const baton = (args: string[], extraEnv: Record<string, string> = {}) => runBaton(args, { ...env, ...extraEnv });
 
 const problemLines = (out: string) => out.split('\n').filter((l) => l.startsWith('PROBLEM'));
 

@@ -2,30 +2,19 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { checkConfig } from '../../src/config/load.ts';
-import { main } from '../../src/cli/main.ts';
 import { liveConfig } from '../../src/pipeline/live-config.ts';
 import { logger } from '../../src/platform/logger.ts';
 import { makeTestStore } from '../support/store.ts';
+import { runBaton } from '../support/run-baton.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function baton(args: string[]): Promise<{ code: number; out: string }> {
-  const lines: string[] = [];
-  const keep = (...a: unknown[]) => void lines.push(a.join(' '));
-  const log = vi.spyOn(console, 'log').mockImplementation(keep);
-  const error = vi.spyOn(console, 'error').mockImplementation(keep);
-  try {
-    return { code: await main(args), out: lines.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const baton = (args: string[]) => runBaton(args);
 
 function tempDir(): string {
   const d = mkdtempSync(join(tmpdir(), 'baton-init-'));

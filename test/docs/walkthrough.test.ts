@@ -10,12 +10,12 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveFakeApi } from '../../sandbox/http.ts';
 import { ALL_SCOPES, createFakeHubSpot, type FakeHubSpot } from '../../sandbox/hubspot/index.ts';
 import { createFakeSalesforce, type FakeSalesforce } from '../../sandbox/salesforce/index.ts';
-import { main } from '../../src/cli/main.ts';
 import { envNames, fences, readDocs, ROOT } from './markdown.ts';
+import { runBaton } from '../support/run-baton.ts';
 
 const HS_TOKEN = 'pat-na1-walkthrough';
 const MISSING_SCOPE = 'crm.objects.deals.write';
@@ -56,18 +56,7 @@ function section(text: string, heading: string): string {
 const blocks = (text: string, heading: string, lang: string) => fences(section(text, heading)).filter((f) => f.lang === lang).map((f) => f.body);
 
 /** Runs `baton ARGS` in this process; returns the exit code and what it printed. */
-async function baton(args: string[]): Promise<{ code: number; out: string }> {
-  const lines: string[] = [];
-  const keep = (...a: unknown[]) => void lines.push(a.join(' '));
-  const log = vi.spyOn(console, 'log').mockImplementation(keep);
-  const error = vi.spyOn(console, 'error').mockImplementation(keep);
-  try {
-    return { code: await main(args), out: lines.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const baton = (args: string[]) => runBaton(args);
 
 /**
  * Follows the quick start of `guide` in a new empty folder. `values` stand for what a person

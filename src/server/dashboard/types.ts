@@ -1,6 +1,7 @@
 /** Plain data of the dashboard: what its router needs from the server, and what `/api/dashboard` answers. */
 import type { Store } from '../../store/types.ts';
 import type { Auth } from '../auth.ts';
+import type { SetupProblem } from '../../platform/errors.ts';
 
 export interface HealthInfo {
   inboxLagMs: number;
@@ -12,15 +13,8 @@ export interface HealthInfo {
   problems?: HealthProblem[];
 }
 
-export interface HealthProblem {
-  crm: 'hubspot' | 'salesforce';
-  kind: string;
-  object: string;
-  fields?: string[];
-  value?: string;
-  scopes?: string[];
-  message: string;
-  fix: string;
+/** A standing setup problem as `/readyz` and the health panel show it: since when, the next re-check, the writes it holds. */
+export interface HealthProblem extends SetupProblem {
   since: string;
   recheckAt: string;
   held: number;
