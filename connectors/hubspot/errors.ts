@@ -17,12 +17,30 @@ function header(headers: Record<string, string> | undefined, name: string): stri
   return key ? headers[key] : undefined;
 }
 
-function bodyOf(err: SdkError): Record<string, any> {
+/** An error entry of HubSpot's body; every field may be missing. */
+interface ErrorEntry {
+  message?: string;
+  code?: unknown;
+  context?: Record<string, unknown> & { propertyName?: unknown };
+}
+
+/** HubSpot's error body as documented; unchecked, so every field may be missing. */
+export interface HubSpotErrorBody {
+  message?: string;
+  correlationId?: string;
+  category?: string;
+  policyName?: string;
+  errors?: unknown;
+}
+
+const entries = (errors: unknown): ErrorEntry[] => (Array.isArray(errors) ? (errors as ErrorEntry[]) : []);
+
+function bodyOf(err: SdkError): HubSpotErrorBody {
   const b = err.body;
-  if (b && typeof b === 'object') return b as Record<string, any>;
+  if (b && typeof b === 'object') return b as HubSpotErrorBody;
   if (typeof b === 'string') {
     try {
-      return JSON.parse(b);
+      return JSON.parse(b) as HubSpotErrorBody;
     } catch {
       return { message: b };
     }
@@ -31,24 +49,27 @@ function bodyOf(err: SdkError): Record<string, any> {
 }
 
 /** HubSpot's message plus the detail of its first `errors` entry, e.g. the property that was refused. */
-export function hubspotMessage(body: Record<string, any>): string {
-  const first = Array.isArray(body.errors) ? body.errors[0] : undefined;
+export function hubspotMessage(body: HubSpotErrorBody): string {
+  const first = entries(body.errors)[0];
   const detail = first?.message && first.message !== body.message ? ` (${first.message})` : '';
   return `${body.message ?? 'HubSpot error'}${detail}`;
 }
 
 /** Scopes HubSpot says are missing on a 403, if it says. */
-export function missingScopes(body: Record<string, any>): string[] {
+export function missingScopes(body: HubSpotErrorBody): string[] {
   const out: string[] = [];
-  for (const e of Array.isArray(body.errors) ? body.errors : []) {
+  for (const e of entries(body.errors)) {
     const ctx = e?.context ?? {};
-    for (const k of ['requiredGranularScopes', 'requiredScopes', 'missingScopes']) if (Array.isArray(ctx[k])) out.push(...ctx[k]);
+    for (const k of ['requiredGranularScopes', 'requiredScopes', 'missingScopes']) {
+      const listed = ctx[k];
+      if (Array.isArray(listed)) out.push(...(listed as string[]));
+    }
   }
   return [...new Set(out)];
 }
 
 /** How long HubSpot asks us to wait after a 429: Retry-After, else the rolling interval, else a second (search sends no headers). */
-export function retryAfterMs(headers: Record<string, string> | undefined, body: Record<string, any>): number {
+export function retryAfterMs(headers: Record<string, string> | undefined, body: HubSpotErrorBody): number {
   const ra = header(headers, 'retry-after');
   if (ra && Number.isFinite(Number(ra))) return Number(ra) * 1000;
   const interval = header(headers, 'x-hubspot-ratelimit-interval-milliseconds');
@@ -94,7 +115,7 @@ interface Refusal {
 
 function refusals(err: CrmError): Refusal[] {
   const out: Refusal[] = [];
-  for (const e of Array.isArray(err.details.errors) ? (err.details.errors as Record<string, any>[]) : []) {
+  for (const e of entries(err.details.errors)) {
     const names: unknown[] = Array.isArray(e?.context?.propertyName) ? e.context.propertyName : [];
     for (const n of names) if (typeof e.code === 'string') out.push({ code: e.code, name: String(n), message: String(e.message ?? '') });
   }

@@ -7,6 +7,7 @@ import type { FieldsConfig } from '../../src/config/schema.ts';
 import { CrmError, errorMessage } from '../../src/platform/errors.ts';
 import { problem, type Check } from '../checks.ts';
 import { createHubSpotApi, type HubSpotApi } from './client.ts';
+import type { PropertyCreateFieldTypeEnum, PropertyCreateTypeEnum } from './sdk-types.ts';
 import type { HubSpotType } from './hydrate.ts';
 import { planProperties, type WrittenProperty } from './properties.ts';
 import { BATON_GROUP } from './setup.ts';
@@ -72,7 +73,7 @@ async function provisionType(api: HubSpotApi, type: HubSpotType, writes: Written
     if (!dryRun) {
       await api.call('schema', `create properties on ${type}`, (sdk) =>
         sdk.crm.properties.batchApi.create(type, {
-          inputs: missing.map((w) => ({ name: w.name, label: w.label, type: w.type as any, fieldType: w.fieldType as any, groupName: BATON_GROUP, description: 'Written by Baton' })),
+          inputs: missing.map((w) => ({ name: w.name, label: w.label, type: w.type as PropertyCreateTypeEnum, fieldType: w.fieldType as PropertyCreateFieldTypeEnum, groupName: BATON_GROUP, description: 'Written by Baton' })),
         }),
       );
     }

@@ -5,6 +5,7 @@
  */
 import { CrmError, errorMessage } from '../../src/platform/errors.ts';
 import type { HubSpotApi } from './client.ts';
+import type { PropertyCreateFieldTypeEnum, PropertyCreateTypeEnum } from './sdk-types.ts';
 import type { HubSpotType } from './hydrate.ts';
 import type { PropertyPlan, WrittenProperty } from './properties.ts';
 
@@ -52,7 +53,7 @@ async function prepare(api: HubSpotApi, type: HubSpotType, reads: string[], writ
     await ensureGroup(api, type);
     await api.call('schema', `create properties on ${type}`, (sdk) =>
       sdk.crm.properties.batchApi.create(type, {
-        inputs: creatable.map((w) => ({ name: w.name, label: w.label, type: w.type as any, fieldType: w.fieldType as any, groupName: BATON_GROUP, description: 'Written by Baton' })),
+        inputs: creatable.map((w) => ({ name: w.name, label: w.label, type: w.type as PropertyCreateTypeEnum, fieldType: w.fieldType as PropertyCreateFieldTypeEnum, groupName: BATON_GROUP, description: 'Written by Baton' })),
       }),
     );
   } catch (err) {

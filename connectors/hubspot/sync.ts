@@ -5,6 +5,7 @@
  */
 import type { BackfillPage, CrmRecord, PollPage } from '../types.ts';
 import type { HubSpotApi } from './client.ts';
+import { searchRequest } from './sdk-types.ts';
 import { hydrate, propertiesFor, type HubSpotType, type RawObject } from './hydrate.ts';
 import { advance, decodePosition, encodePosition, searchFor, type Position } from './keyset.ts';
 import type { PropertyPlan } from './properties.ts';
@@ -30,7 +31,7 @@ export async function collect(api: HubSpotApi, plan: PropertyPlan, type: HubSpot
   let total: number | undefined;
   for (let step = 0; step < maxSteps && more && raws.length < max; step++) {
     const body = { ...searchFor(pos, prop, SEARCH_PAGE), properties: propertiesFor(plan, type) };
-    const res = await api.call('search', `search ${type}`, (sdk) => sdk.crm.objects.searchApi.doSearch(type, body as any));
+    const res = await api.call('search', `search ${type}`, (sdk) => sdk.crm.objects.searchApi.doSearch(type, searchRequest(body)));
     if (step === 0) total = res.total;
     const page = res.results.map((r) => ({ id: String(r.id), properties: r.properties, updatedAt: r.updatedAt }));
     const full = page.length >= SEARCH_PAGE || !!res.paging?.next?.after;

@@ -10,6 +10,7 @@
 import { CrmError, errorMessage, setupProblemConcerns } from '../../src/platform/errors.ts';
 import type { WriteOp, WriteResult } from '../types.ts';
 import type { HubSpotApi } from './client.ts';
+import { batchErrors, type AssociationSpecAssociationCategoryEnum, type FilterOperatorEnum } from './sdk-types.ts';
 import { batchRead, chunk, TYPE_OF, type HubSpotType } from './hydrate.ts';
 import { IDEMPOTENCY_PROPERTY } from './properties.ts';
 import { setupProblemOf } from './errors.ts';
@@ -71,11 +72,11 @@ const bisectable = (err: unknown) => err instanceof CrmError && !err.retryable &
 export async function updateIsolating(api: HubSpotApi, type: HubSpotType, inputs: Input[], out: Map<string, Outcome>, configured: ConfiguredValue = () => false): Promise<void> {
   if (!inputs.length) return;
   try {
-    const res: any = await api.call('write', `batch update ${type}`, (sdk) =>
+    const res = await api.call('write', `batch update ${type}`, (sdk) =>
       sdk.crm.objects.batchApi.update(type, { inputs: inputs.map((i) => ({ id: i.id, properties: i.properties })) }),
     );
     const failed = new Map<string, string>();
-    for (const e of res.errors ?? []) for (const id of [...(e.context?.ids ?? []), ...(e.context?.id ?? [])]) failed.set(String(id), e.message);
+    for (const e of batchErrors(res)) for (const id of [...(e.context?.ids ?? []), ...(e.context?.id ?? [])]) failed.set(String(id), e.message);
     for (const i of inputs) out.set(i.key, failed.has(i.id) ? { status: 'dead', error: `HubSpot refused ${type} ${i.id}: ${failed.get(i.id)}` } : { status: 'ok', properties: i.properties });
   } catch (err) {
     const held = outcomeOf(err, type, configured);
@@ -125,7 +126,7 @@ async function createAll(api: HubSpotApi, type: HubSpotType, ops: WriteOp[], out
     for (const part of chunk(ops, 100)) {
       const res = await api.call('search', `search ${type} by idempotency key`, (sdk) =>
         sdk.crm.objects.searchApi.doSearch(type, {
-          filterGroups: [{ filters: [{ propertyName: IDEMPOTENCY_PROPERTY, operator: 'IN' as any, values: part.map((o) => o.idempotencyKey) }] }],
+          filterGroups: [{ filters: [{ propertyName: IDEMPOTENCY_PROPERTY, operator: 'IN' as FilterOperatorEnum, values: part.map((o) => o.idempotencyKey) }] }],
           properties: [IDEMPOTENCY_PROPERTY],
           limit: 100,
         }),
@@ -139,15 +140,15 @@ async function createAll(api: HubSpotApi, type: HubSpotType, ops: WriteOp[], out
     const inputs = part.map((op) => ({
       properties: { ...Object.fromEntries(Object.entries(op.properties).map(([k, v]) => [k, toHubSpotValue(v)])), ...(idempotent ? { [IDEMPOTENCY_PROPERTY]: op.idempotencyKey } : {}) },
       objectWriteTraceId: op.idempotencyKey,
-      associations: type === 'deals' ? (op.associations?.contacts ?? []).map((id) => ({ to: { id }, types: [{ associationCategory: 'HUBSPOT_DEFINED' as any, associationTypeId: DEAL_TO_CONTACT }] })) : [],
+      associations: type === 'deals' ? (op.associations?.contacts ?? []).map((id) => ({ to: { id }, types: [{ associationCategory: 'HUBSPOT_DEFINED' as AssociationSpecAssociationCategoryEnum, associationTypeId: DEAL_TO_CONTACT }] })) : [],
     }));
     try {
-      const res: any = await api.call('write', `batch create ${type}`, (sdk) => sdk.crm.objects.batchApi.create(type, { inputs }));
-      const byKey = new Map<string, string>();
+      const res = await api.call('write', `batch create ${type}`, (sdk) => sdk.crm.objects.batchApi.create(type, { inputs }));
+      const byKey = new Map<string | null | undefined, string>();
       for (const r of res.results ?? []) byKey.set(r.objectWriteTraceId ?? r.properties?.[IDEMPOTENCY_PROPERTY], String(r.id));
       part.forEach((op, i) => {
         const id = byKey.get(op.idempotencyKey) ?? (res.results?.length === part.length ? String(res.results[i].id) : undefined);
-        out.set(op.key, id ? { status: 'ok', id } : { status: 'dead', error: `HubSpot did not create ${type} for ${op.key}: ${res.errors?.[0]?.message ?? 'no result'}` });
+        out.set(op.key, id ? { status: 'ok', id } : { status: 'dead', error: `HubSpot did not create ${type} for ${op.key}: ${batchErrors(res)[0]?.message ?? 'no result'}` });
       });
     } catch (err) {
       const o = outcomeOf(err, type, configured);

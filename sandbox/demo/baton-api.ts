@@ -19,11 +19,27 @@ export interface PersonView {
   transitions?: { from?: string; to?: string; at?: string; cause?: string; version?: number }[];
 }
 
+/** The parts of `GET /api/funnel` the demo tells (docs/http-api.md has the whole shape). */
+export interface FunnelView {
+  entered?: Record<string, number>;
+  reject_reasons?: Record<string, number>;
+  sla?: { open?: number; answered_in_time?: number; breached?: number };
+  sla_detail?: { median_baton_delay_minutes?: number | null; median_rep_delay_hours?: number | null; share_in_time?: number | null };
+}
+
+/** The parts of `GET /api/attribution` the demo tells. */
+export interface AttributionView {
+  revenue?: number;
+  deals?: number;
+  model?: string;
+  by_campaign?: Record<string, number>;
+}
+
 export interface BatonApi {
   readonly url: string;
   person(email: string): Promise<PersonView | null>;
-  funnel(): Promise<Record<string, any> | null>;
-  attribution(): Promise<Record<string, any> | null>;
+  funnel(): Promise<FunnelView | null>;
+  attribution(): Promise<AttributionView | null>;
   /** Posts events signed with `X-Baton-Signature` (as a website or another system would); true on 2xx. */
   postEvents(events: DemoEvent[]): Promise<boolean>;
 }

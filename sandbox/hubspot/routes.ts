@@ -31,7 +31,8 @@ function missingScope(scope: string): FakeResponse {
   });
 }
 
-function parse(req: FakeRequest): any {
+/** The JSON body as sent (`{}` when empty, undefined when not JSON); each route narrows it. */
+function parse(req: FakeRequest): unknown {
   if (!req.body) return {};
   try {
     return JSON.parse(req.body);
@@ -60,15 +61,27 @@ const batchEnvelope = (now: number, results: unknown[], errors: unknown[] = []) 
   completedAt: new Date(now).toISOString(),
 });
 
-function inputsProblem(body: any, max: number): FakeResponse | null {
-  if (!body || !Array.isArray(body.inputs)) return validationError('Invalid input JSON on line 1: inputs is required');
+/** A batch body once `inputsProblem` passed it: `inputs` is an array; the rest as HubSpot documents it. */
+interface BatchBody {
+  inputs: unknown[];
+  idProperty?: unknown;
+  properties?: string[];
+}
+
+function isBatch(body: unknown): body is BatchBody {
+  return !!body && typeof body === 'object' && Array.isArray((body as { inputs?: unknown }).inputs);
+}
+
+function inputsProblem(body: unknown, max: number): FakeResponse | null {
+  if (!isBatch(body)) return validationError('Invalid input JSON on line 1: inputs is required');
   if (body.inputs.length > max) return validationError(`Batch input is limited to ${max} inputs, got ${body.inputs.length}.`, [{ message: `size must be between 1 and ${max}`, in: 'inputs' }]);
   return null;
 }
 
-function batchRead(ctx: RouteContext, type: ObjectType, body: any): FakeResponse {
-  const bad = inputsProblem(body, 100);
+function batchRead(ctx: RouteContext, type: ObjectType, sent: unknown): FakeResponse {
+  const bad = inputsProblem(sent, 100);
   if (bad) return bad;
+  const body = sent as BatchBody;
   const found: unknown[] = [];
   const missing: string[] = [];
   // `idProperty` names a unique property to look records up by (email for contacts, case-insensitive)
@@ -86,9 +99,10 @@ function batchRead(ctx: RouteContext, type: ObjectType, body: any): FakeResponse
   return { status: errors.length ? 207 : 200, body: batchEnvelope(ctx.now(), found, errors) };
 }
 
-function batchUpdate(ctx: RouteContext, type: ObjectType, body: any): FakeResponse {
-  const bad = inputsProblem(body, 100);
+function batchUpdate(ctx: RouteContext, type: ObjectType, sent: unknown): FakeResponse {
+  const bad = inputsProblem(sent, 100);
   if (bad) return bad;
+  const body = sent as BatchBody;
   const inputs = body.inputs as { id: string; properties: Record<string, unknown> }[];
   for (const input of inputs) {
     if (!ctx.data.records[type].has(String(input.id))) {
@@ -108,9 +122,10 @@ function batchUpdate(ctx: RouteContext, type: ObjectType, body: any): FakeRespon
   return { status: 200, body: batchEnvelope(ctx.now(), results) };
 }
 
-function batchCreate(ctx: RouteContext, type: ObjectType, body: any): FakeResponse {
-  const bad = inputsProblem(body, 100);
+function batchCreate(ctx: RouteContext, type: ObjectType, sent: unknown): FakeResponse {
+  const bad = inputsProblem(sent, 100);
   if (bad) return bad;
+  const body = sent as BatchBody;
   const inputs = body.inputs as { properties: Record<string, unknown>; associations?: { to: { id: string }; types: { associationTypeId: number }[] }[] }[];
   for (const input of inputs) {
     const problems = ctx.data.validate(type, input.properties ?? {});
@@ -151,9 +166,10 @@ function search(ctx: RouteContext, type: ObjectType, body: SearchRequest | undef
   }
 }
 
-function associationsRead(ctx: RouteContext, from: ObjectType, to: ObjectType, body: any): FakeResponse {
-  const bad = inputsProblem(body, 1000);
+function associationsRead(ctx: RouteContext, from: ObjectType, to: ObjectType, sent: unknown): FakeResponse {
+  const bad = inputsProblem(sent, 1000);
   if (bad) return bad;
+  const body = sent as BatchBody;
   const results: unknown[] = [];
   const errors: unknown[] = [];
   const PAGE = 500;
@@ -178,8 +194,16 @@ function needScope(ctx: RouteContext, scope: string): FakeResponse | null {
   return ctx.scopes && !ctx.scopes.has(scope) ? missingScope(scope) : null;
 }
 
+/** What the properties endpoints take (unchecked, like HubSpot's own parse: a missing body fails). */
+interface PropertiesBody {
+  name: string;
+  label: string;
+  displayOrder?: number;
+  inputs: unknown[];
+}
+
 function properties(ctx: RouteContext, req: FakeRequest, type: ObjectType, rest: string[]): FakeResponse | null {
-  const body = parse(req);
+  const body = parse(req) as PropertiesBody;
   const scopeName = `crm.schemas.${type}`;
   if (rest[0] === 'groups') {
     if (req.method === 'GET' && rest[1]) {
@@ -230,7 +254,7 @@ export function route(ctx: RouteContext, req: FakeRequest): FakeResponse | null 
     const body = parse(req);
     if (req.method === 'GET' && parts.length === 4) return list(ctx, type, req.url);
     if (req.method !== 'POST') return null;
-    if (parts[4] === 'search') return search(ctx, type, body);
+    if (parts[4] === 'search') return search(ctx, type, body as SearchRequest | undefined);
     if (parts[4] === 'batch' && parts[5] === 'read') return batchRead(ctx, type, body);
     if (parts[4] === 'batch' && parts[5] === 'update') return batchUpdate(ctx, type, body);
     if (parts[4] === 'batch' && parts[5] === 'create') return batchCreate(ctx, type, body);

@@ -5,11 +5,26 @@ import { describe, expect, it } from 'vitest';
 import { configJsonSchema } from '../../src/config/json-schema.ts';
 import { ROUTING_EXAMPLE, SHIPPED } from './fixture.ts';
 
-type Schema = Record<string, any>;
+/** The JSON Schema keywords zod emits for the config (and any others it may add). */
+interface Schema {
+  $ref?: string;
+  $defs?: Record<string, Schema>;
+  anyOf?: Schema[];
+  type?: string | string[];
+  enum?: unknown[];
+  const?: unknown;
+  pattern?: string;
+  items?: Schema;
+  required?: string[];
+  properties?: Record<string, Schema>;
+  additionalProperties?: Schema | boolean;
+  description?: string;
+  [keyword: string]: unknown;
+}
 
 /** A small JSON Schema checker for the keywords zod emits here; returns the paths that do not conform. */
 function errors(schema: Schema, value: unknown, root: Schema, path = '$'): string[] {
-  if (schema.$ref) return errors(root.$defs[String(schema.$ref).replace('#/$defs/', '')], value, root, path);
+  if (schema.$ref) return errors(root.$defs![String(schema.$ref).replace('#/$defs/', '')], value, root, path);
   if (schema.anyOf) {
     const each = (schema.anyOf as Schema[]).map((s) => errors(s, value, root, path));
     return each.some((e) => e.length === 0) ? [] : [`${path}: no branch of anyOf fits (${each.map((e) => e[0]).join(' | ')})`];
@@ -71,10 +86,10 @@ describe('configJsonSchema', () => {
     walk(schema, '#');
     expect(undescribed).toEqual([]);
     // The walk reaches keys of every file and of the condition language.
-    const defs = schema.$defs as Schema;
-    expect(defs.agreement.properties.sla.description).toMatch(/answer/);
-    expect(defs.fields.properties.person.description).toBeTruthy();
-    expect(defs.routing.properties.cap_per_day.description).toMatch(/a day/);
+    const defs = schema.$defs as Record<string, Schema>;
+    expect(defs.agreement.properties!.sla.description).toMatch(/answer/);
+    expect(defs.fields.properties!.person.description).toBeTruthy();
+    expect(defs.routing.properties!.cap_per_day.description).toMatch(/a day/);
     expect(JSON.stringify(defs)).toContain('case-insensitive');
     // Describing the uses of `condition` leaves the condition language one definition.
     expect(Object.keys(defs).sort()).toEqual(['agreement', 'condition', 'fields', 'routing']);

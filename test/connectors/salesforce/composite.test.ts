@@ -29,9 +29,10 @@ describe('Salesforce Composite API', () => {
       ],
     });
     expect(api.used - used).toBe(1);
-    const body = res!.body as { compositeResponse: { referenceId: string; httpStatusCode: number; body: any }[] };
+    const body = res!.body as { compositeResponse: { referenceId: string; httpStatusCode: number; body: unknown }[] };
     expect(body.compositeResponse.map((r) => [r.referenceId, r.httpStatusCode])).toEqual([['c', 200], ['q', 200], ['bad', 404]]);
-    expect(body.compositeResponse[1].body.records[0].Id).toBe(body.compositeResponse[0].body[0].id);
+    const [created, queried] = body.compositeResponse;
+    expect((queried.body as { records: { Id: string }[] }).records[0].Id).toBe((created.body as { id: string }[])[0].id);
     expect(api.apiCalls().at(-1)?.path).toMatch(/\/composite$/);
     const q = (i: number) => ({ method: 'GET', url: '/services/data/v62.0/query?q=SELECT+Id+FROM+Lead', referenceId: `q${i}` });
     const six = post(api, { compositeRequest: Array.from({ length: 6 }, (_, i) => q(i)) })!;

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchBrowser, serveSeeded, type Served } from './harness.ts';
+import type { DashboardSummary } from '../../../src/server/dashboard/index.ts';
 import { agreementInfo, TOKEN } from './seed.ts';
 
 let served: Served;
@@ -47,7 +48,7 @@ it('writes nothing for absent callouts under the owners’ cards', async () => {
 });
 
 it('shows times to answer under a minute in seconds', async () => {
-  const dash = await served.api('/api/dashboard');
+  const dash = await served.api<DashboardSummary>('/api/dashboard');
   expect(dash.sales.time_to_answer.rep.median_hours).toBeCloseTo(30 / 3600, 4);
   expect(await text('tta-baton-median')).toBe('2 s');
   expect(await text('tta-rep-median')).toBe('30 s');
@@ -55,6 +56,6 @@ it('shows times to answer under a minute in seconds', async () => {
 });
 
 it('shows money with its currency (BATON_CURRENCY)', async () => {
-  expect((await served.api('/api/dashboard')).currency).toBe('EUR');
+  expect((await served.api<DashboardSummary>('/api/dashboard')).currency).toBe('EUR');
   expect(await text('attr-revenue')).toBe('€0.00');
 });

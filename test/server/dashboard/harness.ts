@@ -23,8 +23,14 @@ export interface Served {
   /** The app's pipeline context (its setup problems, for the health panel). */
   ctx: PipelineContext;
   /** GET an API path with the bearer token. */
-  api(path: string): Promise<any>;
+  api<T>(path: string): Promise<T>;
   close(): Promise<void>;
+}
+
+/** `GET /api/funnel` as the page reads it: counts by stage and conversion name. */
+export interface FunnelAnswer {
+  entered: Record<string, number>;
+  conversion: Record<string, number>;
 }
 
 /** A seeded store behind the dashboard router and the `/api/*` routes. */
@@ -47,10 +53,10 @@ export async function serveSeeded(opts: { now?: number; empty?: boolean; agreeme
     store,
     ids,
     ctx,
-    async api(path) {
+    async api<T>(path: string): Promise<T> {
       const res = await fetch(url + path, { headers: { authorization: `Bearer ${TOKEN}` } });
       if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-      return res.json();
+      return (await res.json()) as T;
     },
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));

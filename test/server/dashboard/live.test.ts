@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchBrowser, serveSeeded, type Served } from './harness.ts';
+import { launchBrowser, serveSeeded, type FunnelAnswer, type Served } from './harness.ts';
 import { TOKEN } from './seed.ts';
 
 let served: Served;
@@ -26,7 +26,7 @@ it('follows what Baton does while the page is open: a new MQL shows without a re
   await page.locator('[data-testid="login-token"]').fill(TOKEN);
   await page.locator('[data-testid="login-submit"]').click();
   await page.locator('[data-testid="dashboard"][data-loaded]').waitFor();
-  const before = (await served.api('/api/funnel')) as { entered: Record<string, number> };
+  const before = await served.api<FunnelAnswer>('/api/funnel');
 
   const person = await served.store.createPerson({ email: 'live@new.example', stage: 'mql' });
   await served.store.appendTransitions([
@@ -39,6 +39,6 @@ it('follows what Baton does while the page is open: a new MQL shows without a re
     (n) => document.querySelector('[data-testid="panel-recent"]')?.textContent?.includes('live@new.example') && n >= 0,
     before.entered.mql ?? 0,
   );
-  const after = (await served.api('/api/funnel')) as { entered: Record<string, number> };
+  const after = await served.api<FunnelAnswer>('/api/funnel');
   expect(after.entered.mql).toBe((before.entered.mql ?? 0) + 1);
 });

@@ -1,7 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, serveSeeded, type Served } from './harness.ts';
+import { launchBrowser, serveSeeded, type FunnelAnswer, type Served } from './harness.ts';
+import type { AttributionSummary } from '../../../src/attribution/report.ts';
+import type { DashboardSummary } from '../../../src/server/dashboard/index.ts';
+import type { PersonView } from '../../../sandbox/demo/baton-api.ts';
 import { seededHealth, TOKEN } from './seed.ts';
 import { problemsOf } from '../../../src/pipeline/outbox/setup-problems.ts';
 
@@ -43,7 +46,7 @@ async function loaded(): Promise<{ from: string; to: string; model: string }> {
 
 async function expectNumbersMatchApi(range: { from: string; to: string; model: string }) {
   const q = `from=${encodeURIComponent(range.from)}&to=${encodeURIComponent(range.to)}`;
-  const [funnel, attribution, dash] = await Promise.all([served.api(`/api/funnel?${q}`), served.api(`/api/attribution?${q}&model=${range.model}`), served.api(`/api/dashboard?${q}`)]);
+  const [funnel, attribution, dash] = await Promise.all([served.api<FunnelAnswer>(`/api/funnel?${q}`), served.api<AttributionSummary>(`/api/attribution?${q}&model=${range.model}`), served.api<DashboardSummary>(`/api/dashboard?${q}`)]);
   for (const s of ['mql', 'sal', 'sql', 'opportunity', 'won', 'lost', 'recycled', 'disqualified']) expect(await valueOf(`funnel-entered-${s}`), s).toBe(String(funnel.entered[s] ?? 0));
   for (const c of ['mql_to_sal', 'sal_to_sql', 'sql_to_won']) expect(await valueOf(`funnel-conv-${c}`)).toBe(String(funnel.conversion[c]));
   expect(await valueOf('attr-revenue')).toBe(String(attribution.revenue));
@@ -60,7 +63,7 @@ async function expectNumbersMatchApi(range: { from: string; to: string; model: s
   expect(await valueOf('sla-in-time')).toBe(String(dash.sales.sla.answered_in_time));
   expect(await valueOf('sla-breached')).toBe(String(dash.sales.sla.breached));
   expect(await valueOf('sla-open')).toBe(String(dash.sales.sla.open));
-  for (const k of ['total', 'baton', 'rep']) expect(await valueOf(`tta-${k}-median`)).toBe(String(dash.sales.time_to_answer[k].median_hours ?? ''));
+  for (const k of ['total', 'baton', 'rep'] as const) expect(await valueOf(`tta-${k}-median`)).toBe(String(dash.sales.time_to_answer[k].median_hours ?? ''));
   for (const [k, v] of Object.entries(dash.sales.breaches_by_owner)) expect(await valueOf(`breach-${k}`)).toBe(String(v));
   expect(await byTestId('handoff-row').count()).toBe(dash.recent.length);
   return { funnel, attribution, dash };
@@ -113,7 +116,7 @@ describe('dashboard in Chromium', () => {
     expect(await valueOf('connector-salesforce')).toBe('off');
     // every chart drew something
     for (const name of ['funnel', 'reasons', 'campaign', 'channel']) {
-      const drawn = await page.locator(`canvas[data-chart="${name}"]`).evaluate((c: HTMLCanvasElement) => c.width > 0 && c.height > 0 && (globalThis as any).Chart.getChart(c) !== undefined);
+      const drawn = await page.locator(`canvas[data-chart="${name}"]`).evaluate((c: HTMLCanvasElement) => c.width > 0 && c.height > 0 && (Reflect.get(globalThis, 'Chart') as { getChart(c: HTMLCanvasElement): unknown }).getChart(c) !== undefined);
       expect(drawn, name).toBe(true);
     }
 
@@ -160,12 +163,12 @@ describe('dashboard in Chromium', () => {
     const button = byTestId('handoff-open').filter({ hasText: 'ana@corp.example' }).first();
     await button.click();
     await byTestId('person-history').waitFor();
-    const person = await served.api('/api/people/ana%40corp.example');
+    const person = await served.api<PersonView>('/api/people/ana%40corp.example');
     await expect(page.locator('#person-title').textContent()).resolves.toBe('ana@corp.example');
     expect(await valueOf('person-stage')).toBe(person.stage);
-    expect(await valueOf('person-fit')).toBe(String(person.scores.fit));
+    expect(await valueOf('person-fit')).toBe(String(person.scores!.fit));
     expect(await byTestId('person-explanation').locator('li').allTextContents()).toEqual(person.explanation);
-    expect(await byTestId('person-history').locator('tbody tr').count()).toBe(person.transitions.length);
+    expect(await byTestId('person-history').locator('tbody tr').count()).toBe(person.transitions!.length);
     await page.screenshot({ path: 'test-output/dashboard-person.png' });
     await byTestId('person-close').click();
     await expect(byTestId('person-view').isVisible()).resolves.toBe(false);
@@ -179,7 +182,7 @@ describe('dashboard in Chromium', () => {
     const shown = byTestId('setup-problem-0');
     await expect(shown.getAttribute('data-fields')).resolves.toBe('Baton_Reason__c');
     await expect(shown.textContent()).resolves.toMatch(/Salesforce Lead has no field Baton_Reason__c\. Fix: create Baton_Reason__c on Lead\. 3 writes held/);
-    const dash = await served.api('/api/dashboard');
+    const dash = await served.api<DashboardSummary>('/api/dashboard');
     expect(dash.health.problems).toMatchObject([{ object: 'Lead', fields: ['Baton_Reason__c'], held: 3 }]);
   });
 

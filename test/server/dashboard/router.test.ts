@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveSeeded, type Served } from './harness.ts';
+import type { DashboardSummary } from '../../../src/server/dashboard/index.ts';
 import { seededHealth, TOKEN } from './seed.ts';
 
 let served: Served;
@@ -69,7 +70,7 @@ describe('dashboard router', () => {
     const bad = await fetch(served.url + '/api/dashboard?from=yesterday', { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: 'bad_input', field: 'from' });
-    const all = await served.api('/api/dashboard');
+    const all = await served.api<DashboardSummary>('/api/dashboard');
     expect(all.from).toBeNull();
     expect(all.marketing.mqls_delivered).toBe(12);
     expect(all.recent.length).toBe(25);
