@@ -18,11 +18,14 @@ describe('the limiter factory', () => {
     const t0 = Date.now();
     const starts: number[] = [];
     await Promise.all(Array.from({ length: 15 }, () => limiter.schedule(async () => void starts.push(Date.now()))));
-    // the first five start together; the next five only once the first leave the window
+    // The first five start together; the next five only once the first leave the window. Admissions
+    // are 210 ms apart (window + margin), but a callback runs a few ms after its admission on a busy
+    // machine, so what is asserted is the limit itself (5 per 200 ms): the margin absorbs that jitter,
+    // as it absorbs network jitter towards a CRM.
     expect(starts[4] - t0).toBeLessThan(50);
-    expect(maxInWindow(starts, 210)).toBeLessThanOrEqual(5);
-    expect(starts[5] - starts[0]).toBeGreaterThanOrEqual(210);
-    expect(starts[14] - starts[0]).toBeGreaterThanOrEqual(420);
+    expect(maxInWindow(starts, 200)).toBeLessThanOrEqual(5);
+    expect(starts[5] - starts[0]).toBeGreaterThanOrEqual(200);
+    expect(starts[14] - starts[0]).toBeGreaterThanOrEqual(400);
     await limiter.stop();
   });
 
