@@ -54,7 +54,8 @@ export async function healthOf(ctx: PipelineContext): Promise<HealthInfo> {
     inboxLagMs: inbox.oldestMs,
     inboxPending: inbox.pending,
     outboxPending: await ctx.store.outboxPending(),
-    deadLetters: (await ctx.store.listDeadLetters()).length,
+    // Both stages' dead letters: outbox writes that failed for good and inbox items given up.
+    deadLetters: (await ctx.store.listDeadLetters()).length + (await ctx.store.inboxDeadLetters()).length,
     connectors: { hubspot: !!ctx.connectors.hubspot, salesforce: !!ctx.connectors.salesforce },
     problems: setupProblemsOf(ctx),
   };

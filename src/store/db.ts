@@ -16,7 +16,7 @@ export interface InboxTable {
   dedup_key: string;
   body: string;
   received_at: string;
-  /** `pending` or `done`; done rows stay so a late duplicate is still recognised. */
+  /** `pending`, `done` or `dead` (given up: an inbox dead letter); done and dead rows stay so a late duplicate is still recognised. */
   status: string;
   attempts: number;
   lease_owner: string | null;

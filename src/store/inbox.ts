@@ -1,7 +1,7 @@
 /** Inbox queries: durable, deduplicated incoming changes, claimed by workers under a lease. */
-import type { InboxRow, Source } from './types.ts';
+import type { InboxDeadLetterRow, InboxRow, Source } from './types.ts';
 import type { Ctx } from './db.ts';
-import { fromJson, IMMEDIATELY, iso, isoPlus, lockForClaim, nowIso, toJson } from './dialect.ts';
+import { affected, fromJson, IMMEDIATELY, iso, isoPlus, lockForClaim, nowIso, toJson } from './dialect.ts';
 
 /**
  * Insert-if-new on (source, dedupKey). A duplicate changes nothing (not even a done row's status)
@@ -94,6 +94,57 @@ export async function inboxFail(ctx: Ctx, id: number, error: string, retryAt: st
     }))
     .where('id', '=', id)
     .execute();
+}
+
+/**
+ * Gives an item up: it becomes an inbox dead letter (status `dead`) with `error`, the failed attempt
+ * counted and its lease released; `completed_at` records when. It stays in the inbox table, so a
+ * redelivery of it is still recognised as a duplicate, and retention never prunes it.
+ */
+export async function inboxDead(ctx: Ctx, id: number, error: string): Promise<void> {
+  await ctx.db
+    .updateTable('inbox')
+    .set((eb) => ({ status: 'dead', attempts: eb('attempts', '+', 1), last_error: error, lease_owner: null, lease_until: null, completed_at: nowIso() }))
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Inbox dead letters, oldest first. */
+export async function inboxDeadLetters(ctx: Ctx): Promise<InboxDeadLetterRow[]> {
+  const rows = await ctx.db
+    .selectFrom('inbox')
+    .select(['id', 'source', 'dedup_key', 'last_error', 'attempts', 'completed_at', 'received_at'])
+    .where('status', '=', 'dead')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    id: Number(r.id),
+    source: r.source as Source,
+    dedupKey: r.dedup_key,
+    error: r.last_error ?? '',
+    attempts: Number(r.attempts),
+    createdAt: r.completed_at ?? r.received_at,
+  }));
+}
+
+/** Puts an inbox dead letter back in the inbox, due at `now` with fresh attempts; false when no such dead letter. */
+export async function retryInboxDeadLetter(ctx: Ctx, id: number, now: string): Promise<boolean> {
+  const r = await ctx.db
+    .updateTable('inbox')
+    .set({ status: 'pending', attempts: 0, next_attempt_at: iso(now), completed_at: null })
+    .where('id', '=', id)
+    .where('status', '=', 'dead')
+    .executeTakeFirst();
+  return affected(r) > 0;
+}
+
+/**
+ * Drops an inbox dead letter: the item is marked done (never processed), so a redelivery is still a
+ * duplicate and retention prunes it like any done item. False when no such dead letter.
+ */
+export async function dropInboxDeadLetter(ctx: Ctx, id: number): Promise<boolean> {
+  const r = await ctx.db.updateTable('inbox').set({ status: 'done', completed_at: nowIso() }).where('id', '=', id).where('status', '=', 'dead').executeTakeFirst();
+  return affected(r) > 0;
 }
 
 /** Pending count and the age in ms of the oldest pending item (0 when none): the inbox lag. */

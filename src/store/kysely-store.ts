@@ -4,7 +4,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Ctx, DB, Db, DialectName } from './db.ts';
-import type { AgreementVersionRow, AttributionRow, Crm, DealRow, DeadLetterRow, EventRow, FeedbackRow, InboxRow, Lease, NewPerson, OutboxRow, PersonRow, SessionRow, Source, Store, TransitionRow } from './types.ts';
+import type { AgreementVersionRow, AttributionRow, Crm, DealRow, DeadLetterRow, EventRow, FeedbackRow, InboxDeadLetterRow, InboxRow, Lease, NewPerson, OutboxRow, PersonRow, SessionRow, Source, Store, TransitionRow } from './types.ts';
 import { runMigrations } from './migrations.ts';
 import * as inbox from './inbox.ts';
 import * as people from './people.ts';
@@ -100,6 +100,18 @@ export class KyselyStore implements Store {
   }
   inboxFail(id: number, error: string, retryAt: string): Promise<void> {
     return inbox.inboxFail(this.#ctx, id, error, retryAt);
+  }
+  inboxDead(id: number, error: string): Promise<void> {
+    return inbox.inboxDead(this.#ctx, id, error);
+  }
+  inboxDeadLetters(): Promise<InboxDeadLetterRow[]> {
+    return inbox.inboxDeadLetters(this.#ctx);
+  }
+  retryInboxDeadLetter(id: number, now: string): Promise<boolean> {
+    return inbox.retryInboxDeadLetter(this.#ctx, id, now);
+  }
+  dropInboxDeadLetter(id: number): Promise<boolean> {
+    return inbox.dropInboxDeadLetter(this.#ctx, id);
   }
   inboxPrune(doneBefore: string): Promise<number> {
     return inbox.inboxPrune(this.#ctx, doneBefore);

@@ -114,6 +114,17 @@ export interface DeadLetterRow {
   createdAt: string;
 }
 
+/** An inbox item given up after repeated failures (`failed-work.ts`), kept with the reason until replayed or dropped. */
+export interface InboxDeadLetterRow {
+  id: number;
+  source: Source;
+  dedupKey: string;
+  error: string;
+  attempts: number;
+  /** When it was given up. */
+  createdAt: string;
+}
+
 /** A dashboard session: hashes only, never the session id or the token themselves. */
 export interface SessionRow {
   idHash: string;
@@ -179,6 +190,14 @@ export interface Store {
   renewClaims(table: 'inbox' | 'outbox', ids: number[], owner: string, leaseMs: number, now: string): Promise<number>;
   /** Counts the attempt, records the error, releases the lease; due again at `retryAt`. */
   inboxFail(id: number, error: string, retryAt: string): Promise<void>;
+  /** Gives the item up: an inbox dead letter with `error` (the failed attempt counted, lease released). */
+  inboxDead(id: number, error: string): Promise<void>;
+  /** Inbox dead letters, oldest first. */
+  inboxDeadLetters(): Promise<InboxDeadLetterRow[]>;
+  /** Puts an inbox dead letter back in the inbox (due at `now`, attempts reset); false when no such dead letter. */
+  retryInboxDeadLetter(id: number, now: string): Promise<boolean>;
+  /** Drops an inbox dead letter (kept as done, so a redelivery is still a duplicate); false when no such dead letter. */
+  dropInboxDeadLetter(id: number): Promise<boolean>;
   /** Deletes done items completed before `doneBefore` (retention); returns how many. */
   inboxPrune(doneBefore: string): Promise<number>;
   /** Age of the oldest pending item in ms (inbox lag), and the pending count. */

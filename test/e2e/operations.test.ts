@@ -25,7 +25,7 @@ test('a write HubSpot refuses for good lands in the dead letters with its messag
 
   const out: string[] = [];
   expect(await dlq(h.store, ['list'], (s) => out.push(s), (s) => out.push(s))).toBe(0);
-  expect(out.join('\n')).toMatch(new RegExp(`^${dead[0].id}\\s+hubspot\\s+hubspot:contact:`, 'm'));
+  expect(out.join('\n')).toMatch(new RegExp(`^${dead[0].id}\\s+outbox\\s+hubspot\\s+hubspot:contact:`, 'm'));
   expect(await dlq(h.store, ['retry', String(dead[0].id)], (s) => out.push(s), (s) => out.push(s))).toBe(0);
   await h.drain();
   expect(await h.store.listDeadLetters()).toHaveLength(0);

@@ -1,9 +1,10 @@
 /**
  * Sends the outbox of one CRM through `connector.write` in batches. `retry` results back off
  * (honouring the CRM's hint); `dead` results, and rows out of attempts, go to the dead letters with
- * the CRM's message. `held` results (a problem that is not the record's) stay in the outbox without
- * counting an attempt: while the problem stands its writes are held without a call, and once per
- * re-check interval a few are sent as its probe (`setup-problems.ts`). A create that succeeds
+ * the CRM's message (one backoff and give-up rule with the inbox: `failed-work.ts`). `held` results
+ * (a problem that is not the record's) stay in the outbox without counting an attempt: while the
+ * problem stands its writes are held without a call, and once per re-check interval a few are sent
+ * as its probe (`setup-problems.ts`). A create that succeeds
  * reports the new id so the person is linked to it.
  */
 import type { WriteOp, WriteResult } from '../../../connectors/types.ts';
@@ -12,16 +13,10 @@ import type { Crm, OutboxRow } from '../../store/types.ts';
 import type { PipelineContext } from '../context.ts';
 import { inTransactions } from '../batches.ts';
 import { keepClaimed } from '../keep-claimed.ts';
+import { afterFailure } from '../failed-work.ts';
 import { learnOwners } from '../routing/routing-owners.ts';
 import { problemsOf, type SetupProblems } from './setup-problems.ts';
 import type { OutboxPayload } from '../person/desired.ts';
-
-export const MAX_ATTEMPTS = 8;
-
-/** Backoff after `attempts` failures: 2^n seconds capped at 10 minutes, at least the CRM's hint. */
-export function backoffMs(attempts: number, hintMs?: number): number {
-  return Math.max(hintMs ?? 0, Math.min(600_000, 1000 * 2 ** Math.max(0, attempts - 1)));
-}
 
 /** Builds the connector operation for one outbox row. */
 export function toWriteOp(row: OutboxRow): WriteOp {
@@ -187,15 +182,14 @@ async function settleHeld(ctx: PipelineContext, crm: Crm, row: OutboxRow, result
 
 async function settleFailed(ctx: PipelineContext, crm: Crm, row: OutboxRow, result: Exclude<WriteResult, { status: 'ok' }>): Promise<void> {
   if (result.status === 'held') return settleHeld(ctx, crm, row, result);
-  const attempts = row.attempts + 1;
-  if (result.status === 'dead' || attempts >= MAX_ATTEMPTS) {
+  const outcome = afterFailure(row.attempts, ctx.now(), { final: result.status === 'dead', hintMs: result.status === 'retry' ? result.retryAfterMs : undefined });
+  if (outcome.kind === 'dead') {
     await ctx.store.outboxDead(row.id, result.error);
     ctx.metrics.writebacks.inc({ crm, outcome: 'dead' });
     ctx.metrics.deadLetters.inc({ crm });
     ctx.log.warn('write moved to dead letters', { crm, key: row.key, error: result.error });
     return;
   }
-  const next = new Date(ctx.now().getTime() + backoffMs(attempts, result.retryAfterMs)).toISOString();
-  await ctx.store.outboxRetry(row.id, result.error, next);
+  await ctx.store.outboxRetry(row.id, result.error, outcome.at.toISOString());
   ctx.metrics.writebacks.inc({ crm, outcome: 'retry' });
 }

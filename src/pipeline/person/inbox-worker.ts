@@ -2,7 +2,8 @@
  * The inbox worker: claims pending items under a lease, hydrates them, applies each person's
  * records and events, and completes the items — or schedules them again with backoff when a
  * CRM read or an update failed. Nothing acknowledged is dropped silently: an item that keeps
- * failing is given up only after `MAX_INBOX_ATTEMPTS`, with an error log.
+ * failing becomes an inbox dead letter with its reason, by the one rule of `failed-work.ts` (the
+ * outbox's too), and `baton dlq` replays it into the inbox or drops it.
  */
 import type { CrmRecord, EngagementEvent } from '../../../connectors/types.ts';
 import { normalizeEmail } from '../../mapping/index.ts';
@@ -19,8 +20,8 @@ import { onDealChanged } from '../attribution/attribution-job.ts';
 import { queueHubSpotDealUpdate } from '../deals/hubspot-deal.ts';
 import { campaignTouch, learnCampaignNames, opportunityRefs } from './related.ts';
 import { learnOwners } from '../routing/routing-owners.ts';
+import { afterFailure } from '../failed-work.ts';
 
-export const MAX_INBOX_ATTEMPTS = 10;
 export const INBOX_LEASE_MS = 60_000;
 
 /** Claims and processes one batch; returns the number of items claimed. */
@@ -160,13 +161,13 @@ async function settle(store: Store, rows: InboxRow[], failures: Map<number, stri
   for (const row of rows) {
     const error = failures.get(row.id);
     if (error === undefined) continue;
-    if (row.attempts + 1 >= MAX_INBOX_ATTEMPTS) {
-      ctx.log.error('inbox item given up after repeated failures', { row: row.id, source: row.source, error });
-      done.push(row.id);
+    const outcome = afterFailure(row.attempts, ctx.now());
+    if (outcome.kind === 'dead') {
+      await store.inboxDead(row.id, error);
+      ctx.log.error('inbox item moved to dead letters after repeated failures', { row: row.id, source: row.source, attempts: outcome.attempts, error });
       continue;
     }
-    const wait = Math.min(600_000, 1000 * 2 ** row.attempts);
-    await store.inboxFail(row.id, error, new Date(ctx.now().getTime() + wait).toISOString());
+    await store.inboxFail(row.id, error, outcome.at.toISOString());
   }
   if (done.length) await store.inboxComplete(done);
 }

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, expect, test } from 'vitest';
 import type { Connector, WriteOp, WriteResult } from '../../../connectors/types.ts';
 import type { PipelineContext } from '../../../src/pipeline/context.ts';
 import { createMetrics } from '../../../src/pipeline/metrics.ts';
-import { backoffMs, MAX_ATTEMPTS, sendOutboxBatch } from '../../../src/pipeline/outbox/outbox-sender.ts';
+import { backoffMs, MAX_ATTEMPTS } from '../../../src/pipeline/failed-work.ts';
+import { sendOutboxBatch } from '../../../src/pipeline/outbox/outbox-sender.ts';
 import { logger } from '../../../src/platform/logger.ts';
 import { makeTestStore, type TestStore } from '../../support/store.ts';
 

@@ -249,7 +249,7 @@ function renderHealth(hl) {
     row('Write-backs pending', num('health-outbox-pending', hl.outboxPending)),
     row('Dead letters', num('health-dead-letters', hl.deadLetters)),
     h('p', { class: `note ${hl.deadLetters > 0 ? 'warn' : ''}`, testid: 'dlq-note' },
-      hl.deadLetters > 0 ? 'Some write-backs failed for good. ' : 'Write-backs that fail for good land here. ',
+      hl.deadLetters > 0 ? 'Some write-backs or incoming changes failed for good. ' : 'Write-backs and incoming changes that fail for good land here. ',
       'List them with ', h('code', {}, 'baton dlq list'), ', replay with ', h('code', {}, 'baton dlq retry ID|--all'), ' or drop with ', h('code', {}, 'baton dlq drop ID'), '.'),
     h('div', { class: 'connectors' }, onOff('hubspot', hl.connectors.hubspot), onOff('salesforce', hl.connectors.salesforce)),
     ...(hl.problems ?? []).map((p, i) =>
