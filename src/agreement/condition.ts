@@ -71,13 +71,13 @@ function compileEvent(c: EventCondition): CompiledCondition {
 }
 
 function compileScore(c: ScoreCondition): CompiledCondition {
-  const pred = compileOperators(c as unknown as Record<string, unknown>);
+  const pred = compileOperators({ ...c });
   return c.score === 'fit' ? (ctx) => pred(ctx.scores.fit) : (ctx) => pred(ctx.scores.engagement);
 }
 
 function compileField(c: FieldCondition): CompiledCondition {
   const read = fieldReader(c.field);
-  const pred = compileOperators(c as unknown as Record<string, unknown>);
+  const pred = compileOperators({ ...c });
   return (ctx) => pred(read(ctx));
 }
 
@@ -159,7 +159,7 @@ export function describeCondition(cond: Condition, ctx?: ConditionContext): stri
     const within = cond.within ? ` within ${cond.within}` : '';
     return `${count}${cond.event}${describeWhere(cond.where as Record<string, unknown> | undefined)}${within}`;
   }
-  const ops = describeOperators(cond as unknown as Record<string, unknown>);
+  const ops = describeOperators({ ...cond });
   if ('score' in cond) {
     const seen = ctx ? ` ${round2(ctx.scores[cond.score])}` : '';
     return `${cond.score}${seen} ${ops}`;

@@ -92,7 +92,7 @@ export function liveConfig(dir: string, store: Store, log: Logger, now: () => Da
     }
     const at = now().toISOString();
     const hash = hashOf(cfg.texts.agreement);
-    await store.saveAgreementVersion({ version: cfg.agreement.version, name: cfg.agreement.name, text: cfg.texts.agreement, owners: cfg.agreement.owners as unknown as Record<string, unknown>, hash, liveAt: at });
+    await store.saveAgreementVersion({ version: cfg.agreement.version, name: cfg.agreement.name, text: cfg.texts.agreement, owners: cfg.agreement.owners, hash, liveAt: at });
     const stored = await store.liveAgreementVersion();
     const previous = live?.version;
     live = { agreement, agreementConfig, fields: cfg.fields, routing: cfg.routing, version: cfg.agreement.version };

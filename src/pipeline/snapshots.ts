@@ -4,15 +4,12 @@
  * older than the snapshot (a slow poll after a webhook) never rolls it back.
  */
 import type { Connector, InboxItem } from '../../connectors/types.ts';
+import { getKv, kv, setKv, type RecordSnapshot } from '../store/keys.ts';
 import type { Crm, Store } from '../store/types.ts';
-import type { RecordSnapshot } from './person/desired.ts';
-
-const name = (crm: Crm, object: string, id: string) => `snapshot:${crm}:${object}:${id}`;
 
 /** The snapshot of one record, or null when Baton has not seen it. */
 export async function getSnapshot(store: Store, crm: Crm, object: string, id: string): Promise<RecordSnapshot | null> {
-  const v = (await store.getValue(name(crm, object, id))) as RecordSnapshot | undefined | null;
-  return v && typeof v === 'object' ? v : null;
+  return (await getKv(store, kv.snapshot(crm, object, id))) ?? null;
 }
 
 /**
@@ -22,7 +19,7 @@ export async function getSnapshot(store: Store, crm: Crm, object: string, id: st
 export async function observe(store: Store, crm: Crm, object: string, id: string, props: Record<string, unknown>, at: string): Promise<boolean> {
   const prev = await getSnapshot(store, crm, object, id);
   if (prev && Date.parse(at) < Date.parse(prev.at)) return false;
-  await store.setValue(name(crm, object, id), { at: prev && Date.parse(prev.at) > Date.parse(at) ? prev.at : at, props: { ...(prev?.props ?? {}), ...props } });
+  await setKv(store, kv.snapshot(crm, object, id), { at: prev && Date.parse(prev.at) > Date.parse(at) ? prev.at : at, props: { ...(prev?.props ?? {}), ...props } });
   return true;
 }
 

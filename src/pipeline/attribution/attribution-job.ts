@@ -6,6 +6,7 @@
 import { attributeAllModels, mqlAtFor, summaryText, influenceRows, type AttributionResult, type DealInput, type Touch } from '../../attribution/index.ts';
 import { renderWriteback, stableHash } from '../../mapping/index.ts';
 import { errorMessage } from '../../platform/errors.ts';
+import { getKv, kv } from '../../store/keys.ts';
 import type { AttributionRow, DealRow, PersonRow, Store } from '../../store/types.ts';
 import { nowIso, requireConfig, type PipelineContext } from '../context.ts';
 import { dealValues, type DealChange } from '../person/deal-record.ts';
@@ -83,7 +84,7 @@ async function put(ctx: PipelineContext, crm: 'hubspot' | 'salesforce', key: str
  * the other names are looked up in the org (one query), then in the stored `campaigns:salesforce` (name → id).
  */
 async function campaignLookup(ctx: PipelineContext, result: AttributionResult): Promise<{ ids: string[]; byName: Map<string, string> }> {
-  const stored = ((await ctx.store.getValue('campaigns:salesforce')) ?? {}) as Record<string, string>;
+  const stored = (await getKv(ctx.store, kv.campaignIds())) ?? {};
   const byName = new Map(Object.entries(stored));
   const ids = new Set(result.shares.map((s) => s.campaignId).filter((id): id is string => !!id));
   const names = [...new Set(result.shares.filter((s) => s.campaign && !ids.has(s.campaign) && s.cents > 0).map((s) => s.campaign!))];

@@ -9,7 +9,8 @@
 import { stableHash, toCrm } from '../../mapping/index.ts';
 import type { DealRow, PersonRow, Store } from '../../store/types.ts';
 import { requireConfig, type PipelineContext } from '../context.ts';
-import { dealLinkName, dealValues } from '../person/deal-record.ts';
+import { dealValues } from '../person/deal-record.ts';
+import { getKv, kv, setKv } from '../../store/keys.ts';
 import { unchangedDropped } from '../person/desired.ts';
 import type { OutboxPayload } from '../person/desired.ts';
 import { getSnapshot } from '../snapshots.ts';
@@ -38,7 +39,7 @@ export async function linkCreatedDeal(store: Store, outboxKey: string, hubspotId
   return store.transaction(async (tx) => {
     const deal = await tx.getDeal(dealKey);
     if (!deal) return null;
-    await tx.setValue(dealLinkName(hubspotId), dealKey);
+    await setKv(tx, kv.dealLink(hubspotId), dealKey);
     if (deal.hubspotId === hubspotId) return deal;
     const linked = { ...deal, hubspotId };
     await tx.upsertDeal(linked);
@@ -46,11 +47,9 @@ export async function linkCreatedDeal(store: Store, outboxKey: string, hubspotId
   });
 }
 
-const summaryName = (dealKey: string) => `deal-writeback:${dealKey}`;
-
 /** Remembers the rendered `writeback.hubspot.deal` values (the attribution summary) of a deal and queues its update. */
 export async function setDealWriteback(ctx: PipelineContext, deal: DealRow, properties: Record<string, unknown>): Promise<void> {
-  await ctx.store.setValue(summaryName(deal.key), properties);
+  await setKv(ctx.store, kv.dealWriteback(deal.key), properties);
   await queueHubSpotDealUpdate(ctx, deal);
 }
 
@@ -65,7 +64,7 @@ export async function queueHubSpotDealUpdate(ctx: PipelineContext, deal: DealRow
   const snap = await getSnapshot(ctx.store, 'hubspot', 'deal', deal.hubspotId);
   const mapped = deal.salesforceId ? toCrm('deal', fields, 'hubspot', dealValues(deal), { target: snap?.props }) : { properties: {}, errors: [] };
   for (const e of mapped.errors) ctx.log.warn('deal field not written to HubSpot', { deal: deal.key, error: e.message });
-  const writeback = ((await ctx.store.getValue(summaryName(deal.key))) ?? {}) as Record<string, unknown>;
+  const writeback = (await getKv(ctx.store, kv.dealWriteback(deal.key))) ?? {};
   const properties = unchangedDropped({ ...mapped.properties, ...writeback }, snap);
   if (Object.keys(properties).length === 0) return;
   const payload: OutboxPayload = { object: 'deal', id: deal.hubspotId, action: 'update', properties, purpose: 'deal' };

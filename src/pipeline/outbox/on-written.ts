@@ -13,9 +13,8 @@ import { recordTaskCreated } from '../sla/sla-policy-funnel.ts';
 import { StaleError } from '../person/resolve.ts';
 import { updatePerson } from '../person/person-update.ts';
 import { getSnapshot } from '../snapshots.ts';
+import { kv, setKv } from '../../store/keys.ts';
 import { requireConfig } from '../context.ts';
-
-const snapshotName = (crm: string, object: string, id: string) => `snapshot:${crm}:${object}:${id}`;
 
 /** Handles one `ok` write result. */
 export async function onWritten(ctx: PipelineContext, row: OutboxRow, result: Extract<WriteResult, { status: 'ok' }>): Promise<void> {
@@ -32,7 +31,7 @@ export async function onWritten(ctx: PipelineContext, row: OutboxRow, result: Ex
   const written = existing === true ? told : { ...p.properties, ...told };
   // Keep the snapshot's time: it is the CRM's clock, and our write has no CRM time of its own.
   const prev = await getSnapshot(ctx.store, row.crm, object, id);
-  await ctx.store.setValue(snapshotName(row.crm, object, id), { at: prev?.at ?? new Date(0).toISOString(), props: { ...(prev?.props ?? {}), ...written } });
+  await setKv(ctx.store, kv.snapshot(row.crm, object, id), { at: prev?.at ?? new Date(0).toISOString(), props: { ...(prev?.props ?? {}), ...written } });
   if (p.purpose !== 'person' || p.action !== 'create' || !row.personId || !result.id) return;
   const personId = row.personId;
   if (result.record && row.crm === 'salesforce') {

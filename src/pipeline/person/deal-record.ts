@@ -8,6 +8,7 @@ import type { FieldsConfig } from '../../config/schema.ts';
 import { mergeFields, type FieldSources } from '../../mapping/index.ts';
 import { fromCrm } from '../../mapping/index.ts';
 import type { Crm, DealRow, Store } from '../../store/types.ts';
+import { getKv, kv } from '../../store/keys.ts';
 import { observe } from '../snapshots.ts';
 
 export const DEAL_OBJECTS = new Set(['deal', 'Opportunity']);
@@ -19,9 +20,6 @@ export interface DealChange {
   changed: string[];
 }
 
-/** The store value naming the deal row a HubSpot deal id was linked to (`create_in_hubspot`). */
-export const dealLinkName = (hubspotId: string) => `deal-link:hubspot:${hubspotId}`;
-
 /** The deal's merged vocabulary values without the pipeline's sync sources. */
 export function dealValues(deal: DealRow): Record<string, unknown> {
   const { $sources: _s, ...values } = deal.fields as Record<string, unknown>;
@@ -32,8 +30,8 @@ export function dealValues(deal: DealRow): Record<string, unknown> {
 export async function applyDealRecord(tx: Store, fields: FieldsConfig, record: CrmRecord): Promise<DealChange> {
   const crm = record.crm as Crm;
   // a HubSpot deal Baton created for an Opportunity is that Opportunity's deal, not a second one
-  const linked = crm === 'hubspot' ? await tx.getValue(dealLinkName(record.id)) : null;
-  const key = typeof linked === 'string' ? linked : `${crm}:${record.id}`;
+  const linked = crm === 'hubspot' ? await getKv(tx, kv.dealLink(record.id)) : undefined;
+  const key = linked ?? `${crm}:${record.id}`;
   const before = await tx.getDeal(key);
   // what the CRM's deal holds now, so a write-back leaves out only values it really has
   await observe(tx, crm, record.object, record.id, record.properties, record.modifiedAt);

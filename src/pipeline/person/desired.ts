@@ -9,6 +9,7 @@ import type { PersonState } from '../../agreement/types.ts';
 import { parseDuration } from '../../config/duration.ts';
 import type { FieldsConfig, Stage } from '../../config/schema.ts';
 import { lifecycleFor, normalizeEmail, renderWriteback, sameValue, toCrm, type TemplateContext } from '../../mapping/index.ts';
+import type { RecordSnapshot } from '../../store/keys.ts';
 import type { Crm, PersonRow } from '../../store/types.ts';
 
 /** The payload stored in an outbox row: everything needed to build the `WriteOp`. */
@@ -28,11 +29,8 @@ export interface OutboxPayload {
   purpose?: string;
 }
 
-/** What one CRM record holds as far as Baton knows: its values by CRM field name, and since when. */
-export interface RecordSnapshot {
-  at: string;
-  props: Record<string, unknown>;
-}
+// the stored shape lives with its key (store/keys.ts); re-exported for the stages that compute with it
+export type { RecordSnapshot } from '../../store/keys.ts';
 
 export interface DesiredWrite {
   crm: Crm;

@@ -9,14 +9,15 @@ import { nowIso, type LiveConfig, type PipelineContext } from '../context.ts';
 import { desiredWrites, type DesiredWrite } from './desired.ts';
 import { ownerOf } from '../routing/routing-owners.ts';
 import { getSnapshot } from '../snapshots.ts';
+import { getKv, kv } from '../../store/keys.ts';
 
 /** Escalation target for a breach: the owner's manager when known (kept by the connector's user lookups). */
 async function escalateTo(tx: Store, p: PersonRow): Promise<string | null> {
-  const current = await tx.getValue(`owner:${p.id}`);
-  const owner = typeof current === 'string' && current ? current : p.ownerId;
+  const current = await getKv(tx, kv.owner(p.id));
+  const owner = current || p.ownerId;
   if (!owner) return null;
-  const manager = await tx.getValue(`manager:${owner}`);
-  return typeof manager === 'string' && manager ? manager : owner;
+  const manager = await getKv(tx, kv.manager(owner));
+  return manager || owner;
 }
 
 /** The desired writes of `p` now. */

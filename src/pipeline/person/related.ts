@@ -4,6 +4,7 @@
  */
 import type { CrmRecord, EngagementEvent, RecordRef } from '../../../connectors/types.ts';
 import { errorMessage } from '../../platform/errors.ts';
+import { getKv, kv, setKv } from '../../store/keys.ts';
 import type { Store } from '../../store/types.ts';
 import type { PipelineContext } from '../context.ts';
 
@@ -19,8 +20,7 @@ export function opportunityRefs(records: CrmRecord[]): RecordRef[] {
   return [...ids].map((id) => ({ crm: 'salesforce', object: 'Opportunity', id }));
 }
 
-/** Campaign names by Salesforce Campaign id, as far as Baton has read them. */
-const CAMPAIGN_NAMES = 'campaign-names:salesforce';
+const CAMPAIGN_NAMES = kv.campaignNames();
 
 /**
  * Reads the names of the Campaigns these CampaignMembers belong to that Baton does not know yet (one
@@ -30,12 +30,12 @@ const CAMPAIGN_NAMES = 'campaign-names:salesforce';
 export async function learnCampaignNames(ctx: Pick<PipelineContext, 'store' | 'connectors' | 'log'>, members: CrmRecord[]): Promise<void> {
   const sf = ctx.connectors.salesforce;
   if (!sf?.campaignNamesByIds) return;
-  const known = ((await ctx.store.getValue(CAMPAIGN_NAMES)) ?? {}) as Record<string, string>;
+  const known = (await getKv(ctx.store, CAMPAIGN_NAMES)) ?? {};
   const wanted = [...new Set(members.map((m) => String(m.properties.CampaignId ?? '')).filter((id) => id && !known[id]))];
   if (wanted.length === 0) return;
   try {
     const names = await sf.campaignNamesByIds(wanted);
-    if (names.size) await ctx.store.setValue(CAMPAIGN_NAMES, { ...known, ...Object.fromEntries(names) });
+    if (names.size) await setKv(ctx.store, CAMPAIGN_NAMES, { ...known, ...Object.fromEntries(names) });
   } catch (err) {
     ctx.log.warn('Campaign names could not be read; their touches keep the Campaign id', { campaigns: wanted.length, error: errorMessage(err) });
   }
@@ -50,7 +50,7 @@ export async function campaignTouch(store: Store, r: CrmRecord): Promise<Engagem
   const person = whoId ? await store.findPersonByCrmId('salesforce', whoId) : null;
   if (!person) return null;
   const campaignId = String(r.properties.CampaignId ?? '');
-  const name = (r.properties['Campaign.Name'] as string | undefined) ?? (((await store.getValue(CAMPAIGN_NAMES)) ?? {}) as Record<string, string>)[campaignId];
+  const name = (r.properties['Campaign.Name'] as string | undefined) ?? ((await getKv(store, CAMPAIGN_NAMES)) ?? {})[campaignId];
   return {
     id: `salesforce:CampaignMember:${r.id}`,
     email: person.email,

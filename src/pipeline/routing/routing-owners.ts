@@ -5,12 +5,11 @@
  * owners are cached in the store, so the person's transaction reads them without a CRM call.
  */
 import { errorMessage } from '../../platform/errors.ts';
+import { getKv, kv, setKv } from '../../store/keys.ts';
 import type { PersonRow, Store } from '../../store/types.ts';
 import type { PipelineContext } from '../context.ts';
 import { storedRouting } from './routing-hook.ts';
 
-export const HUBSPOT_OWNERS_KEY = 'hubspot:owners';
-const userKey = (id: string) => `salesforce:user:${id}`;
 
 export interface OwnerView {
   name?: string | null;
@@ -21,7 +20,7 @@ export interface OwnerView {
 
 /** Remembers Salesforce users' names and emails by id. */
 export async function rememberUsers(store: Store, users: Iterable<{ id: string; name: string | null; email: string | null }>): Promise<void> {
-  for (const u of users) await store.setValue(userKey(u.id), { name: u.name, email: u.email });
+  for (const u of users) await setKv(store, kv.salesforceUser(u.id), { name: u.name, email: u.email });
 }
 
 /**
@@ -34,7 +33,7 @@ export async function learnOwners(ctx: Pick<PipelineContext, 'store' | 'connecto
   const sf = ctx.connectors.salesforce;
   if (!sf?.usersById) return;
   const unknown: string[] = [];
-  for (const id of new Set(ownerIds)) if (typeof id === 'string' && id.startsWith('005') && (await ctx.store.getValue(userKey(id))) === undefined) unknown.push(id);
+  for (const id of new Set(ownerIds)) if (typeof id === 'string' && id.startsWith('005') && (await getKv(ctx.store, kv.salesforceUser(id))) === undefined) unknown.push(id);
   if (unknown.length === 0) return;
   try {
     const users = await sf.usersById(unknown);
@@ -49,7 +48,7 @@ export async function refreshHubSpotOwners(ctx: PipelineContext): Promise<boolea
   const hs = ctx.connectors.hubspot as { ownerIdsByEmail?: () => Promise<Map<string, string>> } | undefined;
   if (!hs?.ownerIdsByEmail) return false;
   const owners = await hs.ownerIdsByEmail();
-  await ctx.store.setValue(HUBSPOT_OWNERS_KEY, Object.fromEntries(owners));
+  await setKv(ctx.store, kv.hubspotOwners(), Object.fromEntries(owners));
   return true;
 }
 
@@ -60,11 +59,11 @@ export async function ownerOf(tx: Store, p: PersonRow): Promise<{ owner: OwnerVi
   if (p.ownerId) {
     if (routing?.reassigned?.to === p.ownerId) owner = { email: routing.reassigned.toEmail ?? null };
     else if (routing?.ownerId === p.ownerId) owner = { name: routing.ownerName, email: routing.ownerEmail };
-    const cached = (await tx.getValue(userKey(p.ownerId))) as { name?: string | null; email?: string | null } | undefined;
+    const cached = await getKv(tx, kv.salesforceUser(p.ownerId));
     if (cached) owner = { name: owner.name ?? cached.name ?? null, email: owner.email ?? cached.email ?? null };
   }
   if (owner.email) {
-    const hs = (await tx.getValue(HUBSPOT_OWNERS_KEY)) as Record<string, string> | undefined;
+    const hs = await getKv(tx, kv.hubspotOwners());
     const id = hs?.[owner.email.trim().toLowerCase()];
     if (id) owner.hubspotId = id;
   }

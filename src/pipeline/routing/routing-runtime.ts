@@ -13,6 +13,7 @@ import { unknownUserProblems, type CompiledRouting, type RoutedPerson } from '..
 import { pickNext, rotationOf, type RotationState } from '../../routing/round-robin.ts';
 import { CrmError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
+import { getKv, kv, setKv } from '../../store/keys.ts';
 import type { Store } from '../../store/types.ts';
 
 /** What routing asks of Salesforce. */
@@ -65,8 +66,6 @@ export interface RoutingRuntime {
 }
 
 export const ROUTING_LEASE = 'routing';
-const rotationKey = (rule: string) => `routing:rotation:${rule}`;
-const countKey = (day: string) => `routing:assigned:${day}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function toInfo(u: DirectoryUser): UserInfo {
@@ -115,16 +114,16 @@ export function createRoutingRuntime(o: RoutingRuntimeOptions): RoutingRuntime {
   async function loadState(rules: string[], day: string): Promise<RoutingState> {
     const rotations = new Map<string, RotationState>();
     for (const r of rules) {
-      const v = await o.store.getValue(rotationKey(r));
-      if (v && typeof v === 'object') rotations.set(r, v as RotationState);
+      const v = await getKv(o.store, kv.rotation(r));
+      if (v) rotations.set(r, v);
     }
-    const counts = (await o.store.getValue(countKey(day))) as Record<string, number> | undefined;
+    const counts = await getKv(o.store, kv.assignedOn(day));
     return { rotations, assignedToday: new Map(Object.entries(counts ?? {})) };
   }
 
   async function saveState(tx: Store, state: RoutingState, before: Map<string, RotationState>, day: string): Promise<void> {
-    for (const [rule, s] of state.rotations) if (before.get(rule) !== s) await tx.setValue(rotationKey(rule), s);
-    await tx.setValue(countKey(day), Object.fromEntries(state.assignedToday));
+    for (const [rule, s] of state.rotations) if (before.get(rule) !== s) await setKv(tx, kv.rotation(rule), s);
+    await setKv(tx, kv.assignedOn(day), Object.fromEntries(state.assignedToday));
   }
 
   const ruleKeys = () => [...o.routing.policy.rules.map((r) => r.id), 'fallback'];
@@ -179,13 +178,13 @@ export function createRoutingRuntime(o: RoutingRuntimeOptions): RoutingRuntime {
             const next = pickNext(rotationOf(a.round_robin, a.weights), state.rotations.get(c.id) ?? {}, takes);
             if (next) {
               picked = next.user;
-              await o.store.setValue(rotationKey(c.id), next.state);
+              await setKv(o.store, kv.rotation(c.id), next.state);
             }
           }
           if (picked) {
             const u = users.get(picked)!;
             state.assignedToday.set(u.id, (state.assignedToday.get(u.id) ?? 0) + 1);
-            await o.store.setValue(countKey(day), Object.fromEntries(state.assignedToday));
+            await setKv(o.store, kv.assignedOn(day), Object.fromEntries(state.assignedToday));
             return { user: u, rule: c.id };
           }
         }

@@ -6,6 +6,7 @@
  */
 import type { PersonState } from '../../agreement/types.ts';
 import type { Stage } from '../../config/schema.ts';
+import { getKv, kv, setKv } from '../../store/keys.ts';
 import type { PersonRow, Store, TransitionRow } from '../../store/types.ts';
 import { storedRouting } from '../routing/routing-hook.ts';
 
@@ -108,20 +109,18 @@ export function slaBreakdown(input: {
   };
 }
 
-export const taskCreatedKey = (personId: number) => `sla:task-created:${personId}`;
-
 /** Remembers when a person's MQL Task (`taskKey`) was created, the end of Baton's own delay; a retry keeps the first time. */
 export async function recordTaskCreated(store: Store, personId: number, taskKey: string, at: string): Promise<void> {
-  const prev = (await store.getValue(taskCreatedKey(personId))) as { key?: string } | undefined;
-  if (prev?.key !== taskKey) await store.setValue(taskCreatedKey(personId), { key: taskKey, at });
+  const prev = await getKv(store, kv.taskCreated(personId));
+  if (prev?.key !== taskKey) await setKv(store, kv.taskCreated(personId), { key: taskKey, at });
 }
 
 /** `slaBreakdown` over the store, for the histories the funnel already read. */
 export async function loadSlaBreakdown(store: Store, input: { from: string | null; to: string | null; histories: Map<number, TransitionRow[]>; people: PersonRow[]; tierNames?: string[] }): Promise<SlaBreakdown> {
   const taskAt = new Map<number, string>();
   for (const id of input.histories.keys()) {
-    const v = (await store.getValue(taskCreatedKey(id))) as { at?: string } | undefined;
-    if (typeof v?.at === 'string') taskAt.set(id, v.at);
+    const v = await getKv(store, kv.taskCreated(id));
+    if (v) taskAt.set(id, v.at);
   }
   return slaBreakdown({ ...input, people: new Map(input.people.map((p) => [p.id, p])), taskAt });
 }

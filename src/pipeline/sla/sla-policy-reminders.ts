@@ -9,11 +9,11 @@
 import type { PersonState } from '../../agreement/types.ts';
 import { parseDuration } from '../../config/duration.ts';
 import { stableHash } from '../../mapping/index.ts';
+import { getKv, kv, setKv } from '../../store/keys.ts';
 import { dateIn } from '../person/desired.ts';
 import type { PipelineContext } from '../context.ts';
 
 export const REMINDER_LEASE = 'sla-reminders';
-const remindedKey = (personId: number, startedAt: string) => `sla:reminded:${personId}:${startedAt}`;
 
 /** The reminder Task's outbox key and idempotency key for one clock. */
 export function reminderKeys(personId: number, startedAt: string) {
@@ -36,7 +36,7 @@ export async function queueSlaReminders(ctx: PipelineContext, leaseMs = 10_000):
     for (const p of soon) {
       const sla = (p.state as unknown as PersonState)?.sla;
       if (!sla?.remindAt || sla.breached || sla.answeredAt || sla.stoppedAt || Date.parse(sla.remindAt) > now.getTime()) continue;
-      if (!p.salesforceId || !p.ownerId || (await ctx.store.getValue(remindedKey(p.id, sla.startedAt))) !== undefined) continue;
+      if (!p.salesforceId || !p.ownerId || (await getKv(ctx.store, kv.slaReminded(p.id, sla.startedAt))) !== undefined) continue;
       const name = [p.fields.first_name, p.fields.last_name].filter(Boolean).join(' ') || p.email;
       const text = `Reminder: answer ${name} by ${sla.due} (the agreement's deadline).`;
       const taskOn = live.fields.writeback?.salesforce?.task?.on;
@@ -53,7 +53,7 @@ export async function queueSlaReminders(ctx: PipelineContext, leaseMs = 10_000):
       const { key, idempotencyKey } = reminderKeys(p.id, sla.startedAt);
       await ctx.store.transaction(async (tx) => {
         await tx.outboxPut({ crm: 'salesforce', key, personId: p.id, payload, hash: stableHash(payload), idempotencyKey });
-        await tx.setValue(remindedKey(p.id, sla.startedAt), nowIso);
+        await setKv(tx, kv.slaReminded(p.id, sla.startedAt), nowIso);
       });
       queued++;
     }

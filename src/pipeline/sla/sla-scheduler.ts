@@ -5,6 +5,7 @@
  * passed while `serve` was down are caught by the first tick at start.
  */
 import { errorMessage } from '../../platform/errors.ts';
+import { kv, setKv } from '../../store/keys.ts';
 import type { PersonRow } from '../../store/types.ts';
 import type { PipelineContext } from '../context.ts';
 import { updatePerson } from '../person/person-update.ts';
@@ -25,10 +26,10 @@ async function learnOwners(ctx: PipelineContext, people: PersonRow[]): Promise<v
   if (ids.length === 0) return;
   try {
     const found = await sf.ownerAndManager(ids);
-    for (const [, o] of found) await ctx.store.setValue(`manager:${o.ownerId}`, o.manager?.id ?? o.ownerId);
+    for (const [, o] of found) await setKv(ctx.store, kv.manager(o.ownerId), o.manager?.id ?? o.ownerId);
     for (const p of people) {
       const o = p.salesforceId ? found.get(p.salesforceId) : undefined;
-      if (o && o.ownerId !== p.ownerId) await ctx.store.setValue(`owner:${p.id}`, o.ownerId);
+      if (o && o.ownerId !== p.ownerId) await setKv(ctx.store, kv.owner(p.id), o.ownerId);
     }
   } catch (err) {
     ctx.log.warn('owner lookup for an SLA escalation failed; the owner gets the Task', { error: errorMessage(err) });
