@@ -16,7 +16,7 @@ const USAGE = `usage: baton attribution [--model M] [--from ISO] [--to ISO] [--j
   --model  one of ${ATTRIBUTION_MODELS.join(', ')} (default: the agreement's default_model)
   --from, --to  won deals whose close date falls in the window (default: all)
   --recompute  have baton serve recompute every won deal's credit (and replace its CampaignInfluence
-               rows and HubSpot summary) within a minute`;
+               rows and HubSpot summary) within seconds`;
 
 type AttributionSettingsLike = Pick<NonNullable<AgreementConfig['attribution']>, 'custom'> | null | undefined;
 

@@ -68,34 +68,24 @@ export async function requestRecompute(store: Store): Promise<void> {
   await store.setValue(SETTINGS_KEY, null);
 }
 
-const seen = new WeakMap<PipelineContext, string>();
-let checks = 0;
 
 /**
  * When the live `attribution` section differs from the one the stored results were computed
  * under (a new version went live, or the stored results predate it), recomputes every won deal
- * once, under a lease so one instance does it. Cheap when nothing changed: one hash in memory.
+ * once, under a lease so one instance does it. Cheap when nothing changed: one stored value read.
  */
 export async function recomputeOnSettingsChange(ctx: PipelineContext): Promise<number> {
   const live = ctx.config();
   if (!live) return 0;
   const hash = stableHash(live.agreementConfig.attribution ?? null);
-  // The in-memory hash saves a read per check; a `--recompute` request is seen at the next read (within a minute).
-  if (seen.get(ctx) === hash && ++checks % 12 !== 0) return 0;
-  if ((await ctx.store.getValue(SETTINGS_KEY)) === hash) {
-    seen.set(ctx, hash);
-    return 0;
-  }
+  // One read per check (every few seconds), so a `--recompute` request is seen at once.
+  if ((await ctx.store.getValue(SETTINGS_KEY)) === hash) return 0;
   if (!(await ctx.store.acquireLease(LEASE, ctx.instanceId, 3_600_000, ctx.now().toISOString()))) return 0;
   try {
     // Read again under the lease: another instance may have finished meanwhile.
-    if ((await ctx.store.getValue(SETTINGS_KEY)) === hash) {
-      seen.set(ctx, hash);
-      return 0;
-    }
+    if ((await ctx.store.getValue(SETTINGS_KEY)) === hash) return 0;
     const count = await recomputeWonDeals(ctx);
     await ctx.store.setValue(SETTINGS_KEY, hash);
-    seen.set(ctx, hash);
     if (count) ctx.log.info('attribution recomputed for a new attribution section', { version: live.version, deals: count });
     return count;
   } finally {
