@@ -5,3 +5,4 @@ export { mqlAtFor, closeInstant, touchesInWindow, keyIndexes } from './touches.t
 export { splitCents, toCents, fromCents } from './split.ts';
 export { summarize, summaryText, NONE, type AttributionSummary, type SummaryWindow } from './report.ts';
 export { influenceRows, type InfluenceRow, type CampaignLookup, type InfluenceResult } from './influence.ts';
+export { definedModels, definedModel } from './defined.ts';

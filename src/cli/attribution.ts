@@ -2,17 +2,23 @@
 import { parseArgs } from 'node:util';
 import type { AttributionSummary } from '../attribution/index.ts';
 import { loadConfig } from '../config/load.ts';
-import { ATTRIBUTION_MODELS, type AttributionModel } from '../config/schema.ts';
+import { definedModel } from '../attribution/index.ts';
+import { ATTRIBUTION_MODELS, type AgreementConfig, type AttributionModel } from '../config/schema.ts';
+import { requestRecompute } from '../pipeline/attribution/recompute.ts';
 import { attributionReport } from '../pipeline/attribution/attribution-report.ts';
 import { runWithStore } from './with-store.ts';
 import type { Store } from '../store/types.ts';
 
 export const summary = 'revenue credited by campaign and channel';
 
-const USAGE = `usage: baton attribution [--model M] [--from ISO] [--to ISO] [--json] [--config DIR]
+const USAGE = `usage: baton attribution [--model M] [--from ISO] [--to ISO] [--json] [--recompute] [--config DIR]
 
   --model  one of ${ATTRIBUTION_MODELS.join(', ')} (default: the agreement's default_model)
-  --from, --to  won deals whose close date falls in the window (default: all)`;
+  --from, --to  won deals whose close date falls in the window (default: all)
+  --recompute  have baton serve recompute every won deal's credit (and replace its CampaignInfluence
+               rows and HubSpot summary) within seconds`;
+
+type AttributionSettingsLike = Pick<NonNullable<AgreementConfig['attribution']>, 'custom'> | null | undefined;
 
 const money = (n: number) => n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
@@ -40,10 +46,19 @@ function instant(v: string | undefined, name: string): string | null {
 }
 
 /** The attribution report from `store`. */
-export async function attribution(store: Store, args: string[], defaultModel: AttributionModel): Promise<{ text: string; summary: AttributionSummary }> {
-  const { values } = parseArgs({ args, options: { model: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' }, config: { type: 'string' } }, strict: true });
-  const model = (values.model ?? defaultModel) as AttributionModel;
-  if (!(ATTRIBUTION_MODELS as readonly string[]).includes(model)) throw new Error(`--model: expected one of ${ATTRIBUTION_MODELS.join(', ')}, got '${model}'`);
+export async function attribution(
+  store: Store,
+  args: string[],
+  defaultModel: AttributionModel,
+  settings: AttributionSettingsLike = { custom: undefined },
+): Promise<{ text: string; summary: AttributionSummary }> {
+  const { values } = parseArgs({
+    args,
+    options: { model: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' }, config: { type: 'string' }, recompute: { type: 'boolean' } },
+    strict: true,
+  });
+  const model = definedModel(values.model ?? defaultModel, settings, '--model');
+  if (values.recompute) await requestRecompute(store);
   const s = await attributionReport(store, model, instant(values.from, 'from'), instant(values.to, 'to'));
   return { summary: s, text: values.json ? JSON.stringify(s, null, 2) : formatAttribution(s) };
 }
@@ -56,11 +71,11 @@ export function run(args: string[]): Promise<number> {
     async (store) => {
       const i = args.indexOf('--config');
       const dir = i >= 0 ? args[i + 1] : process.env.BATON_CONFIG_DIR || './mappings';
-      const defaultModel = await loadConfig(dir).then(
-        (c) => c.agreement.attribution?.default_model ?? 'w_shaped',
-        () => 'w_shaped' as const,
+      const settings = await loadConfig(dir).then(
+        (c) => c.agreement.attribution,
+        () => undefined,
       );
-      console.log((await attribution(store, args, defaultModel)).text);
+      console.log((await attribution(store, args, settings?.default_model ?? 'w_shaped', settings)).text);
       return 0;
     },
     `\n\n${USAGE}`,

@@ -8,6 +8,7 @@ import type { Crm } from '../store/types.ts';
 import type { PipelineContext } from './context.ts';
 import { dailyReevaluation } from './person/daily.ts';
 import { processInboxBatch } from './person/inbox-worker.ts';
+import { recomputeOnSettingsChange } from './attribution/recompute.ts';
 import { onWritten, refreshRow } from './outbox/on-written.ts';
 import { sendOutboxBatch } from './outbox/outbox-sender.ts';
 import { pollOnce } from './inbox/poller.ts';
@@ -132,6 +133,8 @@ export function createRuntime(ctx: PipelineContext, options: RuntimeOptions = {}
       loop('sla-reminders', async () => (await queueSlaReminders(ctx, Math.max(3000, slaMs * 2)), 0), slaMs);
       loop('daily', async () => (await dailyReevaluation(ctx), 0), options.dailyCheckMs ?? 3_600_000);
       loop('gauges', gauges, 5000);
+      // A new `attribution` section (a version gone live) recomputes the won deals' credit.
+      loop('attribution', async () => (await recomputeOnSettingsChange(ctx), 0), 5000);
     },
     async stop() {
       stopping = true;

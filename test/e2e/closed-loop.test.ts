@@ -1,6 +1,9 @@
 /** The closed loop: a won Opportunity's credits go back to Salesforce (CampaignInfluence) and HubSpot (deal summary). */
 import { afterEach, beforeEach, expect, test } from 'vitest';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { attribution } from '../../src/cli/attribution.ts';
+import { recomputeOnSettingsChange, requestRecompute } from '../../src/pipeline/attribution/recompute.ts';
 import { makeHarness, mqlPerson, postEvents, repEdits, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -129,4 +132,48 @@ test('create_in_hubspot: an Opportunity already won becomes one HubSpot deal wit
   expect(h.hubspot.data.records.deals.get(deal.id)!.properties.dealname).toBe(opportunityName);
   expect(hubspotDeals()).toHaveLength(1);
   expect(h.hubspot.calls(/objects\/deals\/batch\/create/).length).toBe(1);
+});
+
+test('credit follows the facts: a late touch, a new attribution section and --recompute replace the results; unknown models are refused', async () => {
+  const { opportunityId, summit } = await anaWithTouches();
+  await nextSecond();
+  await repEdits(h, 'Opportunity', opportunityId, { StageName: 'Closed Won', IsWon: true, IsClosed: true });
+  const before = influence().map((r) => ({ ...r }));
+  expect(before).toHaveLength(2);
+  const summitBefore = Number(before.find((r) => r.CampaignId === summit)!.Influence);
+
+  // a touch inside the window arriving after the win: same rows, new values, nothing duplicated
+  await postEvents(h, [{ id: 'late-1', email: 'ana@corp.example', type: 'page_view', at: new Date(Date.now() - 1.5 * DAY).toISOString(), properties: { campaign: 'Autumn Data Summit', channel: 'event' } }]);
+  await h.drain();
+  const stored = (await h.store.attributionFor('w_shaped', null, null)).filter((r) => r.dealKey === `salesforce:${opportunityId}`);
+  expect(stored).toHaveLength(1);
+  expect(stored[0].shares.map((s) => s.eventId).join(' ')).toContain('late-1');
+  const after = influence();
+  expect(after).toHaveLength(2);
+  expect(Number(after.find((r) => r.CampaignId === summit)!.Influence)).toBeGreaterThan(summitBefore);
+
+  // custom is not defined yet: a 4xx / an error naming the defined models, never "0 deals"
+  const refused = await h.fetch('/api/attribution?model=custom');
+  expect(refused.status).toBe(400);
+  expect(await refused.json()).toMatchObject({ error: 'bad_input', field: 'model', message: expect.stringContaining('defined: first_touch, last_touch') });
+  await expect(attribution(h.store, ['--model', 'nope'], 'w_shaped')).rejects.toThrow(/'nope' is not a model the agreement defines; defined: first_touch/);
+
+  // a new attribution section goes live: every won deal is recomputed, custom now reports the deal
+  expect(await recomputeOnSettingsChange(h.ctx)).toBe(1);
+  const file = join(h.configDir, 'agreement.yaml');
+  const text = await readFile(file, 'utf8');
+  await writeFile(file, text.replace(/attribution:\n/, 'attribution:\n  custom: { ft: 1, lc: 0, oc: 0, cw: 0, rest: 0 }\n'));
+  expect((await h.config.reload()).ok).toBe(true);
+  expect(await h.store.attributionFor('custom', null, null)).toHaveLength(0);
+  expect(await recomputeOnSettingsChange(h.ctx)).toBe(1);
+  expect(await recomputeOnSettingsChange(h.ctx)).toBe(0);
+  const api = await (await h.fetch('/api/attribution?model=custom')).json();
+  expect(api).toMatchObject({ model: 'custom', deals: 1, revenue: 1000 });
+  expect(influence()).toHaveLength(2);
+
+  // --recompute: the next check recomputes again, replacing (never adding) the rows
+  await requestRecompute(h.store);
+  expect(await recomputeOnSettingsChange(h.ctx)).toBe(1);
+  expect(influence()).toHaveLength(2);
+  expect(await h.store.attributionFor('custom', null, null)).toHaveLength(1);
 });

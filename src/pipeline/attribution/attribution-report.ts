@@ -3,9 +3,17 @@ import { summarize, type AttributionSummary } from '../../attribution/index.ts';
 import type { AttributionModel, AttributionResult, DealInput } from '../../attribution/index.ts';
 import type { Store } from '../../store/types.ts';
 
+/**
+ * Every attributed won deal, once: `linear` is computed for each of them (it needs no settings),
+ * so a deal still missing `model`'s result (one defined after it was won) counts as unattributed
+ * instead of disappearing from the report.
+ */
+const EVERY_DEAL = 'linear';
+
 /** Sums the stored results of `model` for the won deals closing in the window. */
 export async function attributionReport(store: Store, model: AttributionModel, from: string | null, to: string | null): Promise<AttributionSummary> {
   const rows = await store.attributionFor(model, null, null);
+  const all = model === EVERY_DEAL ? rows : await store.attributionFor(EVERY_DEAL, null, null);
   const results: AttributionResult[] = rows.map((r) => {
     const credited = r.shares.reduce((s, x) => s + x.cents, 0);
     return {
@@ -17,6 +25,6 @@ export async function attributionReport(store: Store, model: AttributionModel, f
       keys: { ft: null, lc: null, oc: null, cw: null },
     };
   });
-  const deals: DealInput[] = rows.map((r) => ({ key: r.dealKey, amount: r.amountCents / 100, closeDate: r.closeDate, createdAt: r.closeDate, mqlAt: null }));
+  const deals: DealInput[] = all.map((r) => ({ key: r.dealKey, amount: r.amountCents / 100, closeDate: r.closeDate, createdAt: r.closeDate, mqlAt: null }));
   return summarize(results, deals, { model, from, to });
 }

@@ -16,6 +16,7 @@ import { BatonError } from '../../platform/errors.ts';
 import { observe } from '../snapshots.ts';
 import { queueWrites } from './queue-writes.ts';
 import { routingMeta, storedRouting } from '../routing/routing-hook.ts';
+import { onTouchesStored } from '../attribution/recompute.ts';
 
 export interface PersonChange {
   /** Person records (contact, Lead, Contact) of this person. */
@@ -33,6 +34,8 @@ export interface PersonChange {
 export interface PersonUpdate {
   person: PersonRow;
   transitions: Omit<TransitionRow, 'id'>[];
+  /** When the touches (events with a campaign or channel) this change stored for the first time happened. */
+  touches?: string[];
 }
 
 export type Locate = (tx: Store, live: LiveConfig) => Promise<PersonRow | null>;
@@ -49,6 +52,8 @@ export async function updatePerson(ctx: PipelineContext, locate: Locate, change:
           ctx.metrics.stageTransitions.inc({ to: t.to });
           if (t.breached) ctx.metrics.slaBreaches.inc();
         }
+        // A touch that arrives after the win (a backfill, a late upload) still earns its credit.
+        if (result.touches?.length) await onTouchesStored(ctx, result.person, result.touches);
       }
       return result;
     } catch (err) {
@@ -74,6 +79,7 @@ async function applyChange(ctx: PipelineContext, tx: Store, locate: Locate, chan
   const person = await locate(tx, live);
   if (!person) return null;
   const steps: Step[] = [];
+  const touches: string[] = [];
   const records = [...(change.records ?? [])].sort((a, b) => Date.parse(a.modifiedAt) - Date.parse(b.modifiedAt));
   for (const rec of records) {
     // A read older than what we know (a slow poll after a webhook) changes nothing.
@@ -100,6 +106,7 @@ async function applyChange(ctx: PipelineContext, tx: Store, locate: Locate, chan
       channel: typeof e.properties.channel === 'string' ? e.properties.channel : null,
     }));
     const fresh = new Set(await tx.insertEvents(rows));
+    for (const r of rows) if (fresh.has(r.id) && (r.campaign || r.channel)) touches.push(r.at);
     for (const e of change.events) if (fresh.has(e.id)) steps.push({ kind: 'event', at: e.at, event: { id: e.id, type: e.type, at: e.at, properties: e.properties } });
   }
   if (change.feedback) {
@@ -109,7 +116,7 @@ async function applyChange(ctx: PipelineContext, tx: Store, locate: Locate, chan
   }
   if (change.evaluateAt) steps.push({ kind: 'evaluate', at: change.evaluateAt });
   if (change.sla) steps.push({ kind: 'sla', at: now });
-  if (steps.length === 0) return { person, transitions: [] };
+  if (steps.length === 0) return { person, transitions: [], touches };
 
   const facts = await factsFor(tx, person);
   const state0 = (person.state as unknown as PersonState)?.stage ? (person.state as unknown as PersonState) : live.agreement.initialState();
@@ -149,5 +156,5 @@ async function applyChange(ctx: PipelineContext, tx: Store, locate: Locate, chan
   if (!(await tx.savePerson(person))) throw new StaleError();
   await queueWrites(ctx, tx, live, person);
   await change.alsoInTransaction?.(tx, { person, transitions });
-  return { person, transitions };
+  return { person, transitions, touches };
 }

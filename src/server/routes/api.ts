@@ -1,7 +1,7 @@
 /** The `/api/*` routes: engagement events, one person, feedback, funnel, attribution. */
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
-import { ATTRIBUTION_MODELS, type AttributionModel } from '../../config/schema.ts';
+import { definedModel } from '../../attribution/index.ts';
 import { apiEventItems, parseApiEvents } from '../../pipeline/inbox/api-event.ts';
 import { attributionReport } from '../../pipeline/attribution/attribution-report.ts';
 import type { PipelineContext } from '../../pipeline/context.ts';
@@ -92,11 +92,9 @@ export function apiRouter(deps: ApiDeps): express.Router {
   router.get('/api/attribution', auth, async (req: Request, res: Response) => {
     const from = instantParam(req, 'from');
     const to = instantParam(req, 'to');
+    const settings = ctx.config()?.agreementConfig.attribution;
     const m = req.query.model;
-    const model = (m === undefined || m === '' ? (ctx.config()?.agreementConfig.attribution?.default_model ?? 'w_shaped') : m) as AttributionModel;
-    if (typeof model !== 'string' || !(ATTRIBUTION_MODELS as readonly string[]).includes(model)) {
-      throw new InputError(`model: expected one of ${ATTRIBUTION_MODELS.join(', ')}`, { field: 'model' });
-    }
+    const model = definedModel(m === undefined || m === '' ? (settings?.default_model ?? 'w_shaped') : m, settings);
     res.json(await attributionReport(ctx.store, model, from, to));
   });
 
