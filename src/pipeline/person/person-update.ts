@@ -9,7 +9,7 @@ import { round2 } from '../../agreement/index.ts';
 import type { PersonFacts, PersonState, Step } from '../../agreement/types.ts';
 import type { PersonRow, Store, TransitionRow } from '../../store/types.ts';
 import { nowIso, requireConfig, type LiveConfig, type PipelineContext } from '../context.ts';
-import { evaluate } from './evaluate.ts';
+import { evaluate } from '../../agreement/evaluate.ts';
 import { applyPersonRecord, metaOf } from './person-record.ts';
 import { StaleError } from './resolve.ts';
 import { BatonError } from '../../platform/errors.ts';

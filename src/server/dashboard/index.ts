@@ -21,7 +21,10 @@ const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), 'public');
 const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.js');
 
 const ASSETS: Record<string, { file: string; type: string }> = {
-  'app.js': { file: join(PUBLIC_DIR, 'app.js'), type: 'text/javascript' },
+  // The page's script is ES modules: app.js imports the panels, which import dom.js.
+  ...Object.fromEntries(
+    ['app.js', 'dom.js', 'panels.js', 'panels-loop.js', 'person.js'].map((name) => [name, { file: join(PUBLIC_DIR, name), type: 'text/javascript' }]),
+  ),
   'app.css': { file: join(PUBLIC_DIR, 'app.css'), type: 'text/css' },
   'chart.js': { file: CHART_JS, type: 'text/javascript' },
   'favicon.svg': { file: join(PUBLIC_DIR, 'favicon.svg'), type: 'image/svg+xml' },

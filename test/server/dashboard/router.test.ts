@@ -79,7 +79,7 @@ describe('dashboard router', () => {
   });
 
   it('serves the page assets, Chart.js included, from Baton itself', async () => {
-    for (const [path, type] of [['/assets/app.js', 'javascript'], ['/assets/app.css', 'css'], ['/assets/chart.js', 'javascript']]) {
+    for (const [path, type] of [['/assets/app.js', 'javascript'], ...['dom', 'panels', 'panels-loop', 'person'].map((m) => [`/assets/${m}.js`, 'javascript']), ['/assets/app.css', 'css'], ['/assets/chart.js', 'javascript']]) {
       const res = await fetch(served.url + path);
       expect(res.status, path).toBe(200);
       expect(res.headers.get('content-type')).toContain(type);

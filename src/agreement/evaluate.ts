@@ -3,7 +3,7 @@
  * state and transitions. The SLA clock of an `mql` entry is restarted at the processing time,
  * because the clock starts when Baton hands the person to sales (spec "Time").
  */
-import type { Agreement, PersonFacts, PersonState, Scores, Step, Transition } from '../../agreement/types.ts';
+import type { Agreement, PersonFacts, PersonState, Scores, Step, Transition } from './types.ts';
 
 export interface Evaluated {
   state: PersonState;

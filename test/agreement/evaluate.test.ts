@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
-import { compileAgreement } from '../../../src/agreement/index.ts';
-import { agreementSchema } from '../../../src/config/schema.ts';
-import { evaluate, orderSteps } from '../../../src/pipeline/person/evaluate.ts';
+import { compileAgreement } from '../../src/agreement/index.ts';
+import { agreementSchema } from '../../src/config/schema.ts';
+import { evaluate, orderSteps } from '../../src/agreement/evaluate.ts';
 
 const agreement = compileAgreement(
   agreementSchema.parse({

@@ -1,14 +1,14 @@
 import { expect, test } from 'vitest';
-import { computeFunnel } from '../../../src/pipeline/reports/funnel.ts';
-import type { TransitionRow } from '../../../src/store/types.ts';
+import { computeFunnel, type FunnelTransition } from '../../src/reports/funnel.ts';
 
 let id = 0;
-const t = (personId: number, from: TransitionRow['from'], to: TransitionRow['to'], at: string, extra: Partial<TransitionRow> = {}): TransitionRow => ({
-  id: ++id, personId, from, to, at, cause: 'rule:x', version: 1, scores: { fit: 0, engagement: 0 }, passed: [], breached: false, reason: null, meta: {}, ...extra,
+// The person is the histories' key; the funnel needs nothing else of a stored row.
+const t = (_personId: number, from: FunnelTransition['from'], to: FunnelTransition['to'], at: string, extra: Partial<FunnelTransition> & { cause?: string } = {}): FunnelTransition => ({
+  id: ++id, from, to, at, passed: [], breached: false, reason: null, meta: {}, ...extra,
 });
 
 test('entered, current, conversion, SLA and reject reasons', () => {
-  const histories = new Map<number, TransitionRow[]>([
+  const histories = new Map<number, FunnelTransition[]>([
     [1, [t(1, 'lead', 'mql', '2026-11-02T10:00:00Z', { meta: { handedAt: '2026-11-02T11:00:00Z' } }), t(1, 'mql', 'sal', '2026-11-02T14:00:00Z', { cause: 'feedback' })]],
     [2, [t(2, 'lead', 'mql', '2026-11-03T10:00:00Z'), t(2, 'mql', 'mql', '2026-11-04T10:00:00Z', { cause: 'sla', breached: true }), t(2, 'mql', 'recycled', '2026-11-05T10:00:00Z', { cause: 'feedback', reason: 'bad_timing' })]],
     [3, [t(3, 'lead', 'mql', '2026-11-04T10:00:00Z')]],
