@@ -14,6 +14,7 @@ import type { SalesforceClient } from './client.ts';
 import { POLLED_OBJECTS, selectFields } from './fields.ts';
 import { toCrmRecord } from './records.ts';
 import { soqlDateTime } from './soql.ts';
+import { sleep } from '../../src/platform/sleep.ts';
 
 interface BackfillCursor {
   v: 1;
@@ -31,7 +32,6 @@ export interface BulkOptions {
   pageSize: number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function parseCursor(cursor: string | null): BackfillCursor {
   if (!cursor) return { v: 1, i: 0 };

@@ -14,6 +14,7 @@ import { pickNext, rotationOf, type RotationState } from '../../routing/round-ro
 import { CrmError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { Store } from '../../store/types.ts';
+import { sleep } from '../../platform/sleep.ts';
 
 /** What routing asks of Salesforce. */
 export interface RoutingDirectory {
@@ -67,7 +68,6 @@ export interface RoutingRuntime {
 export const ROUTING_LEASE = 'routing';
 const rotationKey = (rule: string) => `routing:rotation:${rule}`;
 const countKey = (day: string) => `routing:assigned:${day}`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function toInfo(u: DirectoryUser): UserInfo {
   return { id: u.id, name: u.name ?? '', email: u.email ?? '', active: u.isActive };
