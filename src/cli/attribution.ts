@@ -6,6 +6,7 @@ import { ATTRIBUTION_MODELS, type AttributionModel } from '../config/schema.ts';
 import { attributionReport } from '../pipeline/attribution/attribution-report.ts';
 import { runWithStore } from './with-store.ts';
 import type { Store } from '../store/types.ts';
+import { BatonError } from '../platform/errors.ts';
 
 export const summary = 'revenue credited by campaign and channel';
 
@@ -35,7 +36,7 @@ export function formatAttribution(s: AttributionSummary): string {
 
 function instant(v: string | undefined, name: string): string | null {
   if (v === undefined) return null;
-  if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(Date.parse(v))) throw new Error(`--${name}: expected an ISO 8601 date or time, got '${v}'`);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(Date.parse(v))) throw new BatonError('bad_option', `--${name}: expected an ISO 8601 date or time, got '${v}'`);
   return v;
 }
 
@@ -43,7 +44,7 @@ function instant(v: string | undefined, name: string): string | null {
 export async function attribution(store: Store, args: string[], defaultModel: AttributionModel): Promise<{ text: string; summary: AttributionSummary }> {
   const { values } = parseArgs({ args, options: { model: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' }, config: { type: 'string' } }, strict: true });
   const model = (values.model ?? defaultModel) as AttributionModel;
-  if (!(ATTRIBUTION_MODELS as readonly string[]).includes(model)) throw new Error(`--model: expected one of ${ATTRIBUTION_MODELS.join(', ')}, got '${model}'`);
+  if (!(ATTRIBUTION_MODELS as readonly string[]).includes(model)) throw new BatonError('bad_option', `--model: expected one of ${ATTRIBUTION_MODELS.join(', ')}, got '${model}'`);
   const s = await attributionReport(store, model, instant(values.from, 'from'), instant(values.to, 'to'));
   return { summary: s, text: values.json ? JSON.stringify(s, null, 2) : formatAttribution(s) };
 }
