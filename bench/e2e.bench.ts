@@ -16,6 +16,7 @@ import { startBaton } from '../sandbox/demo/baton-process.ts';
 import { WebhookDelivery } from '../sandbox/demo/delivery.ts';
 import { startSandboxes } from '../sandbox/demo/servers.ts';
 import type { FakeRequest, FakeResponse } from '../sandbox/types.ts';
+import { sleep } from '../src/platform/sleep.ts';
 
 const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const PEOPLE = Number(process.argv.find((a, i) => i > 1 && /^\d+$/.test(a) && !process.argv[i - 1].startsWith('--')) ?? 1000);
@@ -77,7 +78,7 @@ async function main(): Promise<number> {
   };
   delivery.start();
   // Let start-up work (schema checks, property setup, a first poll) settle, so only the handoff is counted.
-  await new Promise((r) => setTimeout(r, 3000));
+  await sleep(3000);
 
   const t0 = Date.now();
   const hsBefore = boxes.hubspot.log.length;
@@ -124,10 +125,10 @@ async function main(): Promise<number> {
       last = Date.now();
       console.log(`  ${((Date.now() - t0) / 1000).toFixed(1)} s: ${mqlInHubSpot} mql in HubSpot, ${leads.length} Leads, ${tasked.size} with a Task`);
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   // Anything still arriving (echoes, outbound messages of Baton's own writes) is part of the cost.
-  await new Promise((r) => setTimeout(r, 3000));
+  await sleep(3000);
   const total = Date.now() - t0;
 
   const leadEmail = new Map(org.rows('Lead').map((l) => [l.Id, String(l.Email).toLowerCase()]));

@@ -13,6 +13,7 @@
  * complete; the rest are fetched again from `gte` that timestamp.
  */
 import type { RawObject } from './hydrate.ts';
+import { BatonError } from '../../src/platform/errors.ts';
 
 export type Position = { mode: 'gte' | 'gt'; ts: number } | { mode: 'eq'; ts: number; id: string | null };
 
@@ -77,5 +78,5 @@ export function decodePosition(s: string): Position {
   const [mode, ts, id] = s.split(':');
   if (mode === 'eq') return { mode, ts: Number(ts), id: id || null };
   if (mode === 'gte' || mode === 'gt') return { mode, ts: Number(ts) };
-  throw new Error(`not a HubSpot search position: ${s}`);
+  throw new BatonError('bad_cursor', `not a HubSpot search position: ${s}`);
 }

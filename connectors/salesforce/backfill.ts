@@ -8,12 +8,13 @@
 import { QueryJobV2 } from 'jsforce/lib/api/bulk2.js';
 import { HttpApi } from 'jsforce/lib/http-api.js';
 import type { FieldsConfig } from '../../src/config/schema.ts';
-import { CrmError } from '../../src/platform/errors.ts';
+import { BatonError, CrmError } from '../../src/platform/errors.ts';
 import type { BackfillPage } from '../types.ts';
 import type { SalesforceClient } from './client.ts';
 import { POLLED_OBJECTS, selectFields } from './fields.ts';
 import { toCrmRecord } from './records.ts';
 import { soqlDateTime } from './soql.ts';
+import { sleep } from '../../src/platform/sleep.ts';
 
 interface BackfillCursor {
   v: 1;
@@ -31,12 +32,11 @@ export interface BulkOptions {
   pageSize: number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function parseCursor(cursor: string | null): BackfillCursor {
   if (!cursor) return { v: 1, i: 0 };
   const c = JSON.parse(cursor) as BackfillCursor;
-  if (c.v !== 1 || typeof c.i !== 'number') throw new Error(`not a Salesforce backfill cursor: ${cursor.slice(0, 80)}`);
+  if (c.v !== 1 || typeof c.i !== 'number') throw new BatonError('bad_cursor', `not a Salesforce backfill cursor: ${cursor.slice(0, 80)}`);
   return c;
 }
 

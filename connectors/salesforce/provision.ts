@@ -5,7 +5,7 @@
  * (PermissionSet, FieldPermissions, PermissionSetAssignment). `dryRun` only says what it would do.
  */
 import type { FieldsConfig } from '../../src/config/schema.ts';
-import { errorMessage } from '../../src/platform/errors.ts';
+import { CrmError, errorMessage } from '../../src/platform/errors.ts';
 import { problem, type Check } from '../checks.ts';
 import { SalesforceClient } from './client.ts';
 import type { SalesforceConnectorOptions } from './options.ts';
@@ -47,7 +47,7 @@ const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 async function create(client: SalesforceClient, object: string, record: Record<string, unknown>, what: string): Promise<string> {
   const res = (await client.call(what, (c) => c.sobject(object).create(record), { retry: false })) as { id?: string; success?: boolean; errors?: { message?: string }[] };
-  if (!res.success || !res.id) throw new Error(`${what}: ${(res.errors ?? []).map((e) => e.message).join('; ') || 'refused'}`);
+  if (!res.success || !res.id) throw new CrmError('salesforce', `${what}: ${(res.errors ?? []).map((e) => e.message).join('; ') || 'refused'}`, { code: 'salesforce_setup_refused' });
   return res.id;
 }
 
@@ -71,7 +71,7 @@ export async function setupSalesforce(options: SalesforceConnectorOptions, field
         try {
           if (!dry) {
             const res = (await client.call(`create field ${full}`, (c) => c.tooling.sobject('CustomField').create({ FullName: full, Metadata: metadata(f) }), { retry: false })) as { success?: boolean; errors?: { message?: string }[] };
-            if (res.success === false) throw new Error((res.errors ?? []).map((e) => e.message).join('; '));
+            if (res.success === false) throw new CrmError('salesforce', (res.errors ?? []).map((e) => e.message).join('; '), { code: 'salesforce_setup_refused' });
           }
           report.created.push(`field ${full} (${f.type})`);
         } catch (err) {

@@ -5,6 +5,7 @@ import type { SalesforceClient } from './client.ts';
 import { objectOfId, POLLED_OBJECTS, selectFields, type PolledObject } from './fields.ts';
 import { attachContactRoles, toCrmRecord } from './records.ts';
 import { afterCursor, chunkForIn, inList, soqlDateTime } from './soql.ts';
+import { BatonError } from '../../src/platform/errors.ts';
 
 interface PollCursor {
   v: 1;
@@ -20,7 +21,7 @@ export function parsePollCursor(cursor: string | null): PollCursor {
   } catch {
     // fall through
   }
-  throw new Error(`not a Salesforce poll cursor: ${cursor.slice(0, 80)}`);
+  throw new BatonError('bad_cursor', `not a Salesforce poll cursor: ${cursor.slice(0, 80)}`);
 }
 
 export class SalesforceReader {

@@ -1,3 +1,4 @@
+import { BatonError } from '../../src/platform/errors.ts';
 /** Pure SOQL building: literal quoting, IN lists chunked under the URI limit, and the poll cursor clause. */
 
 /** A SOQL string literal: backslash and quote escaped, as the SOQL reference requires. */
@@ -45,7 +46,7 @@ export function inList(field: string, values: string[]): string {
 /** A SOQL datetime literal. Salesforce keeps datetimes to the second, so seconds lose nothing. */
 export function soqlDateTime(iso: string): string {
   const d = new Date(normalizeSfDate(iso));
-  if (Number.isNaN(d.getTime())) throw new Error(`not a datetime: ${iso}`);
+  if (Number.isNaN(d.getTime())) throw new BatonError('bad_datetime', `not a datetime: ${iso}`);
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 

@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BatonError } from '../../src/platform/errors.ts';
 import type { Sandboxes } from './servers.ts';
+import { sleep } from '../../src/platform/sleep.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = join(ROOT, 'bin', 'baton.js');
@@ -150,7 +151,7 @@ async function startOnce(options: BatonProcessOptions, port: number): Promise<Ba
     } catch {
       // not listening yet
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
   await stop(2000);
   throw new BatonError('serve_not_ready', `baton serve did not become ready on ${url} within ${Math.round((options.readyTimeoutMs ?? 30_000) / 1000)} s; its last lines (full log: ${logFile}):\n${tail()}`, { details: { logFile } });

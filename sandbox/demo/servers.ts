@@ -10,6 +10,7 @@ import { createFakeHubSpot, type FakeHubSpot } from '../hubspot/index.ts';
 import { createFakeSalesforce, type FakeSalesforce } from '../salesforce/index.ts';
 import type { FakeApi, FakeRequest, FakeResponse } from '../types.ts';
 import { buildSample, type Sample, type SampleMix } from './sample.ts';
+import { sleep } from '../../src/platform/sleep.ts';
 
 export interface SandboxOptions {
   seed?: number;
@@ -62,7 +63,7 @@ export interface Sandboxes {
 /** Wraps a fake API so every answer takes `ms` longer (the fake Salesforce has no latency option). */
 export function withLatency(api: FakeApi, ms: number): FakeApi {
   if (!ms) return api;
-  return { handle: async (req) => (await new Promise((r) => setTimeout(r, ms)), api.handle(req)) };
+  return { handle: async (req) => (await sleep(ms), api.handle(req)) };
 }
 
 function tapped(api: FakeApi, crm: 'hubspot' | 'salesforce', tap: SandboxOptions['tap']): FakeApi {

@@ -11,6 +11,7 @@ import { RollingWindow, rateLimitHeaders, secondly429, tenSecondly429, type Roll
 import { tokenInfo } from './oauth.ts';
 import { hubspotError, route, type RouteContext } from './routes.ts';
 import { signedWebhook, type HubSpotWebhookEvent } from './webhook.ts';
+import { sleep } from '../../src/platform/sleep.ts';
 
 export { ALL_SCOPES } from './oauth.ts';
 export { signV3, signedWebhook, type HubSpotWebhookEvent } from './webhook.ts';
@@ -140,7 +141,7 @@ export function createFakeHubSpot(options: FakeHubSpotOptions = {}): FakeHubSpot
     const path = req.url.pathname;
     const known = /^\/(crm|form-integrations|email|oauth)\//.test(path);
     if (!known) return null;
-    if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
+    if (options.latencyMs) await sleep(options.latencyMs);
     const at = now();
     const isSearch = /\/search$/.test(path);
     const entry: LoggedRequest = { method: req.method, path, at, status: 0, search: isSearch };

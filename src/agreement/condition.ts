@@ -7,6 +7,7 @@ import { parseDuration } from '../config/duration.ts';
 import { parseInstant } from './time.ts';
 import type { ConditionContext, CountedEvent, PersonFacts, Scores } from './types.ts';
 import { compileOperators, describeOperators, showValue, type ValuePredicate } from './values.ts';
+import { BatonError } from '../platform/errors.ts';
 
 export type CompiledCondition = (ctx: ConditionContext) => boolean;
 export type FieldReader = (ctx: ConditionContext) => unknown;
@@ -106,7 +107,7 @@ export function compileCondition(cond: Condition): CompiledCondition {
   if ('event' in cond) return compileEvent(cond);
   if ('score' in cond) return compileScore(cond);
   if ('field' in cond) return compileField(cond);
-  throw new Error(`not a condition: ${JSON.stringify(cond)}`);
+  throw new BatonError('bad_condition', `not a condition: ${JSON.stringify(cond)}`);
 }
 
 /** A condition on fields only (no score, no event): it holds or not for the whole life of one set of facts. */

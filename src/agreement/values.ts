@@ -3,6 +3,7 @@
  * each operator compiled into a predicate on one value (decided in agreement.md, "Edge cases").
  */
 import { compileRegex } from '../config/regex.ts';
+import { BatonError } from '../platform/errors.ts';
 
 export type ValuePredicate = (v: unknown) => boolean;
 
@@ -115,7 +116,7 @@ function operator(op: string, expected: unknown): { present: ValuePredicate; mis
     case 'contains':
       return { present: contains(expected), missing: false };
     default:
-      throw new Error(`unknown operator '${op}'`);
+      throw new BatonError('bad_condition', `unknown operator '${op}'`, { details: { operator: op } });
   }
 }
 

@@ -8,6 +8,7 @@ import { requestRecompute } from '../pipeline/attribution/recompute.ts';
 import { attributionReport } from '../pipeline/attribution/attribution-report.ts';
 import { runWithStore } from './with-store.ts';
 import type { Store } from '../store/types.ts';
+import { BatonError } from '../platform/errors.ts';
 
 export const summary = 'revenue credited by campaign and channel';
 
@@ -41,7 +42,7 @@ export function formatAttribution(s: AttributionSummary): string {
 
 function instant(v: string | undefined, name: string): string | null {
   if (v === undefined) return null;
-  if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(Date.parse(v))) throw new Error(`--${name}: expected an ISO 8601 date or time, got '${v}'`);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(Date.parse(v))) throw new BatonError('bad_option', `--${name}: expected an ISO 8601 date or time, got '${v}'`);
   return v;
 }
 

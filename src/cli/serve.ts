@@ -21,7 +21,7 @@ import { enableRouting } from '../pipeline/routing/routing-setup.ts';
 import { createMetrics } from '../pipeline/metrics.ts';
 import { createRuntime } from '../pipeline/runtime.ts';
 import { SetupProblems } from '../pipeline/outbox/setup-problems.ts';
-import { errorMessage } from '../platform/errors.ts';
+import { BatonError, errorMessage } from '../platform/errors.ts';
 import type { LimitsBackend } from '../platform/limiter.ts';
 import { connectSharedLimits } from '../platform/redis.ts';
 import { logger } from '../platform/logger.ts';
@@ -56,7 +56,7 @@ export function trustProxyFromEnv(env: NodeJS.ProcessEnv): string | number | und
   try {
     express().set('trust proxy', value);
   } catch (err) {
-    throw new Error(`BATON_TRUST_PROXY: ${errorMessage(err)}; expected the proxy's addresses or subnets (e.g. loopback, 10.0.0.0/8) or a hop count`, { cause: err });
+    throw new BatonError('bad_env', `BATON_TRUST_PROXY: ${errorMessage(err)}; expected the proxy's addresses or subnets (e.g. loopback, 10.0.0.0/8) or a hop count`, { cause: err });
   }
   return value;
 }

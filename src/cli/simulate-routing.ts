@@ -13,7 +13,7 @@ import { parseSimulationLine, simulatePerson } from '../agreement/simulation.ts'
 import { validateWith } from '../config/issues.ts';
 import { routingSchema } from '../config/routing-schema.ts';
 import { parseYamlSource } from '../config/yaml-source.ts';
-import { ConfigError, errorMessage } from '../platform/errors.ts';
+import { BatonError, ConfigError, errorMessage } from '../platform/errors.ts';
 import type { AccountCandidate } from '../routing/accounts.ts';
 import { capDay, routeInOrder, type RoutingState } from '../routing/batch.ts';
 import type { UserInfo } from '../routing/decide.ts';
@@ -55,11 +55,11 @@ async function loadAccounts(path: string): Promise<AccountCandidate[]> {
     try {
       r = JSON.parse(text) as Record<string, unknown>;
     } catch (err) {
-      throw new Error(`${path}:${line}: not JSON: ${errorMessage(err)}`, { cause: err });
+      throw new BatonError('bad_file', `${path}:${line}: not JSON: ${errorMessage(err)}`, { cause: err, details: { file: path, line } });
     }
     const id = r.id ?? r.Id;
     const owner = r.owner ?? r.ownerId ?? r.OwnerId;
-    if (typeof id !== 'string' || typeof owner !== 'string') throw new Error(`${path}:${line}: an account needs "id" and "owner"`);
+    if (typeof id !== 'string' || typeof owner !== 'string') throw new BatonError('bad_file', `${path}:${line}: an account needs "id" and "owner"`, { details: { file: path, line } });
     out.push({ id, name: String(r.name ?? r.Name ?? ''), website: (r.website ?? r.Website ?? null) as string | null, ownerId: owner });
   }
   return out;

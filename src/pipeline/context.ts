@@ -6,6 +6,7 @@ import type { Logger } from '../platform/logger.ts';
 import type { Crm, Store } from '../store/types.ts';
 import type { Metrics } from './metrics.ts';
 import type { SetupProblems } from './outbox/setup-problems.ts';
+import { BatonError } from '../platform/errors.ts';
 
 /** The configuration in force: the live agreement version and the field mappings. */
 export interface LiveConfig {
@@ -35,7 +36,7 @@ export interface PipelineContext {
 /** The live configuration, or an error saying none is loaded. */
 export function requireConfig(ctx: PipelineContext): LiveConfig {
   const c = ctx.config();
-  if (!c) throw new Error('no agreement is live yet');
+  if (!c) throw new BatonError('no_live_agreement', 'no agreement is live yet');
   return c;
 }
 

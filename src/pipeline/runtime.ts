@@ -14,6 +14,7 @@ import { sendOutboxBatch } from './outbox/outbox-sender.ts';
 import { pollOnce } from './inbox/poller.ts';
 import { SLA_LEASE, checkSla } from './sla/sla-scheduler.ts';
 import { queueSlaReminders } from './sla/sla-policy-reminders.ts';
+import { sleep } from '../platform/sleep.ts';
 
 export interface RuntimeOptions {
   /** Seconds between polls of each CRM (`BATON_POLL_INTERVAL`); 0 turns polling off. */
@@ -58,16 +59,17 @@ export function createRuntime(ctx: PipelineContext, options: RuntimeOptions = {}
   const loops: Promise<void>[] = [];
   const wakers = new Map<() => void, string>();
 
-  const sleep = (ms: number, name: string) =>
-    new Promise<void>((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        wakers.delete(done);
-        resolve();
-      }
-      wakers.set(done, name);
-    });
+  // An idle loop's sleep that `wake` (new work) or `stop` cuts short.
+  const idle = async (ms: number, name: string) => {
+    const ac = new AbortController();
+    const wake = () => ac.abort();
+    wakers.set(wake, name);
+    try {
+      await sleep(ms, ac.signal);
+    } finally {
+      wakers.delete(wake);
+    }
+  };
 
   function loop(name: string, fn: () => Promise<number>, waitMs: number) {
     loops.push(
@@ -79,7 +81,7 @@ export function createRuntime(ctx: PipelineContext, options: RuntimeOptions = {}
           } catch (err) {
             ctx.log.error('worker failed', { worker: name, error: errorMessage(err) });
           }
-          if (!stopping && n === 0) await sleep(waitMs, name);
+          if (!stopping && n === 0) await idle(waitMs, name);
         }
       })(),
     );
@@ -102,7 +104,7 @@ export function createRuntime(ctx: PipelineContext, options: RuntimeOptions = {}
       const s = await ctx.store.inboxStats(ctx.now().toISOString());
       if (s.pending === 0 || s.pending >= inboxLimit || s.oldestMs >= claimDelayMs || s.pending === before) break;
       before = s.pending;
-      await new Promise((r) => setTimeout(r, Math.min(claimStepMs, claimDelayMs - s.oldestMs)));
+      await sleep(Math.min(claimStepMs, claimDelayMs - s.oldestMs));
     }
     return inboxBatch();
   }

@@ -7,11 +7,48 @@ export interface ErrorDetails {
   [key: string]: unknown;
 }
 
+export type CrmName = 'hubspot' | 'salesforce';
+
+/**
+ * Every code a `BatonError` can carry, so callers (HTTP answers, logs, `err.code ===` checks) can
+ * rely on the spelling. CRM errors also carry the CRM's own code (`salesforce_<errorcode>`), hence
+ * the open `${CrmName}_${string}` tail.
+ */
+export type ErrorCode =
+  // A person's input or configuration
+  | 'config_invalid'
+  | 'bad_input'
+  | 'bad_event'
+  | 'bad_option'
+  | 'bad_env'
+  | 'bad_file'
+  | 'bad_condition'
+  | 'bad_cursor'
+  | 'bad_datetime'
+  | 'unauthorized'
+  | 'not_found'
+  // State and concurrency
+  | 'no_live_agreement'
+  | 'person_exists'
+  | 'person_not_found'
+  | 'person_stale'
+  | 'store_misuse'
+  // Services and processes
+  | 'redis_unreachable'
+  | 'demo_running'
+  | 'demo_lock'
+  | 'port_in_use'
+  | 'serve_exited'
+  | 'serve_not_ready'
+  // CRM calls
+  | 'crm_error'
+  | `${CrmName}_${string}`;
+
 /** Base of every error Baton raises on purpose. */
 export class BatonError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly details: ErrorDetails;
-  constructor(code: string, message: string, options: { cause?: unknown; details?: ErrorDetails } = {}) {
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: ErrorDetails } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -69,7 +106,15 @@ export class NotFoundError extends BatonError {
   }
 }
 
-export type CrmName = 'hubspot' | 'salesforce';
+/**
+ * Someone saved the person first (optimistic concurrency); the caller reloads and tries again,
+ * through `retryOnStale`.
+ */
+export class StaleError extends BatonError {
+  constructor(message = 'person changed meanwhile', options: { details?: ErrorDetails } = {}) {
+    super('person_stale', message, options);
+  }
+}
 
 /**
  * A call to a CRM that failed. `retryable` says whether the one retry policy may try again;
@@ -88,7 +133,7 @@ export class CrmError extends BatonError {
       status?: number;
       retryable?: boolean;
       retryAfterMs?: number;
-      code?: string;
+      code?: ErrorCode;
       details?: ErrorDetails;
     } = {},
   ) {

@@ -9,6 +9,7 @@
  * in the last `windowMs + marginMs`, in arrival order; Bottleneck keeps the concurrency.
  */
 import Bottleneck from 'bottleneck';
+import { sleep } from './sleep.ts';
 
 export interface WindowLimit {
   /** Requests allowed in any rolling window. */
@@ -46,7 +47,7 @@ export function rollingWindow(window: WindowLimit, now: () => number = Date.now)
         starts.push(t);
         return;
       }
-      await new Promise((r) => setTimeout(r, starts[0] + spanMs - t + 1));
+      await sleep(starts[0] + spanMs - t + 1);
     }
   }
   return {

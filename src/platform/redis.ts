@@ -6,7 +6,7 @@
 import { createClient } from 'redis';
 import type { LimitsBackend } from './limiter.ts';
 import type { Logger } from './logger.ts';
-import { errorMessage } from './errors.ts';
+import { BatonError, errorMessage } from './errors.ts';
 import { redisLimits } from './shared-limiter.ts';
 
 export interface SharedLimitsConnection {
@@ -45,7 +45,7 @@ export async function connectSharedLimits(url: string, options: { prefix?: strin
     await client.connect();
   } catch (err) {
     client.destroy();
-    throw new Error(`cannot connect to Redis at ${redactedRedisUrl(url)} (BATON_REDIS_URL): ${errorMessage(err)}`, { cause: err });
+    throw new BatonError('redis_unreachable', `cannot connect to Redis at ${redactedRedisUrl(url)} (BATON_REDIS_URL): ${errorMessage(err)}`, { cause: err });
   }
   return {
     backend: redisLimits(client, { prefix: options.prefix }),

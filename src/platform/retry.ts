@@ -4,6 +4,7 @@
  */
 import pRetry from 'p-retry';
 import { CrmError } from './errors.ts';
+import { sleep } from './sleep.ts';
 
 export interface RetryOptions {
   /** Retries after the first attempt. */
@@ -34,8 +35,6 @@ export function isRetryable(err: unknown): boolean {
   if (code && NETWORK_CODES.has(code)) return true;
   return err instanceof TypeError && /fetch failed|network/i.test(err.message);
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs `fn`, retrying what `isRetryable` allows; waits at least the CRM's `retryAfterMs` hint. */
 export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {

@@ -14,6 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { createLimiter, type Limiter, type LimiterSpec, type LimitsBackend, type WindowLimit } from './limiter.ts';
+import { sleep } from './sleep.ts';
 
 /** The part of a node-redis client the shared limits need (every command is a script). */
 export interface RedisLike {
@@ -27,7 +28,6 @@ export interface SharedLimitOptions {
   slotLeaseMs?: number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits for a point of the shared window. */
 async function take(limiter: RateLimiterRedis, key: string): Promise<void> {

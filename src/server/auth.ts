@@ -9,6 +9,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { safeEqual } from '../platform/signature.ts';
 import type { Store } from '../store/types.ts';
 import { originProblem } from './origin.ts';
+import { BatonError } from '../platform/errors.ts';
 
 export const SESSION_COOKIE = 'baton_session';
 
@@ -30,7 +31,7 @@ export function sessionSettingsFromEnv(env: Record<string, string | undefined>):
     const v = env[name];
     if (v === undefined || v === '') return fallback;
     const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`${name}: expected a positive number, got '${v}'`);
+    if (!Number.isFinite(n) || n <= 0) throw new BatonError('bad_env', `${name}: expected a positive number, got '${v}'`, { details: { variable: name } });
     return n * unitMs;
   };
   return { idleMs: read('BATON_SESSION_IDLE_MINUTES', 60_000, DEFAULT_SESSION_SETTINGS.idleMs), absoluteMs: read('BATON_SESSION_MAX_HOURS', 3_600_000, DEFAULT_SESSION_SETTINGS.absoluteMs) };

@@ -14,6 +14,7 @@ import * as outbox from './outbox.ts';
 import * as state from './state.ts';
 import * as claims from './claims.ts';
 import * as sessions from './sessions.ts';
+import { BatonError } from '../platform/errors.ts';
 
 export class KyselyStore implements Store {
   readonly dialect: DialectName;
@@ -39,7 +40,7 @@ export class KyselyStore implements Store {
   }
 
   async migrate(): Promise<void> {
-    if (this.#db.isTransaction) throw new Error('migrate() cannot run inside a store transaction');
+    if (this.#db.isTransaction) throw new BatonError('store_misuse', 'migrate() cannot run inside a store transaction');
     await runMigrations(this.#db as Kysely<DB>, this.dialect, this.#schema);
   }
 

@@ -199,7 +199,7 @@ export async function mergePeople(ctx: Ctx, intoId: number, fromId: number): Pro
   if (intoId === fromId) return;
   const into = await getPerson(ctx, intoId);
   const from = await getPerson(ctx, fromId);
-  if (!into || !from) throw new Error(`cannot merge person ${fromId} into ${intoId}: ${!into ? intoId : fromId} does not exist`);
+  if (!into || !from) throw new BatonError('person_not_found', `cannot merge person ${fromId} into ${intoId}: ${!into ? intoId : fromId} does not exist`);
   const db = ctx.db;
   await db.updateTable('events').set({ person_id: intoId }).where('person_id', '=', fromId).execute();
   await db.updateTable('transitions').set({ person_id: intoId }).where('person_id', '=', fromId).execute();

@@ -8,6 +8,7 @@
  */
 import { CompiledQuery, type Compilable, type QueryResult } from 'kysely';
 import type { Ctx, Db } from './db.ts';
+import { BatonError } from '../platform/errors.ts';
 
 const PLACEHOLDER = '\u0000baton-value:';
 const compiled = new Map<string, { sql: string; parameters: readonly unknown[] }>();
@@ -21,7 +22,7 @@ export function prepared<K extends string>(name: string, inputs: readonly K[], b
       const query = build(ctx.db, Object.fromEntries(inputs.map((k) => [k, PLACEHOLDER + k])) as Record<K, string>).compile();
       const used = new Set(query.parameters.filter((p): p is string => typeof p === 'string' && p.startsWith(PLACEHOLDER)));
       // every input must reach the SQL as a bound value, or the placeholder text would be stored
-      for (const k of inputs) if (!used.has(PLACEHOLDER + k)) throw new Error(`prepared query ${name}: input ${k} is not a bound value`);
+      for (const k of inputs) if (!used.has(PLACEHOLDER + k)) throw new BatonError('store_misuse', `prepared query ${name}: input ${k} is not a bound value`);
       c = { sql: query.sql, parameters: query.parameters };
       compiled.set(key, c);
     }

@@ -13,6 +13,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CompiledQuery, SelectQueryNode, SqliteDialect, type DatabaseConnection, type Driver, type QueryResult } from 'kysely';
+import { BatonError } from '../platform/errors.ts';
 
 /** How long a statement waits for another connection's write lock before failing. */
 const LOCK_WAIT_MS = 15_000;
@@ -105,7 +106,7 @@ class NodeSqliteConnection implements DatabaseConnection {
   }
 
   async *streamQuery<R>(compiled: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
-    if (!SelectQueryNode.is(compiled.query)) throw new Error('SQLite streams only SELECT queries');
+    if (!SelectQueryNode.is(compiled.query)) throw new BatonError('store_misuse', 'SQLite streams only SELECT queries');
     const stmt = this.db.prepare(compiled.sql);
     for (const row of stmt.iterate(...compiled.parameters.map(toSqlite))) yield { rows: [row as R] };
   }

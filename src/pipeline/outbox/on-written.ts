@@ -10,7 +10,8 @@ import type { OutboxPayload } from '../person/desired.ts';
 import { onHubSpotDealCreated } from '../attribution/attribution-job.ts';
 import { queueWrites, writesFor } from '../person/queue-writes.ts';
 import { recordTaskCreated } from '../sla/sla-policy-funnel.ts';
-import { StaleError } from '../person/resolve.ts';
+import { StaleError } from '../../platform/errors.ts';
+import { retryOnStale } from '../../platform/stale.ts';
 import { updatePerson } from '../person/person-update.ts';
 import { getSnapshot } from '../snapshots.ts';
 import { kv, setKv } from '../../store/keys.ts';
@@ -40,9 +41,9 @@ export async function onWritten(ctx: PipelineContext, row: OutboxRow, result: Ex
     await updatePerson(ctx, (tx) => tx.getPerson(personId), { records: [result.record] });
     return;
   }
-  for (let attempt = 0; attempt < 8; attempt++) {
-    try {
-      await ctx.store.transaction(async (tx) => {
+  try {
+    await retryOnStale(() =>
+      ctx.store.transaction(async (tx) => {
         const person = await tx.getPerson(personId);
         if (!person) return;
         if (row.crm === 'salesforce' && !person.salesforceId) {
@@ -54,11 +55,11 @@ export async function onWritten(ctx: PipelineContext, row: OutboxRow, result: Ex
         person.updatedAt = ctx.now().toISOString();
         if (!(await tx.savePerson(person))) throw new StaleError();
         await queueWrites(ctx, tx, requireConfig(ctx), person);
-      });
-      return;
-    } catch (err) {
-      if (!(err instanceof StaleError)) throw err;
-    }
+      }),
+    );
+  } catch (err) {
+    // Still stale after every try: the link is left unlearned, quietly, as it always was here.
+    if (!(err instanceof StaleError)) throw err;
   }
 }
 

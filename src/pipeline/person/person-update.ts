@@ -11,8 +11,8 @@ import type { PersonRow, Store, TransitionRow } from '../../store/types.ts';
 import { nowIso, requireConfig, type LiveConfig, type PipelineContext } from '../context.ts';
 import { evaluate } from '../../agreement/evaluate.ts';
 import { applyPersonRecord, metaOf } from './person-record.ts';
-import { StaleError } from './resolve.ts';
-import { BatonError } from '../../platform/errors.ts';
+import { BatonError, StaleError } from '../../platform/errors.ts';
+import { retryOnStale } from '../../platform/stale.ts';
 import { observe } from '../snapshots.ts';
 import { queueWrites } from './queue-writes.ts';
 import { routingMeta, storedRouting } from '../routing/routing-hook.ts';
@@ -40,28 +40,21 @@ export interface PersonUpdate {
 
 export type Locate = (tx: Store, live: LiveConfig) => Promise<PersonRow | null>;
 
-const MAX_TRIES = 8;
-
 /** Applies `change` to the person `locate` finds (or creates); retries on a stale revision. */
 export async function updatePerson(ctx: PipelineContext, locate: Locate, change: PersonChange): Promise<PersonUpdate | null> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const result = await ctx.store.transaction((tx) => applyChange(ctx, tx, locate, change));
-      if (result) {
-        for (const t of result.transitions) {
-          ctx.metrics.stageTransitions.inc({ to: t.to });
-          if (t.breached) ctx.metrics.slaBreaches.inc();
-        }
-        // A touch that arrives after the win (a backfill, a late upload) still earns its credit.
-        if (result.touches?.length) await onTouchesStored(ctx, result.person, result.touches);
-      }
-      return result;
-    } catch (err) {
-      // Two instances creating the same new person at once: the loser retries and finds it.
-      const raced = err instanceof BatonError && err.code === 'person_exists';
-      if (!(err instanceof StaleError || raced) || attempt >= MAX_TRIES) throw err;
+  const result = await retryOnStale(() => ctx.store.transaction((tx) => applyChange(ctx, tx, locate, change)), {
+    // Two instances creating the same new person at once: the loser retries and finds it.
+    alsoRetry: (err) => err instanceof BatonError && err.code === 'person_exists',
+  });
+  if (result) {
+    for (const t of result.transitions) {
+      ctx.metrics.stageTransitions.inc({ to: t.to });
+      if (t.breached) ctx.metrics.slaBreaches.inc();
     }
+    // A touch that arrives after the win (a backfill, a late upload) still earns its credit.
+    if (result.touches?.length) await onTouchesStored(ctx, result.person, result.touches);
   }
+  return result;
 }
 
 /** The engine's view of a person: merged fields, the latest deal, every event. */

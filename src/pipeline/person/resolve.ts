@@ -7,6 +7,7 @@
 import type { CrmRecord } from '../../../connectors/types.ts';
 import type { FieldsConfig } from '../../config/schema.ts';
 import { normalizeEmail } from '../../mapping/index.ts';
+import { BatonError, StaleError } from '../../platform/errors.ts';
 import type { Crm, PersonRow, Store } from '../../store/types.ts';
 
 /** The CRM field holding the email, by the vocabulary's `email` field. */
@@ -19,7 +20,7 @@ export const PERSON_OBJECTS = new Set(['contact', 'Lead', 'Contact']);
 /** Finds or creates the person for an email. */
 export async function personForEmail(tx: Store, email: string): Promise<PersonRow> {
   const key = normalizeEmail(email);
-  if (!key) throw new Error('an event needs an email');
+  if (!key) throw new BatonError('bad_event', 'an event needs an email', { details: { field: 'email' } });
   return (await tx.findPersonByEmail(key)) ?? (await tx.createPerson({ email: key }));
 }
 
@@ -52,11 +53,4 @@ export async function personForRecord(tx: Store, fields: FieldsConfig, record: C
   }
   for (const id of [record.id, ...(record.mergedIds ?? []), ...(convertedTo ? [convertedTo] : [])]) await tx.linkCrmId(person.id, crm, id);
   return (await tx.getPerson(person.id))!;
-}
-
-/** Someone saved the person first; the caller reloads and tries again. */
-export class StaleError extends Error {
-  constructor() {
-    super('person changed meanwhile');
-  }
 }

@@ -12,6 +12,8 @@ import type { WriteOp } from '../../../connectors/types.ts';
 import type { CreatePlacement, CreateRouter } from '../../../connectors/salesforce/people-writer.ts';
 import type { RoutingDecision } from '../../routing/decide.ts';
 import type { RoutedPerson } from '../../routing/policy.ts';
+import { StaleError } from '../../platform/errors.ts';
+import { retryOnStale } from '../../platform/stale.ts';
 import type { PersonRow, Store } from '../../store/types.ts';
 import type { RoutingRuntime } from './routing-runtime.ts';
 
@@ -73,7 +75,7 @@ export function placementOf(r: StoredRouting): CreatePlacement {
  * read again); with `owner`, the person's owner too (when it names one). Returns what is stored.
  */
 export async function saveRouting(store: Store, id: number, change: (prev: StoredRouting | null) => StoredRouting, owner?: (r: StoredRouting) => string | null, now = new Date().toISOString()): Promise<StoredRouting | null> {
-  for (let attempt = 0; attempt < 8; attempt++) {
+  return retryOnStale(async () => {
     const p = await store.getPerson(id);
     if (!p) return null;
     const sources = p.fieldSources as Record<string, unknown>;
@@ -84,8 +86,8 @@ export async function saveRouting(store: Store, id: number, change: (prev: Store
     if (ownerId) p.ownerId = ownerId;
     p.updatedAt = now;
     if (await store.savePerson(p)) return next;
-  }
-  throw new Error(`person ${id} kept changing while its routing was stored`);
+    throw new StaleError(`person ${id} kept changing while its routing was stored`, { details: { personId: id } });
+  });
 }
 
 /** The `CreateRouter` of the Salesforce connector, over the routing runtime and the store. */

@@ -15,6 +15,7 @@ import { CrmError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { getKv, kv, setKv } from '../../store/keys.ts';
 import type { Store } from '../../store/types.ts';
+import { sleep } from '../../platform/sleep.ts';
 
 /** What routing asks of Salesforce. */
 export interface RoutingDirectory {
@@ -66,7 +67,6 @@ export interface RoutingRuntime {
 }
 
 export const ROUTING_LEASE = 'routing';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function toInfo(u: DirectoryUser): UserInfo {
   return { id: u.id, name: u.name ?? '', email: u.email ?? '', active: u.isActive };
