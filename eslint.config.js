@@ -8,10 +8,12 @@ import tseslint from 'typescript-eslint';
 // receivers in src/server) imports a connector's index.ts to build or feed it.
 const STAGES = ['inbox', 'person', 'outbox'];
 const crmInternals = (indexAllowed) => ({
-  regex: indexAllowed ? '(^|/)connectors/(hubspot|salesforce)/(?!index\\.ts$)' : '(^|/)connectors/(hubspot|salesforce)/',
+  regex: indexAllowed
+    ? '(^|/)connectors/(hubspot|salesforce)/(?!index\\.ts$)'
+    : '(^|/)connectors/(hubspot|salesforce)/',
   message: indexAllowed
     ? "Reach a CRM through the Connector interface (connectors/types.ts) or the connector's index.ts, not its internals (issue 18)."
-    : "The pipeline and the domain reach a CRM only through the Connector interface (connectors/types.ts); add a Connector member (issue 18).",
+    : 'The pipeline and the domain reach a CRM only through the Connector interface (connectors/types.ts); add a Connector member (issue 18).',
 });
 const laterStages = (stage) =>
   STAGES.slice(STAGES.indexOf(stage) + 1).map((later) => ({
@@ -20,7 +22,10 @@ const laterStages = (stage) =>
   }));
 const importRules = [
   { files: ['src/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [crmInternals(false)] }] } },
-  { files: ['src/cli/**/*.ts', 'src/server/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [crmInternals(true)] }] } },
+  {
+    files: ['src/cli/**/*.ts', 'src/server/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [crmInternals(true)] }] },
+  },
   ...STAGES.map((stage) => ({
     files: [`src/pipeline/${stage}/**/*.ts`],
     rules: { 'no-restricted-imports': ['error', { patterns: [crmInternals(false), ...laterStages(stage)] }] },

@@ -31,10 +31,27 @@ const prng = seededRandom;
 function generate(n: number, seed: number): PersonFacts[] {
   const rnd = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
-  const titles = ['VP Operations', 'Director of IT', 'Engineer', 'Head of Growth', 'Analyst', 'Chief Revenue Officer', 'Intern', 'Manager'];
+  const titles = [
+    'VP Operations',
+    'Director of IT',
+    'Engineer',
+    'Head of Growth',
+    'Analyst',
+    'Chief Revenue Officer',
+    'Intern',
+    'Manager',
+  ];
   const countries = ['US', 'CA', 'GB', 'DE', 'FR', 'IN', 'BR'];
   const domains = ['corp.example', 'bigco.example', 'gmail.com', 'yahoo.com', 'acme.example', 'startup.example'];
-  const types = ['form_submission', 'email_open', 'email_click', 'page_view', 'page_view', 'email_click', 'meeting_booked'];
+  const types = [
+    'form_submission',
+    'email_open',
+    'email_click',
+    'page_view',
+    'page_view',
+    'email_click',
+    'meeting_booked',
+  ];
   const forms = ['demo-request', 'newsletter', 'ebook', 'contact'];
   const urls = ['/pricing', '/blog/post', '/docs', '/pricing/enterprise', '/about'];
   const out: PersonFacts[] = [];
@@ -45,7 +62,11 @@ function generate(n: number, seed: number): PersonFacts[] {
       t += Math.floor(rnd() * 4 * 86_400_000);
       const type = pick(types);
       const properties: Record<string, unknown> =
-        type === 'form_submission' ? { form: rnd() < 0.05 ? 'demo-request' : pick(forms.slice(1)) } : type === 'page_view' ? { url: pick(urls) } : { campaign: 'Q4' };
+        type === 'form_submission'
+          ? { form: rnd() < 0.05 ? 'demo-request' : pick(forms.slice(1)) }
+          : type === 'page_view'
+            ? { url: pick(urls) }
+            : { campaign: 'Q4' };
       events.push({ id: `e${i}-${k}`, type, at: new Date(Math.min(t, AT_MS)).toISOString(), properties });
     }
     out.push({
@@ -82,9 +103,18 @@ function toJre(c: Condition): NestedCondition {
   if ('all' in c) return { all: c.all.map(toJre) };
   if ('any' in c) return { any: c.any.map(toJre) };
   if ('not' in c) return { not: toJre(c.not) };
-  if ('event' in c) return { fact: 'eventCount', params: { type: c.event, where: c.where ?? {}, within: c.within }, operator: 'greaterThanInclusive', value: c.count?.gte ?? 1 };
+  if ('event' in c)
+    return {
+      fact: 'eventCount',
+      params: { type: c.event, where: c.where ?? {}, within: c.within },
+      operator: 'greaterThanInclusive',
+      value: c.count?.gte ?? 1,
+    };
   const ops = Object.entries(c).filter(([k]) => k in JRE_OPS);
-  const base = 'score' in c ? { fact: c.score } : { fact: c.field.split('.')[0], path: `$.${c.field.split('.').slice(1).join('.')}` };
+  const base =
+    'score' in c
+      ? { fact: c.score }
+      : { fact: c.field.split('.')[0], path: `$.${c.field.split('.').slice(1).join('.')}` };
   const parts = ops.map(([op, value]) => ({ ...base, operator: JRE_OPS[op], value }) as NestedCondition);
   return parts.length === 1 ? parts[0] : { all: parts };
 }
@@ -106,11 +136,13 @@ function buildJre(config: AgreementConfig): JreRunner {
   };
   const fitEngine = new RulesEngine([], { allowUndefinedFacts: true });
   addOps(fitEngine);
-  for (const r of config.score.fit.rules) fitEngine.addRule({ name: r.id, conditions: top(r.if), event: { type: 'fit', params: { add: r.add } } });
+  for (const r of config.score.fit.rules)
+    fitEngine.addRule({ name: r.id, conditions: top(r.if), event: { type: 'fit', params: { add: r.add } } });
 
   const stageEngine = new RulesEngine([], { allowUndefinedFacts: true });
   addOps(stageEngine);
-  for (const r of config.disqualify ?? []) stageEngine.addRule({ name: r.id, conditions: top(r.if), event: { type: 'disqualified' } });
+  for (const r of config.disqualify ?? [])
+    stageEngine.addRule({ name: r.id, conditions: top(r.if), event: { type: 'disqualified' } });
   if (config.stages.mql) stageEngine.addRule({ conditions: top(config.stages.mql), event: { type: 'mql' } });
   if (config.stages.sql) stageEngine.addRule({ conditions: top(config.stages.sql), event: { type: 'sql' } });
 
@@ -118,14 +150,18 @@ function buildJre(config: AgreementConfig): JreRunner {
   const rules = config.score.engagement.rules;
   const matchesWhere = (where: Record<string, unknown> | undefined, props: Record<string, unknown>) =>
     Object.entries(where ?? {}).every(([k, v]) =>
-      v !== null && typeof v === 'object' ? re(String((v as { matches: string }).matches)).test(String(props[k] ?? '')) : String(props[k]) === String(v),
+      v !== null && typeof v === 'object'
+        ? re(String((v as { matches: string }).matches)).test(String(props[k] ?? ''))
+        : String(props[k]) === String(v),
     );
   const engagement = (events: AgreementEvent[]) => {
     const sums = new Array(rules.length).fill(0);
     for (const e of events) {
       const t = Date.parse(e.at);
       if (t > AT_MS) continue;
-      const i = rules.findIndex((r) => r.on === e.type && matchesWhere(r.where as Record<string, unknown>, e.properties));
+      const i = rules.findIndex(
+        (r) => r.on === e.type && matchesWhere(r.where as Record<string, unknown>, e.properties),
+      );
       if (i >= 0) sums[i] += rules[i].add * 0.5 ** ((AT_MS - t) / halfLife);
     }
     const total = sums.reduce((s, v, i) => s + Math.min(v, rules[i].cap ?? Infinity), 0);
@@ -136,7 +172,13 @@ function buildJre(config: AgreementConfig): JreRunner {
     async evaluate(p) {
       const person = { ...p.person, email: p.email };
       const fit = await fitEngine.run({ person, deal: p.deal ?? {} });
-      const fitScore = Math.max(0, Math.min(config.score.fit.max, fit.events.reduce((s, e) => s + Number(e.params?.add ?? 0), 0)));
+      const fitScore = Math.max(
+        0,
+        Math.min(
+          config.score.fit.max,
+          fit.events.reduce((s, e) => s + Number(e.params?.add ?? 0), 0),
+        ),
+      );
       const result = await stageEngine.run({
         person,
         deal: p.deal ?? {},
@@ -144,7 +186,9 @@ function buildJre(config: AgreementConfig): JreRunner {
         engagement: engagement(p.events),
         eventCount: (params: { type: string; where: Record<string, unknown>; within?: string }) => {
           const from = params.within ? AT_MS - parseDuration(params.within) : -Infinity;
-          return p.events.filter((e) => e.type === params.type && Date.parse(e.at) >= from && matchesWhere(params.where, e.properties)).length;
+          return p.events.filter(
+            (e) => e.type === params.type && Date.parse(e.at) >= from && matchesWhere(params.where, e.properties),
+          ).length;
         },
       });
       const types = new Set(result.events.map((e) => e.type));
@@ -219,10 +263,18 @@ async function main(): Promise<void> {
   console.log(`people: ${fmt(PEOPLE)}, ${EVENTS_PER_PERSON} events each (seeded), evaluated at ${AT}`);
   console.log(`stages: ${JSON.stringify(counts)}`);
   console.log('                      people/s (CPU time)   people/s (wall clock)');
-  console.log(`baton engine          ${fmt(oursCpu).padStart(18)}   ${fmt(perSecond(PEOPLE, ours.wallMs)).padStart(20)}   one evaluation: fit, engagement, disqualify, stages, SLA`);
-  console.log(`  with atMs           ${fmt(perSecond(PEOPLE, oursMs.cpuMs)).padStart(18)}   ${fmt(perSecond(PEOPLE, oursMs.wallMs)).padStart(20)}   the same, events carrying epoch milliseconds`);
-  console.log(`baton replay          ${fmt(perSecond(replayN, replays.cpuMs)).padStart(18)}   ${fmt(perSecond(replayN, replays.wallMs)).padStart(20)}   ${EVENTS_PER_PERSON + 1} evaluations each, ${fmt(replayN)} people`);
-  console.log(`json-rules-engine     ${fmt(theirsCpu).padStart(18)}   ${fmt(perSecond(jreN, theirs.wallMs)).padStart(20)}   ${fmt(jreN)} people; same stage as ours: ${((agree / jreN) * 100).toFixed(1)}%`);
+  console.log(
+    `baton engine          ${fmt(oursCpu).padStart(18)}   ${fmt(perSecond(PEOPLE, ours.wallMs)).padStart(20)}   one evaluation: fit, engagement, disqualify, stages, SLA`,
+  );
+  console.log(
+    `  with atMs           ${fmt(perSecond(PEOPLE, oursMs.cpuMs)).padStart(18)}   ${fmt(perSecond(PEOPLE, oursMs.wallMs)).padStart(20)}   the same, events carrying epoch milliseconds`,
+  );
+  console.log(
+    `baton replay          ${fmt(perSecond(replayN, replays.cpuMs)).padStart(18)}   ${fmt(perSecond(replayN, replays.wallMs)).padStart(20)}   ${EVENTS_PER_PERSON + 1} evaluations each, ${fmt(replayN)} people`,
+  );
+  console.log(
+    `json-rules-engine     ${fmt(theirsCpu).padStart(18)}   ${fmt(perSecond(jreN, theirs.wallMs)).padStart(20)}   ${fmt(jreN)} people; same stage as ours: ${((agree / jreN) * 100).toFixed(1)}%`,
+  );
   console.log(`ratio (CPU time)      ${(oursCpu / theirsCpu).toFixed(1)}×`);
 }
 

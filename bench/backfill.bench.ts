@@ -45,13 +45,30 @@ function peakRssMiB(pid: number): number {
 const ok = (pass: boolean) => (pass ? 'met' : 'NOT MET');
 
 /** Runs `baton backfill --from CRM --queue-only` as a child; its exit code, wall time and peak RSS. */
-async function runBackfill(crm: 'hubspot' | 'salesforce', dataDir: string, crmEnv: Record<string, string>): Promise<{ code: number | null; wall: number; peak: number; stderr: string; db: string }> {
+async function runBackfill(
+  crm: 'hubspot' | 'salesforce',
+  dataDir: string,
+  crmEnv: Record<string, string>,
+): Promise<{ code: number | null; wall: number; peak: number; stderr: string; db: string }> {
   const db = join(dataDir, `${crm}.db`);
-  const env: NodeJS.ProcessEnv = { ...process.env, BATON_DATABASE_URL: `sqlite:${db}`, BATON_CONFIG_DIR: join(ROOT, 'mappings'), BATON_LOG_LEVEL: 'warn', ...crmEnv };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    BATON_DATABASE_URL: `sqlite:${db}`,
+    BATON_CONFIG_DIR: join(ROOT, 'mappings'),
+    BATON_LOG_LEVEL: 'warn',
+    ...crmEnv,
+  };
   delete env.NODE_OPTIONS;
   const started = Date.now();
-  const flags = [...(process.env.BATON_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BATON_PROFILE_DIR}`] : []), ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [])];
-  const child = spawn(process.execPath, [...flags, join(ROOT, 'bin', 'baton.js'), 'backfill', '--from', crm, '--queue-only'], { cwd: ROOT, env, stdio: ['ignore', process.env.BENCH_NODE_FLAGS ? 'inherit' : 'ignore', 'pipe'] });
+  const flags = [
+    ...(process.env.BATON_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BATON_PROFILE_DIR}`] : []),
+    ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+  ];
+  const child = spawn(
+    process.execPath,
+    [...flags, join(ROOT, 'bin', 'baton.js'), 'backfill', '--from', crm, '--queue-only'],
+    { cwd: ROOT, env, stdio: ['ignore', process.env.BENCH_NODE_FLAGS ? 'inherit' : 'ignore', 'pipe'] },
+  );
   const kill = () => child.kill('SIGKILL');
   process.once('exit', kill);
   let stderr = '';
@@ -74,7 +91,12 @@ function storedIn(db: string, source: string): number {
 }
 
 function rssLine(peak: number): string {
-  const verdict = CONTACTS >= 1_000_000 ? ok(peak < GOAL.rssMiB) : peak < GOAL.rssMiB ? '(met at this size; run --contacts 1000000 for the goal)' : 'NOT MET';
+  const verdict =
+    CONTACTS >= 1_000_000
+      ? ok(peak < GOAL.rssMiB)
+      : peak < GOAL.rssMiB
+        ? '(met at this size; run --contacts 1000000 for the goal)'
+        : 'NOT MET';
   return `goal peak RSS < ${GOAL.rssMiB} MiB${CONTACTS < 1_000_000 ? ' at 1,000,000' : ''}    today ${peak.toFixed(0)} MiB at ${CONTACTS.toLocaleString('en')}    ${verdict}`;
 }
 
@@ -82,9 +104,17 @@ async function hubspotBackfill(dataDir: string): Promise<boolean> {
   const token = `pat-bench-${randomBytes(12).toString('hex')}`;
   const hubspot = createFakeHubSpot({ accessToken: token, rateLimit: ACCOUNT });
   // Contacts made from their index on demand: the portal costs this process no memory, a search page no scan.
-  const server = await serveFakeApi(withGeneratedContacts(hubspot, { contacts: CONTACTS, start: Date.parse('2020-01-01T00:00:00Z'), properties: generatedContact }));
+  const server = await serveFakeApi(
+    withGeneratedContacts(hubspot, {
+      contacts: CONTACTS,
+      start: Date.parse('2020-01-01T00:00:00Z'),
+      properties: generatedContact,
+    }),
+  );
   try {
-    console.log(`HubSpot — ${CONTACTS.toLocaleString('en')} generated contacts, account limit ${ACCOUNT.limit} / ${ACCOUNT.windowMs / 1000} s, searches 5 / s; bound ${BOUND_PER_S} contacts/s`);
+    console.log(
+      `HubSpot — ${CONTACTS.toLocaleString('en')} generated contacts, account limit ${ACCOUNT.limit} / ${ACCOUNT.windowMs / 1000} s, searches 5 / s; bound ${BOUND_PER_S} contacts/s`,
+    );
     const r = await runBackfill('hubspot', dataDir, { HUBSPOT_BASE_URL: server.url, HUBSPOT_ACCESS_TOKEN: token });
     if (r.code !== 0) {
       console.error(`baton backfill --from hubspot exited with ${r.code}:\n${r.stderr}`);
@@ -97,11 +127,16 @@ async function hubspotBackfill(dataDir: string): Promise<boolean> {
     const stored = storedIn(r.db, 'hubspot');
     const perS = stored / span;
     console.log(`  contacts stored in the inbox   ${stored.toLocaleString('en')} of ${CONTACTS.toLocaleString('en')}`);
-    console.log(`  API calls                      ${calls.length} (${searches} searches, ${calls.length - searches} other, ${limited} answered 429) over ${span.toFixed(1)} s; backfill wall time ${r.wall.toFixed(1)} s`);
+    console.log(
+      `  API calls                      ${calls.length} (${searches} searches, ${calls.length - searches} other, ${limited} answered 429) over ${span.toFixed(1)} s; backfill wall time ${r.wall.toFixed(1)} s`,
+    );
     const byPath = new Map<string, number>();
     for (const c of calls) byPath.set(`${c.method} ${c.path}`, (byPath.get(`${c.method} ${c.path}`) ?? 0) + 1);
-    for (const [k, n] of [...byPath].sort((a, b) => b[1] - a[1]).slice(0, 4)) console.log(`    ${String(n).padStart(6)}  ${k}`);
-    console.log(`  goal ≥ ${GOAL.ofBound * 100}% of the bound (${BOUND_PER_S}/s)   today ${Math.round(perS)} contacts/s = ${((perS / BOUND_PER_S) * 100).toFixed(1)}%    ${ok(perS >= GOAL.ofBound * BOUND_PER_S)}`);
+    for (const [k, n] of [...byPath].sort((a, b) => b[1] - a[1]).slice(0, 4))
+      console.log(`    ${String(n).padStart(6)}  ${k}`);
+    console.log(
+      `  goal ≥ ${GOAL.ofBound * 100}% of the bound (${BOUND_PER_S}/s)   today ${Math.round(perS)} contacts/s = ${((perS / BOUND_PER_S) * 100).toFixed(1)}%    ${ok(perS >= GOAL.ofBound * BOUND_PER_S)}`,
+    );
     console.log(`  ${rssLine(r.peak)}`);
     return stored === CONTACTS;
   } finally {
@@ -119,18 +154,36 @@ async function salesforceBackfill(dataDir: string): Promise<boolean> {
   const at = new Date('2020-01-01T00:00:00Z');
   for (let i = 0; i < CONTACTS; i++) {
     const c = generatedContact(i);
-    sf.org.insert('Lead', { FirstName: c.firstname, LastName: c.lastname, Email: c.email, Company: c.company, Title: c.jobtitle, Status: 'Open - Not Contacted' }, { at });
+    sf.org.insert(
+      'Lead',
+      {
+        FirstName: c.firstname,
+        LastName: c.lastname,
+        Email: c.email,
+        Company: c.company,
+        Title: c.jobtitle,
+        Status: 'Open - Not Contacted',
+      },
+      { at },
+    );
   }
   const server = await serveFakeApi(sf);
   try {
-    console.log(`Salesforce — ${CONTACTS.toLocaleString('en')} Leads, Bulk API 2.0 query jobs (no request-rate limit in the sandbox)`);
-    const r = await runBackfill('salesforce', dataDir, { SALESFORCE_INSTANCE_URL: server.url, SALESFORCE_ACCESS_TOKEN: 'fake-session-token' });
+    console.log(
+      `Salesforce — ${CONTACTS.toLocaleString('en')} Leads, Bulk API 2.0 query jobs (no request-rate limit in the sandbox)`,
+    );
+    const r = await runBackfill('salesforce', dataDir, {
+      SALESFORCE_INSTANCE_URL: server.url,
+      SALESFORCE_ACCESS_TOKEN: 'fake-session-token',
+    });
     if (r.code !== 0) {
       console.error(`baton backfill --from salesforce exited with ${r.code}:\n${r.stderr}`);
       return false;
     }
     const stored = storedIn(r.db, 'salesforce');
-    console.log(`  Leads stored in the inbox      ${stored.toLocaleString('en')} of ${CONTACTS.toLocaleString('en')} in ${r.wall.toFixed(1)} s = ${Math.round(stored / r.wall)} records/s (start-up and the job polls included)`);
+    console.log(
+      `  Leads stored in the inbox      ${stored.toLocaleString('en')} of ${CONTACTS.toLocaleString('en')} in ${r.wall.toFixed(1)} s = ${Math.round(stored / r.wall)} records/s (start-up and the job polls included)`,
+    );
     console.log(`  ${rssLine(r.peak)}`);
     return stored >= CONTACTS;
   } finally {
@@ -140,7 +193,9 @@ async function salesforceBackfill(dataDir: string): Promise<boolean> {
 
 async function main(): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'baton-bench-backfill-'));
-  console.log(`bench:backfill — baton backfill --queue-only as a child process on SQLite against sandboxes on loopback`);
+  console.log(
+    `bench:backfill — baton backfill --queue-only as a child process on SQLite against sandboxes on loopback`,
+  );
   try {
     const hs = CRM === 'salesforce' || (await hubspotBackfill(dataDir));
     const sf = CRM === 'hubspot' || (await salesforceBackfill(dataDir));

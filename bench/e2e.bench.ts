@@ -19,7 +19,9 @@ import type { FakeRequest, FakeResponse } from '../sandbox/types.ts';
 import { sleep } from '../src/platform/sleep.ts';
 
 const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
-const PEOPLE = Number(process.argv.find((a, i) => i > 1 && /^\d+$/.test(a) && !process.argv[i - 1].startsWith('--')) ?? 1000);
+const PEOPLE = Number(
+  process.argv.find((a, i) => i > 1 && /^\d+$/.test(a) && !process.argv[i - 1].startsWith('--')) ?? 1000,
+);
 const TIMEOUT_S = Number(arg('--timeout') ?? 240);
 /** hubspot: the form conversion reaches Baton only as HubSpot's webhook; api: only as `POST /api/events`; both (default): as in the demo. */
 const VIA = (arg('--via') ?? 'both') as 'hubspot' | 'api' | 'both';
@@ -35,12 +37,21 @@ function tap(crm: 'hubspot' | 'salesforce', req: FakeRequest, res: FakeResponse 
   if (!res || res.status >= 300 || req.method === 'GET') return;
   try {
     if (crm === 'hubspot' && /^\/crm\/v3\/objects\/(contacts|0-1)\/batch\/update$/.test(req.url.pathname)) {
-      for (const i of (JSON.parse(req.body) as { inputs: { id: string }[] }).inputs) hubspotWrites.set(String(i.id), at);
+      for (const i of (JSON.parse(req.body) as { inputs: { id: string }[] }).inputs)
+        hubspotWrites.set(String(i.id), at);
     }
-    if (crm === 'salesforce' && /\/composite(\/sobjects)?$|\/sobjects\/(Lead|Task|Contact)(\/[^/]+)?$/.test(req.url.pathname)) {
+    if (
+      crm === 'salesforce' &&
+      /\/composite(\/sobjects)?$|\/sobjects\/(Lead|Task|Contact)(\/[^/]+)?$/.test(req.url.pathname)
+    ) {
       // a composite call answers each subrequest; collection saves answer an array of { id }
       const composite = (res.body as { compositeResponse?: { body: unknown }[] } | undefined)?.compositeResponse;
-      const bodies = composite ? composite.map((r) => r.body).filter(Array.isArray).flat() : [res.body];
+      const bodies = composite
+        ? composite
+            .map((r) => r.body)
+            .filter(Array.isArray)
+            .flat()
+        : [res.body];
       const ids = (bodies as ({ id?: string } | undefined)[]).map((r) => r?.id).filter((x): x is string => !!x);
       const path = /\/sobjects\/\w+\/([^/]+)$/.exec(req.url.pathname);
       if (path) ids.push(path[1]);
@@ -51,7 +62,8 @@ function tap(crm: 'hubspot' | 'salesforce', req: FakeRequest, res: FakeResponse 
   }
 }
 
-const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN);
+const pct = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
 const endpoint = (method: string, path: string) =>
   `${method} ${path
     .replace(/\/services\/data\/v[\d.]+/, '')
@@ -69,9 +81,21 @@ async function main(): Promise<number> {
     mix: { freeMail: 0.05, staff: 0, inSalesforce: 0 },
     tap,
   });
-  console.log(`bench:e2e — ${PEOPLE} people, demo requests via ${VIA}, ${LATENCY_MS} ms per API call, HubSpot 100 requests / 10 s; starting baton serve…`);
-  const baton = await startBaton({ boxes, dataDir, pollIntervalS: 60, env: { BATON_LOG_LEVEL: 'warn' }, readyTimeoutMs: 60_000 });
-  const delivery = new WebhookDelivery(boxes, { batonUrl: baton.url, clientSecret: baton.clientSecret, intervalMs: 100 });
+  console.log(
+    `bench:e2e — ${PEOPLE} people, demo requests via ${VIA}, ${LATENCY_MS} ms per API call, HubSpot 100 requests / 10 s; starting baton serve…`,
+  );
+  const baton = await startBaton({
+    boxes,
+    dataDir,
+    pollIntervalS: 60,
+    env: { BATON_LOG_LEVEL: 'warn' },
+    readyTimeoutMs: 60_000,
+  });
+  const delivery = new WebhookDelivery(boxes, {
+    batonUrl: baton.url,
+    clientSecret: baton.clientSecret,
+    intervalMs: 100,
+  });
   const sentAt = new Map<string, number>();
   delivery.onHubSpotSent = (events, at) => {
     for (const e of events) if (!sentAt.has(String(e.objectId))) sentAt.set(String(e.objectId), at);
@@ -86,7 +110,16 @@ async function main(): Promise<number> {
   const campaign = boxes.sample.campaigns.find((c) => c.form === 'demo-request')!;
   const events = boxes.ids.hubspotContact.flatMap((id) =>
     boxes.hubspot
-      .changeAsMarketer('contacts', id, { recent_conversion_event_name: 'demo-request', recent_conversion_date: t0, hs_analytics_last_url: campaign.url }, { at: t0 })
+      .changeAsMarketer(
+        'contacts',
+        id,
+        {
+          recent_conversion_event_name: 'demo-request',
+          recent_conversion_date: t0,
+          hs_analytics_last_url: campaign.url,
+        },
+        { at: t0 },
+      )
       // the app subscribes to the conversion property; the other changed properties are read with it
       .filter((e) => e.propertyName === 'recent_conversion_event_name')
       .map((e) => ({ ...e, changeSource: 'FORM', sourceId: undefined })),
@@ -98,7 +131,13 @@ async function main(): Promise<number> {
   if (VIA !== 'hubspot') {
     // The form handler posts the same submissions, 100 to a request, under the ids Baton derives from the contacts.
     const api = batonApi(baton.url, baton.apiToken, baton.webhookSecret);
-    const all = boxes.ids.hubspotContact.map((id) => ({ id: `hubspot:form:${id}:${t0}`, email: String(boxes.hubspot.data.records.contacts.get(id)!.properties.email), type: 'form_submission', at: new Date(t0).toISOString(), properties: { form: 'demo-request', campaign: campaign.name, channel: campaign.channel } }));
+    const all = boxes.ids.hubspotContact.map((id) => ({
+      id: `hubspot:form:${id}:${t0}`,
+      email: String(boxes.hubspot.data.records.contacts.get(id)!.properties.email),
+      type: 'form_submission',
+      at: new Date(t0).toISOString(),
+      properties: { form: 'demo-request', campaign: campaign.name, channel: campaign.channel },
+    }));
     const posts: Promise<boolean>[] = [];
     for (let i = 0; i < all.length; i += 100) {
       const at = Date.now();
@@ -106,24 +145,31 @@ async function main(): Promise<number> {
       posts.push(api.postEvents(all.slice(i, i + 100)));
     }
     const accepted = (await Promise.all(posts)).filter(Boolean).length;
-    if (accepted < posts.length) console.log(`  ${posts.length - accepted} of ${posts.length} event requests were refused`);
+    if (accepted < posts.length)
+      console.log(`  ${posts.length - accepted} of ${posts.length} event requests were refused`);
   }
 
   const org = boxes.salesforce.org;
   const contacts = boxes.hubspot.data.records.contacts;
-  const emails = new Map(boxes.ids.hubspotContact.map((id) => [String(contacts.get(id)!.properties.email).toLowerCase(), id]));
+  const emails = new Map(
+    boxes.ids.hubspotContact.map((id) => [String(contacts.get(id)!.properties.email).toLowerCase(), id]),
+  );
   let done = 0;
   const deadline = t0 + TIMEOUT_S * 1000;
   let last = 0;
   while (Date.now() < deadline) {
     const leads = org.rows('Lead').filter((l) => emails.has(String(l.Email).toLowerCase()));
     const tasked = new Set(org.rows('Task').map((t) => String(t.WhoId)));
-    const mqlInHubSpot = boxes.ids.hubspotContact.filter((id) => contacts.get(id)!.properties.baton_stage === 'mql').length;
+    const mqlInHubSpot = boxes.ids.hubspotContact.filter(
+      (id) => contacts.get(id)!.properties.baton_stage === 'mql',
+    ).length;
     done = Math.min(mqlInHubSpot, leads.filter((l) => l.Baton_Stage__c === 'mql' && tasked.has(l.Id)).length);
     if (done >= PEOPLE) break;
     if (Date.now() - last > 5000) {
       last = Date.now();
-      console.log(`  ${((Date.now() - t0) / 1000).toFixed(1)} s: ${mqlInHubSpot} mql in HubSpot, ${leads.length} Leads, ${tasked.size} with a Task`);
+      console.log(
+        `  ${((Date.now() - t0) / 1000).toFixed(1)} s: ${mqlInHubSpot} mql in HubSpot, ${leads.length} Leads, ${tasked.size} with a Task`,
+      );
     }
     await sleep(100);
   }
@@ -134,7 +180,8 @@ async function main(): Promise<number> {
   const leadEmail = new Map(org.rows('Lead').map((l) => [l.Id, String(l.Email).toLowerCase()]));
   const taskWho = new Map(org.rows('Task').map((t) => [t.Id, String(t.WhoId)]));
   const lastWrite = new Map<string, number>();
-  const bump = (email: string | undefined, at: number) => email && lastWrite.set(email, Math.max(lastWrite.get(email) ?? 0, at));
+  const bump = (email: string | undefined, at: number) =>
+    email && lastWrite.set(email, Math.max(lastWrite.get(email) ?? 0, at));
   for (const [email, id] of emails) {
     const at = hubspotWrites.get(id);
     if (at && at >= t0) bump(email, at);
@@ -160,22 +207,44 @@ async function main(): Promise<number> {
   const ok = (pass: boolean) => (pass ? 'ok' : 'MISSED');
 
   console.log('');
-  console.log(`people at MQL with Lead + Task   ${done} / ${PEOPLE}${done < PEOPLE ? ` (timed out after ${TIMEOUT_S} s)` : ''}`);
+  console.log(
+    `people at MQL with Lead + Task   ${done} / ${PEOPLE}${done < PEOPLE ? ` (timed out after ${TIMEOUT_S} s)` : ''}`,
+  );
   console.log(`total time                       ${(total / 1000).toFixed(1)} s (incl. 3 s settling)`);
-  console.log(`webhook → last write-back        p50 ${(pct(latencies, 50) / 1000).toFixed(2)} s, p95 ${(pct(latencies, 95) / 1000).toFixed(2)} s, max ${(pct(latencies, 100) / 1000).toFixed(2)} s  [target p95 < 5 s: ${ok(pct(latencies, 95) < TARGET.p95Ms)}]`);
-  console.log(`HubSpot API calls                ${hsCalls.length}  [target ≤ ${TARGET.hubspotCalls}: ${ok(hsCalls.length <= TARGET.hubspotCalls)}]`);
+  console.log(
+    `webhook → last write-back        p50 ${(pct(latencies, 50) / 1000).toFixed(2)} s, p95 ${(pct(latencies, 95) / 1000).toFixed(2)} s, max ${(pct(latencies, 100) / 1000).toFixed(2)} s  [target p95 < 5 s: ${ok(pct(latencies, 95) < TARGET.p95Ms)}]`,
+  );
+  console.log(
+    `HubSpot API calls                ${hsCalls.length}  [target ≤ ${TARGET.hubspotCalls}: ${ok(hsCalls.length <= TARGET.hubspotCalls)}]`,
+  );
   for (const [k, n] of group(hsCalls)) console.log(`    ${String(n).padStart(5)}  ${k}`);
-  console.log(`Salesforce API calls             ${sfCalls.length}  [target ≤ ${TARGET.salesforceCalls}: ${ok(sfCalls.length <= TARGET.salesforceCalls)}]`);
+  console.log(
+    `Salesforce API calls             ${sfCalls.length}  [target ≤ ${TARGET.salesforceCalls}: ${ok(sfCalls.length <= TARGET.salesforceCalls)}]`,
+  );
   for (const [k, n] of group(sfCalls)) console.log(`    ${String(n).padStart(5)}  ${k}`);
   if (process.argv.includes('--detail')) {
     console.log('HubSpot calls in order (s after the trigger, inputs):');
-    console.log('   ' + hsCalls.map((c) => `${((c.at - t0) / 1000).toFixed(1)} ${c.path.replace('/crm/', '').replace('/batch/', ' ')} ${c.inputs ?? ''}`).join('\n   '));
+    console.log(
+      '   ' +
+        hsCalls
+          .map(
+            (c) =>
+              `${((c.at - t0) / 1000).toFixed(1)} ${c.path.replace('/crm/', '').replace('/batch/', ' ')} ${c.inputs ?? ''}`,
+          )
+          .join('\n   '),
+    );
     console.log('Salesforce calls in order (s after the trigger):');
     const soql = (c: { query: string; body: string; path: string }): string => {
       if (c.path.endsWith('/composite')) {
         try {
-          const subs = (JSON.parse(c.body) as { compositeRequest: { method: string; url: string; body?: string }[] }).compositeRequest;
-          return `composite [${subs.map((s) => { const u = new URL(s.url, 'http://x'); return `${s.method} ${soql({ query: u.search, body: JSON.stringify(s.body ?? ''), path: u.pathname }).slice(0, 70)}`; }).join('; ')}]`;
+          const subs = (JSON.parse(c.body) as { compositeRequest: { method: string; url: string; body?: string }[] })
+            .compositeRequest;
+          return `composite [${subs
+            .map((s) => {
+              const u = new URL(s.url, 'http://x');
+              return `${s.method} ${soql({ query: u.search, body: JSON.stringify(s.body ?? ''), path: u.pathname }).slice(0, 70)}`;
+            })
+            .join('; ')}]`;
         } catch {
           return 'composite';
         }
@@ -189,10 +258,14 @@ async function main(): Promise<number> {
         return '';
       }
     };
-    console.log('   ' + sfCalls.map((c) => `${((c.time - t0) / 1000).toFixed(1)} ${c.method} ${soql(c)}`).join('\n   '));
+    console.log(
+      '   ' + sfCalls.map((c) => `${((c.time - t0) / 1000).toFixed(1)} ${c.method} ${soql(c)}`).join('\n   '),
+    );
   }
   console.log(`429s received                    ${hs429} from HubSpot  [target 0: ${ok(hs429 === 0)}]`);
-  console.log(`webhooks delivered               HubSpot ${delivery.stats.hubspotRequests} requests (${delivery.stats.hubspotEvents} events, ${delivery.stats.hubspotEchoes} echoes of Baton's writes), Salesforce ${delivery.stats.salesforceMessages} outbound messages (${delivery.stats.salesforceNotifications} notifications), ${delivery.stats.failures} failed deliveries`);
+  console.log(
+    `webhooks delivered               HubSpot ${delivery.stats.hubspotRequests} requests (${delivery.stats.hubspotEvents} events, ${delivery.stats.hubspotEchoes} echoes of Baton's writes), Salesforce ${delivery.stats.salesforceMessages} outbound messages (${delivery.stats.salesforceNotifications} notifications), ${delivery.stats.failures} failed deliveries`,
+  );
 
   await delivery.stop();
   await baton.stop();

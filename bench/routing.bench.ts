@@ -24,12 +24,25 @@ skip_inactive: true
 cap_per_day: 1000000
 `;
 
-const users = new Map<string, DirectoryUser>(['a', 'b', 'c', 'd', 's1', 's2'].map((n, i) => [`${n}@x.example`, { id: `005${i}`, name: n, email: `${n}@x.example`, isActive: true }]));
-const accounts = Array.from({ length: 2000 }, (_, i) => ({ id: `001${i}`, name: `Company ${i} Inc`, website: `https://www.company${i}.example`, ownerId: '0050' }));
+const users = new Map<string, DirectoryUser>(
+  ['a', 'b', 'c', 'd', 's1', 's2'].map((n, i) => [
+    `${n}@x.example`,
+    { id: `005${i}`, name: n, email: `${n}@x.example`, isActive: true },
+  ]),
+);
+const accounts = Array.from({ length: 2000 }, (_, i) => ({
+  id: `001${i}`,
+  name: `Company ${i} Inc`,
+  website: `https://www.company${i}.example`,
+  ownerId: '0050',
+}));
 
 async function main() {
   const dir = await mkdtemp(join(tmpdir(), 'baton-bench-routing-'));
-  const url = process.env.BATON_BENCH_STORE === 'postgres' ? (process.env.BATON_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test') : `sqlite:${join(dir, 'b.db')}`;
+  const url =
+    process.env.BATON_BENCH_STORE === 'postgres'
+      ? (process.env.BATON_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test')
+      : `sqlite:${join(dir, 'b.db')}`;
   const store = await openStore(url);
   const rt = createRoutingRuntime({
     store,
@@ -47,12 +60,19 @@ async function main() {
   for (let i = 0; i < total; i += batch) {
     const people = Array.from({ length: Math.min(batch, total - i) }, (_, j) => {
       const n = i + j;
-      return { key: String(n), email: `p${n}@company${n % 4000}.example`, person: { employees: n % 3 ? 50 : 5000, country: n % 7 ? 'US' : 'DE' }, at: new Date().toISOString() };
+      return {
+        key: String(n),
+        email: `p${n}@company${n % 4000}.example`,
+        person: { employees: n % 3 ? 50 : 5000, country: n % 7 ? 'US' : 'DE' },
+        at: new Date().toISOString(),
+      };
     });
     await rt.routeBatch(people);
   }
   const ms = performance.now() - t0;
-  console.log(`${store.dialect}: ${total} handoffs in batches of ${batch}: ${ms.toFixed(0)} ms, ${Math.round((total / ms) * 1000)} handoffs/s, ${((ms / total) * batch).toFixed(2)} ms a batch`);
+  console.log(
+    `${store.dialect}: ${total} handoffs in batches of ${batch}: ${ms.toFixed(0)} ms, ${Math.round((total / ms) * 1000)} handoffs/s, ${((ms / total) * batch).toFixed(2)} ms a batch`,
+  );
   await store.close();
   await rm(dir, { recursive: true, force: true });
 }

@@ -22,7 +22,9 @@ function cpuSeconds(pid: number | undefined): number {
 }
 
 const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
-const EVENTS = Number(process.argv.find((a, i) => i > 1 && /^\d+$/.test(a) && !process.argv[i - 1].startsWith('--')) ?? 6000);
+const EVENTS = Number(
+  process.argv.find((a, i) => i > 1 && /^\d+$/.test(a) && !process.argv[i - 1].startsWith('--')) ?? 6000,
+);
 const PER_PERSON = Number(arg('--per-person') ?? 3);
 const PEOPLE = Math.ceil(EVENTS / PER_PERSON);
 
@@ -30,7 +32,8 @@ async function run(instances: number): Promise<{ ms: number; eventsPerS: number;
   const world = await new ScaleWorld().open();
   try {
     const nodes: Instance[] = [];
-    for (let i = 0; i < instances; i++) nodes.push(await world.start(`bench-${instances}-${i + 1}`, { env: { BATON_LEASE_SECONDS: '30' } }));
+    for (let i = 0; i < instances; i++)
+      nodes.push(await world.start(`bench-${instances}-${i + 1}`, { env: { BATON_LEASE_SECONDS: '30' } }));
     const batches = world.apiWorkload(PEOPLE, PER_PERSON, `b${instances}`);
     const mqls = Math.ceil(PEOPLE / 4);
     const cpu0 = nodes.map((n) => cpuSeconds(n.child.pid));
@@ -40,7 +43,8 @@ async function run(instances: number): Promise<{ ms: number; eventsPerS: number;
     await Promise.all(
       Array.from({ length: 4 * instances }, async (_, lane) => {
         for (let i = next++; i < batches.length; i = next++) {
-          if (!(await world.apiEvents(nodes[(i + lane) % instances], batches[i]))) throw new Error(`request ${i} refused`);
+          if (!(await world.apiEvents(nodes[(i + lane) % instances], batches[i])))
+            throw new Error(`request ${i} refused`);
         }
       }),
     );
@@ -48,7 +52,9 @@ async function run(instances: number): Promise<{ ms: number; eventsPerS: number;
     let inboxMs = 0;
     await until(
       async () => {
-        const [r] = await world.sql<{ pending: string; outbox: string }>(`select (select count(*) from inbox where status <> 'done') as pending, (select count(*) from outbox) as outbox`);
+        const [r] = await world.sql<{ pending: string; outbox: string }>(
+          `select (select count(*) from inbox where status <> 'done') as pending, (select count(*) from outbox) as outbox`,
+        );
         if (Number(r.pending) === 0 && !inboxMs) inboxMs = Date.now() - t0;
         return Number(r.pending) === 0 && Number(r.outbox) === 0 && world.salesforce.org.rows('Task').length >= mqls;
       },
@@ -61,7 +67,9 @@ async function run(instances: number): Promise<{ ms: number; eventsPerS: number;
     const byInstance = await Promise.all(nodes.map((n) => n.counter('baton_events_processed_total')));
     const leads = world.salesforce.org.rows('Lead').length;
     const tasks = world.salesforce.org.rows('Task').length;
-    console.log(`  ${instances} instance(s): ${EVENTS} events accepted in ${(deliveredMs / 1000).toFixed(1)} s, inbox empty after ${(inboxMs / 1000).toFixed(1)} s, all written after ${(ms / 1000).toFixed(1)} s; processed per instance ${byInstance.join(' + ')}; ${leads} Leads, ${tasks} Tasks (expected ${mqls} each); CPU ${cpu.map((c) => `${c.toFixed(1)} s`).join(' + ')} (${((cpu.reduce((a, b) => a + b, 0) / EVENTS) * 1000).toFixed(2)} ms/event)`);
+    console.log(
+      `  ${instances} instance(s): ${EVENTS} events accepted in ${(deliveredMs / 1000).toFixed(1)} s, inbox empty after ${(inboxMs / 1000).toFixed(1)} s, all written after ${(ms / 1000).toFixed(1)} s; processed per instance ${byInstance.join(' + ')}; ${leads} Leads, ${tasks} Tasks (expected ${mqls} each); CPU ${cpu.map((c) => `${c.toFixed(1)} s`).join(' + ')} (${((cpu.reduce((a, b) => a + b, 0) / EVENTS) * 1000).toFixed(2)} ms/event)`,
+    );
     return { ms, eventsPerS: (EVENTS / ms) * 1000, byInstance };
   } finally {
     await world.close();
@@ -69,14 +77,18 @@ async function run(instances: number): Promise<{ ms: number; eventsPerS: number;
 }
 
 async function main(): Promise<number> {
-  console.log(`bench:scale — ${EVENTS} events (${PEOPLE} people × ${PER_PERSON}, every fourth an MQL) through POST /api/events, PostgreSQL + Redis, real baton serve children`);
+  console.log(
+    `bench:scale — ${EVENTS} events (${PEOPLE} people × ${PER_PERSON}, every fourth an MQL) through POST /api/events, PostgreSQL + Redis, real baton serve children`,
+  );
   const one = await run(1);
   const two = await run(2);
   console.log('');
   console.log(`one instance     ${one.eventsPerS.toFixed(0)} events/s`);
   console.log(`two instances    ${two.eventsPerS.toFixed(0)} events/s`);
   console.log(`ratio            ${(two.eventsPerS / one.eventsPerS).toFixed(2)}×`);
-  console.log(`machine          ${availableParallelism()} CPUs, load average ${loadavg()[0].toFixed(1)} (the instances, PostgreSQL, Redis and the fake CRMs share them)`);
+  console.log(
+    `machine          ${availableParallelism()} CPUs, load average ${loadavg()[0].toFixed(1)} (the instances, PostgreSQL, Redis and the fake CRMs share them)`,
+  );
   return 0;
 }
 

@@ -23,7 +23,11 @@ const RSS_HOOK = join(ROOT, 'bench/support/report-rss.js');
 const { values } = parseArgs({ options: { people: { type: 'string', default: '100000' } } });
 const RSS_PEOPLE = Number(values.people);
 
-interface Run { ms: number; stdout: string; stderr: string }
+interface Run {
+  ms: number;
+  stdout: string;
+  stderr: string;
+}
 
 function run(args: string[]): Run {
   const t0 = performance.now();
@@ -34,7 +38,18 @@ function run(args: string[]): Run {
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const baton = (file: string, extra: string[] = []): string[] => [...extra, BIN, 'simulate', '--json', '--leads', file, '--agreement', AGREEMENT, '--at', AT];
+const baton = (file: string, extra: string[] = []): string[] => [
+  ...extra,
+  BIN,
+  'simulate',
+  '--json',
+  '--leads',
+  file,
+  '--agreement',
+  AGREEMENT,
+  '--at',
+  AT,
+];
 const mark = (ok: boolean): string => (ok ? 'met' : 'NOT met');
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-bench-simulate-'));
@@ -44,11 +59,16 @@ try {
 
   // Same answer first: the stage counts and the set of people in mql.
   const ref = JSON.parse(run([REFERENCE, small, AT]).stdout) as { counts: Record<string, number>; mql: string[] };
-  const out = JSON.parse(run(baton(small)).stdout) as { counts: Record<string, number>; people: { email: string; stage: string }[] };
+  const out = JSON.parse(run(baton(small)).stdout) as {
+    counts: Record<string, number>;
+    people: { email: string; stage: string }[];
+  };
   const batonMql = out.people.filter((p) => p.stage === 'mql').map((p) => p.email);
   const sameCounts = Object.entries(out.counts).every(([s, n]) => (ref.counts[s] ?? 0) === n);
   const sameMql = batonMql.length === ref.mql.length && batonMql.every((e, i) => e === ref.mql[i]);
-  console.log(`20,000 people: counts ${JSON.stringify(ref.counts)}; Baton and reference agree: counts ${sameCounts}, mql set ${sameMql}`);
+  console.log(
+    `20,000 people: counts ${JSON.stringify(ref.counts)}; Baton and reference agree: counts ${sameCounts}, mql set ${sameMql}`,
+  );
   if (!sameCounts || !sameMql) process.exitCode = 1;
 
   const batonMs: number[] = [];
@@ -58,26 +78,38 @@ try {
     refMs.push(run([REFERENCE, small, AT]).ms);
   }
   const ratio = median(batonMs) / median(refMs);
-  console.log(`simulate --json, 20,000 people (median of 3): Baton ${median(batonMs).toFixed(0)} ms, reference ${median(refMs).toFixed(0)} ms → ${ratio.toFixed(2)}× (goal ≤ 0.2×: ${mark(ratio <= 0.2)})`);
+  console.log(
+    `simulate --json, 20,000 people (median of 3): Baton ${median(batonMs).toFixed(0)} ms, reference ${median(refMs).toFixed(0)} ms → ${ratio.toFixed(2)}× (goal ≤ 0.2×: ${mark(ratio <= 0.2)})`,
+  );
 
   const big = join(dir, '100k.jsonl');
   await writePeople(big, 100_000, AT);
   const bigMs = median([run(baton(big)).ms, run(baton(big)).ms, run(baton(big)).ms]);
   const rate = 100_000 / (bigMs / 1000);
-  console.log(`simulate --json, 100,000 people (median of 3): ${bigMs.toFixed(0)} ms → ${Math.round(rate).toLocaleString('en-US')} people/s (goal ≥ 150,000/s: ${mark(rate >= 150_000)})`);
+  console.log(
+    `simulate --json, 100,000 people (median of 3): ${bigMs.toFixed(0)} ms → ${Math.round(rate).toLocaleString('en-US')} people/s (goal ≥ 150,000/s: ${mark(rate >= 150_000)})`,
+  );
 
   const one = join(dir, '1.jsonl');
   await writePeople(one, 1, AT);
   const helpMs = median([1, 2, 3, 4, 5].map(() => run([BIN, '--help']).ms));
   const oneMs = median([1, 2, 3, 4, 5].map(() => run(baton(one)).ms));
-  console.log(`start-up (median of 5): baton --help ${helpMs.toFixed(0)} ms, simulate on 1 line ${oneMs.toFixed(0)} ms (goal < 150 ms: ${mark(Math.max(helpMs, oneMs) < 150)})`);
+  console.log(
+    `start-up (median of 5): baton --help ${helpMs.toFixed(0)} ms, simulate on 1 line ${oneMs.toFixed(0)} ms (goal < 150 ms: ${mark(Math.max(helpMs, oneMs) < 150)})`,
+  );
 
   const rssFile = RSS_PEOPLE === 100_000 ? big : join(dir, 'rss.jsonl');
   if (rssFile !== big) await writePeople(rssFile, RSS_PEOPLE, AT);
-  const rssRun = spawnSync(process.execPath, baton(rssFile, ['--import', RSS_HOOK]), { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  const rssRun = spawnSync(process.execPath, baton(rssFile, ['--import', RSS_HOOK]), {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const kib = Number(/bench-peak-rss-kib=(\d+)/.exec(rssRun.stderr ?? '')?.[1] ?? NaN);
   const mib = kib / 1024;
-  console.log(`peak RSS, ${RSS_PEOPLE.toLocaleString('en-US')} people: ${mib.toFixed(0)} MiB (goal < 300 MiB at 1,000,000${RSS_PEOPLE === 1_000_000 ? `: ${mark(mib < 300)}` : '; run with --people 1000000'})`);
+  console.log(
+    `peak RSS, ${RSS_PEOPLE.toLocaleString('en-US')} people: ${mib.toFixed(0)} MiB (goal < 300 MiB at 1,000,000${RSS_PEOPLE === 1_000_000 ? `: ${mark(mib < 300)}` : '; run with --people 1000000'})`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -21,13 +21,22 @@ const YOUNG = '--max-semi-space-size=4';
 const args = process.argv.slice(2);
 const flagged = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('--max-semi-space-size'));
 if (args[0] === 'backfill' && !args.includes('--help') && !args.includes('-h') && !flagged) {
-  const child = spawn(process.execPath, [...process.execArgv, YOUNG, fileURLToPath(import.meta.url), ...args], { stdio: 'inherit' });
+  const child = spawn(process.execPath, [...process.execArgv, YOUNG, fileURLToPath(import.meta.url), ...args], {
+    stdio: 'inherit',
+  });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-  child.on('exit', (code, signal) => { process.exitCode = code ?? (signal ? 1 : 0); });
+  child.on('exit', (code, signal) => {
+    process.exitCode = code ?? (signal ? 1 : 0);
+  });
 } else {
   const { main } = await import('../src/cli/main.ts');
   main(args).then(
-    (code) => { process.exitCode = code; },
-    (err) => { console.error(err instanceof Error ? err.message : err); process.exitCode = 1; },
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      console.error(err instanceof Error ? err.message : err);
+      process.exitCode = 1;
+    },
   );
 }

@@ -19,4 +19,10 @@ export interface Check {
 export const ok = (id: string, message: string): Check => ({ id, status: 'ok', message });
 
 /** A check that fails, with its fix. */
-export const problem = (id: string, message: string, fix: string, by: Check['by'] = 'person'): Check => ({ id, status: 'problem', message, fix, by });
+export const problem = (id: string, message: string, fix: string, by: Check['by'] = 'person'): Check => ({
+  id,
+  status: 'problem',
+  message,
+  fix,
+  by,
+});

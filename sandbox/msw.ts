@@ -17,7 +17,12 @@ export function mswHandlers(baseUrl: string, api: FakeApi) {
     http.all(`${base}/*`, async ({ request }) => {
       const headers: Record<string, string> = {};
       request.headers.forEach((v, k) => (headers[k.toLowerCase()] = v));
-      const res = await api.handle({ method: request.method, url: new URL(request.url), headers, body: await request.text() });
+      const res = await api.handle({
+        method: request.method,
+        url: new URL(request.url),
+        headers,
+        body: await request.text(),
+      });
       return res ? toResponse(res) : new HttpResponse(JSON.stringify({ message: 'not emulated' }), { status: 404 });
     }),
   ];

@@ -11,7 +11,9 @@ const server = createServer((req, res) => {
   req.on('end', () => {
     try {
       const event = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id?: unknown };
-      res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: 1, duplicates: 0, id: event.id }));
+      res
+        .writeHead(202, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ accepted: 1, duplicates: 0, id: event.id }));
     } catch {
       res.writeHead(400).end();
     }

@@ -1,6 +1,17 @@
 /** A generated HubSpot portal for benchmarks: contact `i` is a pure function of its index. */
 const FIRST = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Ken', 'Radia', 'Linus', 'Margaret', 'Donald'];
-const LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Thompson', 'Perlman', 'Torvalds', 'Hamilton', 'Knuth'];
+const LAST = [
+  'Lovelace',
+  'Hopper',
+  'Turing',
+  'Dijkstra',
+  'Liskov',
+  'Thompson',
+  'Perlman',
+  'Torvalds',
+  'Hamilton',
+  'Knuth',
+];
 const TITLES = ['VP Marketing', 'Head of Sales', 'Engineer', 'CTO', 'Analyst'];
 
 /** The properties of generated contact `i`. */

@@ -12,7 +12,15 @@ import { openStore } from '../../src/store/index.ts';
 const [url, token] = process.argv.slice(2);
 const store = await openStore(url);
 const app = await createApp({
-  ctx: { store, connectors: {}, config: () => null, now: () => new Date(), instanceId: 'bench', metrics: createMetrics('bench'), log: logger },
+  ctx: {
+    store,
+    connectors: {},
+    config: () => null,
+    now: () => new Date(),
+    instanceId: 'bench',
+    metrics: createMetrics('bench'),
+    log: logger,
+  },
   token,
   receivers: {},
 });

@@ -8,20 +8,42 @@ import { createInterface } from 'node:readline';
 
 const DAY = 86_400_000;
 const AGREEMENT = {
-  fit: { max: 100, rules: [
-    { if: { field: 'person.employees', gte: 200 }, add: 25 },
-    { if: { field: 'person.title', matches: /\b(vp|director|head|chief)\b/i }, add: 20 },
-    { if: { field: 'person.country', in: ['US', 'CA', 'GB', 'DE'] }, add: 10 },
-    { if: { field: 'person.email', matches: /@(gmail|yahoo|hotmail)\./ }, add: -30 },
-  ] },
-  engagement: { max: 100, halfLife: 30 * DAY, rules: [
-    { on: 'form_submission', where: { form: 'demo-request' }, add: 40 },
-    { on: 'form_submission', add: 10 },
-    { on: 'email_click', add: 3, cap: 15 },
-    { on: 'page_view', where: { url: { matches: /\/pricing/ } }, add: 5, cap: 20 },
-  ] },
-  mql: { any: [{ all: [{ score: 'fit', gte: 40 }, { score: 'engagement', gte: 30 }] }, { event: 'form_submission', where: { form: 'demo-request' } }] },
-  sql: { any: [{ field: 'person.lead_status', eq: 'Qualified' }, { field: 'deal.stage', in: ['discovery', 'proposal'] }] },
+  fit: {
+    max: 100,
+    rules: [
+      { if: { field: 'person.employees', gte: 200 }, add: 25 },
+      { if: { field: 'person.title', matches: /\b(vp|director|head|chief)\b/i }, add: 20 },
+      { if: { field: 'person.country', in: ['US', 'CA', 'GB', 'DE'] }, add: 10 },
+      { if: { field: 'person.email', matches: /@(gmail|yahoo|hotmail)\./ }, add: -30 },
+    ],
+  },
+  engagement: {
+    max: 100,
+    halfLife: 30 * DAY,
+    rules: [
+      { on: 'form_submission', where: { form: 'demo-request' }, add: 40 },
+      { on: 'form_submission', add: 10 },
+      { on: 'email_click', add: 3, cap: 15 },
+      { on: 'page_view', where: { url: { matches: /\/pricing/ } }, add: 5, cap: 20 },
+    ],
+  },
+  mql: {
+    any: [
+      {
+        all: [
+          { score: 'fit', gte: 40 },
+          { score: 'engagement', gte: 30 },
+        ],
+      },
+      { event: 'form_submission', where: { form: 'demo-request' } },
+    ],
+  },
+  sql: {
+    any: [
+      { field: 'person.lead_status', eq: 'Qualified' },
+      { field: 'deal.stage', in: ['discovery', 'proposal'] },
+    ],
+  },
   disqualify: [{ field: 'person.email', matches: /@acme\.example$/ }],
 };
 
@@ -38,10 +60,15 @@ function test(value, ops) {
     if (value === undefined) return false;
     const num = Number(value);
     const ok =
-      op === 'eq' ? value === want || (typeof want === 'number' && num === want) :
-      op === 'in' ? want.includes(value) :
-      op === 'gte' ? num >= want :
-      op === 'matches' ? want.test(String(value)) : false;
+      op === 'eq'
+        ? value === want || (typeof want === 'number' && num === want)
+        : op === 'in'
+          ? want.includes(value)
+          : op === 'gte'
+            ? num >= want
+            : op === 'matches'
+              ? want.test(String(value))
+              : false;
     if (!ok) return false;
   }
   return true;
@@ -49,7 +76,9 @@ function test(value, ops) {
 
 function matchesWhere(event, where) {
   if (!where) return true;
-  return Object.entries(where).every(([k, v]) => (v !== null && typeof v === 'object' ? test(event.properties?.[k], v) : event.properties?.[k] === v));
+  return Object.entries(where).every(([k, v]) =>
+    v !== null && typeof v === 'object' ? test(event.properties?.[k], v) : event.properties?.[k] === v,
+  );
 }
 
 function fit(facts) {
@@ -86,7 +115,8 @@ function stageOf(facts, end) {
   if (holds(AGREEMENT.sql, facts, { fit: f, engagement: engagement(facts.events, end) }, end)) return 'sql';
   // mql the first moment its condition holds: scores only rise at an event, so check at each one and at the end.
   const moments = [...facts.events.map((e) => e.ms).filter((ms) => ms <= end), end];
-  for (const t of moments) if (holds(AGREEMENT.mql, facts, { fit: f, engagement: engagement(facts.events, t) }, t)) return 'mql';
+  for (const t of moments)
+    if (holds(AGREEMENT.mql, facts, { fit: f, engagement: engagement(facts.events, t) }, t)) return 'mql';
   return 'lead';
 }
 
@@ -97,7 +127,12 @@ const mql = [];
 for await (const line of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
   if (!line.trim()) continue;
   const raw = JSON.parse(line);
-  const facts = { email: raw.email, person: raw.person ?? {}, deal: raw.deal ?? null, events: (raw.events ?? []).map((e) => ({ ...e, ms: Date.parse(e.at) })) };
+  const facts = {
+    email: raw.email,
+    person: raw.person ?? {},
+    deal: raw.deal ?? null,
+    events: (raw.events ?? []).map((e) => ({ ...e, ms: Date.parse(e.at) })),
+  };
   const stage = stageOf(facts, end);
   counts[stage] = (counts[stage] ?? 0) + 1;
   if (stage === 'mql') mql.push(facts.email);

@@ -3,10 +3,27 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { seededRandom } from '../../src/platform/random.ts';
 
-const TITLES = ['VP Operations', 'Director of IT', 'Engineer', 'Head of Growth', 'Analyst', 'Chief Revenue Officer', 'Intern', 'Manager'];
+const TITLES = [
+  'VP Operations',
+  'Director of IT',
+  'Engineer',
+  'Head of Growth',
+  'Analyst',
+  'Chief Revenue Officer',
+  'Intern',
+  'Manager',
+];
 const COUNTRIES = ['US', 'CA', 'GB', 'DE', 'FR', 'IN', 'BR'];
 const DOMAINS = ['corp.example', 'bigco.example', 'gmail.com', 'yahoo.com', 'acme.example', 'startup.example'];
-const TYPES = ['form_submission', 'email_open', 'email_click', 'page_view', 'page_view', 'email_click', 'meeting_booked'];
+const TYPES = [
+  'form_submission',
+  'email_open',
+  'email_click',
+  'page_view',
+  'page_view',
+  'email_click',
+  'meeting_booked',
+];
 const FORMS = ['newsletter', 'ebook', 'contact'];
 const URLS = ['/pricing', '/blog/post', '/docs', '/pricing/enterprise', '/about'];
 const DAY = 86_400_000;
@@ -25,10 +42,20 @@ export async function writePeople(path: string, n: number, at: string, seed = 19
     for (let k = 0; k < count; k++) {
       t += Math.floor(rnd() * 4 * DAY);
       const type = pick(TYPES);
-      const properties = type === 'form_submission' ? { form: rnd() < 0.05 ? 'demo-request' : pick(FORMS) } : type === 'page_view' ? { url: pick(URLS) } : { campaign: 'Q4' };
+      const properties =
+        type === 'form_submission'
+          ? { form: rnd() < 0.05 ? 'demo-request' : pick(FORMS) }
+          : type === 'page_view'
+            ? { url: pick(URLS) }
+            : { campaign: 'Q4' };
       events.push({ id: `e${i}-${k}`, type, at: new Date(Math.min(t, end)).toISOString(), properties });
     }
-    const person = { title: pick(TITLES), employees: Math.floor(rnd() * 2000), country: pick(COUNTRIES), lead_status: rnd() < 0.05 ? 'Qualified' : 'New' };
+    const person = {
+      title: pick(TITLES),
+      employees: Math.floor(rnd() * 2000),
+      country: pick(COUNTRIES),
+      lead_status: rnd() < 0.05 ? 'Qualified' : 'New',
+    };
     chunk += `${JSON.stringify({ email: `p${i}@${pick(DOMAINS)}`, person, events })}\n`;
     if (chunk.length > 1 << 16) {
       if (!out.write(chunk)) await once(out, 'drain');

@@ -59,7 +59,8 @@ export function createHubSpotApi(options: HubSpotClientOptions): HubSpotApi {
     search: { ...DEFAULT_LIMITS.search, ...options.limits?.search },
     maxConcurrent: options.limits?.maxConcurrent ?? DEFAULT_LIMITS.maxConcurrent,
   };
-  const key = options.accountKey ?? createHash('sha256').update(`${baseUrl} ${options.accessToken}`).digest('hex').slice(0, 12);
+  const key =
+    options.accountKey ?? createHash('sha256').update(`${baseUrl} ${options.accessToken}`).digest('hex').slice(0, 12);
   const limiters: AccountLimiters = accountLimiters(key, limits, options.limitsBackend);
   const counts: CallCounts = { read: 0, search: 0, associations: 0, write: 0, schema: 0, marketing: 0 };
   let blockedUntil = 0;
@@ -88,17 +89,26 @@ export function createHubSpotApi(options: HubSpotClientOptions): HubSpotApi {
       {
         retries: options.retries ?? 5,
         minTimeoutMs: options.retryMinTimeoutMs ?? 200,
-        onRetry: (err, attempt) => options.logger?.warn('hubspot call retried', { operation, attempt, error: (err as Error).message }),
+        onRetry: (err, attempt) =>
+          options.logger?.warn('hubspot call retried', { operation, attempt, error: (err as Error).message }),
       },
     );
   }
 
-  async function request<T>(operation: string, opts: { method?: string; path: string; qs?: Record<string, string> }): Promise<T> {
+  async function request<T>(
+    operation: string,
+    opts: { method?: string; path: string; qs?: Record<string, string> },
+  ): Promise<T> {
     return call('marketing', operation, async (c) => {
       const res = await c.apiRequest({ method: opts.method ?? 'GET', path: opts.path, qs: opts.qs });
       const text = await res.text();
       const body = text ? JSON.parse(text) : {};
-      if (!res.ok) throw Object.assign(new Error(`HTTP ${res.status}`), { code: res.status, body, headers: Object.fromEntries(res.headers.entries()) });
+      if (!res.ok)
+        throw Object.assign(new Error(`HTTP ${res.status}`), {
+          code: res.status,
+          body,
+          headers: Object.fromEntries(res.headers.entries()),
+        });
       return body as T;
     });
   }

@@ -5,7 +5,17 @@
 import type { FieldsConfig } from '../../src/config/schema.ts';
 import type { LimitsBackend } from '../../src/platform/limiter.ts';
 import { logger as rootLogger, type Logger } from '../../src/platform/logger.ts';
-import type { BackfillPage, Connector, CrmRecord, EngagementEvent, InboxItem, PollPage, RecordRef, WriteOp, WriteResult } from '../types.ts';
+import type {
+  BackfillPage,
+  Connector,
+  CrmRecord,
+  EngagementEvent,
+  InboxItem,
+  PollPage,
+  RecordRef,
+  WriteOp,
+  WriteResult,
+} from '../types.ts';
 import { eventsFromContact } from './events.ts';
 import { isValueEcho } from './echo.ts';
 import { createHubSpotApi, type CallCounts, type HubSpotApi } from './client.ts';
@@ -80,9 +90,16 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
   const own = new OwnWrites(options.ownSourceIds);
 
   const mappedReads = {
-    contact: Object.values(options.fields.person.fields).map((f) => f.hubspot).filter((n): n is string => !!n && !n.startsWith('company.')),
-    company: Object.values(options.fields.person.fields).map((f) => f.hubspot).filter((n): n is string => !!n && n.startsWith('company.')).map((n) => n.slice('company.'.length)),
-    deal: Object.values(options.fields.deal?.fields ?? {}).map((f) => f.hubspot).filter((n): n is string => !!n),
+    contact: Object.values(options.fields.person.fields)
+      .map((f) => f.hubspot)
+      .filter((n): n is string => !!n && !n.startsWith('company.')),
+    company: Object.values(options.fields.person.fields)
+      .map((f) => f.hubspot)
+      .filter((n): n is string => !!n && n.startsWith('company.'))
+      .map((n) => n.slice('company.'.length)),
+    deal: Object.values(options.fields.deal?.fields ?? {})
+      .map((f) => f.hubspot)
+      .filter((n): n is string => !!n),
   };
 
   const configured = (property: string, value: string) => isConfiguredValue(options.fields, 'hubspot', property, value);
@@ -97,11 +114,20 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
       const problems = await prepareHubSpot(api, plan, mappedReads).catch((err: Error) => [err.message]);
       for (const p of problems) log.debug(p);
     }
-    const results = await writeOps(api, ops, { idempotentCreates, detectBackwardLifecycle: options.detectBackwardLifecycle ?? true, configured });
+    const results = await writeOps(api, ops, {
+      idempotentCreates,
+      detectBackwardLifecycle: options.detectBackwardLifecycle ?? true,
+      configured,
+    });
     results.forEach((r, i) => {
       const op = ops[i];
-      if (r.status === 'ok' && op.id) own.wrote(op.object, op.id, { ...(op.clearFirst ? Object.fromEntries(op.clearFirst.map((p) => [p, ''])) : {}), ...op.properties });
-      if (r.status === 'held' && r.problem.kind === 'missing_field') for (const f of r.problem.fields ?? []) if (f.startsWith('baton_')) unmade.add(f);
+      if (r.status === 'ok' && op.id)
+        own.wrote(op.object, op.id, {
+          ...(op.clearFirst ? Object.fromEntries(op.clearFirst.map((p) => [p, ''])) : {}),
+          ...op.properties,
+        });
+      if (r.status === 'held' && r.problem.kind === 'missing_field')
+        for (const f of r.problem.fields ?? []) if (f.startsWith('baton_')) unmade.add(f);
     });
     return results;
   }
@@ -120,7 +146,9 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
       const raws: RawObject[] = unique.map((id) => found.get(id)).filter((r): r is RawObject => !!r);
       out.push(...(await hydrate(api, plan, type, raws)));
       const object = refs.find((r) => TYPE_OF[r.object] === type)!.object;
-      for (const id of unique) if (!found.has(id)) out.push({ crm: 'hubspot', object, id, modifiedAt: new Date().toISOString(), properties: {}, deleted: true });
+      for (const id of unique)
+        if (!found.has(id))
+          out.push({ crm: 'hubspot', object, id, modifiedAt: new Date().toISOString(), properties: {}, deleted: true });
     }
     log.debug('hubspot read', { refs: refs.length, records: out.length, counts: { ...api.counts } });
     return out;
@@ -134,7 +162,6 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     return hydrate(api, plan, 'contacts', [...found.values()]);
   }
 
-
   return {
     crm: 'hubspot',
     plan,
@@ -143,9 +170,12 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     read,
     readByEmail,
     eventsOf: (record: CrmRecord) => (record.crm === 'hubspot' ? eventsFromContact(record) : []),
-    isEchoChange: (item: InboxItem, lastWritten: Record<string, unknown> | null | undefined) => own.isEcho(item, lastWritten),
-    holdsValues: (values: Record<string, unknown>, known: Record<string, unknown> | null | undefined) => isValueEcho(values, known),
-    poll: (cursor): Promise<PollPage> => pollOnce(api, plan, cursor, options.pollStartMs ?? Date.now(), options.pageSize),
+    isEchoChange: (item: InboxItem, lastWritten: Record<string, unknown> | null | undefined) =>
+      own.isEcho(item, lastWritten),
+    holdsValues: (values: Record<string, unknown>, known: Record<string, unknown> | null | undefined) =>
+      isValueEcho(values, known),
+    poll: (cursor): Promise<PollPage> =>
+      pollOnce(api, plan, cursor, options.pollStartMs ?? Date.now(), options.pageSize),
     backfill: (cursor, since): AsyncIterable<BackfillPage> => backfillPages(api, plan, cursor, since, options.pageSize),
     write,
     formEvents: (forms, sinceMs) => fetchFormSubmissions(api, forms, sinceMs),

@@ -15,14 +15,18 @@ export interface EchoGuard {
 export function isOwnChange(change: { changeSource?: string; sourceId?: string }, guard: EchoGuard): boolean {
   if (!change.sourceId) return false;
   const source = change.sourceId.replace(/^(appId|userId):/, '');
-  const fromIntegration = !change.changeSource || ['INTEGRATION', 'API', 'APP'].includes(change.changeSource.toUpperCase());
+  const fromIntegration =
+    !change.changeSource || ['INTEGRATION', 'API', 'APP'].includes(change.changeSource.toUpperCase());
   return fromIntegration && guard.ownSourceIds.some((id) => id === change.sourceId || id === source);
 }
 
 const norm = (v: unknown) => (v === null || v === undefined ? '' : String(v).trim());
 
 /** True when every changed value equals what Baton last wrote for that property (nothing changed but our write). */
-export function isValueEcho(changed: Record<string, unknown>, lastWritten: Record<string, unknown> | null | undefined): boolean {
+export function isValueEcho(
+  changed: Record<string, unknown>,
+  lastWritten: Record<string, unknown> | null | undefined,
+): boolean {
   if (!lastWritten) return false;
   const names = Object.keys(changed);
   if (!names.length) return false;
@@ -33,7 +37,11 @@ export function isValueEcho(changed: Record<string, unknown>, lastWritten: Recor
  * Whether an inbox item is Baton's own write echoed back. `lastWritten(id)` gives the values Baton last
  * wrote to that HubSpot record (properties by name), when known.
  */
-export function isEcho(item: InboxItem, guard: EchoGuard, lastWritten?: (object: string, id: string) => Record<string, unknown> | null | undefined): boolean {
+export function isEcho(
+  item: InboxItem,
+  guard: EchoGuard,
+  lastWritten?: (object: string, id: string) => Record<string, unknown> | null | undefined,
+): boolean {
   if (item.source !== 'hubspot' || item.body.kind !== 'change') return false;
   const b = item.body;
   if (isOwnChange(b, guard)) return true;

@@ -86,24 +86,57 @@ export function toCrmError(err: unknown, operation: string): CrmError {
   const status = typeof e?.code === 'number' ? e.code : undefined;
   if (status === undefined) {
     // No HTTP status: the request never got an answer (DNS, reset, timeout).
-    return new CrmError('hubspot', `HubSpot ${operation} failed before an answer: ${errorMessage(err)}`, { cause: err, retryable: true, code: 'hubspot_network' });
+    return new CrmError('hubspot', `HubSpot ${operation} failed before an answer: ${errorMessage(err)}`, {
+      cause: err,
+      retryable: true,
+      code: 'hubspot_network',
+    });
   }
   const body = bodyOf(e);
   const msg = hubspotMessage(body);
   const details = { operation, correlationId: body.correlationId, category: body.category };
   if (status === 429) {
-    return new CrmError('hubspot', `HubSpot rate limit on ${operation}: ${msg}`, { cause: err, status, retryable: true, retryAfterMs: retryAfterMs(e.headers, body), code: 'hubspot_rate_limited', details });
+    return new CrmError('hubspot', `HubSpot rate limit on ${operation}: ${msg}`, {
+      cause: err,
+      status,
+      retryable: true,
+      retryAfterMs: retryAfterMs(e.headers, body),
+      code: 'hubspot_rate_limited',
+      details,
+    });
   }
-  if (status >= 500) return new CrmError('hubspot', `HubSpot ${operation} failed with ${status}: ${msg}`, { cause: err, status, retryable: true, details });
+  if (status >= 500)
+    return new CrmError('hubspot', `HubSpot ${operation} failed with ${status}: ${msg}`, {
+      cause: err,
+      status,
+      retryable: true,
+      details,
+    });
   if (status === 401) {
-    return new CrmError('hubspot', `HubSpot refused the access token (401) on ${operation}: check HUBSPOT_ACCESS_TOKEN (${msg})`, { cause: err, status, code: 'hubspot_unauthorized', details });
+    return new CrmError(
+      'hubspot',
+      `HubSpot refused the access token (401) on ${operation}: check HUBSPOT_ACCESS_TOKEN (${msg})`,
+      { cause: err, status, code: 'hubspot_unauthorized', details },
+    );
   }
   if (status === 403) {
     const scopes = missingScopes(body);
-    const need = scopes.length ? `grant the private app the scope${scopes.length > 1 ? 's' : ''} ${scopes.join(', ')}` : 'check the private app scopes';
-    return new CrmError('hubspot', `HubSpot denied ${operation} (403): ${need}`, { cause: err, status, code: 'hubspot_forbidden', details: { ...details, missingScopes: scopes } });
+    const need = scopes.length
+      ? `grant the private app the scope${scopes.length > 1 ? 's' : ''} ${scopes.join(', ')}`
+      : 'check the private app scopes';
+    return new CrmError('hubspot', `HubSpot denied ${operation} (403): ${need}`, {
+      cause: err,
+      status,
+      code: 'hubspot_forbidden',
+      details: { ...details, missingScopes: scopes },
+    });
   }
-  return new CrmError('hubspot', `HubSpot rejected ${operation} (${status}): ${msg}`, { cause: err, status, code: 'hubspot_rejected', details: { ...details, errors: body.errors } });
+  return new CrmError('hubspot', `HubSpot rejected ${operation} (${status}): ${msg}`, {
+    cause: err,
+    status,
+    code: 'hubspot_rejected',
+    details: { ...details, errors: body.errors },
+  });
 }
 
 /** One refused property value of a 400 VALIDATION_ERROR: from `errors[]` and from the JSON list HubSpot puts in the message. */
@@ -117,12 +150,15 @@ function refusals(err: CrmError): Refusal[] {
   const out: Refusal[] = [];
   for (const e of entries(err.details.errors)) {
     const names: unknown[] = Array.isArray(e?.context?.propertyName) ? e.context.propertyName : [];
-    for (const n of names) if (typeof e.code === 'string') out.push({ code: e.code, name: String(n), message: String(e.message ?? '') });
+    for (const n of names)
+      if (typeof e.code === 'string') out.push({ code: e.code, name: String(n), message: String(e.message ?? '') });
   }
   const listed = /Property values were not valid: (\[.*\])/s.exec(err.message)?.[1];
   if (listed) {
     try {
-      for (const p of JSON.parse(listed) as Record<string, unknown>[]) if (typeof p.error === 'string' && typeof p.name === 'string') out.push({ code: p.error, name: p.name, message: String(p.message ?? '') });
+      for (const p of JSON.parse(listed) as Record<string, unknown>[])
+        if (typeof p.error === 'string' && typeof p.name === 'string')
+          out.push({ code: p.error, name: p.name, message: String(p.message ?? '') });
     } catch {
       // HubSpot's message cut short: errors[] said what it could
     }
@@ -137,7 +173,11 @@ const uniqueNames = (xs: Refusal[]) => [...new Set(xs.map((x) => x.name))];
  * the refusal may be one record's: a 403 (a scope the token lacks), a property that does not
  * exist, or an option `configured` says Baton writes for every record that gets it.
  */
-export function setupProblemOf(err: unknown, object: string, configured: (property: string, value: string) => boolean): SetupProblem | null {
+export function setupProblemOf(
+  err: unknown,
+  object: string,
+  configured: (property: string, value: string) => boolean,
+): SetupProblem | null {
   if (!(err instanceof CrmError) || err.crm !== 'hubspot' || err.retryable) return null;
   if (err instanceof SetupProblemError) return err.problem;
   const plural = `${object === 'company' ? 'companie' : object}s`;

@@ -36,7 +36,16 @@ const SOURCE_CHANNEL: Record<string, string> = {
   AI_REFERRALS: 'ai_referral',
 };
 
-const MEDIUM_CHANNEL: Record<string, string> = { cpc: 'paid_search', ppc: 'paid_search', email: 'email', social: 'social', webinar: 'webinar', organic: 'organic', referral: 'referral', display: 'display' };
+const MEDIUM_CHANNEL: Record<string, string> = {
+  cpc: 'paid_search',
+  ppc: 'paid_search',
+  email: 'email',
+  social: 'social',
+  webinar: 'webinar',
+  organic: 'organic',
+  referral: 'referral',
+  display: 'display',
+};
 
 /** `utm_campaign` / `utm_medium` / `utm_source` of a URL, when it has them. */
 export function utmOf(url: string | undefined | null): { campaign?: string; channel?: string; source?: string } {
@@ -61,7 +70,8 @@ function iso(v: unknown): string | null {
   return Number.isNaN(t) ? null : new Date(t).toISOString();
 }
 
-const clean = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+const clean = (o: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null && v !== ''));
 
 /** The engagement events a hydrated contact's analytics properties describe. */
 export function eventsFromContact(record: CrmRecord): EngagementEvent[] {
@@ -72,19 +82,42 @@ export function eventsFromContact(record: CrmRecord): EngagementEvent[] {
   const sourceCampaign = (p.hs_latest_source_data_1 as string | undefined) || undefined;
   const out: EngagementEvent[] = [];
   const push = (kind: string, type: string, at: string | null, properties: Record<string, unknown>) => {
-    if (at) out.push({ id: `hubspot:${kind}:${record.id}:${Date.parse(at)}`, email, type, at, properties: clean(properties) });
+    if (at)
+      out.push({
+        id: `hubspot:${kind}:${record.id}:${Date.parse(at)}`,
+        email,
+        type,
+        at,
+        properties: clean(properties),
+      });
   };
   const pageUtm = utmOf(p.hs_analytics_last_url as string | undefined);
   for (const which of ['first', 'recent'] as const) {
     const at = iso(p[`${which}_conversion_date`]);
     const form = p[`${which}_conversion_event_name`];
     if (which === 'first' && at && at === iso(p.recent_conversion_date)) continue;
-    push('form', 'form_submission', at, { form, campaign: which === 'recent' ? (pageUtm.campaign ?? sourceCampaign) : undefined, channel: which === 'recent' ? (pageUtm.channel ?? source) : undefined });
+    push('form', 'form_submission', at, {
+      form,
+      campaign: which === 'recent' ? (pageUtm.campaign ?? sourceCampaign) : undefined,
+      channel: which === 'recent' ? (pageUtm.channel ?? source) : undefined,
+    });
   }
   const emailName = p.hs_email_last_email_name;
-  push('email-open', 'email_open', iso(p.hs_email_last_open_date), { email_name: emailName, campaign: emailName, channel: 'email' });
-  push('email-click', 'email_click', iso(p.hs_email_last_click_date), { email_name: emailName, campaign: emailName, channel: 'email' });
-  push('page', 'page_view', iso(p.hs_analytics_last_timestamp), { url: p.hs_analytics_last_url, campaign: pageUtm.campaign, channel: pageUtm.channel ?? source });
+  push('email-open', 'email_open', iso(p.hs_email_last_open_date), {
+    email_name: emailName,
+    campaign: emailName,
+    channel: 'email',
+  });
+  push('email-click', 'email_click', iso(p.hs_email_last_click_date), {
+    email_name: emailName,
+    campaign: emailName,
+    channel: 'email',
+  });
+  push('page', 'page_view', iso(p.hs_analytics_last_timestamp), {
+    url: p.hs_analytics_last_url,
+    campaign: pageUtm.campaign,
+    channel: pageUtm.channel ?? source,
+  });
   return out;
 }
 
@@ -96,8 +129,14 @@ export interface FormSubmission {
 }
 
 /** One submission of the forms API (`/form-integrations/v1/submissions/forms/{guid}`) as an event; null without an email. */
-export function eventFromFormSubmission(form: { guid: string; name: string }, s: FormSubmission): EngagementEvent | null {
-  const email = s.values.find((v) => v.name === 'email')?.value?.trim().toLowerCase();
+export function eventFromFormSubmission(
+  form: { guid: string; name: string },
+  s: FormSubmission,
+): EngagementEvent | null {
+  const email = s.values
+    .find((v) => v.name === 'email')
+    ?.value?.trim()
+    .toLowerCase();
   if (!email) return null;
   const utm = utmOf(s.pageUrl);
   return {
@@ -105,7 +144,14 @@ export function eventFromFormSubmission(form: { guid: string; name: string }, s:
     email,
     type: 'form_submission',
     at: new Date(s.submittedAt).toISOString(),
-    properties: clean({ form: form.name, form_id: form.guid, url: s.pageUrl, campaign: utm.campaign, channel: utm.channel, utm_source: utm.source }),
+    properties: clean({
+      form: form.name,
+      form_id: form.guid,
+      url: s.pageUrl,
+      campaign: utm.campaign,
+      channel: utm.channel,
+      utm_source: utm.source,
+    }),
   };
 }
 
@@ -127,6 +173,11 @@ export function eventFromEmailEvent(e: EmailEvent, campaignName?: string): Engag
     email: e.recipient.trim().toLowerCase(),
     type,
     at: new Date(e.created).toISOString(),
-    properties: clean({ campaign: campaignName ?? (e.emailCampaignId !== undefined ? String(e.emailCampaignId) : undefined), channel: 'email', url: e.url, email_campaign_id: e.emailCampaignId }),
+    properties: clean({
+      campaign: campaignName ?? (e.emailCampaignId !== undefined ? String(e.emailCampaignId) : undefined),
+      channel: 'email',
+      url: e.url,
+      email_campaign_id: e.emailCampaignId,
+    }),
   };
 }

@@ -26,12 +26,16 @@ export interface SearchBody {
 /** The search request that continues from `pos`. */
 export function searchFor(pos: Position, modifiedProp: string, limit: number): SearchBody {
   if (pos.mode === 'eq') {
-    const filters: SearchBody['filterGroups'][0]['filters'] = [{ propertyName: modifiedProp, operator: 'EQ', value: String(pos.ts) }];
+    const filters: SearchBody['filterGroups'][0]['filters'] = [
+      { propertyName: modifiedProp, operator: 'EQ', value: String(pos.ts) },
+    ];
     if (pos.id) filters.push({ propertyName: 'hs_object_id', operator: 'GT', value: pos.id });
     return { filterGroups: [{ filters }], sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }], limit };
   }
   return {
-    filterGroups: [{ filters: [{ propertyName: modifiedProp, operator: pos.mode === 'gte' ? 'GTE' : 'GT', value: String(pos.ts) }] }],
+    filterGroups: [
+      { filters: [{ propertyName: modifiedProp, operator: pos.mode === 'gte' ? 'GTE' : 'GT', value: String(pos.ts) }] },
+    ],
     sorts: [{ propertyName: modifiedProp, direction: 'ASCENDING' }],
     limit,
   };
@@ -57,7 +61,9 @@ export function advance(pos: Position, page: RawObject[], full: boolean, modifie
   if (pos.mode === 'eq') {
     if (!page.length) return { deliver: [], next: { mode: 'gt', ts: pos.ts }, more: true };
     const last = page[page.length - 1].id;
-    return full ? { deliver: page, next: { mode: 'eq', ts: pos.ts, id: last }, more: true } : { deliver: page, next: { mode: 'gt', ts: pos.ts }, more: true };
+    return full
+      ? { deliver: page, next: { mode: 'eq', ts: pos.ts, id: last }, more: true }
+      : { deliver: page, next: { mode: 'gt', ts: pos.ts }, more: true };
   }
   if (!page.length) return { deliver: [], next: pos, more: false };
   const times = page.map((r) => modifiedMs(r, modifiedProp));

@@ -4,7 +4,13 @@
  * margin) and the search window (5 / s), searches passing both. With a shared `LimitsBackend`
  * (Redis) the windows and the concurrency are counted for every Baton instance together.
  */
-import { chainLimiters, localLimits, type Limiter, type LimitsBackend, type WindowLimit } from '../../src/platform/limiter.ts';
+import {
+  chainLimiters,
+  localLimits,
+  type Limiter,
+  type LimitsBackend,
+  type WindowLimit,
+} from '../../src/platform/limiter.ts';
 
 export interface HubSpotLimits {
   /** Every request; HubSpot private apps: 100 per 10 s (more on Professional/Enterprise). */
@@ -40,10 +46,18 @@ const registry = new Map<string, Entry>();
  * The limiters of one account (`key`, e.g. the portal or a hash of the token), built by `backend`;
  * created on first use, released when the last user stops.
  */
-export function accountLimiters(key: string, limits: HubSpotLimits = DEFAULT_LIMITS, backend: LimitsBackend = localLimits()): AccountLimiters {
+export function accountLimiters(
+  key: string,
+  limits: HubSpotLimits = DEFAULT_LIMITS,
+  backend: LimitsBackend = localLimits(),
+): AccountLimiters {
   let entry = registry.get(key);
   if (!entry) {
-    const account = backend.limiter({ name: `hubspot:${key}`, window: limits.account, maxConcurrent: limits.maxConcurrent });
+    const account = backend.limiter({
+      name: `hubspot:${key}`,
+      window: limits.account,
+      maxConcurrent: limits.maxConcurrent,
+    });
     const searchOnly = backend.limiter({ name: `hubspot:${key}:search`, window: limits.search });
     entry = { account, search: chainLimiters(`hubspot:${key}:search+account`, searchOnly, account), users: 0 };
     registry.set(key, entry);

@@ -47,7 +47,12 @@ export class OwnWrites {
     if (!b.hint) return false;
     const fromIntegration = !!b.changeSource && INTEGRATION.has(b.changeSource.toUpperCase());
     const entry = this.recent.get(`${b.ref.object}:${b.ref.id}`);
-    const wroteLately = !!entry && now - entry.at < KEEP_MS && Object.entries(b.hint).every(([k, v]) => entry.values.get(k)?.has(v === null || v === undefined ? '' : String(v).trim()));
+    const wroteLately =
+      !!entry &&
+      now - entry.at < KEEP_MS &&
+      Object.entries(b.hint).every(([k, v]) =>
+        entry.values.get(k)?.has(v === null || v === undefined ? '' : String(v).trim()),
+      );
     const echo = (fromIntegration && wroteLately) || isValueEcho(b.hint, lastWritten);
     if (echo && fromIntegration && wroteLately && b.sourceId) this.learnt.add(b.sourceId);
     return echo;

@@ -9,7 +9,9 @@ export async function ownerIdsByEmail(api: HubSpotApi): Promise<Map<string, stri
   const out = new Map<string, string>();
   let after: string | undefined;
   for (let page = 0; page < 100; page++) {
-    const res = await api.call('read', 'list owners', (sdk) => sdk.crm.owners.ownersApi.getPage(undefined, after, 500, false));
+    const res = await api.call('read', 'list owners', (sdk) =>
+      sdk.crm.owners.ownersApi.getPage(undefined, after, 500, false),
+    );
     for (const o of res.results) if (o.email) out.set(o.email.trim().toLowerCase(), String(o.id));
     after = res.paging?.next?.after;
     if (!after) break;

@@ -28,9 +28,17 @@ export const IDEMPOTENCY_PROPERTY = 'baton_idempotency_key';
 const uniq = (xs: (string | undefined)[]) => [...new Set(xs.filter((x): x is string => !!x))];
 
 function written(name: string, template: string): WrittenProperty {
-  const numeric = /\{\{\s*scores\.(fit|engagement)\s*\}\}/.test(template.trim()) && template.trim().startsWith('{{') && template.trim().endsWith('}}');
-  const label = name.replace(/^baton_/, 'Baton ').replace(/_/g, ' ').replace(/\b\w/g, (c) => c.toUpperCase());
-  return numeric ? { name, type: 'number', fieldType: 'number', label } : { name, type: 'string', fieldType: 'text', label };
+  const numeric =
+    /\{\{\s*scores\.(fit|engagement)\s*\}\}/.test(template.trim()) &&
+    template.trim().startsWith('{{') &&
+    template.trim().endsWith('}}');
+  const label = name
+    .replace(/^baton_/, 'Baton ')
+    .replace(/_/g, ' ')
+    .replace(/\b\w/g, (c) => c.toUpperCase());
+  return numeric
+    ? { name, type: 'number', fieldType: 'number', label }
+    : { name, type: 'string', fieldType: 'text', label };
 }
 
 /** The read and write plan for one `fields.yaml`. */
@@ -43,11 +51,33 @@ export function planProperties(fields: FieldsConfig): PropertyPlan {
   const dealOwn = Object.values(fields.deal?.fields ?? {}).map((f) => f.hubspot);
   const contactWrites = Object.entries(wb?.contact ?? {}).map(([k, t]) => written(k, t));
   const dealWrites = Object.entries(wb?.deal ?? {}).map(([k, t]) => written(k, t));
-  if (fields.deal?.create_in_hubspot) dealWrites.push({ name: IDEMPOTENCY_PROPERTY, type: 'string', fieldType: 'text', label: 'Baton Idempotency Key' });
+  if (fields.deal?.create_in_hubspot)
+    dealWrites.push({ name: IDEMPOTENCY_PROPERTY, type: 'string', fieldType: 'text', label: 'Baton Idempotency Key' });
   return {
-    contact: uniq(['email', 'lastmodifieddate', 'createdate', 'lifecyclestage', 'hubspot_owner_id', ...contactOwn, rejectReason, ...contactWrites.map((w) => w.name), ...ENGAGEMENT_PROPERTIES]),
+    contact: uniq([
+      'email',
+      'lastmodifieddate',
+      'createdate',
+      'lifecyclestage',
+      'hubspot_owner_id',
+      ...contactOwn,
+      rejectReason,
+      ...contactWrites.map((w) => w.name),
+      ...ENGAGEMENT_PROPERTIES,
+    ]),
     company: uniq(['name', 'hs_lastmodifieddate', ...companyOwn]),
-    deal: uniq(['dealname', 'amount', 'closedate', 'dealstage', 'pipeline', 'createdate', 'hs_lastmodifieddate', 'hubspot_owner_id', ...dealOwn, ...dealWrites.map((w) => w.name)]),
+    deal: uniq([
+      'dealname',
+      'amount',
+      'closedate',
+      'dealstage',
+      'pipeline',
+      'createdate',
+      'hs_lastmodifieddate',
+      'hubspot_owner_id',
+      ...dealOwn,
+      ...dealWrites.map((w) => w.name),
+    ]),
     writes: { contact: contactWrites, deal: dealWrites },
   };
 }

@@ -17,9 +17,17 @@ const NOT_SUBSCRIBED = new Set(['lastmodifieddate', 'hs_lastmodifieddate', 'crea
 /** The scopes the app needs for this configuration, sorted. */
 export function neededScopes(fields: FieldsConfig, use: MarketingUse = {}): string[] {
   const plan = planProperties(fields);
-  const scopes = new Set(['crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.schemas.contacts.read', 'crm.objects.companies.read', 'crm.schemas.companies.read', 'crm.objects.owners.read']);
+  const scopes = new Set([
+    'crm.objects.contacts.read',
+    'crm.objects.contacts.write',
+    'crm.schemas.contacts.read',
+    'crm.objects.companies.read',
+    'crm.schemas.companies.read',
+    'crm.objects.owners.read',
+  ]);
   if (plan.writes.contact.length) scopes.add('crm.schemas.contacts.write');
-  if (fields.deal) for (const s of ['crm.objects.deals.read', 'crm.objects.deals.write', 'crm.schemas.deals.read']) scopes.add(s);
+  if (fields.deal)
+    for (const s of ['crm.objects.deals.read', 'crm.objects.deals.write', 'crm.schemas.deals.read']) scopes.add(s);
   if (plan.writes.deal.length) scopes.add('crm.schemas.deals.write');
   if (use.forms) scopes.add('forms');
   if (use.emailEvents) scopes.add('content');
@@ -41,11 +49,16 @@ function watched(props: string[], plan: PropertyPlan): string[] {
 /** The webhook subscriptions this configuration needs. */
 export function webhookSubscriptions(fields: FieldsConfig): LegacySubscription[] {
   const plan = planProperties(fields);
-  const out: LegacySubscription[] = ['contact.creation', 'contact.deletion', 'contact.merge'].map((t) => ({ subscriptionType: t, active: true }));
-  for (const p of watched(plan.contact, plan)) out.push({ subscriptionType: 'contact.propertyChange', propertyName: p, active: true });
+  const out: LegacySubscription[] = ['contact.creation', 'contact.deletion', 'contact.merge'].map((t) => ({
+    subscriptionType: t,
+    active: true,
+  }));
+  for (const p of watched(plan.contact, plan))
+    out.push({ subscriptionType: 'contact.propertyChange', propertyName: p, active: true });
   if (fields.deal) {
     out.push({ subscriptionType: 'deal.creation', active: true }, { subscriptionType: 'deal.deletion', active: true });
-    for (const p of watched(plan.deal, plan)) out.push({ subscriptionType: 'deal.propertyChange', propertyName: p, active: true });
+    for (const p of watched(plan.deal, plan))
+      out.push({ subscriptionType: 'deal.propertyChange', propertyName: p, active: true });
   }
   return out;
 }

@@ -10,10 +10,19 @@ import type {
   StandardError,
 } from '@hubspot/api-client/lib/codegen/crm/objects/index.js';
 import type { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/objects/models/AssociationSpec.js';
-import type { PropertyCreateFieldTypeEnum, PropertyCreateTypeEnum } from '@hubspot/api-client/lib/codegen/crm/properties/index.js';
+import type {
+  PropertyCreateFieldTypeEnum,
+  PropertyCreateTypeEnum,
+} from '@hubspot/api-client/lib/codegen/crm/properties/index.js';
 import type { SearchBody } from './keyset.ts';
 
-export type { FilterOperatorEnum, PublicObjectSearchRequest, AssociationSpecAssociationCategoryEnum, PropertyCreateFieldTypeEnum, PropertyCreateTypeEnum };
+export type {
+  FilterOperatorEnum,
+  PublicObjectSearchRequest,
+  AssociationSpecAssociationCategoryEnum,
+  PropertyCreateFieldTypeEnum,
+  PropertyCreateTypeEnum,
+};
 
 /** What a batch update or create answers: with `errors` on a 207 (some records refused). */
 export type BatchAnswer = BatchResponseSimplePublicObject | BatchResponseSimplePublicObjectWithErrors;
@@ -28,6 +37,8 @@ export function batchErrors(res: BatchAnswer): StandardError[] {
  * `{ propertyName, direction }` objects, which the SDK's serializer passes through as they are.
  */
 export function searchRequest(body: SearchBody & { properties: string[] }): PublicObjectSearchRequest {
-  const filterGroups = body.filterGroups.map((g) => ({ filters: g.filters.map((f) => ({ ...f, operator: f.operator as FilterOperatorEnum })) }));
+  const filterGroups = body.filterGroups.map((g) => ({
+    filters: g.filters.map((f) => ({ ...f, operator: f.operator as FilterOperatorEnum })),
+  }));
   return Object.assign({ ...body, filterGroups, sorts: [] as string[] }, { sorts: body.sorts });
 }

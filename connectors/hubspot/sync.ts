@@ -23,7 +23,14 @@ interface Collected {
 }
 
 /** Runs search steps from `pos` until `max` records are certain, the search is drained, or `maxSteps` is spent. */
-export async function collect(api: HubSpotApi, plan: PropertyPlan, type: HubSpotType, start: Position, max: number, maxSteps = 10): Promise<Collected> {
+export async function collect(
+  api: HubSpotApi,
+  plan: PropertyPlan,
+  type: HubSpotType,
+  start: Position,
+  max: number,
+  maxSteps = 10,
+): Promise<Collected> {
   const prop = modifiedPropOf(type);
   const raws: RawObject[] = [];
   let pos = start;
@@ -31,7 +38,9 @@ export async function collect(api: HubSpotApi, plan: PropertyPlan, type: HubSpot
   let total: number | undefined;
   for (let step = 0; step < maxSteps && more && raws.length < max; step++) {
     const body = { ...searchFor(pos, prop, SEARCH_PAGE), properties: propertiesFor(plan, type) };
-    const res = await api.call('search', `search ${type}`, (sdk) => sdk.crm.objects.searchApi.doSearch(type, searchRequest(body)));
+    const res = await api.call('search', `search ${type}`, (sdk) =>
+      sdk.crm.objects.searchApi.doSearch(type, searchRequest(body)),
+    );
     if (step === 0) total = res.total;
     const page = res.results.map((r) => ({ id: String(r.id), properties: r.properties, updatedAt: r.updatedAt }));
     const full = page.length >= SEARCH_PAGE || !!res.paging?.next?.after;
@@ -49,8 +58,16 @@ interface PollState {
 }
 
 /** One incremental poll of contacts and deals since `cursor` (null: from `startMs`). */
-export async function pollOnce(api: HubSpotApi, plan: PropertyPlan, cursor: string | null, startMs: number, maxRecords = 1000): Promise<PollPage> {
-  const state: PollState = cursor ? JSON.parse(cursor) : { contacts: encodePosition({ mode: 'gte', ts: startMs }), deals: encodePosition({ mode: 'gte', ts: startMs }) };
+export async function pollOnce(
+  api: HubSpotApi,
+  plan: PropertyPlan,
+  cursor: string | null,
+  startMs: number,
+  maxRecords = 1000,
+): Promise<PollPage> {
+  const state: PollState = cursor
+    ? JSON.parse(cursor)
+    : { contacts: encodePosition({ mode: 'gte', ts: startMs }), deals: encodePosition({ mode: 'gte', ts: startMs }) };
   const records: CrmRecord[] = [];
   let more = false;
   for (const type of SYNCED) {
@@ -79,10 +96,21 @@ function ahead(p: Promise<Collected>): Promise<Collected> {
  * resumes after it. The next page's searches run while this page is hydrated and consumed, so the
  * search window (the bound of a backfill) never waits for association reads or the inbox.
  */
-export async function* backfillPages(api: HubSpotApi, plan: PropertyPlan, cursor: string | null, since: string | undefined, pageSize = 1000): AsyncIterable<BackfillPage> {
+export async function* backfillPages(
+  api: HubSpotApi,
+  plan: PropertyPlan,
+  cursor: string | null,
+  since: string | undefined,
+  pageSize = 1000,
+): AsyncIterable<BackfillPage> {
   const from = since ? Date.parse(since) : 0;
-  const state: BackfillState = cursor ? JSON.parse(cursor) : { phase: 0, pos: encodePosition({ mode: 'gte', ts: from }), totals: [] };
-  const start = () => (state.phase < SYNCED.length ? ahead(collect(api, plan, SYNCED[state.phase], decodePosition(state.pos), pageSize)) : null);
+  const state: BackfillState = cursor
+    ? JSON.parse(cursor)
+    : { phase: 0, pos: encodePosition({ mode: 'gte', ts: from }), totals: [] };
+  const start = () =>
+    state.phase < SYNCED.length
+      ? ahead(collect(api, plan, SYNCED[state.phase], decodePosition(state.pos), pageSize))
+      : null;
   let next = start();
   while (next) {
     const type = SYNCED[state.phase];

@@ -21,7 +21,8 @@ export interface WebhookRequest {
   rawBody: string | Buffer;
 }
 
-export type WebhookResult = { ok: true; items: InboxItem[] } | { ok: false; status: 400 | 401; error: string; field?: string };
+export type WebhookResult =
+  { ok: true; items: InboxItem[] } | { ok: false; status: 400 | 401; error: string; field?: string };
 
 const id = z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform(String);
 
@@ -54,7 +55,20 @@ export const webhookBody = z.array(hubspotEvent).max(100);
 const OBJECTS: Record<string, CrmObject> = { contact: 'contact', company: 'company', deal: 'deal' };
 
 /** The escapes HubSpot decodes in the URI before it signs (all others stay encoded). */
-const DECODE: Record<string, string> = { '3A': ':', '2F': '/', '3F': '?', '40': '@', '21': '!', '24': '$', '27': "'", '28': '(', '29': ')', '2A': '*', '2C': ',', '3B': ';' };
+const DECODE: Record<string, string> = {
+  '3A': ':',
+  '2F': '/',
+  '3F': '?',
+  '40': '@',
+  '21': '!',
+  '24': '$',
+  '27': "'",
+  '28': '(',
+  '29': ')',
+  '2A': '*',
+  '2C': ',',
+  '3B': ';',
+};
 
 /** The URI as HubSpot puts it in the signed string. */
 export function decodeSignedUri(uri: string): string {
@@ -73,9 +87,12 @@ export function verifyHubSpotSignature(req: WebhookRequest, secret: string, now:
   const timestamp = header(req.headers, 'x-hubspot-request-timestamp');
   if (!signature || !timestamp) return 'missing X-HubSpot-Signature-v3 or X-HubSpot-Request-Timestamp';
   const ts = Number(timestamp);
-  if (!/^\d+$/.test(timestamp) || Math.abs(now - ts) > SIGNATURE_WINDOW_MS) return 'X-HubSpot-Request-Timestamp is outside the 5-minute window';
+  if (!/^\d+$/.test(timestamp) || Math.abs(now - ts) > SIGNATURE_WINDOW_MS)
+    return 'X-HubSpot-Request-Timestamp is outside the 5-minute window';
   const body = typeof req.rawBody === 'string' ? req.rawBody : req.rawBody.toString('utf8');
-  const expected = createHmac('sha256', secret).update(`${req.method.toUpperCase()}${decodeSignedUri(req.uri)}${body}${timestamp}`, 'utf8').digest('base64');
+  const expected = createHmac('sha256', secret)
+    .update(`${req.method.toUpperCase()}${decodeSignedUri(req.uri)}${body}${timestamp}`, 'utf8')
+    .digest('base64');
   return safeEqual(signature.trim(), expected) ? null : 'X-HubSpot-Signature-v3 does not match';
 }
 
@@ -93,12 +110,21 @@ export function itemOf(e: HubSpotEvent, receivedAt: string): InboxItem | null {
   const base = { source: 'hubspot' as const, dedupKey: dedupKey(e), receivedAt };
   if (kind === 'merge') {
     const into = e.newObjectId ?? e.primaryObjectId ?? e.objectId;
-    const merged = [...new Set([...(e.mergedObjectIds ?? []), ...(e.primaryObjectId && e.primaryObjectId !== into ? [e.primaryObjectId] : [])])].filter((m) => m !== into);
+    const merged = [
+      ...new Set([
+        ...(e.mergedObjectIds ?? []),
+        ...(e.primaryObjectId && e.primaryObjectId !== into ? [e.primaryObjectId] : []),
+      ]),
+    ].filter((m) => m !== into);
     return { ...base, body: { kind: 'merge', ref: { crm: 'hubspot', object, id: into, at }, mergedIds: merged } };
   }
   const objectId = kind === 'associationChange' && e.fromObjectId ? e.fromObjectId : e.objectId;
   const hint: Record<string, unknown> | undefined =
-    kind === 'propertyChange' && e.propertyName ? { [e.propertyName]: e.propertyValue ?? null } : kind === 'deletion' || kind === 'privacyDeletion' ? { deleted: true } : undefined;
+    kind === 'propertyChange' && e.propertyName
+      ? { [e.propertyName]: e.propertyValue ?? null }
+      : kind === 'deletion' || kind === 'privacyDeletion'
+        ? { deleted: true }
+        : undefined;
   return {
     ...base,
     body: {
@@ -112,14 +138,21 @@ export function itemOf(e: HubSpotEvent, receivedAt: string): InboxItem | null {
 }
 
 function describe(issue: z.core.$ZodIssue): string {
-  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  const path = issue.path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '');
   return `${path || 'body'}: ${issue.message}`;
 }
 
 /** Verifies and parses one delivery. Bad signature → 401; a body that is not HubSpot's event array → 400 naming the field. */
-export function receiveHubSpotWebhook(req: WebhookRequest, opts: { clientSecret: string; now?: number }): WebhookResult {
+export function receiveHubSpotWebhook(
+  req: WebhookRequest,
+  opts: { clientSecret: string; now?: number },
+): WebhookResult {
   const now = opts.now ?? Date.now();
-  if (!opts.clientSecret) return { ok: false, status: 401, error: 'HUBSPOT_CLIENT_SECRET is not set: signatures cannot be checked' };
+  if (!opts.clientSecret)
+    return { ok: false, status: 401, error: 'HUBSPOT_CLIENT_SECRET is not set: signatures cannot be checked' };
   const bad = verifyHubSpotSignature(req, opts.clientSecret, now);
   if (bad) return { ok: false, status: 401, error: bad };
   let json: unknown;
@@ -130,7 +163,13 @@ export function receiveHubSpotWebhook(req: WebhookRequest, opts: { clientSecret:
     return { ok: false, status: 400, error: err.message, field: String(err.details.field ?? 'body') };
   }
   const parsed = webhookBody.safeParse(json);
-  if (!parsed.success) return { ok: false, status: 400, error: parsed.error.issues.slice(0, 3).map(describe).join('; '), field: pathName(parsed.error.issues[0].path) || 'body' };
+  if (!parsed.success)
+    return {
+      ok: false,
+      status: 400,
+      error: parsed.error.issues.slice(0, 3).map(describe).join('; '),
+      field: pathName(parsed.error.issues[0].path) || 'body',
+    };
   const receivedAt = new Date(now).toISOString();
   return { ok: true, items: parsed.data.map((e) => itemOf(e, receivedAt)).filter((i): i is InboxItem => i !== null) };
 }

@@ -20,7 +20,10 @@ export function accountQueries(keys: { domains: string[]; names: string[] }, max
   const terms = [
     ...new Set([
       ...keys.domains.map((d) => `Website LIKE ${soqlLikeContains(d)}`),
-      ...keys.names.map(nameProbe).filter((w) => w.length > 0).map((w) => `Name LIKE ${soqlLikeContains(w)}`),
+      ...keys.names
+        .map(nameProbe)
+        .filter((w) => w.length > 0)
+        .map((w) => `Name LIKE ${soqlLikeContains(w)}`),
     ]),
   ];
   const out: string[] = [];
@@ -40,11 +43,19 @@ export function accountQueries(keys: { domains: string[]; names: string[] }, max
 }
 
 /** Accounts that may match the given email domains or normalized names (a superset; match exactly in code). */
-export async function findAccounts(client: SalesforceClient, keys: { domains: string[]; names: string[] }): Promise<AccountCandidate[]> {
+export async function findAccounts(
+  client: SalesforceClient,
+  keys: { domains: string[]; names: string[] },
+): Promise<AccountCandidate[]> {
   const byId = new Map<string, AccountCandidate>();
   for (const soql of accountQueries(keys)) {
     for (const r of await client.queryAll(soql, 'find accounts')) {
-      byId.set(String(r.Id), { id: String(r.Id), name: String(r.Name ?? ''), website: (r.Website as string | null) ?? null, ownerId: String(r.OwnerId) });
+      byId.set(String(r.Id), {
+        id: String(r.Id),
+        name: String(r.Name ?? ''),
+        website: (r.Website as string | null) ?? null,
+        ownerId: String(r.OwnerId),
+      });
     }
   }
   return [...byId.values()];

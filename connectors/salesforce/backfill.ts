@@ -32,11 +32,11 @@ export interface BulkOptions {
   pageSize: number;
 }
 
-
 function parseCursor(cursor: string | null): BackfillCursor {
   if (!cursor) return { v: 1, i: 0 };
   const c = JSON.parse(cursor) as BackfillCursor;
-  if (c.v !== 1 || typeof c.i !== 'number') throw new BatonError('bad_cursor', `not a Salesforce backfill cursor: ${cursor.slice(0, 80)}`);
+  if (c.v !== 1 || typeof c.i !== 'number')
+    throw new BatonError('bad_cursor', `not a Salesforce backfill cursor: ${cursor.slice(0, 80)}`);
   return c;
 }
 
@@ -62,14 +62,20 @@ export class SalesforceBackfill {
     const fields = selectFields(object, this.cfg, d ? (f) => d.has(f) : undefined);
     // Bulk API 2.0 rejects ORDER BY/LIMIT as PK-chunking breakers; order comes from the locator
     const query = `SELECT ${fields.join(', ')} FROM ${object}${since ? ` WHERE SystemModstamp >= ${soqlDateTime(since)}` : ''}`;
-    const job = new QueryJobV2(this.client.conn, { bodyParams: { operation: 'query', query }, pollingOptions: { pollInterval: this.opts.pollIntervalMs, pollTimeout: this.opts.pollTimeoutMs } });
+    const job = new QueryJobV2(this.client.conn, {
+      bodyParams: { operation: 'query', query },
+      pollingOptions: { pollInterval: this.opts.pollIntervalMs, pollTimeout: this.opts.pollTimeoutMs },
+    });
     const info = await this.client.call(`bulk query ${object}`, () => job.open(), { retry: false });
     return info.id;
   }
 
   /** Waits for JobComplete; returns the number of records, or null when the job no longer exists. */
   private async waitFor(jobId: string): Promise<number | null> {
-    const job = new QueryJobV2(this.client.conn, { id: jobId, pollingOptions: { pollInterval: this.opts.pollIntervalMs, pollTimeout: this.opts.pollTimeoutMs } });
+    const job = new QueryJobV2(this.client.conn, {
+      id: jobId,
+      pollingOptions: { pollInterval: this.opts.pollIntervalMs, pollTimeout: this.opts.pollTimeoutMs },
+    });
     const deadline = Date.now() + this.opts.pollTimeoutMs;
     for (;;) {
       let info;
@@ -84,13 +90,20 @@ export class SalesforceBackfill {
         throw new CrmError('salesforce', `Salesforce bulk query job ${jobId} ended ${info.state}`);
       }
       if (Date.now() > deadline) {
-        throw new CrmError('salesforce', `Salesforce bulk query job ${jobId} not complete after ${Math.round(this.opts.pollTimeoutMs / 1000)} s; resume the backfill to keep waiting`, { retryable: true });
+        throw new CrmError(
+          'salesforce',
+          `Salesforce bulk query job ${jobId} not complete after ${Math.round(this.opts.pollTimeoutMs / 1000)} s; resume the backfill to keep waiting`,
+          { retryable: true },
+        );
       }
       await sleep(this.opts.pollIntervalMs);
     }
   }
 
-  private async page(jobId: string, locator: string | undefined): Promise<{ rows: Record<string, unknown>[]; next: string | null }> {
+  private async page(
+    jobId: string,
+    locator: string | undefined,
+  ): Promise<{ rows: Record<string, unknown>[]; next: string | null }> {
     const params = new URLSearchParams({ maxRecords: String(this.opts.pageSize) });
     if (locator) params.set('locator', locator);
     const url = `${this.client.conn.instanceUrl}/services/data/v${this.client.version}/jobs/query/${jobId}/results?${params}`;
@@ -129,7 +142,9 @@ export class SalesforceBackfill {
       for (;;) {
         const { rows, next } = await this.page(c.job, c.locator);
         const done = next === null;
-        const cur: BackfillCursor = done ? { v: 1, i: c.i + 1 } : { v: 1, i: c.i, job: c.job, locator: next ?? undefined, total };
+        const cur: BackfillCursor = done
+          ? { v: 1, i: c.i + 1 }
+          : { v: 1, i: c.i, job: c.job, locator: next ?? undefined, total };
         yield { records: rows.map((r) => toCrmRecord(object, r)), cursor: JSON.stringify(cur), total };
         if (done) break;
         c.locator = next ?? undefined;

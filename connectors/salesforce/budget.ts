@@ -55,11 +55,15 @@ export class ApiBudget {
         { used: this.state.used, limit: this.state.limit, share: this.share },
       );
     }
-    throw new CrmError('salesforce', `Salesforce daily API budget reached (${this.state.used}/${this.state.limit}, share ${Math.round(this.share * 100)}%)`, {
-      code: 'salesforce_budget_paused',
-      retryable: false,
-      retryAfterMs: this.pauseMs,
-      status: 429,
-    });
+    throw new CrmError(
+      'salesforce',
+      `Salesforce daily API budget reached (${this.state.used}/${this.state.limit}, share ${Math.round(this.share * 100)}%)`,
+      {
+        code: 'salesforce_budget_paused',
+        retryable: false,
+        retryAfterMs: this.pauseMs,
+        status: 429,
+      },
+    );
   }
 }

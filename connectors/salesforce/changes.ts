@@ -19,11 +19,16 @@ const changeSchema = z.strictObject({
 
 export const changesSchema = z.strictObject({ changes: z.array(changeSchema).min(1).max(200) });
 
-export type ChangesResult = { ok: true; items: InboxItem[] } | { ok: false; status: 400 | 401; error: string; field?: string };
+export type ChangesResult =
+  { ok: true; items: InboxItem[] } | { ok: false; status: 400 | 401; error: string; field?: string };
 
 /** Verifies, validates and turns a signed change list into inbox items. */
-export function receiveSignedChanges(req: { rawBody: string | Buffer; signature: string | undefined }, opts: { secret: string | undefined; now?: () => Date }): ChangesResult {
-  if (!verifyBatonSignature(req.rawBody, req.signature, opts.secret)) return { ok: false, status: 401, error: 'bad or missing X-Baton-Signature' };
+export function receiveSignedChanges(
+  req: { rawBody: string | Buffer; signature: string | undefined },
+  opts: { secret: string | undefined; now?: () => Date },
+): ChangesResult {
+  if (!verifyBatonSignature(req.rawBody, req.signature, opts.secret))
+    return { ok: false, status: 401, error: 'bad or missing X-Baton-Signature' };
   let json: unknown;
   try {
     json = parseJsonInput(req.rawBody);
@@ -46,7 +51,12 @@ export function receiveSignedChanges(req: { rawBody: string | Buffer; signature:
       // a change without `at` is unique to its body: a resent body dedups, a new one does not
       dedupKey: `salesforce:json:${c.sobject}:${c.id}:${c.at ?? `${digest}:${i}`}`,
       receivedAt,
-      body: { kind: 'change' as const, ref: { crm: 'salesforce' as const, object: c.sobject, id: c.id, ...(c.at ? { at: toIsoInstant(c.at) } : {}) }, ...(c.fields ? { hint: c.fields } : {}), changeSource: 'signed_json' },
+      body: {
+        kind: 'change' as const,
+        ref: { crm: 'salesforce' as const, object: c.sobject, id: c.id, ...(c.at ? { at: toIsoInstant(c.at) } : {}) },
+        ...(c.fields ? { hint: c.fields } : {}),
+        changeSource: 'signed_json',
+      },
     })),
   };
 }

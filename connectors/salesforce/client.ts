@@ -51,7 +51,11 @@ export class SalesforceClient {
     this.retry = opts.retry ?? {};
     this.integrationUserId = opts.integrationUserId;
     const canGrant = !!(opts.clientId && opts.clientSecret);
-    if (!opts.accessToken && !canGrant) throw new CrmError('salesforce', 'Salesforce needs SALESFORCE_ACCESS_TOKEN or SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET');
+    if (!opts.accessToken && !canGrant)
+      throw new CrmError(
+        'salesforce',
+        'Salesforce needs SALESFORCE_ACCESS_TOKEN or SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET',
+      );
     const loginUrl = (opts.loginUrl ?? opts.instanceUrl).replace(/\/$/, '');
     this.conn = new jsforce.Connection({
       instanceUrl: opts.instanceUrl.replace(/\/$/, ''),
@@ -62,7 +66,10 @@ export class SalesforceClient {
         ? {
             oauth2: { loginUrl, clientId: opts.clientId, clientSecret: opts.clientSecret },
             // the client-credentials grant issues no refresh token: renewing means running the grant again
-            refreshFn: (conn: Connection, done: (err: Error | null | undefined, token?: string, res?: never) => unknown) => {
+            refreshFn: (
+              conn: Connection,
+              done: (err: Error | null | undefined, token?: string, res?: never) => unknown,
+            ) => {
               this.grant(conn).then(
                 (t) => done(null, t.access_token, t as never),
                 (err: Error) => done(err),
@@ -95,7 +102,11 @@ export class SalesforceClient {
     try {
       await this.grant(this.conn);
     } catch (err) {
-      throw new CrmError('salesforce', `Salesforce client-credentials login at ${this.conn.loginUrl} failed: ${(err as Error).message}`, { cause: err, status: 401 });
+      throw new CrmError(
+        'salesforce',
+        `Salesforce client-credentials login at ${this.conn.loginUrl} failed: ${(err as Error).message}`,
+        { cause: err, status: 401 },
+      );
     }
   }
 
@@ -110,7 +121,9 @@ export class SalesforceClient {
     this.usageAt = at;
     this.budget.observe(used, limit);
     if (own && this.limits.shared) {
-      this.limits.setValue(this.usageKey, { used, limit, at }, 86_400_000).catch((err: Error) => this.log.debug('salesforce usage not shared', { error: err.message }));
+      this.limits
+        .setValue(this.usageKey, { used, limit, at }, 86_400_000)
+        .catch((err: Error) => this.log.debug('salesforce usage not shared', { error: err.message }));
     }
   }
 
@@ -122,8 +135,10 @@ export class SalesforceClient {
     if (!this.limits.shared || Date.now() - this.usageReadAt < 1000) return;
     this.usageReadAt = Date.now();
     try {
-      const v = (await this.limits.getValue(this.usageKey)) as { used?: number; limit?: number; at?: number } | undefined;
-      if (v && typeof v.used === 'number' && typeof v.limit === 'number' && typeof v.at === 'number') this.applyUsage(v.used, v.limit, v.at, false);
+      const v = (await this.limits.getValue(this.usageKey)) as
+        { used?: number; limit?: number; at?: number } | undefined;
+      if (v && typeof v.used === 'number' && typeof v.limit === 'number' && typeof v.at === 'number')
+        this.applyUsage(v.used, v.limit, v.at, false);
     } catch (err) {
       this.log.debug('salesforce shared usage unreadable', { error: (err as Error).message });
     }
@@ -150,7 +165,10 @@ export class SalesforceClient {
       });
     };
     if (options.retry === false) return once();
-    return withRetry(once, { ...this.retry, onRetry: (err, n) => this.log.warn(`salesforce ${what}: retry ${n}`, { error: (err as Error).message }) });
+    return withRetry(once, {
+      ...this.retry,
+      onRetry: (err, n) => this.log.warn(`salesforce ${what}: retry ${n}`, { error: (err as Error).message }),
+    });
   }
 
   /** Runs a SOQL query and follows `nextRecordsUrl` to the end (each page one budgeted call). */

@@ -33,7 +33,11 @@ export interface SubResponse {
 const isHeavy = (s: Subrequest) => /\/(query|queryAll)(\/|\?|$)|\/composite\/sobjects/.test(s.url);
 
 /** Splits subrequests, in order, into composite calls within the limits. Pure. */
-export function packComposite(subs: Subrequest[], max = MAX_SUBREQUESTS, maxHeavy = MAX_HEAVY_SUBREQUESTS): Subrequest[][] {
+export function packComposite(
+  subs: Subrequest[],
+  max = MAX_SUBREQUESTS,
+  maxHeavy = MAX_HEAVY_SUBREQUESTS,
+): Subrequest[][] {
   const out: Subrequest[][] = [];
   let cur: Subrequest[] = [];
   let heavy = 0;
@@ -57,7 +61,14 @@ export function querySub(client: SalesforceClient, soql: string, referenceId: st
 }
 
 /** The subrequest of one sObject Collections save (≤ 200 records, `allOrNone: false`). */
-export function collectionSub(client: SalesforceClient, method: 'POST' | 'PATCH', object: string, records: Record<string, unknown>[], referenceId: string, headers?: Record<string, string>): Subrequest {
+export function collectionSub(
+  client: SalesforceClient,
+  method: 'POST' | 'PATCH',
+  object: string,
+  records: Record<string, unknown>[],
+  referenceId: string,
+  headers?: Record<string, string>,
+): Subrequest {
   return {
     method,
     url: `/services/data/v${client.version}/composite/sobjects`,
@@ -68,12 +79,22 @@ export function collectionSub(client: SalesforceClient, method: 'POST' | 'PATCH'
 }
 
 /** Runs `subs` in as few composite calls as the limits allow; responses by referenceId. A call that fails throws (`CrmError`). */
-export async function runComposite(client: SalesforceClient, subs: Subrequest[], what: string, options: { retry?: boolean } = {}): Promise<Map<string, SubResponse>> {
+export async function runComposite(
+  client: SalesforceClient,
+  subs: Subrequest[],
+  what: string,
+  options: { retry?: boolean } = {},
+): Promise<Map<string, SubResponse>> {
   const out = new Map<string, SubResponse>();
   for (const part of packComposite(subs)) {
     const res = await client.call(
       what,
-      (c) => c.requestPost<{ compositeResponse: SubResponse[] }>(`/services/data/v${client.version}/composite`, { allOrNone: false, collateSubrequests: false, compositeRequest: part }),
+      (c) =>
+        c.requestPost<{ compositeResponse: SubResponse[] }>(`/services/data/v${client.version}/composite`, {
+          allOrNone: false,
+          collateSubrequests: false,
+          compositeRequest: part,
+        }),
       options,
     );
     for (const r of res.compositeResponse ?? []) out.set(r.referenceId, r);
@@ -83,10 +104,18 @@ export async function runComposite(client: SalesforceClient, subs: Subrequest[],
 
 /** The error of a failed subrequest (body `[{ errorCode, message }]`), or of a missing answer. */
 export function subrequestError(res: SubResponse | undefined, what: string): CrmError {
-  if (!res) return new CrmError('salesforce', `Salesforce ${what} failed: no answer in the composite response`, { retryable: true });
-  const first = Array.isArray(res.body) ? (res.body[0] as { errorCode?: string; message?: string } | undefined) : undefined;
+  if (!res)
+    return new CrmError('salesforce', `Salesforce ${what} failed: no answer in the composite response`, {
+      retryable: true,
+    });
+  const first = Array.isArray(res.body)
+    ? (res.body[0] as { errorCode?: string; message?: string } | undefined)
+    : undefined;
   const code = first?.errorCode ?? `ERROR_HTTP_${res.httpStatusCode}`;
-  return toCrmError(Object.assign(new Error(first?.message ?? `HTTP ${res.httpStatusCode}`), { errorCode: code }), what);
+  return toCrmError(
+    Object.assign(new Error(first?.message ?? `HTTP ${res.httpStatusCode}`), { errorCode: code }),
+    what,
+  );
 }
 
 /** The per-record results of a collection subrequest; throws its error when the subrequest failed. */
@@ -96,16 +125,28 @@ export function saveResultsOf(res: SubResponse | undefined, what: string): SaveR
 }
 
 /** Runs SOQL queries in composite calls and follows each to its last page; rows per query, in order. */
-export async function queryMany(client: SalesforceClient, soqls: string[], what: string, run: CompositeRunner = compositeRunner(client)): Promise<Record<string, unknown>[][]> {
+export async function queryMany(
+  client: SalesforceClient,
+  soqls: string[],
+  what: string,
+  run: CompositeRunner = compositeRunner(client),
+): Promise<Record<string, unknown>[][]> {
   if (!soqls.length) return [];
-  const res = await run(soqls.map((q, i) => querySub(client, q, `q${i}`)), what);
+  const res = await run(
+    soqls.map((q, i) => querySub(client, q, `q${i}`)),
+    what,
+  );
   const out: Record<string, unknown>[][] = [];
   for (const [i] of soqls.entries()) out.push(await rowsOf(client, res.get(`q${i}`), what));
   return out;
 }
 
 /** The rows of one query subrequest, following `nextRecordsUrl` (each further page one call). */
-export async function rowsOf(client: SalesforceClient, res: SubResponse | undefined, what: string): Promise<Record<string, unknown>[]> {
+export async function rowsOf(
+  client: SalesforceClient,
+  res: SubResponse | undefined,
+  what: string,
+): Promise<Record<string, unknown>[]> {
   if (!res || res.httpStatusCode >= 300) throw subrequestError(res, what);
   type Page = { records: Record<string, unknown>[]; done: boolean; nextRecordsUrl?: string };
   let page = res.body as Page;
@@ -119,7 +160,11 @@ export async function rowsOf(client: SalesforceClient, res: SubResponse | undefi
 }
 
 /** Runs subrequests as composite calls (`runComposite`, or a `SharedComposite` participant). */
-export type CompositeRunner = (subs: Subrequest[], what: string, options?: { retry?: boolean }) => Promise<Map<string, SubResponse>>;
+export type CompositeRunner = (
+  subs: Subrequest[],
+  what: string,
+  options?: { retry?: boolean },
+) => Promise<Map<string, SubResponse>>;
 
 /** The plain runner of one client. */
 export const compositeRunner =
@@ -135,7 +180,13 @@ export const compositeRunner =
 export class SharedComposite {
   private client: SalesforceClient;
   private active: number;
-  private waiting: { subs: Subrequest[]; what: string; retry: boolean; resolve: (m: Map<string, SubResponse>) => void; reject: (e: unknown) => void }[] = [];
+  private waiting: {
+    subs: Subrequest[];
+    what: string;
+    retry: boolean;
+    resolve: (m: Map<string, SubResponse>) => void;
+    reject: (e: unknown) => void;
+  }[] = [];
   private seq = 0;
   constructor(client: SalesforceClient, participants: number) {
     this.client = client;
@@ -169,7 +220,9 @@ export class SharedComposite {
       (res) =>
         batch.forEach((b, i) => {
           const mine = new Map<string, SubResponse>();
-          for (const [ref, r] of res) if (ref.startsWith(prefix[i])) mine.set(ref.slice(prefix[i].length), { ...r, referenceId: ref.slice(prefix[i].length) });
+          for (const [ref, r] of res)
+            if (ref.startsWith(prefix[i]))
+              mine.set(ref.slice(prefix[i].length), { ...r, referenceId: ref.slice(prefix[i].length) });
           b.resolve(mine);
         }),
       (err) => batch.forEach((b) => b.reject(err)),

@@ -12,7 +12,13 @@ import { PeopleWriter, type CreateRouter } from './people-writer.ts';
 import { SalesforceReader } from './reader.ts';
 import { positionsFromText, schemaProblems } from './schema-check.ts';
 import { TaskWriter } from './tasks.ts';
-import { ownerAndManager, usersByEmailOrUsername, usersById, type OwnerAndManager, type SalesforceUser } from './users.ts';
+import {
+  ownerAndManager,
+  usersByEmailOrUsername,
+  usersById,
+  type OwnerAndManager,
+  type SalesforceUser,
+} from './users.ts';
 
 export interface SalesforceConnector extends Connector {
   readonly crm: 'salesforce';
@@ -32,12 +38,27 @@ export interface SalesforceConnector extends Connector {
 }
 
 const PERSON_OBJECTS = new Set(['Lead', 'Contact', 'Account', 'Opportunity']);
-const SYSTEM_FIELDS = new Set(['Id', 'attributes', 'SystemModstamp', 'LastModifiedDate', 'LastModifiedById', 'CreatedDate', 'CreatedById', 'IsDeleted']);
+const SYSTEM_FIELDS = new Set([
+  'Id',
+  'attributes',
+  'SystemModstamp',
+  'LastModifiedDate',
+  'LastModifiedById',
+  'CreatedDate',
+  'CreatedById',
+  'IsDeleted',
+]);
 
 /** Creates the connector; nothing is called before `start()` or the first operation. */
 export function createSalesforceConnector(options: SalesforceConnectorOptions): SalesforceConnector {
   const client = new SalesforceClient(options);
-  const reader = new SalesforceReader(client, options.fields, options.pollPageSize ?? 2000, options.pollLagMs ?? 10_000, options.now);
+  const reader = new SalesforceReader(
+    client,
+    options.fields,
+    options.pollPageSize ?? 2000,
+    options.pollLagMs ?? 10_000,
+    options.now,
+  );
   const people = new PeopleWriter(client, options.fields, options.assignment ?? 'org');
   const tasks = new TaskWriter(client);
   const influence = new InfluenceWriter(client);
@@ -64,15 +85,29 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
         client.describe('Contact'),
         options.fields.deal ? client.describe('Opportunity') : Promise.resolve(undefined),
       ]);
-      await Promise.all(['Account', 'OpportunityContactRole', 'CampaignMember', 'Task'].map((o) => client.describe(o).catch(() => null)));
-      const positionOf = options.positionOf ?? (options.fieldsYamlText ? positionsFromText(options.fieldsYamlText) : undefined);
+      await Promise.all(
+        ['Account', 'OpportunityContactRole', 'CampaignMember', 'Task'].map((o) =>
+          client.describe(o).catch(() => null),
+        ),
+      );
+      const positionOf =
+        options.positionOf ?? (options.fieldsYamlText ? positionsFromText(options.fieldsYamlText) : undefined);
       const file = options.fieldsYamlFile ?? 'fields.yaml';
-      const problems = schemaProblems(options.fields, { Lead, Contact, ...(Opportunity !== undefined ? { Opportunity } : {}) }, file, positionOf);
+      const problems = schemaProblems(
+        options.fields,
+        { Lead, Contact, ...(Opportunity !== undefined ? { Opportunity } : {}) },
+        file,
+        positionOf,
+      );
       if (options.fields.writeback?.salesforce?.campaign_influence) {
-        const choice = await influence.modelChoice().catch((err: Error) => ({ error: `cannot read campaign influence models: ${err.message}` }));
+        const choice = await influence
+          .modelChoice()
+          .catch((err: Error) => ({ error: `cannot read campaign influence models: ${err.message}` }));
         if ('error' in choice) {
           const pos = positionOf?.(['writeback', 'salesforce', 'campaign_influence']);
-          problems.push(`${file}:${pos ? `${pos.line}:${pos.col}` : 'writeback.salesforce.campaign_influence'}: ${choice.error}`);
+          problems.push(
+            `${file}:${pos ? `${pos.line}:${pos.col}` : 'writeback.salesforce.campaign_influence'}: ${choice.error}`,
+          );
         }
       }
       for (const p of problems) client.log.warn(p);
@@ -96,9 +131,19 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
         else if (op.object === 'CampaignInfluence') influenceOps.push(op);
         else if (op.action === 'create' || (op.action === 'upsert' && !op.id)) {
           if (op.object === 'Lead') creates.push(op);
-          else results.set(op.key, { key: op.key, status: 'dead', error: `Baton creates only Leads in Salesforce, not ${op.object}` });
+          else
+            results.set(op.key, {
+              key: op.key,
+              status: 'dead',
+              error: `Baton creates only Leads in Salesforce, not ${op.object}`,
+            });
         } else if (op.id && PERSON_OBJECTS.has(op.object)) updates.push(op);
-        else results.set(op.key, { key: op.key, status: 'dead', error: `cannot ${op.action} ${op.object}${op.id ? ` ${op.id}` : ' without an id'} in Salesforce` });
+        else
+          results.set(op.key, {
+            key: op.key,
+            status: 'dead',
+            error: `cannot ${op.action} ${op.object}${op.id ? ` ${op.id}` : ' without an id'} in Salesforce`,
+          });
       }
       // people first: a Task for a new Lead needs the Lead and its owner in place
       // Updates first (a Task's owner is read after them); Lead and Task creates are independent
@@ -110,10 +155,19 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
         people.createLeads(creates, leadWriter.run).finally(leadWriter.done),
         tasks.create(taskOps, taskWriter.run).finally(taskWriter.done),
       ]);
-      for (const m of [updated, created, tasked, await tasks.update(taskUpdates), await influence.replace(influenceOps)]) {
+      for (const m of [
+        updated,
+        created,
+        tasked,
+        await tasks.update(taskUpdates),
+        await influence.replace(influenceOps),
+      ]) {
         for (const [k, v] of m) results.set(k, v);
       }
-      const out = ops.map((op): WriteResult => results.get(op.key) ?? { key: op.key, status: 'retry', error: 'not written', retryAfterMs: 60_000 });
+      const out = ops.map(
+        (op): WriteResult =>
+          results.get(op.key) ?? { key: op.key, status: 'retry', error: 'not written', retryAfterMs: 60_000 },
+      );
       // A field missing or read-only now may exist by the re-check: the next write describes again.
       if (out.some((r) => r.status === 'held')) client.forgetDescribes();
       return out;
@@ -126,14 +180,31 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
       if (item.source !== 'salesforce' || item.body.kind !== 'change' || !item.body.hint || !lastWritten) return false;
       const { ref, hint, sourceId } = item.body;
       // system fields move with every save; the rest of the message must match what Baton knows
-      const known = Object.fromEntries(Object.entries(lastWritten).filter(([k]) => !SYSTEM_FIELDS.has(k) && Object.hasOwn(hint, k)));
+      const known = Object.fromEntries(
+        Object.entries(lastWritten).filter(([k]) => !SYSTEM_FIELDS.has(k) && Object.hasOwn(hint, k)),
+      );
       const unknown = Object.keys(hint).some((k) => !SYSTEM_FIELDS.has(k) && !Object.hasOwn(lastWritten, k));
       if (unknown || !Object.keys(known).length) return false;
-      return isBatonEcho({ crm: 'salesforce', object: ref.object, id: ref.id, modifiedAt: ref.at ?? '', properties: hint, changedBy: sourceId }, client.integrationUserId, known);
+      return isBatonEcho(
+        {
+          crm: 'salesforce',
+          object: ref.object,
+          id: ref.id,
+          modifiedAt: ref.at ?? '',
+          properties: hint,
+          changedBy: sourceId,
+        },
+        client.integrationUserId,
+        known,
+      );
     },
     holdsValues(values: Record<string, unknown>, known: Record<string, unknown> | null | undefined) {
       const entries = Object.entries(values);
-      return !!known && entries.length > 0 && entries.every(([k, v]) => Object.hasOwn(known, k) && sameSalesforceValue(v, known[k]));
+      return (
+        !!known &&
+        entries.length > 0 &&
+        entries.every(([k, v]) => Object.hasOwn(known, k) && sameSalesforceValue(v, known[k]))
+      );
     },
     ownerAndManager: (ids) => ownerAndManager(client, ids),
     usersByEmailOrUsername: (list) => usersByEmailOrUsername(client, list),

@@ -1,20 +1,46 @@
 /** Maps jsforce and HTTP failures to `CrmError`, saying what may be retried, and save errors that are not the record's to a `SetupProblem`. */
 import { CrmError, errorMessage, type SetupProblem } from '../../src/platform/errors.ts';
 
-const RETRYABLE_CODES = new Set(['UNKNOWN_EXCEPTION', 'SERVER_UNAVAILABLE', 'UNABLE_TO_LOCK_ROW', 'QUERY_TIMEOUT', 'REQUEST_RUNNING_TOO_LONG']);
+const RETRYABLE_CODES = new Set([
+  'UNKNOWN_EXCEPTION',
+  'SERVER_UNAVAILABLE',
+  'UNABLE_TO_LOCK_ROW',
+  'QUERY_TIMEOUT',
+  'REQUEST_RUNNING_TOO_LONG',
+]);
 const NETWORK = /fetch failed|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|socket hang up|network/i;
 
 /** A `CrmError` for anything a jsforce call threw; keeps the original as `cause`. */
 export function toCrmError(err: unknown, what: string): CrmError {
   if (err instanceof CrmError) return err;
-  const e = err as { errorCode?: string; name?: string; message?: string; data?: unknown; cause?: { code?: string } } | null;
+  const e = err as {
+    errorCode?: string;
+    name?: string;
+    message?: string;
+    data?: unknown;
+    cause?: { code?: string };
+  } | null;
   const code = e?.errorCode ?? '';
   const httpStatus = /^ERROR_HTTP_(\d{3})$/.exec(code);
-  const status = httpStatus ? Number(httpStatus[1]) : code === 'INVALID_SESSION_ID' ? 401 : code === 'UNKNOWN_EXCEPTION' ? 500 : code === 'REQUEST_LIMIT_EXCEEDED' ? 403 : undefined;
+  const status = httpStatus
+    ? Number(httpStatus[1])
+    : code === 'INVALID_SESSION_ID'
+      ? 401
+      : code === 'UNKNOWN_EXCEPTION'
+        ? 500
+        : code === 'REQUEST_LIMIT_EXCEEDED'
+          ? 403
+          : undefined;
   const network = !code && (NETWORK.test(errorMessage(err)) || !!e?.cause?.code);
-  const retryable = network || RETRYABLE_CODES.has(code) || (status !== undefined && [500, 502, 503, 504].includes(status));
+  const retryable =
+    network || RETRYABLE_CODES.has(code) || (status !== undefined && [500, 502, 503, 504].includes(status));
   const message = `Salesforce ${what} failed: ${code ? `${code}: ` : ''}${errorMessage(err)}`;
-  return new CrmError('salesforce', message, { cause: err, status, retryable, code: code ? `salesforce_${code.toLowerCase()}` : 'crm_error' });
+  return new CrmError('salesforce', message, {
+    cause: err,
+    status,
+    retryable,
+    code: code ? `salesforce_${code.toLowerCase()}` : 'crm_error',
+  });
 }
 
 /** One error of a Salesforce save result (sObject Collections, composite). */
@@ -31,7 +57,11 @@ const where = (object: string) => `Setup → Object Manager → ${object} → Fi
  * own: a field that does not exist or that the integration user may not write, or a restricted
  * picklist value `configured` says Baton writes for every record that gets it.
  */
-export function saveProblemOf(errors: SaveErrorLike[], object: string, configured: (field: string, value: string) => boolean = () => false): SetupProblem | null {
+export function saveProblemOf(
+  errors: SaveErrorLike[],
+  object: string,
+  configured: (field: string, value: string) => boolean = () => false,
+): SetupProblem | null {
   for (const e of errors) {
     if (e.statusCode === 'INVALID_FIELD') {
       const m = /No such column '([^']+)' on (?:sobject of type |entity ')(\w+)/.exec(e.message);

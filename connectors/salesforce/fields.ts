@@ -2,16 +2,43 @@
 import type { FieldsConfig } from '../../src/config/schema.ts';
 import type { CrmObject } from '../types.ts';
 
-export const POLLED_OBJECTS = ['Lead', 'Contact', 'Account', 'Opportunity', 'OpportunityContactRole', 'CampaignMember'] as const;
+export const POLLED_OBJECTS = [
+  'Lead',
+  'Contact',
+  'Account',
+  'Opportunity',
+  'OpportunityContactRole',
+  'CampaignMember',
+] as const;
 export type PolledObject = (typeof POLLED_OBJECTS)[number];
 
 const SYSTEM = ['Id', 'SystemModstamp', 'LastModifiedById', 'CreatedDate'];
 
 const BASE: Record<PolledObject, string[]> = {
-  Lead: [...SYSTEM, 'OwnerId', 'Email', 'IsConverted', 'ConvertedDate', 'ConvertedContactId', 'ConvertedAccountId', 'ConvertedOpportunityId'],
+  Lead: [
+    ...SYSTEM,
+    'OwnerId',
+    'Email',
+    'IsConverted',
+    'ConvertedDate',
+    'ConvertedContactId',
+    'ConvertedAccountId',
+    'ConvertedOpportunityId',
+  ],
   Contact: [...SYSTEM, 'OwnerId', 'Email', 'AccountId'],
   Account: [...SYSTEM, 'OwnerId', 'Name', 'Website', 'NumberOfEmployees'],
-  Opportunity: [...SYSTEM, 'OwnerId', 'AccountId', 'CampaignId', 'Name', 'StageName', 'Amount', 'CloseDate', 'IsWon', 'IsClosed'],
+  Opportunity: [
+    ...SYSTEM,
+    'OwnerId',
+    'AccountId',
+    'CampaignId',
+    'Name',
+    'StageName',
+    'Amount',
+    'CloseDate',
+    'IsWon',
+    'IsClosed',
+  ],
   OpportunityContactRole: [...SYSTEM, 'OpportunityId', 'ContactId', 'Role', 'IsPrimary'],
   CampaignMember: [...SYSTEM, 'CampaignId', 'LeadId', 'ContactId', 'Status', 'HasResponded', 'FirstRespondedDate'],
 };
@@ -36,7 +63,12 @@ export function dealFieldNames(cfg: FieldsConfig): string[] {
  * so a Contact is never asked for Lead-only fields such as Company or Status.
  */
 export function selectFields(object: PolledObject, cfg: FieldsConfig, exists?: (field: string) => boolean): string[] {
-  const mapped = object === 'Lead' || object === 'Contact' ? personFieldNames(cfg) : object === 'Opportunity' ? dealFieldNames(cfg) : [];
+  const mapped =
+    object === 'Lead' || object === 'Contact'
+      ? personFieldNames(cfg)
+      : object === 'Opportunity'
+        ? dealFieldNames(cfg)
+        : [];
   const all = [...new Set([...BASE[object], ...mapped])];
   return exists ? all.filter((f) => BASE[object].slice(0, 4).includes(f) || exists(f)) : all;
 }
@@ -44,6 +76,14 @@ export function selectFields(object: PolledObject, cfg: FieldsConfig, exists?: (
 /** The sObject of a record id by its key prefix, for the objects Baton handles. */
 export function objectOfId(id: string): CrmObject | undefined {
   const p = id.slice(0, 3);
-  const map: Record<string, CrmObject> = { '00Q': 'Lead', '003': 'Contact', '001': 'Account', '006': 'Opportunity', '00K': 'OpportunityContactRole', '00v': 'CampaignMember', '00T': 'Task' };
+  const map: Record<string, CrmObject> = {
+    '00Q': 'Lead',
+    '003': 'Contact',
+    '001': 'Account',
+    '006': 'Opportunity',
+    '00K': 'OpportunityContactRole',
+    '00v': 'CampaignMember',
+    '00T': 'Task',
+  };
   return map[p];
 }

@@ -19,7 +19,8 @@ export function idChecksum(id15: string): string {
 /** The 15-character form of a well-formed id (an 18-character one only when its checksum holds), else null. */
 export function canonicalId(id: string): string | null {
   if (/^[a-zA-Z0-9]{15}$/.test(id)) return id;
-  if (/^[a-zA-Z0-9]{18}$/.test(id) && id.slice(15).toUpperCase() === idChecksum(id.slice(0, 15))) return id.slice(0, 15);
+  if (/^[a-zA-Z0-9]{18}$/.test(id) && id.slice(15).toUpperCase() === idChecksum(id.slice(0, 15)))
+    return id.slice(0, 15);
   return null;
 }
 

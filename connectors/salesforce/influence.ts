@@ -22,8 +22,14 @@ export function chooseInfluenceModel(models: InfluenceModel[]): { model: Influen
   if (def) return { model: def };
   const custom = models.filter((m) => !m.IsDefaultModel && m.IsActive && !m.IsModelLocked);
   if (custom.length === 1) return { model: custom[0] };
-  if (custom.length > 1) return { error: `the org has ${custom.length} active custom campaign influence models (${custom.map((m) => m.DeveloperName ?? m.Id).join(', ')}); make the one for Baton the default` };
-  return { error: 'the org has no active, unlocked campaign influence model; create a custom model for Baton (Customizable Campaign Influence)' };
+  if (custom.length > 1)
+    return {
+      error: `the org has ${custom.length} active custom campaign influence models (${custom.map((m) => m.DeveloperName ?? m.Id).join(', ')}); make the one for Baton the default`,
+    };
+  return {
+    error:
+      'the org has no active, unlocked campaign influence model; create a custom model for Baton (Customizable Campaign Influence)',
+  };
 }
 
 export interface InfluenceRow {
@@ -37,7 +43,10 @@ export async function campaignIdsByName(client: SalesforceClient, names: string[
   const out = new Map<string, string>();
   const wanted = [...new Set(names.filter((n) => n))];
   for (const part of chunkForIn(wanted)) {
-    const rows = await client.queryAll<{ Id: string; Name: string }>(`SELECT Id, Name FROM Campaign WHERE ${inList('Name', part)} ORDER BY Id`, 'read Campaigns by name');
+    const rows = await client.queryAll<{ Id: string; Name: string }>(
+      `SELECT Id, Name FROM Campaign WHERE ${inList('Name', part)} ORDER BY Id`,
+      'read Campaigns by name',
+    );
     for (const r of rows) if (!out.has(r.Name)) out.set(r.Name, r.Id);
   }
   return out;
@@ -47,7 +56,10 @@ export async function campaignIdsByName(client: SalesforceClient, names: string[
 export async function campaignNamesByIds(client: SalesforceClient, ids: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const part of chunkForIn([...new Set(ids.filter((id) => id))])) {
-    const rows = await client.queryAll<{ Id: string; Name: string }>(`SELECT Id, Name FROM Campaign WHERE ${inList('Id', part)}`, 'read Campaign names');
+    const rows = await client.queryAll<{ Id: string; Name: string }>(
+      `SELECT Id, Name FROM Campaign WHERE ${inList('Id', part)}`,
+      'read Campaign names',
+    );
     for (const r of rows) out.set(r.Id, r.Name);
   }
   return out;
@@ -67,7 +79,10 @@ export class InfluenceWriter {
 
   private chosen() {
     this.model ??= this.client
-      .queryAll<InfluenceModel>('SELECT Id, DeveloperName, IsDefaultModel, IsActive, IsModelLocked FROM CampaignInfluenceModel', 'read influence models')
+      .queryAll<InfluenceModel>(
+        'SELECT Id, DeveloperName, IsDefaultModel, IsActive, IsModelLocked FROM CampaignInfluenceModel',
+        'read influence models',
+      )
       .then((models) => {
         const choice = chooseInfluenceModel(models);
         // an admin fixes the org after Baton's start warning; the next write must see the new model
@@ -95,25 +110,58 @@ export class InfluenceWriter {
       const oppIds = [...new Set(ops.map((o) => String(o.properties.OpportunityId)))];
       const old: string[] = [];
       for (const ids of chunkForIn(oppIds)) {
-        const rows = await this.client.queryAll(`SELECT Id FROM CampaignInfluence WHERE ModelId = ${soqlString(modelId)} AND ${inList('OpportunityId', ids)}`, 'read CampaignInfluence');
+        const rows = await this.client.queryAll(
+          `SELECT Id FROM CampaignInfluence WHERE ModelId = ${soqlString(modelId)} AND ${inList('OpportunityId', ids)}`,
+          'read CampaignInfluence',
+        );
         old.push(...rows.map((r) => String(r.Id)));
       }
       for (const ids of chunks(old)) {
-        await this.client.call('delete CampaignInfluence', (c) => c.sobject('CampaignInfluence').destroy(ids, { allOrNone: false } as never) as unknown as Promise<SaveResult[]>);
+        await this.client.call(
+          'delete CampaignInfluence',
+          (c) =>
+            c.sobject('CampaignInfluence').destroy(ids, { allOrNone: false } as never) as unknown as Promise<
+              SaveResult[]
+            >,
+        );
       }
       const rows = ops.flatMap((op) =>
-        ((op.properties.rows as InfluenceRow[] | undefined) ?? []).map((r) => ({ op, rec: { CampaignId: r.CampaignId, OpportunityId: op.properties.OpportunityId, ModelId: modelId, Influence: r.Influence, ...(r.ContactId ? { ContactId: r.ContactId } : {}) } })),
+        ((op.properties.rows as InfluenceRow[] | undefined) ?? []).map((r) => ({
+          op,
+          rec: {
+            CampaignId: r.CampaignId,
+            OpportunityId: op.properties.OpportunityId,
+            ModelId: modelId,
+            Influence: r.Influence,
+            ...(r.ContactId ? { ContactId: r.ContactId } : {}),
+          },
+        })),
       );
       const errors = new Map<string, string[]>();
       for (const part of chunks(rows)) {
-        const res = await this.client.call('create CampaignInfluence', (c) => c.sobject('CampaignInfluence').create(part.map((p) => p.rec) as never, { allOrNone: false } as never) as unknown as Promise<SaveResult[]>, { retry: false });
+        const res = await this.client.call(
+          'create CampaignInfluence',
+          (c) =>
+            c
+              .sobject('CampaignInfluence')
+              .create(part.map((p) => p.rec) as never, { allOrNone: false } as never) as unknown as Promise<
+              SaveResult[]
+            >,
+          { retry: false },
+        );
         part.forEach((p, i) => {
-          if (!res[i]?.success) errors.set(p.op.key, [...(errors.get(p.op.key) ?? []), describeErrors(res[i]?.errors ?? [])]);
+          if (!res[i]?.success)
+            errors.set(p.op.key, [...(errors.get(p.op.key) ?? []), describeErrors(res[i]?.errors ?? [])]);
         });
       }
       for (const op of ops) {
         const e = errors.get(op.key);
-        out.set(op.key, e ? { key: op.key, status: 'dead', error: e.join('; ') } : { key: op.key, status: 'ok', id: String(op.properties.OpportunityId), properties: { modelId } });
+        out.set(
+          op.key,
+          e
+            ? { key: op.key, status: 'dead', error: e.join('; ') }
+            : { key: op.key, status: 'ok', id: String(op.properties.OpportunityId), properties: { modelId } },
+        );
       }
     } catch (err) {
       // replace is idempotent as a whole, so a retry of the op redoes delete-then-insert

@@ -10,7 +10,8 @@ export function sameSalesforceValue(a: unknown, b: unknown): boolean {
   if (typeof a === 'string' && typeof b === 'string') {
     const da = Date.parse(normalizeSfDate(a));
     const db = Date.parse(normalizeSfDate(b));
-    if (/^\d{4}-\d{2}-\d{2}T/.test(a) && /^\d{4}-\d{2}-\d{2}T/.test(b) && !Number.isNaN(da)) return Math.floor(da / 1000) === Math.floor(db / 1000);
+    if (/^\d{4}-\d{2}-\d{2}T/.test(a) && /^\d{4}-\d{2}-\d{2}T/.test(b) && !Number.isNaN(da))
+      return Math.floor(da / 1000) === Math.floor(db / 1000);
   }
   return String(a) === String(b);
 }
@@ -20,7 +21,11 @@ export function sameSalesforceValue(a: unknown, b: unknown): boolean {
  * and every value Baton wrote is still there. Any other change — another user's, or a field Baton
  * wrote that has since moved — is real work.
  */
-export function isBatonEcho(record: CrmRecord, integrationUserId: string | undefined, lastWritten: Record<string, unknown> | undefined): boolean {
+export function isBatonEcho(
+  record: CrmRecord,
+  integrationUserId: string | undefined,
+  lastWritten: Record<string, unknown> | undefined,
+): boolean {
   if (!integrationUserId || !lastWritten || record.changedBy !== integrationUserId) return false;
   return Object.entries(lastWritten).every(([k, v]) => sameSalesforceValue(record.properties[k], v));
 }

@@ -60,7 +60,10 @@ export interface SalesforceConnectorOptions {
 }
 
 /** Connector options from `SALESFORCE_*` variables, or null when the connector is off (no credentials). */
-export function salesforceOptionsFromEnv(env: NodeJS.ProcessEnv, fields: FieldsConfig): SalesforceConnectorOptions | null {
+export function salesforceOptionsFromEnv(
+  env: NodeJS.ProcessEnv,
+  fields: FieldsConfig,
+): SalesforceConnectorOptions | null {
   const instanceUrl = env.SALESFORCE_INSTANCE_URL;
   const hasToken = !!env.SALESFORCE_ACCESS_TOKEN;
   const hasClient = !!(env.SALESFORCE_CLIENT_ID && env.SALESFORCE_CLIENT_SECRET);

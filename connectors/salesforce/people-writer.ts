@@ -6,11 +6,31 @@
 import type { FieldsConfig } from '../../src/config/schema.ts';
 import type { WriteOp, WriteResult } from '../types.ts';
 import type { SalesforceClient } from './client.ts';
-import { collectionSub, compositeRunner, queryMany, querySub, rowsOf, saveResultsOf, type CompositeRunner, type Subrequest } from './composite.ts';
+import {
+  collectionSub,
+  compositeRunner,
+  queryMany,
+  querySub,
+  rowsOf,
+  saveResultsOf,
+  type CompositeRunner,
+  type Subrequest,
+} from './composite.ts';
 import { selectFields } from './fields.ts';
 import { markFresh } from './fresh.ts';
 import { toCrmRecord } from './records.ts';
-import { chunks, failureResult, fitToSchema, inRounds, isLockError, mayRetry, resultOf, saveWithLockRetry, type SaveError, type SaveResult } from './save.ts';
+import {
+  chunks,
+  failureResult,
+  fitToSchema,
+  inRounds,
+  isLockError,
+  mayRetry,
+  resultOf,
+  saveWithLockRetry,
+  type SaveError,
+  type SaveResult,
+} from './save.ts';
 import { saveProblemOf } from './errors.ts';
 import { isConfiguredValue } from '../../src/mapping/config-values.ts';
 import { chunkForIn, inList } from './soql.ts';
@@ -40,9 +60,14 @@ interface Existing {
 }
 
 /** Which record already holds each email: a Contact first, then an open Lead, then a converted Lead's Contact. */
-export function pickExisting(leads: Record<string, unknown>[], contacts: Record<string, unknown>[]): Map<string, Existing> {
+export function pickExisting(
+  leads: Record<string, unknown>[],
+  contacts: Record<string, unknown>[],
+): Map<string, Existing> {
   const out = new Map<string, Existing>();
-  for (const c of contacts) if (typeof c.Email === 'string' && !out.has(normEmail(c.Email))) out.set(normEmail(c.Email), { object: 'Contact', id: String(c.Id), ownerId: c.OwnerId as string | undefined });
+  for (const c of contacts)
+    if (typeof c.Email === 'string' && !out.has(normEmail(c.Email)))
+      out.set(normEmail(c.Email), { object: 'Contact', id: String(c.Id), ownerId: c.OwnerId as string | undefined });
   for (const l of leads) {
     if (typeof l.Email !== 'string' || l.IsConverted || out.has(normEmail(l.Email))) continue;
     out.set(normEmail(l.Email), { object: 'Lead', id: String(l.Id), ownerId: l.OwnerId as string | undefined });
@@ -70,7 +95,8 @@ export class PeopleWriter {
 
   /** Save errors that are not the record's: a missing or read-only field, a picklist value fields.yaml names. */
   private problemOf(object: string): (errors: SaveError[]) => ReturnType<typeof saveProblemOf> {
-    return (errors) => saveProblemOf(errors, object, (field, value) => isConfiguredValue(this.cfg, 'salesforce', field, value));
+    return (errors) =>
+      saveProblemOf(errors, object, (field, value) => isConfiguredValue(this.cfg, 'salesforce', field, value));
   }
 
   /** Fields a write to `object` leaves out when its describe lacks them: on a Contact, the Lead-only ones (Company, Status). */
@@ -85,7 +111,15 @@ export class PeopleWriter {
 
   private async sendUpdates(object: string, records: Record<string, unknown>[]): Promise<SaveResult[]> {
     return saveWithLockRetry(records, (batch) =>
-      this.client.call(`update ${object}`, (c) => c.sobject(object).update(batch as never, { allOrNone: false, headers: NO_ASSIGN } as never) as unknown as Promise<SaveResult[]>),
+      this.client.call(
+        `update ${object}`,
+        (c) =>
+          c
+            .sobject(object)
+            .update(batch as never, { allOrNone: false, headers: NO_ASSIGN } as never) as unknown as Promise<
+            SaveResult[]
+          >,
+      ),
     );
   }
 
@@ -108,16 +142,21 @@ export class PeopleWriter {
       }
       for (const part of chunks([...byId.entries()])) {
         try {
-          const results = await this.sendUpdates(object, part.map(([id, e]) => ({ Id: id, ...fitToSchema(e.props, describe, 'update', leaveOut, this.own) })));
+          const results = await this.sendUpdates(
+            object,
+            part.map(([id, e]) => ({ Id: id, ...fitToSchema(e.props, describe, 'update', leaveOut, this.own) })),
+          );
           part.forEach(([, e], i) => {
             const r = results[i];
             for (const op of e.ops) {
-              if (object === 'Lead' && r.errors?.some((x) => x.statusCode === 'CANNOT_UPDATE_CONVERTED_LEAD')) converted.push(op);
+              if (object === 'Lead' && r.errors?.some((x) => x.statusCode === 'CANNOT_UPDATE_CONVERTED_LEAD'))
+                converted.push(op);
               else out.set(op.key, resultOf(op.key, r, { object }, this.problemOf(object)));
             }
           });
         } catch (err) {
-          for (const [, e] of part) for (const op of e.ops) out.set(op.key, failureResult(op.key, err, this.problemOf(object)));
+          for (const [, e] of part)
+            for (const op of e.ops) out.set(op.key, failureResult(op.key, err, this.problemOf(object)));
         }
       }
       if (converted.length) for (const [k, v] of await this.updateConverted(converted)) out.set(k, v);
@@ -130,7 +169,10 @@ export class PeopleWriter {
     const contactOf = new Map<string, string>();
     try {
       for (const ids of chunkForIn(ops.map((o) => String(o.id)))) {
-        const rows = await this.client.queryAll(`SELECT Id, ConvertedContactId FROM Lead WHERE ${inList('Id', ids)}`, 'read converted leads');
+        const rows = await this.client.queryAll(
+          `SELECT Id, ConvertedContactId FROM Lead WHERE ${inList('Id', ids)}`,
+          'read converted leads',
+        );
         for (const r of rows) if (r.ConvertedContactId) contactOf.set(String(r.Id), String(r.ConvertedContactId));
       }
     } catch (err) {
@@ -140,7 +182,11 @@ export class PeopleWriter {
     const asContacts = ops.flatMap((op) => {
       const contactId = contactOf.get(String(op.id));
       if (!contactId) {
-        out.set(op.key, { key: op.key, status: 'dead', error: `Lead ${op.id} is converted but has no ConvertedContactId` });
+        out.set(op.key, {
+          key: op.key,
+          status: 'dead',
+          error: `Lead ${op.id} is converted but has no ConvertedContactId`,
+        });
         return [];
       }
       return [{ ...op, object: 'Contact' as const, id: contactId }];
@@ -148,16 +194,34 @@ export class PeopleWriter {
     const results = await this.update(asContacts);
     for (const op of asContacts) {
       const r = results.get(op.key);
-      if (r) out.set(op.key, r.status === 'ok' ? { ...r, properties: { ...(r.properties ?? {}), object: 'Contact', convertedLeadId: ops.find((o) => o.key === op.key)?.id } } : r);
+      if (r)
+        out.set(
+          op.key,
+          r.status === 'ok'
+            ? {
+                ...r,
+                properties: {
+                  ...(r.properties ?? {}),
+                  object: 'Contact',
+                  convertedLeadId: ops.find((o) => o.key === op.key)?.id,
+                },
+              }
+            : r,
+        );
     }
     return out;
   }
 
   /** Leads and Contacts holding any of `emails`: one Lead and one Contact query per chunk of emails, all in one composite call when they fit. */
-  async findExisting(emails: string[], run: CompositeRunner = compositeRunner(this.client)): Promise<Map<string, Existing>> {
+  async findExisting(
+    emails: string[],
+    run: CompositeRunner = compositeRunner(this.client),
+  ): Promise<Map<string, Existing>> {
     const parts = chunkForIn(emails);
     const soqls = [
-      ...parts.map((part) => `SELECT Id, Email, OwnerId, IsConverted, ConvertedContactId FROM Lead WHERE ${inList('Email', part)}`),
+      ...parts.map(
+        (part) => `SELECT Id, Email, OwnerId, IsConverted, ConvertedContactId FROM Lead WHERE ${inList('Email', part)}`,
+      ),
       ...parts.map((part) => `SELECT Id, Email, OwnerId FROM Contact WHERE ${inList('Email', part)}`),
     ];
     const rows = await queryMany(this.client, soqls, 'duplicate check', run);
@@ -176,11 +240,19 @@ export class PeopleWriter {
   }
 
   /** Creates Leads for people Salesforce does not hold yet; an existing Lead or Contact is returned instead. */
-  async createLeads(ops: WriteOp[], run: CompositeRunner = compositeRunner(this.client)): Promise<Map<string, WriteResult>> {
+  async createLeads(
+    ops: WriteOp[],
+    run: CompositeRunner = compositeRunner(this.client),
+  ): Promise<Map<string, WriteResult>> {
     const out = new Map<string, WriteResult>();
     const withEmail = ops.filter((op) => {
       const email = op.email ?? (op.properties.Email as string | undefined);
-      if (!email) out.set(op.key, { key: op.key, status: 'dead', error: 'a Lead create needs the email for the duplicate check' });
+      if (!email)
+        out.set(op.key, {
+          key: op.key,
+          status: 'dead',
+          error: 'a Lead create needs the email for the duplicate check',
+        });
       return !!email;
     });
     const emailOf = (op: WriteOp) => normEmail(op.email ?? String(op.properties.Email));
@@ -195,7 +267,13 @@ export class PeopleWriter {
         const sameAs = new Map<string, string>();
         for (const op of pending) {
           const hit = existing.get(emailOf(op));
-          if (hit) out.set(op.key, { key: op.key, status: 'ok', id: hit.id, properties: { object: hit.object, existing: true, ...(hit.ownerId ? { OwnerId: hit.ownerId } : {}) } });
+          if (hit)
+            out.set(op.key, {
+              key: op.key,
+              status: 'ok',
+              id: hit.id,
+              properties: { object: hit.object, existing: true, ...(hit.ownerId ? { OwnerId: hit.ownerId } : {}) },
+            });
           else if (firstOfEmail.has(emailOf(op))) sameAs.set(op.key, (firstOfEmail.get(emailOf(op)) as WriteOp).key);
           else {
             firstOfEmail.set(emailOf(op), op);
@@ -210,7 +288,13 @@ export class PeopleWriter {
             placed = await this.router(toCreate);
           } catch (err) {
             this.client.log.warn('salesforce: routing failed; the creates wait', { error: (err as Error).message });
-            for (const op of toCreate) out.set(op.key, { key: op.key, status: 'retry', error: `routing failed: ${(err as Error).message}`, retryAfterMs: 30_000 });
+            for (const op of toCreate)
+              out.set(op.key, {
+                key: op.key,
+                status: 'retry',
+                error: `routing failed: ${(err as Error).message}`,
+                retryAfterMs: 30_000,
+              });
             toCreate.length = 0;
           }
         }
@@ -242,14 +326,26 @@ export class PeopleWriter {
    * rule has run). Records Salesforce could not lock are sent again on their own. A composite call
    * that fails throws: the caller re-checks duplicates before trying again.
    */
-  private async sendCreates(ops: WriteOp[], placed: Map<string, CreatePlacement>, describe: Awaited<ReturnType<SalesforceClient['describe']>>, run: CompositeRunner): Promise<Map<string, WriteResult>> {
+  private async sendCreates(
+    ops: WriteOp[],
+    placed: Map<string, CreatePlacement>,
+    describe: Awaited<ReturnType<SalesforceClient['describe']>>,
+    run: CompositeRunner,
+  ): Promise<Map<string, WriteResult>> {
     const out = new Map<string, WriteResult>();
     if (!ops.length) return out;
     const subs: Subrequest[] = [];
-    const sent: { ref: string; object: 'Lead' | 'Contact'; headers: Record<string, string>; ops: WriteOp[]; recs: Record<string, unknown>[] }[] = [];
+    const sent: {
+      ref: string;
+      object: 'Lead' | 'Contact';
+      headers: Record<string, string>;
+      ops: WriteOp[];
+      recs: Record<string, unknown>[];
+    }[] = [];
     const owners: { ref: string; object: string }[] = [];
     for (const group of this.groupCreates(ops, placed)) {
-      const objDescribe = group.object === 'Lead' ? describe : await this.client.describe(group.object).catch(() => null);
+      const objDescribe =
+        group.object === 'Lead' ? describe : await this.client.describe(group.object).catch(() => null);
       const leaveOut = await this.leaveOut(group.object);
       for (const part of chunks(group.ops)) {
         const ref = `create${sent.length}`;
@@ -260,8 +356,12 @@ export class PeopleWriter {
       // The whole record, as a read would give it: the owner the assignment rule chose and the
       // values Salesforce filled in (a Lead's default Status) reach HubSpot with the handoff's
       // first write, and the Outbound Message of the create changes nothing.
-      const fields = selectFields(group.object, this.cfg, objDescribe ? (f) => objDescribe.has(f) : undefined).join(', ');
-      for (const emails of chunkForIn([...new Set(group.ops.map((op) => normEmail(op.email ?? String(op.properties.Email))))])) {
+      const fields = selectFields(group.object, this.cfg, objDescribe ? (f) => objDescribe.has(f) : undefined).join(
+        ', ',
+      );
+      for (const emails of chunkForIn([
+        ...new Set(group.ops.map((op) => normEmail(op.email ?? String(op.properties.Email)))),
+      ])) {
         const ref = `created${owners.length}`;
         owners.push({ ref, object: group.object });
         subs.push(querySub(this.client, `SELECT ${fields} FROM ${group.object} WHERE ${inList('Email', emails)}`, ref));
@@ -271,7 +371,8 @@ export class PeopleWriter {
     const createdRow = new Map<string, Record<string, unknown>>();
     for (const o of owners) {
       try {
-        for (const row of await rowsOf(this.client, res.get(o.ref), `read new ${o.object} records`)) createdRow.set(String(row.Id), { ...row, object: o.object });
+        for (const row of await rowsOf(this.client, res.get(o.ref), `read new ${o.object} records`))
+          createdRow.set(String(row.Id), { ...row, object: o.object });
       } catch (err) {
         this.client.log.warn('salesforce: could not read back new records', { error: (err as Error).message });
       }
@@ -286,16 +387,35 @@ export class PeopleWriter {
       }
       const locked = s.ops.map((_, i) => i).filter((i) => isLockError(results[i] ?? { success: false, errors: [] }));
       if (locked.length) {
-        const again = await saveWithLockRetry(locked.map((i) => s.recs[i]), (batch) =>
-          this.client.call(`create ${s.object}`, (c) => c.sobject(s.object).create(batch as never, { allOrNone: false, headers: s.headers } as never) as unknown as Promise<SaveResult[]>, { retry: false }),
+        const again = await saveWithLockRetry(
+          locked.map((i) => s.recs[i]),
+          (batch) =>
+            this.client.call(
+              `create ${s.object}`,
+              (c) =>
+                c
+                  .sobject(s.object)
+                  .create(batch as never, { allOrNone: false, headers: s.headers } as never) as unknown as Promise<
+                  SaveResult[]
+                >,
+              { retry: false },
+            ),
         );
         locked.forEach((idx, j) => (results[idx] = again[j]));
       }
       s.ops.forEach((op, i) => {
-        const r = results[i] ?? { success: false, errors: [{ statusCode: 'NO_RESULT', message: 'Salesforce returned no result for this record' }] };
+        const r = results[i] ?? {
+          success: false,
+          errors: [{ statusCode: 'NO_RESULT', message: 'Salesforce returned no result for this record' }],
+        };
         const row = r.success && r.id ? createdRow.get(r.id) : undefined;
         if (r.success && r.id) markFresh(this.client, r.id);
-        const result = resultOf(op.key, r, { object: s.object, created: true, ...(typeof row?.OwnerId === 'string' ? { OwnerId: row.OwnerId } : {}) }, this.problemOf(s.object));
+        const result = resultOf(
+          op.key,
+          r,
+          { object: s.object, created: true, ...(typeof row?.OwnerId === 'string' ? { OwnerId: row.OwnerId } : {}) },
+          this.problemOf(s.object),
+        );
         if (row && result.status === 'ok') {
           const { object: _object, ...values } = row;
           result.record = toCrmRecord(s.object, values);
@@ -324,7 +444,12 @@ export class PeopleWriter {
   }
 
   /** The record to create: the Lead's values (as far as the object has them), the routed owner and Account. */
-  private record(op: WriteOp, p: CreatePlacement | undefined, describe: Awaited<ReturnType<SalesforceClient['describe']>>, leaveOut: (field: string) => boolean): Record<string, unknown> {
+  private record(
+    op: WriteOp,
+    p: CreatePlacement | undefined,
+    describe: Awaited<ReturnType<SalesforceClient['describe']>>,
+    leaveOut: (field: string) => boolean,
+  ): Record<string, unknown> {
     const props = this.withDefaults({ ...op.properties, Email: op.email ?? op.properties.Email });
     if (p?.ownerId) props.OwnerId = p.ownerId;
     if (p?.object === 'Contact' && p.accountId) props.AccountId = p.accountId;
@@ -333,17 +458,24 @@ export class PeopleWriter {
 
   /** The owner each new Lead ended up with (the org's assignment rule runs on create), read back after creation. */
   private async readBackOwners(out: Map<string, WriteResult>): Promise<void> {
-    const created = [...out.values()].filter((r) => r.status === 'ok' && r.properties?.created && r.id && !r.properties.OwnerId) as Extract<WriteResult, { status: 'ok' }>[];
+    const created = [...out.values()].filter(
+      (r) => r.status === 'ok' && r.properties?.created && r.id && !r.properties.OwnerId,
+    ) as Extract<WriteResult, { status: 'ok' }>[];
     if (!created.length) return;
     try {
       const owner = new Map<string, string>();
       for (const object of ['Lead', 'Contact']) {
         const of = created.filter((r) => (r.properties?.object ?? 'Lead') === object).map((r) => r.id as string);
         for (const ids of chunkForIn([...new Set(of)])) {
-          for (const row of await this.client.queryAll(`SELECT Id, OwnerId FROM ${object} WHERE ${inList('Id', ids)}`, `read new ${object} owners`)) owner.set(String(row.Id), String(row.OwnerId));
+          for (const row of await this.client.queryAll(
+            `SELECT Id, OwnerId FROM ${object} WHERE ${inList('Id', ids)}`,
+            `read new ${object} owners`,
+          ))
+            owner.set(String(row.Id), String(row.OwnerId));
         }
       }
-      for (const r of created) if (owner.has(r.id as string)) r.properties = { ...r.properties, OwnerId: owner.get(r.id as string) };
+      for (const r of created)
+        if (owner.has(r.id as string)) r.properties = { ...r.properties, OwnerId: owner.get(r.id as string) };
     } catch (err) {
       this.client.log.warn('salesforce: could not read back new Lead owners', { error: (err as Error).message });
     }

@@ -26,7 +26,11 @@ export function cliClient(options: SalesforceConnectorOptions): SalesforceClient
 }
 
 function metadata(f: OwnedField): Record<string, unknown> {
-  const base = { label: f.label, description: 'Written by Baton', inlineHelpText: 'Set by Baton, the lead handoff service' };
+  const base = {
+    label: f.label,
+    description: 'Written by Baton',
+    inlineHelpText: 'Set by Baton, the lead handoff service',
+  };
   if (f.type === 'Number') return { ...base, type: 'Number', precision: 18, scale: 0 };
   if (f.type === 'DateTime') return { ...base, type: 'DateTime' };
   return { ...base, type: 'Text', length: 255 };
@@ -35,7 +39,13 @@ function metadata(f: OwnedField): Record<string, unknown> {
 /** `Object.Field__c` of every custom field on Lead and Contact (from the Tooling API, which sees fields no permission grants yet). */
 export async function customFieldNames(client: SalesforceClient): Promise<Set<string>> {
   type Row = { DeveloperName: string; TableEnumOrId: string };
-  const res = await client.call('tooling query CustomField', (c) => c.tooling.query<Row>("SELECT Id, DeveloperName, TableEnumOrId FROM CustomField WHERE TableEnumOrId IN ('Lead', 'Contact')") as unknown as Promise<{ records: Row[] }>);
+  const res = await client.call(
+    'tooling query CustomField',
+    (c) =>
+      c.tooling.query<Row>(
+        "SELECT Id, DeveloperName, TableEnumOrId FROM CustomField WHERE TableEnumOrId IN ('Lead', 'Contact')",
+      ) as unknown as Promise<{ records: Row[] }>,
+  );
   return new Set(res.records.map((r) => `${r.TableEnumOrId}.${r.DeveloperName}__c`.toLowerCase()));
 }
 
@@ -45,14 +55,30 @@ async function one<T>(client: SalesforceClient, soql: string, what: string): Pro
 
 const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
-async function create(client: SalesforceClient, object: string, record: Record<string, unknown>, what: string): Promise<string> {
-  const res = (await client.call(what, (c) => c.sobject(object).create(record), { retry: false })) as { id?: string; success?: boolean; errors?: { message?: string }[] };
-  if (!res.success || !res.id) throw new CrmError('salesforce', `${what}: ${(res.errors ?? []).map((e) => e.message).join('; ') || 'refused'}`, { code: 'salesforce_setup_refused' });
+async function create(
+  client: SalesforceClient,
+  object: string,
+  record: Record<string, unknown>,
+  what: string,
+): Promise<string> {
+  const res = (await client.call(what, (c) => c.sobject(object).create(record), { retry: false })) as {
+    id?: string;
+    success?: boolean;
+    errors?: { message?: string }[];
+  };
+  if (!res.success || !res.id)
+    throw new CrmError('salesforce', `${what}: ${(res.errors ?? []).map((e) => e.message).join('; ') || 'refused'}`, {
+      code: 'salesforce_setup_refused',
+    });
   return res.id;
 }
 
 /** Creates Baton's custom fields and the permission set that lets the integration user use them. */
-export async function setupSalesforce(options: SalesforceConnectorOptions, fields: FieldsConfig, opts: { dryRun?: boolean } = {}): Promise<SalesforceSetupReport> {
+export async function setupSalesforce(
+  options: SalesforceConnectorOptions,
+  fields: FieldsConfig,
+  opts: { dryRun?: boolean } = {},
+): Promise<SalesforceSetupReport> {
   const client = cliClient(options);
   const report: SalesforceSetupReport = { created: [], present: [], problems: [] };
   const dry = !!opts.dryRun;
@@ -70,36 +96,79 @@ export async function setupSalesforce(options: SalesforceConnectorOptions, field
         }
         try {
           if (!dry) {
-            const res = (await client.call(`create field ${full}`, (c) => c.tooling.sobject('CustomField').create({ FullName: full, Metadata: metadata(f) }), { retry: false })) as { success?: boolean; errors?: { message?: string }[] };
-            if (res.success === false) throw new CrmError('salesforce', (res.errors ?? []).map((e) => e.message).join('; '), { code: 'salesforce_setup_refused' });
+            const res = (await client.call(
+              `create field ${full}`,
+              (c) => c.tooling.sobject('CustomField').create({ FullName: full, Metadata: metadata(f) }),
+              { retry: false },
+            )) as { success?: boolean; errors?: { message?: string }[] };
+            if (res.success === false)
+              throw new CrmError('salesforce', (res.errors ?? []).map((e) => e.message).join('; '), {
+                code: 'salesforce_setup_refused',
+              });
           }
           report.created.push(`field ${full} (${f.type})`);
         } catch (err) {
-          report.problems.push(problem(`salesforce.field.${full}`, `cannot create ${full}: ${errorMessage(err)}`, 'the integration user needs "Customize Application" (or create the field by hand in Object Manager)'));
+          report.problems.push(
+            problem(
+              `salesforce.field.${full}`,
+              `cannot create ${full}: ${errorMessage(err)}`,
+              'the integration user needs "Customize Application" (or create the field by hand in Object Manager)',
+            ),
+          );
         }
       }
     }
     await grantAccess(client, owned, dry, report);
   } catch (err) {
-    report.problems.push(problem('salesforce.setup', `setup stopped: ${errorMessage(err)}`, 'check the Salesforce login with `baton doctor`'));
+    report.problems.push(
+      problem(
+        'salesforce.setup',
+        `setup stopped: ${errorMessage(err)}`,
+        'check the Salesforce login with `baton doctor`',
+      ),
+    );
   } finally {
     await client.stop();
   }
   return report;
 }
 
-async function grantAccess(client: SalesforceClient, owned: OwnedField[], dry: boolean, report: SalesforceSetupReport): Promise<void> {
+async function grantAccess(
+  client: SalesforceClient,
+  owned: OwnedField[],
+  dry: boolean,
+  report: SalesforceSetupReport,
+): Promise<void> {
   const userId = client.integrationUserId;
-  let ps = await one<{ Id: string }>(client, `SELECT Id FROM PermissionSet WHERE Name = ${q(PERMISSION_SET)}`, 'read permission set');
+  let ps = await one<{ Id: string }>(
+    client,
+    `SELECT Id FROM PermissionSet WHERE Name = ${q(PERMISSION_SET)}`,
+    'read permission set',
+  );
   if (ps) report.present.push(`permission set ${PERMISSION_SET}`);
   else {
     report.created.push(`permission set ${PERMISSION_SET}`);
     if (dry) ps = undefined;
-    else ps = { Id: await create(client, 'PermissionSet', { Name: PERMISSION_SET, Label: 'Baton Integration', Description: "Read and edit on Baton's fields, for Baton's integration user" }, 'create permission set') };
+    else
+      ps = {
+        Id: await create(
+          client,
+          'PermissionSet',
+          {
+            Name: PERMISSION_SET,
+            Label: 'Baton Integration',
+            Description: "Read and edit on Baton's fields, for Baton's integration user",
+          },
+          'create permission set',
+        ),
+      };
   }
   const granted = new Set<string>();
   if (ps) {
-    const perms = await client.queryAll<{ Field: string; PermissionsEdit: boolean }>(`SELECT Id, Field, PermissionsEdit FROM FieldPermissions WHERE ParentId = ${q(ps.Id)}`, 'read field permissions');
+    const perms = await client.queryAll<{ Field: string; PermissionsEdit: boolean }>(
+      `SELECT Id, Field, PermissionsEdit FROM FieldPermissions WHERE ParentId = ${q(ps.Id)}`,
+      'read field permissions',
+    );
     for (const p of perms) if (p.PermissionsEdit) granted.add(p.Field.toLowerCase());
   }
   for (const object of PERSON_OBJECTS) {
@@ -109,17 +178,41 @@ async function grantAccess(client: SalesforceClient, owned: OwnedField[], dry: b
       report.created.push(`read and edit on ${full} in ${PERMISSION_SET}`);
       if (!dry && ps) {
         try {
-          await create(client, 'FieldPermissions', { ParentId: ps.Id, SobjectType: object, Field: full, PermissionsRead: true, PermissionsEdit: true }, `grant ${full}`);
+          await create(
+            client,
+            'FieldPermissions',
+            { ParentId: ps.Id, SobjectType: object, Field: full, PermissionsRead: true, PermissionsEdit: true },
+            `grant ${full}`,
+          );
         } catch (err) {
-          report.problems.push(problem(`salesforce.fls.${full}`, `cannot grant ${full}: ${errorMessage(err)}`, `in Setup → Permission Sets → ${PERMISSION_SET} → Object Settings, give Read and Edit on ${full}`));
+          report.problems.push(
+            problem(
+              `salesforce.fls.${full}`,
+              `cannot grant ${full}: ${errorMessage(err)}`,
+              `in Setup → Permission Sets → ${PERMISSION_SET} → Object Settings, give Read and Edit on ${full}`,
+            ),
+          );
         }
       }
     }
   }
-  const assigned = ps && userId ? await one<{ Id: string }>(client, `SELECT Id FROM PermissionSetAssignment WHERE PermissionSetId = ${q(ps.Id)} AND AssigneeId = ${q(userId)}`, 'read permission set assignment') : undefined;
+  const assigned =
+    ps && userId
+      ? await one<{ Id: string }>(
+          client,
+          `SELECT Id FROM PermissionSetAssignment WHERE PermissionSetId = ${q(ps.Id)} AND AssigneeId = ${q(userId)}`,
+          'read permission set assignment',
+        )
+      : undefined;
   if (assigned) report.present.push(`${PERMISSION_SET} assigned to the integration user`);
   else {
     report.created.push(`${PERMISSION_SET} assigned to the integration user ${userId ?? '(unknown)'}`);
-    if (!dry && ps && userId) await create(client, 'PermissionSetAssignment', { PermissionSetId: ps.Id, AssigneeId: userId }, 'assign permission set');
+    if (!dry && ps && userId)
+      await create(
+        client,
+        'PermissionSetAssignment',
+        { PermissionSetId: ps.Id, AssigneeId: userId },
+        'assign permission set',
+      );
   }
 }

@@ -30,7 +30,13 @@ export class SalesforceReader {
   private pageSize: number;
   private lagMs: number;
   private now: () => Date;
-  constructor(client: SalesforceClient, cfg: FieldsConfig, pageSize = 2000, lagMs = 10_000, now: () => Date = () => new Date()) {
+  constructor(
+    client: SalesforceClient,
+    cfg: FieldsConfig,
+    pageSize = 2000,
+    lagMs = 10_000,
+    now: () => Date = () => new Date(),
+  ) {
     this.client = client;
     this.cfg = cfg;
     this.pageSize = pageSize;
@@ -48,7 +54,12 @@ export class SalesforceReader {
     if (object !== 'Opportunity' || !recs.length) return recs;
     const roles: Record<string, unknown>[] = [];
     for (const ids of chunkForIn(recs.map((r) => r.id))) {
-      roles.push(...(await this.client.queryAll(`SELECT Id, OpportunityId, ContactId, Role, IsPrimary FROM OpportunityContactRole WHERE ${inList('OpportunityId', ids)}`, 'read contact roles')));
+      roles.push(
+        ...(await this.client.queryAll(
+          `SELECT Id, OpportunityId, ContactId, Role, IsPrimary FROM OpportunityContactRole WHERE ${inList('OpportunityId', ids)}`,
+          'read contact roles',
+        )),
+      );
     }
     attachContactRoles(recs, roles);
     return recs;
@@ -62,14 +73,26 @@ export class SalesforceReader {
     for (const object of POLLED_OBJECTS) {
       // SystemModstamp has whole seconds and is stamped before commit: a record can still appear
       // in the last seconds with a smaller Id than the cursor's, so polls stop short of now
-      const where = [afterCursor(c.pos[object]), this.lagMs > 0 ? `SystemModstamp < ${soqlDateTime(new Date(this.now().getTime() - this.lagMs).toISOString())}` : ''].filter(Boolean).join(' AND ');
+      const where = [
+        afterCursor(c.pos[object]),
+        this.lagMs > 0
+          ? `SystemModstamp < ${soqlDateTime(new Date(this.now().getTime() - this.lagMs).toISOString())}`
+          : '',
+      ]
+        .filter(Boolean)
+        .join(' AND ');
       const soql = `SELECT ${(await this.fieldsOf(object)).join(', ')} FROM ${object}${where ? ` WHERE ${where}` : ''} ORDER BY SystemModstamp, Id LIMIT ${this.pageSize}`;
       const rows = await this.client.queryAll(soql, `poll ${object}`);
       if (!rows.length) continue;
       if (rows.length >= this.pageSize) more = true;
       const last = rows[rows.length - 1];
       c.pos[object] = { ts: String(last.SystemModstamp), id: String(last.Id) };
-      records.push(...(await this.withRoles(object, rows.map((r) => toCrmRecord(object, r)))));
+      records.push(
+        ...(await this.withRoles(
+          object,
+          rows.map((r) => toCrmRecord(object, r)),
+        )),
+      );
     }
     return { records, cursor: JSON.stringify(c), more };
   }
@@ -78,7 +101,9 @@ export class SalesforceReader {
   async read(refs: RecordRef[]): Promise<CrmRecord[]> {
     const byObject = new Map<PolledObject, string[]>();
     for (const r of refs) {
-      const object = (POLLED_OBJECTS as readonly string[]).includes(r.object) ? (r.object as PolledObject) : (objectOfId(r.id) as PolledObject | undefined);
+      const object = (POLLED_OBJECTS as readonly string[]).includes(r.object)
+        ? (r.object as PolledObject)
+        : (objectOfId(r.id) as PolledObject | undefined);
       if (!object || !(POLLED_OBJECTS as readonly string[]).includes(object)) continue;
       const list = byObject.get(object) ?? [];
       if (!list.includes(r.id)) list.push(r.id);
@@ -88,8 +113,16 @@ export class SalesforceReader {
     for (const [object, ids] of byObject) {
       const fields = (await this.fieldsOf(object)).join(', ');
       for (const chunk of chunkForIn(ids)) {
-        const rows = await this.client.queryAll(`SELECT ${fields} FROM ${object} WHERE ${inList('Id', chunk)}`, `read ${object}`);
-        out.push(...(await this.withRoles(object, rows.map((r) => toCrmRecord(object, r)))));
+        const rows = await this.client.queryAll(
+          `SELECT ${fields} FROM ${object} WHERE ${inList('Id', chunk)}`,
+          `read ${object}`,
+        );
+        out.push(
+          ...(await this.withRoles(
+            object,
+            rows.map((r) => toCrmRecord(object, r)),
+          )),
+        );
       }
     }
     return out;

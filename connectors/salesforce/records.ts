@@ -11,7 +11,9 @@ export function toCrmRecord(object: CrmObject, row: Record<string, unknown>): Cr
     crm: 'salesforce',
     object,
     id,
-    modifiedAt: properties.SystemModstamp ? new Date(normalizeSfDate(String(properties.SystemModstamp))).toISOString() : new Date(0).toISOString(),
+    modifiedAt: properties.SystemModstamp
+      ? new Date(normalizeSfDate(String(properties.SystemModstamp))).toISOString()
+      : new Date(0).toISOString(),
     properties,
     changedBy: properties.LastModifiedById ? String(properties.LastModifiedById) : undefined,
   };
@@ -51,7 +53,11 @@ export function attachContactRoles(opps: CrmRecord[], roles: Record<string, unkn
   }
   for (const o of opps) {
     const list = byOpp.get(o.id) ?? [];
-    o.properties.contactRoles = list.map((r) => ({ contactId: r.ContactId, role: r.Role ?? null, isPrimary: r.IsPrimary === true || r.IsPrimary === 'true' }));
+    o.properties.contactRoles = list.map((r) => ({
+      contactId: r.ContactId,
+      role: r.Role ?? null,
+      isPrimary: r.IsPrimary === true || r.IsPrimary === 'true',
+    }));
     o.associations = { ...(o.associations ?? {}), contacts: list.map((r) => String(r.ContactId)) };
   }
 }

@@ -7,7 +7,14 @@ import type { FieldsConfig } from '../../src/config/schema.ts';
 import { dealFieldNames, personFieldNames } from './fields.ts';
 
 /** Sync rules under which Baton writes a mapped field to Salesforce. */
-const WRITES_SALESFORCE = new Set(['two_way', 'hubspot_wins', 'prefer_hubspot_unless_blank', 'prefer_salesforce_unless_blank', 'hubspot_to_salesforce', 'fill_blanks']);
+const WRITES_SALESFORCE = new Set([
+  'two_way',
+  'hubspot_wins',
+  'prefer_hubspot_unless_blank',
+  'prefer_salesforce_unless_blank',
+  'hubspot_to_salesforce',
+  'fill_blanks',
+]);
 
 export interface OwnedField {
   name: string;
@@ -25,7 +32,8 @@ export interface PicklistNeed {
 /** Person fields Baton writes to Salesforce (write-back templates and the fields its sync rules send). */
 export function writtenPersonFields(fields: FieldsConfig): string[] {
   const out = new Set(Object.keys(fields.writeback?.salesforce?.person ?? {}));
-  for (const def of Object.values(fields.person.fields)) if (def.salesforce && WRITES_SALESFORCE.has(def.sync ?? 'two_way')) out.add(def.salesforce);
+  for (const def of Object.values(fields.person.fields))
+    if (def.salesforce && WRITES_SALESFORCE.has(def.sync ?? 'two_way')) out.add(def.salesforce);
   return [...out];
 }
 
@@ -57,9 +65,14 @@ export function ownedPersonFields(fields: FieldsConfig): OwnedField[] {
 /** Every picklist value fields.yaml names, per field. */
 export function picklistNeeds(fields: FieldsConfig): PicklistNeed[] {
   const out: PicklistNeed[] = [];
-  const collect = (object: PicklistNeed['object'], defs: Record<string, { salesforce?: string; values?: Record<string, { salesforce?: unknown }> }>) => {
+  const collect = (
+    object: PicklistNeed['object'],
+    defs: Record<string, { salesforce?: string; values?: Record<string, { salesforce?: unknown }> }>,
+  ) => {
     for (const def of Object.values(defs)) {
-      const values = Object.values(def.values ?? {}).flatMap((v) => (v.salesforce === undefined ? [] : [String(v.salesforce)]));
+      const values = Object.values(def.values ?? {}).flatMap((v) =>
+        v.salesforce === undefined ? [] : [String(v.salesforce)],
+      );
       if (def.salesforce && values.length) out.push({ object, field: def.salesforce, values });
     }
   };

@@ -56,7 +56,9 @@ export function fitToSchema(
 
 /** One line naming Salesforce's per-record error, for dead letters. */
 export function describeErrors(errors: SaveError[]): string {
-  return errors.map((e) => `${e.statusCode}: ${e.message}${e.fields?.length ? ` (fields: ${e.fields.join(', ')})` : ''}`).join('; ');
+  return errors
+    .map((e) => `${e.statusCode}: ${e.message}${e.fields?.length ? ` (fields: ${e.fields.join(', ')})` : ''}`)
+    .join('; ');
 }
 
 export const isLockError = (r: SaveResult) => !r.success && r.errors.some((e) => e.statusCode === 'UNABLE_TO_LOCK_ROW');
@@ -64,7 +66,11 @@ export const isLockError = (r: SaveResult) => !r.success && r.errors.some((e) =>
 /** Thrown by a round that left work for the next one, so the retry policy runs it again. */
 class WorkLeft extends CrmError {
   constructor(n: number, cause?: unknown) {
-    super('salesforce', `${n} record(s) must be sent again`, { retryable: true, ...(cause instanceof CrmError && cause.retryAfterMs ? { retryAfterMs: cause.retryAfterMs } : {}), cause });
+    super('salesforce', `${n} record(s) must be sent again`, {
+      retryable: true,
+      ...(cause instanceof CrmError && cause.retryAfterMs ? { retryAfterMs: cause.retryAfterMs } : {}),
+      cause,
+    });
   }
 }
 
@@ -107,7 +113,12 @@ export async function inRounds<T>(
  * (UNABLE_TO_LOCK_ROW is a per-record error) a few times. `send` throws for whole-call failures,
  * which are not retried here (a create must re-check first).
  */
-export async function saveWithLockRetry(records: Record<string, unknown>[], send: (batch: Record<string, unknown>[]) => Promise<SaveResult[]>, lockRetries = 3, lockWaitMs = 100): Promise<SaveResult[]> {
+export async function saveWithLockRetry(
+  records: Record<string, unknown>[],
+  send: (batch: Record<string, unknown>[]) => Promise<SaveResult[]>,
+  lockRetries = 3,
+  lockWaitMs = 100,
+): Promise<SaveResult[]> {
   const results: SaveResult[] = new Array(records.length);
   const { error } = await inRounds(
     records.map((_, i) => i),
@@ -116,7 +127,10 @@ export async function saveWithLockRetry(records: Record<string, unknown>[], send
       for (const batch of chunks(pending)) {
         const res = await send(batch.map((i) => records[i]));
         batch.forEach((idx, j) => {
-          const r = res[j] ?? { success: false, errors: [{ statusCode: 'NO_RESULT', message: 'Salesforce returned no result for this record' }] };
+          const r = res[j] ?? {
+            success: false,
+            errors: [{ statusCode: 'NO_RESULT', message: 'Salesforce returned no result for this record' }],
+          };
           results[idx] = r;
           if (isLockError(r)) locked.push(idx);
         });
@@ -135,16 +149,38 @@ export async function saveWithLockRetry(records: Record<string, unknown>[], send
  * `problemOf` finds the call's error is not the record's (a field the org lacks refused for the
  * whole call), else `dead`.
  */
-export function failureResult(key: string, err: unknown, problemOf?: (errors: SaveError[]) => SetupProblem | null): WriteResult {
-  if (err instanceof CrmError && (err.retryable || err.retryAfterMs)) return { key, status: 'retry', error: err.message, retryAfterMs: err.retryAfterMs ?? 60_000 };
-  const cause = err instanceof CrmError ? (err.cause as { errorCode?: unknown; message?: unknown; fields?: unknown } | undefined) : undefined;
-  const problem = cause && typeof cause.errorCode === 'string' ? problemOf?.([{ statusCode: cause.errorCode, message: String(cause.message ?? ''), fields: Array.isArray(cause.fields) ? cause.fields.map(String) : [] }]) : null;
+export function failureResult(
+  key: string,
+  err: unknown,
+  problemOf?: (errors: SaveError[]) => SetupProblem | null,
+): WriteResult {
+  if (err instanceof CrmError && (err.retryable || err.retryAfterMs))
+    return { key, status: 'retry', error: err.message, retryAfterMs: err.retryAfterMs ?? 60_000 };
+  const cause =
+    err instanceof CrmError
+      ? (err.cause as { errorCode?: unknown; message?: unknown; fields?: unknown } | undefined)
+      : undefined;
+  const problem =
+    cause && typeof cause.errorCode === 'string'
+      ? problemOf?.([
+          {
+            statusCode: cause.errorCode,
+            message: String(cause.message ?? ''),
+            fields: Array.isArray(cause.fields) ? cause.fields.map(String) : [],
+          },
+        ])
+      : null;
   if (problem) return { key, status: 'held', error: `${problem.message}; ${problem.fix}`, problem };
   return { key, status: 'dead', error: errorMessage(err) };
 }
 
 /** Turns one Salesforce save result into the outbox's result; `problemOf` finds errors that are not the record's (held, not dead). */
-export function resultOf(key: string, r: SaveResult, extra?: Record<string, unknown>, problemOf?: (errors: SaveError[]) => SetupProblem | null): WriteResult {
+export function resultOf(
+  key: string,
+  r: SaveResult,
+  extra?: Record<string, unknown>,
+  problemOf?: (errors: SaveError[]) => SetupProblem | null,
+): WriteResult {
   if (r.success) return { key, status: 'ok', id: r.id ?? undefined, ...(extra ? { properties: extra } : {}) };
   if (isLockError(r)) return { key, status: 'retry', error: describeErrors(r.errors), retryAfterMs: 5_000 };
   const problem = problemOf?.(r.errors);

@@ -41,10 +41,15 @@ function personFields(cfg: FieldsConfig): Named[] {
   const out: Named[] = [];
   for (const [key, def] of Object.entries(cfg.person.fields)) {
     if (!def.salesforce) continue;
-    const values = Object.entries(def.values ?? {}).flatMap(([shared, v]) => (v.salesforce === undefined ? [] : [{ value: String(v.salesforce), path: ['person', 'fields', key, 'values', shared, 'salesforce'] }]));
+    const values = Object.entries(def.values ?? {}).flatMap(([shared, v]) =>
+      v.salesforce === undefined
+        ? []
+        : [{ value: String(v.salesforce), path: ['person', 'fields', key, 'values', shared, 'salesforce'] }],
+    );
     out.push({ field: def.salesforce, path: ['person', 'fields', key, 'salesforce'], values });
   }
-  for (const k of Object.keys(cfg.writeback?.salesforce?.person ?? {})) out.push({ field: k, path: ['writeback', 'salesforce', 'person', k] });
+  for (const k of Object.keys(cfg.writeback?.salesforce?.person ?? {}))
+    out.push({ field: k, path: ['writeback', 'salesforce', 'person', k] });
   const reason = cfg.feedback?.reject?.reason?.salesforce;
   if (reason) out.push({ field: reason, path: ['feedback', 'reject', 'reason', 'salesforce'] });
   return out;
@@ -53,7 +58,17 @@ function personFields(cfg: FieldsConfig): Named[] {
 function dealFields(cfg: FieldsConfig): Named[] {
   return Object.entries(cfg.deal?.fields ?? {}).flatMap(([key, def]) =>
     def.salesforce
-      ? [{ field: def.salesforce, path: ['deal', 'fields', key, 'salesforce'], values: Object.entries(def.values ?? {}).flatMap(([shared, v]) => (v.salesforce === undefined ? [] : [{ value: String(v.salesforce), path: ['deal', 'fields', key, 'values', shared, 'salesforce'] }])) }]
+      ? [
+          {
+            field: def.salesforce,
+            path: ['deal', 'fields', key, 'salesforce'],
+            values: Object.entries(def.values ?? {}).flatMap(([shared, v]) =>
+              v.salesforce === undefined
+                ? []
+                : [{ value: String(v.salesforce), path: ['deal', 'fields', key, 'values', shared, 'salesforce'] }],
+            ),
+          },
+        ]
       : [],
   );
 }
@@ -62,11 +77,18 @@ function picklistProblems(object: string, n: Named, d: Describe, at: (p: (string
   const f = d?.get(n.field);
   if (!f || f.type !== 'picklist' || !n.values?.length) return [];
   const allowed = new Set(f.picklistValues.filter((p) => p.active).map((p) => p.value));
-  return n.values.filter((v) => !allowed.has(v.value)).map((v) => `${at(v.path)}: Salesforce ${object} field '${n.field}' has no picklist value '${v.value}'`);
+  return n.values
+    .filter((v) => !allowed.has(v.value))
+    .map((v) => `${at(v.path)}: Salesforce ${object} field '${n.field}' has no picklist value '${v.value}'`);
 }
 
 /** Every mapped field or picklist value missing in the org, as `file:line:col: message` lines. */
-export function schemaProblems(cfg: FieldsConfig, describes: { Lead: Describe; Contact: Describe; Opportunity?: Describe }, file = 'fields.yaml', positionOf?: PositionOf): string[] {
+export function schemaProblems(
+  cfg: FieldsConfig,
+  describes: { Lead: Describe; Contact: Describe; Opportunity?: Describe },
+  file = 'fields.yaml',
+  positionOf?: PositionOf,
+): string[] {
   const at = (path: (string | number)[]) => {
     const pos = positionOf?.(path);
     return pos ? `${file}:${pos.line}:${pos.col}` : `${file}:${path.join('.')}`;
@@ -78,13 +100,16 @@ export function schemaProblems(cfg: FieldsConfig, describes: { Lead: Describe; C
     seen.add(n.field);
     const onLead = !describes.Lead || describes.Lead.has(n.field);
     const onContact = !describes.Contact || describes.Contact.has(n.field);
-    if (!onLead) out.push(`${at(n.path)}: Salesforce Lead has no field '${n.field}'${onContact ? '' : ' (nor has Contact)'}`);
-    else if (!onContact) out.push(`${at(n.path)}: Salesforce Contact has no field '${n.field}'; it is read and written on Leads only`);
+    if (!onLead)
+      out.push(`${at(n.path)}: Salesforce Lead has no field '${n.field}'${onContact ? '' : ' (nor has Contact)'}`);
+    else if (!onContact)
+      out.push(`${at(n.path)}: Salesforce Contact has no field '${n.field}'; it is read and written on Leads only`);
     out.push(...picklistProblems('Lead', n, describes.Lead, at));
   }
   if (cfg.deal && describes.Opportunity !== undefined) {
     for (const n of dealFields(cfg)) {
-      if (describes.Opportunity && !describes.Opportunity.has(n.field)) out.push(`${at(n.path)}: Salesforce Opportunity has no field '${n.field}'`);
+      if (describes.Opportunity && !describes.Opportunity.has(n.field))
+        out.push(`${at(n.path)}: Salesforce Opportunity has no field '${n.field}'`);
       else out.push(...picklistProblems('Opportunity', n, describes.Opportunity, at));
     }
   }

@@ -7,18 +7,35 @@
 import type { WriteOp, WriteResult } from '../types.ts';
 import type { SalesforceClient } from './client.ts';
 import { objectOfId } from './fields.ts';
-import { collectionSub, compositeRunner, querySub, rowsOf, saveResultsOf, type CompositeRunner, type Subrequest } from './composite.ts';
+import {
+  collectionSub,
+  compositeRunner,
+  querySub,
+  rowsOf,
+  saveResultsOf,
+  type CompositeRunner,
+  type Subrequest,
+} from './composite.ts';
 import { takeFresh } from './fresh.ts';
-import { chunks, failureResult, inRounds, isLockError, mayRetry, resultOf, saveWithLockRetry, type SaveResult } from './save.ts';
+import {
+  chunks,
+  failureResult,
+  inRounds,
+  isLockError,
+  mayRetry,
+  resultOf,
+  saveWithLockRetry,
+  type SaveResult,
+} from './save.ts';
 import { chunkForIn, inList } from './soql.ts';
 import { saveProblemOf } from './errors.ts';
 
 /** A Task save refused for a field the org lacks or Baton may not write is a setup problem. */
-const taskProblem = (errors: { statusCode: string; message: string; fields?: string[] }[]) => saveProblemOf(errors, 'Task');
+const taskProblem = (errors: { statusCode: string; message: string; fields?: string[] }[]) =>
+  saveProblemOf(errors, 'Task');
 
 /** The text that marks a Task as made for one idempotency key. */
 export const taskMarker = (key: string) => `[baton:${key}]`;
-
 
 export class TaskWriter {
   private client: SalesforceClient;
@@ -33,9 +50,17 @@ export class TaskWriter {
     const found = new Map<string, string>();
     const whoIds = [...new Set(ops.map((o) => String(o.properties.WhoId)))];
     for (const ids of chunkForIn(whoIds)) {
-      const rows = await this.client.queryAll(`SELECT Id, WhoId, OwnerId, Description FROM Task WHERE ${inList('WhoId', ids)}`, 'find Tasks');
+      const rows = await this.client.queryAll(
+        `SELECT Id, WhoId, OwnerId, Description FROM Task WHERE ${inList('WhoId', ids)}`,
+        'find Tasks',
+      );
       for (const op of ops) {
-        const hit = rows.find((r) => r.WhoId === op.properties.WhoId && typeof r.Description === 'string' && r.Description.includes(taskMarker(op.idempotencyKey)));
+        const hit = rows.find(
+          (r) =>
+            r.WhoId === op.properties.WhoId &&
+            typeof r.Description === 'string' &&
+            r.Description.includes(taskMarker(op.idempotencyKey)),
+        );
         if (hit) {
           found.set(op.key, String(hit.Id));
           descriptions?.set(op.key, String(hit.Description));
@@ -46,15 +71,29 @@ export class TaskWriter {
   }
 
   /** Tasks already made for `check` and the current owners of `whoIds`, in one composite call when they fit. */
-  private async lookups(check: WriteOp[], whoIds: string[], run: CompositeRunner): Promise<{ done: Map<string, string>; owners: Map<string, string> }> {
+  private async lookups(
+    check: WriteOp[],
+    whoIds: string[],
+    run: CompositeRunner,
+  ): Promise<{ done: Map<string, string>; owners: Map<string, string> }> {
     const subs: Subrequest[] = [];
     const taskParts = chunkForIn([...new Set(check.map((o) => String(o.properties.WhoId)))]);
-    taskParts.forEach((ids, i) => subs.push(querySub(this.client, `SELECT Id, WhoId, OwnerId, Description FROM Task WHERE ${inList('WhoId', ids)}`, `tasks${i}`)));
+    taskParts.forEach((ids, i) =>
+      subs.push(
+        querySub(
+          this.client,
+          `SELECT Id, WhoId, OwnerId, Description FROM Task WHERE ${inList('WhoId', ids)}`,
+          `tasks${i}`,
+        ),
+      ),
+    );
     const ownerRefs: string[] = [];
     for (const [obj, ids] of this.byObject(whoIds)) {
       for (const part of chunkForIn(ids)) {
         ownerRefs.push(`owners${ownerRefs.length}`);
-        subs.push(querySub(this.client, `SELECT Id, OwnerId FROM ${obj} WHERE ${inList('Id', part)}`, ownerRefs.at(-1)!));
+        subs.push(
+          querySub(this.client, `SELECT Id, OwnerId FROM ${obj} WHERE ${inList('Id', part)}`, ownerRefs.at(-1)!),
+        );
       }
     }
     const done = new Map<string, string>();
@@ -62,12 +101,20 @@ export class TaskWriter {
     if (!subs.length) return { done, owners };
     const res = await run(subs, 'find Tasks and owners');
     const rows: Record<string, unknown>[] = [];
-    for (const [i] of taskParts.entries()) rows.push(...(await rowsOf(this.client, res.get(`tasks${i}`), 'find Tasks')));
+    for (const [i] of taskParts.entries())
+      rows.push(...(await rowsOf(this.client, res.get(`tasks${i}`), 'find Tasks')));
     for (const op of check) {
-      const hit = rows.find((r) => r.WhoId === op.properties.WhoId && typeof r.Description === 'string' && r.Description.includes(taskMarker(op.idempotencyKey)));
+      const hit = rows.find(
+        (r) =>
+          r.WhoId === op.properties.WhoId &&
+          typeof r.Description === 'string' &&
+          r.Description.includes(taskMarker(op.idempotencyKey)),
+      );
       if (hit) done.set(op.key, String(hit.Id));
     }
-    for (const ref of ownerRefs) for (const r of await rowsOf(this.client, res.get(ref), 'read owners')) owners.set(String(r.Id), String(r.OwnerId));
+    for (const ref of ownerRefs)
+      for (const r of await rowsOf(this.client, res.get(ref), 'read owners'))
+        owners.set(String(r.Id), String(r.OwnerId));
     return { done, owners };
   }
 
@@ -90,7 +137,11 @@ export class TaskWriter {
     }
     for (const [obj, ids] of byObject) {
       for (const part of chunkForIn(ids)) {
-        for (const r of await this.client.queryAll(`SELECT Id, OwnerId FROM ${obj} WHERE ${inList('Id', part)}`, `read ${obj} owners`)) owners.set(String(r.Id), String(r.OwnerId));
+        for (const r of await this.client.queryAll(
+          `SELECT Id, OwnerId FROM ${obj} WHERE ${inList('Id', part)}`,
+          `read ${obj} owners`,
+        ))
+          owners.set(String(r.Id), String(r.OwnerId));
       }
     }
     return owners;
@@ -99,15 +150,27 @@ export class TaskWriter {
   async create(ops: WriteOp[], run: CompositeRunner = compositeRunner(this.client)): Promise<Map<string, WriteResult>> {
     const out = new Map<string, WriteResult>();
     const valid = ops.filter((op) => {
-      if (typeof op.properties.WhoId !== 'string' || !op.properties.WhoId) out.set(op.key, { key: op.key, status: 'dead', error: 'a Task needs WhoId (the Lead or Contact it is for)' });
+      if (typeof op.properties.WhoId !== 'string' || !op.properties.WhoId)
+        out.set(op.key, { key: op.key, status: 'dead', error: 'a Task needs WhoId (the Lead or Contact it is for)' });
       return typeof op.properties.WhoId === 'string' && !!op.properties.WhoId;
     });
     const { left, error } = await inRounds(
       valid,
       async (pending, attempt) => {
         // A Lead this connector just created has no Task of ours yet, so its first Task skips the check.
-        const unchecked = attempt === 1 ? new Set(pending.filter((o) => o.attempts === 0 && takeFresh(this.client, String(o.properties.WhoId))).map((o) => o.key)) : new Set<string>();
-        const { done, owners } = await this.lookups(pending.filter((o) => !unchecked.has(o.key)), pending.filter((o) => !o.properties.OwnerId).map((o) => String(o.properties.WhoId)), run);
+        const unchecked =
+          attempt === 1
+            ? new Set(
+                pending
+                  .filter((o) => o.attempts === 0 && takeFresh(this.client, String(o.properties.WhoId)))
+                  .map((o) => o.key),
+              )
+            : new Set<string>();
+        const { done, owners } = await this.lookups(
+          pending.filter((o) => !unchecked.has(o.key)),
+          pending.filter((o) => !o.properties.OwnerId).map((o) => String(o.properties.WhoId)),
+          run,
+        );
         const toCreate: { op: WriteOp; rec: Record<string, unknown> }[] = [];
         for (const op of pending) {
           const id = done.get(op.key);
@@ -117,11 +180,20 @@ export class TaskWriter {
           }
           const owner = (op.properties.OwnerId as string | undefined) ?? owners.get(String(op.properties.WhoId));
           if (!owner) {
-            out.set(op.key, { key: op.key, status: 'dead', error: `no Lead or Contact ${String(op.properties.WhoId)} to give the Task to` });
+            out.set(op.key, {
+              key: op.key,
+              status: 'dead',
+              error: `no Lead or Contact ${String(op.properties.WhoId)} to give the Task to`,
+            });
             continue;
           }
           if (owner.startsWith('00G')) {
-            out.set(op.key, { key: op.key, status: 'retry', error: `${String(op.properties.WhoId)} is still owned by a queue; a Task needs a user`, retryAfterMs: 15 * 60_000 });
+            out.set(op.key, {
+              key: op.key,
+              status: 'retry',
+              error: `${String(op.properties.WhoId)} is still owned by a queue; a Task needs a user`,
+              retryAfterMs: 15 * 60_000,
+            });
             continue;
           }
           const { Description, ...rest } = op.properties;
@@ -145,10 +217,26 @@ export class TaskWriter {
   }
 
   /** Creates the Tasks (one composite call of collections; records Salesforce could not lock again on their own); throws when the call fails as a whole. */
-  private async sendTasks(toCreate: { op: WriteOp; rec: Record<string, unknown> }[], out: Map<string, WriteResult>, run: CompositeRunner): Promise<void> {
+  private async sendTasks(
+    toCreate: { op: WriteOp; rec: Record<string, unknown> }[],
+    out: Map<string, WriteResult>,
+    run: CompositeRunner,
+  ): Promise<void> {
     const parts = chunks(toCreate);
     if (!parts.length) return;
-    const res = await run(parts.map((part, i) => collectionSub(this.client, 'POST', 'Task', part.map((p) => p.rec), `tasks${i}`)), 'create Tasks', { retry: false });
+    const res = await run(
+      parts.map((part, i) =>
+        collectionSub(
+          this.client,
+          'POST',
+          'Task',
+          part.map((p) => p.rec),
+          `tasks${i}`,
+        ),
+      ),
+      'create Tasks',
+      { retry: false },
+    );
     for (const [i, part] of parts.entries()) {
       let results: SaveResult[];
       try {
@@ -159,12 +247,34 @@ export class TaskWriter {
       }
       const locked = part.map((_, j) => j).filter((j) => isLockError(results[j] ?? { success: false, errors: [] }));
       if (locked.length) {
-        const again = await saveWithLockRetry(locked.map((j) => part[j].rec), (batch) =>
-          this.client.call('create Task', (c) => c.sobject('Task').create(batch as never, { allOrNone: false } as never) as unknown as Promise<SaveResult[]>, { retry: false }),
+        const again = await saveWithLockRetry(
+          locked.map((j) => part[j].rec),
+          (batch) =>
+            this.client.call(
+              'create Task',
+              (c) =>
+                c.sobject('Task').create(batch as never, { allOrNone: false } as never) as unknown as Promise<
+                  SaveResult[]
+                >,
+              { retry: false },
+            ),
         );
         locked.forEach((idx, j) => (results[idx] = again[j]));
       }
-      part.forEach((p, j) => out.set(p.op.key, resultOf(p.op.key, results[j] ?? { success: false, errors: [{ statusCode: 'NO_RESULT', message: 'Salesforce returned no result for this record' }] }, { OwnerId: p.rec.OwnerId }, taskProblem)));
+      part.forEach((p, j) =>
+        out.set(
+          p.op.key,
+          resultOf(
+            p.op.key,
+            results[j] ?? {
+              success: false,
+              errors: [{ statusCode: 'NO_RESULT', message: 'Salesforce returned no result for this record' }],
+            },
+            { OwnerId: p.rec.OwnerId },
+            taskProblem,
+          ),
+        ),
+      );
     }
   }
 
@@ -180,7 +290,10 @@ export class TaskWriter {
     let found: Map<string, string>;
     const descriptions = new Map<string, string>();
     try {
-      found = await this.existing(byMarker.map((op) => ({ ...op, idempotencyKey: String(op.properties.$task ?? '') })), descriptions);
+      found = await this.existing(
+        byMarker.map((op) => ({ ...op, idempotencyKey: String(op.properties.$task ?? '') })),
+        descriptions,
+      );
     } catch (err) {
       for (const op of ops) out.set(op.key, failureResult(op.key, err));
       return out;
@@ -203,8 +316,16 @@ export class TaskWriter {
     }
     for (const part of chunks(recs)) {
       try {
-        const results = await saveWithLockRetry(part.map((p) => p.rec), (batch) =>
-          this.client.call('update Task', (c) => c.sobject('Task').update(batch as never, { allOrNone: false } as never) as unknown as Promise<SaveResult[]>),
+        const results = await saveWithLockRetry(
+          part.map((p) => p.rec),
+          (batch) =>
+            this.client.call(
+              'update Task',
+              (c) =>
+                c.sobject('Task').update(batch as never, { allOrNone: false } as never) as unknown as Promise<
+                  SaveResult[]
+                >,
+            ),
         );
         part.forEach((p, i) => out.set(p.op.key, resultOf(p.op.key, results[i], {}, taskProblem)));
       } catch (err) {

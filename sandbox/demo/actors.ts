@@ -15,13 +15,22 @@ export type Say = (text: string) => void;
 /** Name, title and company of a sample person, as the narrative shows them (never the email). */
 export function describePerson(boxes: Sandboxes, p: SamplePerson): string {
   const c = p.company === null ? null : boxes.sample.companies[p.company];
-  const where = c ? `, ${c.name}, ${c.employees.toLocaleString('en-US')} employees, ${c.country}` : p.email.endsWith('@acme.example') ? ', Acme staff' : ', on free mail';
+  const where = c
+    ? `, ${c.name}, ${c.employees.toLocaleString('en-US')} employees, ${c.country}`
+    : p.email.endsWith('@acme.example')
+      ? ', Acme staff'
+      : ', on free mail';
   return `${p.firstName} ${p.lastName} (${p.title}${where})`;
 }
 
 const isFit = (boxes: Sandboxes, p: SamplePerson) => {
   const c = p.company === null ? null : boxes.sample.companies[p.company];
-  return !!c && c.employees >= 200 && ['US', 'CA', 'GB', 'DE'].includes(c.country) && /\b(VP|Director|Head|Chief)\b/i.test(p.title);
+  return (
+    !!c &&
+    c.employees >= 200 &&
+    ['US', 'CA', 'GB', 'DE'].includes(c.country) &&
+    /\b(VP|Director|Head|Chief)\b/i.test(p.title)
+  );
 };
 
 /** Visitors: one engagement step per `step()`, a scripted opening burst, then a steady mix. */
@@ -51,7 +60,9 @@ export class Visitors {
     // Fit people are warmed up by several touches until fit and engagement together make them MQL.
     this.warm = all.filter(({ p }) => isFit(boxes, p)).map(({ i }) => i);
     this.cold = all.filter(({ p }) => !isFit(boxes, p)).map(({ i }) => i);
-    const accountCompanies = new Set(boxes.sample.people.filter((p) => p.inSalesforce === 'contact' && p.company !== null).map((p) => p.company));
+    const accountCompanies = new Set(
+      boxes.sample.people.filter((p) => p.inSalesforce === 'contact' && p.company !== null).map((p) => p.company),
+    );
     this.atAccounts = all.filter(({ p }) => !p.inSalesforce && accountCompanies.has(p.company)).map(({ i }) => i);
   }
 
@@ -102,12 +113,24 @@ export class Visitors {
     const id = this.boxes.ids.hubspotContact[i];
     this.boxes.hubspot.marketing.submissions.set('demo-request', [
       ...(this.boxes.hubspot.marketing.submissions.get('demo-request') ?? []),
-      { conversionId: `conv-${now}-${i}`, submittedAt: now, pageUrl: campaign.url, values: [{ name: 'email', value: p.email }] },
+      {
+        conversionId: `conv-${now}-${i}`,
+        submittedAt: now,
+        pageUrl: campaign.url,
+        values: [{ name: 'email', value: p.email }],
+      },
     ]);
     const events = this.boxes.hubspot.changeAsMarketer(
       'contacts',
       id,
-      { recent_conversion_event_name: 'demo-request', recent_conversion_date: now, hs_analytics_last_url: campaign.url, hs_analytics_last_timestamp: now, hs_latest_source: 'PAID_SEARCH', hs_latest_source_data_1: campaign.name },
+      {
+        recent_conversion_event_name: 'demo-request',
+        recent_conversion_date: now,
+        hs_analytics_last_url: campaign.url,
+        hs_analytics_last_timestamp: now,
+        hs_latest_source: 'PAID_SEARCH',
+        hs_latest_source_data_1: campaign.name,
+      },
       { userId: 0, at: now },
     );
     // A visitor's form conversion is not a person in the UI: HubSpot reports it as a FORM change.
@@ -115,29 +138,63 @@ export class Visitors {
     // The site's form handler also posts the submission to Baton, under the id Baton derives from the
     // contact's conversion properties, so the two paths name one event. It arrives a moment after
     // HubSpot's webhook, as a form backend's queue would deliver it.
-    const event = { id: `hubspot:form:${id}:${now}`, email: p.email, type: 'form_submission', at: new Date(now).toISOString(), properties: { form: 'demo-request', campaign: campaign.name, channel: campaign.channel } };
+    const event = {
+      id: `hubspot:form:${id}:${now}`,
+      email: p.email,
+      type: 'form_submission',
+      at: new Date(now).toISOString(),
+      properties: { form: 'demo-request', campaign: campaign.name, channel: campaign.channel },
+    };
     setTimeout(() => void this.api.postEvents([event]), this.formDelayMs);
-    this.say(`visitor   ${describePerson(this.boxes, p)} requested a demo on the pricing page (campaign "${campaign.name}") — via HubSpot`);
+    this.say(
+      `visitor   ${describePerson(this.boxes, p)} requested a demo on the pricing page (campaign "${campaign.name}") — via HubSpot`,
+    );
   }
 
   private async post(i: number, type: string, properties: Record<string, unknown>, what: string): Promise<void> {
     const p = this.boxes.sample.people[i];
-    const event: DemoEvent = { id: `demo-${Date.now()}-${this.seq++}`, email: p.email, type, at: new Date().toISOString(), properties };
+    const event: DemoEvent = {
+      id: `demo-${Date.now()}-${this.seq++}`,
+      email: p.email,
+      type,
+      at: new Date().toISOString(),
+      properties,
+    };
     const ok = await this.api.postEvents([event]);
     this.say(`visitor   ${p.firstName} ${p.lastName} ${what}${ok ? '' : ' (Baton did not accept the event)'}`);
   }
 
   webinar(i: number) {
-    return this.post(i, 'form_submission', { form: 'webinar-signup', campaign: 'Q4 Webinar: Revenue Ops', channel: 'webinar' }, 'signed up for the "Q4 Webinar: Revenue Ops"');
+    return this.post(
+      i,
+      'form_submission',
+      { form: 'webinar-signup', campaign: 'Q4 Webinar: Revenue Ops', channel: 'webinar' },
+      'signed up for the "Q4 Webinar: Revenue Ops"',
+    );
   }
   eventRegistration(i: number) {
-    return this.post(i, 'form_submission', { form: 'event-registration', campaign: 'Autumn Data Summit', channel: 'event' }, 'registered for the "Autumn Data Summit"');
+    return this.post(
+      i,
+      'form_submission',
+      { form: 'event-registration', campaign: 'Autumn Data Summit', channel: 'event' },
+      'registered for the "Autumn Data Summit"',
+    );
   }
   emailClick(i: number) {
-    return this.post(i, 'email_click', { campaign: 'November Newsletter', channel: 'email', email_name: 'November Newsletter' }, 'clicked a link in the "November Newsletter"');
+    return this.post(
+      i,
+      'email_click',
+      { campaign: 'November Newsletter', channel: 'email', email_name: 'November Newsletter' },
+      'clicked a link in the "November Newsletter"',
+    );
   }
   pricingView(i: number) {
-    return this.post(i, 'page_view', { url: 'https://www.acme.example/pricing', campaign: 'Pricing Ads', channel: 'paid_search' }, 'viewed the pricing page');
+    return this.post(
+      i,
+      'page_view',
+      { url: 'https://www.acme.example/pricing', campaign: 'Pricing Ads', channel: 'paid_search' },
+      'viewed the pricing page',
+    );
   }
 }
 
@@ -166,7 +223,12 @@ export class Reps {
   /** A rep who answers nothing (away today): her people are reminded, breach and are reassigned. */
   readonly away: string | null;
 
-  constructor(boxes: Sandboxes, say: Say, reasons: string[], options: { seed?: number; delayS?: [number, number]; away?: string | null } = {}) {
+  constructor(
+    boxes: Sandboxes,
+    say: Say,
+    reasons: string[],
+    options: { seed?: number; delayS?: [number, number]; away?: string | null } = {},
+  ) {
     this.boxes = boxes;
     this.say = say;
     this.reasons = reasons.length ? reasons : ['no_budget'];
@@ -188,7 +250,8 @@ export class Reps {
   step(now = Date.now()): void {
     const org = this.boxes.salesforce.org;
     for (const lead of org.rows('Lead')) {
-      if (lead.IsConverted || lead.Baton_Stage__c !== 'mql' || this.plans.has(lead.Id) || lead.OwnerId === this.away) continue;
+      if (lead.IsConverted || lead.Baton_Stage__c !== 'mql' || this.plans.has(lead.Id) || lead.OwnerId === this.away)
+        continue;
       const r = this.rand();
       const decision: Decision = r < 0.35 ? 'accept' : r < 0.65 ? 'reject' : 'convert';
       const [min, max] = this.delayS;
@@ -218,10 +281,15 @@ export class Reps {
     this.say(`rep       ${this.boxes.userName(rep)} accepted ${who} in Salesforce (Status: Working - Contacted)`);
     if (plan.decision === 'convert') {
       const amount = Math.round((8_000 + this.rand() * 90_000) * 100) / 100;
-      const converted = org.convertLead(leadId, { by: rep, opportunity: { Name: `${String(lead.Company)} — Platform`, Amount: amount, StageName: 'Qualification' } });
+      const converted = org.convertLead(leadId, {
+        by: rep,
+        opportunity: { Name: `${String(lead.Company)} — Platform`, Amount: amount, StageName: 'Qualification' },
+      });
       plan.opportunityId = converted.opportunityId;
       plan.winAt = Date.now() + (6 + this.rand() * 8) * 1000;
-      this.say(`rep       ${this.boxes.userName(rep)} converted ${who}: a Contact, an Account and an Opportunity of ${amount.toLocaleString('en-US', { style: 'currency', currency: 'USD' })}`);
+      this.say(
+        `rep       ${this.boxes.userName(rep)} converted ${who}: a Contact, an Account and an Opportunity of ${amount.toLocaleString('en-US', { style: 'currency', currency: 'USD' })}`,
+      );
     }
   }
 
@@ -231,13 +299,20 @@ export class Reps {
     const opp = org.get(opportunityId);
     if (!opp || opp.IsWon) return;
     const rep = String(opp.OwnerId);
-    org.touch(opportunityId, { StageName: 'Closed Won', IsWon: true, IsClosed: true, CloseDate: new Date().toISOString().slice(0, 10) }, rep);
-    this.say(`rep       ${this.boxes.userName(rep)} won "${String(opp.Name)}" (${Number(opp.Amount).toLocaleString('en-US', { style: 'currency', currency: 'USD' })})`);
+    org.touch(
+      opportunityId,
+      { StageName: 'Closed Won', IsWon: true, IsClosed: true, CloseDate: new Date().toISOString().slice(0, 10) },
+      rep,
+    );
+    this.say(
+      `rep       ${this.boxes.userName(rep)} won "${String(opp.Name)}" (${Number(opp.Amount).toLocaleString('en-US', { style: 'currency', currency: 'USD' })})`,
+    );
   }
 
   /** Halfway through the first minute, one of the deals already in Salesforce closes. */
   private winSeededDeal(now: number): void {
-    if (this.seededWins >= this.boxes.ids.opportunities.length || now - this.startedAt < 35_000 * (this.seededWins + 1)) return;
+    if (this.seededWins >= this.boxes.ids.opportunities.length || now - this.startedAt < 35_000 * (this.seededWins + 1))
+      return;
     const id = this.boxes.ids.opportunities[this.seededWins++];
     this.win(id, { decision: 'convert', dueAt: 0 });
   }

@@ -24,7 +24,11 @@ export interface FunnelView {
   entered?: Record<string, number>;
   reject_reasons?: Record<string, number>;
   sla?: { open?: number; answered_in_time?: number; breached?: number };
-  sla_detail?: { median_baton_delay_minutes?: number | null; median_rep_delay_hours?: number | null; share_in_time?: number | null };
+  sla_detail?: {
+    median_baton_delay_minutes?: number | null;
+    median_rep_delay_hours?: number | null;
+    share_in_time?: number | null;
+  };
 }
 
 /** The parts of `GET /api/attribution` the demo tells. */
@@ -48,7 +52,10 @@ export interface BatonApi {
 export function batonApi(url: string, token: string, webhookSecret: string): BatonApi {
   const get = async (path: string) => {
     try {
-      const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(5000) });
+      const res = await fetch(`${url}${path}`, {
+        headers: { authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout(5000),
+      });
       return res.ok ? await res.json() : null;
     } catch {
       return null;
@@ -65,7 +72,10 @@ export function batonApi(url: string, token: string, webhookSecret: string): Bat
         const res = await fetch(`${url}/api/events`, {
           method: 'POST',
           body,
-          headers: { 'content-type': 'application/json', 'x-baton-signature': `sha256=${hmacHex(webhookSecret, body)}` },
+          headers: {
+            'content-type': 'application/json',
+            'x-baton-signature': `sha256=${hmacHex(webhookSecret, body)}`,
+          },
           signal: AbortSignal.timeout(5000),
         });
         return res.ok;

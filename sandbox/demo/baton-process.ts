@@ -107,7 +107,15 @@ async function startOnce(options: BatonProcessOptions, port: number): Promise<Ba
   const log = createWriteStream(logFile, { flags: 'a' });
   // Its own process group, so a Ctrl-C in the terminal reaches the demo alone, which then stops
   // serve in order (after the story and the deliveries); if the demo dies, serve goes with it.
-  const child = spawn(process.execPath, [...(process.env.BATON_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BATON_PROFILE_DIR}`] : []), BIN, 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BATON_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BATON_PROFILE_DIR}`] : []),
+      BIN,
+      'serve',
+    ],
+    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  );
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   const lines: string[] = [];
@@ -142,8 +150,17 @@ async function startOnce(options: BatonProcessOptions, port: number): Promise<Ba
   while (Date.now() < deadline) {
     if (exitCode !== undefined) {
       const text = tail();
-      if (/EADDRINUSE/.test(text)) throw new BatonError('port_in_use', `port ${port} is already in use; pick another with --port or leave it out`, { details: { port } });
-      throw new BatonError('serve_exited', `baton serve exited with code ${exitCode} before it was ready; its last lines (full log: ${logFile}):\n${text}`, { details: { logFile } });
+      if (/EADDRINUSE/.test(text))
+        throw new BatonError(
+          'port_in_use',
+          `port ${port} is already in use; pick another with --port or leave it out`,
+          { details: { port } },
+        );
+      throw new BatonError(
+        'serve_exited',
+        `baton serve exited with code ${exitCode} before it was ready; its last lines (full log: ${logFile}):\n${text}`,
+        { details: { logFile } },
+      );
     }
     try {
       const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) });
@@ -154,5 +171,9 @@ async function startOnce(options: BatonProcessOptions, port: number): Promise<Ba
     await sleep(200);
   }
   await stop(2000);
-  throw new BatonError('serve_not_ready', `baton serve did not become ready on ${url} within ${Math.round((options.readyTimeoutMs ?? 30_000) / 1000)} s; its last lines (full log: ${logFile}):\n${tail()}`, { details: { logFile } });
+  throw new BatonError(
+    'serve_not_ready',
+    `baton serve did not become ready on ${url} within ${Math.round((options.readyTimeoutMs ?? 30_000) / 1000)} s; its last lines (full log: ${logFile}):\n${tail()}`,
+    { details: { logFile } },
+  );
 }

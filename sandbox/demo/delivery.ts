@@ -41,9 +41,29 @@ interface Pending<T> {
 
 /** Sent with each Outbound Message, per object, as an admin would pick them in Setup. */
 const OUTBOUND_FIELDS: Record<string, string[]> = {
-  Lead: ['Id', 'Email', 'Status', 'OwnerId', 'IsConverted', 'Baton_Reject_Reason__c', 'LastModifiedById', 'SystemModstamp'],
+  Lead: [
+    'Id',
+    'Email',
+    'Status',
+    'OwnerId',
+    'IsConverted',
+    'Baton_Reject_Reason__c',
+    'LastModifiedById',
+    'SystemModstamp',
+  ],
   Contact: ['Id', 'Email', 'OwnerId', 'AccountId', 'LastModifiedById', 'SystemModstamp'],
-  Opportunity: ['Id', 'Name', 'StageName', 'Amount', 'IsWon', 'IsClosed', 'CloseDate', 'OwnerId', 'LastModifiedById', 'SystemModstamp'],
+  Opportunity: [
+    'Id',
+    'Name',
+    'StageName',
+    'Amount',
+    'IsWon',
+    'IsClosed',
+    'CloseDate',
+    'OwnerId',
+    'LastModifiedById',
+    'SystemModstamp',
+  ],
 };
 const WATCHED = Object.keys(OUTBOUND_FIELDS);
 
@@ -52,7 +72,15 @@ const backoffMs = (attempt: number) => Math.min(30_000, 1000 * 2 ** Math.max(0, 
 
 /** Delivers CRM pushes to Baton until stopped. */
 export class WebhookDelivery {
-  readonly stats: DeliveryStats = { hubspotRequests: 0, hubspotEvents: 0, hubspotEchoes: 0, salesforceMessages: 0, salesforceNotifications: 0, failures: 0, lastFailure: null };
+  readonly stats: DeliveryStats = {
+    hubspotRequests: 0,
+    hubspotEvents: 0,
+    hubspotEchoes: 0,
+    salesforceMessages: 0,
+    salesforceNotifications: 0,
+    failures: 0,
+    lastFailure: null,
+  };
   private readonly boxes: Sandboxes;
   private readonly options: DeliveryOptions;
   private readonly hubspotQueue: HubSpotWebhookEvent[] = [];
@@ -101,10 +129,20 @@ export class WebhookDelivery {
     this.stats.hubspotEchoes += echoes.length;
     const fresh = [...this.hubspotQueue.splice(0), ...echoes];
     const sends: Promise<void>[] = [];
-    for (let i = 0; i < fresh.length; i += 100) sends.push(this.sendHubSpot({ items: fresh.slice(i, i + 100), attempt: 0, dueAt: now }));
+    for (let i = 0; i < fresh.length; i += 100)
+      sends.push(this.sendHubSpot({ items: fresh.slice(i, i + 100), attempt: 0, dueAt: now }));
     for (const p of this.takeDue(this.hubspotRetry, now)) sends.push(this.sendHubSpot(p));
     for (const [object, records] of this.salesforceChanges()) {
-      for (let i = 0; i < records.length; i += 100) sends.push(this.sendSalesforce({ object, items: records.slice(i, i + 100), attempt: 0, dueAt: now, notificationIds: [] }));
+      for (let i = 0; i < records.length; i += 100)
+        sends.push(
+          this.sendSalesforce({
+            object,
+            items: records.slice(i, i + 100),
+            attempt: 0,
+            dueAt: now,
+            notificationIds: [],
+          }),
+        );
     }
     for (const p of this.takeDue(this.salesforceRetry, now)) sends.push(this.sendSalesforce(p));
     await Promise.all(sends);
@@ -133,14 +171,27 @@ export class WebhookDelivery {
       fields: OUTBOUND_FIELDS[p.object],
       ...(p.notificationIds.length ? { notificationIds: p.notificationIds } : {}),
     });
-    const ok = await this.post(url, xml, { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' }, (text) => /<(\w+:)?Ack>\s*true\s*<\/(\w+:)?Ack>/i.test(text));
+    const ok = await this.post(url, xml, { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' }, (text) =>
+      /<(\w+:)?Ack>\s*true\s*<\/(\w+:)?Ack>/i.test(text),
+    );
     this.stats.salesforceMessages++;
     if (ok) this.stats.salesforceNotifications += p.items.length;
     // Salesforce resends the same notification ids until acknowledged.
-    else this.salesforceRetry.push({ ...p, notificationIds, attempt: p.attempt + 1, dueAt: Date.now() + backoffMs(p.attempt + 1) });
+    else
+      this.salesforceRetry.push({
+        ...p,
+        notificationIds,
+        attempt: p.attempt + 1,
+        dueAt: Date.now() + backoffMs(p.attempt + 1),
+      });
   }
 
-  private async post(url: string, body: string, headers: Record<string, string>, acked?: (text: string) => boolean): Promise<boolean> {
+  private async post(
+    url: string,
+    body: string,
+    headers: Record<string, string>,
+    acked?: (text: string) => boolean,
+  ): Promise<boolean> {
     try {
       const res = await fetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(10_000) });
       const text = await res.text();
@@ -162,7 +213,8 @@ export class WebhookDelivery {
   }
 
   private snapshotSalesforce(): void {
-    for (const object of WATCHED) for (const r of this.boxes.salesforce.org.rows(object)) this.seen.set(r.Id, this.fingerprint(r));
+    for (const object of WATCHED)
+      for (const r of this.boxes.salesforce.org.rows(object)) this.seen.set(r.Id, this.fingerprint(r));
   }
 
   /** Records created or edited since the last look, per object. */

@@ -27,12 +27,27 @@ const money = (n: unknown) => Number(n ?? 0).toLocaleString('en-US', { style: 'c
 function span(value: number | null | undefined, unit: number): string {
   if (value == null) return 'n/a';
   const s = value * unit;
-  return s < 1 ? 'under 1 s' : s < 60 ? `${Math.round(s)} s` : s < 3600 ? `${Math.round(s / 6) / 10} min` : `${Math.round(s / 360) / 10} h`;
+  return s < 1
+    ? 'under 1 s'
+    : s < 60
+      ? `${Math.round(s)} s`
+      : s < 3600
+        ? `${Math.round(s / 6) / 10} min`
+        : `${Math.round(s / 360) / 10} h`;
 }
 
 /** Watches both sandboxes and Baton, and says what changed since the last look. */
 export class Narrative {
-  readonly effects: Effects = { mql: new Set(), leadsCreated: 0, contactsCreated: 0, tasks: 0, reminders: 0, reassigned: 0, feedbackInHubSpot: 0, wonDeals: 0 };
+  readonly effects: Effects = {
+    mql: new Set(),
+    leadsCreated: 0,
+    contactsCreated: 0,
+    tasks: 0,
+    reminders: 0,
+    reassigned: 0,
+    feedbackInHubSpot: 0,
+    wonDeals: 0,
+  };
   private readonly boxes: Sandboxes;
   private readonly api: BatonApi;
   private readonly say: Say;
@@ -73,7 +88,10 @@ export class Narrative {
   private created(): void {
     const org = this.boxes.salesforce.org;
     const integration = org.integrationUserId;
-    for (const [obj, seen] of [['Lead', this.seenLeads], ['Contact', this.seenContacts]] as const) {
+    for (const [obj, seen] of [
+      ['Lead', this.seenLeads],
+      ['Contact', this.seenContacts],
+    ] as const) {
       for (const r of org.rows(obj)) {
         if (seen.has(r.Id) || r.CreatedById !== integration) continue;
         seen.add(r.Id);
@@ -95,8 +113,12 @@ export class Narrative {
         // Baton stamping its first scores on people it just learned of is not news.
         if (first && stage === 'lead') continue;
         if (stage === 'mql') this.effects.mql.add(String(r.Email).toLowerCase());
-        const due = r.Baton_SLA_Due__c ? `, SLA due ${String(r.Baton_SLA_Due__c).replace('T', ' ').slice(0, 16)} UTC` : '';
-        this.say(`baton  →  Salesforce: ${obj} ${r.FirstName} ${r.LastName} shows stage ${stage}, fit ${r.Baton_Fit_Score__c ?? '–'}, engagement ${r.Baton_Engagement_Score__c ?? '–'}${stage === 'mql' ? due : ''}`);
+        const due = r.Baton_SLA_Due__c
+          ? `, SLA due ${String(r.Baton_SLA_Due__c).replace('T', ' ').slice(0, 16)} UTC`
+          : '';
+        this.say(
+          `baton  →  Salesforce: ${obj} ${r.FirstName} ${r.LastName} shows stage ${stage}, fit ${r.Baton_Fit_Score__c ?? '–'}, engagement ${r.Baton_Engagement_Score__c ?? '–'}${stage === 'mql' ? due : ''}`,
+        );
       }
     }
     for (const t of org.rows('Task')) {
@@ -105,18 +127,26 @@ export class Narrative {
       if (!this.reminded.has(t.Id) && /Reminder:/.test(String(t.Description ?? ''))) {
         this.reminded.add(t.Id);
         this.effects.reminders++;
-        this.say(`SLA       reminder to ${this.boxes.userName(t.OwnerId)} on the Task for ${name}: the deadline is near and nobody answered yet`);
+        this.say(
+          `SLA       reminder to ${this.boxes.userName(t.OwnerId)} on the Task for ${name}: the deadline is near and nobody answered yet`,
+        );
       }
       if (this.seenTasks.has(t.Id)) continue;
       this.seenTasks.add(t.Id);
       this.effects.tasks++;
       if (String(t.Subject).startsWith('Reassigned to you')) {
         this.effects.reassigned++;
-        const old = org.rows('Task').find((x) => x.WhoId === t.WhoId && x.Id !== t.Id && String(x.Subject).startsWith('New MQL'));
-        this.say(`SLA       breached: ${name} was not answered in time${old ? ` by ${this.boxes.userName(old.OwnerId)}` : ''}; Baton reassigned them to ${this.boxes.userName(t.OwnerId)} with a new Task and a fresh deadline (the breach counts against the first owner)`);
+        const old = org
+          .rows('Task')
+          .find((x) => x.WhoId === t.WhoId && x.Id !== t.Id && String(x.Subject).startsWith('New MQL'));
+        this.say(
+          `SLA       breached: ${name} was not answered in time${old ? ` by ${this.boxes.userName(old.OwnerId)}` : ''}; Baton reassigned them to ${this.boxes.userName(t.OwnerId)} with a new Task and a fresh deadline (the breach counts against the first owner)`,
+        );
         continue;
       }
-      this.say(`baton  →  Salesforce: Task "${t.Subject}" for ${this.boxes.userName(t.OwnerId)}, due ${t.ActivityDate ?? '(no date)'}`);
+      this.say(
+        `baton  →  Salesforce: Task "${t.Subject}" for ${this.boxes.userName(t.OwnerId)}, due ${t.ActivityDate ?? '(no date)'}`,
+      );
     }
     for (const o of org.rows('Opportunity')) {
       if (!o.IsWon || this.wonSeen.has(o.Id)) continue;
@@ -141,8 +171,11 @@ export class Narrative {
       }
       // Leads that merely got their first scores are not news; stage moves are.
       if (first && stage === 'lead') continue;
-      const why = stage === 'recycled' && reason ? ` — the rep's reason "${reason}" is on the contact for marketing` : '';
-      this.say(`baton  →  HubSpot: ${c.properties.firstname} ${c.properties.lastname} is now ${stage} (lifecycle stage ${c.properties.lifecyclestage ?? 'cleared'})${why}`);
+      const why =
+        stage === 'recycled' && reason ? ` — the rep's reason "${reason}" is on the contact for marketing` : '';
+      this.say(
+        `baton  →  HubSpot: ${c.properties.firstname} ${c.properties.lastname} is now ${stage} (lifecycle stage ${c.properties.lifecyclestage ?? 'cleared'})${why}`,
+      );
     }
   }
 
@@ -154,7 +187,10 @@ export class Narrative {
       if (!rec) continue;
       const view = r.email ? await this.api.person(r.email) : null;
       const owner = this.boxes.userName(rec.OwnerId);
-      const where = r.obj === 'Contact' ? ` on the Account ${org.get(String(rec.AccountId))?.Name ?? '(none)'}` : ` (${rec.Company})`;
+      const where =
+        r.obj === 'Contact'
+          ? ` on the Account ${org.get(String(rec.AccountId))?.Name ?? '(none)'}`
+          : ` (${rec.Company})`;
       const why = view?.routing?.reason ? `routing: ${view.routing.reason}` : "the org's assignment rule";
       this.say(`baton  →  Salesforce: new ${r.obj} ${rec.FirstName} ${rec.LastName}${where} for ${owner} — ${why}`);
     }
@@ -169,10 +205,15 @@ export class Narrative {
       if (!view) continue;
       const t = [...(view.transitions ?? [])].reverse().find((x) => x.to === 'mql' || x.to === 'disqualified');
       // The explanation quotes the email for the free-mail rule; the narrative keeps only its domain.
-      const lines = (view.explanation ?? []).slice(0, 4).join('; ').replace(/[^\s"(]+@([\w.-]+)/g, '…@$1');
+      const lines = (view.explanation ?? [])
+        .slice(0, 4)
+        .join('; ')
+        .replace(/[^\s"(]+@([\w.-]+)/g, '…@$1');
       const sla = view.sla?.due ? ` SLA: sales must answer by ${view.sla.due.replace('T', ' ').slice(0, 16)} UTC.` : '';
       const p = this.boxes.sample.people.find((x) => x.email.toLowerCase() === email);
-      this.say(`why       ${p ? `${p.firstName} ${p.lastName}` : 'a person'} is ${view.stage}: ${t?.cause ?? 'see /api/people'} (agreement v${t?.version ?? '?'})${lines ? ` — ${lines}` : ''}.${sla}`);
+      this.say(
+        `why       ${p ? `${p.firstName} ${p.lastName}` : 'a person'} is ${view.stage}: ${t?.cause ?? 'see /api/people'} (agreement v${t?.version ?? '?'})${lines ? ` — ${lines}` : ''}.${sla}`,
+      );
     }
   }
 
@@ -186,7 +227,9 @@ export class Narrative {
       .sort((x, y) => y[1] - x[1])
       .map(([k, v]) => `${k} ${money(v)}`)
       .join(', ');
-    this.say(`revenue   ${a.deals} won deal(s), ${money(a.revenue)} credited (${a.model}): ${byCampaign || 'no touches yet'}`);
+    this.say(
+      `revenue   ${a.deals} won deal(s), ${money(a.revenue)} credited (${a.model}): ${byCampaign || 'no touches yet'}`,
+    );
   }
 
   /** One line from `GET /api/funnel`. */
@@ -200,11 +243,21 @@ export class Narrative {
     const reasons = Object.entries((f.reject_reasons ?? {}) as Record<string, number>)
       .map(([k, n]) => `${k} ${n}`)
       .join(', ');
-    this.say(`funnel    entered: ${entered || 'nothing yet'}${reasons ? `; reject reasons: ${reasons}` : ''}; SLA open ${f.sla?.open ?? 0}, answered in time ${f.sla?.answered_in_time ?? 0}, breached ${f.sla?.breached ?? 0}`);
-    const d = f.sla_detail as { median_baton_delay_minutes?: number | null; median_rep_delay_hours?: number | null; share_in_time?: number | null } | undefined;
+    this.say(
+      `funnel    entered: ${entered || 'nothing yet'}${reasons ? `; reject reasons: ${reasons}` : ''}; SLA open ${f.sla?.open ?? 0}, answered in time ${f.sla?.answered_in_time ?? 0}, breached ${f.sla?.breached ?? 0}`,
+    );
+    const d = f.sla_detail as
+      | {
+          median_baton_delay_minutes?: number | null;
+          median_rep_delay_hours?: number | null;
+          share_in_time?: number | null;
+        }
+      | undefined;
     if (d && (d.median_baton_delay_minutes != null || d.median_rep_delay_hours != null)) {
       const share = d.share_in_time == null ? '' : `; ${Math.round(d.share_in_time * 100)}% answered in time`;
-      this.say(`          time to answer (median): Baton's share ${span(d.median_baton_delay_minutes, 60)} (the change → the Task in Salesforce), the rep's ${span(d.median_rep_delay_hours, 3600)} (the Task → the answer)${share}`);
+      this.say(
+        `          time to answer (median): Baton's share ${span(d.median_baton_delay_minutes, 60)} (the change → the Task in Salesforce), the rep's ${span(d.median_rep_delay_hours, 3600)} (the Task → the answer)${share}`,
+      );
     }
   }
 }

@@ -60,13 +60,136 @@ export interface Sample {
   deals: SampleDeal[];
 }
 
-const FIRST = ['Ana', 'Ben', 'Chloe', 'Dev', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Kara', 'Liam', 'Maya', 'Noah', 'Olga', 'Priya', 'Quinn', 'Rosa', 'Sam', 'Tara', 'Umar', 'Vera', 'Wes', 'Xin', 'Yara', 'Zoe', 'Mateo', 'Lena', 'Omar', 'Sofia', 'Ivan', 'Nadia'];
-const LAST = ['Alvarez', 'Brooks', 'Chen', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Haddad', 'Ito', 'Jensen', 'Kowalski', 'Larsen', 'Moreau', 'Nakamura', 'Okafor', 'Patel', 'Quispe', 'Rossi', 'Schmidt', 'Tanaka', 'Usman', 'Varga', 'Weber', 'Xu', 'Yilmaz', 'Zhang', 'Novak', 'Silva', 'Kim', 'Murphy'];
-const SENIOR = ['VP Operations', 'Director of Marketing', 'Head of Revenue Operations', 'Chief Financial Officer', 'VP Sales', 'Director of IT', 'Head of Growth'];
-const JUNIOR = ['Marketing Manager', 'Sales Operations Analyst', 'Software Engineer', 'Account Executive', 'Data Analyst', 'Office Manager', 'Product Manager', 'Consultant'];
-const COMPANY_WORDS = ['Northwind', 'Contoso', 'Globex', 'Initech', 'Umbrella', 'Stark', 'Wayne', 'Tyrell', 'Cyberdyne', 'Soylent', 'Hooli', 'Vandelay', 'Pied Piper', 'Wonka', 'Gringotts', 'Oscorp', 'Aperture', 'Massive Dynamic', 'Dunder', 'Prestige', 'Sterling', 'Monarch', 'Bluth', 'Virtucon', 'Nakatomi', 'Blue Sun', 'Zorg', 'Weyland', 'Octan', 'Krusty'];
+const FIRST = [
+  'Ana',
+  'Ben',
+  'Chloe',
+  'Dev',
+  'Elena',
+  'Farid',
+  'Grace',
+  'Hiro',
+  'Ines',
+  'Jonas',
+  'Kara',
+  'Liam',
+  'Maya',
+  'Noah',
+  'Olga',
+  'Priya',
+  'Quinn',
+  'Rosa',
+  'Sam',
+  'Tara',
+  'Umar',
+  'Vera',
+  'Wes',
+  'Xin',
+  'Yara',
+  'Zoe',
+  'Mateo',
+  'Lena',
+  'Omar',
+  'Sofia',
+  'Ivan',
+  'Nadia',
+];
+const LAST = [
+  'Alvarez',
+  'Brooks',
+  'Chen',
+  'Dubois',
+  'Eriksen',
+  'Fischer',
+  'Garcia',
+  'Haddad',
+  'Ito',
+  'Jensen',
+  'Kowalski',
+  'Larsen',
+  'Moreau',
+  'Nakamura',
+  'Okafor',
+  'Patel',
+  'Quispe',
+  'Rossi',
+  'Schmidt',
+  'Tanaka',
+  'Usman',
+  'Varga',
+  'Weber',
+  'Xu',
+  'Yilmaz',
+  'Zhang',
+  'Novak',
+  'Silva',
+  'Kim',
+  'Murphy',
+];
+const SENIOR = [
+  'VP Operations',
+  'Director of Marketing',
+  'Head of Revenue Operations',
+  'Chief Financial Officer',
+  'VP Sales',
+  'Director of IT',
+  'Head of Growth',
+];
+const JUNIOR = [
+  'Marketing Manager',
+  'Sales Operations Analyst',
+  'Software Engineer',
+  'Account Executive',
+  'Data Analyst',
+  'Office Manager',
+  'Product Manager',
+  'Consultant',
+];
+const COMPANY_WORDS = [
+  'Northwind',
+  'Contoso',
+  'Globex',
+  'Initech',
+  'Umbrella',
+  'Stark',
+  'Wayne',
+  'Tyrell',
+  'Cyberdyne',
+  'Soylent',
+  'Hooli',
+  'Vandelay',
+  'Pied Piper',
+  'Wonka',
+  'Gringotts',
+  'Oscorp',
+  'Aperture',
+  'Massive Dynamic',
+  'Dunder',
+  'Prestige',
+  'Sterling',
+  'Monarch',
+  'Bluth',
+  'Virtucon',
+  'Nakatomi',
+  'Blue Sun',
+  'Zorg',
+  'Weyland',
+  'Octan',
+  'Krusty',
+];
 const SUFFIX = ['Logistics', 'Analytics', 'Health', 'Energy', 'Labs', 'Foods', 'Capital', 'Retail', 'Systems', 'Media'];
-const INDUSTRY: Record<string, string> = { Logistics: 'Transportation', Analytics: 'Technology', Health: 'Healthcare', Energy: 'Energy', Labs: 'Technology', Foods: 'Food & Beverage', Capital: 'Finance', Retail: 'Retail', Systems: 'Technology', Media: 'Media' };
+const INDUSTRY: Record<string, string> = {
+  Logistics: 'Transportation',
+  Analytics: 'Technology',
+  Health: 'Healthcare',
+  Energy: 'Energy',
+  Labs: 'Technology',
+  Foods: 'Food & Beverage',
+  Capital: 'Finance',
+  Retail: 'Retail',
+  Systems: 'Technology',
+  Media: 'Media',
+};
 const COUNTRIES = ['US', 'US', 'US', 'CA', 'GB', 'DE', 'FR', 'BR', 'IN', 'AU'];
 const FREE_MAIL = ['gmail.com', 'yahoo.com', 'hotmail.com'];
 
@@ -75,11 +198,41 @@ const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '');
 
 /** The sample campaigns: what brought people in, with the form each one uses. */
 export const CAMPAIGNS: SampleCampaign[] = [
-  { name: 'Autumn Data Summit', channel: 'event', form: 'event-registration', url: 'https://www.acme.example/summit?utm_campaign=Autumn%20Data%20Summit&utm_medium=event', emailCampaignId: 9101 },
-  { name: 'Q4 Webinar: Revenue Ops', channel: 'webinar', form: 'webinar-signup', url: 'https://www.acme.example/webinar?utm_campaign=Q4%20Webinar&utm_medium=webinar', emailCampaignId: 9102 },
-  { name: 'Pricing Ads', channel: 'paid_search', form: 'demo-request', url: 'https://www.acme.example/pricing?utm_campaign=Pricing%20Ads&utm_medium=cpc&utm_source=google', emailCampaignId: 9103 },
-  { name: 'November Newsletter', channel: 'email', form: 'newsletter', url: 'https://www.acme.example/blog?utm_campaign=November%20Newsletter&utm_medium=email', emailCampaignId: 9104 },
-  { name: 'Handoff Guide', channel: 'organic', form: 'ebook-download', url: 'https://www.acme.example/guide?utm_campaign=Handoff%20Guide&utm_medium=organic', emailCampaignId: 9105 },
+  {
+    name: 'Autumn Data Summit',
+    channel: 'event',
+    form: 'event-registration',
+    url: 'https://www.acme.example/summit?utm_campaign=Autumn%20Data%20Summit&utm_medium=event',
+    emailCampaignId: 9101,
+  },
+  {
+    name: 'Q4 Webinar: Revenue Ops',
+    channel: 'webinar',
+    form: 'webinar-signup',
+    url: 'https://www.acme.example/webinar?utm_campaign=Q4%20Webinar&utm_medium=webinar',
+    emailCampaignId: 9102,
+  },
+  {
+    name: 'Pricing Ads',
+    channel: 'paid_search',
+    form: 'demo-request',
+    url: 'https://www.acme.example/pricing?utm_campaign=Pricing%20Ads&utm_medium=cpc&utm_source=google',
+    emailCampaignId: 9103,
+  },
+  {
+    name: 'November Newsletter',
+    channel: 'email',
+    form: 'newsletter',
+    url: 'https://www.acme.example/blog?utm_campaign=November%20Newsletter&utm_medium=email',
+    emailCampaignId: 9104,
+  },
+  {
+    name: 'Handoff Guide',
+    channel: 'organic',
+    form: 'ebook-download',
+    url: 'https://www.acme.example/guide?utm_campaign=Handoff%20Guide&utm_medium=organic',
+    emailCampaignId: 9105,
+  },
 ];
 
 /** Shares of the people who are on free mail, Acme's own staff, and already in Salesforce. */
@@ -106,8 +259,19 @@ export function buildSample(seed = 7, people = 200, mix: SampleMix = {}): Sample
     const n = names.has(name) ? `${name} ${companies.length}` : name;
     names.add(n);
     const size = rand();
-    const employees = size < 0.45 ? 10 + Math.floor(rand() * 180) : size < 0.85 ? 200 + Math.floor(rand() * 1800) : 2000 + Math.floor(rand() * 20000);
-    companies.push({ name: n, domain: `${slug(n)}.example`, employees, country: pick(rand, COUNTRIES), industry: INDUSTRY[suffix] });
+    const employees =
+      size < 0.45
+        ? 10 + Math.floor(rand() * 180)
+        : size < 0.85
+          ? 200 + Math.floor(rand() * 1800)
+          : 2000 + Math.floor(rand() * 20000);
+    companies.push({
+      name: n,
+      domain: `${slug(n)}.example`,
+      employees,
+      country: pick(rand, COUNTRIES),
+      industry: INDUSTRY[suffix],
+    });
   }
 
   const list: SamplePerson[] = [];
@@ -118,15 +282,31 @@ export function buildSample(seed = 7, people = 200, mix: SampleMix = {}): Sample
     const roll = rand();
     // by default ~6% free mail, ~3% Acme's own staff, the rest at their company's domain
     const kind = roll < free ? 'free' : roll < staff ? 'acme' : 'work';
-    const company = kind === 'free' ? (rand() < 0.5 ? null : Math.floor(rand() * companies.length)) : kind === 'acme' ? null : Math.floor(rand() * companies.length);
-    const domain = kind === 'free' ? pick(rand, FREE_MAIL) : kind === 'acme' ? 'acme.example' : companies[company!].domain;
+    const company =
+      kind === 'free'
+        ? rand() < 0.5
+          ? null
+          : Math.floor(rand() * companies.length)
+        : kind === 'acme'
+          ? null
+          : Math.floor(rand() * companies.length);
+    const domain =
+      kind === 'free' ? pick(rand, FREE_MAIL) : kind === 'acme' ? 'acme.example' : companies[company!].domain;
     const email = `${slug(firstName)}.${slug(lastName)}${i > 60 ? i : ''}@${domain}`;
     if (emails.has(email)) continue;
     emails.add(email);
     const title = rand() < 0.35 ? pick(rand, SENIOR) : pick(rand, JUNIOR);
     const country = company === null ? pick(rand, COUNTRIES) : companies[company].country;
     const sf = kind === 'work' ? rand() : 1;
-    list.push({ firstName, lastName, email, title, company, country, inSalesforce: sf < inSf * (2 / 3) ? 'lead' : sf < inSf ? 'contact' : null });
+    list.push({
+      firstName,
+      lastName,
+      email,
+      title,
+      company,
+      country,
+      inSalesforce: sf < inSf * (2 / 3) ? 'lead' : sf < inSf ? 'contact' : null,
+    });
   }
 
   const users: SampleUser[] = [

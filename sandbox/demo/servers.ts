@@ -82,13 +82,26 @@ const DAY = 86_400_000;
 /** Seeds the fake HubSpot: companies, and every sample person as a contact with a primary company. */
 function seedHubSpot(hubspot: FakeHubSpot, sample: Sample, start: number): string[] {
   const companyIds = sample.companies.map((c, i) =>
-    hubspot.seed('companies', { name: c.name, domain: c.domain, numberofemployees: c.employees, country: c.country, industry: c.industry }, { at: start - (90 - i) * DAY }),
+    hubspot.seed(
+      'companies',
+      { name: c.name, domain: c.domain, numberofemployees: c.employees, country: c.country, industry: c.industry },
+      { at: start - (90 - i) * DAY },
+    ),
   );
   return sample.people.map((p, i) => {
     const company = p.company === null ? null : sample.companies[p.company];
     const id = hubspot.seed(
       'contacts',
-      { email: p.email, firstname: p.firstName, lastname: p.lastName, jobtitle: p.title, company: company?.name ?? '', country: p.country, lifecyclestage: 'lead', hs_lead_status: 'NEW' },
+      {
+        email: p.email,
+        firstname: p.firstName,
+        lastname: p.lastName,
+        jobtitle: p.title,
+        company: company?.name ?? '',
+        country: p.country,
+        lifecyclestage: 'lead',
+        hs_lead_status: 'NEW',
+      },
       { at: start - (60 - (i % 60)) * DAY },
     );
     if (p.company !== null) hubspot.associate('contacts', id, 'companies', companyIds[p.company], { primary: true });
@@ -103,15 +116,27 @@ function seedSalesforce(salesforce: FakeSalesforce, sample: Sample, start: numbe
   const managerUser = sample.users.find((u) => u.role === 'manager')!;
   const manager = org.addUser({ Username: managerUser.email, Name: managerUser.name, Email: managerUser.email });
   userId.set(managerUser.email, manager);
-  const reps = sample.users.filter((u) => u.role === 'rep').map((u) => org.addUser({ Username: u.email, Name: u.name, Email: u.email, ManagerId: manager }));
+  const reps = sample.users
+    .filter((u) => u.role === 'rep')
+    .map((u) => org.addUser({ Username: u.email, Name: u.name, Email: u.email, ManagerId: manager }));
   let next = 0;
   // The org's own active Lead assignment rule: round robin over the reps.
   org.assignmentRule = () => reps[next++ % reps.length];
 
   // Baton credits won revenue through its own customizable influence model (the default one is locked).
-  org.insert('CampaignInfluenceModel', { DeveloperName: 'Baton_Attribution', MasterLabel: 'Baton attribution', IsDefaultModel: false, IsActive: true, IsModelLocked: false });
+  org.insert('CampaignInfluenceModel', {
+    DeveloperName: 'Baton_Attribution',
+    MasterLabel: 'Baton attribution',
+    IsDefaultModel: false,
+    IsActive: true,
+    IsModelLocked: false,
+  });
   const campaigns = new Map<string, string>();
-  for (const c of sample.campaigns) campaigns.set(c.name, org.insert('Campaign', { Name: c.name, Type: c.channel, OwnerId: manager }, { by: manager }).Id);
+  for (const c of sample.campaigns)
+    campaigns.set(
+      c.name,
+      org.insert('Campaign', { Name: c.name, Type: c.channel, OwnerId: manager }, { by: manager }).Id,
+    );
 
   const accounts = new Map<number, string>();
   const salesforcePerson = sample.people.map((p, i) => {
@@ -122,16 +147,49 @@ function seedSalesforce(salesforce: FakeSalesforce, sample: Sample, start: numbe
     if (p.inSalesforce === 'lead') {
       return org.insert(
         'Lead',
-        { FirstName: p.firstName, LastName: p.lastName, Email: p.email, Company: company?.name ?? '[not provided]', Title: p.title, Country: p.country, NumberOfEmployees: company?.employees ?? null, Status: 'Open - Not Contacted', LeadSource: 'Web', OwnerId: owner },
+        {
+          FirstName: p.firstName,
+          LastName: p.lastName,
+          Email: p.email,
+          Company: company?.name ?? '[not provided]',
+          Title: p.title,
+          Country: p.country,
+          NumberOfEmployees: company?.employees ?? null,
+          Status: 'Open - Not Contacted',
+          LeadSource: 'Web',
+          OwnerId: owner,
+        },
         { at, by: owner },
       ).Id;
     }
     // One Account per company, owned by its first contact's rep, so routing's account match finds exactly one.
     const accountId =
       (p.company !== null ? accounts.get(p.company) : undefined) ??
-      org.insert('Account', { Name: company?.name ?? `${p.lastName} Household`, Website: company ? `https://www.${company.domain}/` : null, NumberOfEmployees: company?.employees ?? null, Industry: company?.industry ?? null, OwnerId: owner }, { at, by: owner }).Id;
+      org.insert(
+        'Account',
+        {
+          Name: company?.name ?? `${p.lastName} Household`,
+          Website: company ? `https://www.${company.domain}/` : null,
+          NumberOfEmployees: company?.employees ?? null,
+          Industry: company?.industry ?? null,
+          OwnerId: owner,
+        },
+        { at, by: owner },
+      ).Id;
     if (p.company !== null) accounts.set(p.company, accountId);
-    return org.insert('Contact', { FirstName: p.firstName, LastName: p.lastName, Email: p.email, Title: p.title, MailingCountry: p.country, AccountId: accountId, OwnerId: owner }, { at, by: owner }).Id;
+    return org.insert(
+      'Contact',
+      {
+        FirstName: p.firstName,
+        LastName: p.lastName,
+        Email: p.email,
+        Title: p.title,
+        MailingCountry: p.country,
+        AccountId: accountId,
+        OwnerId: owner,
+      },
+      { at, by: owner },
+    ).Id;
   });
 
   const opportunities = sample.deals.map((d, k) => {
@@ -140,10 +198,24 @@ function seedSalesforce(salesforce: FakeSalesforce, sample: Sample, start: numbe
     const at = new Date(start - (10 + k) * DAY);
     const opp = org.insert(
       'Opportunity',
-      { Name: d.name, StageName: d.stage, Amount: d.amount, CloseDate: new Date(start + 30 * DAY).toISOString().slice(0, 10), AccountId: contact.AccountId, OwnerId: contact.OwnerId, IsWon: false, IsClosed: false, CampaignId: campaigns.get(sample.campaigns[k % sample.campaigns.length].name) },
+      {
+        Name: d.name,
+        StageName: d.stage,
+        Amount: d.amount,
+        CloseDate: new Date(start + 30 * DAY).toISOString().slice(0, 10),
+        AccountId: contact.AccountId,
+        OwnerId: contact.OwnerId,
+        IsWon: false,
+        IsClosed: false,
+        CampaignId: campaigns.get(sample.campaigns[k % sample.campaigns.length].name),
+      },
       { at, by: contact.OwnerId as string },
     );
-    org.insert('OpportunityContactRole', { OpportunityId: opp.Id, ContactId: contactId, IsPrimary: true, Role: 'Decision Maker' }, { at, by: contact.OwnerId as string });
+    org.insert(
+      'OpportunityContactRole',
+      { OpportunityId: opp.Id, ContactId: contactId, IsPrimary: true, Role: 'Decision Maker' },
+      { at, by: contact.OwnerId as string },
+    );
     return opp.Id;
   });
   return { salesforcePerson, reps, manager, campaigns, opportunities };
@@ -154,14 +226,21 @@ export async function startSandboxes(options: SandboxOptions = {}): Promise<Sand
   const sample = buildSample(options.seed ?? 7, options.people ?? 200, options.mix);
   const start = Date.now();
   const hubspotToken = `pat-demo-${randomBytes(12).toString('hex')}`;
-  const hubspot = createFakeHubSpot({ accessToken: hubspotToken, latencyMs: options.latencyMs, rateLimit: options.hubspotLimit });
+  const hubspot = createFakeHubSpot({
+    accessToken: hubspotToken,
+    latencyMs: options.latencyMs,
+    rateLimit: options.hubspotLimit,
+  });
   const salesforce = createFakeSalesforce({ bare: options.bare });
   const hubspotContact = seedHubSpot(hubspot, sample, start);
   const sf = seedSalesforce(salesforce, sample, start);
   const hs = await serveOn(tapped(hubspot, 'hubspot', options.tap), options.hubspotPort);
   let sfServer: Awaited<ReturnType<typeof serveOn>>;
   try {
-    sfServer = await serveOn(tapped(withLatency(salesforce, options.latencyMs ?? 0), 'salesforce', options.tap), options.salesforcePort);
+    sfServer = await serveOn(
+      tapped(withLatency(salesforce, options.latencyMs ?? 0), 'salesforce', options.tap),
+      options.salesforcePort,
+    );
   } catch (err) {
     await hs.close();
     throw err;
@@ -189,7 +268,12 @@ async function serveOn(api: FakeApi, port?: number) {
   try {
     return await serveFakeApi(api, port ?? 0);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new BatonError('port_in_use', `port ${port} is already in use; pick another or leave it out to use a free one`, { cause: err, details: { port } });
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new BatonError(
+        'port_in_use',
+        `port ${port} is already in use; pick another or leave it out to use a free one`,
+        { cause: err, details: { port } },
+      );
     throw err;
   }
 }

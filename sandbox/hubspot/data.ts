@@ -69,8 +69,16 @@ const text = (name: string, groupName = 'contactinformation'): PropertyDef => ({
   groupName,
   hubspotDefined: true,
 });
-const dt = (name: string, groupName = 'contactinformation'): PropertyDef => ({ ...text(name, groupName), type: 'datetime', fieldType: 'date' });
-const num = (name: string, groupName = 'contactinformation'): PropertyDef => ({ ...text(name, groupName), type: 'number', fieldType: 'number' });
+const dt = (name: string, groupName = 'contactinformation'): PropertyDef => ({
+  ...text(name, groupName),
+  type: 'datetime',
+  fieldType: 'date',
+});
+const num = (name: string, groupName = 'contactinformation'): PropertyDef => ({
+  ...text(name, groupName),
+  type: 'number',
+  fieldType: 'number',
+});
 const enumeration = (name: string, values: string[], groupName = 'contactinformation'): PropertyDef => ({
   ...text(name, groupName),
   type: 'enumeration',
@@ -81,14 +89,51 @@ const enumeration = (name: string, values: string[], groupName = 'contactinforma
 function defaultProperties(): Record<ObjectType, PropertyDef[]> {
   return {
     contacts: [
-      ...['email', 'firstname', 'lastname', 'company', 'jobtitle', 'country', 'phone', 'hubspot_owner_id', 'hs_object_id'].map((n) => text(n)),
-      ...['recent_conversion_event_name', 'first_conversion_event_name', 'hs_analytics_source', 'hs_analytics_source_data_1', 'hs_analytics_source_data_2'].map((n) => text(n, 'conversioninformation')),
-      ...['hs_latest_source', 'hs_latest_source_data_1', 'hs_latest_source_data_2', 'hs_analytics_last_url', 'hs_email_last_email_name'].map((n) => text(n, 'analyticsinformation')),
-      ...['recent_conversion_date', 'first_conversion_date', 'hs_analytics_last_timestamp', 'hs_email_last_open_date', 'hs_email_last_click_date'].map((n) => dt(n, 'analyticsinformation')),
+      ...[
+        'email',
+        'firstname',
+        'lastname',
+        'company',
+        'jobtitle',
+        'country',
+        'phone',
+        'hubspot_owner_id',
+        'hs_object_id',
+      ].map((n) => text(n)),
+      ...[
+        'recent_conversion_event_name',
+        'first_conversion_event_name',
+        'hs_analytics_source',
+        'hs_analytics_source_data_1',
+        'hs_analytics_source_data_2',
+      ].map((n) => text(n, 'conversioninformation')),
+      ...[
+        'hs_latest_source',
+        'hs_latest_source_data_1',
+        'hs_latest_source_data_2',
+        'hs_analytics_last_url',
+        'hs_email_last_email_name',
+      ].map((n) => text(n, 'analyticsinformation')),
+      ...[
+        'recent_conversion_date',
+        'first_conversion_date',
+        'hs_analytics_last_timestamp',
+        'hs_email_last_open_date',
+        'hs_email_last_click_date',
+      ].map((n) => dt(n, 'analyticsinformation')),
       dt('createdate'),
       dt('lastmodifieddate'),
       num('numemployees'),
-      enumeration('hs_lead_status', ['NEW', 'OPEN', 'IN_PROGRESS', 'OPEN_DEAL', 'UNQUALIFIED', 'ATTEMPTED_TO_CONTACT', 'CONNECTED', 'BAD_TIMING']),
+      enumeration('hs_lead_status', [
+        'NEW',
+        'OPEN',
+        'IN_PROGRESS',
+        'OPEN_DEAL',
+        'UNQUALIFIED',
+        'ATTEMPTED_TO_CONTACT',
+        'CONNECTED',
+        'BAD_TIMING',
+      ]),
       enumeration('lifecyclestage', LIFECYCLE_ORDER),
     ],
     companies: [
@@ -104,7 +149,19 @@ function defaultProperties(): Record<ObjectType, PropertyDef[]> {
       dt('closedate', 'dealinformation'),
       dt('createdate', 'dealinformation'),
       dt('hs_lastmodifieddate', 'dealinformation'),
-      enumeration('dealstage', ['appointmentscheduled', 'qualifiedtobuy', 'presentationscheduled', 'decisionmakerboughtin', 'contractsent', 'closedwon', 'closedlost'], 'dealinformation'),
+      enumeration(
+        'dealstage',
+        [
+          'appointmentscheduled',
+          'qualifiedtobuy',
+          'presentationscheduled',
+          'decisionmakerboughtin',
+          'contractsent',
+          'closedwon',
+          'closedlost',
+        ],
+        'dealinformation',
+      ),
     ],
   };
 }
@@ -123,7 +180,11 @@ export interface PropertyProblem {
 }
 
 export class FakeHubSpotData {
-  readonly records: Record<ObjectType, Map<string, FakeRecord>> = { contacts: new Map(), companies: new Map(), deals: new Map() };
+  readonly records: Record<ObjectType, Map<string, FakeRecord>> = {
+    contacts: new Map(),
+    companies: new Map(),
+    deals: new Map(),
+  };
   readonly properties: Record<ObjectType, Map<string, PropertyDef>>;
   readonly groups: Record<ObjectType, Set<string>> = {
     contacts: new Set(['contactinformation', 'conversioninformation', 'analyticsinformation']),
@@ -184,7 +245,12 @@ export class FakeHubSpotData {
       const def = this.properties[type].get(name);
       const value = raw === null || raw === undefined ? '' : String(raw);
       if (!def) {
-        problems.push({ isValid: false, message: `Property "${name}" does not exist`, error: 'PROPERTY_DOESNT_EXIST', name });
+        problems.push({
+          isValid: false,
+          message: `Property "${name}" does not exist`,
+          error: 'PROPERTY_DOESNT_EXIST',
+          name,
+        });
       } else if (value !== '' && def.options && !def.options.some((o) => o.value === value)) {
         problems.push({
           isValid: false,
@@ -249,11 +315,17 @@ function typeIdsFor(from: ObjectType, to: ObjectType, primary: boolean): { forwa
   switch (pair) {
     case 'contacts>companies':
       return primary
-        ? { forward: [ASSOC_TYPES.contact_to_company_primary, ASSOC_TYPES.contact_to_company], backward: [ASSOC_TYPES.company_to_contact_primary, ASSOC_TYPES.company_to_contact] }
+        ? {
+            forward: [ASSOC_TYPES.contact_to_company_primary, ASSOC_TYPES.contact_to_company],
+            backward: [ASSOC_TYPES.company_to_contact_primary, ASSOC_TYPES.company_to_contact],
+          }
         : { forward: [ASSOC_TYPES.contact_to_company], backward: [ASSOC_TYPES.company_to_contact] };
     case 'companies>contacts':
       return primary
-        ? { forward: [ASSOC_TYPES.company_to_contact_primary, ASSOC_TYPES.company_to_contact], backward: [ASSOC_TYPES.contact_to_company_primary, ASSOC_TYPES.contact_to_company] }
+        ? {
+            forward: [ASSOC_TYPES.company_to_contact_primary, ASSOC_TYPES.company_to_contact],
+            backward: [ASSOC_TYPES.contact_to_company_primary, ASSOC_TYPES.contact_to_company],
+          }
         : { forward: [ASSOC_TYPES.company_to_contact], backward: [ASSOC_TYPES.contact_to_company] };
     case 'contacts>deals':
       return { forward: [ASSOC_TYPES.contact_to_deal], backward: [ASSOC_TYPES.deal_to_contact] };
@@ -268,5 +340,7 @@ function typeIdsFor(from: ObjectType, to: ObjectType, primary: boolean): { forwa
 
 /** The label HubSpot reports for an association type id, or null for unlabeled ones. */
 export function assocLabel(typeId: number): string | null {
-  return typeId === ASSOC_TYPES.contact_to_company_primary || typeId === ASSOC_TYPES.company_to_contact_primary ? 'Primary' : null;
+  return typeId === ASSOC_TYPES.contact_to_company_primary || typeId === ASSOC_TYPES.company_to_contact_primary
+    ? 'Primary'
+    : null;
 }

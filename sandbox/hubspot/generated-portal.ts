@@ -36,9 +36,20 @@ export function withGeneratedContacts(fake: FakeHubSpot, o: GeneratedPortalOptio
   const atOrAfter = (ms: number) => Math.min(o.contacts, Math.max(0, Math.ceil((ms - o.start) / step)));
   const contact = (i: number, asked: string[] | undefined) => {
     const iso = new Date(timeOf(i)).toISOString();
-    const all: Record<string, string> = { ...o.properties(i), hs_object_id: String(FIRST_ID + i), createdate: iso, lastmodifieddate: iso };
+    const all: Record<string, string> = {
+      ...o.properties(i),
+      hs_object_id: String(FIRST_ID + i),
+      createdate: iso,
+      lastmodifieddate: iso,
+    };
     const properties: Record<string, string | null> = {};
-    for (const n of new Set([...(asked?.length ? asked : ['email', 'firstname', 'lastname']), 'createdate', 'hs_object_id', 'lastmodifieddate'])) properties[n] = all[n] ?? null;
+    for (const n of new Set([
+      ...(asked?.length ? asked : ['email', 'firstname', 'lastname']),
+      'createdate',
+      'hs_object_id',
+      'lastmodifieddate',
+    ]))
+      properties[n] = all[n] ?? null;
     return { id: String(FIRST_ID + i), properties, createdAt: iso, updatedAt: iso, archived: false };
   };
 
@@ -48,7 +59,8 @@ export function withGeneratedContacts(fake: FakeHubSpot, o: GeneratedPortalOptio
     const sort = body.sorts?.[0] as { propertyName?: string } | undefined;
     if (!filters) return null;
     const date = filters.find((f) => f.propertyName === 'lastmodifieddate');
-    if (!date || filters.some((f) => f.propertyName !== 'lastmodifieddate' && f.propertyName !== 'hs_object_id')) return null;
+    if (!date || filters.some((f) => f.propertyName !== 'lastmodifieddate' && f.propertyName !== 'hs_object_id'))
+      return null;
     const ms = /^\d+$/.test(String(date.value)) ? Number(date.value) : Date.parse(String(date.value));
     let lo: number;
     let hi = o.contacts;
@@ -67,8 +79,20 @@ export function withGeneratedContacts(fake: FakeHubSpot, o: GeneratedPortalOptio
   return {
     async handle(req: FakeRequest): Promise<FakeResponse | null> {
       const res = await fake.handle(req);
-      if (!res || res.status !== 200 || req.method !== 'POST' || !/^\/crm\/v3\/objects\/(contacts|0-1)\/search$/.test(req.url.pathname)) return res;
-      const body = JSON.parse(req.body) as { filterGroups?: { filters: Filter[] }[]; sorts?: unknown[]; limit?: number; after?: string; properties?: string[] };
+      if (
+        !res ||
+        res.status !== 200 ||
+        req.method !== 'POST' ||
+        !/^\/crm\/v3\/objects\/(contacts|0-1)\/search$/.test(req.url.pathname)
+      )
+        return res;
+      const body = JSON.parse(req.body) as {
+        filterGroups?: { filters: Filter[] }[];
+        sorts?: unknown[];
+        limit?: number;
+        after?: string;
+        properties?: string[];
+      };
       const r = range(body);
       if (!r) return res;
       const [lo, hi] = r;
@@ -78,7 +102,14 @@ export function withGeneratedContacts(fake: FakeHubSpot, o: GeneratedPortalOptio
       const last = Math.min(hi, first + limit);
       const results = [];
       for (let i = first; i < last; i++) results.push(contact(i, body.properties));
-      return { ...res, body: { total: hi - lo, results, ...(last < hi ? { paging: { next: { after: String(offset + limit), link: '' } } } : {}) } };
+      return {
+        ...res,
+        body: {
+          total: hi - lo,
+          results,
+          ...(last < hi ? { paging: { next: { after: String(offset + limit), link: '' } } } : {}),
+        },
+      };
     },
   };
 }

@@ -69,9 +69,18 @@ export interface FakeHubSpot extends FakeApi {
   seed(type: ObjectType, properties: Record<string, unknown>, opts?: { id?: string; at?: number }): string;
   associate(from: ObjectType, fromId: string, to: ObjectType, toId: string, opts?: { primary?: boolean }): void;
   /** A marketer edits a record in HubSpot; returns the webhook events HubSpot would send. */
-  changeAsMarketer(type: ObjectType, id: string, properties: Record<string, unknown>, opts?: { userId?: number; at?: number }): HubSpotWebhookEvent[];
+  changeAsMarketer(
+    type: ObjectType,
+    id: string,
+    properties: Record<string, unknown>,
+    opts?: { userId?: number; at?: number },
+  ): HubSpotWebhookEvent[];
   /** A marketer creates a record (a form fill, an import); returns its id and the creation event. */
-  createAsMarketer(type: ObjectType, properties: Record<string, unknown>, opts?: { at?: number }): { id: string; events: HubSpotWebhookEvent[] };
+  createAsMarketer(
+    type: ObjectType,
+    properties: Record<string, unknown>,
+    opts?: { at?: number },
+  ): { id: string; events: HubSpotWebhookEvent[] };
   /** A marketer deletes a record; returns the deletion event. */
   deleteAsMarketer(type: ObjectType, id: string): HubSpotWebhookEvent[];
   /** Two contacts merged in the UI; returns the merge event. */
@@ -82,7 +91,12 @@ export interface FakeHubSpot extends FakeApi {
   grantScopes(scopes: string[]): void;
   /** Makes the next matching requests fail, e.g. a burst of 429s from another integration. */
   inject(failure: InjectedFailure): void;
-  signedWebhook(events: HubSpotWebhookEvent[], secret: string, url: string, timestamp?: number): { body: string; headers: Record<string, string> };
+  signedWebhook(
+    events: HubSpotWebhookEvent[],
+    secret: string,
+    url: string,
+    timestamp?: number,
+  ): { body: string; headers: Record<string, string> };
   /** Logged requests whose path matches. */
   calls(pattern: RegExp, method?: string): LoggedRequest[];
   /** Changes the token's scopes at run time (null: every scope), as an admin editing the app would. */
@@ -107,9 +121,25 @@ export function createFakeHubSpot(options: FakeHubSpotOptions = {}): FakeHubSpot
   const scopes = options.scopes ? new Set(options.scopes) : null;
   let eventSeq = 1000;
   const subscriptionFor = (type: string) =>
-    ({ 'contact.propertyChange': 11, 'contact.creation': 12, 'contact.merge': 13, 'contact.deletion': 14, 'deal.propertyChange': 21, 'deal.creation': 22, 'deal.deletion': 24, 'company.propertyChange': 31, 'company.creation': 32 })[type] ?? 99;
+    ({
+      'contact.propertyChange': 11,
+      'contact.creation': 12,
+      'contact.merge': 13,
+      'contact.deletion': 14,
+      'deal.propertyChange': 21,
+      'deal.creation': 22,
+      'deal.deletion': 24,
+      'company.propertyChange': 31,
+      'company.creation': 32,
+    })[type] ?? 99;
 
-  const event = (type: ObjectType, id: string, kind: string, at: number, extra: Partial<HubSpotWebhookEvent>): HubSpotWebhookEvent => ({
+  const event = (
+    type: ObjectType,
+    id: string,
+    kind: string,
+    at: number,
+    extra: Partial<HubSpotWebhookEvent>,
+  ): HubSpotWebhookEvent => ({
     eventId: eventSeq++,
     subscriptionId: subscriptionFor(`${singularOf[type]}.${kind}`),
     portalId,
@@ -121,10 +151,21 @@ export function createFakeHubSpot(options: FakeHubSpotOptions = {}): FakeHubSpot
     ...extra,
   });
 
-  const propertyEvents = (type: ObjectType, id: string, changed: string[], source: { changeSource: string; sourceId: string }): HubSpotWebhookEvent[] => {
+  const propertyEvents = (
+    type: ObjectType,
+    id: string,
+    changed: string[],
+    source: { changeSource: string; sourceId: string },
+  ): HubSpotWebhookEvent[] => {
     const rec = data.records[type].get(id)!;
     const at = Date.parse(rec.properties[modifiedProperty(type)] ?? rec.updatedAt);
-    return changed.map((name) => event(type, id, 'propertyChange', at, { propertyName: name, propertyValue: rec.properties[name] ?? '', ...source }));
+    return changed.map((name) =>
+      event(type, id, 'propertyChange', at, {
+        propertyName: name,
+        propertyValue: rec.properties[name] ?? '',
+        ...source,
+      }),
+    );
   };
 
   const ctx: RouteContext = {
@@ -159,12 +200,19 @@ export function createFakeHubSpot(options: FakeHubSpotOptions = {}): FakeHubSpot
 
   function answer(req: FakeRequest, at: number, isSearch: boolean): FakeResponse {
     // Introspection takes the token in the request itself, not as a bearer.
-    const introspected = tokenInfo({ accessToken: options.accessToken ?? null, scopes: ctx.scopes, portalId, appId: writerAppId }, req);
+    const introspected = tokenInfo(
+      { accessToken: options.accessToken ?? null, scopes: ctx.scopes, portalId, appId: writerAppId },
+      req,
+    );
     if (introspected) return introspected;
     const auth = req.headers.authorization ?? '';
     const token = /^Bearer (.+)$/.exec(auth)?.[1];
     if (!token || (options.accessToken && token !== options.accessToken)) {
-      return hubspotError(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview');
+      return hubspotError(
+        401,
+        'INVALID_AUTHENTICATION',
+        'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
+      );
     }
     // Every request counts in the ten-second window; searches also in their own.
     if (isSearch && !searchWindow.take(at)) return secondly429();
@@ -173,9 +221,21 @@ export function createFakeHubSpot(options: FakeHubSpotOptions = {}): FakeHubSpot
     if (failure) {
       failure.count--;
       if (failure.status === 429 && !failure.body) return tenSecondly429(account, at);
-      return { status: failure.status, headers: failure.headers, body: failure.body ?? { status: 'error', message: 'injected failure', correlationId: 'injected', category: 'INTERNAL_ERROR' } };
+      return {
+        status: failure.status,
+        headers: failure.headers,
+        body: failure.body ?? {
+          status: 'error',
+          message: 'injected failure',
+          correlationId: 'injected',
+          category: 'INTERNAL_ERROR',
+        },
+      };
     }
-    const res = route(ctx, req) ?? marketing.route(req) ?? hubspotError(404, 'OBJECT_NOT_FOUND', `not emulated: ${req.method} ${req.url.pathname}`);
+    const res =
+      route(ctx, req) ??
+      marketing.route(req) ??
+      hubspotError(404, 'OBJECT_NOT_FOUND', `not emulated: ${req.method} ${req.url.pathname}`);
     return isSearch ? res : { ...res, headers: { ...rateLimitHeaders(account, at), ...(res.headers ?? {}) } };
   }
 
@@ -195,18 +255,42 @@ export function createFakeHubSpot(options: FakeHubSpotOptions = {}): FakeHubSpot
     },
     createAsMarketer(type, properties, opts = {}) {
       const rec = data.create(type, properties, { at: opts.at });
-      return { id: rec.id, events: [event(type, rec.id, 'creation', Date.parse(rec.createdAt), { changeFlag: 'CREATED', changeSource: 'CRM_UI', sourceId: 'userId:4242' })] };
+      return {
+        id: rec.id,
+        events: [
+          event(type, rec.id, 'creation', Date.parse(rec.createdAt), {
+            changeFlag: 'CREATED',
+            changeSource: 'CRM_UI',
+            sourceId: 'userId:4242',
+          }),
+        ],
+      };
     },
     deleteAsMarketer(type, id) {
       data.records[type].delete(id);
-      return [event(type, id, 'deletion', now(), { changeFlag: 'DELETED', changeSource: 'CRM_UI', sourceId: 'userId:4242' })];
+      return [
+        event(type, id, 'deletion', now(), { changeFlag: 'DELETED', changeSource: 'CRM_UI', sourceId: 'userId:4242' }),
+      ];
     },
     mergeContacts(primaryId, mergedId) {
       const merged = data.records.contacts.get(mergedId);
       data.records.contacts.delete(mergedId);
       const primary = data.records.contacts.get(primaryId)!;
-      if (merged) data.update('contacts', primaryId, Object.fromEntries(Object.entries(merged.properties).filter(([k, v]) => v && !primary.properties[k])));
-      return [event('contacts', primaryId, 'merge', now(), { primaryObjectId: Number(primaryId), mergedObjectIds: [Number(mergedId)], newObjectId: Number(primaryId), changeSource: 'CRM_UI', sourceId: 'userId:4242' })];
+      if (merged)
+        data.update(
+          'contacts',
+          primaryId,
+          Object.fromEntries(Object.entries(merged.properties).filter(([k, v]) => v && !primary.properties[k])),
+        );
+      return [
+        event('contacts', primaryId, 'merge', now(), {
+          primaryObjectId: Number(primaryId),
+          mergedObjectIds: [Number(mergedId)],
+          newObjectId: Number(primaryId),
+          changeSource: 'CRM_UI',
+          sourceId: 'userId:4242',
+        }),
+      ];
     },
     takeApiEchoes: () => echoes.splice(0, echoes.length),
     inject: (failure) => failures.push({ ...failure }),

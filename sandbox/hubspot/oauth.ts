@@ -34,7 +34,10 @@ export interface TokenInfoContext {
   appId: number;
 }
 
-const notFound = (message: string): FakeResponse => ({ status: 404, body: { status: 'error', message, category: 'OBJECT_NOT_FOUND', correlationId: 'token-info' } });
+const notFound = (message: string): FakeResponse => ({
+  status: 404,
+  body: { status: 'error', message, category: 'OBJECT_NOT_FOUND', correlationId: 'token-info' },
+});
 
 /** Answers the introspection endpoints, or null for any other path. */
 export function tokenInfo(ctx: TokenInfoContext, req: FakeRequest): FakeResponse | null {
@@ -48,14 +51,36 @@ export function tokenInfo(ctx: TokenInfoContext, req: FakeRequest): FakeResponse
     } catch {
       key = undefined;
     }
-    if (!known(key) || !key!.startsWith('pat-')) return { status: 400, body: { status: 'error', message: 'Invalid token key', category: 'VALIDATION_ERROR', correlationId: 'token-info' } };
+    if (!known(key) || !key!.startsWith('pat-'))
+      return {
+        status: 400,
+        body: {
+          status: 'error',
+          message: 'Invalid token key',
+          category: 'VALIDATION_ERROR',
+          correlationId: 'token-info',
+        },
+      };
     return { status: 200, body: { userId: 4242, hubId: ctx.portalId, appId: ctx.appId, scopes } };
   }
   const m = /^\/oauth\/v1\/access-tokens\/([^/]+)$/.exec(path);
   if (m && req.method === 'GET') {
     const token = decodeURIComponent(m[1]);
     if (!known(token) || token.startsWith('pat-')) return notFound('Token not found');
-    return { status: 200, body: { token, user: 'admin@portal.example', hub_domain: 'portal.example', scopes, hub_id: ctx.portalId, app_id: ctx.appId, expires_in: 1800, user_id: 4242, token_type: 'access' } };
+    return {
+      status: 200,
+      body: {
+        token,
+        user: 'admin@portal.example',
+        hub_domain: 'portal.example',
+        scopes,
+        hub_id: ctx.portalId,
+        app_id: ctx.appId,
+        expires_in: 1800,
+        user_id: 4242,
+        token_type: 'access',
+      },
+    };
   }
   return null;
 }

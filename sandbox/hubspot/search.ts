@@ -101,16 +101,26 @@ export function searchProblem(req: SearchRequest, ceiling = SEARCH_CEILING): str
   const groups = req.filterGroups ?? [];
   if (groups.length > 5) return 'Too many filter groups: at most 5 are allowed';
   if (groups.reduce((n, g) => n + g.filters.length, 0) > 18) return 'Too many filters: at most 18 are allowed';
-  if (Number(req.after ?? 0) >= ceiling) return `Paging past ${ceiling} results is not supported; narrow the search with filters`;
+  if (Number(req.after ?? 0) >= ceiling)
+    return `Paging past ${ceiling} results is not supported; narrow the search with filters`;
   return null;
 }
 
 /** Runs a search over `records`; returns one page and the next `after`, if any. */
-export function runSearch(records: Iterable<FakeRecord>, req: SearchRequest, ceiling = SEARCH_CEILING): { total: number; page: FakeRecord[]; after: string | null } {
+export function runSearch(
+  records: Iterable<FakeRecord>,
+  req: SearchRequest,
+  ceiling = SEARCH_CEILING,
+): { total: number; page: FakeRecord[]; after: string | null } {
   const groups = req.filterGroups ?? [];
-  let hits = [...records].filter((r) => groups.length === 0 || groups.some((g) => g.filters.every((f) => matches(r, f))));
+  let hits = [...records].filter(
+    (r) => groups.length === 0 || groups.some((g) => g.filters.every((f) => matches(r, f))),
+  );
   const first = req.sorts?.[0];
-  const sort = typeof first === 'string' ? { propertyName: first.replace(/^-/, ''), direction: first.startsWith('-') ? 'DESCENDING' : 'ASCENDING' } : first;
+  const sort =
+    typeof first === 'string'
+      ? { propertyName: first.replace(/^-/, ''), direction: first.startsWith('-') ? 'DESCENDING' : 'ASCENDING' }
+      : first;
   const prop = sort?.propertyName;
   const valueOf = (r: FakeRecord) => (prop ? comparable(prop === 'hs_object_id' ? r.id : r.properties[prop]) : null);
   const keyed = hits.map((r) => ({ r, v: valueOf(r), tie: tieKey(r.id) }));

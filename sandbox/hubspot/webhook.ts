@@ -24,16 +24,37 @@ export interface HubSpotWebhookEvent {
   numberOfPropertiesMoved?: number;
 }
 
-const DECODED: Record<string, string> = { '3A': ':', '2F': '/', '3F': '?', '40': '@', '21': '!', '24': '$', '27': "'", '28': '(', '29': ')', '2A': '*', '2C': ',', '3B': ';' };
+const DECODED: Record<string, string> = {
+  '3A': ':',
+  '2F': '/',
+  '3F': '?',
+  '40': '@',
+  '21': '!',
+  '24': '$',
+  '27': "'",
+  '28': '(',
+  '29': ')',
+  '2A': '*',
+  '2C': ',',
+  '3B': ';',
+};
 
 /** The v3 signature of one request as HubSpot computes it, over the URI with its listed escapes decoded. */
 export function signV3(secret: string, method: string, uri: string, body: string, timestamp: number | string): string {
-  const decoded = uri.replace(/%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi, (_m, hex: string) => DECODED[hex.toUpperCase()]);
+  const decoded = uri.replace(
+    /%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi,
+    (_m, hex: string) => DECODED[hex.toUpperCase()],
+  );
   return createHmac('sha256', secret).update(`${method}${decoded}${body}${timestamp}`, 'utf8').digest('base64');
 }
 
 /** A delivery of `events` to `url`: the raw body and the headers HubSpot sends with it. */
-export function signedWebhook(events: HubSpotWebhookEvent[], secret: string, url: string, timestamp = Date.now()): { body: string; headers: Record<string, string> } {
+export function signedWebhook(
+  events: HubSpotWebhookEvent[],
+  secret: string,
+  url: string,
+  timestamp = Date.now(),
+): { body: string; headers: Record<string, string> } {
   const body = JSON.stringify(events);
   return {
     body,

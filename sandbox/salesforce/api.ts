@@ -75,7 +75,10 @@ export class FakeSalesforce implements FakeApi {
     this.clientId = options.clientId ?? 'fake-client-id';
     this.clientSecret = options.clientSecret ?? 'fake-client-secret';
     this.tooling = new FakeTooling(this.org);
-    this.bulk = new FakeBulk(this.org, this.version, { checksUntilComplete: options.bulkChecksUntilComplete ?? 2, pageSize: options.bulkPageSize ?? 50_000 });
+    this.bulk = new FakeBulk(this.org, this.version, {
+      checksUntilComplete: options.bulkChecksUntilComplete ?? 2,
+      pageSize: options.bulkPageSize ?? 50_000,
+    });
   }
 
   /** Every issued session becomes invalid, as when a session times out. */
@@ -89,7 +92,10 @@ export class FakeSalesforce implements FakeApi {
   }
 
   /** The SOAP body of an Outbound Message about `records`, as this org would send it. */
-  outboundMessage(records: SRecord[], opts: Parameters<typeof outboundMessage>[2] = {}): { xml: string; notificationIds: string[] } {
+  outboundMessage(
+    records: SRecord[],
+    opts: Parameters<typeof outboundMessage>[2] = {},
+  ): { xml: string; notificationIds: string[] } {
     return outboundMessage(this.org, records, opts);
   }
 
@@ -114,14 +120,29 @@ export class FakeSalesforce implements FakeApi {
   handle(req: FakeRequest, partOf?: number): FakeResponse | null {
     const path = req.url.pathname;
     if (!path.startsWith('/services/')) return null;
-    this.log.push({ method: req.method, path, query: req.url.search, headers: req.headers, body: req.body, time: Date.now(), ...(partOf !== undefined ? { partOf } : {}) });
+    this.log.push({
+      method: req.method,
+      path,
+      query: req.url.search,
+      headers: req.headers,
+      body: req.body,
+      time: Date.now(),
+      ...(partOf !== undefined ? { partOf } : {}),
+    });
     if (path === '/services/oauth2/token' && req.method === 'POST') return this.token(req.body, req.url.origin);
     const auth = req.headers.authorization ?? '';
     if (!this.tokens.has(auth.replace(/^Bearer\s+/i, ''))) {
       return { status: 401, body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }] };
     }
     if (path === '/services/oauth2/userinfo') {
-      return { status: 200, body: { user_id: this.org.integrationUserId, organization_id: this.org.orgId, preferred_username: 'baton@integration.example' } };
+      return {
+        status: 200,
+        body: {
+          user_id: this.org.integrationUserId,
+          organization_id: this.org.orgId,
+          preferred_username: 'baton@integration.example',
+        },
+      };
     }
     const idx = this.failures.findIndex((f) => f.match(req));
     if (idx >= 0) {
@@ -138,23 +159,35 @@ export class FakeSalesforce implements FakeApi {
     const autoAssign = this.autoAssign(req.headers['sforce-auto-assign']);
     try {
       if (rest === 'limits') {
-        return this.json(200, { DailyApiRequests: { Max: this.dailyLimit, Remaining: this.dailyLimit - this.used }, DailyBulkV2QueryJobs: { Max: 10000, Remaining: 10000 } });
+        return this.json(200, {
+          DailyApiRequests: { Max: this.dailyLimit, Remaining: this.dailyLimit - this.used },
+          DailyBulkV2QueryJobs: { Max: 10000, Remaining: 10000 },
+        });
       }
       if (rest.startsWith('tooling/')) {
         const t = this.tooling.handle(req.method, rest.slice('tooling/'.length), req.url, req.body);
-        return t ? { ...t, headers: { ...this.limitHeaders(), ...(t.headers ?? {}) } } : this.json(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+        return t
+          ? { ...t, headers: { ...this.limitHeaders(), ...(t.headers ?? {}) } }
+          : this.json(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
       }
-      if (rest === 'query' || rest === 'queryAll') return this.query(req.url.searchParams.get('q') ?? '', rest === 'queryAll');
+      if (rest === 'query' || rest === 'queryAll')
+        return this.query(req.url.searchParams.get('q') ?? '', rest === 'queryAll');
       const more = /^query(?:All)?\/([^/]+)$/.exec(rest);
       if (more) return this.queryMore(more[1]);
       const bulk = this.bulk.handle(req.method, rest, req.url, req.body);
       if (bulk) return { ...bulk, headers: { ...this.limitHeaders(), ...(bulk.headers ?? {}) } };
       if (rest === 'composite/sobjects') return this.collection(req, by, autoAssign);
-      if (rest === 'composite' && req.method === 'POST' && partOf === undefined) return this.composite(req, this.log.length - 1);
+      if (rest === 'composite' && req.method === 'POST' && partOf === undefined)
+        return this.composite(req, this.log.length - 1);
       const d = /^sobjects\/([^/]+)\/describe$/.exec(rest);
       if (d) {
         const fields = this.org.visibleFields(d[1]);
-        return fields ? this.json(200, describeOf(d[1], fields, (f) => !f.needsGrant || this.org.grant(d[1], f.name).edit)) : this.json(404, [{ errorCode: 'NOT_FOUND', message: `The requested resource does not exist` }]);
+        return fields
+          ? this.json(
+              200,
+              describeOf(d[1], fields, (f) => !f.needsGrant || this.org.grant(d[1], f.name).edit),
+            )
+          : this.json(404, [{ errorCode: 'NOT_FOUND', message: `The requested resource does not exist` }]);
       }
       const one = /^sobjects\/([^/]+)(?:\/([^/]+))?$/.exec(rest);
       if (one) return this.single(req, one[1], one[2], by, autoAssign);
@@ -168,7 +201,11 @@ export class FakeSalesforce implements FakeApi {
   /** `GET /services/data/`: the API versions the org offers, up to its own. */
   private versions() {
     const top = Math.floor(Number(this.version));
-    return Array.from({ length: top - 19 }, (_, i) => `${20 + i}.0`).map((v) => ({ label: `v${v}`, url: `/services/data/v${v}`, version: v }));
+    return Array.from({ length: top - 19 }, (_, i) => `${20 + i}.0`).map((v) => ({
+      label: `v${v}`,
+      url: `/services/data/v${v}`,
+      version: v,
+    }));
   }
 
   private autoAssign(header: string | undefined): boolean | string {
@@ -180,7 +217,8 @@ export class FakeSalesforce implements FakeApi {
 
   private token(body: string, origin: string): FakeResponse {
     const p = new URLSearchParams(body);
-    if (p.get('grant_type') !== 'client_credentials') return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'grant type not supported' } };
+    if (p.get('grant_type') !== 'client_credentials')
+      return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'grant type not supported' } };
     if (p.get('client_id') !== this.clientId || p.get('client_secret') !== this.clientSecret) {
       return { status: 400, body: { error: 'invalid_client', error_description: 'invalid client credentials' } };
     }
@@ -202,7 +240,9 @@ export class FakeSalesforce implements FakeApi {
 
   private project(object: string, fields: string[], rows: Record<string, unknown>[]) {
     return rows.map((r) => {
-      const out: Record<string, unknown> = { attributes: { type: object, url: `/services/data/v${this.version}/sobjects/${object}/${String(r.Id)}` } };
+      const out: Record<string, unknown> = {
+        attributes: { type: object, url: `/services/data/v${this.version}/sobjects/${object}/${String(r.Id)}` },
+      };
       for (const f of fields) out[f] = getField(r, f);
       return out;
     });
@@ -223,9 +263,13 @@ export class FakeSalesforce implements FakeApi {
 
   private query(soql: string, all: boolean): FakeResponse {
     const q = parseSoql(soql);
-    if (!this.org.schema[q.from]) return this.json(400, [{ errorCode: 'INVALID_TYPE', message: `sObject type '${q.from}' is not supported.` }]);
+    if (!this.org.schema[q.from])
+      return this.json(400, [{ errorCode: 'INVALID_TYPE', message: `sObject type '${q.from}' is not supported.` }]);
     for (const f of q.fields) {
-      if (!this.org.hasField(q.from, f)) return this.json(400, [{ errorCode: 'INVALID_FIELD', message: `No such column '${f}' on entity '${q.from}'.` }]);
+      if (!this.org.hasField(q.from, f))
+        return this.json(400, [
+          { errorCode: 'INVALID_FIELD', message: `No such column '${f}' on entity '${q.from}'.` },
+        ]);
     }
     const rows = runQuery(q, this.org.rows(q.from, all));
     const key = `01g5g${String(this.cursors.size + 1).padStart(10, '0')}`;
@@ -235,7 +279,9 @@ export class FakeSalesforce implements FakeApi {
 
   private queryMore(locator: string): FakeResponse {
     const m = /^(.+)-(\d+)$/.exec(locator);
-    return m ? this.page(m[1], Number(m[2])) : this.json(400, [{ errorCode: 'INVALID_QUERY_LOCATOR', message: 'invalid query locator' }]);
+    return m
+      ? this.page(m[1], Number(m[2]))
+      : this.json(400, [{ errorCode: 'INVALID_QUERY_LOCATOR', message: 'invalid query locator' }]);
   }
 
   private parse(body: string): Record<string, unknown> | null {
@@ -254,30 +300,73 @@ export class FakeSalesforce implements FakeApi {
    * refuses what it does not emulate (references, `allOrNone: true`) rather than pretend.
    */
   private composite(req: FakeRequest, index: number): FakeResponse {
-    const body = this.parse(req.body) as { allOrNone?: boolean; collateSubrequests?: boolean; compositeRequest?: Subrequest[] } | null;
+    const body = this.parse(req.body) as {
+      allOrNone?: boolean;
+      collateSubrequests?: boolean;
+      compositeRequest?: Subrequest[];
+    } | null;
     const subs = body?.compositeRequest;
-    if (!body || !Array.isArray(subs) || subs.length === 0) return this.json(400, [{ errorCode: 'JSON_PARSER_ERROR', message: 'compositeRequest expected' }]);
-    const limitError = (message: string) => this.json(400, { compositeResponse: [{ body: [{ errorCode: 'LIMIT_EXCEEDED', message }], httpHeaders: {}, httpStatusCode: 400, referenceId: null }] });
-    if (subs.length > MAX_SUBREQUESTS) return limitError(`The request can’t contain more than ${MAX_SUBREQUESTS} operations.`);
-    const heavy = subs.filter((s) => /\/(query|queryAll)(\/|\?|$)|\/composite\/sobjects/.test(String(s.url ?? ''))).length;
-    if (heavy > MAX_HEAVY_SUBREQUESTS) return limitError(`The request can’t contain more than ${MAX_HEAVY_SUBREQUESTS} sObject Collections or query operations.`);
-    if (body.allOrNone) return this.json(400, [{ errorCode: 'INVALID_INPUT', message: 'the fake does not emulate allOrNone: true on composite' }]);
-    const out: { body: unknown; httpHeaders: Record<string, string>; httpStatusCode: number; referenceId: string }[] = [];
+    if (!body || !Array.isArray(subs) || subs.length === 0)
+      return this.json(400, [{ errorCode: 'JSON_PARSER_ERROR', message: 'compositeRequest expected' }]);
+    const limitError = (message: string) =>
+      this.json(400, {
+        compositeResponse: [
+          { body: [{ errorCode: 'LIMIT_EXCEEDED', message }], httpHeaders: {}, httpStatusCode: 400, referenceId: null },
+        ],
+      });
+    if (subs.length > MAX_SUBREQUESTS)
+      return limitError(`The request can’t contain more than ${MAX_SUBREQUESTS} operations.`);
+    const heavy = subs.filter((s) =>
+      /\/(query|queryAll)(\/|\?|$)|\/composite\/sobjects/.test(String(s.url ?? '')),
+    ).length;
+    if (heavy > MAX_HEAVY_SUBREQUESTS)
+      return limitError(
+        `The request can’t contain more than ${MAX_HEAVY_SUBREQUESTS} sObject Collections or query operations.`,
+      );
+    if (body.allOrNone)
+      return this.json(400, [
+        { errorCode: 'INVALID_INPUT', message: 'the fake does not emulate allOrNone: true on composite' },
+      ]);
+    const out: { body: unknown; httpHeaders: Record<string, string>; httpStatusCode: number; referenceId: string }[] =
+      [];
     const refs = new Set<string>();
     for (const sub of subs) {
       const referenceId = String(sub.referenceId ?? '');
-      if (!/^[A-Za-z0-9_]+$/.test(referenceId) || refs.has(referenceId)) return this.json(400, [{ errorCode: 'INVALID_INPUT', message: `referenceId '${referenceId}' must be unique and alphanumeric` }]);
+      if (!/^[A-Za-z0-9_]+$/.test(referenceId) || refs.has(referenceId))
+        return this.json(400, [
+          { errorCode: 'INVALID_INPUT', message: `referenceId '${referenceId}' must be unique and alphanumeric` },
+        ]);
       refs.add(referenceId);
       const text = sub.body === undefined ? '' : JSON.stringify(sub.body);
-      if (/@\{/.test(`${sub.url ?? ''}${text}`)) return this.json(400, [{ errorCode: 'INVALID_INPUT', message: 'the fake does not resolve @{reference} expressions' }]);
+      if (/@\{/.test(`${sub.url ?? ''}${text}`))
+        return this.json(400, [
+          { errorCode: 'INVALID_INPUT', message: 'the fake does not resolve @{reference} expressions' },
+        ]);
       if (!sub.method || !sub.url || !/^\/services\/data\/v\d+\.\d\//.test(sub.url)) {
-        out.push({ body: [{ errorCode: 'INVALID_INPUT', message: `subrequest ${referenceId}: method and a /services/data/vXX.X/ url are required` }], httpHeaders: {}, httpStatusCode: 400, referenceId });
+        out.push({
+          body: [
+            {
+              errorCode: 'INVALID_INPUT',
+              message: `subrequest ${referenceId}: method and a /services/data/vXX.X/ url are required`,
+            },
+          ],
+          httpHeaders: {},
+          httpStatusCode: 400,
+          referenceId,
+        });
         continue;
       }
       const headers: Record<string, string> = { ...req.headers };
       for (const [k, v] of Object.entries(sub.httpHeaders ?? {})) headers[k.toLowerCase()] = String(v);
-      const res = this.handle({ method: sub.method.toUpperCase(), url: new URL(sub.url, req.url.origin), headers, body: text }, index);
-      if (!res || res.status >= 500 || typeof res.body === 'string') return { ...(res ?? this.json(500, [{ errorCode: 'UNKNOWN_EXCEPTION', message: 'no answer' }])), headers: { ...this.limitHeaders(), ...(res?.headers ?? {}) } };
+      const res = this.handle(
+        { method: sub.method.toUpperCase(), url: new URL(sub.url, req.url.origin), headers, body: text },
+        index,
+      );
+      if (!res || res.status >= 500 || typeof res.body === 'string')
+        return {
+          ...(res ?? this.json(500, [{ errorCode: 'UNKNOWN_EXCEPTION', message: 'no answer' }])),
+          headers: { ...this.limitHeaders(), ...(res?.headers ?? {}) },
+        };
       const { 'sforce-limit-info': _limit, ...httpHeaders } = res.headers ?? {};
       out.push({ body: res.body ?? null, httpHeaders, httpStatusCode: res.status, referenceId });
     }
@@ -287,51 +376,116 @@ export class FakeSalesforce implements FakeApi {
   private collection(req: FakeRequest, by: string, autoAssign: boolean | string): FakeResponse {
     if (req.method === 'DELETE') {
       const ids = (req.url.searchParams.get('ids') ?? '').split(',').filter(Boolean);
-      if (ids.length > MAX_COLLECTION) return this.json(400, [{ errorCode: 'EXCEEDED_ID_LIMIT', message: 'record limit reached. cannot submit more than 200 records into this call', fields: [] }]);
-      return this.json(200, ids.map((id) => this.org.delete(id)));
+      if (ids.length > MAX_COLLECTION)
+        return this.json(400, [
+          {
+            errorCode: 'EXCEEDED_ID_LIMIT',
+            message: 'record limit reached. cannot submit more than 200 records into this call',
+            fields: [],
+          },
+        ]);
+      return this.json(
+        200,
+        ids.map((id) => this.org.delete(id)),
+      );
     }
     const body = this.parse(req.body) as { allOrNone?: boolean; records?: Record<string, unknown>[] } | null;
-    if (!body || !Array.isArray(body.records)) return this.json(400, [{ errorCode: 'JSON_PARSER_ERROR', message: 'records expected' }]);
+    if (!body || !Array.isArray(body.records))
+      return this.json(400, [{ errorCode: 'JSON_PARSER_ERROR', message: 'records expected' }]);
     if (body.records.length > MAX_COLLECTION) {
-      return this.json(400, [{ errorCode: 'EXCEEDED_ID_LIMIT', message: 'record limit reached. cannot submit more than 200 records into this call', fields: [] }]);
+      return this.json(400, [
+        {
+          errorCode: 'EXCEEDED_ID_LIMIT',
+          message: 'record limit reached. cannot submit more than 200 records into this call',
+          fields: [],
+        },
+      ]);
     }
     const results: SaveResult[] = [];
     for (const r of body.records) {
-      const { attributes, id, Id, ...fields } = r as { attributes?: { type?: string }; id?: string; Id?: string } & Record<string, unknown>;
+      const { attributes, id, Id, ...fields } = r as {
+        attributes?: { type?: string };
+        id?: string;
+        Id?: string;
+      } & Record<string, unknown>;
       const type = attributes?.type;
       if (!type) {
-        results.push({ id: null, success: false, errors: [{ statusCode: 'INVALID_TYPE', message: 'attributes.type is required', fields: [] }] });
+        results.push({
+          id: null,
+          success: false,
+          errors: [{ statusCode: 'INVALID_TYPE', message: 'attributes.type is required', fields: [] }],
+        });
         continue;
       }
       if (req.method === 'POST') results.push(this.org.create(type, fields, by, autoAssign));
-      else if (req.method === 'PATCH') results.push(this.org.update(type, String(id ?? Id ?? ''), fields, by, autoAssign));
+      else if (req.method === 'PATCH')
+        results.push(this.org.update(type, String(id ?? Id ?? ''), fields, by, autoAssign));
       else return this.json(405, [{ errorCode: 'METHOD_NOT_ALLOWED', message: `${req.method} not allowed` }]);
     }
     // allOrNone rolls back the whole call; the fake only reports it, as Baton always sends false
     if (body.allOrNone && results.some((r) => !r.success)) {
-      return this.json(200, results.map((r) => (r.success ? { id: r.id, success: false, errors: [{ statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK', message: 'Record rolled back because not all records were valid and the request was using AllOrNone header', fields: [] }] } : r)));
+      return this.json(
+        200,
+        results.map((r) =>
+          r.success
+            ? {
+                id: r.id,
+                success: false,
+                errors: [
+                  {
+                    statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK',
+                    message:
+                      'Record rolled back because not all records were valid and the request was using AllOrNone header',
+                    fields: [],
+                  },
+                ],
+              }
+            : r,
+        ),
+      );
     }
     return this.json(200, results);
   }
 
-  private single(req: FakeRequest, object: string, id: string | undefined, by: string, autoAssign: boolean | string): FakeResponse {
-    if (!this.org.schema[object]) return this.json(404, [{ errorCode: 'NOT_FOUND', message: `The requested resource does not exist` }]);
+  private single(
+    req: FakeRequest,
+    object: string,
+    id: string | undefined,
+    by: string,
+    autoAssign: boolean | string,
+  ): FakeResponse {
+    if (!this.org.schema[object])
+      return this.json(404, [{ errorCode: 'NOT_FOUND', message: `The requested resource does not exist` }]);
     if (!id && req.method === 'POST') {
       const r = this.org.create(object, this.parse(req.body) ?? {}, by, autoAssign);
-      return r.success ? this.json(201, r) : this.json(400, r.errors.map((e) => ({ message: e.message, errorCode: e.statusCode, fields: e.fields })));
+      return r.success
+        ? this.json(201, r)
+        : this.json(
+            400,
+            r.errors.map((e) => ({ message: e.message, errorCode: e.statusCode, fields: e.fields })),
+          );
     }
     if (!id) return this.json(405, [{ errorCode: 'METHOD_NOT_ALLOWED', message: 'not allowed' }]);
     const rec = this.org.table(object).get(id);
     if (req.method === 'GET') {
-      return rec && !rec.IsDeleted ? this.json(200, { attributes: { type: object }, ...rec }) : this.json(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+      return rec && !rec.IsDeleted
+        ? this.json(200, { attributes: { type: object }, ...rec })
+        : this.json(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
     }
     if (req.method === 'PATCH') {
       const r = this.org.update(object, id, this.parse(req.body) ?? {}, by, autoAssign);
-      return r.success ? { status: 204, headers: this.limitHeaders() } : this.json(400, r.errors.map((e) => ({ message: e.message, errorCode: e.statusCode, fields: e.fields })));
+      return r.success
+        ? { status: 204, headers: this.limitHeaders() }
+        : this.json(
+            400,
+            r.errors.map((e) => ({ message: e.message, errorCode: e.statusCode, fields: e.fields })),
+          );
     }
     if (req.method === 'DELETE') {
       const r = this.org.delete(id);
-      return r.success ? { status: 204, headers: this.limitHeaders() } : this.json(404, [{ errorCode: 'ENTITY_IS_DELETED', message: 'entity is deleted' }]);
+      return r.success
+        ? { status: 204, headers: this.limitHeaders() }
+        : this.json(404, [{ errorCode: 'ENTITY_IS_DELETED', message: 'entity is deleted' }]);
     }
     return this.json(405, [{ errorCode: 'METHOD_NOT_ALLOWED', message: 'not allowed' }]);
   }

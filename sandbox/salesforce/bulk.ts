@@ -54,7 +54,9 @@ export class FakeBulk {
       apiVersion: Number(this.version),
       lineEnding: 'LF',
       columnDelimiter: 'COMMA',
-      ...(j.state === 'JobComplete' ? { numberRecordsProcessed: j.rows?.length ?? 0, retries: 0, totalProcessingTime: 10 } : {}),
+      ...(j.state === 'JobComplete'
+        ? { numberRecordsProcessed: j.rows?.length ?? 0, retries: 0, totalProcessingTime: 10 }
+        : {}),
     };
   }
 
@@ -72,7 +74,11 @@ export class FakeBulk {
       }
       try {
         const q = parseSoql(parsed.query ?? '');
-        if (!this.org.schema[q.from]) return { status: 400, body: [{ errorCode: 'INVALID_TYPE', message: `sObject type '${q.from}' is not supported.` }] };
+        if (!this.org.schema[q.from])
+          return {
+            status: 400,
+            body: [{ errorCode: 'INVALID_TYPE', message: `sObject type '${q.from}' is not supported.` }],
+          };
         const job: Job = {
           id: `7505g0000${String(++this.n).padStart(9, '0')}`,
           query: parsed.query ?? '',
@@ -86,12 +92,14 @@ export class FakeBulk {
         this.jobs.set(job.id, job);
         return { status: 200, body: this.info(job) };
       } catch (err) {
-        if (err instanceof SoqlError) return { status: 400, body: [{ errorCode: 'MALFORMED_QUERY', message: err.message }] };
+        if (err instanceof SoqlError)
+          return { status: 400, body: [{ errorCode: 'MALFORMED_QUERY', message: err.message }] };
         throw err;
       }
     }
     const job = id ? this.jobs.get(id) : undefined;
-    if (!job) return { status: 404, body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }] };
+    if (!job)
+      return { status: 404, body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }] };
     if (method === 'DELETE' && !results) {
       this.jobs.delete(job.id);
       return { status: 204 };
@@ -108,12 +116,18 @@ export class FakeBulk {
       return { status: 200, body: this.info(job) };
     }
     if (method === 'GET' && results) {
-      if (job.state !== 'JobComplete' || !job.rows) return { status: 400, body: [{ errorCode: 'INVALIDJOBSTATE', message: `job ${job.id} is not complete` }] };
-      const start = url.searchParams.get('locator') ? Number(Buffer.from(url.searchParams.get('locator') as string, 'base64url').toString()) : 0;
+      if (job.state !== 'JobComplete' || !job.rows)
+        return { status: 400, body: [{ errorCode: 'INVALIDJOBSTATE', message: `job ${job.id} is not complete` }] };
+      const start = url.searchParams.get('locator')
+        ? Number(Buffer.from(url.searchParams.get('locator') as string, 'base64url').toString())
+        : 0;
       const max = Number(url.searchParams.get('maxRecords') ?? this.options.pageSize);
       const page = job.rows.slice(start, start + max);
       const next = start + max < job.rows.length ? Buffer.from(String(start + max)).toString('base64url') : 'null';
-      const lines = [job.fields.map((f) => `"${f}"`).join(','), ...page.map((r) => job.fields.map((f) => csvCell(getField(r, f))).join(','))];
+      const lines = [
+        job.fields.map((f) => `"${f}"`).join(','),
+        ...page.map((r) => job.fields.map((f) => csvCell(getField(r, f))).join(',')),
+      ];
       return {
         status: 200,
         headers: { 'content-type': 'text/csv', 'sforce-locator': next, 'sforce-numberofrecords': String(page.length) },

@@ -27,7 +27,12 @@ interface ResponseController {
 interface Handler {
   onRequestStart?(controller: ResponseController, context: unknown): void;
   onResponseStarted?(): void;
-  onResponseStart?(controller: ResponseController, status: number, headers: Record<string, string | string[]>, statusText: string): void;
+  onResponseStart?(
+    controller: ResponseController,
+    status: number,
+    headers: Record<string, string | string[]>,
+    statusText: string,
+  ): void;
   onResponseData?(controller: ResponseController, chunk: Buffer): void;
   onResponseEnd?(controller: ResponseController, trailers: Record<string, string>): void;
   onResponseError?(controller: ResponseController, error: Error): void;
@@ -39,7 +44,8 @@ async function collectBody(body: unknown): Promise<Buffer | undefined> {
   if (body instanceof Uint8Array) return Buffer.from(body);
   if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
     const chunks: Buffer[] = [];
-    for await (const c of body as AsyncIterable<Uint8Array | string>) chunks.push(typeof c === 'string' ? Buffer.from(c) : Buffer.from(c));
+    for await (const c of body as AsyncIterable<Uint8Array | string>)
+      chunks.push(typeof c === 'string' ? Buffer.from(c) : Buffer.from(c));
     return Buffer.concat(chunks);
   }
   return Buffer.from(String(body));
@@ -80,7 +86,12 @@ async function run(opts: DispatchOptions, handler: Handler): Promise<void> {
     handler.onRequestStart?.(controller, {});
     const url = new URL(opts.path, opts.origin);
     const body = await collectBody(opts.body);
-    const res = await globalThis.fetch(url, { method: opts.method, headers: toHeaders(opts.headers), body: body as BodyInit | undefined, redirect: 'manual' });
+    const res = await globalThis.fetch(url, {
+      method: opts.method,
+      headers: toHeaders(opts.headers),
+      body: body as BodyInit | undefined,
+      redirect: 'manual',
+    });
     if (aborted) return;
     const headers: Record<string, string> = {};
     res.headers.forEach((v, k) => (headers[k] = v));

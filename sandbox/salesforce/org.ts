@@ -54,10 +54,24 @@ export class FakeOrg {
     this.orgId = options.orgId ?? '00D5g000004AbCdEAK';
     this.schema = defaultSchema({ bare: options.bare });
     this.now = options.now ?? (() => new Date());
-    this.integrationUserId = this.addUser({ Username: 'baton@integration.example', Name: 'Baton Integration', Email: 'baton@integration.example' });
-    const queueOwner = this.addUser({ Username: 'rule.owner@org.example', Name: 'Rule Owner', Email: 'rule.owner@org.example' });
+    this.integrationUserId = this.addUser({
+      Username: 'baton@integration.example',
+      Name: 'Baton Integration',
+      Email: 'baton@integration.example',
+    });
+    const queueOwner = this.addUser({
+      Username: 'rule.owner@org.example',
+      Name: 'Rule Owner',
+      Email: 'rule.owner@org.example',
+    });
     this.assignmentRule = () => queueOwner;
-    this.insert('CampaignInfluenceModel', { DeveloperName: 'primaryCampaignSourceModel', MasterLabel: 'Primary Campaign Source', IsDefaultModel: true, IsActive: true, IsModelLocked: true });
+    this.insert('CampaignInfluenceModel', {
+      DeveloperName: 'primaryCampaignSourceModel',
+      MasterLabel: 'Primary Campaign Source',
+      IsDefaultModel: true,
+      IsActive: true,
+      IsModelLocked: true,
+    });
   }
 
   /** A new id of `object`: key prefix, then a counter, so ids sort in creation order. */
@@ -126,10 +140,19 @@ export class FakeOrg {
 
   /** What the permission sets assigned to the integration user grant on `object.field`. */
   grant(object: string, field: string): { read: boolean; edit: boolean } {
-    const sets = new Set(this.rows('PermissionSetAssignment').filter((a) => a.AssigneeId === this.integrationUserId).map((a) => a.PermissionSetId));
+    const sets = new Set(
+      this.rows('PermissionSetAssignment')
+        .filter((a) => a.AssigneeId === this.integrationUserId)
+        .map((a) => a.PermissionSetId),
+    );
     const key = `${object}.${field}`.toLowerCase();
-    const perms = this.rows('FieldPermissions').filter((p) => sets.has(p.ParentId) && String(p.Field).toLowerCase() === key);
-    return { read: perms.some((p) => p.PermissionsRead || p.PermissionsEdit), edit: perms.some((p) => p.PermissionsEdit) };
+    const perms = this.rows('FieldPermissions').filter(
+      (p) => sets.has(p.ParentId) && String(p.Field).toLowerCase() === key,
+    );
+    return {
+      read: perms.some((p) => p.PermissionsRead || p.PermissionsEdit),
+      edit: perms.some((p) => p.PermissionsEdit),
+    };
   }
 
   /** Adds a custom field as the Tooling API does: nobody sees it until field-level security is granted. */
@@ -162,18 +185,43 @@ export class FakeOrg {
   private check(object: string, rec: SRecord, changed: Record<string, unknown>, isCreate: boolean): SaveError | null {
     for (const [k, v] of Object.entries(changed)) {
       const f = this.fieldOf(object, k);
-      if (!f) return { statusCode: 'INVALID_FIELD', message: `No such column '${k}' on sobject of type ${object}`, fields: [] };
-      if ((f.readonly && k !== 'Id') || (f.needsGrant && !this.grant(object, f.name).edit)) return { statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', message: `Unable to create/update fields: ${k}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, fields: [k] };
+      if (!f)
+        return {
+          statusCode: 'INVALID_FIELD',
+          message: `No such column '${k}' on sobject of type ${object}`,
+          fields: [],
+        };
+      if ((f.readonly && k !== 'Id') || (f.needsGrant && !this.grant(object, f.name).edit))
+        return {
+          statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE',
+          message: `Unable to create/update fields: ${k}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+          fields: [k],
+        };
       if (f.type === 'picklist' && v !== null && v !== '' && !(f.picklist ?? []).includes(String(v))) {
-        return { statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', message: `${f.name}: bad value for restricted picklist field: ${String(v)}`, fields: [f.name] };
+        return {
+          statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+          message: `${f.name}: bad value for restricted picklist field: ${String(v)}`,
+          fields: [f.name],
+        };
       }
       if (f.length && typeof v === 'string' && v.length > f.length) {
-        return { statusCode: 'STRING_TOO_LONG', message: `${f.name}: data value too large: ${v.slice(0, 20)}… (max length=${f.length})`, fields: [f.name] };
+        return {
+          statusCode: 'STRING_TOO_LONG',
+          message: `${f.name}: data value too large: ${v.slice(0, 20)}… (max length=${f.length})`,
+          fields: [f.name],
+        };
       }
     }
     if (isCreate) {
-      const missing = (this.schema[object] ?? []).filter((f) => f.required && (rec[f.name] === null || rec[f.name] === undefined || rec[f.name] === '')).map((f) => f.name);
-      if (missing.length) return { statusCode: 'REQUIRED_FIELD_MISSING', message: `Required fields are missing: [${missing.join(', ')}]`, fields: missing };
+      const missing = (this.schema[object] ?? [])
+        .filter((f) => f.required && (rec[f.name] === null || rec[f.name] === undefined || rec[f.name] === ''))
+        .map((f) => f.name);
+      if (missing.length)
+        return {
+          statusCode: 'REQUIRED_FIELD_MISSING',
+          message: `Required fields are missing: [${missing.join(', ')}]`,
+          fields: missing,
+        };
     }
     for (const rule of this.validationRules) {
       if (rule.object !== object) continue;
@@ -193,13 +241,26 @@ export class FakeOrg {
 
   /** Creates a record through the API: required fields, validation, and the assignment rule unless `autoAssign` is false. */
   create(object: string, fields: Record<string, unknown>, by: string, autoAssign: boolean | string): SaveResult {
-    if (!this.schema[object]) return { id: null, success: false, errors: [{ statusCode: 'NOT_FOUND', message: `sObject type '${object}' is not supported.`, fields: [] }] };
+    if (!this.schema[object])
+      return {
+        id: null,
+        success: false,
+        errors: [{ statusCode: 'NOT_FOUND', message: `sObject type '${object}' is not supported.`, fields: [] }],
+      };
     const at = sfDateTime(this.now());
     const draft: SRecord = { ...this.blank(object), ...fields, Id: '' };
     const err = this.check(object, draft, fields, true);
     if (err) return { id: null, success: false, errors: [err] };
-    const defaults = Object.fromEntries((this.schema[object] ?? []).filter((f) => f.default !== undefined && (fields[f.name] === undefined || fields[f.name] === null)).map((f) => [f.name, f.default]));
-    const rec = this.insert(object, { ...fields, ...defaults, ...(fields.OwnerId ? {} : this.hasField(object, 'OwnerId') ? { OwnerId: by } : {}) }, { at: new Date(at.replace('+0000', 'Z')), by });
+    const defaults = Object.fromEntries(
+      (this.schema[object] ?? [])
+        .filter((f) => f.default !== undefined && (fields[f.name] === undefined || fields[f.name] === null))
+        .map((f) => [f.name, f.default]),
+    );
+    const rec = this.insert(
+      object,
+      { ...fields, ...defaults, ...(fields.OwnerId ? {} : this.hasField(object, 'OwnerId') ? { OwnerId: by } : {}) },
+      { at: new Date(at.replace('+0000', 'Z')), by },
+    );
     if (object === 'Lead' && autoAssign !== false && this.assignmentRule) {
       const owner = this.assignmentRule(rec);
       if (owner) rec.OwnerId = owner;
@@ -208,12 +269,40 @@ export class FakeOrg {
   }
 
   /** Updates a record through the API; a Lead update re-runs the active assignment rule unless `autoAssign` is false. */
-  update(object: string, id: string, fields: Record<string, unknown>, by: string, autoAssign: boolean | string): SaveResult {
+  update(
+    object: string,
+    id: string,
+    fields: Record<string, unknown>,
+    by: string,
+    autoAssign: boolean | string,
+  ): SaveResult {
     const rec = this.table(object).get(id);
-    if (!rec || rec.IsDeleted) return { id, success: false, errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }] };
-    if (this.takeLock(id)) return { id, success: false, errors: [{ statusCode: 'UNABLE_TO_LOCK_ROW', message: 'unable to obtain exclusive access to this record or 1 records: ' + id, fields: [] }] };
+    if (!rec || rec.IsDeleted)
+      return {
+        id,
+        success: false,
+        errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }],
+      };
+    if (this.takeLock(id))
+      return {
+        id,
+        success: false,
+        errors: [
+          {
+            statusCode: 'UNABLE_TO_LOCK_ROW',
+            message: 'unable to obtain exclusive access to this record or 1 records: ' + id,
+            fields: [],
+          },
+        ],
+      };
     if (object === 'Lead' && rec.IsConverted) {
-      return { id, success: false, errors: [{ statusCode: 'CANNOT_UPDATE_CONVERTED_LEAD', message: 'cannot reference converted lead', fields: [] }] };
+      return {
+        id,
+        success: false,
+        errors: [
+          { statusCode: 'CANNOT_UPDATE_CONVERTED_LEAD', message: 'cannot reference converted lead', fields: [] },
+        ],
+      };
     }
     const next: SRecord = { ...rec, ...fields, Id: id };
     const err = this.check(object, next, fields, false);
@@ -239,32 +328,81 @@ export class FakeOrg {
   delete(id: string): SaveResult {
     const obj = this.objectOfId(id);
     const rec = obj ? this.table(obj).get(id) : undefined;
-    if (!obj || !rec || rec.IsDeleted) return { id, success: false, errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }] };
+    if (!obj || !rec || rec.IsDeleted)
+      return {
+        id,
+        success: false,
+        errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }],
+      };
     rec.IsDeleted = true;
     rec.SystemModstamp = sfDateTime(this.now());
     return { id, success: true, errors: [] };
   }
 
   /** Converts a Lead as Salesforce does: an Account, a Contact and (unless told not to) an Opportunity. */
-  convertLead(leadId: string, opts: { opportunity?: Record<string, unknown> | false; by?: string } = {}): { accountId: string; contactId: string; opportunityId: string | null } {
+  convertLead(
+    leadId: string,
+    opts: { opportunity?: Record<string, unknown> | false; by?: string } = {},
+  ): { accountId: string; contactId: string; opportunityId: string | null } {
     const lead = this.table('Lead').get(leadId);
     if (!lead) throw new Error(`no lead ${leadId}`);
     const by = opts.by ?? (lead.OwnerId as string);
-    const account = this.insert('Account', { Name: lead.Company, OwnerId: lead.OwnerId, NumberOfEmployees: lead.NumberOfEmployees }, { by });
+    const account = this.insert(
+      'Account',
+      { Name: lead.Company, OwnerId: lead.OwnerId, NumberOfEmployees: lead.NumberOfEmployees },
+      { by },
+    );
     const carried = Object.fromEntries(Object.entries(lead).filter(([k]) => k.startsWith('Baton_')));
     const contact = this.insert(
       'Contact',
-      { FirstName: lead.FirstName, LastName: lead.LastName, Email: lead.Email, Title: lead.Title, MailingCountry: lead.Country, AccountId: account.Id, OwnerId: lead.OwnerId, ...carried },
+      {
+        FirstName: lead.FirstName,
+        LastName: lead.LastName,
+        Email: lead.Email,
+        Title: lead.Title,
+        MailingCountry: lead.Country,
+        AccountId: account.Id,
+        OwnerId: lead.OwnerId,
+        ...carried,
+      },
       { by },
     );
     let oppId: string | null = null;
     if (opts.opportunity !== false) {
       const closeDate = sfDateTime(this.now()).slice(0, 10);
-      const opp = this.insert('Opportunity', { Name: `${String(lead.Company)}-`, StageName: 'Qualification', CloseDate: closeDate, AccountId: account.Id, OwnerId: lead.OwnerId, IsWon: false, IsClosed: false, ...(opts.opportunity ?? {}) }, { by });
+      const opp = this.insert(
+        'Opportunity',
+        {
+          Name: `${String(lead.Company)}-`,
+          StageName: 'Qualification',
+          CloseDate: closeDate,
+          AccountId: account.Id,
+          OwnerId: lead.OwnerId,
+          IsWon: false,
+          IsClosed: false,
+          ...(opts.opportunity ?? {}),
+        },
+        { by },
+      );
       oppId = opp.Id;
-      this.insert('OpportunityContactRole', { OpportunityId: opp.Id, ContactId: contact.Id, IsPrimary: true, Role: 'Decision Maker' }, { by });
+      this.insert(
+        'OpportunityContactRole',
+        { OpportunityId: opp.Id, ContactId: contact.Id, IsPrimary: true, Role: 'Decision Maker' },
+        { by },
+      );
     }
-    this.touch(leadId, { IsConverted: true, Status: 'Closed - Converted', ConvertedDate: sfDateTime(this.now()).slice(0, 10), ConvertedAccountId: account.Id, ConvertedContactId: contact.Id, ConvertedOpportunityId: oppId }, by);
+    this.touch(
+      leadId,
+      {
+        IsConverted: true,
+        Status: 'Closed - Converted',
+        ConvertedDate: sfDateTime(this.now()).slice(0, 10),
+        ConvertedAccountId: account.Id,
+        ConvertedContactId: contact.Id,
+        ConvertedOpportunityId: oppId,
+      },
+      by,
+    );
     return { accountId: account.Id, contactId: contact.Id, opportunityId: oppId };
   }
 

@@ -2,7 +2,20 @@
 
 export interface FakeField {
   name: string;
-  type: 'id' | 'string' | 'email' | 'picklist' | 'reference' | 'boolean' | 'double' | 'int' | 'currency' | 'percent' | 'date' | 'datetime' | 'textarea';
+  type:
+    | 'id'
+    | 'string'
+    | 'email'
+    | 'picklist'
+    | 'reference'
+    | 'boolean'
+    | 'double'
+    | 'int'
+    | 'currency'
+    | 'percent'
+    | 'date'
+    | 'datetime'
+    | 'textarea';
   length?: number;
   picklist?: string[];
   /** Required on create (LastName, Company on a Lead). */
@@ -27,7 +40,12 @@ const SYSTEM: FakeField[] = [
   { name: 'SystemModstamp', type: 'datetime', readonly: true },
 ];
 
-const s = (name: string, length = 255, extra: Partial<FakeField> = {}): FakeField => ({ name, type: 'string', length, ...extra });
+const s = (name: string, length = 255, extra: Partial<FakeField> = {}): FakeField => ({
+  name,
+  type: 'string',
+  length,
+  ...extra,
+});
 const ref = (name: string, extra: Partial<FakeField> = {}): FakeField => ({ name, type: 'reference', ...extra });
 
 const BATON_PERSON: FakeField[] = [
@@ -39,8 +57,22 @@ const BATON_PERSON: FakeField[] = [
   s('Baton_Reject_Reason__c', 255),
 ];
 
-const LEAD_STATUS = ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted', 'Qualified'];
-const STAGES = ['Prospecting', 'Qualification', 'Needs Analysis', 'Proposal/Price Quote', 'Negotiation/Review', 'Closed Won', 'Closed Lost'];
+const LEAD_STATUS = [
+  'Open - Not Contacted',
+  'Working - Contacted',
+  'Closed - Converted',
+  'Closed - Not Converted',
+  'Qualified',
+];
+const STAGES = [
+  'Prospecting',
+  'Qualification',
+  'Needs Analysis',
+  'Proposal/Price Quote',
+  'Negotiation/Review',
+  'Closed Won',
+  'Closed Lost',
+];
 
 /** The Lead Status values of a new org (no `Qualified`: a bare org's admin adds it). */
 const BARE_LEAD_STATUS = LEAD_STATUS.filter((v) => v !== 'Qualified');
@@ -63,7 +95,14 @@ export function defaultSchema(options: { bare?: boolean } = {}): Record<string, 
 
 function readySchema(): Record<string, FakeField[]> {
   return {
-    User: [...SYSTEM, s('Username', 80), s('Name', 121), { name: 'Email', type: 'email', length: 128 }, ref('ManagerId'), { name: 'IsActive', type: 'boolean' }],
+    User: [
+      ...SYSTEM,
+      s('Username', 80),
+      s('Name', 121),
+      { name: 'Email', type: 'email', length: 128 },
+      ref('ManagerId'),
+      { name: 'IsActive', type: 'boolean' },
+    ],
     Lead: [
       ...SYSTEM,
       ref('OwnerId'),
@@ -94,7 +133,14 @@ function readySchema(): Record<string, FakeField[]> {
       s('MailingCountry', 80),
       ...BATON_PERSON,
     ],
-    Account: [...SYSTEM, ref('OwnerId'), s('Name', 255, { required: true }), s('Website', 255), { name: 'NumberOfEmployees', type: 'int' }, s('Industry', 40)],
+    Account: [
+      ...SYSTEM,
+      ref('OwnerId'),
+      s('Name', 255, { required: true }),
+      s('Website', 255),
+      { name: 'NumberOfEmployees', type: 'int' },
+      s('Industry', 40),
+    ],
     Opportunity: [
       ...SYSTEM,
       ref('OwnerId'),
@@ -108,7 +154,13 @@ function readySchema(): Record<string, FakeField[]> {
       { name: 'IsClosed', type: 'boolean', readonly: true },
       s('Baton_Attribution__c', 255),
     ],
-    OpportunityContactRole: [...SYSTEM, ref('OpportunityId', { required: true }), ref('ContactId', { required: true }), s('Role', 40), { name: 'IsPrimary', type: 'boolean' }],
+    OpportunityContactRole: [
+      ...SYSTEM,
+      ref('OpportunityId', { required: true }),
+      ref('ContactId', { required: true }),
+      s('Role', 40),
+      { name: 'IsPrimary', type: 'boolean' },
+    ],
     Campaign: [...SYSTEM, ref('OwnerId'), s('Name', 80, { required: true }), s('Type', 40)],
     CampaignMember: [
       ...SYSTEM,
@@ -147,7 +199,13 @@ function readySchema(): Record<string, FakeField[]> {
       { name: 'Influence', type: 'percent' },
       { name: 'RevenueShare', type: 'currency', readonly: true },
     ],
-    PermissionSet: [...SYSTEM, s('Name', 80, { required: true }), s('Label', 80, { required: true }), s('Description', 255), { name: 'IsOwnedByProfile', type: 'boolean', readonly: true }],
+    PermissionSet: [
+      ...SYSTEM,
+      s('Name', 80, { required: true }),
+      s('Label', 80, { required: true }),
+      s('Description', 255),
+      { name: 'IsOwnedByProfile', type: 'boolean', readonly: true },
+    ],
     FieldPermissions: [
       ...SYSTEM,
       ref('ParentId', { required: true }),
@@ -156,7 +214,11 @@ function readySchema(): Record<string, FakeField[]> {
       { name: 'PermissionsRead', type: 'boolean' },
       { name: 'PermissionsEdit', type: 'boolean' },
     ],
-    PermissionSetAssignment: [...SYSTEM, ref('PermissionSetId', { required: true }), ref('AssigneeId', { required: true })],
+    PermissionSetAssignment: [
+      ...SYSTEM,
+      ref('PermissionSetId', { required: true }),
+      ref('AssigneeId', { required: true }),
+    ],
   };
 }
 
@@ -195,7 +257,12 @@ export function describeOf(name: string, fields: FakeField[], editable: (f: Fake
       createable: !f.readonly,
       updateable: !f.readonly && editable(f),
       defaultedOnCreate: f.default !== undefined,
-      picklistValues: (f.picklist ?? []).map((v) => ({ value: v, label: v, active: true, defaultValue: v === f.default })),
+      picklistValues: (f.picklist ?? []).map((v) => ({
+        value: v,
+        label: v,
+        active: true,
+        defaultValue: v === f.default,
+      })),
     })),
   };
 }

@@ -25,7 +25,15 @@ interface CustomFieldMetadata {
   scale?: number;
 }
 
-const TYPES: Record<string, FakeField['type']> = { Text: 'string', Number: 'double', DateTime: 'datetime', Date: 'date', Checkbox: 'boolean', LongTextArea: 'textarea', Email: 'email' };
+const TYPES: Record<string, FakeField['type']> = {
+  Text: 'string',
+  Number: 'double',
+  DateTime: 'datetime',
+  Date: 'date',
+  Checkbox: 'boolean',
+  LongTextArea: 'textarea',
+  Email: 'email',
+};
 
 export class FakeTooling {
   readonly outboundMessages: FakeOutboundMessage[] = [];
@@ -46,11 +54,26 @@ export class FakeTooling {
 
   private query(soql: string): FakeResponse {
     const q = parseSoql(soql);
-    const rows = q.from === 'CustomField' ? this.customFields : q.from === 'WorkflowOutboundMessage' ? this.outboundMessages.map((m) => ({ ...m })) : null;
-    if (!rows) return { status: 400, body: [{ errorCode: 'INVALID_TYPE', message: `sObject type '${q.from}' is not supported.` }] };
+    const rows =
+      q.from === 'CustomField'
+        ? this.customFields
+        : q.from === 'WorkflowOutboundMessage'
+          ? this.outboundMessages.map((m) => ({ ...m }))
+          : null;
+    if (!rows)
+      return {
+        status: 400,
+        body: [{ errorCode: 'INVALID_TYPE', message: `sObject type '${q.from}' is not supported.` }],
+      };
     const found = runQuery(q, rows as Record<string, unknown>[]);
-    const records = found.map((r) => ({ attributes: { type: q.from }, ...Object.fromEntries(q.fields.map((f) => [f, r[f] ?? null])) }));
-    return { status: 200, body: { size: records.length, totalSize: records.length, done: true, entityTypeName: q.from, records } };
+    const records = found.map((r) => ({
+      attributes: { type: q.from },
+      ...Object.fromEntries(q.fields.map((f) => [f, r[f] ?? null])),
+    }));
+    return {
+      status: 200,
+      body: { size: records.length, totalSize: records.length, done: true, entityTypeName: q.from, records },
+    };
   }
 
   private createField(body: string): FakeResponse {
@@ -62,15 +85,47 @@ export class FakeTooling {
     }
     const m = /^(\w+)\.(\w+__c)$/.exec(input.FullName ?? '');
     const type = TYPES[input.Metadata?.type ?? ''];
-    if (!m || !type || !input.Metadata?.label) return { status: 400, body: [{ errorCode: 'FIELD_INTEGRITY_EXCEPTION', message: `FullName Object.Name__c, Metadata.label and a known Metadata.type are required (got ${input.FullName}, ${input.Metadata?.type})`, fields: [] }] };
+    if (!m || !type || !input.Metadata?.label)
+      return {
+        status: 400,
+        body: [
+          {
+            errorCode: 'FIELD_INTEGRITY_EXCEPTION',
+            message: `FullName Object.Name__c, Metadata.label and a known Metadata.type are required (got ${input.FullName}, ${input.Metadata?.type})`,
+            fields: [],
+          },
+        ],
+      };
     const [, object, field] = m;
-    if (!this.org.schema[object]) return { status: 400, body: [{ errorCode: 'INVALID_TYPE', message: `sObject type '${object}' is not supported.` }] };
+    if (!this.org.schema[object])
+      return {
+        status: 400,
+        body: [{ errorCode: 'INVALID_TYPE', message: `sObject type '${object}' is not supported.` }],
+      };
     if (this.org.schema[object].some((f) => f.name.toLowerCase() === field.toLowerCase())) {
-      return { status: 400, body: [{ errorCode: 'DUPLICATE_DEVELOPER_NAME', message: `Duplicate Developer Name: ${field} already exists on ${object}`, fields: [] }] };
+      return {
+        status: 400,
+        body: [
+          {
+            errorCode: 'DUPLICATE_DEVELOPER_NAME',
+            message: `Duplicate Developer Name: ${field} already exists on ${object}`,
+            fields: [],
+          },
+        ],
+      };
     }
-    this.org.addCustomField(object, { name: field, type, ...(type === 'string' ? { length: input.Metadata.length ?? 255 } : {}) });
+    this.org.addCustomField(object, {
+      name: field,
+      type,
+      ...(type === 'string' ? { length: input.Metadata.length ?? 255 } : {}),
+    });
     const id = `00N5g0000${String(++this.seq).padStart(9, '0')}`.slice(0, 18);
-    this.customFields.push({ Id: id, DeveloperName: field.replace(/__c$/, ''), TableEnumOrId: object, FullName: `${object}.${field}` });
+    this.customFields.push({
+      Id: id,
+      DeveloperName: field.replace(/__c$/, ''),
+      TableEnumOrId: object,
+      FullName: `${object}.${field}`,
+    });
     return { status: 201, body: { id, success: true, errors: [] } };
   }
 }

@@ -34,7 +34,10 @@ export function zoneOffset(tz: string): OffsetFn {
       second: 'numeric',
     });
   } catch (err) {
-    throw new InputError(`'${tz}' is not an IANA time zone (e.g. America/New_York)`, { cause: err, field: 'sla.business_hours.tz' });
+    throw new InputError(`'${tz}' is not an IANA time zone (e.g. America/New_York)`, {
+      cause: err,
+      field: 'sla.business_hours.tz',
+    });
   }
   const cache = new Map<number, number>();
   return (utcMs) => {

@@ -30,7 +30,9 @@ export function compileAgreement(config: AgreementConfig): CompiledAgreement {
     disqualify: (config.disqualify ?? []).map((r) => ({ id: r.id, holds: compileCondition(r.if) })),
     disqualifyStatic: (config.disqualify ?? []).every((r) => isStaticCondition(r.if)),
     sla: compileSla(config.sla),
-    recycle: config.recycle ? { holdMs: parseDuration(config.recycle.hold), reset: config.recycle.reset_engagement ?? false } : null,
+    recycle: config.recycle
+      ? { holdMs: parseDuration(config.recycle.hold), reset: config.recycle.reset_engagement ?? false }
+      : null,
   };
   const missingApprovals: ('marketing' | 'sales')[] = [];
   if (!config.owners.marketing.approved) missingApprovals.push('marketing');
@@ -68,7 +70,10 @@ export function compileAgreement(config: AgreementConfig): CompiledAgreement {
       const t = parseInstant(start);
       if (!facts) return engine.sla.start(t, null);
       const prep = prepare(facts);
-      return engine.sla.start(t, contextAt(engine, prep, state ?? { stage: 'lead', entered: {} }, t, eventsUpTo(prep.events, t)));
+      return engine.sla.start(
+        t,
+        contextAt(engine, prep, state ?? { stage: 'lead', entered: {} }, t, eventsUpTo(prep.events, t)),
+      );
     },
     slaDeadline(start, facts) {
       if (!engine.sla) return null;

@@ -30,13 +30,17 @@ export function fieldReader(name: string): FieldReader {
 }
 
 /** A `where` object as one predicate on an event's properties; a plain value means `eq`. */
-export function compileWhere(where: Record<string, unknown> | undefined): ((props: Record<string, unknown>) => boolean) | null {
+export function compileWhere(
+  where: Record<string, unknown> | undefined,
+): ((props: Record<string, unknown>) => boolean) | null {
   if (!where) return null;
   const keys = Object.keys(where);
   if (keys.length === 0) return null;
   const preds: ValuePredicate[] = keys.map((k) => {
     const spec = where[k];
-    return compileOperators(spec !== null && typeof spec === 'object' ? (spec as Record<string, unknown>) : { eq: spec });
+    return compileOperators(
+      spec !== null && typeof spec === 'object' ? (spec as Record<string, unknown>) : { eq: spec },
+    );
   });
   if (keys.length === 1) {
     const k = keys[0];
@@ -122,8 +126,17 @@ export function isStaticCondition(cond: Condition): boolean {
  * A context for conditions evaluated outside the stage machine (routing rules, SLA tiers,
  * `fields.yaml` feedback): the person's facts at `at`, with the scores when the caller has them.
  */
-export function conditionContext(facts: PersonFacts, at: string, scores: Scores = { fit: 0, engagement: 0 }, resetAt?: string): ConditionContext {
-  const events: CountedEvent[] = facts.events.map((e) => ({ t: e.atMs ?? parseInstant(e.at), type: e.type, properties: e.properties ?? {} }));
+export function conditionContext(
+  facts: PersonFacts,
+  at: string,
+  scores: Scores = { fit: 0, engagement: 0 },
+  resetAt?: string,
+): ConditionContext {
+  const events: CountedEvent[] = facts.events.map((e) => ({
+    t: e.atMs ?? parseInstant(e.at),
+    type: e.type,
+    properties: e.properties ?? {},
+  }));
   return {
     email: facts.email,
     person: facts.person,
@@ -142,7 +155,9 @@ function shortName(field: string): string {
 function describeWhere(where: Record<string, unknown> | undefined): string {
   if (!where) return '';
   const parts = Object.entries(where).map(([k, v]) =>
-    v !== null && typeof v === 'object' ? `${k} ${describeOperators(v as Record<string, unknown>)}` : `${k} = ${showValue(v)}`,
+    v !== null && typeof v === 'object'
+      ? `${k} ${describeOperators(v as Record<string, unknown>)}`
+      : `${k} = ${showValue(v)}`,
   );
   return parts.length ? ` where ${parts.join(', ')}` : '';
 }
@@ -152,8 +167,14 @@ function describeWhere(where: Record<string, unknown> | undefined): string {
  * they saw: `employees 850 ≥ 200`.
  */
 export function describeCondition(cond: Condition, ctx?: ConditionContext): string {
-  if ('all' in cond) return cond.all.length === 1 ? describeCondition(cond.all[0], ctx) : `(${cond.all.map((c) => describeCondition(c, ctx)).join(' and ')})`;
-  if ('any' in cond) return cond.any.length === 1 ? describeCondition(cond.any[0], ctx) : `(${cond.any.map((c) => describeCondition(c, ctx)).join(' or ')})`;
+  if ('all' in cond)
+    return cond.all.length === 1
+      ? describeCondition(cond.all[0], ctx)
+      : `(${cond.all.map((c) => describeCondition(c, ctx)).join(' and ')})`;
+  if ('any' in cond)
+    return cond.any.length === 1
+      ? describeCondition(cond.any[0], ctx)
+      : `(${cond.any.map((c) => describeCondition(c, ctx)).join(' or ')})`;
   if ('not' in cond) return `not ${describeCondition(cond.not, ctx)}`;
   if ('event' in cond) {
     const count = cond.count ? `${cond.count.gte} × ` : '';

@@ -22,7 +22,13 @@ export function orderSteps(steps: Step[]): Step[] {
 }
 
 /** Applies `steps` (any order) to `state`; `now` is when Baton processes them. */
-export function evaluate(agreement: Agreement, facts: PersonFacts, state: PersonState, steps: Step[], now: string): Evaluated {
+export function evaluate(
+  agreement: Agreement,
+  facts: PersonFacts,
+  state: PersonState,
+  steps: Step[],
+  now: string,
+): Evaluated {
   let current = state;
   let scores = agreement.scores(facts, state, now);
   const transitions: Evaluated['transitions'] = [];
@@ -31,7 +37,13 @@ export function evaluate(agreement: Agreement, facts: PersonFacts, state: Person
     current = r.state;
     scores = r.scores;
     for (const t of r.transitions) {
-      if (t.to === 'mql' && !t.breached && current.sla && current.sla.startedAt === t.at && Date.parse(now) > Date.parse(t.at)) {
+      if (
+        t.to === 'mql' &&
+        !t.breached &&
+        current.sla &&
+        current.sla.startedAt === t.at &&
+        Date.parse(now) > Date.parse(t.at)
+      ) {
         const due = agreement.slaDeadline(now, facts);
         if (due) current = { ...current, sla: { ...current.sla, startedAt: now, due } };
         transitions.push({ ...t, handedAt: now });

@@ -12,7 +12,13 @@ function signed(n: number): string {
 }
 
 /** Explains scores and stage at `at` (epoch ms). */
-export function explainAt(config: AgreementConfig, engine: Engine, prep: PreparedFacts, state: PersonState, at: number): Explanation {
+export function explainAt(
+  config: AgreementConfig,
+  engine: Engine,
+  prep: PreparedFacts,
+  state: PersonState,
+  at: number,
+): Explanation {
   const count = eventsUpTo(prep.events, at);
   const ctx = contextAt(engine, prep, state, at, count);
   const lines: string[] = [];
@@ -42,21 +48,31 @@ export function explainAt(config: AgreementConfig, engine: Engine, prep: Prepare
     }
     if (n === 0) return;
     const points = Math.min(sum, rule.cap);
-    const what = n === 1 ? `${rule.on} ${formatAge(at - latest)} ago` : `${n} × ${rule.on}, latest ${formatAge(at - latest)} ago`;
+    const what =
+      n === 1 ? `${rule.on} ${formatAge(at - latest)} ago` : `${n} × ${rule.on}, latest ${formatAge(at - latest)} ago`;
     const capped = sum > rule.cap ? `, capped at ${rule.cap}` : '';
     const detail = `${what}, ${round2(raw)} decayed${capped}`;
     lines.push(`engagement ${signed(points)} ${rule.id} (${detail})`);
     rules.push({ score: 'engagement', id: rule.id, points: round2(points), detail });
   });
 
-  lines.push(`scores: fit ${round2(ctx.scores.fit)} of ${engine.scorers.fitMax}, engagement ${round2(ctx.scores.engagement)} of ${engine.scorers.engagementMax}`);
+  lines.push(
+    `scores: fit ${round2(ctx.scores.fit)} of ${engine.scorers.fitMax}, engagement ${round2(ctx.scores.engagement)} of ${engine.scorers.engagementMax}`,
+  );
   if (state.reason && state.movedAt) lines.push(`${state.reason} at ${formatShort(parseInstant(state.movedAt))}`);
   else lines.push(`${state.stage}: no rule has moved it yet`);
-  if (state.holdUntil && parseInstant(state.holdUntil) > at) lines.push(`recycle hold: no new mql before ${formatShort(parseInstant(state.holdUntil))}`);
+  if (state.holdUntil && parseInstant(state.holdUntil) > at)
+    lines.push(`recycle hold: no new mql before ${formatShort(parseInstant(state.holdUntil))}`);
   if (state.resetAt) lines.push(`engagement counts only events after ${formatShort(parseInstant(state.resetAt))}`);
   const sla = state.sla;
   if (sla) {
-    const status = sla.breached ? 'breached' : sla.answeredAt ? `answered ${formatShort(parseInstant(sla.answeredAt))}` : sla.stoppedAt ? 'stopped' : 'running';
+    const status = sla.breached
+      ? 'breached'
+      : sla.answeredAt
+        ? `answered ${formatShort(parseInstant(sla.answeredAt))}`
+        : sla.stoppedAt
+          ? 'stopped'
+          : 'running';
     lines.push(`sla: due ${formatShort(parseInstant(sla.due))}, ${status}`);
   }
   return { scores: ctx.scores, stage: state.stage, lines, rules };

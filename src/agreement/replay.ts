@@ -5,7 +5,16 @@
  */
 import type { CompiledAgreement } from './compile.ts';
 import { formatInstant, parseInstant } from './time.ts';
-import type { Agreement, AgreementEvent, FeedbackInput, PersonFacts, PersonState, Scores, Step, Transition } from './types.ts';
+import type {
+  Agreement,
+  AgreementEvent,
+  FeedbackInput,
+  PersonFacts,
+  PersonState,
+  Scores,
+  Step,
+  Transition,
+} from './types.ts';
 
 /** One person of a `baton simulate` file. Fields hold for the whole replay. */
 export interface ReplayInput {

@@ -46,7 +46,9 @@ function checkedLine(raw: unknown): ReplayInput | null {
     if (id !== undefined && typeof id !== 'string') return null;
     if (typeof type !== 'string' || !(KNOWN_TYPES.has(type) || CUSTOM_TYPE.test(type))) return null;
     if (!isInstant(at) || (properties !== undefined && !isRecord(properties))) return null;
-    outEvents.push(id === undefined ? { type, at, properties: properties ?? {} } : { id, type, at, properties: properties ?? {} });
+    outEvents.push(
+      id === undefined ? { type, at, properties: properties ?? {} } : { id, type, at, properties: properties ?? {} },
+    );
   }
   const outFeedback: NonNullable<ReplayInput['feedback']> = [];
   for (const f of (feedback ?? []) as unknown[]) {
@@ -104,7 +106,13 @@ export function simulatedPerson(email: string, r: ReplayResult): SimulatedPerson
     stage: r.state.stage,
     fit: round2(r.scores.fit),
     engagement: round2(r.scores.engagement),
-    transitions: r.transitions.map((t) => ({ to: t.to, at: t.at, cause: t.cause, ...(t.passed.length ? { passed: t.passed } : {}), ...(t.breached ? { breached: true as const } : {}) })),
+    transitions: r.transitions.map((t) => ({
+      to: t.to,
+      at: t.at,
+      cause: t.cause,
+      ...(t.passed.length ? { passed: t.passed } : {}),
+      ...(t.breached ? { breached: true as const } : {}),
+    })),
   };
 }
 

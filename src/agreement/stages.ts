@@ -24,7 +24,17 @@ export interface Engine {
 }
 
 /** Position on the waterfall; `recycled` and `disqualified` restart from the bottom. */
-const RANK: Record<Stage, number> = { lead: 0, mql: 1, sal: 2, sql: 3, opportunity: 4, won: 5, lost: 5, recycled: 0, disqualified: 0 };
+const RANK: Record<Stage, number> = {
+  lead: 0,
+  mql: 1,
+  sal: 2,
+  sql: 3,
+  opportunity: 4,
+  won: 5,
+  lost: 5,
+  recycled: 0,
+  disqualified: 0,
+};
 const LADDER: readonly Stage[] = ['lead', 'mql', 'sal', 'sql', 'opportunity'];
 
 function passedBetween(from: Stage, to: Stage): Stage[] {
@@ -41,11 +51,26 @@ export function eventsUpTo(events: readonly PreparedEvent[], at: number): number
 }
 
 /** Scores and condition context at `at`, seeing the first `count` events and the recycle reset. */
-export function contextAt(engine: Engine, prep: PreparedFacts, state: PersonState, at: number, count: number): ConditionContext {
+export function contextAt(
+  engine: Engine,
+  prep: PreparedFacts,
+  state: PersonState,
+  at: number,
+  count: number,
+): ConditionContext {
   const since = state.resetAt === undefined ? -Infinity : parseInstant(state.resetAt);
   const scores: Scores = { fit: 0, engagement: engine.scorers.engagement(prep.events, count, since, at) };
   const f = prep.facts;
-  const ctx: ConditionContext = { email: f.email, person: f.person, deal: f.deal, scores, events: prep.events, count, since, at };
+  const ctx: ConditionContext = {
+    email: f.email,
+    person: f.person,
+    deal: f.deal,
+    scores,
+    events: prep.events,
+    count,
+    since,
+    at,
+  };
   const { scorers } = engine;
   if (!scorers.fitStatic) scores.fit = scorers.fit(ctx);
   else scores.fit = Number.isNaN(prep.fit) ? (prep.fit = scorers.fit(ctx)) : prep.fit;
@@ -150,7 +175,8 @@ function advance(run: Run, ctx: ConditionContext, at: number, causeOf: CauseOf, 
   if (deal) {
     const ds = deal.stage;
     const target: Stage = ds === 'won' ? 'won' : ds === 'lost' ? 'lost' : 'opportunity';
-    if (RANK[target] > rank || (RANK[target] === 5 && target !== stage)) move(run, target, at, 'crm:deal.stage', ctx.scores);
+    if (RANK[target] > rank || (RANK[target] === 5 && target !== stage))
+      move(run, target, at, 'crm:deal.stage', ctx.scores);
     return;
   }
   if (rank >= RANK.sql) return;
@@ -175,14 +201,21 @@ function cutFor(prep: PreparedFacts, step: Step, at: number): { count: number; e
     const target = step.event;
     for (let i = 0; i < events.length; i++) {
       const e = events[i];
-      if (e.source === target || (target.id !== undefined && e.source.id === target.id)) return { count: i + 1, event: e };
+      if (e.source === target || (target.id !== undefined && e.source.id === target.id))
+        return { count: i + 1, event: e };
     }
   }
   return { count: eventsUpTo(prep.events, at), event: null };
 }
 
 /** Applies one step to a copy of `state`. `prep` must already include a step's event; `atMs` is `step.at` when known. */
-export function applyStep(engine: Engine, prep: PreparedFacts, state0: PersonState, step: Step, atMs?: number): StepResult {
+export function applyStep(
+  engine: Engine,
+  prep: PreparedFacts,
+  state0: PersonState,
+  step: Step,
+  atMs?: number,
+): StepResult {
   const at = atMs ?? parseInstant(step.at);
   const run: Run = { engine, state: copyState(state0), transitions: [] };
   const { state } = run;
@@ -207,7 +240,7 @@ export function applyStep(engine: Engine, prep: PreparedFacts, state0: PersonSta
     return { state, transitions: run.transitions, scores: ctx.scores };
   }
 
-  const restartedFrom = state.stage === 'disqualified' ? state.disqualifiedBy ?? 'disqualify' : null;
+  const restartedFrom = state.stage === 'disqualified' ? (state.disqualifiedBy ?? 'disqualify') : null;
   const before = run.transitions.length;
   if (restartedFrom !== null) {
     state.stage = 'lead';

@@ -44,16 +44,42 @@ export function parseInstant(s: string): number {
 function readInstant(s: string): number {
   const n = s.length;
   if ((n === 20 || n === 24) && s.charCodeAt(n - 1) === 90 /* Z */ && s.charCodeAt(10) === 84 /* T */) {
-    const y0 = s.charCodeAt(0) - 48, y1 = s.charCodeAt(1) - 48, y2 = s.charCodeAt(2) - 48, y3 = s.charCodeAt(3) - 48;
-    const m0 = s.charCodeAt(5) - 48, m1 = s.charCodeAt(6) - 48, d0 = s.charCodeAt(8) - 48, d1 = s.charCodeAt(9) - 48;
-    const h0 = s.charCodeAt(11) - 48, h1 = s.charCodeAt(12) - 48, i0 = s.charCodeAt(14) - 48, i1 = s.charCodeAt(15) - 48;
-    const s0 = s.charCodeAt(17) - 48, s1 = s.charCodeAt(18) - 48;
-    const f0 = n === 24 ? s.charCodeAt(20) - 48 : 0, f1 = n === 24 ? s.charCodeAt(21) - 48 : 0, f2 = n === 24 ? s.charCodeAt(22) - 48 : 0;
+    const y0 = s.charCodeAt(0) - 48,
+      y1 = s.charCodeAt(1) - 48,
+      y2 = s.charCodeAt(2) - 48,
+      y3 = s.charCodeAt(3) - 48;
+    const m0 = s.charCodeAt(5) - 48,
+      m1 = s.charCodeAt(6) - 48,
+      d0 = s.charCodeAt(8) - 48,
+      d1 = s.charCodeAt(9) - 48;
+    const h0 = s.charCodeAt(11) - 48,
+      h1 = s.charCodeAt(12) - 48,
+      i0 = s.charCodeAt(14) - 48,
+      i1 = s.charCodeAt(15) - 48;
+    const s0 = s.charCodeAt(17) - 48,
+      s1 = s.charCodeAt(18) - 48;
+    const f0 = n === 24 ? s.charCodeAt(20) - 48 : 0,
+      f1 = n === 24 ? s.charCodeAt(21) - 48 : 0,
+      f2 = n === 24 ? s.charCodeAt(22) - 48 : 0;
     // Every digit in 0..9 at once: an unsigned value above 9 (including a negative one) fails.
     const bad =
-      (y0 >>> 0) > 9 || (y1 >>> 0) > 9 || (y2 >>> 0) > 9 || (y3 >>> 0) > 9 || (m0 >>> 0) > 9 || (m1 >>> 0) > 9 ||
-      (d0 >>> 0) > 9 || (d1 >>> 0) > 9 || (h0 >>> 0) > 9 || (h1 >>> 0) > 9 || (i0 >>> 0) > 9 || (i1 >>> 0) > 9 ||
-      (s0 >>> 0) > 9 || (s1 >>> 0) > 9 || (f0 >>> 0) > 9 || (f1 >>> 0) > 9 || (f2 >>> 0) > 9;
+      y0 >>> 0 > 9 ||
+      y1 >>> 0 > 9 ||
+      y2 >>> 0 > 9 ||
+      y3 >>> 0 > 9 ||
+      m0 >>> 0 > 9 ||
+      m1 >>> 0 > 9 ||
+      d0 >>> 0 > 9 ||
+      d1 >>> 0 > 9 ||
+      h0 >>> 0 > 9 ||
+      h1 >>> 0 > 9 ||
+      i0 >>> 0 > 9 ||
+      i1 >>> 0 > 9 ||
+      s0 >>> 0 > 9 ||
+      s1 >>> 0 > 9 ||
+      f0 >>> 0 > 9 ||
+      f1 >>> 0 > 9 ||
+      f2 >>> 0 > 9;
     const mo = m0 * 10 + m1;
     const d = d0 * 10 + d1;
     const h = h0 * 10 + h1;

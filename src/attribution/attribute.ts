@@ -14,7 +14,12 @@ function durationMs(value: string | number): number {
  * The credit of each touch of `deal` under `model`. Touches outside `close − lookback ≤ t ≤
  * close` do not count; when nothing can be credited the whole amount is unattributed.
  */
-export function attribute(deal: DealInput, touches: readonly Touch[], model: AttributionModel, settings: AttributionSettings): AttributionResult {
+export function attribute(
+  deal: DealInput,
+  touches: readonly Touch[],
+  model: AttributionModel,
+  settings: AttributionSettings,
+): AttributionResult {
   const closeMs = closeInstant(deal.closeDate);
   const placed = touchesInWindow(touches, closeMs, durationMs(settings.lookback));
   const keys = keyIndexes(placed, deal, closeMs);
@@ -34,7 +39,13 @@ export function attribute(deal: DealInput, touches: readonly Touch[], model: Att
   result.unattributedCents = 0;
   placed.forEach(({ touch }, i) => {
     if (!(weights[i] > 0)) return;
-    const share: Share = { touchId: touch.id, campaign: touch.campaign, channel: touch.channel, personKey: touch.personKey, cents: cents[i] };
+    const share: Share = {
+      touchId: touch.id,
+      campaign: touch.campaign,
+      channel: touch.channel,
+      personKey: touch.personKey,
+      cents: cents[i],
+    };
     if (touch.campaignId !== undefined) share.campaignId = touch.campaignId;
     result.shares.push(share);
   });

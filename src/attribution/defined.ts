@@ -12,10 +12,17 @@ export function definedModels(settings: Pick<AttributionSettings, 'custom'> | nu
  * `name` as a model the agreement defines; otherwise an `InputError` naming the defined ones, so
  * a report never answers "0 deals" for a model that was never computed.
  */
-export function definedModel(name: unknown, settings: Pick<AttributionSettings, 'custom'> | null | undefined, field = 'model'): AttributionModel {
+export function definedModel(
+  name: unknown,
+  settings: Pick<AttributionSettings, 'custom'> | null | undefined,
+  field = 'model',
+): AttributionModel {
   const defined = definedModels(settings);
   if (typeof name === 'string' && (defined as readonly string[]).includes(name)) return name as AttributionModel;
   const shown = typeof name === 'string' ? `'${name}'` : 'a list';
   const why = name === 'custom' ? ' (custom needs attribution.custom: { ft, lc, oc, cw, rest } in the agreement)' : '';
-  throw new InputError(`${field}: ${shown} is not a model the agreement defines${why}; defined: ${defined.join(', ')}`, { field, details: { expected: defined } });
+  throw new InputError(
+    `${field}: ${shown} is not a model the agreement defines${why}; defined: ${defined.join(', ')}`,
+    { field, details: { expected: defined } },
+  );
 }

@@ -1,5 +1,13 @@
 /** The attribution module: key touches, the eight models, the cents split, reports. Pure. */
-export type { Touch, DealInput, AttributionSettings, Share, KeyTouches, AttributionResult, AttributionModel } from './types.ts';
+export type {
+  Touch,
+  DealInput,
+  AttributionSettings,
+  Share,
+  KeyTouches,
+  AttributionResult,
+  AttributionModel,
+} from './types.ts';
 export { attribute, attributeAllModels } from './attribute.ts';
 export { mqlAtFor, closeInstant, touchesInWindow, keyIndexes } from './touches.ts';
 export { splitCents, toCents, fromCents } from './split.ts';

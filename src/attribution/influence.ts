@@ -40,7 +40,10 @@ export function influenceRows(
   contactsByTouch: ReadonlyMap<string, string | undefined> | Record<string, string | undefined>,
   campaigns: CampaignLookup,
 ): InfluenceResult {
-  const contactOf = (id: string) => (contactsByTouch instanceof Map ? contactsByTouch.get(id) : (contactsByTouch as Record<string, string | undefined>)[id]);
+  const contactOf = (id: string) =>
+    contactsByTouch instanceof Map
+      ? contactsByTouch.get(id)
+      : (contactsByTouch as Record<string, string | undefined>)[id];
   const ids = new Set(campaigns.ids ?? []);
   const byName = nameLookup(campaigns);
   const cents = new Map<string, { campaignId: string; contactId: string; cents: number }>();
@@ -52,7 +55,10 @@ export function influenceRows(
     else if (share.campaign && ids.has(share.campaign)) campaignId = share.campaign;
     else if (share.campaign) campaignId = byName(share.campaign);
     if (!campaignId) {
-      skipped.push({ touchId: share.touchId, reason: share.campaign ? `no Salesforce Campaign named '${share.campaign}'` : 'touch has no campaign' });
+      skipped.push({
+        touchId: share.touchId,
+        reason: share.campaign ? `no Salesforce Campaign named '${share.campaign}'` : 'touch has no campaign',
+      });
       continue;
     }
     const contactId = contactOf(share.touchId);

@@ -65,7 +65,10 @@ export function modelWeights(
   if (model === 'linear') return placed.map(() => 1);
   if (model === 'time_decay') return timeDecayWeights(placed, halfLifeMs);
   if (model === 'custom') {
-    if (!settings.custom) throw new InputError('model custom needs attribution.custom { ft, lc, oc, cw, rest }', { field: 'attribution.custom' });
+    if (!settings.custom)
+      throw new InputError('model custom needs attribution.custom { ft, lc, oc, cw, rest }', {
+        field: 'attribution.custom',
+      });
     return positionalWeights(placed.length, keys, settings.custom);
   }
   const w = POSITIONAL[model];

@@ -41,7 +41,11 @@ function sorted(cents: Map<string, number>): Record<string, number> {
  * Sums the results of the won deals whose close date falls in the window. A deal without a
  * result counts as unattributed; sums are taken in cents so every amount is exact to the cent.
  */
-export function summarize(results: readonly AttributionResult[], deals: readonly DealInput[], window: SummaryWindow): AttributionSummary {
+export function summarize(
+  results: readonly AttributionResult[],
+  deals: readonly DealInput[],
+  window: SummaryWindow,
+): AttributionSummary {
   const from = bound(window.from, false);
   const to = bound(window.to, true);
   const byDeal = new Map(results.filter((r) => r.model === window.model).map((r) => [r.dealKey, r]));

@@ -28,7 +28,8 @@ export function splitCents(totalCents: number, weights: readonly number[]): numb
   let remainder = total - parts.reduce((a, b) => a + b, 0);
   while (remainder !== 0) {
     let largest = -1;
-    for (let i = 0; i < parts.length; i++) if (weights[i] > 0 && (largest < 0 || parts[i] > parts[largest])) largest = i;
+    for (let i = 0; i < parts.length; i++)
+      if (weights[i] > 0 && (largest < 0 || parts[i] > parts[largest])) largest = i;
     // Noise can overshoot by a cent in pathological weights; take it back from the largest part.
     const step = remainder > 0 ? remainder : Math.max(remainder, -parts[largest]);
     parts[largest] += step;

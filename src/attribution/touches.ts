@@ -14,7 +14,8 @@ export interface PlacedTouch {
 /** Milliseconds of a close date; a date-only close date is the last millisecond of that day, UTC. */
 export function closeInstant(closeDate: string): number {
   const ms = parseInstant(closeDate);
-  if (ms === undefined) throw new InputError(`close date '${closeDate}' is not an ISO date or date-time`, { field: 'closeDate' });
+  if (ms === undefined)
+    throw new InputError(`close date '${closeDate}' is not an ISO date or date-time`, { field: 'closeDate' });
   return /^\d{4}-\d{2}-\d{2}$/.test(closeDate.trim()) ? ms + DAY_MS - 1 : ms;
 }
 

@@ -29,7 +29,13 @@ export function formatAttribution(s: AttributionSummary): string {
   const section = (title: string, rows: Record<string, number>) => {
     const entries = Object.entries(rows);
     const width = Math.max(title.length, ...entries.map(([k]) => k.length));
-    return [`${title.padEnd(width)}  ${'REVENUE'.padStart(14)}  SHARE`, ...entries.map(([k, v]) => `${k.padEnd(width)}  ${money(v).padStart(14)}  ${s.revenue ? ((v / s.revenue) * 100).toFixed(1).padStart(5) + '%' : ''}`)].join('\n');
+    return [
+      `${title.padEnd(width)}  ${'REVENUE'.padStart(14)}  SHARE`,
+      ...entries.map(
+        ([k, v]) =>
+          `${k.padEnd(width)}  ${money(v).padStart(14)}  ${s.revenue ? ((v / s.revenue) * 100).toFixed(1).padStart(5) + '%' : ''}`,
+      ),
+    ].join('\n');
   };
   return [
     `model ${s.model}, ${window}: ${s.deals} won deal${s.deals === 1 ? '' : 's'}, revenue ${money(s.revenue)}, unattributed ${money(s.unattributed)}`,
@@ -42,7 +48,8 @@ export function formatAttribution(s: AttributionSummary): string {
 
 function instant(v: string | undefined, name: string): string | null {
   if (v === undefined) return null;
-  if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(Date.parse(v))) throw new BatonError('bad_option', `--${name}: expected an ISO 8601 date or time, got '${v}'`);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(Date.parse(v)))
+    throw new BatonError('bad_option', `--${name}: expected an ISO 8601 date or time, got '${v}'`);
   return v;
 }
 
@@ -55,7 +62,14 @@ export async function attribution(
 ): Promise<{ text: string; summary: AttributionSummary }> {
   const { values } = parseArgs({
     args,
-    options: { model: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' }, config: { type: 'string' }, recompute: { type: 'boolean' } },
+    options: {
+      model: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      json: { type: 'boolean' },
+      config: { type: 'string' },
+      recompute: { type: 'boolean' },
+    },
     strict: true,
   });
   const model = definedModel(values.model ?? defaultModel, settings, '--model');

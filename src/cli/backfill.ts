@@ -38,7 +38,13 @@ export interface BackfillProgress {
 }
 
 /** Feeds every backfill page into the inbox, resuming from the stored cursor; returns the records stored. */
-export async function backfillInto(store: Store, pages: (cursor: string | null) => AsyncIterable<BackfillPage>, crm: Crm, since: string | undefined, progress?: BackfillProgress): Promise<{ records: number; stored: number }> {
+export async function backfillInto(
+  store: Store,
+  pages: (cursor: string | null) => AsyncIterable<BackfillPage>,
+  crm: Crm,
+  since: string | undefined,
+  progress?: BackfillProgress,
+): Promise<{ records: number; stored: number }> {
   const name = backfillCursor(crm, since);
   const cursor = await store.getCursor(name);
   let records = 0;
@@ -51,7 +57,7 @@ export async function backfillInto(store: Store, pages: (cursor: string | null) 
     p.catch(() => {});
     return p;
   };
-  for (let next = ahead(); ; ) {
+  for (let next = ahead(); ;) {
     const step = await next;
     if (step.done) break;
     const page = step.value;
@@ -80,7 +86,17 @@ export async function backfillInto(store: Store, pages: (cursor: string | null) 
 export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let values: { from?: string; since?: string; config?: string; 'queue-only'?: boolean; help?: boolean };
   try {
-    ({ values } = parseArgs({ args, options: { from: { type: 'string' }, since: { type: 'string' }, config: { type: 'string' }, 'queue-only': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+    ({ values } = parseArgs({
+      args,
+      options: {
+        from: { type: 'string' },
+        since: { type: 'string' },
+        config: { type: 'string' },
+        'queue-only': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
   } catch (err) {
     console.error(`baton backfill: ${errorMessage(err)}\n\n${USAGE}`);
     return 1;
@@ -115,7 +131,14 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       return 1;
     }
     for (const c of Object.values(connectors)) await c.start();
-    const bar = new cliProgress.SingleBar({ stream: process.stderr, format: `${crm} backfill [{bar}] {value}/{total} records | {eta_formatted} left`, hideCursor: true }, cliProgress.Presets.shades_classic);
+    const bar = new cliProgress.SingleBar(
+      {
+        stream: process.stderr,
+        format: `${crm} backfill [{bar}] {value}/{total} records | {eta_formatted} left`,
+        hideCursor: true,
+      },
+      cliProgress.Presets.shades_classic,
+    );
     const progress: BackfillProgress = {
       start: (total) => bar.start(total, 0),
       update: (done, total) => {
@@ -128,12 +151,23 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     const result = await backfillInto(store, (cursor) => connector.backfill(cursor, since), crm, since, progress);
     console.error(`baton backfill: ${result.records} records read, ${result.stored} new in the inbox`);
     if (!values['queue-only']) {
-      const ctx: PipelineContext = { store, connectors, config: () => config.current(), now: () => new Date(), instanceId: `backfill-${hostname()}-${process.pid}`, metrics: createMetrics('backfill'), log };
+      const ctx: PipelineContext = {
+        store,
+        connectors,
+        config: () => config.current(),
+        now: () => new Date(),
+        instanceId: `backfill-${hostname()}-${process.pid}`,
+        metrics: createMetrics('backfill'),
+        log,
+      };
       const runtime = createRuntime(ctx, { pollIntervalS: 0 });
       await runtime.drain(100_000);
       console.error('baton backfill: processed');
       // Writes refused for a problem that is not a record's stay in the outbox; serve sends them once it is fixed.
-      for (const p of problemsOf(ctx).list(ctx.now())) console.error(`baton backfill: ${p.held} write(s) held: ${p.message}; ${p.fix}. baton serve sends them once it is fixed.`);
+      for (const p of problemsOf(ctx).list(ctx.now()))
+        console.error(
+          `baton backfill: ${p.held} write(s) held: ${p.message}; ${p.fix}. baton serve sends them once it is fixed.`,
+        );
     }
     for (const c of Object.values(connectors)) await c.stop();
     return 0;

@@ -75,7 +75,11 @@ function takeLock(dataDir: string): () => void {
         // a half-written lock is stale
       }
       if (holder.pid && alive(holder.pid)) {
-        throw new BatonError('demo_running', `another baton demo (pid ${holder.pid}) is running on ${dataDir}; stop it with Ctrl-C, or give this one its own --data-dir`, { details: { dataDir, pid: holder.pid } });
+        throw new BatonError(
+          'demo_running',
+          `another baton demo (pid ${holder.pid}) is running on ${dataDir}; stop it with Ctrl-C, or give this one its own --data-dir`,
+          { details: { dataDir, pid: holder.pid } },
+        );
       }
       rmSync(path, { force: true }); // left by a demo that did not exit cleanly
     }
@@ -101,7 +105,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoRun> {
   let boxes: Sandboxes | null = null;
   try {
     // The sandboxes are new each run, so yesterday's database would point at records that no longer exist.
-    for (const f of ['demo.db', 'demo.db-wal', 'demo.db-shm', 'demo.db-journal', 'serve.log']) rmSync(join(dataDir, f), { force: true });
+    for (const f of ['demo.db', 'demo.db-wal', 'demo.db-shm', 'demo.db-journal', 'serve.log'])
+      rmSync(join(dataDir, f), { force: true });
     const configDir = options.configDir ?? resolve('mappings', 'demo');
     const timeScale = options.timeScale ?? DEMO_TIME_SCALE;
     const loaded = await loadConfig(configDir).catch(() => null);
@@ -109,7 +114,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoRun> {
     // The org starts bare, as a real one does: setup runs first, as a new user's first step.
     boxes = await startSandboxes({ seed: options.seed, people: options.people, bare: true });
     if (loaded) for (const line of await setupSandboxes(boxes, loaded.fields)) say(line);
-    const baton = await startBaton({ boxes, dataDir, port: options.port, pollIntervalS: 5, configDir, env: { BATON_DEMO_TIME_SCALE: String(timeScale) } });
+    const baton = await startBaton({
+      boxes,
+      dataDir,
+      port: options.port,
+      pollIntervalS: 5,
+      configDir,
+      env: { BATON_DEMO_TIME_SCALE: String(timeScale) },
+    });
     const api = batonApi(baton.url, baton.apiToken, baton.webhookSecret);
     const delivery = new WebhookDelivery(boxes, { batonUrl: baton.url, clientSecret: baton.clientSecret });
     const narrative = new Narrative(boxes, api, say);
@@ -190,20 +202,28 @@ export async function run(args: string[]): Promise<number> {
     return 1;
   }
   if (values.help) {
-    console.log('usage: baton demo [--duration SECONDS] [--port N] [--data-dir DIR] [--seed N] [--config DIR]\n\nRuns until Ctrl-C, or for --duration seconds.');
+    console.log(
+      'usage: baton demo [--duration SECONDS] [--port N] [--data-dir DIR] [--seed N] [--config DIR]\n\nRuns until Ctrl-C, or for --duration seconds.',
+    );
     return 0;
   }
   const num = (name: string, v: string | undefined) => {
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new BatonError('bad_option', `--${name} expects a whole number, got "${v}"`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new BatonError('bad_option', `--${name} expects a whole number, got "${v}"`);
     return n;
   };
   let demo: DemoRun;
   let duration: number | undefined;
   try {
     duration = num('duration', values.duration);
-    demo = await startDemo({ port: num('port', values.port), seed: num('seed', values.seed), dataDir: values['data-dir'], configDir: values.config ?? process.env.BATON_CONFIG_DIR });
+    demo = await startDemo({
+      port: num('port', values.port),
+      seed: num('seed', values.seed),
+      dataDir: values['data-dir'],
+      configDir: values.config ?? process.env.BATON_CONFIG_DIR,
+    });
   } catch (err) {
     console.error(`baton demo: ${errorMessage(err)}`);
     return 1;
@@ -225,6 +245,8 @@ export async function run(args: string[]): Promise<number> {
   await demo.narrative.funnelLine();
   const e = demo.narrative.effects;
   const code = await demo.stop();
-  console.log(`done after ${Math.round((Date.now() - started) / 1000)} s: ${e.leadsCreated} Leads, ${e.contactsCreated} Contacts on existing Accounts and ${e.tasks} Tasks created in Salesforce, ${e.reminders} reminders, ${e.reassigned} reassignments, ${e.feedbackInHubSpot} rep answers shown in HubSpot, ${e.wonDeals} deals won; serve exited with ${code}.`);
+  console.log(
+    `done after ${Math.round((Date.now() - started) / 1000)} s: ${e.leadsCreated} Leads, ${e.contactsCreated} Contacts on existing Accounts and ${e.tasks} Tasks created in Salesforce, ${e.reminders} reminders, ${e.reassigned} reassignments, ${e.feedbackInHubSpot} rep answers shown in HubSpot, ${e.wonDeals} deals won; serve exited with ${code}.`,
+  );
   return code === 0 || code === null ? 0 : 1;
 }

@@ -32,18 +32,44 @@ export interface DeadLetter {
 
 /** Both stages' dead letters, outbox first, each oldest first. */
 export async function listAllDeadLetters(store: Store): Promise<DeadLetter[]> {
-  const outbox = (await store.listDeadLetters()).map((r): DeadLetter => ({ id: String(r.id), stage: 'outbox', crm: r.crm, target: r.key, attempts: r.attempts, createdAt: r.createdAt, error: r.error }));
-  const inbox = (await store.inboxDeadLetters()).map((r): DeadLetter => ({ id: `${INBOX_PREFIX}${r.id}`, stage: 'inbox', crm: r.source, target: r.dedupKey, attempts: r.attempts, createdAt: r.createdAt, error: r.error }));
+  const outbox = (await store.listDeadLetters()).map((r): DeadLetter => ({
+    id: String(r.id),
+    stage: 'outbox',
+    crm: r.crm,
+    target: r.key,
+    attempts: r.attempts,
+    createdAt: r.createdAt,
+    error: r.error,
+  }));
+  const inbox = (await store.inboxDeadLetters()).map((r): DeadLetter => ({
+    id: `${INBOX_PREFIX}${r.id}`,
+    stage: 'inbox',
+    crm: r.source,
+    target: r.dedupKey,
+    attempts: r.attempts,
+    createdAt: r.createdAt,
+    error: r.error,
+  }));
   return [...outbox, ...inbox];
 }
 
 /** One line per dead letter: id, stage, CRM, target, attempts, when, and the reason. */
 export function formatDeadLetters(rows: DeadLetter[]): string {
   if (rows.length === 0) return 'no dead letters';
-  const lines = rows.map((r) => [r.id, r.stage, r.crm, r.target, String(r.attempts), r.createdAt, r.error.replace(/\s+/g, ' ').slice(0, 160)]);
+  const lines = rows.map((r) => [
+    r.id,
+    r.stage,
+    r.crm,
+    r.target,
+    String(r.attempts),
+    r.createdAt,
+    r.error.replace(/\s+/g, ' ').slice(0, 160),
+  ]);
   const head = ['ID', 'STAGE', 'CRM', 'TARGET', 'TRIES', 'SINCE', 'ERROR'];
   const last = head.length - 1;
-  const widths = head.map((h, i) => Math.max(h.length, ...lines.slice(0, 500).map((l) => (i === last ? 0 : l[i].length))));
+  const widths = head.map((h, i) =>
+    Math.max(h.length, ...lines.slice(0, 500).map((l) => (i === last ? 0 : l[i].length))),
+  );
   const fmt = (l: string[]) => l.map((c, i) => (i === l.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
   return [fmt(head), ...lines.map(fmt)].join('\n');
 }
@@ -62,8 +88,18 @@ function retryOne(store: Store, ref: { stage: 'inbox' | 'outbox'; id: number }, 
 }
 
 /** Runs one dlq subcommand on `store`; returns the exit code. */
-export async function dlq(store: Store, args: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { all: { type: 'boolean' }, json: { type: 'boolean' } }, allowPositionals: true, strict: true });
+export async function dlq(
+  store: Store,
+  args: string[],
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { all: { type: 'boolean' }, json: { type: 'boolean' } },
+    allowPositionals: true,
+    strict: true,
+  });
   const [sub, idText] = positionals;
   const ref = parseId(idText);
   switch (sub) {
@@ -110,5 +146,12 @@ export async function dlq(store: Store, args: string[], out: (s: string) => void
 }
 
 export function run(args: string[]): Promise<number> {
-  return runWithStore('dlq', USAGE, args, (store) => dlq(store, args, (s) => console.log(s), (s) => console.error(s)));
+  return runWithStore('dlq', USAGE, args, (store) =>
+    dlq(
+      store,
+      args,
+      (s) => console.log(s),
+      (s) => console.error(s),
+    ),
+  );
 }

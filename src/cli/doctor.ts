@@ -11,7 +11,8 @@ import { errorMessage } from '../platform/errors.ts';
 import { configCheck, formatCheck, publicUrlCheck, redisCheck, storeCheck } from './doctor-checks.ts';
 import { configDir } from './validate.ts';
 
-export const summary = 'check the configuration, store, HubSpot and Salesforce; one line per check with its fix; exit 1 on any problem';
+export const summary =
+  'check the configuration, store, HubSpot and Salesforce; one line per check with its fix; exit 1 on any problem';
 
 const USAGE = `usage: baton doctor [--config DIR] [--json]
 
@@ -33,11 +34,32 @@ export async function runChecks(dir: string, env: NodeJS.ProcessEnv): Promise<Ch
   if (pub) out.push(pub);
   if (!config) return out;
   const publicUrl = env.BATON_PUBLIC_URL || undefined;
-  if (env.HUBSPOT_ACCESS_TOKEN) out.push(...(await doctorHubSpot({ accessToken: env.HUBSPOT_ACCESS_TOKEN, baseUrl: env.HUBSPOT_BASE_URL || undefined }, config.fields, { publicUrl })));
-  else out.push({ id: 'hubspot', status: 'warn', message: 'HubSpot is not checked: HUBSPOT_ACCESS_TOKEN is not set (the HubSpot connector is off)', fix: 'set HUBSPOT_ACCESS_TOKEN', by: 'person' });
+  if (env.HUBSPOT_ACCESS_TOKEN)
+    out.push(
+      ...(await doctorHubSpot(
+        { accessToken: env.HUBSPOT_ACCESS_TOKEN, baseUrl: env.HUBSPOT_BASE_URL || undefined },
+        config.fields,
+        { publicUrl },
+      )),
+    );
+  else
+    out.push({
+      id: 'hubspot',
+      status: 'warn',
+      message: 'HubSpot is not checked: HUBSPOT_ACCESS_TOKEN is not set (the HubSpot connector is off)',
+      fix: 'set HUBSPOT_ACCESS_TOKEN',
+      by: 'person',
+    });
   const sf = salesforceOptionsFromEnv(env, config.fields);
   if (sf) out.push(...(await doctorSalesforce(sf, config.fields, { publicUrl })));
-  else out.push({ id: 'salesforce', status: 'warn', message: 'Salesforce is not checked: no credentials (the Salesforce connector is off)', fix: 'set SALESFORCE_INSTANCE_URL and SALESFORCE_ACCESS_TOKEN, or SALESFORCE_CLIENT_ID + SALESFORCE_CLIENT_SECRET', by: 'person' });
+  else
+    out.push({
+      id: 'salesforce',
+      status: 'warn',
+      message: 'Salesforce is not checked: no credentials (the Salesforce connector is off)',
+      fix: 'set SALESFORCE_INSTANCE_URL and SALESFORCE_ACCESS_TOKEN, or SALESFORCE_CLIENT_ID + SALESFORCE_CLIENT_SECRET',
+      by: 'person',
+    });
   return out;
 }
 
@@ -45,7 +67,12 @@ export async function runChecks(dir: string, env: NodeJS.ProcessEnv): Promise<Ch
 export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let values: { config?: string; json?: boolean; help?: boolean };
   try {
-    ({ values } = parseArgs({ args, options: { config: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({
+      args,
+      options: { config: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    }));
   } catch (err) {
     console.error(`baton doctor: ${errorMessage(err)}\n\n${USAGE}`);
     return 1;

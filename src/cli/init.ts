@@ -5,7 +5,8 @@ import { parseArgs } from 'node:util';
 import { errorMessage } from '../platform/errors.ts';
 import { AGREEMENT_YAML, FIELDS_YAML, ROUTING_YAML } from './init-templates.ts';
 
-export const summary = 'write a starter agreement.yaml (draft), fields.yaml and routing.yaml into DIR; never overwrites';
+export const summary =
+  'write a starter agreement.yaml (draft), fields.yaml and routing.yaml into DIR; never overwrites';
 
 const USAGE = `usage: baton init [DIR]
 
@@ -23,7 +24,12 @@ const FILES: [string, string][] = [
 export async function run(args: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args, options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args,
+      options: { help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (err) {
     console.error(`baton init: ${errorMessage(err)}\n\n${USAGE}`);
     return 1;

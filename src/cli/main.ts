@@ -2,7 +2,18 @@
  * `baton` entry point: picks the command module by name. Each command lives in its own file
  * (`src/cli/<name>.ts`) exporting `run(args: string[]): Promise<number>` and a one-line `summary`.
  */
-const COMMANDS = ['init', 'validate', 'doctor', 'setup', 'serve', 'demo', 'simulate', 'backfill', 'dlq', 'attribution'] as const;
+const COMMANDS = [
+  'init',
+  'validate',
+  'doctor',
+  'setup',
+  'serve',
+  'demo',
+  'simulate',
+  'backfill',
+  'dlq',
+  'attribution',
+] as const;
 
 export interface CommandModule {
   summary: string;

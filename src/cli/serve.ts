@@ -10,7 +10,11 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import express from 'express';
 import { createHubSpotConnector } from '../../connectors/hubspot/index.ts';
-import { createSalesforceConnector, salesforceOptionsFromEnv, type SalesforceConnector } from '../../connectors/salesforce/index.ts';
+import {
+  createSalesforceConnector,
+  salesforceOptionsFromEnv,
+  type SalesforceConnector,
+} from '../../connectors/salesforce/index.ts';
 import type { Connector } from '../../connectors/types.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import type { PipelineContext } from '../pipeline/context.ts';
@@ -56,34 +60,67 @@ export function trustProxyFromEnv(env: NodeJS.ProcessEnv): string | number | und
   try {
     express().set('trust proxy', value);
   } catch (err) {
-    throw new BatonError('bad_env', `BATON_TRUST_PROXY: ${errorMessage(err)}; expected the proxy's addresses or subnets (e.g. loopback, 10.0.0.0/8) or a hop count`, { cause: err });
+    throw new BatonError(
+      'bad_env',
+      `BATON_TRUST_PROXY: ${errorMessage(err)}; expected the proxy's addresses or subnets (e.g. loopback, 10.0.0.0/8) or a hop count`,
+      { cause: err },
+    );
   }
   return value;
 }
 
 /** The connectors whose credentials are set; `say` hears which are off. */
-export function connectorsFromEnv(env: NodeJS.ProcessEnv, loaded: LoadedConfig, say: (line: string) => void, limitsBackend?: LimitsBackend): Partial<Record<Crm, Connector>> {
+export function connectorsFromEnv(
+  env: NodeJS.ProcessEnv,
+  loaded: LoadedConfig,
+  say: (line: string) => void,
+  limitsBackend?: LimitsBackend,
+): Partial<Record<Crm, Connector>> {
   const fields = loaded.fields;
   const connectors: Partial<Record<Crm, Connector>> = {};
   if (env.HUBSPOT_ACCESS_TOKEN) {
-    connectors.hubspot = createHubSpotConnector({ accessToken: env.HUBSPOT_ACCESS_TOKEN, baseUrl: env.HUBSPOT_BASE_URL || undefined, clientSecret: env.HUBSPOT_CLIENT_SECRET, fields, limitsBackend });
+    connectors.hubspot = createHubSpotConnector({
+      accessToken: env.HUBSPOT_ACCESS_TOKEN,
+      baseUrl: env.HUBSPOT_BASE_URL || undefined,
+      clientSecret: env.HUBSPOT_CLIENT_SECRET,
+      fields,
+      limitsBackend,
+    });
   } else say('HubSpot connector is off (HUBSPOT_ACCESS_TOKEN is not set)');
   const sfOptions = salesforceOptionsFromEnv(env, fields);
-  if (sfOptions) connectors.salesforce = createSalesforceConnector({ ...sfOptions, fieldsYamlText: loaded.texts.fields, fieldsYamlFile: loaded.files.fields, limitsBackend });
-  else say('Salesforce connector is off (set SALESFORCE_INSTANCE_URL and SALESFORCE_ACCESS_TOKEN, or SALESFORCE_CLIENT_ID + SALESFORCE_CLIENT_SECRET)');
+  if (sfOptions)
+    connectors.salesforce = createSalesforceConnector({
+      ...sfOptions,
+      fieldsYamlText: loaded.texts.fields,
+      fieldsYamlFile: loaded.files.fields,
+      limitsBackend,
+    });
+  else
+    say(
+      'Salesforce connector is off (set SALESFORCE_INSTANCE_URL and SALESFORCE_ACCESS_TOKEN, or SALESFORCE_CLIENT_ID + SALESFORCE_CLIENT_SECRET)',
+    );
   return connectors;
 }
 
 /** Limits shared through Redis when `BATON_REDIS_URL` is set; `close` quits the client. */
-export async function limitsFromEnv(env: NodeJS.ProcessEnv): Promise<{ backend?: LimitsBackend; ping?: () => Promise<boolean>; close(): Promise<void> }> {
+export async function limitsFromEnv(
+  env: NodeJS.ProcessEnv,
+): Promise<{ backend?: LimitsBackend; ping?: () => Promise<boolean>; close(): Promise<void> }> {
   if (!env.BATON_REDIS_URL) return { close: async () => {} };
-  const shared = await connectSharedLimits(env.BATON_REDIS_URL, { prefix: env.BATON_REDIS_PREFIX || undefined, log: logger.child({ module: 'redis' }) });
+  const shared = await connectSharedLimits(env.BATON_REDIS_URL, {
+    prefix: env.BATON_REDIS_PREFIX || undefined,
+    log: logger.child({ module: 'redis' }),
+  });
   return { backend: shared.backend, ping: () => shared.ping(), close: () => shared.close() };
 }
 
 /** Runs serve until a signal; resolves to the exit code. */
 export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { values } = parseArgs({ args, options: { config: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+  const { values } = parseArgs({
+    args,
+    options: { config: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
   if (values.help) {
     console.log(HELP);
     return 0;
@@ -108,8 +145,13 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   const configDir = resolve(values.config ?? env.BATON_CONFIG_DIR ?? 'mappings');
   // The demo compresses SLA time so a reminder and a breach happen within its first minutes.
   const timeScale = Number(env.BATON_DEMO_TIME_SCALE ?? 1);
-  if (timeScale > 1) log.warn('BATON_DEMO_TIME_SCALE is set: SLA deadlines run faster, without business hours (for the demo only)', { scale: timeScale });
-  const config = liveConfig(configDir, store, log, undefined, { slaTimeScale: Number.isFinite(timeScale) ? timeScale : 1 });
+  if (timeScale > 1)
+    log.warn('BATON_DEMO_TIME_SCALE is set: SLA deadlines run faster, without business hours (for the demo only)', {
+      scale: timeScale,
+    });
+  const config = liveConfig(configDir, store, log, undefined, {
+    slaTimeScale: Number.isFinite(timeScale) ? timeScale : 1,
+  });
   const first = await config.reload();
   if (!first.ok) {
     console.error(`baton serve: no agreement can go live:\n${first.message}`);
@@ -130,7 +172,12 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     await store.close();
     return 1;
   }
-  const connectors = connectorsFromEnv(env, config.loaded()!, (line) => console.error(`baton serve: ${line}`), limits.backend);
+  const connectors = connectorsFromEnv(
+    env,
+    config.loaded()!,
+    (line) => console.error(`baton serve: ${line}`),
+    limits.backend,
+  );
   for (const [crm, c] of Object.entries(connectors)) {
     try {
       for (const problem of await c.start()) console.error(`baton serve: ${crm}: ${problem}`);
@@ -146,14 +193,27 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   const metrics = createMetrics(instanceId, { defaults: true });
   // A write refused for a problem that is not the record's (a missing field, property or scope) is held and re-checked this often.
   const recheckS = Number(env.BATON_RECHECK_SECONDS ?? 60);
-  const problems = new SetupProblems({ recheckMs: Number.isFinite(recheckS) && recheckS > 0 ? recheckS * 1000 : undefined });
-  const ctx: PipelineContext = { store, connectors, config: () => config.current(), now: () => new Date(), instanceId, metrics, log, problems };
+  const problems = new SetupProblems({
+    recheckMs: Number.isFinite(recheckS) && recheckS > 0 ? recheckS * 1000 : undefined,
+  });
+  const ctx: PipelineContext = {
+    store,
+    connectors,
+    config: () => config.current(),
+    now: () => new Date(),
+    instanceId,
+    metrics,
+    log,
+    problems,
+  };
   const pollIntervalS = env.BATON_POLL_INTERVAL ? Number(env.BATON_POLL_INTERVAL) : 60;
   const leaseS = Number(env.BATON_LEASE_SECONDS ?? 60);
   const runtime = createRuntime(ctx, {
     pollIntervalS: Number.isFinite(pollIntervalS) && pollIntervalS >= 0 ? pollIntervalS : 60,
     leaseMs: Number.isFinite(leaseS) && leaseS > 0 ? leaseS * 1000 : 60_000,
-    ...(Number(env.BATON_OUTBOX_LEASE_SECONDS) > 0 ? { outboxLeaseMs: Number(env.BATON_OUTBOX_LEASE_SECONDS) * 1000 } : {}),
+    ...(Number(env.BATON_OUTBOX_LEASE_SECONDS) > 0
+      ? { outboxLeaseMs: Number(env.BATON_OUTBOX_LEASE_SECONDS) * 1000 }
+      : {}),
   });
   const app = await createApp({
     ctx,
@@ -195,17 +255,30 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   const take = (signal: string) => (onSignal ? onSignal(signal) : (signalled ??= signal));
   process.once('SIGTERM', () => take('SIGTERM'));
   process.once('SIGINT', () => take('SIGINT'));
-  const heartbeat = startHeartbeat(ctx, { sharedLimits: !!limits.backend, warn: (m) => console.error(`baton serve: ${m}`) });
+  const heartbeat = startHeartbeat(ctx, {
+    sharedLimits: !!limits.backend,
+    warn: (m) => console.error(`baton serve: ${m}`),
+  });
   await heartbeat.beat().catch(() => []);
   if (connectors.salesforce) {
     const loaded = config.loaded()!;
-    for (const p of await enableRouting(ctx, connectors.salesforce as SalesforceConnector, { routing: loaded.routing, text: loaded.texts.routing, file: loaded.files.routing }).catch((err) => [`routing is off: ${errorMessage(err)}`])) console.error(`baton serve: ${p}`);
+    for (const p of await enableRouting(ctx, connectors.salesforce as SalesforceConnector, {
+      routing: loaded.routing,
+      text: loaded.texts.routing,
+      file: loaded.files.routing,
+    }).catch((err) => [`routing is off: ${errorMessage(err)}`]))
+      console.error(`baton serve: ${p}`);
   }
-  if (connectors.hubspot) await refreshHubSpotOwners(ctx).catch((err) => log.warn('HubSpot owners could not be read', { error: errorMessage(err) }));
+  if (connectors.hubspot)
+    await refreshHubSpotOwners(ctx).catch((err) =>
+      log.warn('HubSpot owners could not be read', { error: errorMessage(err) }),
+    );
   config.watch(2000);
   if (!signalled) runtime.start();
   const live = config.current()!;
-  console.log(`baton serve: listening on port ${port} (instance ${instanceId}); agreement '${live.agreement.name}' v${live.version} is live`);
+  console.log(
+    `baton serve: listening on port ${port} (instance ${instanceId}); agreement '${live.agreement.name}' v${live.version} is live`,
+  );
 
   return new Promise<number>((done) => {
     let stopping = false;
@@ -238,5 +311,10 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
 function agreementInfo(config: ReturnType<typeof liveConfig>, ctx: PipelineContext) {
   const refused = config.refused();
   const draft = refused?.draft;
-  return { ...defaultAgreementInfo(ctx), liveAt: config.liveAt(), draft: draft ? { version: draft.version, missing: draft.missing } : null, restart: refused?.restart ?? null };
+  return {
+    ...defaultAgreementInfo(ctx),
+    liveAt: config.liveAt(),
+    draft: draft ? { version: draft.version, missing: draft.missing } : null,
+    restart: refused?.restart ?? null,
+  };
 }

@@ -16,7 +16,8 @@ import { errorMessage } from '../platform/errors.ts';
 import { formatCheck } from './doctor-checks.ts';
 import { configDir } from './validate.ts';
 
-export const summary = 'create what Baton owns in HubSpot or Salesforce (idempotent; --dry-run), and say what only a person can do';
+export const summary =
+  'create what Baton owns in HubSpot or Salesforce (idempotent; --dry-run), and say what only a person can do';
 
 const USAGE = `usage: baton setup hubspot [--dry-run] [--project DIR] [--config DIR]
        baton setup salesforce [--dry-run] [--config DIR]
@@ -90,7 +91,17 @@ function print(crm: string, report: Report | null, dryRun: boolean, person: Chec
 export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args, options: { 'dry-run': { type: 'boolean' }, project: { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args,
+      options: {
+        'dry-run': { type: 'boolean' },
+        project: { type: 'string' },
+        config: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (err) {
     console.error(`baton setup: ${errorMessage(err)}\n\n${USAGE}`);
     return 1;
@@ -125,27 +136,43 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
         return 1;
       }
       if (!env.HUBSPOT_ACCESS_TOKEN && !values.project) {
-        console.error('baton setup hubspot: HUBSPOT_ACCESS_TOKEN is not set (with --project alone, the project is written without touching the account)');
+        console.error(
+          'baton setup hubspot: HUBSPOT_ACCESS_TOKEN is not set (with --project alone, the project is written without touching the account)',
+        );
         return 1;
       }
-      const extra = values.project ? ['project files:', ...writeProject(values.project, fields, publicUrl!, dryRun)] : [];
+      const extra = values.project
+        ? ['project files:', ...writeProject(values.project, fields, publicUrl!, dryRun)]
+        : [];
       if (!env.HUBSPOT_ACCESS_TOKEN) {
         print('hubspot', null, dryRun, [], [...extra, 'next:', ...HUBSPOT_UPLOAD(values.project!)]);
         return 0;
       }
       const access = { accessToken: env.HUBSPOT_ACCESS_TOKEN, baseUrl: env.HUBSPOT_BASE_URL || undefined };
       const report = await setupHubSpot(access, fields, { dryRun });
-      const person = (await doctorHubSpot(access, fields, { publicUrl })).filter((c) => (c.status === 'problem' || c.status === 'warn') && c.by === 'person');
-      print('hubspot', report, dryRun, person, values.project ? [...extra, 'next:', ...HUBSPOT_UPLOAD(values.project)] : extra);
+      const person = (await doctorHubSpot(access, fields, { publicUrl })).filter(
+        (c) => (c.status === 'problem' || c.status === 'warn') && c.by === 'person',
+      );
+      print(
+        'hubspot',
+        report,
+        dryRun,
+        person,
+        values.project ? [...extra, 'next:', ...HUBSPOT_UPLOAD(values.project)] : extra,
+      );
       return report.problems.length ? 1 : 0;
     }
     const sf = salesforceOptionsFromEnv(env, fields);
     if (!sf) {
-      console.error('baton setup salesforce: set SALESFORCE_INSTANCE_URL and SALESFORCE_ACCESS_TOKEN, or SALESFORCE_CLIENT_ID + SALESFORCE_CLIENT_SECRET');
+      console.error(
+        'baton setup salesforce: set SALESFORCE_INSTANCE_URL and SALESFORCE_ACCESS_TOKEN, or SALESFORCE_CLIENT_ID + SALESFORCE_CLIENT_SECRET',
+      );
       return 1;
     }
     const report = await setupSalesforce(sf, fields, { dryRun });
-    const person = (await doctorSalesforce(sf, fields, { publicUrl })).filter((c) => (c.status === 'problem' || c.status === 'warn') && c.by === 'person');
+    const person = (await doctorSalesforce(sf, fields, { publicUrl })).filter(
+      (c) => (c.status === 'problem' || c.status === 'warn') && c.by === 'person',
+    );
     print('salesforce', report, dryRun, person, []);
     return report.problems.length ? 1 : 0;
   } catch (err) {

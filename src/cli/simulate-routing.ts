@@ -55,22 +55,37 @@ async function loadAccounts(path: string): Promise<AccountCandidate[]> {
     try {
       r = JSON.parse(text) as Record<string, unknown>;
     } catch (err) {
-      throw new BatonError('bad_file', `${path}:${line}: not JSON: ${errorMessage(err)}`, { cause: err, details: { file: path, line } });
+      throw new BatonError('bad_file', `${path}:${line}: not JSON: ${errorMessage(err)}`, {
+        cause: err,
+        details: { file: path, line },
+      });
     }
     const id = r.id ?? r.Id;
     const owner = r.owner ?? r.ownerId ?? r.OwnerId;
-    if (typeof id !== 'string' || typeof owner !== 'string') throw new BatonError('bad_file', `${path}:${line}: an account needs "id" and "owner"`, { details: { file: path, line } });
-    out.push({ id, name: String(r.name ?? r.Name ?? ''), website: (r.website ?? r.Website ?? null) as string | null, ownerId: owner });
+    if (typeof id !== 'string' || typeof owner !== 'string')
+      throw new BatonError('bad_file', `${path}:${line}: an account needs "id" and "owner"`, {
+        details: { file: path, line },
+      });
+    out.push({
+      id,
+      name: String(r.name ?? r.Name ?? ''),
+      website: (r.website ?? r.Website ?? null) as string | null,
+      ownerId: owner,
+    });
   }
   return out;
 }
 
 const user = (name: string): UserInfo => ({ id: name, name, email: name, active: true });
 
-const write = (out: Writable, text: string) => new Promise<void>((resolve) => (out.write(text) ? resolve() : out.once('drain', resolve)));
+const write = (out: Writable, text: string) =>
+  new Promise<void>((resolve) => (out.write(text) ? resolve() : out.once('drain', resolve)));
 
 /** Runs the routing simulation; resolves to the exit code. */
-export async function simulateRouting(opts: RoutingSimOptions, io: { stdout: Writable; stderr: Writable }): Promise<number> {
+export async function simulateRouting(
+  opts: RoutingSimOptions,
+  io: { stdout: Writable; stderr: Writable },
+): Promise<number> {
   let routing: CompiledRouting;
   let accounts: AccountCandidate[] = [];
   try {
@@ -102,7 +117,14 @@ export async function simulateRouting(opts: RoutingSimOptions, io: { stdout: Wri
       const day = capDay(at, opts.timeZone);
       const state = states.get(day) ?? { rotations, assignedToday: new Map<string, number>() };
       states.set(day, state);
-      const p: RoutedPerson = { key: String(line), email: read.input.email, person: read.input.person ?? {}, scores: { fit: sim.fit, engagement: sim.engagement }, events: read.input.events as RoutedPerson['events'], at };
+      const p: RoutedPerson = {
+        key: String(line),
+        email: read.input.email,
+        person: read.input.person ?? {},
+        scores: { fit: sim.fit, engagement: sim.engagement },
+        events: read.input.events as RoutedPerson['events'],
+        at,
+      };
       const d = routeInOrder([p], inputs, state).get(p.key)!;
       const who = d.user ? d.user.email : "(org's assignment rule)";
       counts[who] = (counts[who] ?? 0) + 1;
@@ -114,13 +136,21 @@ export async function simulateRouting(opts: RoutingSimOptions, io: { stdout: Wri
     return 1;
   }
   if (opts.json) {
-    await write(io.stdout, `${JSON.stringify({ routing: opts.routing, people: people.length, counts, rules, assignments: people, errors })}\n`);
+    await write(
+      io.stdout,
+      `${JSON.stringify({ routing: opts.routing, people: people.length, counts, rules, assignments: people, errors })}\n`,
+    );
     return 0;
   }
   for (const e of errors) io.stderr.write(`${opts.leads}:${e.line}: ${e.message}\n`);
   const width = Math.max(10, ...Object.keys(counts).map((k) => k.length + 2));
-  const lines = [`${people.length} people routed under ${opts.routing}${opts.accounts ? '' : ' (no --accounts: account matching skipped)'}`, '', `${'user'.padEnd(width)}${'people'.padStart(8)}`];
-  for (const [u, n] of Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) lines.push(`${u.padEnd(width)}${String(n).padStart(8)}`);
+  const lines = [
+    `${people.length} people routed under ${opts.routing}${opts.accounts ? '' : ' (no --accounts: account matching skipped)'}`,
+    '',
+    `${'user'.padEnd(width)}${'people'.padStart(8)}`,
+  ];
+  for (const [u, n] of Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])))
+    lines.push(`${u.padEnd(width)}${String(n).padStart(8)}`);
   lines.push('', `${'rule'.padEnd(width)}${'people'.padStart(8)}`);
   for (const [r, n] of Object.entries(rules)) lines.push(`${r.padEnd(width)}${String(n).padStart(8)}`);
   await write(io.stdout, `${lines.join('\n')}\n`);

@@ -13,7 +13,13 @@ import cliProgress from 'cli-progress';
 import { STAGES } from '../config/schema.ts';
 import { loadAgreementFile } from '../config/load.ts';
 import { compileAgreement, type CompiledAgreement } from '../agreement/compile.ts';
-import { emptyCounts, parseSimulationLine, simulatePerson, type Change, type StageCounts } from '../agreement/simulation.ts';
+import {
+  emptyCounts,
+  parseSimulationLine,
+  simulatePerson,
+  type Change,
+  type StageCounts,
+} from '../agreement/simulation.ts';
 import { formatInstant, parseInstant } from '../agreement/time.ts';
 import { BatonError, ConfigError, errorMessage } from '../platform/errors.ts';
 import { simulateRouting } from './simulate-routing.ts';
@@ -77,10 +83,28 @@ interface Tally {
   total: number;
 }
 
-async function replayFile(opts: SimulateOptions, first: CompiledAgreement, other: CompiledAgreement | null, io: SimulateIo): Promise<Tally> {
-  const tally: Tally = { counts: emptyCounts(), countsAgainst: emptyCounts(), people: [], errors: [], changed: [], total: 0 };
+async function replayFile(
+  opts: SimulateOptions,
+  first: CompiledAgreement,
+  other: CompiledAgreement | null,
+  io: SimulateIo,
+): Promise<Tally> {
+  const tally: Tally = {
+    counts: emptyCounts(),
+    countsAgainst: emptyCounts(),
+    people: [],
+    errors: [],
+    changed: [],
+    total: 0,
+  };
   const size = (await stat(opts.leads)).size;
-  const bar = io.progress && size > PROGRESS_BYTES ? new cliProgress.SingleBar({ stream: io.stderr as NodeJS.WriteStream, format: 'simulate [{bar}] {percentage}% | {people} people' }, cliProgress.Presets.shades_classic) : null;
+  const bar =
+    io.progress && size > PROGRESS_BYTES
+      ? new cliProgress.SingleBar(
+          { stream: io.stderr as NodeJS.WriteStream, format: 'simulate [{bar}] {percentage}% | {people} people' },
+          cliProgress.Presets.shades_classic,
+        )
+      : null;
   bar?.start(size, 0, { people: 0 });
   const lines = createInterface({ input: createReadStream(opts.leads, { encoding: 'utf8' }), crlfDelay: Infinity });
   let lineNo = 0;
@@ -111,7 +135,13 @@ async function replayFile(opts: SimulateOptions, first: CompiledAgreement, other
   return tally;
 }
 
-async function printJson(opts: SimulateOptions, first: CompiledAgreement, other: CompiledAgreement | null, t: Tally, out: Writable): Promise<void> {
+async function printJson(
+  opts: SimulateOptions,
+  first: CompiledAgreement,
+  other: CompiledAgreement | null,
+  t: Tally,
+  out: Writable,
+): Promise<void> {
   const head = { at: opts.at, agreement: { name: first.name, version: first.version }, counts: t.counts };
   await write(out, `${JSON.stringify(head).slice(0, -1)},"people":[`);
   // One chunk at a time: 100,000 people never become one string.
@@ -131,17 +161,27 @@ async function printJson(opts: SimulateOptions, first: CompiledAgreement, other:
   await write(out, '}\n');
 }
 
-async function printSummary(opts: SimulateOptions, first: CompiledAgreement, other: CompiledAgreement | null, t: Tally, io: SimulateIo): Promise<void> {
+async function printSummary(
+  opts: SimulateOptions,
+  first: CompiledAgreement,
+  other: CompiledAgreement | null,
+  t: Tally,
+  io: SimulateIo,
+): Promise<void> {
   const out = io.stdout;
   for (const e of t.errors) io.stderr.write(`${opts.leads}:${e.line}: ${e.message}\n`);
   const lines = [
     `agreement '${first.name}' v${first.version}${other ? ` against '${other.name}' v${other.version}` : ''}`,
     `${t.total} people at ${opts.at}${t.errors.length ? `, ${t.errors.length} bad line${t.errors.length === 1 ? '' : 's'} skipped` : ''}`,
     '',
-    other ? `${'stage'.padEnd(14)}${'first'.padStart(9)}${'against'.padStart(9)}` : `${'stage'.padEnd(14)}${'people'.padStart(9)}`,
+    other
+      ? `${'stage'.padEnd(14)}${'first'.padStart(9)}${'against'.padStart(9)}`
+      : `${'stage'.padEnd(14)}${'people'.padStart(9)}`,
   ];
   for (const s of STAGES) {
-    lines.push(`${s.padEnd(14)}${String(t.counts[s]).padStart(9)}${other ? String(t.countsAgainst[s]).padStart(9) : ''}`);
+    lines.push(
+      `${s.padEnd(14)}${String(t.counts[s]).padStart(9)}${other ? String(t.countsAgainst[s]).padStart(9) : ''}`,
+    );
   }
   await write(out, `${lines.join('\n')}\n`);
   if (!other) return;
@@ -193,12 +233,25 @@ async function simulateWithRouting(opts: SimulateOptions, routing: string, io: S
     io.stderr.write(`${errorMessage(err)}\n`);
     return 1;
   }
-  return simulateRouting({ leads: opts.leads, routing, accounts: opts.accounts, at: opts.at, json: opts.json, agreement, timeZone }, io);
+  return simulateRouting(
+    { leads: opts.leads, routing, accounts: opts.accounts, at: opts.at, json: opts.json, agreement, timeZone },
+    io,
+  );
 }
 
 /** Runs `baton simulate`. */
 export async function run(args: string[]): Promise<number> {
-  let values: { leads?: string; agreement?: string; against?: string; at?: string; json?: boolean; config?: string; help?: boolean; routing?: string; accounts?: string };
+  let values: {
+    leads?: string;
+    agreement?: string;
+    against?: string;
+    at?: string;
+    json?: boolean;
+    config?: string;
+    help?: boolean;
+    routing?: string;
+    accounts?: string;
+  };
   try {
     ({ values } = parseArgs({
       args,
@@ -238,7 +291,19 @@ export async function run(args: string[]): Promise<number> {
   const dir = values.config ?? (process.env.BATON_CONFIG_DIR || './mappings');
   // One vocabulary for both agreements: the config folder's (or, with only --agreement, the one beside it),
   // so an --against file kept elsewhere is checked too.
-  const fields = values.config !== undefined || values.agreement === undefined ? join(dir, 'fields.yaml') : join(dirname(values.agreement), 'fields.yaml');
-  const opts: SimulateOptions = { leads: values.leads, agreement: values.agreement ?? join(dir, 'agreement.yaml'), against: values.against, at, json: values.json === true, routing: values.routing, accounts: values.accounts, fields };
+  const fields =
+    values.config !== undefined || values.agreement === undefined
+      ? join(dir, 'fields.yaml')
+      : join(dirname(values.agreement), 'fields.yaml');
+  const opts: SimulateOptions = {
+    leads: values.leads,
+    agreement: values.agreement ?? join(dir, 'agreement.yaml'),
+    against: values.against,
+    at,
+    json: values.json === true,
+    routing: values.routing,
+    accounts: values.accounts,
+    fields,
+  };
   return simulate(opts, { stdout: process.stdout, stderr: process.stderr, progress: process.stderr.isTTY === true });
 }

@@ -48,7 +48,8 @@ export async function run(args: string[]): Promise<number> {
     console.error(`${problems.length} problem${problems.length === 1 ? '' : 's'}`);
     return 1;
   }
-  const fieldCount = Object.keys(config.fields.person.fields).length + Object.keys(config.fields.deal?.fields ?? {}).length;
+  const fieldCount =
+    Object.keys(config.fields.person.fields).length + Object.keys(config.fields.deal?.fields ?? {}).length;
   const routing = config.routing ? `, routing: ${config.routing.rules.length} rules` : '';
   console.log(`ok: agreement '${config.agreement.name}' v${config.agreement.version}, ${fieldCount} fields${routing}`);
   return 0;

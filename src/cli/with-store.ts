@@ -4,7 +4,13 @@ import { defaultDatabaseUrl, openStore } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
 
 /** Runs `body` on the store of `BATON_DATABASE_URL`; a failure prints `baton NAME: message` (and `suffix`) and exits 1. */
-export async function runWithStore(name: string, usage: string, args: string[], body: (store: Store) => Promise<number>, suffix = ''): Promise<number> {
+export async function runWithStore(
+  name: string,
+  usage: string,
+  args: string[],
+  body: (store: Store) => Promise<number>,
+  suffix = '',
+): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
     console.log(usage);
     return 0;

@@ -8,7 +8,8 @@ const isoDate = z
   .string({ error: (iss) => (iss.input === undefined ? undefined : 'expected a date YYYY-MM-DD') })
   .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, { error: 'expected a date YYYY-MM-DD' });
 
-const hhmm = z.string({ error: (iss) => (iss.input === undefined ? undefined : 'expected a time "HH:MM" (quoted), e.g. "09:00"') })
+const hhmm = z
+  .string({ error: (iss) => (iss.input === undefined ? undefined : 'expected a time "HH:MM" (quoted), e.g. "09:00"') })
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'expected a time "HH:MM" (quoted), e.g. "09:00"' });
 
 /** Whether `Intl` knows the IANA time zone `tz`. */
@@ -24,10 +25,19 @@ export function isTimeZone(tz: string): boolean {
 const owner = strict({
   name: z.string().min(1).describe('The person who owns this side of the agreement.'),
   email: z.string().min(1).describe("The owner's email address."),
-  approved: isoDate.optional().describe('The day this owner approved this version (YYYY-MM-DD); serve applies the agreement only when both owners carry one.'),
+  approved: isoDate
+    .optional()
+    .describe(
+      'The day this owner approved this version (YYYY-MM-DD); serve applies the agreement only when both owners carry one.',
+    ),
 });
 
-const ruleId = z.string().min(1).describe('A unique name for the rule (unique across fit, engagement and disqualify); transitions name it as rule:ID.');
+const ruleId = z
+  .string()
+  .min(1)
+  .describe(
+    'A unique name for the rule (unique across fit, engagement and disqualify); transitions name it as rule:ID.',
+  );
 
 export const fitRule = strict({
   id: ruleId,
@@ -36,8 +46,12 @@ export const fitRule = strict({
 });
 export const engagementRule = strict({
   id: ruleId,
-  on: eventType.describe('The event type this rule scores: form_submission, email_open, email_click, page_view, meeting_booked, campaign_response or custom:NAME.'),
-  where: where.optional().describe('Event properties the event must match (a plain value means eq, a mapping holds operators).'),
+  on: eventType.describe(
+    'The event type this rule scores: form_submission, email_open, email_click, page_view, meeting_booked, campaign_response or custom:NAME.',
+  ),
+  where: where
+    .optional()
+    .describe('Event properties the event must match (a plain value means eq, a mapping holds operators).'),
   add: z.number().describe('Points each matching event adds; they decay with score.engagement.half_life.'),
   cap: z.number().positive().optional().describe("The most this rule's decayed total may add."),
 });
@@ -48,15 +62,25 @@ export const disqualifyRule = strict({
 
 export const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export const businessHours = strict({
-  tz: z.string().refine(isTimeZone, {
-    error: (iss) => `unknown time zone '${String(iss.input)}' (expected an IANA name such as America/New_York)`,
-  }).describe('The IANA time zone of the business hours, e.g. America/New_York; also the time zone of Task due dates and daily caps.'),
+  tz: z
+    .string()
+    .refine(isTimeZone, {
+      error: (iss) => `unknown time zone '${String(iss.input)}' (expected an IANA name such as America/New_York)`,
+    })
+    .describe(
+      'The IANA time zone of the business hours, e.g. America/New_York; also the time zone of Task due dates and daily caps.',
+    ),
   days: z.array(oneOf(DAYS, 'day')).min(1).describe('The working days: mon, tue, wed, thu, fri, sat, sun.'),
   from: hhmm.describe('When the working day starts, "HH:MM" (quoted).'),
   to: hhmm.describe('When the working day ends, "HH:MM" (quoted), after from; the end itself is outside hours.'),
 }).superRefine((bh, ctx) => {
   if (bh.from >= bh.to) {
-    ctx.addIssue({ code: 'custom', path: ['to'], message: `business hours end (${bh.to}) must be after they start (${bh.from})`, input: bh.to });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['to'],
+      message: `business hours end (${bh.to}) must be after they start (${bh.from})`,
+      input: bh.to,
+    });
   }
 });
 
@@ -81,7 +105,9 @@ const fraction = z.number().min(0).max(1);
 const customWeights = strict({
   ft: fraction.describe('Share of the first touch (0 to 1).'),
   lc: fraction.describe("Share of the lead-creation touch: the last touch at or before the person's mql (0 to 1)."),
-  oc: fraction.describe("Share of the opportunity-creation touch: the last touch at or before the deal's creation (0 to 1)."),
+  oc: fraction.describe(
+    "Share of the opportunity-creation touch: the last touch at or before the deal's creation (0 to 1).",
+  ),
   cw: fraction.describe('Share of the closed-won touch: the last touch at or before the close (0 to 1).'),
   rest: fraction.describe('Share split equally among the other touches (0 to 1).'),
 });
@@ -89,25 +115,47 @@ const customWeights = strict({
 const attribution = strict({
   default_model: oneOf(ATTRIBUTION_MODELS, 'attribution model')
     .default('w_shaped')
-    .describe('The model reports use when none is asked for: first_touch, last_touch, linear, u_shaped, w_shaped, full_path, time_decay or custom.'),
-  lookback: duration.default('365d').describe('Touches this long before the close date, up to the close, are credited.'),
-  time_decay_half_life: duration.default('7d').describe('For time_decay: a touch this much older than the close weighs half as much.'),
-  custom: customWeights.optional().describe('For default_model custom: the weights { ft, lc, oc, cw, rest }, summing to 1.'),
+    .describe(
+      'The model reports use when none is asked for: first_touch, last_touch, linear, u_shaped, w_shaped, full_path, time_decay or custom.',
+    ),
+  lookback: duration
+    .default('365d')
+    .describe('Touches this long before the close date, up to the close, are credited.'),
+  time_decay_half_life: duration
+    .default('7d')
+    .describe('For time_decay: a touch this much older than the close weighs half as much.'),
+  custom: customWeights
+    .optional()
+    .describe('For default_model custom: the weights { ft, lc, oc, cw, rest }, summing to 1.'),
 }).superRefine((a, ctx) => {
   if (a.default_model === 'custom' && !a.custom) {
-    ctx.addIssue({ code: 'custom', path: [], message: 'default_model custom needs attribution.custom: { ft, lc, oc, cw, rest }', input: a });
+    ctx.addIssue({
+      code: 'custom',
+      path: [],
+      message: 'default_model custom needs attribution.custom: { ft, lc, oc, cw, rest }',
+      input: a,
+    });
   }
   if (a.custom) {
     const sum = a.custom.ft + a.custom.lc + a.custom.oc + a.custom.cw + a.custom.rest;
     if (Math.abs(sum - 1) > 1e-9) {
-      ctx.addIssue({ code: 'custom', path: ['custom'], message: `the custom weights must sum to 1 (they sum to ${+sum.toFixed(6)})`, input: a.custom });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['custom'],
+        message: `the custom weights must sum to 1 (they sum to ${+sum.toFixed(6)})`,
+        input: a.custom,
+      });
     }
   }
 });
 
 export const agreementSchema = strict({
   name: z.string().min(1).describe('The name of the agreement, shown on the dashboard.'),
-  version: z.number().int().nonnegative().describe('A whole number you raise with every change; each transition records the version that made it.'),
+  version: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe('A whole number you raise with every change; each transition records the version that made it.'),
   owners: strict({
     marketing: owner.describe("Marketing's owner of the agreement."),
     sales: owner.describe("Sales' owner of the agreement."),
@@ -130,21 +178,41 @@ export const agreementSchema = strict({
     },
     { unknown: `unknown stage '{key}' (stages with a condition: ${CONDITION_STAGES.join(', ')})` },
   ).describe('The conditions that move a person into mql and sql; the other stages follow sales feedback and deals.'),
-  disqualify: z.array(disqualifyRule).optional().describe('Rules checked before everything else: while one holds, the person is disqualified.'),
+  disqualify: z
+    .array(disqualifyRule)
+    .optional()
+    .describe('Rules checked before everything else: while one holds, the person is disqualified.'),
   sla: strict({
-    accept_within: duration.describe('How long sales has to accept or reject a new mql (e.g. 24h), counted in business hours when given.'),
+    accept_within: duration.describe(
+      'How long sales has to accept or reject a new mql (e.g. 24h), counted in business hours when given.',
+    ),
     business_hours: businessHours.optional().describe('Only time inside these hours counts against the SLA.'),
     on_breach: oneOf(['escalate', 'reassign', 'none'], 'on_breach action')
       .default('none')
-      .describe("What happens when time is up: escalate (a Task for the owner's manager), reassign (the next user of the routing rule) or none."),
-    tiers: z.array(slaTier).optional().describe('Deadlines for some people: the first tier whose condition holds at handoff replaces accept_within.'),
+      .describe(
+        "What happens when time is up: escalate (a Task for the owner's manager), reassign (the next user of the routing rule) or none.",
+      ),
+    tiers: z
+      .array(slaTier)
+      .optional()
+      .describe('Deadlines for some people: the first tier whose condition holds at handoff replaces accept_within.'),
     remind_before: duration.optional().describe('One reminder to the owner this long before the deadline.'),
-  }).optional().describe('How fast sales must answer a new mql, and what happens when it does not.'),
+  })
+    .optional()
+    .describe('How fast sales must answer a new mql, and what happens when it does not.'),
   recycle: strict({
-    reasons: z.array(z.string().min(1)).min(1).describe('The reasons a rep may give for a reject; a reject must carry one of them.'),
+    reasons: z
+      .array(z.string().min(1))
+      .min(1)
+      .describe('The reasons a rep may give for a reject; a reject must carry one of them.'),
     hold: duration.describe('After a reject, no new mql for this long.'),
-    reset_engagement: z.boolean().default(false).describe('true: a reject restarts the engagement score; earlier events no longer count.'),
-  }).optional().describe('What happens to a person sales rejects.'),
+    reset_engagement: z
+      .boolean()
+      .default(false)
+      .describe('true: a reject restarts the engagement score; earlier events no longer count.'),
+  })
+    .optional()
+    .describe('What happens to a person sales rejects.'),
   attribution: attribution.optional().describe('How won revenue is credited to the touches that earned it.'),
 });
 export type AgreementConfig = z.infer<typeof agreementSchema>;

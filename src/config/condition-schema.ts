@@ -13,11 +13,19 @@ export const CONDITION_STAGES = ['mql', 'sql'] as const;
 /** A stage name, with a message naming the bad one. */
 export const stage = oneOf(STAGES, 'stage');
 
-export const EVENT_TYPES = ['form_submission', 'email_open', 'email_click', 'page_view', 'meeting_booked', 'campaign_response'] as const;
+export const EVENT_TYPES = [
+  'form_submission',
+  'email_open',
+  'email_click',
+  'page_view',
+  'meeting_booked',
+  'campaign_response',
+] as const;
 export const eventType = z
   .string()
   .refine((t) => (EVENT_TYPES as readonly string[]).includes(t) || /^custom:[A-Za-z0-9_.-]+$/.test(t), {
-    error: (iss) => `unknown event type ${describeValue(iss.input)} (expected one of ${EVENT_TYPES.join(', ')} or custom:NAME)`,
+    error: (iss) =>
+      `unknown event type ${describeValue(iss.input)} (expected one of ${EVENT_TYPES.join(', ')} or custom:NAME)`,
   });
 
 const DURATION_HINT = 'expected a duration: a number with one unit of s, m, h or d, such as 90s, 15m, 4h or 30d';
@@ -38,11 +46,17 @@ export const regexString = z.string().superRefine((pattern, ctx) => {
   try {
     compileRegex(pattern);
   } catch (err) {
-    ctx.addIssue({ code: 'custom', message: `bad regular expression '${pattern}': ${(err as Error).message}`, input: pattern });
+    ctx.addIssue({
+      code: 'custom',
+      message: `bad regular expression '${pattern}': ${(err as Error).message}`,
+      input: pattern,
+    });
   }
 });
 
-export const scalar = z.union([z.string(), z.number(), z.boolean()], { error: 'expected a single value (text, number or true/false)' });
+export const scalar = z.union([z.string(), z.number(), z.boolean()], {
+  error: 'expected a single value (text, number or true/false)',
+});
 
 /** The operators a `{ field: ..., OP: VALUE }` condition or a `where` object may hold. */
 export const operators = {
@@ -50,13 +64,24 @@ export const operators = {
   ne: scalar.optional().describe('Not equal; a missing value is not equal to anything, so ne holds for it.'),
   in: z.array(scalar).optional().describe('The value is one of this list.'),
   nin: z.array(scalar).optional().describe('The value is none of this list; holds for a missing value.'),
-  gt: scalar.optional().describe('Greater than: as numbers when both sides are numbers, else as text (ISO dates work).'),
+  gt: scalar
+    .optional()
+    .describe('Greater than: as numbers when both sides are numbers, else as text (ISO dates work).'),
   gte: scalar.optional().describe('Greater than or equal (numbers as numbers, else as text).'),
   lt: scalar.optional().describe('Less than (numbers as numbers, else as text).'),
   lte: scalar.optional().describe('Less than or equal (numbers as numbers, else as text).'),
-  matches: regexString.optional().describe('A regular expression (JavaScript syntax) the value matches somewhere; a leading (?i) makes it case-insensitive.'),
-  exists: z.boolean().optional().describe('true: the value is present and not blank; false: it is absent, null or blank.'),
-  contains: scalar.optional().describe('Text that holds this substring (case-sensitive), or a list that holds this element.'),
+  matches: regexString
+    .optional()
+    .describe(
+      'A regular expression (JavaScript syntax) the value matches somewhere; a leading (?i) makes it case-insensitive.',
+    ),
+  exists: z
+    .boolean()
+    .optional()
+    .describe('true: the value is present and not blank; false: it is absent, null or blank.'),
+  contains: scalar
+    .optional()
+    .describe('Text that holds this substring (case-sensitive), or a list that holds this element.'),
 };
 export const OPERATOR_NAMES = Object.keys(operators) as (keyof typeof operators)[];
 
@@ -76,27 +101,57 @@ function holdsAnOperator(names: readonly string[]) {
 
 const unknownOperator = (names: readonly string[]) => `unknown operator '{key}' (operators: ${names.join(', ')})`;
 
-export const opObject = strict(operators, { unknown: unknownOperator(OPERATOR_NAMES) }).refine(holdsAnOperator(OPERATOR_NAMES), {
-  message: `expected at least one operator: ${OPERATOR_NAMES.join(', ')}`,
-});
+export const opObject = strict(operators, { unknown: unknownOperator(OPERATOR_NAMES) }).refine(
+  holdsAnOperator(OPERATOR_NAMES),
+  {
+    message: `expected at least one operator: ${OPERATOR_NAMES.join(', ')}`,
+  },
+);
 /** `where: { form: demo-request, url: { matches: "/pricing" } }`: a plain value means `eq`. */
 export const where = z.record(
   z.string(),
-  keyedUnion([scalar, opObject], [null, isPlainObject], 'expected a value or { OP: VALUE } (e.g. { matches: "/pricing" })'),
+  keyedUnion(
+    [scalar, opObject],
+    [null, isPlainObject],
+    'expected a value or { OP: VALUE } (e.g. { matches: "/pricing" })',
+  ),
 );
 
-export const fieldCondition = strict({ field: z.string().min(1).describe('A vocabulary name of fields.yaml: person.NAME or deal.NAME (e.g. person.employees).'), ...operators }, { unknown: unknownOperator(OPERATOR_NAMES) }).refine(
-  holdsAnOperator(OPERATOR_NAMES),
-  { message: `a field condition needs an operator: ${OPERATOR_NAMES.join(', ')}` },
-);
+export const fieldCondition = strict(
+  {
+    field: z
+      .string()
+      .min(1)
+      .describe('A vocabulary name of fields.yaml: person.NAME or deal.NAME (e.g. person.employees).'),
+    ...operators,
+  },
+  { unknown: unknownOperator(OPERATOR_NAMES) },
+).refine(holdsAnOperator(OPERATOR_NAMES), {
+  message: `a field condition needs an operator: ${OPERATOR_NAMES.join(', ')}`,
+});
 export const scoreCondition = strict(
-  { score: oneOf(['fit', 'engagement'], 'score').describe('Which score to compare: fit (who they are) or engagement (what they did, decaying).'), ...numberOps },
+  {
+    score: oneOf(['fit', 'engagement'], 'score').describe(
+      'Which score to compare: fit (who they are) or engagement (what they did, decaying).',
+    ),
+    ...numberOps,
+  },
   { unknown: unknownOperator(NUMBER_OP_NAMES) },
-).refine(holdsAnOperator(NUMBER_OP_NAMES), { message: `a score condition needs an operator: ${NUMBER_OP_NAMES.join(', ')}` });
+).refine(holdsAnOperator(NUMBER_OP_NAMES), {
+  message: `a score condition needs an operator: ${NUMBER_OP_NAMES.join(', ')}`,
+});
 export const eventCondition = strict({
-  event: eventType.describe('The event type: form_submission, email_open, email_click, page_view, meeting_booked, campaign_response or custom:NAME.'),
-  where: where.optional().describe('Event properties that must match: a plain value means eq, a mapping holds operators ({ url: { matches: "/pricing" } }).'),
-  within: duration.optional().describe('Only events this recent count (e.g. 7d); the boundary is included. Default: ever.'),
+  event: eventType.describe(
+    'The event type: form_submission, email_open, email_click, page_view, meeting_booked, campaign_response or custom:NAME.',
+  ),
+  where: where
+    .optional()
+    .describe(
+      'Event properties that must match: a plain value means eq, a mapping holds operators ({ url: { matches: "/pricing" } }).',
+    ),
+  within: duration
+    .optional()
+    .describe('Only events this recent count (e.g. 7d); the boundary is included. Default: ever.'),
   count: strict({ gte: z.number().int().min(1).describe('At least this many matching events.') })
     .optional()
     .describe('How many matching events it takes; default { gte: 1 }.'),
@@ -106,12 +161,7 @@ export type FieldCondition = z.infer<typeof fieldCondition>;
 export type ScoreCondition = z.infer<typeof scoreCondition>;
 export type EventCondition = z.infer<typeof eventCondition>;
 export type Condition =
-  | FieldCondition
-  | ScoreCondition
-  | EventCondition
-  | { all: Condition[] }
-  | { any: Condition[] }
-  | { not: Condition };
+  FieldCondition | ScoreCondition | EventCondition | { all: Condition[] } | { any: Condition[] } | { not: Condition };
 
 export const CONDITION_EXPECTED =
   'expected a condition: { field, OP }, { score, OP }, { event, ... }, { all }, { any } or { not }';

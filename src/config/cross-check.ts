@@ -23,7 +23,12 @@ function uniqueIds(rules: { id: string; path: ConfigPath }[]): PathProblem[] {
   const out: PathProblem[] = [];
   for (const r of rules) {
     const seen = first.get(r.id);
-    if (seen) out.push({ path: [...r.path, 'id'], anchor: 'value', message: `duplicate rule id '${r.id}' (already used by ${formatPath(seen)})` });
+    if (seen)
+      out.push({
+        path: [...r.path, 'id'],
+        anchor: 'value',
+        message: `duplicate rule id '${r.id}' (already used by ${formatPath(seen)})`,
+      });
     else first.set(r.id, r.path);
   }
   return out;
@@ -32,7 +37,10 @@ function uniqueIds(rules: { id: string; path: ConfigPath }[]): PathProblem[] {
 /** Rule ids (one namespace across fit, engagement and disqualify), names, and rules that can never count. */
 export function checkAgreement(agreement: AgreementConfig, vocab: Vocabulary | null): CheckResult {
   const fit = agreement.score.fit.rules.map((r, i) => ({ ...r, path: ['score', 'fit', 'rules', i] as ConfigPath }));
-  const eng = agreement.score.engagement.rules.map((r, i) => ({ ...r, path: ['score', 'engagement', 'rules', i] as ConfigPath }));
+  const eng = agreement.score.engagement.rules.map((r, i) => ({
+    ...r,
+    path: ['score', 'engagement', 'rules', i] as ConfigPath,
+  }));
   const dq = (agreement.disqualify ?? []).map((r, i) => ({ ...r, path: ['disqualify', i] as ConfigPath }));
   const problems = uniqueIds([...fit, ...eng, ...dq]);
   const warnings: PathProblem[] = [];
@@ -44,26 +52,40 @@ export function checkAgreement(agreement: AgreementConfig, vocab: Vocabulary | n
       const cond = agreement.stages[s];
       if (cond) problems.push(...checkCondition(vocab, cond, ['stages', s]));
     }
-    agreement.sla?.tiers?.forEach((t, i) => problems.push(...checkCondition(vocab, t.when, ['sla', 'tiers', i, 'when'])));
+    agreement.sla?.tiers?.forEach((t, i) =>
+      problems.push(...checkCondition(vocab, t.when, ['sla', 'tiers', i, 'when'])),
+    );
   }
 
   const sla = agreement.sla;
   if (sla?.remind_before !== undefined) {
-    const shortest = Math.min(parseDuration(sla.accept_within), ...(sla.tiers ?? []).map((t) => parseDuration(t.accept_within)));
+    const shortest = Math.min(
+      parseDuration(sla.accept_within),
+      ...(sla.tiers ?? []).map((t) => parseDuration(t.accept_within)),
+    );
     if (parseDuration(sla.remind_before) >= shortest) {
-      warnings.push({ path: ['sla', 'remind_before'], anchor: 'value', message: `remind_before ${sla.remind_before} is not shorter than every deadline, so some reminders would come at the handoff itself` });
+      warnings.push({
+        path: ['sla', 'remind_before'],
+        anchor: 'value',
+        message: `remind_before ${sla.remind_before} is not shorter than every deadline, so some reminders would come at the handoff itself`,
+      });
     }
   }
   const reasons = agreement.recycle?.reasons ?? [];
   reasons.forEach((r, i) => {
-    if (reasons.indexOf(r) < i) problems.push({ path: ['recycle', 'reasons', i], anchor: 'value', message: `reason '${r}' is listed twice` });
+    if (reasons.indexOf(r) < i)
+      problems.push({ path: ['recycle', 'reasons', i], anchor: 'value', message: `reason '${r}' is listed twice` });
   });
 
   // An event counts under the first rule it matches, so a rule below a catch-all of its type never counts.
   eng.forEach((r, i) => {
     const catchAll = eng.slice(0, i).find((above) => above.on === r.on && !above.where);
     if (catchAll) {
-      warnings.push({ path: [...r.path, 'id'], anchor: 'value', message: `rule '${r.id}' never counts: rule '${catchAll.id}' above it takes every ${r.on} event` });
+      warnings.push({
+        path: [...r.path, 'id'],
+        anchor: 'value',
+        message: `rule '${r.id}' never counts: rule '${catchAll.id}' above it takes every ${r.on} event`,
+      });
     }
   });
   return { problems, warnings };
@@ -99,12 +121,16 @@ export function checkFields(fields: FieldsConfig): CheckResult {
   }
   const templates: [string, ConfigPath][] = [];
   const wb = fields.writeback;
-  for (const [key, text] of Object.entries(wb?.hubspot?.contact ?? {})) templates.push([text, ['writeback', 'hubspot', 'contact', key]]);
-  for (const [key, text] of Object.entries(wb?.hubspot?.deal ?? {})) templates.push([text, ['writeback', 'hubspot', 'deal', key]]);
-  for (const [key, text] of Object.entries(wb?.salesforce?.person ?? {})) templates.push([text, ['writeback', 'salesforce', 'person', key]]);
+  for (const [key, text] of Object.entries(wb?.hubspot?.contact ?? {}))
+    templates.push([text, ['writeback', 'hubspot', 'contact', key]]);
+  for (const [key, text] of Object.entries(wb?.hubspot?.deal ?? {}))
+    templates.push([text, ['writeback', 'hubspot', 'deal', key]]);
+  for (const [key, text] of Object.entries(wb?.salesforce?.person ?? {}))
+    templates.push([text, ['writeback', 'salesforce', 'person', key]]);
   const task = wb?.salesforce?.task;
   if (task) templates.push([task.subject, ['writeback', 'salesforce', 'task', 'subject']]);
-  if (task?.description !== undefined) templates.push([task.description, ['writeback', 'salesforce', 'task', 'description']]);
+  if (task?.description !== undefined)
+    templates.push([task.description, ['writeback', 'salesforce', 'task', 'description']]);
   for (const [text, path] of templates) problems.push(...checkTemplate(vocab, text, path));
   return { problems, warnings: [] };
 }
@@ -114,12 +140,21 @@ function checkAssignment(assign: RoutingConfig['fallback'], path: ConfigPath): P
   const out: PathProblem[] = [];
   const seen = new Set<string>();
   assign.round_robin.forEach((u, i) => {
-    if (seen.has(u.toLowerCase())) out.push({ path: [...path, 'round_robin', i], anchor: 'value', message: `'${u}' is already in this round robin` });
+    if (seen.has(u.toLowerCase()))
+      out.push({
+        path: [...path, 'round_robin', i],
+        anchor: 'value',
+        message: `'${u}' is already in this round robin`,
+      });
     seen.add(u.toLowerCase());
   });
   for (const name of Object.keys(assign.weights ?? {})) {
     if (!seen.has(name.toLowerCase())) {
-      out.push({ path: [...path, 'weights', name], anchor: 'key', message: `weight for '${name}', who is not in round_robin` });
+      out.push({
+        path: [...path, 'weights', name],
+        anchor: 'key',
+        message: `weight for '${name}', who is not in round_robin`,
+      });
     }
   }
   return out;

@@ -23,12 +23,20 @@ export const HUBSPOT_READ_ONLY_RULES: readonly SyncRule[] = ['hubspot_to_salesfo
 const CRMS = ['hubspot', 'salesforce'] as const;
 
 export const fieldDef = strict({
-  hubspot: z.string().min(1).optional().describe("The HubSpot property's internal name (e.g. jobtitle); company.NAME reads the primary company's property."),
+  hubspot: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "The HubSpot property's internal name (e.g. jobtitle); company.NAME reads the primary company's property.",
+    ),
   salesforce: z.string().min(1).optional().describe("The Salesforce field's API name (e.g. Title, Baton_Stage__c)."),
   sync: oneOf(SYNC_RULES, 'sync rule').describe(
     'Which side wins: two_way, hubspot_wins, salesforce_wins, prefer_hubspot_unless_blank, prefer_salesforce_unless_blank, hubspot_to_salesforce, salesforce_to_hubspot or fill_blanks.',
   ),
-  type: oneOf(FIELD_TYPES, 'type').default('string').describe('How values convert: string (default), number, boolean, date or datetime.'),
+  type: oneOf(FIELD_TYPES, 'type')
+    .default('string')
+    .describe('How values convert: string (default), number, boolean, date or datetime.'),
   default: scalar.optional().describe('Written when a required target field would be blank (e.g. Company on a Lead).'),
   values: z
     .record(
@@ -58,12 +66,22 @@ export const fieldDef = strict({
     for (const [shared, entry] of Object.entries(def.values)) {
       const value = entry[crm];
       if (value === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['values', shared], message: `value '${shared}' names no ${crm} value (the field maps to ${crm}: ${def[crm]})`, input: entry });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['values', shared],
+          message: `value '${shared}' names no ${crm} value (the field maps to ${crm}: ${def[crm]})`,
+          input: entry,
+        });
         continue;
       }
       const first = seen.get(String(value));
       if (first !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['values', shared, crm], message: `${crm} value '${value}' is already the value of '${first}'`, input: value });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['values', shared, crm],
+          message: `${crm} value '${value}' is already the value of '${first}'`,
+          input: value,
+        });
       } else seen.set(String(value), shared);
     }
   }
@@ -71,20 +89,33 @@ export const fieldDef = strict({
 export type FieldDef = z.infer<typeof fieldDef>;
 
 const fields = z.record(
-  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a vocabulary name has only letters, digits and _ (e.g. first_name), so templates can name it'),
+  z
+    .string()
+    .regex(
+      /^[A-Za-z_][A-Za-z0-9_]*$/,
+      'a vocabulary name has only letters, digits and _ (e.g. first_name), so templates can name it',
+    ),
   fieldDef.describe('One field of the vocabulary: its name in each CRM and its sync rule.'),
 );
 
-const template = z.string().describe('A template: text with {{stage}}, {{scores.fit}}, {{person.NAME}} and the other names Baton fills in.');
+const template = z
+  .string()
+  .describe('A template: text with {{stage}}, {{scores.fit}}, {{person.NAME}} and the other names Baton fills in.');
 const feedbackRule = fieldCondition;
 const rejectRule = strict(
   {
     ...fieldCondition.shape,
     reason: strict({
-      salesforce: z.string().min(1).optional().describe("The Salesforce field that holds the rep's reason (e.g. Baton_Reject_Reason__c)."),
+      salesforce: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("The Salesforce field that holds the rep's reason (e.g. Baton_Reject_Reason__c)."),
       hubspot: z.string().min(1).optional().describe("The HubSpot property that holds the rep's reason."),
     })
-      .refine((r) => r.salesforce !== undefined || r.hubspot !== undefined, { message: 'reason needs a salesforce or hubspot field' })
+      .refine((r) => r.salesforce !== undefined || r.hubspot !== undefined, {
+        message: 'reason needs a salesforce or hubspot field',
+      })
       .optional()
       .describe('Where the reject reason is read from; it must be one of recycle.reasons.'),
   },
@@ -94,12 +125,20 @@ const rejectRule = strict(
 });
 
 const deal = strict({
-  create_in_hubspot: z.boolean().default(false).describe("true: an Opportunity with no HubSpot deal becomes one, associated with its people's contacts."),
+  create_in_hubspot: z
+    .boolean()
+    .default(false)
+    .describe("true: an Opportunity with no HubSpot deal becomes one, associated with its people's contacts."),
   fields: fields.describe('The deal vocabulary (deal.NAME); it needs stage, with values defining won and lost.'),
 }).superRefine((d, ctx) => {
   const stageDef = d.fields.stage;
   if (!stageDef) {
-    ctx.addIssue({ code: 'custom', path: ['fields'], message: "deal fields need 'stage', with a values map defining won and lost", input: d.fields });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['fields'],
+      message: "deal fields need 'stage', with a values map defining won and lost",
+      input: d.fields,
+    });
     return;
   }
   const missing = ['won', 'lost'].filter((v) => !stageDef.values || !(v in stageDef.values));
@@ -126,18 +165,43 @@ export const fieldsSchema = strict({
   }).describe('People: a HubSpot contact and a Salesforce Lead or Contact with the same email.'),
   deal: deal.optional().describe('Deals: a HubSpot deal and a Salesforce Opportunity.'),
   feedback: strict({
-    accept: feedbackRule.optional().describe('The condition on a Salesforce change that means the rep accepted (-> sal).'),
-    reject: rejectRule.optional().describe('The condition on a Salesforce change that means the rep rejected (-> recycled), and where the reason is.'),
-  }).optional().describe("How a rep's answer inside Salesforce is read."),
+    accept: feedbackRule
+      .optional()
+      .describe('The condition on a Salesforce change that means the rep accepted (-> sal).'),
+    reject: rejectRule
+      .optional()
+      .describe(
+        'The condition on a Salesforce change that means the rep rejected (-> recycled), and where the reason is.',
+      ),
+  })
+    .optional()
+    .describe("How a rep's answer inside Salesforce is read."),
   writeback: strict({
     hubspot: strict({
-      contact: z.record(z.string(), template).optional().describe('Contact property -> template, written on every person Baton knows.'),
-      lifecyclestage: z.boolean().default(false).describe("true: HubSpot's lifecyclestage follows the stage (mql -> marketingqualifiedlead, ...)."),
-      deal: z.record(z.string(), template).optional().describe('Deal property -> template, e.g. baton_attribution: "{{attribution.summary}}".'),
-      owner: z.boolean().default(false).describe("true: the contact's HubSpot owner becomes the HubSpot user whose email is the Salesforce owner's."),
-    }).optional().describe('What Baton writes into HubSpot.'),
+      contact: z
+        .record(z.string(), template)
+        .optional()
+        .describe('Contact property -> template, written on every person Baton knows.'),
+      lifecyclestage: z
+        .boolean()
+        .default(false)
+        .describe("true: HubSpot's lifecyclestage follows the stage (mql -> marketingqualifiedlead, ...)."),
+      deal: z
+        .record(z.string(), template)
+        .optional()
+        .describe('Deal property -> template, e.g. baton_attribution: "{{attribution.summary}}".'),
+      owner: z
+        .boolean()
+        .default(false)
+        .describe("true: the contact's HubSpot owner becomes the HubSpot user whose email is the Salesforce owner's."),
+    })
+      .optional()
+      .describe('What Baton writes into HubSpot.'),
     salesforce: strict({
-      person: z.record(z.string(), template).optional().describe('Lead/Contact field -> template (e.g. Baton_Stage__c: "{{stage}}").'),
+      person: z
+        .record(z.string(), template)
+        .optional()
+        .describe('Lead/Contact field -> template (e.g. Baton_Stage__c: "{{stage}}").'),
       task: strict({
         on: stage.default('mql').describe('The stage whose entry creates the Task.'),
         subject: template.describe("The Task's subject (a template)."),
@@ -146,9 +210,18 @@ export const fieldsSchema = strict({
           .union([z.literal('sla'), duration], { error: 'expected sla or a duration such as 4h' })
           .default('sla')
           .describe("sla (the SLA deadline's date) or a duration after the person entered the stage, e.g. 4h."),
-      }).optional().describe('One follow-up Task for the owner when a person enters a stage.'),
-      campaign_influence: z.boolean().default(false).describe("true: won-deal credits are written as CampaignInfluence rows in the org's custom influence model."),
-    }).optional().describe('What Baton writes into Salesforce.'),
-  }).optional().describe('Where the handoff shows up for people: properties, fields, Tasks.'),
+      })
+        .optional()
+        .describe('One follow-up Task for the owner when a person enters a stage.'),
+      campaign_influence: z
+        .boolean()
+        .default(false)
+        .describe("true: won-deal credits are written as CampaignInfluence rows in the org's custom influence model."),
+    })
+      .optional()
+      .describe('What Baton writes into Salesforce.'),
+  })
+    .optional()
+    .describe('Where the handoff shows up for people: properties, fields, Tasks.'),
 });
 export type FieldsConfig = z.infer<typeof fieldsSchema>;

@@ -39,7 +39,8 @@ export function humanError(iss: RawIssue): string | undefined {
     case 'invalid_value':
       return `expected ${iss.values.map((v) => describeValue(v)).join(' or ')}, got ${describeValue(iss.input)}`;
     case 'too_small':
-      if (iss.origin === 'array') return Number(iss.minimum) <= 1 ? 'must not be empty' : `needs at least ${iss.minimum} items`;
+      if (iss.origin === 'array')
+        return Number(iss.minimum) <= 1 ? 'must not be empty' : `needs at least ${iss.minimum} items`;
       if (iss.origin === 'string') return 'must not be blank';
       return `must be ${iss.inclusive ? 'at least' : 'more than'} ${iss.minimum}`;
     case 'too_big':
@@ -66,13 +67,17 @@ function valueAt(data: unknown, path: ConfigPath): { found: boolean; value: unkn
 export function issuesToPathProblems(issues: readonly Issue[], data: unknown, base: ConfigPath = []): PathProblem[] {
   const out: PathProblem[] = [];
   // A mapping with unknown keys says so; its own refinements (e.g. "needs an operator") would only echo that.
-  const withUnknownKeys = new Set(issues.filter((i) => i.code === 'unrecognized_keys').map((i) => JSON.stringify(i.path)));
+  const withUnknownKeys = new Set(
+    issues.filter((i) => i.code === 'unrecognized_keys').map((i) => JSON.stringify(i.path)),
+  );
   for (const iss of issues) {
     const path = [...base, ...(iss.path as (string | number)[])];
     if (iss.code === 'custom' && withUnknownKeys.has(JSON.stringify(iss.path))) continue;
     if (iss.code === 'unrecognized_keys') {
       for (const key of iss.keys) {
-        const message = iss.message.includes(KEY_PLACEHOLDER) ? iss.message.replaceAll(KEY_PLACEHOLDER, key) : `unknown key '${key}': ${iss.message}`;
+        const message = iss.message.includes(KEY_PLACEHOLDER)
+          ? iss.message.replaceAll(KEY_PLACEHOLDER, key)
+          : `unknown key '${key}': ${iss.message}`;
         out.push({ path: [...path, key], anchor: 'key', message });
       }
       continue;

@@ -8,10 +8,30 @@ import { routingSchema } from './routing-schema.ts';
 // The global registry holds the `.describe()` text of every key, so the ids of the shared
 // definitions go there too (once, at load), and editors show each key's description on hover.
 const DEFS: [z.ZodType, { id: string; title: string; description: string }][] = [
-  [agreementSchema, { id: 'agreement', title: 'agreement.yaml', description: 'The lead-handoff agreement: scores, stages, SLA, recycle, attribution.' }],
-  [fieldsSchema, { id: 'fields', title: 'fields.yaml', description: 'The shared vocabulary, field sync rules and write-back.' }],
-  [routingSchema, { id: 'routing', title: 'routing.yaml', description: 'Optional: account matching, round robin, caps.' }],
-  [condition, { id: 'condition', title: 'condition', description: '{ field, OP }, { score, OP }, { event, ... }, { all }, { any } or { not }.' }],
+  [
+    agreementSchema,
+    {
+      id: 'agreement',
+      title: 'agreement.yaml',
+      description: 'The lead-handoff agreement: scores, stages, SLA, recycle, attribution.',
+    },
+  ],
+  [
+    fieldsSchema,
+    { id: 'fields', title: 'fields.yaml', description: 'The shared vocabulary, field sync rules and write-back.' },
+  ],
+  [
+    routingSchema,
+    { id: 'routing', title: 'routing.yaml', description: 'Optional: account matching, round robin, caps.' },
+  ],
+  [
+    condition,
+    {
+      id: 'condition',
+      title: 'condition',
+      description: '{ field, OP }, { score, OP }, { event, ... }, { all }, { any } or { not }.',
+    },
+  ],
 ];
 for (const [schema, meta] of DEFS) if (!z.globalRegistry.has(schema)) z.globalRegistry.add(schema, meta);
 
@@ -26,5 +46,10 @@ export function configJsonSchema(): Record<string, unknown> {
     routing: routingSchema.optional().describe('The contents of routing.yaml (optional).'),
   });
   // Input shape: keys with defaults are optional to write, which is what an editor should say.
-  return z.toJSONSchema(root, { metadata: z.globalRegistry, io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  return z.toJSONSchema(root, {
+    metadata: z.globalRegistry,
+    io: 'input',
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+  }) as Record<string, unknown>;
 }

@@ -119,7 +119,11 @@ function byPosition(a: ConfigProblem, b: ConfigProblem): number {
 
 /** Checks a configuration folder; `config` is present when there are no problems. */
 export async function checkConfig(dir: string): Promise<ConfigCheck> {
-  const files = { agreement: join(dir, AGREEMENT_FILE), fields: join(dir, FIELDS_FILE), routing: join(dir, ROUTING_FILE) };
+  const files = {
+    agreement: join(dir, AGREEMENT_FILE),
+    fields: join(dir, FIELDS_FILE),
+    routing: join(dir, ROUTING_FILE),
+  };
   const [agreementRead, fieldsRead, routingRead] = await Promise.all([
     readSource(files.agreement),
     readSource(files.fields),
@@ -133,19 +137,26 @@ export async function checkConfig(dir: string): Promise<ConfigCheck> {
   const agreement = checkAgreementSource(agreementRead, vocab);
 
   // A routing.yaml of comments only (as `baton init` writes it) is routing left off, like no file.
-  const commentedOut = 'source' in routingRead && routingRead.source.text.split('\n').every((line) => /^\s*(#.*)?$/.test(line));
-  const routingPresent = !('missing' in routingRead && routingRead.problem.message === 'file not found') && !commentedOut;
-  const routing: Checked<RoutingConfig> = routingPresent ? checkSource(routingRead, routingSchema) : { problems: [], warnings: [] };
+  const commentedOut =
+    'source' in routingRead && routingRead.source.text.split('\n').every((line) => /^\s*(#.*)?$/.test(line));
+  const routingPresent =
+    !('missing' in routingRead && routingRead.problem.message === 'file not found') && !commentedOut;
+  const routing: Checked<RoutingConfig> = routingPresent
+    ? checkSource(routingRead, routingSchema)
+    : { problems: [], warnings: [] };
   if (routing.value) applyChecks(routing, checkRouting(routing.value, vocab));
 
   if (agreement.value?.sla?.on_breach === 'reassign' && !routingPresent && agreement.source) {
     const { line, col } = positionOf(agreement.source, ['sla', 'on_breach'], 'value');
-    agreement.warnings.push(`${files.agreement}:${line}:${col}: warning: on_breach: reassign needs routing.yaml to know whom to give the person to`);
+    agreement.warnings.push(
+      `${files.agreement}:${line}:${col}: warning: on_breach: reassign needs routing.yaml to know whom to give the person to`,
+    );
   }
 
   const problems = [agreement, fields, routing].flatMap((c) => [...c.problems].sort(byPosition));
   const warnings = [agreement, fields, routing].flatMap((c) => c.warnings);
-  if (problems.length || !agreement.value || !fields.value || !agreement.source || !fields.source) return { problems, warnings };
+  if (problems.length || !agreement.value || !fields.value || !agreement.source || !fields.source)
+    return { problems, warnings };
   return {
     problems,
     warnings,
@@ -173,13 +184,17 @@ export async function loadConfig(dir: string): Promise<LoadedConfig> {
  * `fieldsFile` (default: the `fields.yaml` beside it) when that one is present and valid; otherwise
  * they are not checked and a warning says so. Throws `ConfigError` listing every problem.
  */
-export async function loadAgreementFile(path: string, fieldsFile?: string): Promise<{ agreement: AgreementConfig; text: string; warnings: string[] }> {
+export async function loadAgreementFile(
+  path: string,
+  fieldsFile?: string,
+): Promise<{ agreement: AgreementConfig; text: string; warnings: string[] }> {
   const fieldsPath = fieldsFile ?? join(dirname(path), FIELDS_FILE);
   const fieldsRead = basename(path) === FIELDS_FILE ? null : await readSource(fieldsPath);
   const fields = fieldsRead && 'source' in fieldsRead ? checkSource(fieldsRead, fieldsSchema) : null;
   const vocab = fields?.value ? vocabularyOf(fields.value) : null;
   const agreement = checkAgreementSource(await readSource(path), vocab);
-  if (agreement.problems.length || !agreement.value || !agreement.source) throw new ConfigError(agreement.problems.sort(byPosition));
+  if (agreement.problems.length || !agreement.value || !agreement.source)
+    throw new ConfigError(agreement.problems.sort(byPosition));
   const warnings = [...agreement.warnings];
   if (!vocab) {
     const why = fields ? `${fieldsPath} has problems` : `there is no ${fieldsPath}`;

@@ -31,7 +31,10 @@ export function templateRefs(text: string): { refs: TemplateRef[]; error?: strin
     if (close < 0) return { refs, error: `unclosed '{{' at character ${open + 1} of the template` };
     const name = text.slice(open + 2, close).trim();
     if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(name)) {
-      return { refs, error: `'{{${text.slice(open + 2, close)}}}' is not a name (expected e.g. {{stage}} or {{person.title}})` };
+      return {
+        refs,
+        error: `'{{${text.slice(open + 2, close)}}}' is not a name (expected e.g. {{stage}} or {{person.title}})`,
+      };
     }
     refs.push({ name, offset: open });
     i = close + 2;

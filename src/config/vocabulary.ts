@@ -32,11 +32,17 @@ export function lookupName(vocab: Vocabulary, name: string): { def?: FieldDef; e
   if (def) return { def };
   // The person's email is its key, so it exists whether or not a field maps it.
   if (name === 'person.email') return {};
-  return { error: `unknown field '${name}': fields.yaml defines ${entity}: ${[...defs.keys()].join(', ') || '(none)'}` };
+  return {
+    error: `unknown field '${name}': fields.yaml defines ${entity}: ${[...defs.keys()].join(', ') || '(none)'}`,
+  };
 }
 
 /** Calls `visit` for every `{ field, OP }` inside a condition, with its path. */
-export function eachFieldCondition(cond: Condition, path: ConfigPath, visit: (c: FieldCondition, path: ConfigPath) => void): void {
+export function eachFieldCondition(
+  cond: Condition,
+  path: ConfigPath,
+  visit: (c: FieldCondition, path: ConfigPath) => void,
+): void {
   if ('field' in cond) visit(cond, path);
   else if ('all' in cond) cond.all.forEach((c, i) => eachFieldCondition(c, [...path, 'all', i], visit));
   else if ('any' in cond) cond.any.forEach((c, i) => eachFieldCondition(c, [...path, 'any', i], visit));
@@ -52,7 +58,11 @@ export function checkFieldCondition(vocab: Vocabulary, cond: FieldCondition, pat
   const out: PathProblem[] = [];
   const check = (value: unknown, at: ConfigPath) => {
     if (!shared.includes(String(value))) {
-      out.push({ path: at, anchor: 'value', message: `'${String(value)}' is not a value of ${cond.field} (values: ${shared.join(', ')})` });
+      out.push({
+        path: at,
+        anchor: 'value',
+        message: `'${String(value)}' is not a value of ${cond.field} (values: ${shared.join(', ')})`,
+      });
     }
   };
   for (const op of ['eq', 'ne'] as const) if (cond[op] !== undefined) check(cond[op], [...path, op]);

@@ -15,5 +15,10 @@ export function isConfiguredValue(fields: FieldsConfig, crm: Crm, field: string,
     if (Object.hasOwn(wb?.hubspot?.contact ?? {}, field) || Object.hasOwn(wb?.hubspot?.deal ?? {}, field)) return true;
   } else if (Object.hasOwn(wb?.salesforce?.person ?? {}, field)) return true;
   const defs = [...Object.values(fields.person.fields), ...Object.values(fields.deal?.fields ?? {})];
-  return defs.some((d) => d[crm] === field && (String(d.default ?? '') === value || Object.values(d.values ?? {}).some((v) => v[crm] !== undefined && String(v[crm]) === value)));
+  return defs.some(
+    (d) =>
+      d[crm] === field &&
+      (String(d.default ?? '') === value ||
+        Object.values(d.values ?? {}).some((v) => v[crm] !== undefined && String(v[crm]) === value)),
+  );
 }

@@ -17,9 +17,11 @@ export function connectorFootprint(fields: FieldsConfig): string[] {
     if (def.hubspot) out.add(`hubspot deal property ${def.hubspot} (deal.${name})`);
     if (def.salesforce) out.add(`salesforce Opportunity field ${def.salesforce} (deal.${name})`);
   }
-  for (const k of Object.keys(fields.writeback?.hubspot?.contact ?? {})) out.add(`hubspot contact property ${k} (writeback)`);
+  for (const k of Object.keys(fields.writeback?.hubspot?.contact ?? {}))
+    out.add(`hubspot contact property ${k} (writeback)`);
   for (const k of Object.keys(fields.writeback?.hubspot?.deal ?? {})) out.add(`hubspot deal property ${k} (writeback)`);
-  for (const k of Object.keys(fields.writeback?.salesforce?.person ?? {})) out.add(`salesforce person field ${k} (writeback)`);
+  for (const k of Object.keys(fields.writeback?.salesforce?.person ?? {}))
+    out.add(`salesforce person field ${k} (writeback)`);
   const reason = fields.feedback?.reject?.reason?.salesforce;
   if (reason) out.add(`salesforce person field ${reason} (feedback reason)`);
   if (fields.deal?.create_in_hubspot) out.add('deal.create_in_hubspot');
@@ -31,5 +33,8 @@ export function connectorFootprint(fields: FieldsConfig): string[] {
 export function footprintChanges(before: FieldsConfig, after: FieldsConfig): string[] {
   const a = new Set(connectorFootprint(before));
   const b = new Set(connectorFootprint(after));
-  return [...[...b].filter((x) => !a.has(x)).map((x) => `added ${x}`), ...[...a].filter((x) => !b.has(x)).map((x) => `removed ${x}`)];
+  return [
+    ...[...b].filter((x) => !a.has(x)).map((x) => `added ${x}`),
+    ...[...a].filter((x) => !b.has(x)).map((x) => `removed ${x}`),
+  ];
 }

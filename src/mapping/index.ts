@@ -4,8 +4,23 @@ export { toVocab, toCrmValue, type Converted } from './convert.ts';
 export { sharedValue, crmValue } from './values.ts';
 export { readsFrom, writesTo, isCompanyProperty, otherCrm, sectionFields, type Section } from './rules.ts';
 export { fromCrm, onObject, LEAD_ONLY_FIELDS, type FieldError, type ReadResult } from './inbound.ts';
-export { mergeFields, resolveValue, sameValue, type FieldSources, type SideState, type Incoming, type MergeResult } from './sync.ts';
-export { toCrm, truncate, HUBSPOT_MAX_LENGTH, REQUIRED_ON_CREATE, type WriteOptions, type WriteResult } from './outbound.ts';
+export {
+  mergeFields,
+  resolveValue,
+  sameValue,
+  type FieldSources,
+  type SideState,
+  type Incoming,
+  type MergeResult,
+} from './sync.ts';
+export {
+  toCrm,
+  truncate,
+  HUBSPOT_MAX_LENGTH,
+  REQUIRED_ON_CREATE,
+  type WriteOptions,
+  type WriteResult,
+} from './outbound.ts';
 export {
   compileTemplate,
   templateNames,

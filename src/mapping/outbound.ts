@@ -81,7 +81,10 @@ export function toCrm(
     let usingDefault = false;
     if (isBlank(value) && mustHave) {
       if (def.default === undefined) {
-        errors.push({ field: name, message: `${section}.${name} (${crm} ${crmName}): required and blank, and no default is set` });
+        errors.push({
+          field: name,
+          message: `${section}.${name} (${crm} ${crmName}): required and blank, and no default is set`,
+        });
         continue;
       }
       value = def.default;

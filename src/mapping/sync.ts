@@ -84,7 +84,12 @@ export function resolveValue(rule: SyncRule, sides: Partial<Record<CrmName, Side
 }
 
 /** Folds one CRM's update into the sources and returns the merged values and what changed. */
-export function mergeFields(section: Section, fields: FieldsConfig, previous: FieldSources, incoming: Incoming): MergeResult {
+export function mergeFields(
+  section: Section,
+  fields: FieldsConfig,
+  previous: FieldSources,
+  incoming: Incoming,
+): MergeResult {
   const defs = sectionFields(fields, section);
   const sources: FieldSources = {};
   const values: Record<string, unknown> = {};

@@ -38,7 +38,10 @@ export function templateNames(text: string): string[] {
  * Whether a template may use `name`. With a vocabulary, `person.NAME`/`deal.NAME` must be one
  * of its field names; without one any name passes.
  */
-export function isTemplateName(name: string, vocabulary?: { person: Iterable<string>; deal: Iterable<string> }): boolean {
+export function isTemplateName(
+  name: string,
+  vocabulary?: { person: Iterable<string>; deal: Iterable<string> },
+): boolean {
   if ((TEMPLATE_NAMES as readonly string[]).includes(name)) return true;
   const m = /^(person|deal)\.([A-Za-z0-9_]+)$/.exec(name);
   if (!m) return false;
@@ -87,7 +90,8 @@ function reader(name: string): (ctx: TemplateContext) => string {
       return (c) => text(c.routing?.reason);
   }
   const m = /^(person|deal)\.([A-Za-z0-9_]+)$/.exec(name);
-  if (!m) throw new InputError(`template name '{{${name}}}' is not allowed (see mappings.md "Templates")`, { field: name });
+  if (!m)
+    throw new InputError(`template name '{{${name}}}' is not allowed (see mappings.md "Templates")`, { field: name });
   const [, section, field] = m;
   return (c) => {
     const record = section === 'person' ? c.person : c.deal;
@@ -117,7 +121,11 @@ export interface RenderLimits {
 }
 
 /** Renders each target field's template, cut to the field's length; templates are compiled once and kept. */
-export function renderWriteback(map: Record<string, string>, ctx: TemplateContext, limits: RenderLimits = {}): Record<string, string> {
+export function renderWriteback(
+  map: Record<string, string>,
+  ctx: TemplateContext,
+  limits: RenderLimits = {},
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [target, template] of Object.entries(map)) {
     let render = compiled.get(template);

@@ -23,7 +23,11 @@ export type FailedWorkOutcome = { kind: 'dead'; attempts: number } | { kind: 're
  * The outcome of a failed attempt: a dead letter once `MAX_ATTEMPTS` failures are reached (or when
  * the failure is final, a CRM's `dead` answer), else a retry after the backoff.
  */
-export function afterFailure(previousAttempts: number, now: Date, options: { final?: boolean; hintMs?: number } = {}): FailedWorkOutcome {
+export function afterFailure(
+  previousAttempts: number,
+  now: Date,
+  options: { final?: boolean; hintMs?: number } = {},
+): FailedWorkOutcome {
   const attempts = previousAttempts + 1;
   if (options.final || attempts >= MAX_ATTEMPTS) return { kind: 'dead', attempts };
   return { kind: 'retry', attempts, at: new Date(now.getTime() + backoffMs(attempts, options.hintMs)) };

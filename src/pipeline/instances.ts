@@ -40,7 +40,11 @@ export function startHeartbeat(ctx: PipelineContext, options: HeartbeatOptions):
   // The owner is this process, not the id: a second process started with the same BATON_INSTANCE_ID cannot take the lease.
   const owner = `${ctx.instanceId}#${randomUUID().slice(0, 8)}`;
   const warn = options.warn ?? ((m: string) => ctx.log.warn(m));
-  const gauge = new Gauge({ name: 'baton_instances_live', help: 'Baton instances with a live heartbeat on this store, this one included', registers: [ctx.metrics.registry] });
+  const gauge = new Gauge({
+    name: 'baton_instances_live',
+    help: 'Baton instances with a live heartbeat on this store, this one included',
+    registers: [ctx.metrics.registry],
+  });
   let peers: string[] = [];
   let warnedFor = '';
   let clash = false;
@@ -48,7 +52,10 @@ export function startHeartbeat(ctx: PipelineContext, options: HeartbeatOptions):
   async function beat(): Promise<string[]> {
     const now = ctx.now().toISOString();
     const held = await ctx.store.acquireLease(name, owner, ttlMs, now);
-    if (!held && !clash) warn(`another live process uses the instance id '${ctx.instanceId}' (BATON_INSTANCE_ID); give every instance its own id, or leases and metrics mix up`);
+    if (!held && !clash)
+      warn(
+        `another live process uses the instance id '${ctx.instanceId}' (BATON_INSTANCE_ID); give every instance its own id, or leases and metrics mix up`,
+      );
     clash = !held;
     const live = await ctx.store.liveLeases(INSTANCE_LEASE_PREFIX, now);
     peers = live.filter((l) => l.owner !== owner).map((l) => l.name.slice(INSTANCE_LEASE_PREFIX.length));

@@ -53,7 +53,13 @@ export interface LiveConfigOptions {
 }
 
 /** Builds the live configuration of `dir`. */
-export function liveConfig(dir: string, store: Store, log: Logger, now: () => Date = () => new Date(), options: LiveConfigOptions = {}): LiveConfigSource {
+export function liveConfig(
+  dir: string,
+  store: Store,
+  log: Logger,
+  now: () => Date = () => new Date(),
+  options: LiveConfigOptions = {},
+): LiveConfigSource {
   let live: LiveConfig | null = null;
   let loaded: LoadedConfig | null = null;
   let liveAt: string | null = null;
@@ -80,10 +86,14 @@ export function liveConfig(dir: string, store: Store, log: Logger, now: () => Da
     if (needsRestart.length) cfg = { ...cfg, fields: live!.fields };
     const missing = missingApprovals(cfg.agreement);
     if (missing.length) {
-      return refuse(`${cfg.files.agreement}: draft agreement '${cfg.agreement.name}' v${cfg.agreement.version} is not live: ${missing.join(' and ')} ha${missing.length > 1 ? 've' : 's'} not approved it`, { version: cfg.agreement.version, missing });
+      return refuse(
+        `${cfg.files.agreement}: draft agreement '${cfg.agreement.name}' v${cfg.agreement.version} is not live: ${missing.join(' and ')} ha${missing.length > 1 ? 've' : 's'} not approved it`,
+        { version: cfg.agreement.version, missing },
+      );
     }
     const scale = options.slaTimeScale ?? 1;
-    const agreementConfig = scale > 1 ? { ...cfg.agreement, sla: compressSla(cfg.agreement.sla, scale) } : cfg.agreement;
+    const agreementConfig =
+      scale > 1 ? { ...cfg.agreement, sla: compressSla(cfg.agreement.sla, scale) } : cfg.agreement;
     let agreement;
     try {
       agreement = compileAgreement(agreementConfig);
@@ -92,7 +102,14 @@ export function liveConfig(dir: string, store: Store, log: Logger, now: () => Da
     }
     const at = now().toISOString();
     const hash = hashOf(cfg.texts.agreement);
-    await store.saveAgreementVersion({ version: cfg.agreement.version, name: cfg.agreement.name, text: cfg.texts.agreement, owners: cfg.agreement.owners, hash, liveAt: at });
+    await store.saveAgreementVersion({
+      version: cfg.agreement.version,
+      name: cfg.agreement.name,
+      text: cfg.texts.agreement,
+      owners: cfg.agreement.owners,
+      hash,
+      liveAt: at,
+    });
     const stored = await store.liveAgreementVersion();
     const previous = live?.version;
     live = { agreement, agreementConfig, fields: cfg.fields, routing: cfg.routing, version: cfg.agreement.version };
@@ -111,7 +128,12 @@ export function liveConfig(dir: string, store: Store, log: Logger, now: () => Da
   }
 
   function refuse(message: string, draft?: Refusal['draft']): LoadOutcome {
-    if (refused?.message !== message) log.error(live ? `configuration change refused; version ${live.version} stays live: ${message}` : `configuration refused: ${message}`);
+    if (refused?.message !== message)
+      log.error(
+        live
+          ? `configuration change refused; version ${live.version} stays live: ${message}`
+          : `configuration refused: ${message}`,
+      );
     refused = { message, at: now().toISOString(), ...(draft ? { draft } : {}) };
     return { ok: false, message };
   }

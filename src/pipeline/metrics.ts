@@ -27,16 +27,60 @@ export function createMetrics(instance: string, options: { defaults?: boolean } 
   const registers = [registry];
   return {
     registry,
-    eventsReceived: new Counter({ name: 'baton_events_received_total', help: 'Changes and events accepted into the inbox', labelNames: ['source'], registers }),
-    eventsProcessed: new Counter({ name: 'baton_events_processed_total', help: 'Inbox items processed', labelNames: ['source'], registers }),
-    inputRejected: new Counter({ name: 'baton_input_rejected_total', help: 'Requests refused for bad input or signature', labelNames: ['route', 'reason'], registers }),
-    inboxLagSeconds: new Gauge({ name: 'baton_inbox_lag_seconds', help: 'Age of the oldest pending inbox item', registers }),
+    eventsReceived: new Counter({
+      name: 'baton_events_received_total',
+      help: 'Changes and events accepted into the inbox',
+      labelNames: ['source'],
+      registers,
+    }),
+    eventsProcessed: new Counter({
+      name: 'baton_events_processed_total',
+      help: 'Inbox items processed',
+      labelNames: ['source'],
+      registers,
+    }),
+    inputRejected: new Counter({
+      name: 'baton_input_rejected_total',
+      help: 'Requests refused for bad input or signature',
+      labelNames: ['route', 'reason'],
+      registers,
+    }),
+    inboxLagSeconds: new Gauge({
+      name: 'baton_inbox_lag_seconds',
+      help: 'Age of the oldest pending inbox item',
+      registers,
+    }),
     inboxPending: new Gauge({ name: 'baton_inbox_pending', help: 'Pending inbox items', registers }),
-    writebacks: new Counter({ name: 'baton_writebacks_total', help: 'Outbox writes by CRM and outcome', labelNames: ['crm', 'outcome'], registers }),
-    apiCalls: new Counter({ name: 'baton_crm_api_calls_total', help: 'CRM batch calls by CRM and outcome', labelNames: ['crm', 'outcome'], registers }),
-    deadLetters: new Counter({ name: 'baton_dead_letters_total', help: 'Writes moved to the dead letters', labelNames: ['crm'], registers }),
-    heldWrites: new Gauge({ name: 'baton_outbox_held', help: 'Writes held for a setup problem (a missing field, property or scope), by CRM', labelNames: ['crm'], registers }),
+    writebacks: new Counter({
+      name: 'baton_writebacks_total',
+      help: 'Outbox writes by CRM and outcome',
+      labelNames: ['crm', 'outcome'],
+      registers,
+    }),
+    apiCalls: new Counter({
+      name: 'baton_crm_api_calls_total',
+      help: 'CRM batch calls by CRM and outcome',
+      labelNames: ['crm', 'outcome'],
+      registers,
+    }),
+    deadLetters: new Counter({
+      name: 'baton_dead_letters_total',
+      help: 'Writes moved to the dead letters',
+      labelNames: ['crm'],
+      registers,
+    }),
+    heldWrites: new Gauge({
+      name: 'baton_outbox_held',
+      help: 'Writes held for a setup problem (a missing field, property or scope), by CRM',
+      labelNames: ['crm'],
+      registers,
+    }),
     slaBreaches: new Counter({ name: 'baton_sla_breaches_total', help: 'SLA breaches marked', registers }),
-    stageTransitions: new Counter({ name: 'baton_stage_transitions_total', help: 'Stage transitions recorded', labelNames: ['to'], registers }),
+    stageTransitions: new Counter({
+      name: 'baton_stage_transitions_total',
+      help: 'Stage transitions recorded',
+      labelNames: ['to'],
+      registers,
+    }),
   };
 }

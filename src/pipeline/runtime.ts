@@ -109,7 +109,15 @@ export function createRuntime(ctx: PipelineContext, options: RuntimeOptions = {}
     return inboxBatch();
   }
 
-  const sendFor = (crm: Crm) => () => sendOutboxBatch(ctx, crm, (row, result, tx) => onWritten(tx, row, result), OUTBOX_BATCH, outboxLeaseMs, (row) => refreshRow(ctx, row));
+  const sendFor = (crm: Crm) => () =>
+    sendOutboxBatch(
+      ctx,
+      crm,
+      (row, result, tx) => onWritten(tx, row, result),
+      OUTBOX_BATCH,
+      outboxLeaseMs,
+      (row) => refreshRow(ctx, row),
+    );
   // Rows just queued are sent at once, not after the senders' idle sleep.
   ctx.queued = () => {
     for (const [w, name] of [...wakers]) if (name.startsWith('outbox:')) w();
@@ -128,7 +136,9 @@ export function createRuntime(ctx: PipelineContext, options: RuntimeOptions = {}
       loop('inbox', coalescedInboxBatch, idleMs);
       for (const crm of CRMS) if (ctx.connectors[crm]) loop(`outbox:${crm}`, sendFor(crm), idleMs * 2);
       const pollMs = (options.pollIntervalS ?? 60) * 1000;
-      if (pollMs > 0) for (const crm of CRMS) if (ctx.connectors[crm]) loop(`poll:${crm}`, async () => (await pollOnce(ctx, crm, pollMs * 2), 0), pollMs);
+      if (pollMs > 0)
+        for (const crm of CRMS)
+          if (ctx.connectors[crm]) loop(`poll:${crm}`, async () => (await pollOnce(ctx, crm, pollMs * 2), 0), pollMs);
       const slaMs = options.slaIntervalMs ?? 2000;
       // A short named lease: a crashed instance's hold on the scheduler lapses within seconds.
       loop('sla', async () => (await checkSla(ctx, Math.max(3000, slaMs * 2)), 0), slaMs);
@@ -143,7 +153,8 @@ export function createRuntime(ctx: PipelineContext, options: RuntimeOptions = {}
       for (const w of [...wakers.keys()]) w();
       await Promise.all(loops);
       loops.length = 0;
-      for (const name of [SLA_LEASE, ...CRMS.map((c) => `poll:${c}`)]) await ctx.store.releaseLease(name, ctx.instanceId).catch(() => {});
+      for (const name of [SLA_LEASE, ...CRMS.map((c) => `poll:${c}`)])
+        await ctx.store.releaseLease(name, ctx.instanceId).catch(() => {});
     },
     async drain(maxRounds = 50) {
       for (let i = 0; i < maxRounds; i++) {

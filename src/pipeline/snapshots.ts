@@ -16,10 +16,20 @@ export async function getSnapshot(store: Store, crm: Crm, object: string, id: st
  * Folds `props` observed at `at` into the snapshot. Older than the snapshot: nothing changes and
  * false is returned (the record is stale).
  */
-export async function observe(store: Store, crm: Crm, object: string, id: string, props: Record<string, unknown>, at: string): Promise<boolean> {
+export async function observe(
+  store: Store,
+  crm: Crm,
+  object: string,
+  id: string,
+  props: Record<string, unknown>,
+  at: string,
+): Promise<boolean> {
   const prev = await getSnapshot(store, crm, object, id);
   if (prev && Date.parse(at) < Date.parse(prev.at)) return false;
-  await setKv(store, kv.snapshot(crm, object, id), { at: prev && Date.parse(prev.at) > Date.parse(at) ? prev.at : at, props: { ...(prev?.props ?? {}), ...props } });
+  await setKv(store, kv.snapshot(crm, object, id), {
+    at: prev && Date.parse(prev.at) > Date.parse(at) ? prev.at : at,
+    props: { ...(prev?.props ?? {}), ...props },
+  });
   return true;
 }
 
@@ -31,12 +41,20 @@ export async function observe(store: Store, crm: Crm, object: string, id: string
  * (`hydrate`: not read), where the write's answer may have come in meanwhile. Values are compared
  * as each CRM stores them (`Connector.holdsValues`); a CRM without a connector holds nothing.
  */
-export async function heldChanges<T extends { source: string; body: unknown }>(store: Store, items: T[], connectors: Partial<Record<Crm, Connector>>): Promise<Set<T>> {
+export async function heldChanges<T extends { source: string; body: unknown }>(
+  store: Store,
+  items: T[],
+  connectors: Partial<Record<Crm, Connector>>,
+): Promise<Set<T>> {
   const byRecord = new Map<string, { items: T[]; hint: Record<string, unknown> | null; object: string; id: string }>();
   const held = new Set<T>();
   for (const item of items) {
     const b = item.body as InboxItem['body'] | undefined;
-    if (item.source === 'salesforce' && b?.kind === 'change' && (await knownSalesforceChange(store, b, connectors.salesforce))) {
+    if (
+      item.source === 'salesforce' &&
+      b?.kind === 'change' &&
+      (await knownSalesforceChange(store, b, connectors.salesforce))
+    ) {
       held.add(item);
       continue;
     }
@@ -58,10 +76,16 @@ export async function heldChanges<T extends { source: string; body: unknown }>(s
   // HubSpot can send the echo of a batch write before Baton has the call's answer (and so before
   // the snapshot knows the values): what the outbox is writing to the record counts as held too.
   if (open.length === 0) return held;
-  const writing = new Map((await store.outboxByKeys(open.map((o) => o.key))).map((r) => [r.key, (r.payload as { properties?: Record<string, unknown> }).properties]));
+  const writing = new Map(
+    (await store.outboxByKeys(open.map((o) => o.key))).map((r) => [
+      r.key,
+      (r.payload as { properties?: Record<string, unknown> }).properties,
+    ]),
+  );
   for (const o of open) {
     const sending = writing.get(o.key);
-    if (sending && holds(connectors.hubspot, o.hint, { ...o.known, ...sending })) for (const item of o.items) held.add(item);
+    if (sending && holds(connectors.hubspot, o.hint, { ...o.known, ...sending }))
+      for (const item of o.items) held.add(item);
   }
   return held;
 }
@@ -71,11 +95,19 @@ export async function heldChanges<T extends { source: string; body: unknown }>(s
  * record's snapshot and every field it carries as the snapshot has it. The Outbound Message of a
  * Lead Baton just created and read back is such a change; a rep's edit carries a new value or time.
  */
-async function knownSalesforceChange(store: Store, b: Extract<InboxItem['body'], { kind: 'change' }>, salesforce: Connector | undefined): Promise<boolean> {
+async function knownSalesforceChange(
+  store: Store,
+  b: Extract<InboxItem['body'], { kind: 'change' }>,
+  salesforce: Connector | undefined,
+): Promise<boolean> {
   if (b.ref.crm !== 'salesforce' || !b.ref.at || !b.hint || Object.keys(b.hint).length === 0) return false;
   const snap = await getSnapshot(store, 'salesforce', b.ref.object, b.ref.id);
   if (!snap || Date.parse(b.ref.at) > Date.parse(snap.at)) return false;
   return holds(salesforce, b.hint, snap.props);
 }
 
-const holds = (c: Connector | undefined, values: Record<string, unknown>, known: Record<string, unknown> | null | undefined) => c?.holdsValues?.(values, known) ?? false;
+const holds = (
+  c: Connector | undefined,
+  values: Record<string, unknown>,
+  known: Record<string, unknown> | null | undefined,
+) => c?.holdsValues?.(values, known) ?? false;

@@ -34,7 +34,8 @@ export function jsonDepth(text: string, limit = Infinity): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
@@ -63,7 +64,13 @@ export function nonFinitePath(value: unknown, path: (string | number)[] = []): (
 
 /** A path as a field name (`properties.score`, `changes.0.id`); a key that is empty or not a plain word is quoted (`[""]`), so the name is never blank. */
 export function pathName(path: readonly PropertyKey[]): string {
-  return path.map((seg) => (typeof seg === 'number' || (typeof seg === 'string' && /^[A-Za-z0-9_$-]+$/.test(seg)) ? String(seg) : `[${JSON.stringify(String(seg))}]`)).join('.');
+  return path
+    .map((seg) =>
+      typeof seg === 'number' || (typeof seg === 'string' && /^[A-Za-z0-9_$-]+$/.test(seg))
+        ? String(seg)
+        : `[${JSON.stringify(String(seg))}]`,
+    )
+    .join('.');
 }
 
 /**
@@ -73,13 +80,17 @@ export function pathName(path: readonly PropertyKey[]): string {
 export function parseJsonInput(raw: Buffer | string | undefined, field = 'body'): unknown {
   const text = decodeUtf8(raw, field);
   if (!text.trim()) throw new InputError(`${field}: expected a JSON body`, { field });
-  if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) throw new InputError(`${field}: nested deeper than ${MAX_JSON_DEPTH} levels`, { field });
+  if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)
+    throw new InputError(`${field}: nested deeper than ${MAX_JSON_DEPTH} levels`, { field });
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
     const at = /position (\d+)/.exec(String((err as Error).message))?.[1];
-    throw new InputError(`${field}: not valid JSON${at ? ` (at character ${at})` : ''}`, { field, cause: new Error('JSON.parse failed') });
+    throw new InputError(`${field}: not valid JSON${at ? ` (at character ${at})` : ''}`, {
+      field,
+      cause: new Error('JSON.parse failed'),
+    });
   }
   const bad = nonFinitePath(value);
   if (bad) {
@@ -97,11 +108,16 @@ const INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1
  */
 export function instantProblem(s: string, opts: { requireTime?: boolean } = {}): string | null {
   const m = INSTANT.exec(s);
-  if (!m || (opts.requireTime && m[4] === undefined)) return opts.requireTime ? 'expected an ISO 8601 time, e.g. 2026-11-20T14:03:00Z' : 'expected an ISO 8601 date or time';
+  if (!m || (opts.requireTime && m[4] === undefined))
+    return opts.requireTime
+      ? 'expected an ISO 8601 time, e.g. 2026-11-20T14:03:00Z'
+      : 'expected an ISO 8601 date or time';
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const day = new Date(Date.UTC(y, mo - 1, d));
-  if (mo < 1 || mo > 12 || day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d) return `${m[1]}-${m[2]}-${m[3]} is not a calendar date`;
-  if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59)) return 'expected a time of day 00:00:00..23:59:59';
+  if (mo < 1 || mo > 12 || day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d)
+    return `${m[1]}-${m[2]}-${m[3]} is not a calendar date`;
+  if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59))
+    return 'expected a time of day 00:00:00..23:59:59';
   const ms = Date.parse(m[4] !== undefined && m[7] === undefined ? `${s}Z` : s);
   if (!Number.isFinite(ms)) return 'expected an ISO 8601 date or time';
   return instantRangeProblem(ms);
@@ -109,7 +125,8 @@ export function instantProblem(s: string, opts: { requireTime?: boolean } = {}):
 
 /** Why epoch milliseconds are outside 1970..2100, or null. */
 export function instantRangeProblem(ms: number): string | null {
-  if (!Number.isFinite(ms) || ms < MIN_INSTANT_MS || ms > MAX_INSTANT_MS) return 'expected a time between 1970 and 2100';
+  if (!Number.isFinite(ms) || ms < MIN_INSTANT_MS || ms > MAX_INSTANT_MS)
+    return 'expected a time between 1970 and 2100';
   return null;
 }
 
@@ -128,14 +145,18 @@ export const isoInstantText = z.string().superRefine((s, ctx) => {
 export const isoInstant = isoInstantText.transform(toIsoInstant);
 
 /** zod: epoch milliseconds in 1970..2100 (HubSpot's `occurredAt`). */
-export const epochMs = z.number().int().refine((n) => instantRangeProblem(n) === null, { message: 'expected epoch milliseconds between 1970 and 2100' });
+export const epochMs = z
+  .number()
+  .int()
+  .refine((n) => instantRangeProblem(n) === null, { message: 'expected epoch milliseconds between 1970 and 2100' });
 
 // Control (Cc), format (Cf: zero-width space/joiners, BOM, bidi marks), separators other than a plain space, and U+FFFD (a byte that was not UTF-8).
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufffd]/u;
 
 /** Why an email (already trimmed) is not one Baton takes, or null. */
 export function emailProblem(email: string): string | null {
-  if (!email.isWellFormed() || INVISIBLE.test(email)) return 'expected an email address without control, zero-width or invalid characters';
+  if (!email.isWellFormed() || INVISIBLE.test(email))
+    return 'expected an email address without control, zero-width or invalid characters';
   if (email.length < 3 || email.length > 320 || !/^[^\s@]+@[^\s@]+$/.test(email)) return 'expected an email address';
   return null;
 }

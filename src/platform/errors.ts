@@ -170,21 +170,35 @@ export interface SetupProblem {
 
 /** One key per distinct problem, so it is reported once. */
 export function setupProblemKey(p: SetupProblem): string {
-  return [p.crm, p.kind, p.object, [...(p.fields ?? [])].sort().join(','), p.value ?? '', [...(p.scopes ?? [])].sort().join(',')].join('|');
+  return [
+    p.crm,
+    p.kind,
+    p.object,
+    [...(p.fields ?? [])].sort().join(','),
+    p.value ?? '',
+    [...(p.scopes ?? [])].sort().join(','),
+  ].join('|');
 }
 
 /** True when writing `properties` to `object` is of the kind `p` refuses: same object, and one of its fields set (to the refused value). */
 export function setupProblemConcerns(p: SetupProblem, object: string, properties: Record<string, unknown>): boolean {
   if (p.object !== object) return false;
   if (!p.fields?.length) return true;
-  return p.fields.some((f) => Object.hasOwn(properties, f) && (p.value === undefined || String(properties[f]) === p.value));
+  return p.fields.some(
+    (f) => Object.hasOwn(properties, f) && (p.value === undefined || String(properties[f]) === p.value),
+  );
 }
 
 /** A CRM call refused for a `SetupProblem`: not retryable as it is, not the record's fault. */
 export class SetupProblemError extends CrmError {
   readonly problem: SetupProblem;
   constructor(problem: SetupProblem, options: { cause?: unknown; status?: number } = {}) {
-    super(problem.crm, `${problem.message}; ${problem.fix}`, { cause: options.cause, status: options.status, code: `${problem.crm}_setup_${problem.kind}`, details: { problem } });
+    super(problem.crm, `${problem.message}; ${problem.fix}`, {
+      cause: options.cause,
+      status: options.status,
+      code: `${problem.crm}_setup_${problem.kind}`,
+      details: { problem },
+    });
     this.problem = problem;
   }
 }

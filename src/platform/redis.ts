@@ -28,13 +28,20 @@ export function redactedRedisUrl(url: string): string {
 }
 
 /** Connects to Redis and returns limits shared by every instance with the same `prefix`. */
-export async function connectSharedLimits(url: string, options: { prefix?: string; log: Logger; connectTimeoutMs?: number }): Promise<SharedLimitsConnection> {
+export async function connectSharedLimits(
+  url: string,
+  options: { prefix?: string; log: Logger; connectTimeoutMs?: number },
+): Promise<SharedLimitsConnection> {
   const client = createClient({ url, socket: { connectTimeout: options.connectTimeoutMs ?? 5000 } });
   let lastError = '';
   // Without a listener an 'error' event would end the process; reconnects are node-redis' job.
   client.on('error', (err: Error) => {
     const message = errorMessage(err);
-    if (message !== lastError) options.log.warn('redis connection error; shared rate limits wait for it', { redis: redactedRedisUrl(url), error: message });
+    if (message !== lastError)
+      options.log.warn('redis connection error; shared rate limits wait for it', {
+        redis: redactedRedisUrl(url),
+        error: message,
+      });
     lastError = message;
   });
   client.on('ready', () => {
@@ -45,14 +52,21 @@ export async function connectSharedLimits(url: string, options: { prefix?: strin
     await client.connect();
   } catch (err) {
     client.destroy();
-    throw new BatonError('redis_unreachable', `cannot connect to Redis at ${redactedRedisUrl(url)} (BATON_REDIS_URL): ${errorMessage(err)}`, { cause: err });
+    throw new BatonError(
+      'redis_unreachable',
+      `cannot connect to Redis at ${redactedRedisUrl(url)} (BATON_REDIS_URL): ${errorMessage(err)}`,
+      { cause: err },
+    );
   }
   return {
     backend: redisLimits(client, { prefix: options.prefix }),
     async ping() {
       if (!client.isReady) return false;
       try {
-        await Promise.race([client.ping(), new Promise((_, fail) => setTimeout(() => fail(new Error('timeout')), 1000).unref())]);
+        await Promise.race([
+          client.ping(),
+          new Promise((_, fail) => setTimeout(() => fail(new Error('timeout')), 1000).unref()),
+        ]);
         return true;
       } catch {
         return false;

@@ -28,7 +28,6 @@ export interface SharedLimitOptions {
   slotLeaseMs?: number;
 }
 
-
 /** Waits for a point of the shared window. */
 async function take(limiter: RateLimiterRedis, key: string): Promise<void> {
   for (;;) {
@@ -74,13 +73,19 @@ export function createSharedLimiter(spec: LimiterSpec, redis: RedisLike, options
   const local = createLimiter(spec);
   const prefix = `${options.prefix ?? 'baton:'}limit:${spec.name}`;
   const window = spec.window
-    ? new RateLimiterRedis({ storeClient: redis, useRedisPackage: true, keyPrefix: `${prefix}:window`, ...toOpts(sharedWindow(spec.window)) })
+    ? new RateLimiterRedis({
+        storeClient: redis,
+        useRedisPackage: true,
+        keyPrefix: `${prefix}:window`,
+        ...toOpts(sharedWindow(spec.window)),
+      })
     : null;
   const slots = `${prefix}:slots`;
   const lease = String(options.slotLeaseMs ?? 120_000);
   const max = spec.maxConcurrent;
   const takeSlot = async (token: string) => {
-    while ((await redis.eval(TAKE_SLOT, { keys: [slots], arguments: [token, String(max), lease] })) !== 1) await sleep(10 + Math.random() * 20);
+    while ((await redis.eval(TAKE_SLOT, { keys: [slots], arguments: [token, String(max), lease] })) !== 1)
+      await sleep(10 + Math.random() * 20);
   };
   return {
     name: spec.name,
@@ -110,7 +115,10 @@ export function redisLimits(redis: RedisLike, options: SharedLimitOptions = {}):
       return typeof text === 'string' ? (JSON.parse(text) as unknown) : undefined;
     },
     async setValue(name, value, ttlMs) {
-      await redis.eval(SET_VALUE, { keys: [`${prefix}value:${name}`], arguments: [JSON.stringify(value), String(Math.max(1, Math.round(ttlMs)))] });
+      await redis.eval(SET_VALUE, {
+        keys: [`${prefix}value:${name}`],
+        arguments: [JSON.stringify(value), String(Math.max(1, Math.round(ttlMs)))],
+      });
     },
   };
 }

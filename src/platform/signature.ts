@@ -14,7 +14,11 @@ export function hmacHex(secret: string, body: string | Buffer): string {
 }
 
 /** Checks `X-Baton-Signature: sha256=HEX(HMAC(body))` (for `POST /webhooks/salesforce` and `POST /api/events`). */
-export function verifyBatonSignature(body: string | Buffer, header: string | undefined, secret: string | undefined): boolean {
+export function verifyBatonSignature(
+  body: string | Buffer,
+  header: string | undefined,
+  secret: string | undefined,
+): boolean {
   if (!secret || !header) return false;
   const m = /^sha256=([0-9a-fA-F]{64})$/.exec(header.trim());
   return !!m && safeEqual(m[1].toLowerCase(), hmacHex(secret, body));

@@ -14,7 +14,10 @@ export interface StaleRetryOptions {
 }
 
 /** Runs `fn` again while it throws `StaleError` (or what `alsoRetry` accepts), `STALE_TRIES` times at most; rethrows the last error. */
-export async function retryOnStale<T>(fn: (attempt: number) => Promise<T>, options: StaleRetryOptions = {}): Promise<T> {
+export async function retryOnStale<T>(
+  fn: (attempt: number) => Promise<T>,
+  options: StaleRetryOptions = {},
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn(attempt);

@@ -62,7 +62,12 @@ function handedAt(t: FunnelTransition): number {
  * as now). Entered counts people per stage whose entry falls in the window; SLA figures count the
  * `mql` entries in the window and what answered each.
  */
-export function computeFunnel(input: { from: string | null; to: string | null; histories: Map<number, readonly FunnelTransition[]>; people: readonly FunnelPerson[] }): Funnel {
+export function computeFunnel(input: {
+  from: string | null;
+  to: string | null;
+  histories: Map<number, readonly FunnelTransition[]>;
+  people: readonly FunnelPerson[];
+}): Funnel {
   const { from, to } = input;
   const enteredBy = new Map<Stage, Set<number>>();
   const reject_reasons: Record<string, number> = {};
@@ -86,7 +91,8 @@ export function computeFunnel(input: { from: string | null; to: string | null; h
       if (breach) sla.breached++;
       else if (answer) sla.answered_in_time++;
       else sla.open++;
-      if (answer) answerHours.push(Math.max(0, Date.parse(answer.at) - Math.min(handedAt(t), Date.parse(answer.at))) / 3_600_000);
+      if (answer)
+        answerHours.push(Math.max(0, Date.parse(answer.at) - Math.min(handedAt(t), Date.parse(answer.at))) / 3_600_000);
     });
   }
   const entered = zeroes();

@@ -3,7 +3,13 @@
  * earlier ones left, so a batch is the same as that many single handoffs one after another. Pure:
  * the caller loads the state, and stores what comes back.
  */
-import { indexAccounts, matchAccount, type AccountCandidate, type AccountMatch, type MatchOptions } from './accounts.ts';
+import {
+  indexAccounts,
+  matchAccount,
+  type AccountCandidate,
+  type AccountMatch,
+  type MatchOptions,
+} from './accounts.ts';
 import { decideRoute, type RoutingDecision, type RoutingPolicy, type UserInfo } from './decide.ts';
 import type { RoutedPerson } from './policy.ts';
 import type { RotationState } from './round-robin.ts';
@@ -24,11 +30,21 @@ export interface BatchInputs {
 }
 
 /** Decides every person in order, updating `state` in place; decisions keyed by `RoutedPerson.key`. */
-export function routeInOrder(people: RoutedPerson[], inputs: BatchInputs, state: RoutingState): Map<string, RoutingDecision> {
+export function routeInOrder(
+  people: RoutedPerson[],
+  inputs: BatchInputs,
+  state: RoutingState,
+): Map<string, RoutingDecision> {
   const index = indexAccounts(inputs.accounts);
   const out = new Map<string, RoutingDecision>();
   for (const p of people) {
-    const match: AccountMatch = inputs.match ? matchAccount({ email: p.email, companyName: p.person.company_name as string | null | undefined }, index, inputs.match) : { kind: 'none' };
+    const match: AccountMatch = inputs.match
+      ? matchAccount(
+          { email: p.email, companyName: p.person.company_name as string | null | undefined },
+          index,
+          inputs.match,
+        )
+      : { kind: 'none' };
     const d = decideRoute(p as unknown as Record<string, unknown>, match, inputs.policy, {
       users: inputs.users,
       usersById: inputs.usersById,
@@ -44,6 +60,11 @@ export function routeInOrder(people: RoutedPerson[], inputs: BatchInputs, state:
 
 /** The date (`YYYY-MM-DD`) `cap_per_day` counts in: the agreement's business-hours zone, else UTC. */
 export function capDay(at: string | Date, timeZone: string | null): string {
-  const fmt = new Intl.DateTimeFormat('en-CA', { timeZone: timeZone ?? 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' });
+  const fmt = new Intl.DateTimeFormat('en-CA', {
+    timeZone: timeZone ?? 'UTC',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  });
   return fmt.format(typeof at === 'string' ? new Date(at) : at);
 }

@@ -92,7 +92,11 @@ function assignBy(
   const u = inputs.users.get(picked.user)!;
   const weight = rotation.find((r) => r.user === picked.user)!.weight;
   const total = rotation.reduce((s, r) => s + r.weight, 0);
-  return { user: u, detail: `round robin: ${label(u)} (${weight} of ${total})`, rotation: { key, state: picked.state } };
+  return {
+    user: u,
+    detail: `round robin: ${label(u)} (${weight} of ${total})`,
+    rotation: { key, state: picked.state },
+  };
 }
 
 /** Decides who gets one person and why. */
@@ -117,14 +121,20 @@ export function decideRoute(
     }
     notes.push(`account ${match.account.name} matched but its owner cannot take it`);
   } else if (match.kind === 'ambiguous') {
-    notes.push(`ambiguous account match by ${match.by.replace('_', ' ')}: ${match.accounts.map((a) => a.name).join(', ')}`);
+    notes.push(
+      `ambiguous account match by ${match.by.replace('_', ' ')}: ${match.accounts.map((a) => a.name).join(', ')}`,
+    );
   }
   const passed: string[] = [];
   for (const rule of policy.rules) {
     if (!rule.holds(person)) continue;
     const got = assignBy(rule.id, rule.assign, policy, inputs, passed);
     if (got) {
-      const why = [...notes, `rule ${rule.id}, ${got.detail}`, ...(passed.length ? [`passed over ${passed.join(', ')}`] : [])];
+      const why = [
+        ...notes,
+        `rule ${rule.id}, ${got.detail}`,
+        ...(passed.length ? [`passed over ${passed.join(', ')}`] : []),
+      ];
       return { rule: rule.id, user: got.user, reason: why.join('; '), createAs: 'Lead', rotation: got.rotation };
     }
     notes.push(`rule ${rule.id} matched but every user was passed over`);

@@ -65,14 +65,26 @@ export function compileRouting(cfg: RoutingConfig, text?: string | null, file = 
     createContactOnMatch: cfg.match_accounts?.create === 'contact',
     accountOwner: (cfg.match_accounts?.owner ?? 'account_owner') === 'account_owner',
   };
-  const match = cfg.match_accounts ? { by: cfg.match_accounts.by, ignoreDomains: cfg.match_accounts.ignore_domains } : null;
-  const named = [...cfg.rules.flatMap((r, i) => namesOf(r.assign, ['rules', i, 'assign'])), ...namesOf(cfg.fallback, ['fallback'])];
+  const match = cfg.match_accounts
+    ? { by: cfg.match_accounts.by, ignoreDomains: cfg.match_accounts.ignore_domains }
+    : null;
+  const named = [
+    ...cfg.rules.flatMap((r, i) => namesOf(r.assign, ['rules', i, 'assign'])),
+    ...namesOf(cfg.fallback, ['fallback']),
+  ];
   const source = text ? parseYamlSource(file, text) : null;
-  const users = named.map(({ name, path }) => ({ name, ...(source ? positionOf(source, path, 'value') : { line: 1, col: 1 }) }));
+  const users = named.map(({ name, path }) => ({
+    name,
+    ...(source ? positionOf(source, path, 'value') : { line: 1, col: 1 }),
+  }));
   return { policy, match, users };
 }
 
 /** `routing.yaml:LINE:COL: no Salesforce user 'x'` for every name Salesforce does not know. */
-export function unknownUserProblems(users: CompiledRouting['users'], known: (name: string) => boolean, file = 'routing.yaml'): string[] {
+export function unknownUserProblems(
+  users: CompiledRouting['users'],
+  known: (name: string) => boolean,
+  file = 'routing.yaml',
+): string[] {
   return users.filter((u) => !known(u.name)).map((u) => `${file}:${u.line}:${u.col}: no Salesforce user '${u.name}'`);
 }

@@ -65,7 +65,19 @@ export async function healthOf(ctx: PipelineContext): Promise<HealthInfo> {
 export function setupProblemsOf(ctx: PipelineContext): HealthProblem[] {
   return problemsOf(ctx)
     .list(ctx.now())
-    .map((p) => ({ crm: p.crm, kind: p.kind, object: p.object, ...(p.fields ? { fields: p.fields } : {}), ...(p.value !== undefined ? { value: p.value } : {}), ...(p.scopes ? { scopes: p.scopes } : {}), message: p.message, fix: p.fix, since: p.since, recheckAt: p.recheckAt, held: p.held }));
+    .map((p) => ({
+      crm: p.crm,
+      kind: p.kind,
+      object: p.object,
+      ...(p.fields ? { fields: p.fields } : {}),
+      ...(p.value !== undefined ? { value: p.value } : {}),
+      ...(p.scopes ? { scopes: p.scopes } : {}),
+      message: p.message,
+      fix: p.fix,
+      since: p.since,
+      recheckAt: p.recheckAt,
+      held: p.held,
+    }));
 }
 
 /** The live agreement's name, version and owners (with the day each approved it), as the dashboard shows them. */
@@ -75,9 +87,17 @@ export function defaultAgreementInfo(ctx: PipelineContext): AgreementInfo {
   const owner = (o: { name: string; email: string; approved?: unknown } | undefined) => ({
     name: o?.name ?? '',
     email: o?.email ?? '',
-    approved: o?.approved ? (o.approved instanceof Date ? o.approved.toISOString().slice(0, 10) : String(o.approved)) : null,
+    approved: o?.approved
+      ? o.approved instanceof Date
+        ? o.approved.toISOString().slice(0, 10)
+        : String(o.approved)
+      : null,
   });
-  return { name: live?.agreement.name ?? '(none live)', version: live?.version ?? 0, owners: { marketing: owner(owners?.marketing), sales: owner(owners?.sales) } };
+  return {
+    name: live?.agreement.name ?? '(none live)',
+    version: live?.version ?? 0,
+    owners: { marketing: owner(owners?.marketing), sales: owner(owners?.sales) },
+  };
 }
 
 /** Builds the express app. */
@@ -88,9 +108,18 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   try {
     app.set('trust proxy', deps.trustProxy ?? false);
   } catch (err) {
-    throw new InputError(`BATON_TRUST_PROXY: ${errorMessage(err)}; expected addresses, subnets, loopback or a hop count`, { field: 'BATON_TRUST_PROXY', cause: err });
+    throw new InputError(
+      `BATON_TRUST_PROXY: ${errorMessage(err)}; expected addresses, subnets, loopback or a hop count`,
+      { field: 'BATON_TRUST_PROXY', cause: err },
+    );
   }
-  const auth = createAuth({ store: ctx.store, token: deps.token, now: ctx.now, sessions: deps.sessions, publicUrl: deps.publicUrl });
+  const auth = createAuth({
+    store: ctx.store,
+    token: deps.token,
+    now: ctx.now,
+    sessions: deps.sessions,
+    publicUrl: deps.publicUrl,
+  });
   // Sessions of a token no longer in use end now, not at their next use; a store not reachable yet is no reason not to start.
   await auth.prune().catch(() => 0);
 
@@ -109,13 +138,24 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
     // A setup problem degrades, it does not unready: webhooks must still be taken in (and kept).
     const problems = setupProblemsOf(ctx);
     const status = !ready ? 'unready' : problems.length ? 'degraded' : 'ready';
-    res.status(ready ? 200 : 503).json({ ready, status, store: storeOk, config: configLoaded, ...more, problems, instance: ctx.instanceId });
+    res
+      .status(ready ? 200 : 503)
+      .json({ ready, status, store: storeOk, config: configLoaded, ...more, problems, instance: ctx.instanceId });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
   });
 
-  app.use(webhookRouter({ store: ctx.store, metrics: ctx.metrics, connectors: ctx.connectors, receivers: deps.receivers, publicUrl: deps.publicUrl, notify: deps.notify }));
+  app.use(
+    webhookRouter({
+      store: ctx.store,
+      metrics: ctx.metrics,
+      connectors: ctx.connectors,
+      receivers: deps.receivers,
+      publicUrl: deps.publicUrl,
+      notify: deps.notify,
+    }),
+  );
   app.use(apiRouter({ ctx, auth, webhookSecret: deps.webhookSecret, notify: deps.notify }));
 
   if (existsSync(DASHBOARD)) {

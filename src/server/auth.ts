@@ -31,10 +31,16 @@ export function sessionSettingsFromEnv(env: Record<string, string | undefined>):
     const v = env[name];
     if (v === undefined || v === '') return fallback;
     const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new BatonError('bad_env', `${name}: expected a positive number, got '${v}'`, { details: { variable: name } });
+    if (!Number.isFinite(n) || n <= 0)
+      throw new BatonError('bad_env', `${name}: expected a positive number, got '${v}'`, {
+        details: { variable: name },
+      });
     return n * unitMs;
   };
-  return { idleMs: read('BATON_SESSION_IDLE_MINUTES', 60_000, DEFAULT_SESSION_SETTINGS.idleMs), absoluteMs: read('BATON_SESSION_MAX_HOURS', 3_600_000, DEFAULT_SESSION_SETTINGS.absoluteMs) };
+  return {
+    idleMs: read('BATON_SESSION_IDLE_MINUTES', 60_000, DEFAULT_SESSION_SETTINGS.idleMs),
+    absoluteMs: read('BATON_SESSION_MAX_HOURS', 3_600_000, DEFAULT_SESSION_SETTINGS.absoluteMs),
+  };
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -115,18 +121,26 @@ export function createAuth(deps: AuthDeps): Auth {
     const row = await deps.store.getSession(hash);
     if (!row) return false;
     const now = deps.now().getTime();
-    const ended = row.tokenHash !== currentToken || Date.parse(row.expiresAt) <= now || Date.parse(row.seenAt) + settings.idleMs <= now;
+    const ended =
+      row.tokenHash !== currentToken ||
+      Date.parse(row.expiresAt) <= now ||
+      Date.parse(row.seenAt) + settings.idleMs <= now;
     if (ended) {
       await deps.store.deleteSession(hash);
       return false;
     }
-    if (now - Date.parse(row.seenAt) >= TOUCH_EVERY_MS) await deps.store.touchSession(hash, new Date(now).toISOString());
+    if (now - Date.parse(row.seenAt) >= TOUCH_EVERY_MS)
+      await deps.store.touchSession(hash, new Date(now).toISOString());
     return true;
   }
 
   const prune = () => {
     const now = deps.now();
-    return deps.store.pruneSessions({ now: now.toISOString(), idleBefore: new Date(now.getTime() - settings.idleMs).toISOString(), tokenHash: currentToken });
+    return deps.store.pruneSessions({
+      now: now.toISOString(),
+      idleBefore: new Date(now.getTime() - settings.idleMs).toISOString(),
+      tokenHash: currentToken,
+    });
   };
 
   const auth: Auth = {
@@ -139,7 +153,13 @@ export function createAuth(deps: AuthDeps): Auth {
       const id = randomBytes(32).toString('base64url');
       const now = deps.now();
       const at = now.toISOString();
-      await deps.store.createSession({ idHash: sessionIdHash(id), tokenHash: currentToken, createdAt: at, seenAt: at, expiresAt: new Date(now.getTime() + settings.absoluteMs).toISOString() });
+      await deps.store.createSession({
+        idHash: sessionIdHash(id),
+        tokenHash: currentToken,
+        createdAt: at,
+        seenAt: at,
+        expiresAt: new Date(now.getTime() + settings.absoluteMs).toISOString(),
+      });
       // Login is rare: a good moment to forget ended sessions and those of an older token.
       await prune();
       return cookie(id, Math.floor(settings.absoluteMs / 1000), req.secure);
@@ -151,15 +171,15 @@ export function createAuth(deps: AuthDeps): Auth {
     },
     originProblem: (req) => originProblem(req, deps.publicUrl),
     require(req, res, next) {
-      auth.check(req).then(
-        (kind) => {
-          if (!kind) return void res.status(401).json({ error: 'unauthorized', message: 'a bearer token or a dashboard session is required' });
-          const problem = kind === 'session' && !SAFE_METHODS.has(req.method) ? auth.originProblem(req) : null;
-          if (problem) return void res.status(403).json({ error: 'cross_origin', message: problem, field: 'origin' });
-          next();
-        },
-        next,
-      );
+      auth.check(req).then((kind) => {
+        if (!kind)
+          return void res
+            .status(401)
+            .json({ error: 'unauthorized', message: 'a bearer token or a dashboard session is required' });
+        const problem = kind === 'session' && !SAFE_METHODS.has(req.method) ? auth.originProblem(req) : null;
+        if (problem) return void res.status(403).json({ error: 'cross_origin', message: problem, field: 'origin' });
+        next();
+      }, next);
     },
   };
   return auth;

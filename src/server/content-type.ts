@@ -13,7 +13,10 @@ const ACCEPTED: Record<BodyKind, (type: string) => boolean> = {
   xml: (t) => t === 'text/xml' || t === 'application/xml' || t === 'application/soap+xml',
 };
 
-const EXPECTED: Record<BodyKind, string> = { json: 'application/json', xml: 'text/xml, application/xml or application/soap+xml' };
+const EXPECTED: Record<BodyKind, string> = {
+  json: 'application/json',
+  xml: 'text/xml, application/xml or application/soap+xml',
+};
 
 /** Why a `Content-Type` header does not fit `kind`, or null when it does (no body at all passes: the route says what it misses). */
 export function contentTypeProblem(header: string | undefined, kind: BodyKind, hasBody: boolean): string | null {
@@ -22,7 +25,8 @@ export function contentTypeProblem(header: string | undefined, kind: BodyKind, h
   if (!ACCEPTED[kind](type.trim().toLowerCase())) return `content-type: expected ${EXPECTED[kind]}`;
   for (const p of params) {
     const [k, v = ''] = p.split('=');
-    if (k.trim().toLowerCase() === 'charset' && !/^"?utf-?8"?$/i.test(v.trim())) return 'content-type: the body must be UTF-8';
+    if (k.trim().toLowerCase() === 'charset' && !/^"?utf-?8"?$/i.test(v.trim()))
+      return 'content-type: the body must be UTF-8';
   }
   return null;
 }

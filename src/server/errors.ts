@@ -41,7 +41,11 @@ export function errorHandler(metrics: Metrics) {
       metrics.inputRejected.inc({ route, reason: 'bad_request' });
       return sendError(res, e.status, 'bad_request', errorMessage(err), 'body');
     }
-    log.error('request failed', { route, error: errorMessage(err), code: err instanceof BatonError ? err.code : undefined });
+    log.error('request failed', {
+      route,
+      error: errorMessage(err),
+      code: err instanceof BatonError ? err.code : undefined,
+    });
     if (res.headersSent) return;
     sendError(res, 503, 'unavailable', 'Baton could not handle the request now; try again');
   };

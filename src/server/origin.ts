@@ -34,8 +34,10 @@ export function originProblem(req: Request, publicUrl?: string): string | null {
   const origin = req.get('origin')?.trim();
   const site = req.get('sec-fetch-site');
   // The dashboard's `Referrer-Policy: no-referrer` makes browsers send `Origin: null` on its own forms; `Sec-Fetch-Site` then decides.
-  if (origin !== undefined && (origin !== 'null' || site === undefined)) return own.has(origin) ? null : 'origin: the request comes from another site';
-  if (site !== undefined) return site === 'same-origin' || site === 'none' ? null : 'origin: the request comes from another site';
+  if (origin !== undefined && (origin !== 'null' || site === undefined))
+    return own.has(origin) ? null : 'origin: the request comes from another site';
+  if (site !== undefined)
+    return site === 'same-origin' || site === 'none' ? null : 'origin: the request comes from another site';
   const referer = req.get('referer');
   if (referer !== undefined) {
     const from = originOf(referer);

@@ -7,17 +7,22 @@ import { receiveOutboundMessage, receiveSignedChanges } from '../../connectors/s
 import type { InboxItem } from '../../connectors/types.ts';
 
 /** A refusal names the field at fault (`changes.0.id`, `0.occurredAt`) when there is one; the route falls back to `body`. */
-export type ReceiveResult = { ok: true; items: InboxItem[]; ack?: string } | { ok: false; status: number; error: string; field?: string };
+export type ReceiveResult =
+  { ok: true; items: InboxItem[]; ack?: string } | { ok: false; status: number; error: string; field?: string };
 
 export interface Receivers {
   /** `POST /webhooks/hubspot`; `uri` is the URL as HubSpot called it. */
-  hubspot?(req: { method: string; uri: string; headers: Record<string, string>; rawBody: string }): ReceiveResult | Promise<ReceiveResult>;
+  hubspot?(req: {
+    method: string;
+    uri: string;
+    headers: Record<string, string>;
+    rawBody: string;
+  }): ReceiveResult | Promise<ReceiveResult>;
   /** `POST /webhooks/salesforce/outbound` (SOAP); `ack` is the SOAP answer. */
   outbound?(req: { rawBody: string }): ReceiveResult | Promise<ReceiveResult>;
   /** `POST /webhooks/salesforce`: signed JSON changes. */
   signed?(req: { rawBody: string; signature: string | undefined }): ReceiveResult | Promise<ReceiveResult>;
 }
-
 
 export interface ReceiverSecrets {
   /** `HUBSPOT_CLIENT_SECRET`. */
@@ -45,7 +50,12 @@ export function connectorReceivers(s: ReceiverSecrets): Receivers {
       const r = receiveOutboundMessage(req, { orgId, now });
       if (r.ok) return { ok: true, items: r.items, ack: r.ack };
       // Bad input is never a 5xx; the SOAP fault text goes into the JSON error.
-      return { ok: false, status: r.status >= 500 ? 400 : r.status, error: r.error, ...(r.field ? { field: r.field } : {}) };
+      return {
+        ok: false,
+        status: r.status >= 500 ? 400 : r.status,
+        error: r.error,
+        ...(r.field ? { field: r.field } : {}),
+      };
     };
   }
   // Without the connector nothing would read the record a change names: refused like HubSpot's, not acknowledged and dropped.

@@ -21,15 +21,33 @@ export async function upsertDeal(ctx: Ctx, row: DealRow): Promise<void> {
     .execute();
   await ctx.db.deleteFrom('deal_people').where('deal_key', '=', row.key).execute();
   const ids = [...new Set(row.personIds)];
-  if (ids.length > 0) await ctx.db.insertInto('deal_people').values(ids.map((person_id) => ({ deal_key: row.key, person_id }))).execute();
+  if (ids.length > 0)
+    await ctx.db
+      .insertInto('deal_people')
+      .values(ids.map((person_id) => ({ deal_key: row.key, person_id })))
+      .execute();
 }
 
-async function hydrate(ctx: Ctx, rows: { key: string; hubspot_id: string | null; salesforce_id: string | null; fields: string; created_at: string | null; updated_at: string }[]): Promise<DealRow[]> {
+async function hydrate(
+  ctx: Ctx,
+  rows: {
+    key: string;
+    hubspot_id: string | null;
+    salesforce_id: string | null;
+    fields: string;
+    created_at: string | null;
+    updated_at: string;
+  }[],
+): Promise<DealRow[]> {
   if (rows.length === 0) return [];
   const links = await ctx.db
     .selectFrom('deal_people')
     .select(['deal_key', 'person_id'])
-    .where('deal_key', 'in', rows.map((r) => r.key))
+    .where(
+      'deal_key',
+      'in',
+      rows.map((r) => r.key),
+    )
     .orderBy('person_id')
     .execute();
   return rows.map((r) => ({
@@ -53,7 +71,12 @@ const dealsOf = prepared('deals.ofPerson', ['personId'], (db, v) =>
   db
     .selectFrom('deals')
     .selectAll()
-    .where('key', 'in', (eb) => eb.selectFrom('deal_people').select('deal_key').where('person_id', '=', v.personId as unknown as number))
+    .where('key', 'in', (eb) =>
+      eb
+        .selectFrom('deal_people')
+        .select('deal_key')
+        .where('person_id', '=', v.personId as unknown as number),
+    )
     .orderBy('key'),
 );
 
@@ -82,7 +105,12 @@ export async function replaceAttribution(ctx: Ctx, dealKey: string, rows: Attrib
 }
 
 /** One model's results for deals closing in `from <= closeDate < to` (either bound optional). */
-export async function attributionFor(ctx: Ctx, model: string, from: string | null, to: string | null): Promise<AttributionRow[]> {
+export async function attributionFor(
+  ctx: Ctx,
+  model: string,
+  from: string | null,
+  to: string | null,
+): Promise<AttributionRow[]> {
   const rows = await ctx.db
     .selectFrom('attribution')
     .selectAll()

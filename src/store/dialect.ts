@@ -50,7 +50,10 @@ export const IMMEDIATELY = '1970-01-01T00:00:00.000Z';
  * Locks the selected rows for a claim on PostgreSQL (`FOR UPDATE SKIP LOCKED`, so concurrent
  * claimers pass over each other's rows). SQLite has one writer, so a single statement is already atomic.
  */
-export function lockForClaim<DB, TB extends keyof DB, O>(dialect: DialectName, qb: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O> {
+export function lockForClaim<DB, TB extends keyof DB, O>(
+  dialect: DialectName,
+  qb: SelectQueryBuilder<DB, TB, O>,
+): SelectQueryBuilder<DB, TB, O> {
   return dialect === 'postgres' ? qb.forUpdate().skipLocked() : qb;
 }
 
@@ -60,7 +63,10 @@ export function autoIdType(dialect: DialectName): 'serial' | 'integer' {
 }
 
 /** Affected-row count of an update/delete result, as a number. */
-export function affected(result: { numUpdatedRows?: bigint; numDeletedRows?: bigint } | { numUpdatedRows: bigint } | { numDeletedRows: bigint }): number {
+export function affected(
+  result:
+    { numUpdatedRows?: bigint; numDeletedRows?: bigint } | { numUpdatedRows: bigint } | { numDeletedRows: bigint },
+): number {
   const r = result as { numUpdatedRows?: bigint; numDeletedRows?: bigint };
   return Number(r.numUpdatedRows ?? r.numDeletedRows ?? 0n);
 }

@@ -40,9 +40,37 @@ export async function appendTransitions(ctx: Ctx, rows: Omit<TransitionRow, 'id'
   }
 }
 
-const transitionColumns = ['id', 'person_id', 'from_stage', 'to_stage', 'at', 'cause', 'version', 'fit', 'engagement', 'passed', 'breached', 'reason', 'meta'] as const;
+const transitionColumns = [
+  'id',
+  'person_id',
+  'from_stage',
+  'to_stage',
+  'at',
+  'cause',
+  'version',
+  'fit',
+  'engagement',
+  'passed',
+  'breached',
+  'reason',
+  'meta',
+] as const;
 
-function toTransition(r: { id: number; person_id: number; from_stage: string | null; to_stage: string; at: string; cause: string; version: number; fit: number; engagement: number; passed: string; breached: number; reason: string | null; meta: string }): TransitionRow {
+function toTransition(r: {
+  id: number;
+  person_id: number;
+  from_stage: string | null;
+  to_stage: string;
+  at: string;
+  cause: string;
+  version: number;
+  fit: number;
+  engagement: number;
+  passed: string;
+  breached: number;
+  reason: string | null;
+  meta: string;
+}): TransitionRow {
   return {
     id: Number(r.id),
     personId: Number(r.person_id),
@@ -61,12 +89,23 @@ function toTransition(r: { id: number; person_id: number; from_stage: string | n
 
 /** One person's transitions, oldest first. */
 export async function listTransitions(ctx: Ctx, personId: number): Promise<TransitionRow[]> {
-  const rows = await ctx.db.selectFrom('transitions').select(transitionColumns).where('person_id', '=', personId).orderBy('at').orderBy('id').execute();
+  const rows = await ctx.db
+    .selectFrom('transitions')
+    .select(transitionColumns)
+    .where('person_id', '=', personId)
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
   return rows.map(toTransition);
 }
 
 /** Transitions with `from <= at < to` (either bound optional), newest first. */
-export async function transitionsBetween(ctx: Ctx, from: string | null, to: string | null, limit?: number): Promise<TransitionRow[]> {
+export async function transitionsBetween(
+  ctx: Ctx,
+  from: string | null,
+  to: string | null,
+  limit?: number,
+): Promise<TransitionRow[]> {
   const rows = await ctx.db
     .selectFrom('transitions')
     .select(transitionColumns)
@@ -107,7 +146,14 @@ export async function insertEvents(ctx: Ctx, rows: EventRow[]): Promise<string[]
 }
 
 /** One person's events, oldest first. */
-const eventsOf = prepared('events.ofPerson', ['personId'], (db, v) => db.selectFrom('events').selectAll().where('person_id', '=', v.personId as unknown as number).orderBy('at').orderBy('id'));
+const eventsOf = prepared('events.ofPerson', ['personId'], (db, v) =>
+  db
+    .selectFrom('events')
+    .selectAll()
+    .where('person_id', '=', v.personId as unknown as number)
+    .orderBy('at')
+    .orderBy('id'),
+);
 
 export async function listEvents(ctx: Ctx, personId: number): Promise<EventRow[]> {
   const { rows } = await eventsOf<Selectable<EventsTable>>(ctx, { personId });
@@ -126,7 +172,13 @@ export async function listEvents(ctx: Ctx, personId: number): Promise<EventRow[]
 export async function insertFeedback(ctx: Ctx, row: Omit<FeedbackRow, 'id'>): Promise<FeedbackRow> {
   const r = await ctx.db
     .insertInto('feedback')
-    .values({ person_id: row.personId, decision: row.decision, reason: row.reason, at: iso(row.at), source: row.source })
+    .values({
+      person_id: row.personId,
+      decision: row.decision,
+      reason: row.reason,
+      at: iso(row.at),
+      source: row.source,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return { ...row, at: iso(row.at), id: Number(r.id) };
@@ -134,7 +186,13 @@ export async function insertFeedback(ctx: Ctx, row: Omit<FeedbackRow, 'id'>): Pr
 
 /** One person's feedback, oldest first. */
 export async function listFeedback(ctx: Ctx, personId: number): Promise<FeedbackRow[]> {
-  const rows = await ctx.db.selectFrom('feedback').selectAll().where('person_id', '=', personId).orderBy('at').orderBy('id').execute();
+  const rows = await ctx.db
+    .selectFrom('feedback')
+    .selectAll()
+    .where('person_id', '=', personId)
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
   return rows.map((r) => ({
     id: Number(r.id),
     personId: Number(r.person_id),

@@ -7,7 +7,10 @@ import { affected, fromJson, IMMEDIATELY, iso, isoPlus, lockForClaim, nowIso, to
  * Insert-if-new on (source, dedupKey). A duplicate changes nothing (not even a done row's status)
  * and returns the stored row's id with `duplicate: true`.
  */
-export async function inboxInsert(ctx: Ctx, item: { source: Source; dedupKey: string; body: unknown; receivedAt: string }): Promise<{ id: number; duplicate: boolean }> {
+export async function inboxInsert(
+  ctx: Ctx,
+  item: { source: Source; dedupKey: string; body: unknown; receivedAt: string },
+): Promise<{ id: number; duplicate: boolean }> {
   const inserted = await ctx.db
     .insertInto('inbox')
     .values({
@@ -38,7 +41,13 @@ export async function inboxInsert(ctx: Ctx, item: { source: Source; dedupKey: st
  * IN (SELECT … FOR UPDATE SKIP LOCKED) statement, so two claimers never get the same item; an item
  * whose worker died is claimable again once its lease expires.
  */
-export async function inboxClaim(ctx: Ctx, owner: string, limit: number, leaseMs: number, now: string): Promise<InboxRow[]> {
+export async function inboxClaim(
+  ctx: Ctx,
+  owner: string,
+  limit: number,
+  leaseMs: number,
+  now: string,
+): Promise<InboxRow[]> {
   if (limit <= 0) return [];
   const at = iso(now);
   const due = lockForClaim(
@@ -104,7 +113,14 @@ export async function inboxFail(ctx: Ctx, id: number, error: string, retryAt: st
 export async function inboxDead(ctx: Ctx, id: number, error: string): Promise<void> {
   await ctx.db
     .updateTable('inbox')
-    .set((eb) => ({ status: 'dead', attempts: eb('attempts', '+', 1), last_error: error, lease_owner: null, lease_until: null, completed_at: nowIso() }))
+    .set((eb) => ({
+      status: 'dead',
+      attempts: eb('attempts', '+', 1),
+      last_error: error,
+      lease_owner: null,
+      lease_until: null,
+      completed_at: nowIso(),
+    }))
     .where('id', '=', id)
     .execute();
 }
@@ -143,7 +159,12 @@ export async function retryInboxDeadLetter(ctx: Ctx, id: number, now: string): P
  * duplicate and retention prunes it like any done item. False when no such dead letter.
  */
 export async function dropInboxDeadLetter(ctx: Ctx, id: number): Promise<boolean> {
-  const r = await ctx.db.updateTable('inbox').set({ status: 'done', completed_at: nowIso() }).where('id', '=', id).where('status', '=', 'dead').executeTakeFirst();
+  const r = await ctx.db
+    .updateTable('inbox')
+    .set({ status: 'done', completed_at: nowIso() })
+    .where('id', '=', id)
+    .where('status', '=', 'dead')
+    .executeTakeFirst();
   return affected(r) > 0;
 }
 
@@ -164,6 +185,10 @@ export async function inboxStats(ctx: Ctx, now: string): Promise<{ pending: numb
  * longer recognised, so keep them longer than any CRM redelivers. Returns how many were deleted.
  */
 export async function inboxPrune(ctx: Ctx, doneBefore: string): Promise<number> {
-  const r = await ctx.db.deleteFrom('inbox').where('status', '=', 'done').where('completed_at', '<', iso(doneBefore)).executeTakeFirst();
+  const r = await ctx.db
+    .deleteFrom('inbox')
+    .where('status', '=', 'done')
+    .where('completed_at', '<', iso(doneBefore))
+    .executeTakeFirst();
   return Number(r.numDeletedRows);
 }

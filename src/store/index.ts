@@ -24,7 +24,11 @@ export async function openStore(url: string, opts: { migrate?: boolean } = {}): 
   const store =
     target.kind === 'sqlite'
       ? new KyselyStore(new Kysely<DB>({ dialect: new NodeSqliteDialect(target.path) }), 'sqlite', null)
-      : new KyselyStore(new Kysely<DB>({ dialect: postgresDialect(createPool(target.connectionString, target.schema)) }), 'postgres', target.schema);
+      : new KyselyStore(
+          new Kysely<DB>({ dialect: postgresDialect(createPool(target.connectionString, target.schema)) }),
+          'postgres',
+          target.schema,
+        );
   if (opts.migrate !== false) {
     try {
       await store.migrate();

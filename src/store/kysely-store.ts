@@ -4,7 +4,25 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Ctx, DB, Db, DialectName } from './db.ts';
-import type { AgreementVersionRow, AttributionRow, Crm, DealRow, DeadLetterRow, EventRow, FeedbackRow, InboxDeadLetterRow, InboxRow, Lease, NewPerson, OutboxRow, PersonRow, SessionRow, Source, Store, TransitionRow } from './types.ts';
+import type {
+  AgreementVersionRow,
+  AttributionRow,
+  Crm,
+  DealRow,
+  DeadLetterRow,
+  EventRow,
+  FeedbackRow,
+  InboxDeadLetterRow,
+  InboxRow,
+  Lease,
+  NewPerson,
+  OutboxRow,
+  PersonRow,
+  SessionRow,
+  Source,
+  Store,
+  TransitionRow,
+} from './types.ts';
 import { runMigrations } from './migrations.ts';
 import * as inbox from './inbox.ts';
 import * as people from './people.ts';
@@ -57,7 +75,10 @@ export class KyselyStore implements Store {
    * the transaction's single connection).
    */
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
-    if (!this.#db.isTransaction) return (this.#db as Kysely<DB>).transaction().execute((trx) => fn(new KyselyStore(trx, this.dialect, this.#schema)));
+    if (!this.#db.isTransaction)
+      return (this.#db as Kysely<DB>)
+        .transaction()
+        .execute((trx) => fn(new KyselyStore(trx, this.dialect, this.#schema)));
     // Named by depth: savepoints nest as a stack, and a few fixed names keep SQLite's statement cache useful.
     const name = `baton_sp${++this.#depth}`;
     try {
@@ -87,7 +108,12 @@ export class KyselyStore implements Store {
   }
 
   // inbox
-  inboxInsert(item: { source: Source; dedupKey: string; body: unknown; receivedAt: string }): Promise<{ id: number; duplicate: boolean }> {
+  inboxInsert(item: {
+    source: Source;
+    dedupKey: string;
+    body: unknown;
+    receivedAt: string;
+  }): Promise<{ id: number; duplicate: boolean }> {
     return inbox.inboxInsert(this.#ctx, item);
   }
   renewClaims(table: 'inbox' | 'outbox', ids: number[], owner: string, leaseMs: number, now: string): Promise<number> {

@@ -24,7 +24,9 @@ async function createInitialSchema(tx: Tx, d: DialectName): Promise<void> {
   const id = autoIdType(d);
   const autoId = (c: ColumnDefinitionBuilder) => (d === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey());
 
-  await s.createTable('inbox').addColumn('id', id, autoId)
+  await s
+    .createTable('inbox')
+    .addColumn('id', id, autoId)
     .addColumn('source', 'text', (c) => c.notNull())
     .addColumn('dedup_key', 'text', (c) => c.notNull())
     .addColumn('body', 'text', (c) => c.notNull())
@@ -40,7 +42,9 @@ async function createInitialSchema(tx: Tx, d: DialectName): Promise<void> {
     .execute();
   await s.createIndex('inbox_pending').on('inbox').columns(['status', 'next_attempt_at']).execute();
 
-  await s.createTable('people').addColumn('id', id, autoId)
+  await s
+    .createTable('people')
+    .addColumn('id', id, autoId)
     .addColumn('email', 'text', (c) => c.notNull().unique())
     .addColumn('hubspot_id', 'text')
     .addColumn('salesforce_id', 'text')
@@ -61,7 +65,8 @@ async function createInitialSchema(tx: Tx, d: DialectName): Promise<void> {
 
   const personRef = (c: ColumnDefinitionBuilder) => c.notNull().references('people.id').onDelete('cascade');
 
-  await s.createTable('person_crm_ids')
+  await s
+    .createTable('person_crm_ids')
     .addColumn('crm', 'text', (c) => c.notNull())
     .addColumn('crm_id', 'text', (c) => c.notNull())
     .addColumn('person_id', 'integer', personRef)
@@ -69,7 +74,9 @@ async function createInitialSchema(tx: Tx, d: DialectName): Promise<void> {
     .execute();
   await s.createIndex('person_crm_ids_person').on('person_crm_ids').columns(['person_id']).execute();
 
-  await s.createTable('transitions').addColumn('id', id, autoId)
+  await s
+    .createTable('transitions')
+    .addColumn('id', id, autoId)
     .addColumn('person_id', 'integer', personRef)
     .addColumn('from_stage', 'text')
     .addColumn('to_stage', 'text', (c) => c.notNull())
@@ -86,7 +93,8 @@ async function createInitialSchema(tx: Tx, d: DialectName): Promise<void> {
   await s.createIndex('transitions_person').on('transitions').columns(['person_id', 'at']).execute();
   await s.createIndex('transitions_at').on('transitions').columns(['at']).execute();
 
-  await s.createTable('events')
+  await s
+    .createTable('events')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('person_id', 'integer', personRef)
     .addColumn('type', 'text', (c) => c.notNull())
@@ -97,7 +105,9 @@ async function createInitialSchema(tx: Tx, d: DialectName): Promise<void> {
     .execute();
   await s.createIndex('events_person').on('events').columns(['person_id', 'at']).execute();
 
-  await s.createTable('feedback').addColumn('id', id, autoId)
+  await s
+    .createTable('feedback')
+    .addColumn('id', id, autoId)
     .addColumn('person_id', 'integer', personRef)
     .addColumn('decision', 'text', (c) => c.notNull())
     .addColumn('reason', 'text')
@@ -106,7 +116,8 @@ async function createInitialSchema(tx: Tx, d: DialectName): Promise<void> {
     .execute();
   await s.createIndex('feedback_person').on('feedback').columns(['person_id', 'at']).execute();
 
-  await s.createTable('deals')
+  await s
+    .createTable('deals')
     .addColumn('key', 'text', (c) => c.primaryKey())
     .addColumn('hubspot_id', 'text')
     .addColumn('salesforce_id', 'text')
@@ -115,14 +126,16 @@ async function createInitialSchema(tx: Tx, d: DialectName): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
 
-  await s.createTable('deal_people')
+  await s
+    .createTable('deal_people')
     .addColumn('deal_key', 'text', (c) => c.notNull().references('deals.key').onDelete('cascade'))
     .addColumn('person_id', 'integer', personRef)
     .addPrimaryKeyConstraint('deal_people_pk', ['deal_key', 'person_id'])
     .execute();
   await s.createIndex('deal_people_person').on('deal_people').columns(['person_id']).execute();
 
-  await s.createTable('attribution')
+  await s
+    .createTable('attribution')
     .addColumn('deal_key', 'text', (c) => c.notNull())
     .addColumn('model', 'text', (c) => c.notNull())
     .addColumn('amount_cents', 'bigint', (c) => c.notNull())
@@ -133,7 +146,9 @@ async function createInitialSchema(tx: Tx, d: DialectName): Promise<void> {
     .execute();
   await s.createIndex('attribution_model_close').on('attribution').columns(['model', 'close_date']).execute();
 
-  await s.createTable('outbox').addColumn('id', id, autoId)
+  await s
+    .createTable('outbox')
+    .addColumn('id', id, autoId)
     .addColumn('crm', 'text', (c) => c.notNull())
     .addColumn('key', 'text', (c) => c.notNull().unique())
     .addColumn('person_id', 'integer')
@@ -150,13 +165,16 @@ async function createInitialSchema(tx: Tx, d: DialectName): Promise<void> {
     .execute();
   await s.createIndex('outbox_due').on('outbox').columns(['crm', 'next_attempt_at']).execute();
 
-  await s.createTable('written_hashes')
+  await s
+    .createTable('written_hashes')
     .addColumn('key', 'text', (c) => c.primaryKey())
     .addColumn('hash', 'text', (c) => c.notNull())
     .addColumn('written_at', 'text', (c) => c.notNull())
     .execute();
 
-  await s.createTable('dead_letters').addColumn('id', id, autoId)
+  await s
+    .createTable('dead_letters')
+    .addColumn('id', id, autoId)
     .addColumn('crm', 'text', (c) => c.notNull())
     .addColumn('key', 'text', (c) => c.notNull())
     .addColumn('person_id', 'integer')
@@ -168,16 +186,30 @@ async function createInitialSchema(tx: Tx, d: DialectName): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
 
-  await s.createTable('cursors').addColumn('name', 'text', (c) => c.primaryKey()).addColumn('value', 'text').execute();
-  await s.createTable('leases')
+  await s
+    .createTable('cursors')
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('value', 'text')
+    .execute();
+  await s
+    .createTable('leases')
     .addColumn('name', 'text', (c) => c.primaryKey())
     .addColumn('owner', 'text', (c) => c.notNull())
     .addColumn('until', 'text', (c) => c.notNull())
     .execute();
-  await s.createTable('counters').addColumn('name', 'text', (c) => c.primaryKey()).addColumn('value', 'bigint', (c) => c.notNull()).execute();
-  await s.createTable('kv').addColumn('name', 'text', (c) => c.primaryKey()).addColumn('value', 'text', (c) => c.notNull()).execute();
+  await s
+    .createTable('counters')
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('value', 'bigint', (c) => c.notNull())
+    .execute();
+  await s
+    .createTable('kv')
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('value', 'text', (c) => c.notNull())
+    .execute();
 
-  await s.createTable('agreement_versions')
+  await s
+    .createTable('agreement_versions')
     .addColumn('version', 'integer', (c) => c.primaryKey())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('text', 'text', (c) => c.notNull())
@@ -189,7 +221,8 @@ async function createInitialSchema(tx: Tx, d: DialectName): Promise<void> {
 
 /** Version 2: server-side dashboard sessions (hashed ids, the token's hash, idle and absolute expiry). */
 async function createSessions(tx: Tx): Promise<void> {
-  await tx.schema.createTable('sessions')
+  await tx.schema
+    .createTable('sessions')
     .addColumn('id_hash', 'text', (c) => c.primaryKey())
     .addColumn('token_hash', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
@@ -201,8 +234,24 @@ async function createSessions(tx: Tx): Promise<void> {
 
 /** Every data table (all but `baton_migrations`), children before parents. */
 export const DATA_TABLES = [
-  'deal_people', 'attribution', 'deals', 'person_crm_ids', 'transitions', 'events', 'feedback', 'outbox', 'written_hashes',
-  'dead_letters', 'people', 'inbox', 'cursors', 'leases', 'counters', 'kv', 'agreement_versions', 'sessions',
+  'deal_people',
+  'attribution',
+  'deals',
+  'person_crm_ids',
+  'transitions',
+  'events',
+  'feedback',
+  'outbox',
+  'written_hashes',
+  'dead_letters',
+  'people',
+  'inbox',
+  'cursors',
+  'leases',
+  'counters',
+  'kv',
+  'agreement_versions',
+  'sessions',
 ] as const;
 
 /** Every migration, oldest first. Never edit a released one; append a new version. */
@@ -212,7 +261,9 @@ export const MIGRATIONS: readonly Migration[] = [
 ];
 
 async function applyPending(tx: Tx, dialect: DialectName): Promise<number[]> {
-  await tx.schema.createTable('baton_migrations').ifNotExists()
+  await tx.schema
+    .createTable('baton_migrations')
+    .ifNotExists()
     .addColumn('version', 'integer', (c) => c.primaryKey())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('applied_at', 'text', (c) => c.notNull())
@@ -223,7 +274,10 @@ async function applyPending(tx: Tx, dialect: DialectName): Promise<number[]> {
   for (const m of MIGRATIONS) {
     if (applied.has(m.version)) continue;
     await m.up(tx, dialect);
-    await tx.insertInto('baton_migrations').values({ version: m.version, name: m.name, applied_at: nowIso() }).execute();
+    await tx
+      .insertInto('baton_migrations')
+      .values({ version: m.version, name: m.name, applied_at: nowIso() })
+      .execute();
     done.push(m.version);
   }
   return done;

@@ -26,7 +26,15 @@ export interface OutboxPut {
  * `notBefore`, or at once without one (so a hold ends with the next put). A lease held on the row stays.
  */
 export async function outboxPut(ctx: Ctx, row: OutboxPut): Promise<void> {
-  const values = { crm: row.crm, key: row.key, personId: row.personId, payload: toJson(row.payload), hash: row.hash, idempotencyKey: row.idempotencyKey, createdAt: nowIso() };
+  const values = {
+    crm: row.crm,
+    key: row.key,
+    personId: row.personId,
+    payload: toJson(row.payload),
+    hash: row.hash,
+    idempotencyKey: row.idempotencyKey,
+    createdAt: nowIso(),
+  };
   if (row.notBefore === undefined) await putDue(ctx, values);
   else await putNotBefore(ctx, { ...values, notBefore: iso(row.notBefore) });
 }
@@ -58,14 +66,33 @@ function putQuery(db: Db, v: Record<PutInput, string>, withNotBefore: boolean) {
         idempotency_key: eb.ref('excluded.idempotency_key'),
         version: eb('outbox.version', '+', 1),
         // A row held by `notBefore` (no attempt yet) is released by a put without one; a back-off stays.
-        next_attempt_at: withNotBefore ? eb.ref('excluded.next_attempt_at') : eb.case().when('outbox.attempts', '=', 0).then(eb.ref('excluded.next_attempt_at')).else(eb.ref('outbox.next_attempt_at')).end(),
+        next_attempt_at: withNotBefore
+          ? eb.ref('excluded.next_attempt_at')
+          : eb
+              .case()
+              .when('outbox.attempts', '=', 0)
+              .then(eb.ref('excluded.next_attempt_at'))
+              .else(eb.ref('outbox.next_attempt_at'))
+              .end(),
       })),
     );
 }
 const putDue = prepared('outbox.put', PUT_INPUTS, (db, v) => putQuery(db, { ...v, notBefore: '' }, false));
 const putNotBefore = prepared('outbox.putNotBefore', [...PUT_INPUTS, 'notBefore'], (db, v) => putQuery(db, v, true));
 
-type OutboxSelect = { id: number; crm: string; key: string; person_id: number | null; payload: string; hash: string; idempotency_key: string; attempts: number; next_attempt_at: string; last_error: string | null; version: number };
+type OutboxSelect = {
+  id: number;
+  crm: string;
+  key: string;
+  person_id: number | null;
+  payload: string;
+  hash: string;
+  idempotency_key: string;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  version: number;
+};
 
 function toOutbox(r: OutboxSelect): OutboxRow {
   return {
@@ -83,14 +110,33 @@ function toOutbox(r: OutboxSelect): OutboxRow {
   };
 }
 
-const outboxColumns = ['id', 'crm', 'key', 'person_id', 'payload', 'hash', 'idempotency_key', 'attempts', 'next_attempt_at', 'last_error', 'version'] as const;
+const outboxColumns = [
+  'id',
+  'crm',
+  'key',
+  'person_id',
+  'payload',
+  'hash',
+  'idempotency_key',
+  'attempts',
+  'next_attempt_at',
+  'last_error',
+  'version',
+] as const;
 
 /**
  * Claims up to `limit` due rows of one CRM that are unleased or whose lease expired, leasing them to
  * `owner` until `now + leaseMs`. One UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) statement:
  * two claimers never get the same row, and a row whose worker died is claimable after its lease.
  */
-export async function outboxClaim(ctx: Ctx, crm: Crm, owner: string, limit: number, leaseMs: number, now: string): Promise<OutboxRow[]> {
+export async function outboxClaim(
+  ctx: Ctx,
+  crm: Crm,
+  owner: string,
+  limit: number,
+  leaseMs: number,
+  now: string,
+): Promise<OutboxRow[]> {
   if (limit <= 0) return [];
   const at = iso(now);
   const due = lockForClaim(
@@ -142,7 +188,11 @@ export async function outboxCompleteMany(ctx: Ctx, written: Written[]): Promise<
   await ctx.db
     .insertInto('written_hashes')
     .values([...hashes].map(([key, hash]) => ({ key, hash, written_at: at })))
-    .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ hash: eb.ref('excluded.hash'), written_at: eb.ref('excluded.written_at') })))
+    .onConflict((oc) =>
+      oc
+        .column('key')
+        .doUpdateSet((eb) => ({ hash: eb.ref('excluded.hash'), written_at: eb.ref('excluded.written_at') })),
+    )
     .execute();
   // The hash/version check sits in the DELETE itself, so a put racing this completion is never lost.
   await ctx.db
@@ -151,11 +201,21 @@ export async function outboxCompleteMany(ctx: Ctx, written: Written[]): Promise<
       eb.or(
         written
           .filter((w) => keyOf.has(w.id))
-          .map((w) => eb.and([eb('id', '=', w.id), eb('hash', '=', w.hash), ...(w.version === undefined ? [] : [eb('version', '=', w.version)])])),
+          .map((w) =>
+            eb.and([
+              eb('id', '=', w.id),
+              eb('hash', '=', w.hash),
+              ...(w.version === undefined ? [] : [eb('version', '=', w.version)]),
+            ]),
+          ),
       ),
     )
     .execute();
-  await ctx.db.updateTable('outbox').set({ lease_owner: null, lease_until: null, attempts: 0, last_error: null }).where('id', 'in', ids).execute();
+  await ctx.db
+    .updateTable('outbox')
+    .set({ lease_owner: null, lease_until: null, attempts: 0, last_error: null })
+    .where('id', 'in', ids)
+    .execute();
 }
 
 /** `outboxCompleteMany` for one row. Must run inside a transaction. */
@@ -167,7 +227,13 @@ export function outboxComplete(ctx: Ctx, id: number, hash: string, version?: num
 export async function outboxRetry(ctx: Ctx, id: number, error: string, nextAttemptAt: string): Promise<void> {
   await ctx.db
     .updateTable('outbox')
-    .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error, next_attempt_at: iso(nextAttemptAt), lease_owner: null, lease_until: null }))
+    .set((eb) => ({
+      attempts: eb('attempts', '+', 1),
+      last_error: error,
+      next_attempt_at: iso(nextAttemptAt),
+      lease_owner: null,
+      lease_until: null,
+    }))
     .where('id', '=', id)
     .execute();
 }
@@ -175,7 +241,11 @@ export async function outboxRetry(ctx: Ctx, id: number, error: string, nextAttem
 /** Holds rows for a setup problem: error recorded, lease released, due at `until`, attempts unchanged (a hold never leads to the dead letters). */
 export async function outboxHold(ctx: Ctx, ids: number[], error: string, until: string): Promise<void> {
   if (!ids.length) return;
-  await ctx.db.updateTable('outbox').set({ last_error: error, next_attempt_at: iso(until), lease_owner: null, lease_until: null }).where('id', 'in', ids).execute();
+  await ctx.db
+    .updateTable('outbox')
+    .set({ last_error: error, next_attempt_at: iso(until), lease_owner: null, lease_until: null })
+    .where('id', 'in', ids)
+    .execute();
 }
 
 /** Moves the row to the dead letters with `error` (counting the failed attempt). Must run inside a transaction. */
@@ -214,7 +284,11 @@ export async function outboxByKeys(ctx: Ctx, keys: string[]): Promise<OutboxRow[
   const out: OutboxRow[] = [];
   // chunked: SQLite allows a bounded number of bound parameters per statement
   for (let i = 0; i < keys.length; i += 500) {
-    const rows = await ctx.db.selectFrom('outbox').select(outboxColumns).where('key', 'in', keys.slice(i, i + 500)).execute();
+    const rows = await ctx.db
+      .selectFrom('outbox')
+      .select(outboxColumns)
+      .where('key', 'in', keys.slice(i, i + 500))
+      .execute();
     out.push(...rows.map(toOutbox));
   }
   return out;
@@ -225,7 +299,9 @@ export async function lastWrittenHash(ctx: Ctx, key: string): Promise<string | n
   const [r] = (await writtenHash<{ hash: string }>(ctx, { key })).rows;
   return r?.hash ?? null;
 }
-const writtenHash = prepared('outbox.writtenHash', ['key'], (db, v) => db.selectFrom('written_hashes').select('hash').where('key', '=', v.key));
+const writtenHash = prepared('outbox.writtenHash', ['key'], (db, v) =>
+  db.selectFrom('written_hashes').select('hash').where('key', '=', v.key),
+);
 
 /** Dead letters, oldest first. */
 export async function listDeadLetters(ctx: Ctx): Promise<DeadLetterRow[]> {

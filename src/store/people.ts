@@ -46,10 +46,22 @@ function toPersonRow(r: Selectable<PeopleTable>): PersonRow {
 }
 
 type PersonSelect = Selectable<PeopleTable>;
-const personById = prepared('people.byId', ['id'], (db, v) => db.selectFrom('people').selectAll().where('id', '=', v.id as unknown as number));
-const personByEmail = prepared('people.byEmail', ['email'], (db, v) => db.selectFrom('people').selectAll().where('email', '=', v.email));
+const personById = prepared('people.byId', ['id'], (db, v) =>
+  db
+    .selectFrom('people')
+    .selectAll()
+    .where('id', '=', v.id as unknown as number),
+);
+const personByEmail = prepared('people.byEmail', ['email'], (db, v) =>
+  db.selectFrom('people').selectAll().where('email', '=', v.email),
+);
 const personByCrmId = prepared('people.byCrmId', ['crm', 'id'], (db, v) =>
-  db.selectFrom('people').innerJoin('person_crm_ids as c', 'c.person_id', 'people.id').selectAll('people').where('c.crm', '=', v.crm).where('c.crm_id', '=', v.id),
+  db
+    .selectFrom('people')
+    .innerJoin('person_crm_ids as c', 'c.person_id', 'people.id')
+    .selectAll('people')
+    .where('c.crm', '=', v.crm)
+    .where('c.crm_id', '=', v.id),
 );
 const upsertCrmId = prepared('people.linkCrmId', ['crm', 'id', 'personId'], (db, v) =>
   db
@@ -83,11 +95,28 @@ export async function linkCrmId(ctx: Ctx, personId: number, crm: Crm, id: string
 async function linkOwnIds(ctx: Ctx, p: PersonRow): Promise<void> {
   const stored = storedIds.get(p);
   if (p.hubspotId && p.hubspotId !== stored?.hubspotId) await linkCrmId(ctx, p.id, 'hubspot', p.hubspotId);
-  if (p.salesforceId && p.salesforceId !== stored?.salesforceId) await linkCrmId(ctx, p.id, 'salesforce', p.salesforceId);
+  if (p.salesforceId && p.salesforceId !== stored?.salesforceId)
+    await linkCrmId(ctx, p.id, 'salesforce', p.salesforceId);
   storedIds.set(p, { hubspotId: p.hubspotId, salesforceId: p.salesforceId });
 }
 
-const PERSON_COLUMNS = ['email', 'hubspot_id', 'salesforce_id', 'salesforce_object', 'fields', 'field_sources', 'state', 'stage', 'fit', 'engagement', 'sla_due', 'sla_breached', 'owner_id', 'updated_at', 'revision'] as const;
+const PERSON_COLUMNS = [
+  'email',
+  'hubspot_id',
+  'salesforce_id',
+  'salesforce_object',
+  'fields',
+  'field_sources',
+  'state',
+  'stage',
+  'fit',
+  'engagement',
+  'sla_due',
+  'sla_breached',
+  'owner_id',
+  'updated_at',
+  'revision',
+] as const;
 const updatePersonRow = prepared('people.save', [...PERSON_COLUMNS, 'id', 'stored_revision'], (db, v) => {
   const set = Object.fromEntries(PERSON_COLUMNS.map((c) => [c, v[c]]));
   return db
@@ -140,7 +169,8 @@ export async function createPerson(ctx: Ctx, p: NewPerson): Promise<PersonRow> {
     .executeTakeFirstOrThrow()
     .catch((err: unknown) => {
       // No email in the message: errors reach info-level logs.
-      if (isUniqueViolation(err)) throw new BatonError('person_exists', 'a person with this email already exists', { cause: err });
+      if (isUniqueViolation(err))
+        throw new BatonError('person_exists', 'a person with this email already exists', { cause: err });
       throw err;
     });
   // Not yet linked: toPersonRow leaves it out of `storedIds`, so every id is linked now.
@@ -155,7 +185,14 @@ export async function createPerson(ctx: Ctx, p: NewPerson): Promise<PersonRow> {
  * `updatedAt` is written as given (the caller owns the clock).
  */
 export async function savePerson(ctx: Ctx, p: PersonRow): Promise<boolean> {
-  const result = await updatePersonRow(ctx, { email: normalizeEmail(p.email), ...columns(p), updated_at: iso(p.updatedAt), revision: p.revision + 1, id: p.id, stored_revision: p.revision });
+  const result = await updatePersonRow(ctx, {
+    email: normalizeEmail(p.email),
+    ...columns(p),
+    updated_at: iso(p.updatedAt),
+    revision: p.revision + 1,
+    id: p.id,
+    stored_revision: p.revision,
+  });
   if (Number(result.numAffectedRows ?? 0) === 0) return false;
   p.revision += 1;
   await linkOwnIds(ctx, p);
@@ -199,7 +236,11 @@ export async function mergePeople(ctx: Ctx, intoId: number, fromId: number): Pro
   if (intoId === fromId) return;
   const into = await getPerson(ctx, intoId);
   const from = await getPerson(ctx, fromId);
-  if (!into || !from) throw new BatonError('person_not_found', `cannot merge person ${fromId} into ${intoId}: ${!into ? intoId : fromId} does not exist`);
+  if (!into || !from)
+    throw new BatonError(
+      'person_not_found',
+      `cannot merge person ${fromId} into ${intoId}: ${!into ? intoId : fromId} does not exist`,
+    );
   const db = ctx.db;
   await db.updateTable('events').set({ person_id: intoId }).where('person_id', '=', fromId).execute();
   await db.updateTable('transitions').set({ person_id: intoId }).where('person_id', '=', fromId).execute();
@@ -209,7 +250,12 @@ export async function mergePeople(ctx: Ctx, intoId: number, fromId: number): Pro
   await db
     .insertInto('deal_people')
     .columns(['deal_key', 'person_id'])
-    .expression((eb) => eb.selectFrom('deal_people').select((e) => ['deal_key', e.val(intoId).as('person_id')]).where('person_id', '=', fromId))
+    .expression((eb) =>
+      eb
+        .selectFrom('deal_people')
+        .select((e) => ['deal_key', e.val(intoId).as('person_id')])
+        .where('person_id', '=', fromId),
+    )
     .onConflict((oc) => oc.doNothing())
     .execute();
   await db.deleteFrom('deal_people').where('person_id', '=', fromId).execute();
@@ -219,7 +265,7 @@ export async function mergePeople(ctx: Ctx, intoId: number, fromId: number): Pro
     .set((eb) => ({
       hubspot_id: into.hubspotId ?? from.hubspotId,
       salesforce_id: into.salesforceId ?? from.salesforceId,
-      salesforce_object: into.salesforceId ? into.salesforceObject : from.salesforceObject ?? into.salesforceObject,
+      salesforce_object: into.salesforceId ? into.salesforceObject : (from.salesforceObject ?? into.salesforceObject),
       revision: eb('revision', '+', 1),
     }))
     .where('id', '=', intoId)

@@ -6,17 +6,35 @@ import { iso } from './dialect.ts';
 export async function createSession(ctx: Ctx, row: SessionRow): Promise<void> {
   await ctx.db
     .insertInto('sessions')
-    .values({ id_hash: row.idHash, token_hash: row.tokenHash, created_at: iso(row.createdAt), seen_at: iso(row.seenAt), expires_at: iso(row.expiresAt) })
+    .values({
+      id_hash: row.idHash,
+      token_hash: row.tokenHash,
+      created_at: iso(row.createdAt),
+      seen_at: iso(row.seenAt),
+      expires_at: iso(row.expiresAt),
+    })
     .execute();
 }
 
 export async function getSession(ctx: Ctx, idHash: string): Promise<SessionRow | null> {
   const r = await ctx.db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
-  return r ? { idHash: r.id_hash, tokenHash: r.token_hash, createdAt: r.created_at, seenAt: r.seen_at, expiresAt: r.expires_at } : null;
+  return r
+    ? {
+        idHash: r.id_hash,
+        tokenHash: r.token_hash,
+        createdAt: r.created_at,
+        seenAt: r.seen_at,
+        expiresAt: r.expires_at,
+      }
+    : null;
 }
 
 export async function touchSession(ctx: Ctx, idHash: string, seenAt: string): Promise<void> {
-  await ctx.db.updateTable('sessions').set({ seen_at: iso(seenAt) }).where('id_hash', '=', idHash).execute();
+  await ctx.db
+    .updateTable('sessions')
+    .set({ seen_at: iso(seenAt) })
+    .where('id_hash', '=', idHash)
+    .execute();
 }
 
 export async function deleteSession(ctx: Ctx, idHash: string): Promise<boolean> {
@@ -25,10 +43,19 @@ export async function deleteSession(ctx: Ctx, idHash: string): Promise<boolean> 
 }
 
 /** Deletes sessions that ended (absolute or idle) or belong to another token. */
-export async function pruneSessions(ctx: Ctx, opts: { now: string; idleBefore: string; tokenHash: string }): Promise<number> {
+export async function pruneSessions(
+  ctx: Ctx,
+  opts: { now: string; idleBefore: string; tokenHash: string },
+): Promise<number> {
   const r = await ctx.db
     .deleteFrom('sessions')
-    .where((eb) => eb.or([eb('expires_at', '<=', iso(opts.now)), eb('seen_at', '<', iso(opts.idleBefore)), eb('token_hash', '!=', opts.tokenHash)]))
+    .where((eb) =>
+      eb.or([
+        eb('expires_at', '<=', iso(opts.now)),
+        eb('seen_at', '<', iso(opts.idleBefore)),
+        eb('token_hash', '!=', opts.tokenHash),
+      ]),
+    )
     .executeTakeFirst();
   return Number(r.numDeletedRows);
 }

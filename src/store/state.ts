@@ -16,7 +16,11 @@ export async function setCursor(ctx: Ctx, name: string, value: string | null): P
     await ctx.db.deleteFrom('cursors').where('name', '=', name).execute();
     return;
   }
-  await ctx.db.insertInto('cursors').values({ name, value }).onConflict((oc) => oc.column('name').doUpdateSet({ value })).execute();
+  await ctx.db
+    .insertInto('cursors')
+    .values({ name, value })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ value }))
+    .execute();
 }
 
 /**
@@ -24,7 +28,13 @@ export async function setCursor(ctx: Ctx, name: string, value: string | null): P
  * upsert, so of two instances racing for a free lease exactly one wins. False when another owner
  * holds it unexpired.
  */
-export async function acquireLease(ctx: Ctx, name: string, owner: string, ttlMs: number, now: string): Promise<boolean> {
+export async function acquireLease(
+  ctx: Ctx,
+  name: string,
+  owner: string,
+  ttlMs: number,
+  now: string,
+): Promise<boolean> {
   const at = iso(now);
   const until = isoPlus(at, ttlMs);
   const won = await ctx.db
@@ -47,7 +57,11 @@ export async function releaseLease(ctx: Ctx, name: string, owner: string): Promi
 }
 
 /** Unexpired leases whose name starts with `prefix`, by name (compared exactly: no LIKE wildcards or case folding). */
-export async function liveLeases(ctx: Ctx, prefix: string, now: string): Promise<{ name: string; owner: string; until: string }[]> {
+export async function liveLeases(
+  ctx: Ctx,
+  prefix: string,
+  now: string,
+): Promise<{ name: string; owner: string; until: string }[]> {
   const rows = await ctx.db
     .selectFrom('leases')
     .select(['name', 'owner', 'until'])
@@ -70,8 +84,15 @@ export async function increment(ctx: Ctx, name: string, by = 1): Promise<number>
 }
 
 /** A stored JSON value; `undefined` when never set. */
-const selectValue = prepared('kv.get', ['name'], (db, v) => db.selectFrom('kv').select('value').where('name', '=', v.name));
-const upsertValue = prepared('kv.set', ['name', 'value'], (db, v) => db.insertInto('kv').values({ name: v.name, value: v.value }).onConflict((oc) => oc.column('name').doUpdateSet({ value: v.value })));
+const selectValue = prepared('kv.get', ['name'], (db, v) =>
+  db.selectFrom('kv').select('value').where('name', '=', v.name),
+);
+const upsertValue = prepared('kv.set', ['name', 'value'], (db, v) =>
+  db
+    .insertInto('kv')
+    .values({ name: v.name, value: v.value })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ value: v.value })),
+);
 
 export async function getValue(ctx: Ctx, name: string): Promise<unknown> {
   const [r] = (await selectValue<{ value: string }>(ctx, { name })).rows;
@@ -91,18 +112,45 @@ export async function setValue(ctx: Ctx, name: string, value: unknown): Promise<
 export async function saveAgreementVersion(ctx: Ctx, row: AgreementVersionRow): Promise<void> {
   await ctx.db
     .insertInto('agreement_versions')
-    .values({ version: row.version, name: row.name, text: row.text, owners: toJson(row.owners), hash: row.hash, live_at: iso(row.liveAt) })
+    .values({
+      version: row.version,
+      name: row.name,
+      text: row.text,
+      owners: toJson(row.owners),
+      hash: row.hash,
+      live_at: iso(row.liveAt),
+    })
     .onConflict((oc) => oc.doNothing())
     .execute();
 }
 
-function toVersion(r: { version: number; name: string; text: string; owners: string; hash: string; live_at: string }): AgreementVersionRow {
-  return { version: Number(r.version), name: r.name, text: r.text, owners: fromJson(r.owners, {}), hash: r.hash, liveAt: r.live_at };
+function toVersion(r: {
+  version: number;
+  name: string;
+  text: string;
+  owners: string;
+  hash: string;
+  live_at: string;
+}): AgreementVersionRow {
+  return {
+    version: Number(r.version),
+    name: r.name,
+    text: r.text,
+    owners: fromJson(r.owners, {}),
+    hash: r.hash,
+    liveAt: r.live_at,
+  };
 }
 
 /** The version that went live last. */
 export async function liveAgreementVersion(ctx: Ctx): Promise<AgreementVersionRow | null> {
-  const r = await ctx.db.selectFrom('agreement_versions').selectAll().orderBy('live_at', 'desc').orderBy('version', 'desc').limit(1).executeTakeFirst();
+  const r = await ctx.db
+    .selectFrom('agreement_versions')
+    .selectAll()
+    .orderBy('live_at', 'desc')
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return r ? toVersion(r) : null;
 }
 

@@ -175,7 +175,12 @@ export interface Store {
 
   // inbox
   /** Inserts if new; `duplicate: true` (and nothing changed) when (source, dedupKey) was already stored. */
-  inboxInsert(item: { source: Source; dedupKey: string; body: unknown; receivedAt: string }): Promise<{ id: number; duplicate: boolean }>;
+  inboxInsert(item: {
+    source: Source;
+    dedupKey: string;
+    body: unknown;
+    receivedAt: string;
+  }): Promise<{ id: number; duplicate: boolean }>;
   /**
    * Claims up to `limit` due pending items (unleased, or lease expired), oldest first, leased to
    * `owner` until `now + leaseMs`. Two concurrent claimers never get the same item.
@@ -251,7 +256,15 @@ export interface Store {
    * bumps `version`. Due at `notBefore`, else immediately (an existing row keeps its back-off; one
    * never attempted, held by an earlier `notBefore`, becomes due at once).
    */
-  outboxPut(row: { crm: Crm; key: string; personId: number | null; payload: Record<string, unknown>; hash: string; idempotencyKey: string; notBefore?: string }): Promise<void>;
+  outboxPut(row: {
+    crm: Crm;
+    key: string;
+    personId: number | null;
+    payload: Record<string, unknown>;
+    hash: string;
+    idempotencyKey: string;
+    notBefore?: string;
+  }): Promise<void>;
   /** Like `inboxClaim`, for one CRM's due rows; two concurrent claimers never get the same row. */
   outboxClaim(crm: Crm, owner: string, limit: number, leaseMs: number, now: string): Promise<OutboxRow[]>;
   /**

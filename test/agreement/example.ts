@@ -32,7 +32,10 @@ export function minimalConfig(): AgreementConfig {
   return agreementSchema.parse({
     name: 'Test',
     version: 1,
-    owners: { marketing: { name: 'M', email: 'm@x.example', approved: '2026-01-01' }, sales: { name: 'S', email: 's@x.example', approved: '2026-01-01' } },
+    owners: {
+      marketing: { name: 'M', email: 'm@x.example', approved: '2026-01-01' },
+      sales: { name: 'S', email: 's@x.example', approved: '2026-01-01' },
+    },
     score: {
       fit: { max: 100, rules: [] },
       engagement: { max: 100, half_life: '30d', rules: [{ id: 'form', on: 'form_submission', add: 40 }] },

@@ -33,8 +33,16 @@ describe('explain', () => {
     const a = compileExample();
     const events = [ev('form_submission', '2026-11-02T10:00:00Z', { form: 'demo-request' })];
     const feedback = [{ decision: 'reject' as const, reason: 'bad_timing', at: '2026-11-03T09:00:00Z' }];
-    const { state } = replay(a, { email: 'x@gmail.com', person: { employees: 10 }, events, feedback }, '2026-11-10T00:00:00Z');
-    const x = a.explain(facts({ email: 'x@gmail.com', person: { employees: 10 }, events }), state, '2026-11-10T00:00:00Z');
+    const { state } = replay(
+      a,
+      { email: 'x@gmail.com', person: { employees: 10 }, events, feedback },
+      '2026-11-10T00:00:00Z',
+    );
+    const x = a.explain(
+      facts({ email: 'x@gmail.com', person: { employees: 10 }, events }),
+      state,
+      '2026-11-10T00:00:00Z',
+    );
     expect(x.lines).toContain('fit -30 free-mail (email x@gmail.com ~ /@(gmail|yahoo|hotmail)\\./)');
     expect(x.lines).toContain('recycled: feedback at 2026-11-03T09:00Z');
     expect(x.lines).toContain('recycle hold: no new mql before 2027-01-02T09:00Z');

@@ -14,7 +14,10 @@ describe('engagement', () => {
     expect(a.scores(facts({ events: [ev('form_submission', ago(30))] }), lead, AT).engagement).toBe(20);
     expect(a.scores(facts({ events: [ev('form_submission', ago(60))] }), lead, AT).engagement).toBe(10);
     expect(a.scores(facts({ events: [ev('form_submission', ago(0))] }), lead, AT).engagement).toBe(40);
-    expect(a.scores(facts({ events: [ev('form_submission', ago(15))] }), lead, AT).engagement).toBeCloseTo(40 / Math.SQRT2, 10);
+    expect(a.scores(facts({ events: [ev('form_submission', ago(15))] }), lead, AT).engagement).toBeCloseTo(
+      40 / Math.SQRT2,
+      10,
+    );
   });
 
   it('ignores events after the evaluation time', () => {
@@ -48,7 +51,11 @@ describe('engagement', () => {
     const old = Array.from({ length: 6 }, () => ev('email_click', ago(30)));
     expect(a.scores(facts({ events: old }), lead, AT).engagement).toBe(9);
     // The cap holds per rule: 15 (clicks) + 20 (pricing, 5 views × 5 = 25 capped) + 40 demo.
-    const mixed = [...clicks, ...Array.from({ length: 5 }, () => ev('page_view', AT, { url: '/pricing' })), ev('form_submission', AT, { form: 'demo-request' })];
+    const mixed = [
+      ...clicks,
+      ...Array.from({ length: 5 }, () => ev('page_view', AT, { url: '/pricing' })),
+      ev('form_submission', AT, { form: 'demo-request' }),
+    ];
     expect(a.scores(facts({ events: mixed }), lead, AT).engagement).toBe(75);
   });
 
@@ -59,7 +66,9 @@ describe('engagement', () => {
       { id: 'neg', on: 'email_open', add: -50 },
     ];
     const a = compileAgreement(c);
-    expect(a.scores(facts({ events: [ev('form_submission', AT), ev('form_submission', AT)] }), lead, AT).engagement).toBe(100);
+    expect(
+      a.scores(facts({ events: [ev('form_submission', AT), ev('form_submission', AT)] }), lead, AT).engagement,
+    ).toBe(100);
     expect(a.scores(facts({ events: [ev('email_open', AT)] }), lead, AT).engagement).toBe(0);
   });
 });
@@ -77,7 +86,9 @@ describe('fit', () => {
     const c = exampleConfig();
     c.score.fit.max = 50;
     const capped = compileAgreement(c);
-    expect(capped.scores(facts({ person: { title: 'VP Operations', employees: 850, country: 'US' } }), lead, AT).fit).toBe(50);
+    expect(
+      capped.scores(facts({ person: { title: 'VP Operations', employees: 850, country: 'US' } }), lead, AT).fit,
+    ).toBe(50);
   });
 
   it('reads numbers in strings and misses blanks', () => {
@@ -98,7 +109,14 @@ describe('fit and disqualify that read events', () => {
     const a = compileAgreement(c);
     const r = replay(
       a,
-      { email: 'a@corp.example', events: [ev('email_open', '2026-11-01T00:00:00Z'), ev('meeting_booked', '2026-11-02T00:00:00Z'), ev('custom:spam_report', '2026-11-03T00:00:00Z')] },
+      {
+        email: 'a@corp.example',
+        events: [
+          ev('email_open', '2026-11-01T00:00:00Z'),
+          ev('meeting_booked', '2026-11-02T00:00:00Z'),
+          ev('custom:spam_report', '2026-11-03T00:00:00Z'),
+        ],
+      },
       '2026-11-04T00:00:00Z',
     );
     expect(r.transitions.map((t) => [t.to, t.at, t.scores.fit])).toEqual([

@@ -33,7 +33,16 @@ describe('SLA clock', () => {
     expect(early.transitions).toEqual([]);
     const r = a.step(f, state, { kind: 'sla', at: DUE });
     expect(r.transitions).toEqual([
-      { from: 'mql', to: 'mql', at: DUE, cause: 'sla', version: 7, scores: expect.any(Object), passed: [], breached: true },
+      {
+        from: 'mql',
+        to: 'mql',
+        at: DUE,
+        cause: 'sla',
+        version: 7,
+        scores: expect.any(Object),
+        passed: [],
+        breached: true,
+      },
     ]);
     expect(r.state.sla?.breached).toBe(true);
     expect(a.step(f, r.state, { kind: 'sla', at: '2026-11-06T00:00:00Z' }).transitions).toEqual([]);
@@ -50,7 +59,11 @@ describe('SLA clock', () => {
   it('a late answer records the breach first, at the deadline', () => {
     const { a, f, state } = handoff();
     const late = '2026-11-05T16:00:00Z';
-    const r = a.step(f, state, { kind: 'feedback', at: late, feedback: { decision: 'reject', reason: 'no_budget', at: late } });
+    const r = a.step(f, state, {
+      kind: 'feedback',
+      at: late,
+      feedback: { decision: 'reject', reason: 'no_budget', at: late },
+    });
     expect(r.transitions.map((t) => [t.at, t.cause, t.to])).toEqual([
       [DUE, 'sla', 'mql'],
       [late, 'feedback', 'recycled'],
@@ -75,7 +88,13 @@ describe('SLA clock', () => {
       ];
       c.sla!.remind_before = '15m';
     });
-    expect(state.sla).toEqual({ startedAt: MQL_AT, due: '2026-11-02T15:30:00Z', remindAt: '2026-11-02T15:15:00Z', tier: 0, breached: false });
+    expect(state.sla).toEqual({
+      startedAt: MQL_AT,
+      due: '2026-11-02T15:30:00Z',
+      remindAt: '2026-11-02T15:15:00Z',
+      tier: 0,
+      breached: false,
+    });
     const second = handoff((c) => {
       c.sla!.tiers = [
         { when: { score: 'fit', gte: 90 }, accept_within: '30m' },
@@ -87,7 +106,11 @@ describe('SLA clock', () => {
 
   it('restarts at a new mql after a recycle', () => {
     const { a, f, state } = handoff();
-    const step: Step = { kind: 'feedback', at: '2026-11-03T15:00:00Z', feedback: { decision: 'reject', reason: 'no_budget', at: '2026-11-03T15:00:00Z' } };
+    const step: Step = {
+      kind: 'feedback',
+      at: '2026-11-03T15:00:00Z',
+      feedback: { decision: 'reject', reason: 'no_budget', at: '2026-11-03T15:00:00Z' },
+    };
     const recycled = a.step(f, state, step).state;
     const f2 = { ...f, events: [...f.events, ev('form_submission', '2027-01-11T15:00:00Z', { form: 'demo-request' })] };
     const back = a.step(f2, recycled, { kind: 'event', at: '2027-01-11T15:00:00Z', event: f2.events[1] });

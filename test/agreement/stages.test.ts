@@ -8,7 +8,8 @@ const VP = { title: 'VP Operations', employees: 850, country: 'US' };
 const DEMO = { form: 'demo-request' };
 const AT = '2027-06-01T00:00:00Z';
 const example = compileExample();
-const brief = (r: ReturnType<typeof replay>) => r.transitions.map((t) => `${t.from}>${t.to} ${t.cause}${t.passed.length ? ` [${t.passed.join(',')}]` : ''}`);
+const brief = (r: ReturnType<typeof replay>) =>
+  r.transitions.map((t) => `${t.from}>${t.to} ${t.cause}${t.passed.length ? ` [${t.passed.join(',')}]` : ''}`);
 
 function person(over: Partial<ReplayInput> = {}): ReplayInput {
   return { email: 'ana@corp.example', person: VP, events: [], feedback: [], ...over };
@@ -16,9 +17,22 @@ function person(over: Partial<ReplayInput> = {}): ReplayInput {
 
 describe('mql', () => {
   it('is entered at the event that crosses the line, with that event’s rule as cause', () => {
-    const r = replay(example, person({ events: [ev('page_view', '2026-11-01T10:00:00Z', { url: '/docs' }), ev('form_submission', '2026-11-02T10:00:00Z', DEMO)] }), AT);
+    const r = replay(
+      example,
+      person({
+        events: [
+          ev('page_view', '2026-11-01T10:00:00Z', { url: '/docs' }),
+          ev('form_submission', '2026-11-02T10:00:00Z', DEMO),
+        ],
+      }),
+      AT,
+    );
     expect(brief(r)).toEqual(['lead>mql rule:demo-request', 'mql>mql sla']);
-    expect(r.transitions[0]).toMatchObject({ at: '2026-11-02T10:00:00Z', version: 7, scores: { fit: 55, engagement: 40 } });
+    expect(r.transitions[0]).toMatchObject({
+      at: '2026-11-02T10:00:00Z',
+      version: 7,
+      scores: { fit: 55, engagement: 40 },
+    });
     expect(r.state.entered.mql).toBe('2026-11-02T10:00:00Z');
     expect(r.state.reason).toBe('mql: rule:demo-request');
   });
@@ -47,7 +61,11 @@ describe('mql', () => {
 
 describe('sql, deals, skipped stages', () => {
   it('skips to sql by its condition and records the passed stages', () => {
-    const r = replay(example, person({ person: { ...VP, lead_status: 'Qualified' }, events: [ev('email_open', '2026-11-02T10:00:00Z')] }), AT);
+    const r = replay(
+      example,
+      person({ person: { ...VP, lead_status: 'Qualified' }, events: [ev('email_open', '2026-11-02T10:00:00Z')] }),
+      AT,
+    );
     expect(brief(r)).toEqual(['lead>sql rule:sql [mql,sal]']);
   });
 
@@ -57,28 +75,48 @@ describe('sql, deals, skipped stages', () => {
   });
 
   it('a deal makes a person at least opportunity; won and lost close it', () => {
-    expect(brief(replay(example, person({ deal: { stage: 'discovery' } }), AT))).toEqual(['lead>opportunity crm:deal.stage [mql,sal,sql]']);
-    expect(brief(replay(example, person({ deal: { stage: 'won' } }), AT))).toEqual(['lead>won crm:deal.stage [mql,sal,sql,opportunity]']);
+    expect(brief(replay(example, person({ deal: { stage: 'discovery' } }), AT))).toEqual([
+      'lead>opportunity crm:deal.stage [mql,sal,sql]',
+    ]);
+    expect(brief(replay(example, person({ deal: { stage: 'won' } }), AT))).toEqual([
+      'lead>won crm:deal.stage [mql,sal,sql,opportunity]',
+    ]);
     const f = facts({ person: VP, deal: { stage: 'won' } });
     let s: PersonState = example.step(f, example.initialState(), { kind: 'evaluate', at: AT }).state;
     const lost = example.step({ ...f, deal: { stage: 'lost' } }, s, { kind: 'evaluate', at: AT });
     expect(lost.transitions.map((t) => `${t.from}>${t.to}`)).toEqual(['won>lost']);
     s = lost.state;
     // A reopened deal does not move a closed person backwards.
-    expect(example.step({ ...f, deal: { stage: 'proposal' } }, s, { kind: 'evaluate', at: AT }).state.stage).toBe('lost');
+    expect(example.step({ ...f, deal: { stage: 'proposal' } }, s, { kind: 'evaluate', at: AT }).state.stage).toBe(
+      'lost',
+    );
   });
 });
 
 describe('feedback', () => {
   const mqlAt = '2026-11-02T10:00:00Z';
   const demo = [ev('form_submission', mqlAt, DEMO)];
-  const fb = (decision: 'accept' | 'reject', at: string) => ({ decision, at, ...(decision === 'reject' ? { reason: 'bad_timing' } : {}) });
+  const fb = (decision: 'accept' | 'reject', at: string) => ({
+    decision,
+    at,
+    ...(decision === 'reject' ? { reason: 'bad_timing' } : {}),
+  });
 
   it.each([
     ['accept from lead → sal (mql passed)', [], [fb('accept', '2026-11-03T09:00:00Z')], ['lead>sal feedback [mql]']],
-    ['accept from mql → sal', demo, [fb('accept', '2026-11-03T09:00:00Z')], ['lead>mql rule:demo-request', 'mql>sal feedback']],
+    [
+      'accept from mql → sal',
+      demo,
+      [fb('accept', '2026-11-03T09:00:00Z')],
+      ['lead>mql rule:demo-request', 'mql>sal feedback'],
+    ],
     ['reject from lead → recycled', [], [fb('reject', '2026-11-03T09:00:00Z')], ['lead>recycled feedback']],
-    ['reject from mql → recycled', demo, [fb('reject', '2026-11-03T09:00:00Z')], ['lead>mql rule:demo-request', 'mql>recycled feedback']],
+    [
+      'reject from mql → recycled',
+      demo,
+      [fb('reject', '2026-11-03T09:00:00Z')],
+      ['lead>mql rule:demo-request', 'mql>recycled feedback'],
+    ],
     [
       'reject after accept → recycled',
       demo,
@@ -92,13 +130,23 @@ describe('feedback', () => {
       ['lead>mql rule:demo-request', 'mql>recycled feedback', 'recycled>sal feedback [mql]'],
     ],
   ] as const)('%s', (_n, events, feedback, expected) => {
-    expect(brief(replay(example, person({ events: [...events], feedback: [...feedback] }), '2026-11-05T00:00:00Z'))).toEqual(expected);
+    expect(
+      brief(replay(example, person({ events: [...events], feedback: [...feedback] }), '2026-11-05T00:00:00Z')),
+    ).toEqual(expected);
   });
 
   it('changes nothing at sql or beyond', () => {
-    const r = replay(example, person({ person: { ...VP, lead_status: 'Qualified' }, feedback: [fb('reject', '2026-11-03T09:00:00Z')] }), AT);
+    const r = replay(
+      example,
+      person({ person: { ...VP, lead_status: 'Qualified' }, feedback: [fb('reject', '2026-11-03T09:00:00Z')] }),
+      AT,
+    );
     expect(brief(r)).toEqual(['lead>sql rule:sql [mql,sal]']);
-    const d = replay(example, person({ deal: { stage: 'proposal' }, feedback: [fb('accept', '2026-11-03T09:00:00Z')] }), AT);
+    const d = replay(
+      example,
+      person({ deal: { stage: 'proposal' }, feedback: [fb('accept', '2026-11-03T09:00:00Z')] }),
+      AT,
+    );
     expect(d.state.stage).toBe('opportunity');
   });
 
@@ -117,7 +165,10 @@ describe('recycle', () => {
   it('holds mql for the hold and resets engagement and event conditions at the reject', () => {
     const r = replay(
       example,
-      person({ events: [ev('form_submission', '2026-11-02T10:00:00Z', DEMO)], feedback: [{ decision: 'reject', reason: 'no_budget', at: rejectAt }] }),
+      person({
+        events: [ev('form_submission', '2026-11-02T10:00:00Z', DEMO)],
+        feedback: [{ decision: 'reject', reason: 'no_budget', at: rejectAt }],
+      }),
       '2027-03-01T00:00:00Z',
     );
     // The demo request is at or before the reset: it no longer counts once the hold ends.
@@ -126,8 +177,15 @@ describe('recycle', () => {
   });
 
   it('re-qualifies when the hold ends, from events after the reset', () => {
-    const events = [ev('form_submission', '2026-11-02T10:00:00Z', DEMO), ev('form_submission', '2026-11-20T10:00:00Z', DEMO)];
-    const r = replay(example, person({ events, feedback: [{ decision: 'reject', reason: 'no_budget', at: rejectAt }] }), '2027-03-01T00:00:00Z');
+    const events = [
+      ev('form_submission', '2026-11-02T10:00:00Z', DEMO),
+      ev('form_submission', '2026-11-20T10:00:00Z', DEMO),
+    ];
+    const r = replay(
+      example,
+      person({ events, feedback: [{ decision: 'reject', reason: 'no_budget', at: rejectAt }] }),
+      '2027-03-01T00:00:00Z',
+    );
     expect(r.transitions.map((t) => [t.from, t.to, t.at, t.cause])).toEqual([
       ['lead', 'mql', '2026-11-02T10:00:00Z', 'rule:demo-request'],
       ['mql', 'recycled', rejectAt, 'feedback'],
@@ -138,20 +196,43 @@ describe('recycle', () => {
   });
 
   it('an event after the hold re-qualifies with its rule as cause', () => {
-    const events = [ev('form_submission', '2026-11-02T10:00:00Z', DEMO), ev('form_submission', '2027-02-01T10:00:00Z', DEMO)];
-    const r = replay(example, person({ events, feedback: [{ decision: 'reject', reason: 'no_budget', at: rejectAt }] }), '2027-03-01T00:00:00Z');
-    expect(r.transitions.find((t) => t.from === 'recycled')).toMatchObject({ from: 'recycled', to: 'mql', at: '2027-02-01T10:00:00Z', cause: 'rule:demo-request' });
+    const events = [
+      ev('form_submission', '2026-11-02T10:00:00Z', DEMO),
+      ev('form_submission', '2027-02-01T10:00:00Z', DEMO),
+    ];
+    const r = replay(
+      example,
+      person({ events, feedback: [{ decision: 'reject', reason: 'no_budget', at: rejectAt }] }),
+      '2027-03-01T00:00:00Z',
+    );
+    expect(r.transitions.find((t) => t.from === 'recycled')).toMatchObject({
+      from: 'recycled',
+      to: 'mql',
+      at: '2027-02-01T10:00:00Z',
+      cause: 'rule:demo-request',
+    });
   });
 
   it('the hold blocks only mql: sql and deals still move a recycled person', () => {
     const a = example;
     const f = facts({ person: VP, events: [ev('form_submission', '2026-11-02T10:00:00Z', DEMO)] });
     let s = a.step(f, a.initialState(), { kind: 'event', at: '2026-11-02T10:00:00Z', event: f.events[0] }).state;
-    s = a.step(f, s, { kind: 'feedback', at: rejectAt, feedback: { decision: 'reject', reason: 'no_budget' as const, at: rejectAt } }).state;
+    s = a.step(f, s, {
+      kind: 'feedback',
+      at: rejectAt,
+      feedback: { decision: 'reject', reason: 'no_budget' as const, at: rejectAt },
+    }).state;
     expect(s.stage).toBe('recycled');
-    const sql = a.step({ ...f, person: { ...VP, lead_status: 'Qualified' } }, s, { kind: 'evaluate', at: '2026-11-10T00:00:00Z' });
+    const sql = a.step({ ...f, person: { ...VP, lead_status: 'Qualified' } }, s, {
+      kind: 'evaluate',
+      at: '2026-11-10T00:00:00Z',
+    });
     expect(sql.transitions.map((t) => `${t.from}>${t.to} ${t.cause}`)).toEqual(['recycled>sql rule:sql']);
-    const accept = a.step(f, s, { kind: 'feedback', at: '2026-11-10T00:00:00Z', feedback: { decision: 'accept', at: '2026-11-10T00:00:00Z' } });
+    const accept = a.step(f, s, {
+      kind: 'feedback',
+      at: '2026-11-10T00:00:00Z',
+      feedback: { decision: 'accept', at: '2026-11-10T00:00:00Z' },
+    });
     expect(accept.state.stage).toBe('sal');
   });
 
@@ -161,15 +242,31 @@ describe('recycle', () => {
       { decision: 'accept' as const, at: '2026-12-01T09:00:00Z' },
       { decision: 'reject' as const, reason: 'bad_timing', at: '2026-12-10T09:00:00Z' },
     ];
-    const r = replay(example, person({ events: [ev('form_submission', '2026-11-02T10:00:00Z', DEMO)], feedback }), '2027-01-05T00:00:00Z');
-    expect(r.state).toMatchObject({ stage: 'recycled', holdUntil: '2027-02-08T09:00:00Z', resetAt: '2026-12-10T09:00:00Z', rejectReason: 'bad_timing' });
+    const r = replay(
+      example,
+      person({ events: [ev('form_submission', '2026-11-02T10:00:00Z', DEMO)], feedback }),
+      '2027-01-05T00:00:00Z',
+    );
+    expect(r.state).toMatchObject({
+      stage: 'recycled',
+      holdUntil: '2027-02-08T09:00:00Z',
+      resetAt: '2026-12-10T09:00:00Z',
+      rejectReason: 'bad_timing',
+    });
   });
 
   it('without a recycle section a reject still recycles, with no hold', () => {
     const c = minimalConfig();
     c.stages.mql = { event: 'form_submission' };
     const a = compileAgreement(c);
-    const r = replay(a, person({ events: [ev('form_submission', '2026-11-02T10:00:00Z')], feedback: [{ decision: 'reject', at: rejectAt }] }), AT);
+    const r = replay(
+      a,
+      person({
+        events: [ev('form_submission', '2026-11-02T10:00:00Z')],
+        feedback: [{ decision: 'reject', at: rejectAt }],
+      }),
+      AT,
+    );
     expect(r.state.holdUntil).toBeUndefined();
     // Nothing holds it back: evaluated again, the condition puts it back at mql.
     expect(r.state.stage).toBe('mql');
@@ -182,7 +279,12 @@ describe('disqualify', () => {
   it('wins over everything, is checked first, and silences feedback', () => {
     const r = replay(
       example,
-      person({ person: acme, deal: { stage: 'won' }, events: [ev('form_submission', '2026-11-02T10:00:00Z', DEMO)], feedback: [{ decision: 'accept', at: '2026-11-03T00:00:00Z' }] }),
+      person({
+        person: acme,
+        deal: { stage: 'won' },
+        events: [ev('form_submission', '2026-11-02T10:00:00Z', DEMO)],
+        feedback: [{ decision: 'accept', at: '2026-11-03T00:00:00Z' }],
+      }),
       AT,
     );
     expect(brief(r)).toEqual(['lead>disqualified rule:employee']);
@@ -191,21 +293,41 @@ describe('disqualify', () => {
 
   it('restarts at lead once no rule holds, keeping hold and reset', () => {
     const f = facts({ person: VP, events: [ev('form_submission', '2026-11-02T10:00:00Z', DEMO)] });
-    let s = example.step(f, example.initialState(), { kind: 'event', at: '2026-11-02T10:00:00Z', event: f.events[0] }).state;
-    s = example.step(f, s, { kind: 'feedback', at: '2026-11-03T00:00:00Z', feedback: { decision: 'reject', reason: 'no_budget', at: '2026-11-03T00:00:00Z' } }).state;
+    let s = example.step(f, example.initialState(), {
+      kind: 'event',
+      at: '2026-11-02T10:00:00Z',
+      event: f.events[0],
+    }).state;
+    s = example.step(f, s, {
+      kind: 'feedback',
+      at: '2026-11-03T00:00:00Z',
+      feedback: { decision: 'reject', reason: 'no_budget', at: '2026-11-03T00:00:00Z' },
+    }).state;
     const dq = example.step({ ...f, person: acme }, s, { kind: 'evaluate', at: '2026-11-04T00:00:00Z' });
     expect(dq.state.stage).toBe('disqualified');
-    const ignored = example.step({ ...f, person: acme }, dq.state, { kind: 'feedback', at: '2026-11-05T00:00:00Z', feedback: { decision: 'accept', at: '2026-11-05T00:00:00Z' } });
+    const ignored = example.step({ ...f, person: acme }, dq.state, {
+      kind: 'feedback',
+      at: '2026-11-05T00:00:00Z',
+      feedback: { decision: 'accept', at: '2026-11-05T00:00:00Z' },
+    });
     expect(ignored.transitions).toEqual([]);
     const back = example.step(f, dq.state, { kind: 'evaluate', at: '2026-11-06T00:00:00Z' });
     expect(back.transitions.map((t) => `${t.from}>${t.to} ${t.cause}`)).toEqual(['disqualified>lead rule:employee']);
-    expect(back.state).toMatchObject({ stage: 'lead', holdUntil: '2027-01-02T00:00:00Z', resetAt: '2026-11-03T00:00:00Z' });
+    expect(back.state).toMatchObject({
+      stage: 'lead',
+      holdUntil: '2027-01-02T00:00:00Z',
+      resetAt: '2026-11-03T00:00:00Z',
+    });
     expect(back.state.disqualifiedBy).toBeUndefined();
   });
 
   it('evaluated afresh: a person qualifying again moves straight on', () => {
     const f = facts({ person: acme, events: [ev('form_submission', '2026-11-02T10:00:00Z', DEMO)] });
-    const dq = example.step(f, example.initialState(), { kind: 'event', at: '2026-11-02T10:00:00Z', event: f.events[0] });
+    const dq = example.step(f, example.initialState(), {
+      kind: 'event',
+      at: '2026-11-02T10:00:00Z',
+      event: f.events[0],
+    });
     const back = example.step({ ...f, person: VP }, dq.state, { kind: 'evaluate', at: '2026-11-02T11:00:00Z' });
     expect(back.transitions.map((t) => `${t.from}>${t.to} ${t.cause}`)).toEqual(['disqualified>mql rule:mql']);
   });
@@ -214,7 +336,11 @@ describe('disqualify', () => {
 describe('steps', () => {
   it('takes an event handed beside the known ones', () => {
     const e = ev('form_submission', '2026-11-02T10:00:00Z', DEMO, 'evt-1');
-    const r = example.step(facts({ person: VP }), example.initialState(), { kind: 'event', at: e.at, event: e } satisfies Step);
+    const r = example.step(facts({ person: VP }), example.initialState(), {
+      kind: 'event',
+      at: e.at,
+      event: e,
+    } satisfies Step);
     expect(r.transitions[0]).toMatchObject({ to: 'mql', cause: 'rule:demo-request' });
   });
 

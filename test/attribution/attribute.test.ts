@@ -19,7 +19,12 @@ const deal: DealInput = {
 };
 
 /** Cents per touch id, credited touches only. */
-function credit(d: DealInput, touches: Touch[], model: AttributionModel, s: AttributionSettings = settings): Record<string, number> {
+function credit(
+  d: DealInput,
+  touches: Touch[],
+  model: AttributionModel,
+  s: AttributionSettings = settings,
+): Record<string, number> {
   const result = attribute(d, touches, model, s);
   return Object.fromEntries(result.shares.map((x) => [x.touchId, x.cents]));
 }
@@ -85,30 +90,48 @@ describe('attribute: coinciding key touches', () => {
   });
 
   it('FT = LC (u_shaped): their 80% add up, the rest share 20%', () => {
-    const t = [touch('a', '2026-11-01T00:00:00Z'), touch('b', '2026-11-12T00:00:00Z'), touch('c', '2026-11-14T00:00:00Z')];
+    const t = [
+      touch('a', '2026-11-01T00:00:00Z'),
+      touch('b', '2026-11-12T00:00:00Z'),
+      touch('c', '2026-11-14T00:00:00Z'),
+    ];
     expect(credit(deal, t, 'u_shaped')).toEqual({ a: 80000, b: 10000, c: 10000 });
   });
 
   it('LC = OC (w_shaped): no touch between the mql and the deal', () => {
-    const t = [touch('a', '2026-11-01T00:00:00Z'), touch('b', '2026-11-08T00:00:00Z'), touch('c', '2026-11-25T00:00:00Z')];
+    const t = [
+      touch('a', '2026-11-01T00:00:00Z'),
+      touch('b', '2026-11-08T00:00:00Z'),
+      touch('c', '2026-11-25T00:00:00Z'),
+    ];
     expect(credit(deal, t, 'w_shaped')).toEqual({ a: 30000, b: 60000, c: 10000 });
     expect(attribute(deal, t, 'w_shaped', settings).keys).toEqual({ ft: 'a', lc: 'b', oc: 'b', cw: 'c' });
   });
 
-  it.each<AttributionModel>(['first_touch', 'last_touch', 'linear', 'u_shaped', 'w_shaped', 'full_path', 'time_decay', 'custom'])(
-    'one touch takes 100%% under %s',
-    (model) => {
-      const one = [touch('only', '2026-11-05T00:00:00Z')];
-      const s = { ...settings, custom: { ft: 0.2, lc: 0.2, oc: 0.2, cw: 0.2, rest: 0.2 } };
-      expect(credit(deal, one, model, s)).toEqual({ only: 100000 });
-    },
-  );
+  it.each<AttributionModel>([
+    'first_touch',
+    'last_touch',
+    'linear',
+    'u_shaped',
+    'w_shaped',
+    'full_path',
+    'time_decay',
+    'custom',
+  ])('one touch takes 100%% under %s', (model) => {
+    const one = [touch('only', '2026-11-05T00:00:00Z')];
+    const s = { ...settings, custom: { ft: 0.2, lc: 0.2, oc: 0.2, cw: 0.2, rest: 0.2 } };
+    expect(credit(deal, one, model, s)).toEqual({ only: 100000 });
+  });
 });
 
 describe('attribute: missing key touches', () => {
   it('no mql: LC gives up its weight and the others are renormalised', () => {
     const noMql = { ...deal, mqlAt: null };
-    const t = [touch('a', '2026-11-01T00:00:00Z'), touch('b', '2026-11-18T00:00:00Z'), touch('c', '2026-11-25T00:00:00Z')];
+    const t = [
+      touch('a', '2026-11-01T00:00:00Z'),
+      touch('b', '2026-11-18T00:00:00Z'),
+      touch('c', '2026-11-25T00:00:00Z'),
+    ];
     // FT .3, OC .3, rest .1 → /0.7
     expect(credit(noMql, t, 'w_shaped')).toEqual({ a: 42858, b: 42857, c: 14285 });
     // FT .4, rest .2 shared by b, c (.1 each) → /0.6: 66666.67, 16666.67, 16666.67, +2 cents to a
@@ -124,7 +147,12 @@ describe('attribute: missing key touches', () => {
 
   it('a won deal with no touches is unattributed, not dropped', () => {
     for (const [model, result] of Object.entries(attributeAllModels(deal, [], settings))) {
-      expect(result, model).toMatchObject({ dealKey: 'opp-1', amountCents: 100000, shares: [], unattributedCents: 100000 });
+      expect(result, model).toMatchObject({
+        dealKey: 'opp-1',
+        amountCents: 100000,
+        shares: [],
+        unattributedCents: 100000,
+      });
     }
   });
 
@@ -159,13 +187,22 @@ describe('attribute: window', () => {
 describe('attribute: cents', () => {
   it('100.01 split three ways: floors, the remainder to the earliest of the largest', () => {
     const d = { ...deal, amount: 100.01 };
-    const t = [touch('a', '2026-11-01T00:00:00Z'), touch('b', '2026-11-02T00:00:00Z'), touch('c', '2026-11-03T00:00:00Z')];
+    const t = [
+      touch('a', '2026-11-01T00:00:00Z'),
+      touch('b', '2026-11-02T00:00:00Z'),
+      touch('c', '2026-11-03T00:00:00Z'),
+    ];
     expect(credit(d, t, 'linear')).toEqual({ a: 3335, b: 3333, c: 3333 });
   });
 
   it('the remainder goes to the largest share, not the earliest', () => {
     const d = { ...deal, amount: 0.1, mqlAt: null };
-    const t = [touch('a', '2026-11-01T00:00:00Z'), touch('b', '2026-11-03T00:00:00Z'), touch('c', '2026-11-21T00:00:00Z'), touch('e', '2026-11-22T00:00:00Z')];
+    const t = [
+      touch('a', '2026-11-01T00:00:00Z'),
+      touch('b', '2026-11-03T00:00:00Z'),
+      touch('c', '2026-11-21T00:00:00Z'),
+      touch('e', '2026-11-22T00:00:00Z'),
+    ];
     // FT a .3, OC b .3, rest c, e .05 each → /0.7: 4.28, 4.28, 0.71, 0.71 → 4, 4, 0, 0 + 2 to a
     expect(credit(d, t, 'w_shaped')).toEqual({ a: 6, b: 4, c: 0, e: 0 });
   });
@@ -174,7 +211,11 @@ describe('attribute: cents', () => {
 describe('attribute: time_decay', () => {
   it('weighs 0.5^((close − t) / half_life), normalised', () => {
     const d = { ...deal, closeDate: '2026-11-30T00:00:00Z' };
-    const t = [touch('a', '2026-11-16T00:00:00Z'), touch('b', '2026-11-23T00:00:00Z'), touch('c', '2026-11-30T00:00:00Z')];
+    const t = [
+      touch('a', '2026-11-16T00:00:00Z'),
+      touch('b', '2026-11-23T00:00:00Z'),
+      touch('c', '2026-11-30T00:00:00Z'),
+    ];
     // .25 : .5 : 1 of 100000 → 14285.71, 28571.43, 57142.86 → floors + 2 to c
     expect(credit(d, t, 'time_decay')).toEqual({ a: 14285, b: 28571, c: 57144 });
   });
@@ -182,7 +223,10 @@ describe('attribute: time_decay', () => {
   it('does not underflow over a long lookback with a short half-life', () => {
     const d = { ...deal, closeDate: '2026-11-30T00:00:00Z' };
     const t = [touch('old', '2020-01-01T00:00:00Z'), touch('new', '2020-01-02T00:00:00Z')];
-    expect(credit(d, t, 'time_decay', { lookback: '3650d', time_decay_half_life: '1h' })).toEqual({ old: 0, new: 100000 });
+    expect(credit(d, t, 'time_decay', { lookback: '3650d', time_decay_half_life: '1h' })).toEqual({
+      old: 0,
+      new: 100000,
+    });
   });
 });
 
@@ -202,9 +246,9 @@ describe('attribute: custom', () => {
 
 describe('mqlAtFor', () => {
   it('is the earliest mql at or before the deal creation', () => {
-    expect(mqlAtFor('2026-11-20T00:00:00Z', ['2026-11-12T00:00:00Z', '2026-11-10T00:00:00Z', '2026-11-25T00:00:00Z', null])).toBe(
-      '2026-11-10T00:00:00Z',
-    );
+    expect(
+      mqlAtFor('2026-11-20T00:00:00Z', ['2026-11-12T00:00:00Z', '2026-11-10T00:00:00Z', '2026-11-25T00:00:00Z', null]),
+    ).toBe('2026-11-10T00:00:00Z');
     expect(mqlAtFor('2026-11-20T00:00:00Z', ['2026-11-20T00:00:00Z'])).toBe('2026-11-20T00:00:00Z');
     expect(mqlAtFor('2026-11-20T00:00:00Z', ['2026-11-21T00:00:00Z', undefined])).toBeNull();
     expect(mqlAtFor('2026-11-20T00:00:00Z', [])).toBeNull();

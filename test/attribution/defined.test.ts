@@ -11,7 +11,10 @@ test('custom is defined only with its weights', () => {
 });
 
 test('an unknown model, or custom without weights, is an InputError naming the defined models', () => {
-  for (const [name, settings] of [['nope', { custom }], ['custom', undefined]] as const) {
+  for (const [name, settings] of [
+    ['nope', { custom }],
+    ['custom', undefined],
+  ] as const) {
     let err: unknown;
     try {
       definedModel(name, settings);

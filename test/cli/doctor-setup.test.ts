@@ -27,7 +27,10 @@ const baton = (args: string[], extraEnv: Record<string, string> = {}) => runBato
 const problemLines = (out: string) => out.split('\n').filter((l) => l.startsWith('PROBLEM'));
 
 beforeAll(async () => {
-  hubspot = createFakeHubSpot({ accessToken: TOKEN, scopes: ALL_SCOPES.filter((s) => s !== 'crm.objects.deals.write') });
+  hubspot = createFakeHubSpot({
+    accessToken: TOKEN,
+    scopes: ALL_SCOPES.filter((s) => s !== 'crm.objects.deals.write'),
+  });
   salesforce = createFakeSalesforce({ bare: true });
   const hs = await serveFakeApi(hubspot);
   const sf = await serveFakeApi(salesforce);
@@ -55,34 +58,58 @@ describe('baton doctor and setup against bare sandboxes', () => {
     const r = await baton(['doctor']);
     expect(r.code).toBe(1);
     const problems = problemLines(r.out);
-    expect(problems.find((l) => l.includes('hubspot.scopes'))).toMatch(/lacks the scope crm\.objects\.deals\.write — fix \(you\): add crm\.objects\.deals\.write/);
-    expect(problems.find((l) => l.includes('hubspot.properties.contacts.baton'))).toMatch(/baton_stage.*fix \(baton setup\): run `baton setup hubspot`/);
+    expect(problems.find((l) => l.includes('hubspot.scopes'))).toMatch(
+      /lacks the scope crm\.objects\.deals\.write — fix \(you\): add crm\.objects\.deals\.write/,
+    );
+    expect(problems.find((l) => l.includes('hubspot.properties.contacts.baton'))).toMatch(
+      /baton_stage.*fix \(baton setup\): run `baton setup hubspot`/,
+    );
     expect(problems.find((l) => l.includes('hubspot.properties.deals.baton'))).toMatch(/baton_attribution/);
     for (const f of ['Baton_Stage__c', 'Baton_Fit_Score__c', 'Baton_SLA_Due__c', 'Baton_Reject_Reason__c']) {
-      expect(problems.find((l) => l.includes(`salesforce.field.${f}`))).toMatch(new RegExp(`Lead\\.${f}, Contact\\.${f} does not exist — fix \\(baton setup\\)`));
+      expect(problems.find((l) => l.includes(`salesforce.field.${f}`))).toMatch(
+        new RegExp(`Lead\\.${f}, Contact\\.${f} does not exist — fix \\(baton setup\\)`),
+      );
     }
-    expect(problems.find((l) => l.includes('salesforce.picklist.Lead.Status'))).toMatch(/Lead Status has no value 'Qualified' — fix \(you\): Setup → Object Manager → Lead → Fields & Relationships → Lead Status → Values → New/);
-    expect(problems.find((l) => l.includes('salesforce.campaign_influence'))).toMatch(/no active, unlocked campaign influence model/);
-    expect(r.out).toMatch(/^warn +salesforce\.changes: no Outbound Message on Lead or Contact: changes reach Baton by polling only/m);
+    expect(problems.find((l) => l.includes('salesforce.picklist.Lead.Status'))).toMatch(
+      /Lead Status has no value 'Qualified' — fix \(you\): Setup → Object Manager → Lead → Fields & Relationships → Lead Status → Values → New/,
+    );
+    expect(problems.find((l) => l.includes('salesforce.campaign_influence'))).toMatch(
+      /no active, unlocked campaign influence model/,
+    );
+    expect(r.out).toMatch(
+      /^warn +salesforce\.changes: no Outbound Message on Lead or Contact: changes reach Baton by polling only/m,
+    );
     expect(r.out).toMatch(/^ok +hubspot\.token: the token works: a static token/m);
     expect(r.out).toMatch(/^ok +salesforce\.login: .* API v62\.0/m);
     expect(r.out).toMatch(/^ok +salesforce\.budget: API budget today: \d+ of 100000 calls left/m);
     expect(r.out).toMatch(/^ok +salesforce\.tasks: Tasks can be created/m);
     expect(r.out).toMatch(/^warn +store: .* not migrated yet/m);
-    expect(r.out).toMatch(/^info +hubspot\.webhooks: the app needs \d+ webhook subscriptions .* aimed at https:\/\/baton\.acme\.example\/webhooks\/hubspot/m);
+    expect(r.out).toMatch(
+      /^info +hubspot\.webhooks: the app needs \d+ webhook subscriptions .* aimed at https:\/\/baton\.acme\.example\/webhooks\/hubspot/m,
+    );
     expect(r.out).toMatch(/\n\d+ problems: \d+ for `baton setup`, 3 for a person$/);
   });
 
   it('setup --dry-run changes nothing and says what it would create', async () => {
-    const before = { hs: hubspot.calls(/\/batch\/create$|\/groups$/, 'POST').length, sf: salesforce.calls('/tooling/sobjects/', 'POST').length + salesforce.calls('/sobjects/Permission', 'POST').length };
+    const before = {
+      hs: hubspot.calls(/\/batch\/create$|\/groups$/, 'POST').length,
+      sf:
+        salesforce.calls('/tooling/sobjects/', 'POST').length + salesforce.calls('/sobjects/Permission', 'POST').length,
+    };
     const hs = await baton(['setup', 'hubspot', '--dry-run']);
     const sf = await baton(['setup', 'salesforce', '--dry-run']);
     expect(hs.code).toBe(0);
     expect(sf.code).toBe(0);
-    expect(hs.out).toMatch(/would create:\n {2}\+ contact property group baton\n {2}\+ contact property baton_stage \(string\)/);
+    expect(hs.out).toMatch(
+      /would create:\n {2}\+ contact property group baton\n {2}\+ contact property baton_stage \(string\)/,
+    );
     expect(sf.out).toContain('  + field Lead.Baton_Stage__c (Text)');
     expect(sf.out).toContain('  + permission set Baton_Integration');
-    expect({ hs: hubspot.calls(/\/batch\/create$|\/groups$/, 'POST').length, sf: salesforce.calls('/tooling/sobjects/', 'POST').length + salesforce.calls('/sobjects/Permission', 'POST').length }).toEqual(before);
+    expect({
+      hs: hubspot.calls(/\/batch\/create$|\/groups$/, 'POST').length,
+      sf:
+        salesforce.calls('/tooling/sobjects/', 'POST').length + salesforce.calls('/sobjects/Permission', 'POST').length,
+    }).toEqual(before);
   });
 
   it('setup creates what Baton owns and prints what only a person can do; a second setup creates nothing', async () => {
@@ -91,7 +118,13 @@ describe('baton doctor and setup against bare sandboxes', () => {
     expect(hs.out).toContain('  + contact property baton_fit_score (number)');
     expect(hs.out).toContain('  + deal property baton_idempotency_key (string)');
     expect(hs.out).toMatch(/only a person can do:\n {2}- the app lacks the scope crm\.objects\.deals\.write/);
-    expect([...hubspot.data.properties.contacts.keys()].filter((k) => k.startsWith('baton_')).sort()).toEqual(['baton_engagement_score', 'baton_fit_score', 'baton_reason', 'baton_reject_reason', 'baton_stage']);
+    expect([...hubspot.data.properties.contacts.keys()].filter((k) => k.startsWith('baton_')).sort()).toEqual([
+      'baton_engagement_score',
+      'baton_fit_score',
+      'baton_reason',
+      'baton_reject_reason',
+      'baton_stage',
+    ]);
 
     const sf = await baton(['setup', 'salesforce']);
     expect(sf.code).toBe(0);
@@ -101,13 +134,22 @@ describe('baton doctor and setup against bare sandboxes', () => {
       expect(sf.out).toContain(`  + read and edit on ${o}.Baton_Stage__c in Baton_Integration`);
     }
     expect(sf.out).toMatch(/\+ Baton_Integration assigned to the integration user 005/);
-    expect(sf.out).toMatch(/only a person can do:\n(.*\n)*? {2}- Lead Status has no value 'Qualified': Setup → Object Manager → Lead/);
-    expect(sf.out).toMatch(/ {2}- no Outbound Message on Lead or Contact.*endpoint https:\/\/baton\.acme\.example\/webhooks\/salesforce\/outbound/);
+    expect(sf.out).toMatch(
+      /only a person can do:\n(.*\n)*? {2}- Lead Status has no value 'Qualified': Setup → Object Manager → Lead/,
+    );
+    expect(sf.out).toMatch(
+      / {2}- no Outbound Message on Lead or Contact.*endpoint https:\/\/baton\.acme\.example\/webhooks\/salesforce\/outbound/,
+    );
     // The integration user now sees and may edit the new fields, as describe reports them.
     expect(salesforce.org.fieldOf('Contact', 'Baton_Reason__c')).toBeDefined();
     expect(salesforce.org.grant('Lead', 'Baton_SLA_Due__c')).toEqual({ read: true, edit: true });
 
-    const creates = () => [hubspot.calls(/\/batch\/create$|\/groups$/, 'POST').length, salesforce.calls('/tooling/sobjects/', 'POST').length, salesforce.calls('/sobjects/Permission', 'POST').length, salesforce.calls('/sobjects/FieldPermissions', 'POST').length];
+    const creates = () => [
+      hubspot.calls(/\/batch\/create$|\/groups$/, 'POST').length,
+      salesforce.calls('/tooling/sobjects/', 'POST').length,
+      salesforce.calls('/sobjects/Permission', 'POST').length,
+      salesforce.calls('/sobjects/FieldPermissions', 'POST').length,
+    ];
     const before = creates();
     const again = [await baton(['setup', 'hubspot']), await baton(['setup', 'salesforce'])];
     for (const r of again) {
@@ -121,14 +163,29 @@ describe('baton doctor and setup against bare sandboxes', () => {
     const r = await baton(['doctor']);
     expect(r.code).toBe(1);
     const problems = problemLines(r.out);
-    expect(problems.map((l) => l.split(':')[0].replace('PROBLEM ', ''))).toEqual(['hubspot.scopes', 'salesforce.picklist.Lead.Status', 'salesforce.campaign_influence']);
+    expect(problems.map((l) => l.split(':')[0].replace('PROBLEM ', ''))).toEqual([
+      'hubspot.scopes',
+      'salesforce.picklist.Lead.Status',
+      'salesforce.campaign_influence',
+    ]);
     expect(problems.every((l) => l.includes('fix (you)'))).toBe(true);
 
     // What a person does: grant the scope, add the picklist value, create an influence model, an Outbound Message.
     hubspot.grantScopes(['crm.objects.deals.write']);
     salesforce.org.fieldOf('Lead', 'Status')!.picklist!.push('Qualified');
-    salesforce.org.insert('CampaignInfluenceModel', { DeveloperName: 'Baton_Attribution', MasterLabel: 'Baton', IsDefaultModel: false, IsActive: true, IsModelLocked: false });
-    salesforce.tooling.outboundMessages.push({ Id: '04k5g0000000001', Name: 'Baton_Lead_Changes', EntityDefinitionId: 'Lead', EndpointUrl: 'https://baton.acme.example/webhooks/salesforce/outbound' });
+    salesforce.org.insert('CampaignInfluenceModel', {
+      DeveloperName: 'Baton_Attribution',
+      MasterLabel: 'Baton',
+      IsDefaultModel: false,
+      IsActive: true,
+      IsModelLocked: false,
+    });
+    salesforce.tooling.outboundMessages.push({
+      Id: '04k5g0000000001',
+      Name: 'Baton_Lead_Changes',
+      EntityDefinitionId: 'Lead',
+      EndpointUrl: 'https://baton.acme.example/webhooks/salesforce/outbound',
+    });
 
     const done = await baton(['doctor', '--json']);
     expect(done.code).toBe(0);
@@ -152,12 +209,17 @@ describe('baton doctor and setup against bare sandboxes', () => {
 
 describe('baton setup hubspot without the schema scope', () => {
   it('names the missing scope and exits non-zero', async () => {
-    const hs = createFakeHubSpot({ accessToken: TOKEN, scopes: ALL_SCOPES.filter((s) => s !== 'crm.schemas.contacts.write') });
+    const hs = createFakeHubSpot({
+      accessToken: TOKEN,
+      scopes: ALL_SCOPES.filter((s) => s !== 'crm.schemas.contacts.write'),
+    });
     const server = await serveFakeApi(hs);
     try {
       const r = await baton(['setup', 'hubspot'], { HUBSPOT_BASE_URL: server.url });
       expect(r.code).toBe(1);
-      expect(r.out).toMatch(/PROBLEM +hubspot\.properties\.contacts: cannot create Baton's contact properties: .*fix \(you\): grant the app the scope crm\.schemas\.contacts\.write/);
+      expect(r.out).toMatch(
+        /PROBLEM +hubspot\.properties\.contacts: cannot create Baton's contact properties: .*fix \(you\): grant the app the scope crm\.schemas\.contacts\.write/,
+      );
       expect([...hs.data.properties.contacts.keys()].some((k) => k.startsWith('baton_'))).toBe(false);
     } finally {
       await server.close();
@@ -168,7 +230,11 @@ describe('baton setup hubspot without the schema scope', () => {
 describe('baton setup with credentials the CRM refuses', () => {
   it('says it stopped and why, never that everything Baton owns is there, and exits 1', async () => {
     const hs = await baton(['setup', 'hubspot'], { HUBSPOT_ACCESS_TOKEN: 'pat-na1-not-this-one' });
-    const sf = await baton(['setup', 'salesforce'], { SALESFORCE_ACCESS_TOKEN: '', SALESFORCE_CLIENT_ID: 'not-this-app', SALESFORCE_CLIENT_SECRET: 'nor-this-secret' });
+    const sf = await baton(['setup', 'salesforce'], {
+      SALESFORCE_ACCESS_TOKEN: '',
+      SALESFORCE_CLIENT_ID: 'not-this-app',
+      SALESFORCE_CLIENT_SECRET: 'nor-this-secret',
+    });
     for (const r of [hs, sf]) {
       expect(r.code).toBe(1);
       expect(r.out).toMatch(/^created: nothing$/m);
@@ -207,7 +273,11 @@ describe('baton setup hubspot --project', () => {
     expect(hooks.config.settings.targetUrl).toBe('https://baton.acme.example/webhooks/hubspot');
     const subs = hooks.config.subscriptions.legacyCrmObjects as { subscriptionType: string; propertyName?: string }[];
     expect(subs).toContainEqual({ subscriptionType: 'contact.creation', active: true });
-    expect(subs).toContainEqual({ subscriptionType: 'contact.propertyChange', propertyName: 'hs_lead_status', active: true });
+    expect(subs).toContainEqual({
+      subscriptionType: 'contact.propertyChange',
+      propertyName: 'hs_lead_status',
+      active: true,
+    });
     expect(subs).toContainEqual({ subscriptionType: 'deal.propertyChange', propertyName: 'dealstage', active: true });
     expect(subs.some((s) => s.propertyName?.startsWith('baton_'))).toBe(false);
 
@@ -241,7 +311,9 @@ describe('baton doctor and the Salesforce API version', () => {
   it('names a version the org does not offer, and the one to set', async () => {
     const r = await baton(['doctor'], { SALESFORCE_API_VERSION: '99.0' });
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/^PROBLEM salesforce\.login: .* the org does not offer API v99\.0 \(latest v62\.0\) — fix \(you\): set SALESFORCE_API_VERSION to 62\.0$/m);
+    expect(r.out).toMatch(
+      /^PROBLEM salesforce\.login: .* the org does not offer API v99\.0 \(latest v62\.0\) — fix \(you\): set SALESFORCE_API_VERSION to 62\.0$/m,
+    );
   });
 });
 
@@ -249,11 +321,15 @@ describe('baton doctor and Redis', () => {
   it('names an unreachable BATON_REDIS_URL', async () => {
     const r = await baton(['doctor'], { BATON_REDIS_URL: 'redis://127.0.0.1:1' });
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/^PROBLEM redis: cannot reach Redis redis:\/\/127\.0\.0\.1:1.* — fix \(you\): check BATON_REDIS_URL/m);
+    expect(r.out).toMatch(
+      /^PROBLEM redis: cannot reach Redis redis:\/\/127\.0\.0\.1:1.* — fix \(you\): check BATON_REDIS_URL/m,
+    );
   });
 
   it('says ok when Redis answers', async () => {
-    const r = await baton(['doctor'], { BATON_REDIS_URL: process.env.BATON_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' });
+    const r = await baton(['doctor'], {
+      BATON_REDIS_URL: process.env.BATON_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    });
     expect(r.out).toMatch(/^ok +redis: Redis \S+ answers$/m);
   });
 });

@@ -27,19 +27,28 @@ describe('baton init', () => {
     const dir = join(tempDir(), 'config');
     const r = await baton(['init', dir]);
     expect(r.code).toBe(0);
-    for (const f of ['agreement.yaml', 'fields.yaml', 'routing.yaml']) expect(r.out).toContain(`wrote    ${join(dir, f)}`);
-    expect(r.out).toMatch(/Next steps:[\s\S]*baton validate --config[\s\S]*baton doctor --config[\s\S]*baton setup hubspot --project[\s\S]*approved:/);
+    for (const f of ['agreement.yaml', 'fields.yaml', 'routing.yaml'])
+      expect(r.out).toContain(`wrote    ${join(dir, f)}`);
+    expect(r.out).toMatch(
+      /Next steps:[\s\S]*baton validate --config[\s\S]*baton doctor --config[\s\S]*baton setup hubspot --project[\s\S]*approved:/,
+    );
 
     const v = await baton(['validate', '--config', dir]);
     expect(v.code).toBe(0);
     expect(v.out).toMatch(/^ok: agreement 'Our lead handoff' v1, 12 fields$/m);
-    expect(v.out).toMatch(/warning: draft agreement 'Our lead handoff' v1: neither marketing nor sales has approved it/);
+    expect(v.out).toMatch(
+      /warning: draft agreement 'Our lead handoff' v1: neither marketing nor sales has approved it/,
+    );
 
     const { config } = await checkConfig(dir);
     expect(config?.routing).toBeNull();
     expect(config?.agreement.owners.marketing.approved).toBeUndefined();
     expect(readFileSync(join(dir, 'agreement.yaml'), 'utf8')).toMatch(/DECIDE/);
-    expect(readFileSync(join(dir, 'routing.yaml'), 'utf8').split('\n').every((l) => l === '' || l.startsWith('#'))).toBe(true);
+    expect(
+      readFileSync(join(dir, 'routing.yaml'), 'utf8')
+        .split('\n')
+        .every((l) => l === '' || l.startsWith('#')),
+    ).toBe(true);
   });
 
   it('is refused by serve’s live configuration until both owners approve', async () => {

@@ -11,7 +11,13 @@ test('a SIGTERM during start-up is a graceful stop (exit 0), not a kill', { time
   // slow CRMs keep serve busy with its start (HubSpot owners, heartbeat) after it listens
   const boxes = await startSandboxes({ people: 5, seed: 3, latencyMs: 400 });
   try {
-    const baton = await startBaton({ boxes, dataDir, pollIntervalS: 0, env: { BATON_LOG_LEVEL: 'warn' }, readyTimeoutMs: 45_000 });
+    const baton = await startBaton({
+      boxes,
+      dataDir,
+      pollIntervalS: 0,
+      env: { BATON_LOG_LEVEL: 'warn' },
+      readyTimeoutMs: 45_000,
+    });
     expect(await baton.stop()).toBe(0);
   } finally {
     await boxes.close();

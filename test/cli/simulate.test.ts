@@ -13,19 +13,30 @@ let dir: string;
 async function sim(opts: Partial<SimulateOptions>) {
   const stdout = new Sink();
   const stderr = new Sink();
-  const code = await simulate({ leads: join(dir, 'leads.jsonl'), agreement: join(dir, 'agreement.yaml'), at: AT, json: false, ...opts }, { stdout, stderr, progress: false });
+  const code = await simulate(
+    { leads: join(dir, 'leads.jsonl'), agreement: join(dir, 'agreement.yaml'), at: AT, json: false, ...opts },
+    { stdout, stderr, progress: false },
+  );
   return { code, out: stdout.text(), err: stderr.text() };
 }
 
 const VP = { title: 'VP Operations', employees: 850, country: 'US' };
 const lines = [
   // ana: mql by the demo request under the first; the other needs engagement ≥ 50 and a fit ≥ 40.
-  { email: 'ana@corp.example', person: VP, events: [{ type: 'form_submission', at: '2026-11-02T10:00:00Z', properties: { form: 'demo-request' } }] },
+  {
+    email: 'ana@corp.example',
+    person: VP,
+    events: [{ type: 'form_submission', at: '2026-11-02T10:00:00Z', properties: { form: 'demo-request' } }],
+  },
   // bo: sql by lead status under both.
   { email: 'bo@corp.example', person: { ...VP, lead_status: 'Qualified' }, events: [] },
   'this is not json',
   // cy: a free-mail engineer, nothing.
-  { email: 'cy@gmail.com', person: { title: 'Engineer' }, events: [{ type: 'page_view', at: '2026-11-20T10:00:00Z', properties: { url: '/pricing' } }] },
+  {
+    email: 'cy@gmail.com',
+    person: { title: 'Engineer' },
+    events: [{ type: 'page_view', at: '2026-11-20T10:00:00Z', properties: { url: '/pricing' } }],
+  },
   { email: 'bad@corp.example', events: 'none' },
   '',
   // di: rejected after the demo request: recycled under both.
@@ -50,7 +61,10 @@ beforeAll(() => {
     .replace(/ {6}- \{ event: form_submission, where: \{ form: demo-request \} \}\n/, '')
     .replace('{ score: engagement, gte: 30 }', '{ score: engagement, gte: 50 }');
   writeFileSync(join(dir, 'other.yaml'), other);
-  writeFileSync(join(dir, 'leads.jsonl'), lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n');
+  writeFileSync(
+    join(dir, 'leads.jsonl'),
+    lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n',
+  );
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -62,8 +76,28 @@ describe('baton simulate', () => {
     const r = JSON.parse(out);
     expect(r.at).toBe(AT);
     expect(r.agreement).toEqual({ name: 'Acme lead handoff', version: 7 });
-    expect(r.counts).toEqual({ lead: 1, mql: 1, sal: 0, sql: 1, opportunity: 0, won: 1, lost: 0, recycled: 1, disqualified: 0 });
-    expect(r.counts_against).toEqual({ lead: 2, mql: 0, sal: 0, sql: 1, opportunity: 0, won: 1, lost: 0, recycled: 1, disqualified: 0 });
+    expect(r.counts).toEqual({
+      lead: 1,
+      mql: 1,
+      sal: 0,
+      sql: 1,
+      opportunity: 0,
+      won: 1,
+      lost: 0,
+      recycled: 1,
+      disqualified: 0,
+    });
+    expect(r.counts_against).toEqual({
+      lead: 2,
+      mql: 0,
+      sal: 0,
+      sql: 1,
+      opportunity: 0,
+      won: 1,
+      lost: 0,
+      recycled: 1,
+      disqualified: 0,
+    });
     expect(r.changed).toEqual([{ email: 'ana@corp.example', from: 'mql', to: 'lead' }]);
     expect(r.people[0]).toEqual({
       email: 'ana@corp.example',
@@ -76,14 +110,24 @@ describe('baton simulate', () => {
       ],
     });
     // A person who skips stages lists them in `passed` on that one transition.
-    expect(r.people[1].transitions).toEqual([{ to: 'sql', at: expect.any(String), cause: 'rule:sql', passed: ['mql', 'sal'] }]);
-    expect(r.people.map((p: { email: string }) => p.email)).toEqual(['ana@corp.example', 'bo@corp.example', 'cy@gmail.com', 'di@corp.example', 'ed@corp.example']);
+    expect(r.people[1].transitions).toEqual([
+      { to: 'sql', at: expect.any(String), cause: 'rule:sql', passed: ['mql', 'sal'] },
+    ]);
+    expect(r.people.map((p: { email: string }) => p.email)).toEqual([
+      'ana@corp.example',
+      'bo@corp.example',
+      'cy@gmail.com',
+      'di@corp.example',
+      'ed@corp.example',
+    ]);
     expect(r.errors).toEqual([
       { line: 3, message: expect.stringMatching(/^not JSON/) },
       { line: 5, message: expect.stringMatching(/^events: /) },
     ]);
     // The other agreement is a draft: accepted, with a warning naming the side.
-    expect(err).toMatch(/other\.yaml:\d+:\d+: warning: draft agreement 'Acme lead handoff' v8: sales has not approved it/);
+    expect(err).toMatch(
+      /other\.yaml:\d+:\d+: warning: draft agreement 'Acme lead handoff' v8: sales has not approved it/,
+    );
   });
 
   it('prints a readable summary naming who changes stage and why', async () => {
@@ -102,9 +146,16 @@ describe('baton simulate', () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'baton-simulate-against-'));
     try {
       const next = join(elsewhere, 'next.yaml');
-      writeFileSync(next, readFileSync(join(dir, 'agreement.yaml'), 'utf8').replace('field: person.title', 'field: person.titel'));
+      writeFileSync(
+        next,
+        readFileSync(join(dir, 'agreement.yaml'), 'utf8').replace('field: person.title', 'field: person.titel'),
+      );
       const bin = join(import.meta.dirname, '..', '..', 'bin', 'baton.js');
-      const run = spawnSync(process.execPath, [bin, 'simulate', '--config', dir, '--leads', join(dir, 'leads.jsonl'), '--against', next, '--at', AT], { encoding: 'utf8' });
+      const run = spawnSync(
+        process.execPath,
+        [bin, 'simulate', '--config', dir, '--leads', join(dir, 'leads.jsonl'), '--against', next, '--at', AT],
+        { encoding: 'utf8' },
+      );
       expect(run.stderr).toMatch(/next\.yaml:\d+:\d+: .*person\.titel/);
       expect(run.stderr).not.toMatch(/field names were not checked/);
       expect(run.status).toBe(1);

@@ -95,13 +95,15 @@ const cases: BrokenCase[] = [
     name: 'regular expression that does not compile',
     edits: [{ file: A, from: '(vp|director|', to: '(vp|director(|' }],
     at: [A, 15, 45],
-    message: "score.fit.rules[1].if.matches: bad regular expression '(?i)\\b(vp|director(|head|chief)\\b': Invalid regular expression",
+    message:
+      "score.fit.rules[1].if.matches: bad regular expression '(?i)\\b(vp|director(|head|chief)\\b': Invalid regular expression",
   },
   {
     name: 'unknown field in the agreement',
     edits: [{ file: A, from: 'person.country, in', to: 'person.region, in' }],
     at: [A, 18, 22],
-    message: "score.fit.rules[2].if.field: unknown field 'person.region': fields.yaml defines person: email, first_name",
+    message:
+      "score.fit.rules[2].if.field: unknown field 'person.region': fields.yaml defines person: email, first_name",
   },
   {
     name: 'unknown deal field inside a nested stage condition',
@@ -149,7 +151,8 @@ const cases: BrokenCase[] = [
     name: 'incomplete value map, at the value that lacks a side',
     edits: [{ file: F, from: 'hubspot: closedlost, salesforce: Closed Lost', to: 'hubspot: closedlost' }],
     at: [F, 36, 21],
-    message: "deal.fields.stage.values.lost: value 'lost' names no salesforce value (the field maps to salesforce: StageName)",
+    message:
+      "deal.fields.stage.values.lost: value 'lost' names no salesforce value (the field maps to salesforce: StageName)",
   },
   {
     name: 'deal.stage without won',
@@ -201,7 +204,9 @@ const cases: BrokenCase[] = [
   },
   {
     name: 'unknown operator inside a field condition, at that key',
-    edits: [{ file: A, from: '{ field: person.employees, gte: 200 }', to: '{ field: person.employees, greater: 200 }' }],
+    edits: [
+      { file: A, from: '{ field: person.employees, gte: 200 }', to: '{ field: person.employees, greater: 200 }' },
+    ],
     at: [A, 12, 40],
     message: "unknown operator 'greater' (operators: eq, ne, in, nin, gt, gte, lt, lte, matches, exists, contains)",
   },
@@ -216,11 +221,18 @@ const cases: BrokenCase[] = [
     name: 'a value the picklist does not define',
     edits: [{ file: A, from: 'eq: Qualified', to: 'eq: Qualifed' }],
     at: [A, 53, 42],
-    message: "stages.sql.any[0].eq: 'Qualifed' is not a value of person.lead_status (values: New, Working, Qualified, Rejected)",
+    message:
+      "stages.sql.any[0].eq: 'Qualifed' is not a value of person.lead_status (values: New, Working, Qualified, Rejected)",
   },
   {
     name: 'custom attribution weights that do not sum to 1',
-    edits: [{ file: A, from: 'default_model: w_shaped', to: 'default_model: custom\n  custom: { ft: 0.3, lc: 0.3, oc: 0.2, cw: 0.1, rest: 0 }' }],
+    edits: [
+      {
+        file: A,
+        from: 'default_model: w_shaped',
+        to: 'default_model: custom\n  custom: { ft: 0.3, lc: 0.3, oc: 0.2, cw: 0.1, rest: 0 }',
+      },
+    ],
     at: [A, 72, 11],
     message: 'attribution.custom: the custom weights must sum to 1 (they sum to 0.9)',
   },
@@ -256,7 +268,8 @@ const cases: BrokenCase[] = [
     routing: true,
     edits: [{ file: R, from: '{ user: carla@acme.example }', to: '{ usr: carla@acme.example }' }],
     at: [R, 15, 13],
-    message: 'rules[1].assign: expected an assignment: { user: NAME } or { round_robin: [NAME, ...], weights?: { NAME: N } }',
+    message:
+      'rules[1].assign: expected an assignment: { user: NAME } or { round_robin: [NAME, ...], weights?: { NAME: N } }',
   },
 ];
 
@@ -309,14 +322,29 @@ describe('baton validate: drafts and warnings', () => {
     ]);
     const r = await validate(['--config', dir]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('neither marketing nor sales has approved it (owners.marketing.approved, owners.sales.approved)');
+    expect(r.stderr).toContain(
+      'neither marketing nor sales has approved it (owners.marketing.approved, owners.sales.approved)',
+    );
   });
 
   it('warns about an engagement rule that a catch-all above it shadows', async () => {
-    const dir = configDir([{ file: A, from: '      - id: demo-request\n        on: form_submission\n        where: { form: demo-request }\n        add: 40\n', to: '' }, { file: A, from: '        on: form_submission\n        add: 10\n', to: '        on: form_submission\n        add: 10\n      - id: demo-request\n        on: form_submission\n        where: { form: demo-request }\n        add: 40\n' }]);
+    const dir = configDir([
+      {
+        file: A,
+        from: '      - id: demo-request\n        on: form_submission\n        where: { form: demo-request }\n        add: 40\n',
+        to: '',
+      },
+      {
+        file: A,
+        from: '        on: form_submission\n        add: 10\n',
+        to: '        on: form_submission\n        add: 10\n      - id: demo-request\n        on: form_submission\n        where: { form: demo-request }\n        add: 40\n',
+      },
+    ]);
     const r = await validate(['--config', dir]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe(`${dir}/agreement.yaml:30:13: warning: rule 'demo-request' never counts: rule 'any-form' above it takes every form_submission event`);
+    expect(r.stderr).toBe(
+      `${dir}/agreement.yaml:30:13: warning: rule 'demo-request' never counts: rule 'any-form' above it takes every form_submission event`,
+    );
   });
 });
 
@@ -331,14 +359,19 @@ describe('baton validate --schema', () => {
     expect(Object.keys(schema.properties)).toEqual(['agreement', 'fields', 'routing']);
     expect(schema.required).toEqual(['agreement', 'fields']);
     for (const name of ['agreement', 'fields', 'routing']) {
-      expect(schema.properties[name]).toEqual({ $ref: `#/$defs/${name}`, description: expect.stringContaining(`${name}.yaml`) });
+      expect(schema.properties[name]).toEqual({
+        $ref: `#/$defs/${name}`,
+        description: expect.stringContaining(`${name}.yaml`),
+      });
       expect(schema.$defs[name].type).toBe('object');
       expect(schema.$defs[name].additionalProperties).toBe(false);
     }
     expect(Object.keys(schema.$defs.agreement.properties)).toEqual(
       expect.arrayContaining(['name', 'version', 'owners', 'score', 'stages', 'sla', 'recycle', 'attribution']),
     );
-    expect(schema.$defs.fields.properties.person.properties.fields.additionalProperties.properties.sync.enum).toContain('two_way');
+    expect(schema.$defs.fields.properties.person.properties.fields.additionalProperties.properties.sync.enum).toContain(
+      'two_way',
+    );
     // The recursive condition is one named definition the others point at.
     expect(schema.$defs.condition.anyOf).toHaveLength(6);
   });
@@ -348,7 +381,9 @@ describe('the baton bin under plain node', () => {
   const exec = promisify(execFile);
 
   it('validates the shipped mappings (exit 0)', async () => {
-    const { stdout } = await exec(process.execPath, ['bin/baton.js', 'validate', '--config', 'mappings'], { cwd: ROOT });
+    const { stdout } = await exec(process.execPath, ['bin/baton.js', 'validate', '--config', 'mappings'], {
+      cwd: ROOT,
+    });
     expect(stdout.trim()).toBe("ok: agreement 'Acme lead handoff' v7, 12 fields");
   });
 

@@ -76,13 +76,19 @@ describe('fields.yaml local rules', () => {
   });
 
   it('refuses a CRM value given to two shared values', () => {
-    const text = 'person:\n  fields:\n    s:\n      hubspot: s\n      sync: two_way\n      values:\n        a: { hubspot: X }\n        b: { hubspot: X }\n';
-    expect(problems(text, fieldsSchema)).toEqual(["8:23: person.fields.s.values.b.hubspot: hubspot value 'X' is already the value of 'a'"]);
+    const text =
+      'person:\n  fields:\n    s:\n      hubspot: s\n      sync: two_way\n      values:\n        a: { hubspot: X }\n        b: { hubspot: X }\n';
+    expect(problems(text, fieldsSchema)).toEqual([
+      "8:23: person.fields.s.values.b.hubspot: hubspot value 'X' is already the value of 'a'",
+    ]);
   });
 
   it('needs a reject reason to name a field', () => {
-    const text = 'person: { fields: { s: { salesforce: S, sync: two_way } } }\nfeedback:\n  reject: { field: person.s, eq: R, reason: {} }\n';
-    expect(problems(text, fieldsSchema)).toEqual(['3:45: feedback.reject.reason: reason needs a salesforce or hubspot field']);
+    const text =
+      'person: { fields: { s: { salesforce: S, sync: two_way } } }\nfeedback:\n  reject: { field: person.s, eq: R, reason: {} }\n';
+    expect(problems(text, fieldsSchema)).toEqual([
+      '3:45: feedback.reject.reason: reason needs a salesforce or hubspot field',
+    ]);
   });
 
   it('says the file is empty', () => {
@@ -92,7 +98,9 @@ describe('fields.yaml local rules', () => {
 
 describe('routing.yaml local rules', () => {
   it('reports the problem inside the assignment form meant', () => {
-    expect(problems('fallback: { round_robin: [] }\n', routingSchema)).toEqual(['1:26: fallback.round_robin: must not be empty']);
+    expect(problems('fallback: { round_robin: [] }\n', routingSchema)).toEqual([
+      '1:26: fallback.round_robin: must not be empty',
+    ]);
     expect(problems('fallback: { round_robin: [a], weights: { a: 0 } }\n', routingSchema)).toEqual([
       '1:45: fallback.weights.a: must be more than 0',
     ]);
@@ -104,7 +112,9 @@ describe('routing.yaml local rules', () => {
 
 describe('YAML itself', () => {
   it('reports the first syntax error where the parser stops', () => {
-    expect(problems('a: [1, 2\nb: 3\n', condition)[0]).toBe('2:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]');
+    expect(problems('a: [1, 2\nb: 3\n', condition)[0]).toBe(
+      '2:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    );
   });
 
   it('reports every key given twice, at the second', () => {

@@ -27,15 +27,26 @@ function errors(schema: Schema, value: unknown, root: Schema, path = '$'): strin
   if (schema.$ref) return errors(root.$defs![String(schema.$ref).replace('#/$defs/', '')], value, root, path);
   if (schema.anyOf) {
     const each = (schema.anyOf as Schema[]).map((s) => errors(s, value, root, path));
-    return each.some((e) => e.length === 0) ? [] : [`${path}: no branch of anyOf fits (${each.map((e) => e[0]).join(' | ')})`];
+    return each.some((e) => e.length === 0)
+      ? []
+      : [`${path}: no branch of anyOf fits (${each.map((e) => e[0]).join(' | ')})`];
   }
   const types: string[] = schema.type === undefined ? [] : [schema.type].flat();
-  const kind = Array.isArray(value) ? 'array' : value === null ? 'null' : Number.isInteger(value) ? 'integer' : typeof value;
-  if (types.length && !types.includes(kind) && !(kind === 'integer' && types.includes('number'))) return [`${path}: ${kind} is not ${types.join('|')}`];
+  const kind = Array.isArray(value)
+    ? 'array'
+    : value === null
+      ? 'null'
+      : Number.isInteger(value)
+        ? 'integer'
+        : typeof value;
+  if (types.length && !types.includes(kind) && !(kind === 'integer' && types.includes('number')))
+    return [`${path}: ${kind} is not ${types.join('|')}`];
   if (schema.enum && !schema.enum.includes(value)) return [`${path}: ${String(value)} not in enum`];
   if (schema.const !== undefined && schema.const !== value) return [`${path}: not ${schema.const}`];
-  if (typeof value === 'string' && schema.pattern && !new RegExp(schema.pattern).test(value)) return [`${path}: does not match ${schema.pattern}`];
-  if (Array.isArray(value)) return value.flatMap((v, i) => (schema.items ? errors(schema.items, v, root, `${path}[${i}]`) : []));
+  if (typeof value === 'string' && schema.pattern && !new RegExp(schema.pattern).test(value))
+    return [`${path}: does not match ${schema.pattern}`];
+  if (Array.isArray(value))
+    return value.flatMap((v, i) => (schema.items ? errors(schema.items, v, root, `${path}[${i}]`) : []));
   if (kind !== 'object') return [];
   const obj = value as Record<string, unknown>;
   const out = (schema.required ?? []).filter((k: string) => !(k in obj)).map((k: string) => `${path}: missing ${k}`);
@@ -57,7 +68,8 @@ describe('configJsonSchema', () => {
 
   it('accepts the shipped files, together and each through its own $defs entry', () => {
     expect(errors(schema, files, schema)).toEqual([]);
-    for (const [name, data] of Object.entries(files)) expect(errors({ $ref: `#/$defs/${name}` }, data, schema)).toEqual([]);
+    for (const [name, data] of Object.entries(files))
+      expect(errors({ $ref: `#/$defs/${name}` }, data, schema)).toEqual([]);
   });
 
   it('refuses what the validator refuses at the shape level', () => {
@@ -66,7 +78,9 @@ describe('configJsonSchema', () => {
     bad.stages.sqll = bad.stages.sql;
     bad.score.fit.rules[0].if = { field: 'person.employees', greater: 200 };
     expect(errors({ $ref: '#/$defs/agreement' }, bad, schema)).toEqual([
-      expect.stringMatching(/^\$\.score\.fit\.rules\[0\]\.if: no branch of anyOf fits \(\$\.score\.fit\.rules\[0\]\.if: unexpected greater \|/),
+      expect.stringMatching(
+        /^\$\.score\.fit\.rules\[0\]\.if: no branch of anyOf fits \(\$\.score\.fit\.rules\[0\]\.if: unexpected greater \|/,
+      ),
       '$.score.fit: unexpected maxx',
       '$.stages: unexpected sqll',
     ]);
@@ -79,7 +93,8 @@ describe('configJsonSchema', () => {
       if (!node || typeof node !== 'object') return;
       const props = (node as Schema).properties;
       if (props && typeof props === 'object') {
-        for (const [key, sub] of Object.entries(props as Schema)) if (!(sub as Schema).description) undescribed.push(`${path}.properties.${key}`);
+        for (const [key, sub] of Object.entries(props as Schema))
+          if (!(sub as Schema).description) undescribed.push(`${path}.properties.${key}`);
       }
       for (const [key, sub] of Object.entries(node)) walk(sub, `${path}/${key}`);
     };

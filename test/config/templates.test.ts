@@ -15,13 +15,23 @@ describe('templateRefs', () => {
 
   it('stops at an unclosed or malformed placeholder', () => {
     expect(templateRefs('a {{stage}} b {{reason').error).toBe("unclosed '{{' at character 15 of the template");
-    expect(templateRefs('{{ a b }}').error).toBe("'{{ a b }}' is not a name (expected e.g. {{stage}} or {{person.title}})");
+    expect(templateRefs('{{ a b }}').error).toBe(
+      "'{{ a b }}' is not a name (expected e.g. {{stage}} or {{person.title}})",
+    );
   });
 
   it('lists the names mappings.md allows', () => {
     expect(TEMPLATE_NAMES).toEqual([
-      'stage', 'scores.fit', 'scores.engagement', 'reason', 'reject_reason', 'sla.due',
-      'attribution.summary', 'owner.name', 'owner.email', 'routing.reason',
+      'stage',
+      'scores.fit',
+      'scores.engagement',
+      'reason',
+      'reject_reason',
+      'sla.due',
+      'attribution.summary',
+      'owner.name',
+      'owner.email',
+      'routing.reason',
     ]);
   });
 });

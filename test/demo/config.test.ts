@@ -9,7 +9,7 @@ import { parseDuration } from '../../src/config/duration.ts';
 const MAPPINGS = join(import.meta.dirname, '..', '..', 'mappings');
 const DEMO = join(MAPPINGS, 'demo');
 
-test("the demo maps fields exactly as the shipped fields.yaml does", () => {
+test('the demo maps fields exactly as the shipped fields.yaml does', () => {
   expect(readFileSync(join(DEMO, 'fields.yaml'), 'utf8')).toBe(readFileSync(join(MAPPINGS, 'fields.yaml'), 'utf8'));
 });
 
@@ -22,7 +22,11 @@ test('the demo agreement has the SLA tiers (demo requests 30 min, webinars 4 bus
   ]);
   expect(sla).toMatchObject({ accept_within: '8h', remind_before: '15m', on_breach: 'reassign' });
   expect(sla.business_hours).toMatchObject({ from: '09:00', to: '17:00' });
-  expect(c.routing).toMatchObject({ match_accounts: { owner: 'account_owner', create: 'contact' }, cap_per_day: 20, fallback: { round_robin: expect.any(Array) } });
+  expect(c.routing).toMatchObject({
+    match_accounts: { owner: 'account_owner', create: 'contact' },
+    cap_per_day: 20,
+    fallback: { round_robin: expect.any(Array) },
+  });
   expect(c.routing!.rules[0].assign).toMatchObject({ weights: { 'jordan.blake@acme.example': 2 } });
 });
 

@@ -49,8 +49,19 @@ function exchanges(markdown: string): Exchange[] {
     const res = message(blocks[i + 1]?.body ?? '');
     const [method, path] = req.start.split(/\s+/);
     const status = /^HTTP\/1\.1 (\d{3})\b/.exec(res.start);
-    if (!status) throw new Error(`docs/http-api.md:${blocks[i].line}: the request is not followed by an answer block (HTTP/1.1 STATUS)`);
-    out.push({ line: blocks[i].line, method, path, headers: req.headers, body: req.body, status: Number(status[1]), answer: res.body ? JSON.parse(res.body) : undefined });
+    if (!status)
+      throw new Error(
+        `docs/http-api.md:${blocks[i].line}: the request is not followed by an answer block (HTTP/1.1 STATUS)`,
+      );
+    out.push({
+      line: blocks[i].line,
+      method,
+      path,
+      headers: req.headers,
+      body: req.body,
+      status: Number(status[1]),
+      answer: res.body ? JSON.parse(res.body) : undefined,
+    });
   }
   return out;
 }
@@ -60,14 +71,19 @@ function differences(documented: unknown, actual: unknown, path = '$'): string[]
   if (documented === ANY) return actual === undefined ? [`${path}: missing`] : [];
   if (Array.isArray(documented)) {
     if (!Array.isArray(actual)) return [`${path}: expected a list, got ${JSON.stringify(actual)}`];
-    if (actual.length !== documented.length) return [`${path}: ${documented.length} documented, ${actual.length} answered`];
+    if (actual.length !== documented.length)
+      return [`${path}: ${documented.length} documented, ${actual.length} answered`];
     return documented.flatMap((d, i) => differences(d, actual[i], `${path}[${i}]`));
   }
   if (documented && typeof documented === 'object') {
     if (!actual || typeof actual !== 'object') return [`${path}: expected an object, got ${JSON.stringify(actual)}`];
-    return Object.entries(documented).flatMap(([k, v]) => differences(v, (actual as Record<string, unknown>)[k], `${path}.${k}`));
+    return Object.entries(documented).flatMap(([k, v]) =>
+      differences(v, (actual as Record<string, unknown>)[k], `${path}.${k}`),
+    );
   }
-  return documented === actual ? [] : [`${path}: documented ${JSON.stringify(documented)}, answered ${JSON.stringify(actual)}`];
+  return documented === actual
+    ? []
+    : [`${path}: documented ${JSON.stringify(documented)}, answered ${JSON.stringify(actual)}`];
 }
 
 let h: Harness;
@@ -95,7 +111,8 @@ describe('docs/http-api.md', () => {
       const headers = new Headers();
       for (const [k, v] of Object.entries(ex.headers)) headers.set(k, v.replace('$BATON_API_TOKEN', TOKEN));
       // A documented signature is made with the docs' secret; the sandbox Baton has its own.
-      if (headers.get('x-baton-signature') === `sha256=${hmacHex(DOCS_SECRET, ex.body)}`) headers.set('x-baton-signature', `sha256=${hmacHex(WEBHOOK_SECRET, ex.body)}`);
+      if (headers.get('x-baton-signature') === `sha256=${hmacHex(DOCS_SECRET, ex.body)}`)
+        headers.set('x-baton-signature', `sha256=${hmacHex(WEBHOOK_SECRET, ex.body)}`);
       const res = await fetch(h.url + ex.path, { method: ex.method, headers, ...(ex.body ? { body: ex.body } : {}) });
       const answer = await res.text();
       const where = `docs/http-api.md:${ex.line} ${ex.method} ${ex.path}`;
@@ -113,12 +130,24 @@ describe('docs/connect-hubspot.md', () => {
     const answered = /is answered `(\d{3}) (\{[^`]+\})`/.exec(text);
     expect(delivery && answered).toBeTruthy();
     const signed = h.hubspot.signedWebhook(JSON.parse(delivery!.body), HS_SECRET, `${h.url}/webhooks/hubspot`);
-    const res = await fetch(`${h.url}/webhooks/hubspot`, { method: 'POST', headers: signed.headers, body: signed.body });
+    const res = await fetch(`${h.url}/webhooks/hubspot`, {
+      method: 'POST',
+      headers: signed.headers,
+      body: signed.body,
+    });
     expect(res.status).toBe(Number(answered![1]));
     expect(await res.json()).toEqual(JSON.parse(answered![2]));
     expect((await h.store.inboxStats(new Date().toISOString())).pending).toBe(1);
     // Unsigned, the same delivery is refused, as the page says.
-    expect((await fetch(`${h.url}/webhooks/hubspot`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: signed.body })).status).toBe(401);
+    expect(
+      (
+        await fetch(`${h.url}/webhooks/hubspot`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: signed.body,
+        })
+      ).status,
+    ).toBe(401);
   });
 });
 
@@ -126,9 +155,10 @@ describe('docs/connect-salesforce.md', () => {
   const text = doc('connect-salesforce.md');
   const xml = fences(text).find((f) => f.lang === 'xml')!.body;
   const documentedOrg = /<OrganizationId>([^<]+)<\/OrganizationId>/.exec(xml)![1];
-  const post = (body: string) => fetch(`${h.url}/webhooks/salesforce/outbound`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body });
+  const post = (body: string) =>
+    fetch(`${h.url}/webhooks/salesforce/outbound`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body });
 
-  test("the example Outbound Message from the org is stored and acknowledged with the SOAP Ack", async () => {
+  test('the example Outbound Message from the org is stored and acknowledged with the SOAP Ack', async () => {
     const res = await post(xml.replaceAll(documentedOrg, h.salesforce.org.orgId));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/xml/);

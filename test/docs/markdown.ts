@@ -68,7 +68,11 @@ export function invocations(code: string): Invocation[] {
   for (const m of code.matchAll(/(?:^|[\s(])(?:npx\s+)?baton\s+([a-z][a-z-]*)([^\n]*)/g)) {
     // `\|` is a table's escaped bar between alternatives; a bare ` | `, `#`, `>`, `&&` or `;` ends the command.
     const rest = m[2].split(/\s#\s|\s\|\s|\s>\s|&&|;/)[0];
-    out.push({ command: m[1], flags: [...new Set([...rest.matchAll(/(?:^|[\s[|(])(--[a-z][a-z0-9-]*)/g)].map((f) => f[1]))], text: `baton ${m[1]}${rest}`.trim() });
+    out.push({
+      command: m[1],
+      flags: [...new Set([...rest.matchAll(/(?:^|[\s[|(])(--[a-z][a-z0-9-]*)/g)].map((f) => f[1]))],
+      text: `baton ${m[1]}${rest}`.trim(),
+    });
   }
   return out;
 }
@@ -87,5 +91,8 @@ export interface RouteRef {
 
 /** `METHOD /path` references in code; a query string or a trailing punctuation is not part of the path. */
 export function routeRefs(code: string): RouteRef[] {
-  return [...code.matchAll(/(?:^|[\s(])(GET|POST|PUT|PATCH|DELETE)\s+(\/[^\s`?|,)]*)/g)].map((m) => ({ method: m[1], path: m[2] }));
+  return [...code.matchAll(/(?:^|[\s(])(GET|POST|PUT|PATCH|DELETE)\s+(\/[^\s`?|,)]*)/g)].map((m) => ({
+    method: m[1],
+    path: m[2],
+  }));
 }

@@ -24,7 +24,11 @@ const docs = readDocs();
 const code = docs.map((d) => ({ file: d.file, code: codeOf(d.text) }));
 
 async function help(args: string[]): Promise<string> {
-  const r = await run(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, BATON_LOG_LEVEL: 'error' }, timeout: 30_000 });
+  const r = await run(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, BATON_LOG_LEVEL: 'error' },
+    timeout: 30_000,
+  });
   return r.stdout + r.stderr;
 }
 
@@ -47,7 +51,8 @@ function sources(dirs: string[]): { file: string; text: string }[] {
 function envReads(files: { text: string }[]): Set<string> {
   const names = new Set<string>();
   for (const f of files) {
-    for (const m of f.text.matchAll(/\benv(?:\?)?(?:\.|\[\s*['"])([A-Z][A-Z0-9_]*)/g)) if (envNames(m[1]).includes(m[1])) names.add(m[1]);
+    for (const m of f.text.matchAll(/\benv(?:\?)?(?:\.|\[\s*['"])([A-Z][A-Z0-9_]*)/g))
+      if (envNames(m[1]).includes(m[1])) names.add(m[1]);
     for (const m of f.text.matchAll(/['"](BATON_[A-Z0-9_]+)['"]/g)) if (envNames(m[1]).includes(m[1])) names.add(m[1]);
   }
   return names;
@@ -57,7 +62,9 @@ describe('commands and flags', () => {
   const all = code.flatMap((d) => d.code.flatMap((c) => invocations(c).map((inv) => ({ ...inv, file: d.file }))));
 
   test('the docs show commands at all (the parser works)', () => {
-    expect(all.map((i) => i.command)).toEqual(expect.arrayContaining(['serve', 'validate', 'simulate', 'backfill', 'doctor', 'setup']));
+    expect(all.map((i) => i.command)).toEqual(
+      expect.arrayContaining(['serve', 'validate', 'simulate', 'backfill', 'doctor', 'setup']),
+    );
     expect(all.find((i) => i.command === 'validate' && i.flags.includes('--schema'))).toBeTruthy();
   });
 
@@ -76,12 +83,12 @@ describe('commands and flags', () => {
       const text = helps.get(inv.command)!;
       for (const flag of inv.flags) {
         if (flag === '--help') continue;
-        if (!new RegExp(`(^|[\\s\\[|])${flag}(?![a-z-])`).test(text)) problems.push(`${inv.file}: \`${inv.text}\`: baton ${inv.command} has no ${flag}`);
+        if (!new RegExp(`(^|[\\s\\[|])${flag}(?![a-z-])`).test(text))
+          problems.push(`${inv.file}: \`${inv.text}\`: baton ${inv.command} has no ${flag}`);
       }
     }
     expect(problems).toEqual([]);
   }, 120_000);
-
 });
 
 describe('environment variables', () => {
@@ -104,13 +111,16 @@ describe('environment variables', () => {
 
   // Test-harness switches are not settings of the product.
   const harnessOnly = new Set(['VITEST', 'NODE_OPTIONS', 'BATON_PROFILE_DIR']);
-  test.each(['README.md', 'docs/configuration.md'])('%s lists every variable the product reads in its table', (file) => {
-    const text = docs.find((d) => d.file === file)!.text;
-    const rows = new Set([...text.matchAll(/^\| `([A-Z][A-Z0-9_]*)`/gm)].map((m) => m[1]));
-    for (const m of text.matchAll(/^\| `[A-Z][A-Z0-9_]*` \+ `([A-Z][A-Z0-9_]*)`/gm)) rows.add(m[1]);
-    for (const m of text.matchAll(/^\| `[A-Z][A-Z0-9_]*`, `([A-Z][A-Z0-9_]*)`/gm)) rows.add(m[1]);
-    expect([...served].filter((name) => !harnessOnly.has(name) && !rows.has(name))).toEqual([]);
-  });
+  test.each(['README.md', 'docs/configuration.md'])(
+    '%s lists every variable the product reads in its table',
+    (file) => {
+      const text = docs.find((d) => d.file === file)!.text;
+      const rows = new Set([...text.matchAll(/^\| `([A-Z][A-Z0-9_]*)`/gm)].map((m) => m[1]));
+      for (const m of text.matchAll(/^\| `[A-Z][A-Z0-9_]*` \+ `([A-Z][A-Z0-9_]*)`/gm)) rows.add(m[1]);
+      for (const m of text.matchAll(/^\| `[A-Z][A-Z0-9_]*`, `([A-Z][A-Z0-9_]*)`/gm)) rows.add(m[1]);
+      expect([...served].filter((name) => !harnessOnly.has(name) && !rows.has(name))).toEqual([]);
+    },
+  );
 });
 
 describe('configuration keys', () => {
@@ -153,7 +163,9 @@ describe('routes', () => {
 
   test('every route the docs name is served', () => {
     expect(served.length).toBeGreaterThan(10);
-    const missing = documented.filter((d) => !served.some((s) => s.method === d.method && pathPattern(s.path).test(d.path)));
+    const missing = documented.filter(
+      (d) => !served.some((s) => s.method === d.method && pathPattern(s.path).test(d.path)),
+    );
     expect(missing.map((d) => `${d.file}: ${d.method} ${d.path}`)).toEqual([]);
   });
 
@@ -169,7 +181,8 @@ function routesOf(app: express.Express): RouteRef[] {
   type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
   const walk = (stack: Layer[]) => {
     for (const layer of stack) {
-      if (layer.route) for (const m of Object.keys(layer.route.methods)) out.push({ method: m.toUpperCase(), path: layer.route.path });
+      if (layer.route)
+        for (const m of Object.keys(layer.route.methods)) out.push({ method: m.toUpperCase(), path: layer.route.path });
       else if (layer.handle?.stack) walk(layer.handle.stack);
     }
   };

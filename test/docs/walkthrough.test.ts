@@ -53,7 +53,10 @@ function section(text: string, heading: string): string {
 }
 
 /** The fenced blocks of `lang` in one section of a guide. */
-const blocks = (text: string, heading: string, lang: string) => fences(section(text, heading)).filter((f) => f.lang === lang).map((f) => f.body);
+const blocks = (text: string, heading: string, lang: string) =>
+  fences(section(text, heading))
+    .filter((f) => f.lang === lang)
+    .map((f) => f.body);
 
 /** Runs `baton ARGS` in this process; returns the exit code and what it printed. */
 const baton = (args: string[]) => runBaton(args);
@@ -81,7 +84,8 @@ async function walk(guide: string, values: Record<string, string>, base: Record<
       if (exported) {
         for (const [, name, shown] of exported[1].matchAll(/([A-Z][A-Z0-9_]*)=(\S+)/g)) {
           const value = values[name] ?? (shown.includes('...') ? undefined : shown);
-          if (value === undefined) throw new Error(`${guide}: the quick start exports ${name}=${shown}; the walkthrough has no value for it`);
+          if (value === undefined)
+            throw new Error(`${guide}: the quick start exports ${name}=${shown}; the walkthrough has no value for it`);
           process.env[name] = value;
           result.env[name] = value;
         }
@@ -96,7 +100,8 @@ async function walk(guide: string, values: Record<string, string>, base: Record<
       // A person's step with HubSpot's CLI; a `cd` outside a subshell moves every later command.
       const subshell = /^\((.*)\)$/.exec(line);
       const body = subshell ? subshell[1] : line;
-      if (!/\bhs\s/.test(body)) throw new Error(`${guide}: the walkthrough does not know the quick-start step "${line}"`);
+      if (!/\bhs\s/.test(body))
+        throw new Error(`${guide}: the walkthrough does not know the quick-start step "${line}"`);
       result.skipped.push(line);
       const cd = /^cd\s+(\S+)/.exec(body);
       if (cd && !subshell) process.chdir(cd[1]);
@@ -128,7 +133,10 @@ async function again(w: Walk, base: Record<string, string>, args: string[]): Pro
 /** The walk's runs of `baton ARGS…` (the args joined by spaces), in order; the quick start must have one. */
 function runs(w: Walk, args: string): [Step, ...Step[]] {
   const found = w.steps.filter((s) => s.args.join(' ') === args);
-  if (!found.length) throw new Error(`the quick start no longer runs \`baton ${args}\` (it runs: ${w.steps.map((s) => s.args.join(' ')).join('; ')})`);
+  if (!found.length)
+    throw new Error(
+      `the quick start no longer runs \`baton ${args}\` (it runs: ${w.steps.map((s) => s.args.join(' ')).join('; ')})`,
+    );
   return found as [Step, ...Step[]];
 }
 
@@ -138,7 +146,10 @@ function expectKnownCommands(w: Walk): void {
 }
 const lastLine = (out: string) => out.trimEnd().split('\n').at(-1);
 const checkLines = (out: string) => out.split('\n').filter((l) => /^(ok|PROBLEM|warn|info) /.test(l));
-const problems = (out: string) => checkLines(out).filter((l) => l.startsWith('PROBLEM')).map((l) => LINE.exec(l)!);
+const problems = (out: string) =>
+  checkLines(out)
+    .filter((l) => l.startsWith('PROBLEM'))
+    .map((l) => LINE.exec(l)!);
 
 /** The person approves the draft agreement the way `config.approved`'s fix says: an approved date per owner. */
 function approve(dir: string): void {
@@ -159,9 +170,13 @@ function expectSample(sample: string, out: string): void {
 function expectHonestOutput(w: Walk): void {
   for (const s of w.steps.filter((x) => x.args[0] === 'doctor' && !x.args.includes('--json'))) {
     for (const l of checkLines(s.out)) expect(l, s.line).toMatch(LINE);
-    expect(lastLine(s.out)).toMatch(/^(\d+ problems?: \d+ for `baton setup`, \d+ for a person|all \d+ checks hold( \(see the warnings\))?)$/);
+    expect(lastLine(s.out)).toMatch(
+      /^(\d+ problems?: \d+ for `baton setup`, \d+ for a person|all \d+ checks hold( \(see the warnings\))?)$/,
+    );
   }
-  for (const s of w.steps) for (const name of envNames(s.out)) expect(allDocs, `${s.line} prints ${name}`).toMatch(new RegExp(`\\b${name}\\b`));
+  for (const s of w.steps)
+    for (const name of envNames(s.out))
+      expect(allDocs, `${s.line} prints ${name}`).toMatch(new RegExp(`\\b${name}\\b`));
 }
 
 describe('docs/connect-hubspot.md, followed against a bare HubSpot sandbox', () => {
@@ -175,7 +190,11 @@ describe('docs/connect-hubspot.md, followed against a bare HubSpot sandbox', () 
     hubspot = createFakeHubSpot({ accessToken: HS_TOKEN, scopes: ALL_SCOPES.filter((s) => s !== MISSING_SCOPE) });
     server = await serveFakeApi(hubspot);
     base = { HUBSPOT_BASE_URL: server.url };
-    w = await walk('connect-hubspot.md', { HUBSPOT_ACCESS_TOKEN: HS_TOKEN, HUBSPOT_CLIENT_SECRET: 'walkthrough-app-secret' }, base);
+    w = await walk(
+      'connect-hubspot.md',
+      { HUBSPOT_ACCESS_TOKEN: HS_TOKEN, HUBSPOT_CLIENT_SECRET: 'walkthrough-app-secret' },
+      base,
+    );
   }, 90_000);
 
   afterAll(async () => {
@@ -200,7 +219,9 @@ describe('docs/connect-hubspot.md, followed against a bare HubSpot sandbox', () 
     const dir = project[1].args[project[1].args.indexOf('--project') + 1];
     for (const s of project) {
       expect(s.code).toBe(0);
-      expect(s.out).toMatch(/^(would create|created): nothing in the account \(not touched: HUBSPOT_ACCESS_TOKEN is not set\)$/m);
+      expect(s.out).toMatch(
+        /^(would create|created): nothing in the account \(not touched: HUBSPOT_ACCESS_TOKEN is not set\)$/m,
+      );
       expect(s.out).not.toContain('everything Baton owns is there');
       expect(s.out).toContain(`  + ${dir}/src/app/app-hsmeta.json`);
     }
@@ -225,7 +246,9 @@ describe('docs/connect-hubspot.md, followed against a bare HubSpot sandbox', () 
     expect(p.find((m) => m[2] === 'hubspot.properties.contacts.baton')?.[4]).toBe('baton setup');
     expect(p.find((m) => m[2] === 'config.approved')?.[4]).toBe('you');
     // serve migrates the store: nobody, and surely not `baton setup`, has to act on it.
-    expect(first.out).toMatch(/^warn {4}store: .* not migrated yet — fix: none needed: `baton serve` migrates it on start$/m);
+    expect(first.out).toMatch(
+      /^warn {4}store: .* not migrated yet — fix: none needed: `baton serve` migrates it on start$/m,
+    );
     const [sample] = blocks(text, '## What `baton doctor` prints', 'text');
     expectSample(sample, first.out);
   });
@@ -238,8 +261,15 @@ describe('docs/connect-hubspot.md, followed against a bare HubSpot sandbox', () 
     expect(real.code).toBe(0);
     const [created, second] = blocks(text, '## What `baton setup hubspot` prints', 'text');
     for (const l of created.split('\n').filter((x) => x.startsWith('  + '))) expect(real.out).toContain(l);
-    expect(real.out).toMatch(new RegExp(`^only a person can do:\\n {2}- the app lacks the scope ${MISSING_SCOPE.replace(/\./g, '\\.')}`, 'm'));
-    expect([...hubspot.data.properties.contacts.keys()].filter((k) => k.startsWith('baton_')).sort()).toEqual(['baton_engagement_score', 'baton_fit_score', 'baton_reason', 'baton_stage']);
+    expect(real.out).toMatch(
+      new RegExp(`^only a person can do:\\n {2}- the app lacks the scope ${MISSING_SCOPE.replace(/\./g, '\\.')}`, 'm'),
+    );
+    expect([...hubspot.data.properties.contacts.keys()].filter((k) => k.startsWith('baton_')).sort()).toEqual([
+      'baton_engagement_score',
+      'baton_fit_score',
+      'baton_reason',
+      'baton_stage',
+    ]);
 
     const creates = () => hubspot.calls(/\/batch\/create$|\/groups$|\/properties\/\w+$/, 'POST').length;
     const before = creates();
@@ -285,7 +315,12 @@ describe('docs/connect-salesforce.md, followed against a bare Salesforce sandbox
     server = await serveFakeApi(salesforce);
     w = await walk(
       'connect-salesforce.md',
-      { SALESFORCE_INSTANCE_URL: server.url, SALESFORCE_CLIENT_ID: SF_CLIENT.clientId, SALESFORCE_CLIENT_SECRET: SF_CLIENT.clientSecret, SALESFORCE_ORG_ID: salesforce.org.orgId },
+      {
+        SALESFORCE_INSTANCE_URL: server.url,
+        SALESFORCE_CLIENT_ID: SF_CLIENT.clientId,
+        SALESFORCE_CLIENT_SECRET: SF_CLIENT.clientSecret,
+        SALESFORCE_ORG_ID: salesforce.org.orgId,
+      },
       {},
     );
   }, 90_000);
@@ -301,7 +336,14 @@ describe('docs/connect-salesforce.md, followed against a bare Salesforce sandbox
     const [first] = runs(w, 'doctor');
     expect(first.code).toBe(1);
     const p = problems(first.out);
-    for (const f of ['Baton_Stage__c', 'Baton_Fit_Score__c', 'Baton_Engagement_Score__c', 'Baton_Reason__c', 'Baton_SLA_Due__c', 'Baton_Reject_Reason__c']) {
+    for (const f of [
+      'Baton_Stage__c',
+      'Baton_Fit_Score__c',
+      'Baton_Engagement_Score__c',
+      'Baton_Reason__c',
+      'Baton_SLA_Due__c',
+      'Baton_Reject_Reason__c',
+    ]) {
       const m = p.find((x) => x[2] === `salesforce.field.${f}`);
       expect(m?.[3]).toBe(`Baton's field Lead.${f}, Contact.${f} does not exist`);
       expect(m?.[4]).toBe('baton setup');
@@ -318,12 +360,14 @@ describe('docs/connect-salesforce.md, followed against a bare Salesforce sandbox
     const [real] = runs(w, 'setup salesforce');
     expect(real.code).toBe(0);
     const [created, second] = blocks(text, '## What `baton setup salesforce` prints', 'text');
-    for (const l of created.split('\n').filter((x) => x.startsWith('  + '))) expect(real.out).toContain(l.replace(/ 005\w+$/, ''));
+    for (const l of created.split('\n').filter((x) => x.startsWith('  + ')))
+      expect(real.out).toContain(l.replace(/ 005\w+$/, ''));
     expect(real.out).toMatch(/^only a person can do:\n {2}- no Outbound Message on Lead or Contact/m);
     expect(salesforce.org.fieldOf('Contact', 'Baton_SLA_Due__c')).toBeDefined();
     expect(salesforce.org.grant('Lead', 'Baton_Reason__c')).toEqual({ read: true, edit: true });
 
-    const creates = () => salesforce.calls('/tooling/sobjects/', 'POST').length + salesforce.calls('/sobjects/Permission', 'POST').length;
+    const creates = () =>
+      salesforce.calls('/tooling/sobjects/', 'POST').length + salesforce.calls('/sobjects/Permission', 'POST').length;
     const before = creates();
     const next = await again(w, {}, ['setup', 'salesforce']);
     expect(next.code).toBe(0);
@@ -336,7 +380,9 @@ describe('docs/connect-salesforce.md, followed against a bare Salesforce sandbox
     const last = runs(w, 'doctor').at(-1)!;
     expect(last.code).toBe(1);
     expect(problems(last.out).map((m) => [m[2], m[4]])).toEqual([['config.approved', 'you']]);
-    expect(last.out).toMatch(/^warn {4}salesforce\.changes: no Outbound Message on Lead or Contact.* — fix \(you\): Setup → Process Automation → Workflow Actions → Outbound Messages → New/m);
+    expect(last.out).toMatch(
+      /^warn {4}salesforce\.changes: no Outbound Message on Lead or Contact.* — fix \(you\): Setup → Process Automation → Workflow Actions → Outbound Messages → New/m,
+    );
     expectHonestOutput(w);
 
     approve(w.dir);

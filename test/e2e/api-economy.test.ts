@@ -12,8 +12,10 @@ afterEach(async () => {
   await h.close();
 });
 
-const contactReads = () => h.hubspot.log.filter((l) => /\/crm\/v3\/objects\/(contacts|0-1)\/batch\/read$/.test(l.path)).length;
-const contactUpdates = () => h.hubspot.log.filter((l) => /\/crm\/v3\/objects\/(contacts|0-1)\/batch\/update$/.test(l.path));
+const contactReads = () =>
+  h.hubspot.log.filter((l) => /\/crm\/v3\/objects\/(contacts|0-1)\/batch\/read$/.test(l.path)).length;
+const contactUpdates = () =>
+  h.hubspot.log.filter((l) => /\/crm\/v3\/objects\/(contacts|0-1)\/batch\/update$/.test(l.path));
 
 describe('API economy of the handoff', () => {
   test('an echoed HubSpot write is never re-read', async () => {
@@ -31,7 +33,13 @@ describe('API economy of the handoff', () => {
   test('the echo of a write still in flight (its answer not yet back) is not read either', async () => {
     const { hsId } = await mqlPerson(h);
     h.hubspot.takeApiEchoes();
-    await postEvents(h, { id: 'evt-more', email: 'ana@corp.example', type: 'page_view', at: h.clock.now.toISOString(), properties: { url: '/pricing' } });
+    await postEvents(h, {
+      id: 'evt-more',
+      email: 'ana@corp.example',
+      type: 'page_view',
+      at: h.clock.now.toISOString(),
+      properties: { url: '/pricing' },
+    });
     await processInboxBatch(h.ctx);
     // the sender's batch call has reached HubSpot, but Baton has not seen its answer
     const [row] = await h.store.outboxClaim('hubspot', 'test', 10, 60_000, h.clock.now.toISOString());
@@ -47,10 +55,16 @@ describe('API economy of the handoff', () => {
 
   test('the Outbound Message of a Lead Baton created and read back is not read again; a rep’s edit is', async () => {
     const { leadId } = await mqlPerson(h);
-    const leadReads = () => h.salesforce.log.filter((l) => /FROM Lead WHERE Id IN/.test(new URLSearchParams(l.query ?? '').get('q') ?? '')).length;
+    const leadReads = () =>
+      h.salesforce.log.filter((l) => /FROM Lead WHERE Id IN/.test(new URLSearchParams(l.query ?? '').get('q') ?? ''))
+        .length;
     const deliver = async () => {
       const { xml } = h.salesforce.outboundMessage([h.salesforce.org.get(leadId)!]);
-      const res = await fetch(`${h.url}/webhooks/salesforce/outbound`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml });
+      const res = await fetch(`${h.url}/webhooks/salesforce/outbound`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml' },
+        body: xml,
+      });
       expect(res.status).toBe(200);
       await h.drain();
     };
@@ -70,7 +84,12 @@ describe('API economy of the handoff', () => {
     const [updates, reads] = [contactUpdates().length, contactReads()];
     const at = h.clock.now.getTime();
     const events = h.hubspot
-      .changeAsMarketer('contacts', id, { recent_conversion_event_name: 'demo-request', recent_conversion_date: at }, { at })
+      .changeAsMarketer(
+        'contacts',
+        id,
+        { recent_conversion_event_name: 'demo-request', recent_conversion_date: at },
+        { at },
+      )
       .filter((e) => e.propertyName === 'recent_conversion_event_name');
     expect((await h.hubspotWebhook(events)).status).toBe(200);
     await h.drain();
@@ -81,21 +100,46 @@ describe('API economy of the handoff', () => {
     // default Status as HubSpot's lead status: the write waited for the create), and no read of the stage before it
     expect(contactUpdates().length - updates).toBe(1);
     expect(contactReads() - reads).toBe(1); // the hydration itself
-    expect(h.hubspot.data.records.contacts.get(id)!.properties).toMatchObject({ lifecyclestage: 'marketingqualifiedlead', baton_stage: 'mql', hs_lead_status: 'NEW' });
+    expect(h.hubspot.data.records.contacts.get(id)!.properties).toMatchObject({
+      lifecyclestage: 'marketingqualifiedlead',
+      baton_stage: 'mql',
+      hs_lead_status: 'NEW',
+    });
   });
 
   test('a known contact moving forward is written without reading its lifecycle stage first', async () => {
     await hubspotContact(h, ANA);
     const reads = contactReads();
-    await postEvents(h, { id: 'evt-fwd', email: 'ana@corp.example', type: 'form_submission', at: h.clock.now.toISOString(), properties: { form: 'demo-request' } });
+    await postEvents(h, {
+      id: 'evt-fwd',
+      email: 'ana@corp.example',
+      type: 'form_submission',
+      at: h.clock.now.toISOString(),
+      properties: { form: 'demo-request' },
+    });
     await h.drain();
-    expect(h.hubspot.data.records.contacts.get([...h.hubspot.data.records.contacts.keys()][0])!.properties.lifecyclestage).toBe('marketingqualifiedlead');
+    expect(
+      h.hubspot.data.records.contacts.get([...h.hubspot.data.records.contacts.keys()][0])!.properties.lifecyclestage,
+    ).toBe('marketingqualifiedlead');
     expect(contactReads()).toBe(reads);
   });
 
   test('an event for an email Baton has never seen gives a Lead with the HubSpot contact’s fields', async () => {
-    h.hubspot.seed('contacts', { email: 'new@corp.example', firstname: 'Nia', lastname: 'Novak', company: 'Corp', jobtitle: 'CTO', country: 'US' });
-    await postEvents(h, { id: 'evt-new', email: 'new@corp.example', type: 'form_submission', at: h.clock.now.toISOString(), properties: { form: 'demo-request' } });
+    h.hubspot.seed('contacts', {
+      email: 'new@corp.example',
+      firstname: 'Nia',
+      lastname: 'Novak',
+      company: 'Corp',
+      jobtitle: 'CTO',
+      country: 'US',
+    });
+    await postEvents(h, {
+      id: 'evt-new',
+      email: 'new@corp.example',
+      type: 'form_submission',
+      at: h.clock.now.toISOString(),
+      properties: { form: 'demo-request' },
+    });
     await h.drain();
     const lead = h.salesforce.org.rows('Lead').find((l) => l.Email === 'new@corp.example');
     expect(lead).toMatchObject({ FirstName: 'Nia', LastName: 'Novak', Company: 'Corp', Title: 'CTO' });

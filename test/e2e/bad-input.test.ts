@@ -26,21 +26,81 @@ const post = (path: string, body: string, headers: Record<string, string> = {}, 
 test('POST /api/events', async () => {
   await expectError(await post('/api/events', '{"id":1}', {}, false), 401);
   await expectError(await post('/api/events', '{"id":', {}), 400, { field: 'body' });
-  await expectError(await post('/api/events', JSON.stringify({ id: 'e1', email: 'a@b.example', type: 'form_submission' })), 400, { field: 'at' });
-  const b = await expectError(await post('/api/events', JSON.stringify([{ id: 'e1', email: 'nope', type: 'form_submission', at: '2026-11-20T14:03:00Z', properties: {} }])), 400);
+  await expectError(
+    await post('/api/events', JSON.stringify({ id: 'e1', email: 'a@b.example', type: 'form_submission' })),
+    400,
+    { field: 'at' },
+  );
+  const b = await expectError(
+    await post(
+      '/api/events',
+      JSON.stringify([
+        { id: 'e1', email: 'nope', type: 'form_submission', at: '2026-11-20T14:03:00Z', properties: {} },
+      ]),
+    ),
+    400,
+  );
   expect(b.field).toBe('0.email');
-  await expectError(await post('/api/events', JSON.stringify({ id: 'e1', email: 'a@b.example', type: 'dance', at: '2026-11-20T14:03:00Z' })), 400, { field: 'type' });
-  await expectError(await post('/api/events', JSON.stringify({ id: 'e1', email: 'a@b.example', type: 'page_view', at: 'yesterday' })), 400, { field: 'at' });
-  await expectError(await post('/api/events', JSON.stringify({ id: 'e1', email: 'a@b.example', type: 'page_view', at: '2026-11-20T14:03:00Z' }), { 'x-baton-signature': 'sha256=00' }, false), 401);
+  await expectError(
+    await post(
+      '/api/events',
+      JSON.stringify({ id: 'e1', email: 'a@b.example', type: 'dance', at: '2026-11-20T14:03:00Z' }),
+    ),
+    400,
+    { field: 'type' },
+  );
+  await expectError(
+    await post('/api/events', JSON.stringify({ id: 'e1', email: 'a@b.example', type: 'page_view', at: 'yesterday' })),
+    400,
+    { field: 'at' },
+  );
+  await expectError(
+    await post(
+      '/api/events',
+      JSON.stringify({ id: 'e1', email: 'a@b.example', type: 'page_view', at: '2026-11-20T14:03:00Z' }),
+      { 'x-baton-signature': 'sha256=00' },
+      false,
+    ),
+    401,
+  );
 });
 
 test('webhooks', async () => {
-  await expectError(await post('/webhooks/hubspot', '[]', { 'x-hubspot-signature-v3': 'bad', 'x-hubspot-request-timestamp': String(Date.now()) }, false), 401);
-  const signedBad = h.hubspot.signedWebhook([{ nope: true } as never], 'hubspot-client-secret', `${h.url}/webhooks/hubspot`);
-  await expectError(await fetch(`${h.url}/webhooks/hubspot`, { method: 'POST', headers: signedBad.headers, body: signedBad.body }), 400);
-  await expectError(await post('/webhooks/salesforce', '{"changes":[]}', { 'x-baton-signature': 'sha256=' + '0'.repeat(64) }, false), 401);
-  await expectError(await post('/webhooks/salesforce/outbound', '<not xml', { 'content-type': 'text/xml' }, false), 400);
-  await expectError(await post('/webhooks/salesforce/outbound', '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body/></soapenv:Envelope>', { 'content-type': 'text/xml' }, false), 400);
+  await expectError(
+    await post(
+      '/webhooks/hubspot',
+      '[]',
+      { 'x-hubspot-signature-v3': 'bad', 'x-hubspot-request-timestamp': String(Date.now()) },
+      false,
+    ),
+    401,
+  );
+  const signedBad = h.hubspot.signedWebhook(
+    [{ nope: true } as never],
+    'hubspot-client-secret',
+    `${h.url}/webhooks/hubspot`,
+  );
+  await expectError(
+    await fetch(`${h.url}/webhooks/hubspot`, { method: 'POST', headers: signedBad.headers, body: signedBad.body }),
+    400,
+  );
+  await expectError(
+    await post('/webhooks/salesforce', '{"changes":[]}', { 'x-baton-signature': 'sha256=' + '0'.repeat(64) }, false),
+    401,
+  );
+  await expectError(
+    await post('/webhooks/salesforce/outbound', '<not xml', { 'content-type': 'text/xml' }, false),
+    400,
+  );
+  await expectError(
+    await post(
+      '/webhooks/salesforce/outbound',
+      '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body/></soapenv:Envelope>',
+      { 'content-type': 'text/xml' },
+      false,
+    ),
+    400,
+  );
 });
 
 test('people, feedback, funnel, attribution', async () => {
@@ -48,7 +108,9 @@ test('people, feedback, funnel, attribution', async () => {
   await expectError(await h.fetch('/api/people/nobody@corp.example'), 404);
   await expectError(await h.fetch('/api/people/hubspot:999'), 404);
   await expectError(await h.fetch('/api/people/not-a-key'), 400, { field: 'key' });
-  await expectError(await post('/api/people/nobody@corp.example/feedback', '{"decision":"maybe"}'), 400, { field: 'decision' });
+  await expectError(await post('/api/people/nobody@corp.example/feedback', '{"decision":"maybe"}'), 400, {
+    field: 'decision',
+  });
   await expectError(await post('/api/people/nobody@corp.example/feedback', 'nope'), 400, { field: 'body' });
   await expectError(await post('/api/people/nobody@corp.example/feedback', '{"decision":"accept"}'), 404);
   await expectError(await h.fetch('/api/funnel?from=last-week'), 400, { field: 'from' });

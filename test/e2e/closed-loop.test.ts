@@ -22,11 +22,29 @@ async function anaWithTouches() {
   const org = h.salesforce.org;
   const summit = org.insert('Campaign', { Name: 'Autumn Data Summit' }).Id;
   const webinar = org.insert('Campaign', { Name: 'Ops Webinar' }).Id;
-  const custom = org.insert('CampaignInfluenceModel', { DeveloperName: 'baton', MasterLabel: 'Baton', IsDefaultModel: false, IsActive: true, IsModelLocked: false }).Id;
+  const custom = org.insert('CampaignInfluenceModel', {
+    DeveloperName: 'baton',
+    MasterLabel: 'Baton',
+    IsDefaultModel: false,
+    IsActive: true,
+    IsModelLocked: false,
+  }).Id;
   const { hsId, leadId } = await mqlPerson(h);
   await postEvents(h, [
-    { id: 'touch-1', email: 'ana@corp.example', type: 'page_view', at: new Date(Date.now() - 3 * DAY).toISOString(), properties: { campaign: 'Autumn Data Summit', channel: 'event' } },
-    { id: 'touch-2', email: 'ana@corp.example', type: 'email_click', at: new Date(Date.now() - 2 * DAY).toISOString(), properties: { campaign: 'Nobody Knows', channel: 'email' } },
+    {
+      id: 'touch-1',
+      email: 'ana@corp.example',
+      type: 'page_view',
+      at: new Date(Date.now() - 3 * DAY).toISOString(),
+      properties: { campaign: 'Autumn Data Summit', channel: 'event' },
+    },
+    {
+      id: 'touch-2',
+      email: 'ana@corp.example',
+      type: 'email_click',
+      at: new Date(Date.now() - 2 * DAY).toISOString(),
+      properties: { campaign: 'Nobody Knows', channel: 'email' },
+    },
   ]);
   await h.drain();
   await nextSecond();
@@ -34,8 +52,20 @@ async function anaWithTouches() {
   const at = String(org.get(leadId)!.SystemModstamp).replace('+0000', 'Z');
   expect((await h.salesforceChanges([{ sobject: 'Lead', id: leadId, at }])).status).toBe(200);
   await h.drain();
-  const member = org.insert('CampaignMember', { CampaignId: webinar, ContactId: contactId, Status: 'Responded', HasResponded: true, FirstRespondedDate: new Date(Date.now() - DAY).toISOString().slice(0, 10) });
-  expect((await h.salesforceChanges([{ sobject: 'CampaignMember', id: member.Id, at: String(member.SystemModstamp).replace('+0000', 'Z') }])).status).toBe(200);
+  const member = org.insert('CampaignMember', {
+    CampaignId: webinar,
+    ContactId: contactId,
+    Status: 'Responded',
+    HasResponded: true,
+    FirstRespondedDate: new Date(Date.now() - DAY).toISOString().slice(0, 10),
+  });
+  expect(
+    (
+      await h.salesforceChanges([
+        { sobject: 'CampaignMember', id: member.Id, at: String(member.SystemModstamp).replace('+0000', 'Z') },
+      ])
+    ).status,
+  ).toBe(200);
   await h.drain();
   return { hsId, contactId, opportunityId: opportunityId!, summit, webinar, custom };
 }
@@ -55,12 +85,16 @@ test('a won Opportunity gets CampaignInfluence rows in the unlocked model; an am
   await nextSecond();
   await repEdits(h, 'Opportunity', opportunityId, { StageName: 'Closed Won', IsWon: true, IsClosed: true });
 
-  const stored = (await h.store.attributionFor('w_shaped', null, null)).find((r) => r.dealKey === `salesforce:${opportunityId}`);
+  const stored = (await h.store.attributionFor('w_shaped', null, null)).find(
+    (r) => r.dealKey === `salesforce:${opportunityId}`,
+  );
   expect(stored).toBeDefined();
-  const centsOf = (campaign: string) => stored!.shares.filter((s) => s.campaign === campaign).reduce((a, s) => a + s.cents, 0);
+  const centsOf = (campaign: string) =>
+    stored!.shares.filter((s) => s.campaign === campaign).reduce((a, s) => a + s.cents, 0);
   let rows = influence();
   expect(rows).toHaveLength(2);
-  for (const r of rows) expect(r).toMatchObject({ OpportunityId: opportunityId, ContactId: contactId, ModelId: custom });
+  for (const r of rows)
+    expect(r).toMatchObject({ OpportunityId: opportunityId, ContactId: contactId, ModelId: custom });
   const bySummit = rows.find((r) => r.CampaignId === summit)!;
   const byWebinar = rows.find((r) => r.CampaignId === webinar)!;
   expect(bySummit.Influence).toBe((centsOf('Autumn Data Summit') / 100_000) * 100);
@@ -83,14 +117,19 @@ test('a won Opportunity gets CampaignInfluence rows in the unlocked model; an am
   await repEdits(h, 'Opportunity', opportunityId, { Amount: 4000 });
   rows = influence();
   expect(rows).toHaveLength(2);
-  const after = (await h.store.attributionFor('w_shaped', null, null)).find((r) => r.dealKey === `salesforce:${opportunityId}`)!;
+  const after = (await h.store.attributionFor('w_shaped', null, null)).find(
+    (r) => r.dealKey === `salesforce:${opportunityId}`,
+  )!;
   expect(after.amountCents).toBe(400_000);
   const summitCents = after.shares.filter((s) => s.campaign === 'Autumn Data Summit').reduce((a, s) => a + s.cents, 0);
   expect(rows.find((r) => r.CampaignId === summit)!.Influence).toBe((summitCents / 400_000) * 100);
-  expect((await (await h.fetch('/api/attribution')).json())).toMatchObject({ deals: 1, revenue: 4000 });
+  expect(await (await h.fetch('/api/attribution')).json()).toMatchObject({ deals: 1, revenue: 4000 });
   // still one HubSpot deal, with the new amount and its summary from it
   expect(hubspotDeals()).toHaveLength(1);
-  expect(h.hubspot.data.records.deals.get(deal.id)!.properties).toMatchObject({ amount: '4000', dealstage: 'closedwon' });
+  expect(h.hubspot.data.records.deals.get(deal.id)!.properties).toMatchObject({
+    amount: '4000',
+    dealstage: 'closedwon',
+  });
   expect(String(h.hubspot.data.records.deals.get(deal.id)!.properties.baton_attribution)).toMatch(/^w_shaped: /);
   // and an Opportunity change that leaves the mapped fields as they are writes nothing to the deal
   const dealWrites = () => h.hubspot.calls(/objects\/deals\/batch\/update/).length;
@@ -103,9 +142,21 @@ test('a won Opportunity gets CampaignInfluence rows in the unlocked model; an am
 test('create_in_hubspot: an Opportunity already won becomes one HubSpot deal with its summary; its HubSpot changes fold into the same deal', async () => {
   const org = h.salesforce.org;
   org.insert('Campaign', { Name: 'Autumn Data Summit' });
-  org.insert('CampaignInfluenceModel', { DeveloperName: 'baton', MasterLabel: 'Baton', IsDefaultModel: false, IsActive: true, IsModelLocked: false });
+  org.insert('CampaignInfluenceModel', {
+    DeveloperName: 'baton',
+    MasterLabel: 'Baton',
+    IsDefaultModel: false,
+    IsActive: true,
+    IsModelLocked: false,
+  });
   const { hsId, leadId } = await mqlPerson(h);
-  await postEvents(h, { id: 'touch-1', email: 'ana@corp.example', type: 'page_view', at: new Date(Date.now() - DAY).toISOString(), properties: { campaign: 'Autumn Data Summit', channel: 'event' } });
+  await postEvents(h, {
+    id: 'touch-1',
+    email: 'ana@corp.example',
+    type: 'page_view',
+    at: new Date(Date.now() - DAY).toISOString(),
+    properties: { campaign: 'Autumn Data Summit', channel: 'event' },
+  });
   await h.drain();
   await nextSecond();
   org.convertLead(leadId, { opportunity: { Amount: 2500, StageName: 'Closed Won', IsWon: true, IsClosed: true } });
@@ -123,7 +174,9 @@ test('create_in_hubspot: an Opportunity already won becomes one HubSpot deal wit
   expect(org.rows('CampaignInfluence')[0].Influence).toBe(100);
 
   // A marketer renames the deal in HubSpot: the webhook folds into the Opportunity's deal, not a second deal.
-  expect((await h.hubspotWebhook(h.hubspot.changeAsMarketer('deals', deal.id, { dealname: 'Corp platform' }))).status).toBe(200);
+  expect(
+    (await h.hubspotWebhook(h.hubspot.changeAsMarketer('deals', deal.id, { dealname: 'Corp platform' }))).status,
+  ).toBe(200);
   await h.drain();
   expect(await h.store.getDeal(`hubspot:${deal.id}`)).toBeNull();
   expect(await (await h.fetch('/api/attribution')).json()).toMatchObject({ deals: 1, revenue: 2500 });
@@ -143,9 +196,19 @@ test('credit follows the facts: a late touch, a new attribution section and --re
   const summitBefore = Number(before.find((r) => r.CampaignId === summit)!.Influence);
 
   // a touch inside the window arriving after the win: same rows, new values, nothing duplicated
-  await postEvents(h, [{ id: 'late-1', email: 'ana@corp.example', type: 'page_view', at: new Date(Date.now() - 1.5 * DAY).toISOString(), properties: { campaign: 'Autumn Data Summit', channel: 'event' } }]);
+  await postEvents(h, [
+    {
+      id: 'late-1',
+      email: 'ana@corp.example',
+      type: 'page_view',
+      at: new Date(Date.now() - 1.5 * DAY).toISOString(),
+      properties: { campaign: 'Autumn Data Summit', channel: 'event' },
+    },
+  ]);
   await h.drain();
-  const stored = (await h.store.attributionFor('w_shaped', null, null)).filter((r) => r.dealKey === `salesforce:${opportunityId}`);
+  const stored = (await h.store.attributionFor('w_shaped', null, null)).filter(
+    (r) => r.dealKey === `salesforce:${opportunityId}`,
+  );
   expect(stored).toHaveLength(1);
   expect(stored[0].shares.map((s) => s.eventId).join(' ')).toContain('late-1');
   const after = influence();
@@ -155,14 +218,23 @@ test('credit follows the facts: a late touch, a new attribution section and --re
   // custom is not defined yet: a 4xx / an error naming the defined models, never "0 deals"
   const refused = await h.fetch('/api/attribution?model=custom');
   expect(refused.status).toBe(400);
-  expect(await refused.json()).toMatchObject({ error: 'bad_input', field: 'model', message: expect.stringContaining('defined: first_touch, last_touch') });
-  await expect(attribution(h.store, ['--model', 'nope'], 'w_shaped')).rejects.toThrow(/'nope' is not a model the agreement defines; defined: first_touch/);
+  expect(await refused.json()).toMatchObject({
+    error: 'bad_input',
+    field: 'model',
+    message: expect.stringContaining('defined: first_touch, last_touch'),
+  });
+  await expect(attribution(h.store, ['--model', 'nope'], 'w_shaped')).rejects.toThrow(
+    /'nope' is not a model the agreement defines; defined: first_touch/,
+  );
 
   // a new attribution section goes live: every won deal is recomputed, custom now reports the deal
   expect(await recomputeOnSettingsChange(h.ctx)).toBe(1);
   const file = join(h.configDir, 'agreement.yaml');
   const text = await readFile(file, 'utf8');
-  await writeFile(file, text.replace(/attribution:\n/, 'attribution:\n  custom: { ft: 1, lc: 0, oc: 0, cw: 0, rest: 0 }\n'));
+  await writeFile(
+    file,
+    text.replace(/attribution:\n/, 'attribution:\n  custom: { ft: 1, lc: 0, oc: 0, cw: 0, rest: 0 }\n'),
+  );
   expect((await h.config.reload()).ok).toBe(true);
   expect(await h.store.attributionFor('custom', null, null)).toHaveLength(0);
   expect(await recomputeOnSettingsChange(h.ctx)).toBe(1);

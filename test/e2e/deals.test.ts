@@ -15,12 +15,29 @@ test('a won deal moves its person to won and is attributed under every model', a
   const { hsId } = await mqlPerson(h);
   const earlier = new Date(Date.now() - 3 * 86_400_000).toISOString();
   await postEvents(h, [
-    { id: 'touch-1', email: 'ana@corp.example', type: 'page_view', at: earlier, properties: { url: '/pricing', campaign: 'Pricing Ads', channel: 'paid_search' } },
-    { id: 'touch-2', email: 'ana@corp.example', type: 'email_click', at: new Date(Date.now() - 86_400_000).toISOString(), properties: { campaign: 'Autumn Data Summit', channel: 'webinar' } },
+    {
+      id: 'touch-1',
+      email: 'ana@corp.example',
+      type: 'page_view',
+      at: earlier,
+      properties: { url: '/pricing', campaign: 'Pricing Ads', channel: 'paid_search' },
+    },
+    {
+      id: 'touch-2',
+      email: 'ana@corp.example',
+      type: 'email_click',
+      at: new Date(Date.now() - 86_400_000).toISOString(),
+      properties: { campaign: 'Autumn Data Summit', channel: 'webinar' },
+    },
   ]);
   await h.drain();
 
-  const dealId = h.hubspot.seed('deals', { dealname: 'Corp expansion', amount: '1200.50', dealstage: 'appointmentscheduled', closedate: new Date().toISOString().slice(0, 10) });
+  const dealId = h.hubspot.seed('deals', {
+    dealname: 'Corp expansion',
+    amount: '1200.50',
+    dealstage: 'appointmentscheduled',
+    closedate: new Date().toISOString().slice(0, 10),
+  });
   h.hubspot.associate('deals', dealId, 'contacts', hsId);
   const events = h.hubspot.changeAsMarketer('deals', dealId, { dealstage: 'closedwon' });
   expect((await h.hubspotWebhook(events)).status).toBe(200);

@@ -3,7 +3,15 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { refreshHubSpotOwners } from '../../src/pipeline/routing/routing-owners.ts';
-import { ANA, hubspotContact as contact, makeHarness, mqlPerson, postEvents, repEdits, type Harness } from './harness.ts';
+import {
+  ANA,
+  hubspotContact as contact,
+  makeHarness,
+  mqlPerson,
+  postEvents,
+  repEdits,
+  type Harness,
+} from './harness.ts';
 
 const hubspotContact = (props: Record<string, unknown>) => contact(h, props);
 
@@ -21,23 +29,46 @@ describe('a HubSpot-only person crossing the MQL condition', () => {
     let res = await h.fetch('/api/people/ana@corp.example');
     expect(res.status).toBe(200);
     let person = await res.json();
-    expect(person).toMatchObject({ email: 'ana@corp.example', stage: 'lead', ids: { hubspot: hsId, salesforce: null } });
+    expect(person).toMatchObject({
+      email: 'ana@corp.example',
+      stage: 'lead',
+      ids: { hubspot: hsId, salesforce: null },
+    });
     expect(h.hubspot.data.records.contacts.get(hsId)!.properties.baton_stage).toBe('lead');
     expect(h.salesforce.org.rows('Lead')).toHaveLength(0);
 
     const at = h.clock.now.toISOString();
-    res = await postEvents(h, { id: 'evt-1', email: 'ana@corp.example', type: 'form_submission', at, properties: { form: 'demo-request', campaign: 'Q4 Webinar', channel: 'webinar' } });
+    res = await postEvents(h, {
+      id: 'evt-1',
+      email: 'ana@corp.example',
+      type: 'form_submission',
+      at,
+      properties: { form: 'demo-request', campaign: 'Q4 Webinar', channel: 'webinar' },
+    });
     expect(res.status).toBe(202);
     await h.drain();
 
     person = await (await h.fetch('/api/people/ana@corp.example')).json();
     expect(person.stage).toBe('mql');
-    expect(person.transitions.at(-1)).toMatchObject({ from: 'lead', to: 'mql', cause: 'rule:demo-request', version: 7 });
+    expect(person.transitions.at(-1)).toMatchObject({
+      from: 'lead',
+      to: 'mql',
+      cause: 'rule:demo-request',
+      version: 7,
+    });
     expect(person.sla.due).toBeTruthy();
 
     const leads = h.salesforce.org.rows('Lead');
     expect(leads).toHaveLength(1);
-    expect(leads[0]).toMatchObject({ Email: 'ana@corp.example', FirstName: 'Ana', LastName: 'Lima', Company: 'Corp', Title: 'VP Operations', Country: 'US', Baton_Stage__c: 'mql' });
+    expect(leads[0]).toMatchObject({
+      Email: 'ana@corp.example',
+      FirstName: 'Ana',
+      LastName: 'Lima',
+      Company: 'Corp',
+      Title: 'VP Operations',
+      Country: 'US',
+      Baton_Stage__c: 'mql',
+    });
     expect(person.ids.salesforce).toBe(leads[0].Id);
 
     const tasks = h.salesforce.org.rows('Task');
@@ -57,7 +88,13 @@ describe('a HubSpot-only person crossing the MQL condition', () => {
     // Re-evaluating changes nothing: no second Lead or Task, no writes.
     const before = { hs: h.hubspot.log.length, sf: h.salesforce.log.length };
     await h.runtime.drain();
-    await postEvents(h, { id: 'evt-1', email: 'ana@corp.example', type: 'form_submission', at, properties: { form: 'demo-request' } });
+    await postEvents(h, {
+      id: 'evt-1',
+      email: 'ana@corp.example',
+      type: 'form_submission',
+      at,
+      properties: { form: 'demo-request' },
+    });
     await h.drain();
     expect(h.salesforce.org.rows('Task')).toHaveLength(1);
     expect(h.salesforce.org.rows('Lead')).toHaveLength(1);
@@ -67,12 +104,20 @@ describe('a HubSpot-only person crossing the MQL condition', () => {
 
 describe('the owner the org’s assignment rule chose', () => {
   test('is known by name for templates and becomes the HubSpot owner with the same email, without routing', async () => {
-    h.hubspot.marketing.owners.push({ id: '91', email: 'Rule.Owner@org.example', firstName: 'Rule', lastName: 'Owner', userId: 9 });
+    h.hubspot.marketing.owners.push({
+      id: '91',
+      email: 'Rule.Owner@org.example',
+      firstName: 'Rule',
+      lastName: 'Owner',
+      userId: 9,
+    });
     await refreshHubSpotOwners(h.ctx);
     const file = join(h.configDir, 'fields.yaml');
     await writeFile(
       file,
-      (await readFile(file, 'utf8')).replace('baton_reason: "{{reason}}"', 'baton_reason: "{{reason}} (owner {{owner.name}})"').replace(/^( {4}lifecyclestage: true.*)$/m, '$1\n    owner: true'),
+      (await readFile(file, 'utf8'))
+        .replace('baton_reason: "{{reason}}"', 'baton_reason: "{{reason}} (owner {{owner.name}})"')
+        .replace(/^( {4}lifecyclestage: true.*)$/m, '$1\n    owner: true'),
     );
     expect((await h.config.reload()).ok).toBe(true);
     const { hsId } = await mqlPerson(h);
@@ -105,7 +150,13 @@ describe('feedback from Salesforce', () => {
     expect(contact.hs_lead_status).toBe('UNQUALIFIED');
 
     h.clock.advance(3_600_000);
-    await postEvents(h, { id: 'evt-again', email: 'ana@corp.example', type: 'form_submission', at: h.clock.now.toISOString(), properties: { form: 'demo-request' } });
+    await postEvents(h, {
+      id: 'evt-again',
+      email: 'ana@corp.example',
+      type: 'form_submission',
+      at: h.clock.now.toISOString(),
+      properties: { form: 'demo-request' },
+    });
     await h.drain();
     person = await (await h.fetch('/api/people/ana@corp.example')).json();
     expect(person.stage).toBe('recycled');
@@ -114,21 +165,36 @@ describe('feedback from Salesforce', () => {
 
   test('the feedback API accepts and rejects, and refuses a reason outside recycle.reasons', async () => {
     await mqlPerson(h);
-    let res = await h.fetch('/api/people/ana@corp.example/feedback', { method: 'POST', body: JSON.stringify({ decision: 'reject', reason: 'too_expensive' }) });
+    let res = await h.fetch('/api/people/ana@corp.example/feedback', {
+      method: 'POST',
+      body: JSON.stringify({ decision: 'reject', reason: 'too_expensive' }),
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: 'bad_input', field: 'reason' });
-    res = await h.fetch('/api/people/ana@corp.example/feedback', { method: 'POST', body: JSON.stringify({ decision: 'reject', reason: 'no_budget' }) });
+    res = await h.fetch('/api/people/ana@corp.example/feedback', {
+      method: 'POST',
+      body: JSON.stringify({ decision: 'reject', reason: 'no_budget' }),
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ stage: 'recycled' });
-    res = await h.fetch('/api/people/ana@corp.example/feedback', { method: 'POST', body: JSON.stringify({ decision: 'accept' }) });
+    res = await h.fetch('/api/people/ana@corp.example/feedback', {
+      method: 'POST',
+      body: JSON.stringify({ decision: 'accept' }),
+    });
     expect(await res.json()).toMatchObject({ stage: 'sal' });
-    res = await h.fetch('/api/people/nobody@corp.example/feedback', { method: 'POST', body: JSON.stringify({ decision: 'accept' }) });
+    res = await h.fetch('/api/people/nobody@corp.example/feedback', {
+      method: 'POST',
+      body: JSON.stringify({ decision: 'accept' }),
+    });
     expect(res.status).toBe(404);
   });
 
   test('the feedback API takes a reject without a reason, as Salesforce does', async () => {
     const { hsId } = await mqlPerson(h);
-    const res = await h.fetch('/api/people/ana@corp.example/feedback', { method: 'POST', body: JSON.stringify({ decision: 'reject' }) });
+    const res = await h.fetch('/api/people/ana@corp.example/feedback', {
+      method: 'POST',
+      body: JSON.stringify({ decision: 'reject' }),
+    });
     expect(res.status).toBe(200);
     const person = await res.json();
     expect(person.stage).toBe('recycled');
@@ -158,7 +224,13 @@ describe('idempotence and the loop guard', () => {
     const hsId = h.hubspot.seed('contacts', ANA);
     const events = h.hubspot.changeAsMarketer('contacts', hsId, { country: 'US' });
     for (let i = 0; i < 3; i++) expect((await h.hubspotWebhook(events)).status).toBe(200);
-    const demo = { id: 'evt-dup', email: 'ana@corp.example', type: 'form_submission', at: h.clock.now.toISOString(), properties: { form: 'demo-request' } };
+    const demo = {
+      id: 'evt-dup',
+      email: 'ana@corp.example',
+      type: 'form_submission',
+      at: h.clock.now.toISOString(),
+      properties: { form: 'demo-request' },
+    };
     for (let i = 0; i < 3; i++) expect((await postEvents(h, demo)).status).toBe(202);
     await h.drain();
     for (let i = 0; i < 3; i++) await h.hubspotWebhook(events);

@@ -12,7 +12,11 @@ import { setupServer } from 'msw/node';
 import { createHubSpotConnector } from '../../connectors/hubspot/index.ts';
 import { createFakeHubSpot, type FakeHubSpot } from '../../sandbox/hubspot/index.ts';
 import { mswHandlers } from '../../sandbox/msw.ts';
-import { createFakeSalesforce, routeJsforceThroughGlobalFetch, type FakeSalesforce } from '../../sandbox/salesforce/index.ts';
+import {
+  createFakeSalesforce,
+  routeJsforceThroughGlobalFetch,
+  type FakeSalesforce,
+} from '../../sandbox/salesforce/index.ts';
 import { createSalesforceConnector } from '../../connectors/salesforce/index.ts';
 import type { Connector } from '../../connectors/types.ts';
 import type { PipelineContext } from '../../src/pipeline/context.ts';
@@ -33,7 +37,11 @@ export const TOKEN = 'test-api-token';
 export const HS_SECRET = 'hubspot-client-secret';
 export const WEBHOOK_SECRET = 'baton-webhook-secret';
 /** The fake account's limits are generous; the connector keeps a fast spacing so tests take milliseconds per call. */
-const FAST_HUBSPOT = { account: { limit: 1000, windowMs: 1000 }, search: { limit: 1000, windowMs: 1000 }, maxConcurrent: 10 };
+const FAST_HUBSPOT = {
+  account: { limit: 1000, windowMs: 1000 },
+  search: { limit: 1000, windowMs: 1000 },
+  maxConcurrent: 10,
+};
 export const MAPPINGS = join(import.meta.dirname, '..', '..', 'mappings');
 
 export interface Harness {
@@ -81,7 +89,10 @@ export interface HarnessOptions {
 /** A fresh world: fake CRMs, store, config, connectors, runtime (not started) and the app on a port. */
 export async function makeHarness(options: HarnessOptions = {}): Promise<Harness> {
   ensureMsw();
-  const hubspot = createFakeHubSpot({ rateLimit: { limit: 100_000, windowMs: 1000 }, searchLimit: { limit: 10_000, windowMs: 1000 } });
+  const hubspot = createFakeHubSpot({
+    rateLimit: { limit: 100_000, windowMs: 1000 },
+    searchLimit: { limit: 10_000, windowMs: 1000 },
+  });
   const salesforce = createFakeSalesforce();
   options.before?.({ hubspot, salesforce });
   currentHs = hubspot;
@@ -107,8 +118,22 @@ export async function makeHarness(options: HarnessOptions = {}): Promise<Harness
   if (!loaded.ok) throw new Error(loaded.message);
   const fields = config.current()!.fields;
   const connectors: Record<string, Connector> = {
-    hubspot: createHubSpotConnector({ accessToken: 'pat-e2e', baseUrl: HS_BASE, fields, clientSecret: HS_SECRET, retryMinTimeoutMs: 5, limits: FAST_HUBSPOT, accountKey: `e2e-${Math.random()}` }),
-    salesforce: createSalesforceConnector({ instanceUrl: SF_BASE, accessToken: 'fake-session-token', fields, orgId: salesforce.org.orgId, retry: { retries: 2, minTimeoutMs: 5 } }),
+    hubspot: createHubSpotConnector({
+      accessToken: 'pat-e2e',
+      baseUrl: HS_BASE,
+      fields,
+      clientSecret: HS_SECRET,
+      retryMinTimeoutMs: 5,
+      limits: FAST_HUBSPOT,
+      accountKey: `e2e-${Math.random()}`,
+    }),
+    salesforce: createSalesforceConnector({
+      instanceUrl: SF_BASE,
+      accessToken: 'fake-session-token',
+      fields,
+      orgId: salesforce.org.orgId,
+      retry: { retries: 2, minTimeoutMs: 5 },
+    }),
   };
   for (const c of Object.values(connectors)) await c.start();
   const ctx: PipelineContext = {
@@ -126,7 +151,12 @@ export async function makeHarness(options: HarnessOptions = {}): Promise<Harness
     ctx,
     token: TOKEN,
     webhookSecret: WEBHOOK_SECRET,
-    receivers: connectorReceivers({ hubspotClientSecret: HS_SECRET, salesforceOrgId: salesforce.org.orgId, webhookSecret: WEBHOOK_SECRET, now: () => new Date() }),
+    receivers: connectorReceivers({
+      hubspotClientSecret: HS_SECRET,
+      salesforceOrgId: salesforce.org.orgId,
+      webhookSecret: WEBHOOK_SECRET,
+      now: () => new Date(),
+    }),
   });
   const server: Server = createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -149,7 +179,11 @@ export async function makeHarness(options: HarnessOptions = {}): Promise<Harness
     },
     salesforceChanges(changes) {
       const body = JSON.stringify({ changes });
-      return fetch(`${url}/webhooks/salesforce`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-baton-signature': `sha256=${hmacHex(WEBHOOK_SECRET, body)}` }, body });
+      return fetch(`${url}/webhooks/salesforce`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-baton-signature': `sha256=${hmacHex(WEBHOOK_SECRET, body)}` },
+        body,
+      });
     },
     async hubspotWebhook(events) {
       const signed = hubspot.signedWebhook(events as never, HS_SECRET, `${url}/webhooks/hubspot`);
@@ -173,7 +207,14 @@ export async function postEvents(h: Harness, events: unknown): Promise<Response>
   return h.fetch('/api/events', { method: 'POST', body: JSON.stringify(events) });
 }
 
-export const ANA = { email: 'Ana@Corp.example', firstname: 'Ana', lastname: 'Lima', company: 'Corp', jobtitle: 'VP Operations', country: 'US' };
+export const ANA = {
+  email: 'Ana@Corp.example',
+  firstname: 'Ana',
+  lastname: 'Lima',
+  company: 'Corp',
+  jobtitle: 'VP Operations',
+  country: 'US',
+};
 
 /** A HubSpot contact a marketer just edited, delivered by webhook and processed; returns its id. */
 export async function hubspotContact(h: Harness, props: Record<string, unknown>): Promise<string> {
@@ -188,10 +229,20 @@ export async function hubspotContact(h: Harness, props: Record<string, unknown>)
 }
 
 /** A HubSpot-only person made MQL by a demo request; returns the HubSpot id and the new Lead id. */
-export async function mqlPerson(h: Harness, props: Record<string, unknown> = ANA, eventId = 'evt-demo'): Promise<{ hsId: string; leadId: string }> {
+export async function mqlPerson(
+  h: Harness,
+  props: Record<string, unknown> = ANA,
+  eventId = 'evt-demo',
+): Promise<{ hsId: string; leadId: string }> {
   const hsId = await hubspotContact(h, props);
   const email = String(props.email).toLowerCase();
-  await postEvents(h, { id: eventId, email, type: 'form_submission', at: h.clock.now.toISOString(), properties: { form: 'demo-request' } });
+  await postEvents(h, {
+    id: eventId,
+    email,
+    type: 'form_submission',
+    at: h.clock.now.toISOString(),
+    properties: { form: 'demo-request' },
+  });
   await h.drain();
   const lead = h.salesforce.org.rows('Lead').find((l) => l.Email === email);
   if (!lead) throw new Error('no Lead was created');
@@ -200,10 +251,16 @@ export async function mqlPerson(h: Harness, props: Record<string, unknown> = ANA
 
 /** A rep (a user other than Baton's) edits a Salesforce record; the Flow posts the change. */
 export async function repEdits(h: Harness, object: string, id: string, fields: Record<string, unknown>): Promise<void> {
-  const rep = h.salesforce.org.addUser({ Username: `rep${Math.random()}@org.example`, Name: 'Rep', Email: 'rep@org.example' });
+  const rep = h.salesforce.org.addUser({
+    Username: `rep${Math.random()}@org.example`,
+    Name: 'Rep',
+    Email: 'rep@org.example',
+  });
   const rec = h.salesforce.org.touch(id, fields, rep);
   // A Flow sends the record's modification time; without it a resent body counts as the same change.
-  const res = await h.salesforceChanges([{ sobject: object, id, at: String(rec.SystemModstamp).replace('+0000', 'Z') }]);
+  const res = await h.salesforceChanges([
+    { sobject: object, id, at: String(rec.SystemModstamp).replace('+0000', 'Z') },
+  ]);
   if (res.status !== 200) throw new Error(`salesforce change answered ${res.status}: ${await res.text()}`);
   await h.drain();
 }

@@ -60,8 +60,19 @@ test('a poll picks up a change that came without a webhook; a stale poll never o
   await h.drain();
   expect((await personOf('ana@corp.example')).person.title).toBe('Director of Data');
 
-  const stale = { crm: 'hubspot' as const, object: 'contact' as const, id: hsId, modifiedAt: new Date(Date.now() - 3_600_000).toISOString(), properties: { email: 'ana@corp.example', jobtitle: 'Intern' } };
-  await h.store.inboxInsert({ source: 'hubspot', dedupKey: 'stale', receivedAt: new Date().toISOString(), body: { kind: 'records', records: [stale] } });
+  const stale = {
+    crm: 'hubspot' as const,
+    object: 'contact' as const,
+    id: hsId,
+    modifiedAt: new Date(Date.now() - 3_600_000).toISOString(),
+    properties: { email: 'ana@corp.example', jobtitle: 'Intern' },
+  };
+  await h.store.inboxInsert({
+    source: 'hubspot',
+    dedupKey: 'stale',
+    receivedAt: new Date().toISOString(),
+    body: { kind: 'records', records: [stale] },
+  });
   await h.drain();
   expect((await personOf('ana@corp.example')).person.title).toBe('Director of Data');
   expect(h.hubspot.data.records.contacts.get(hsId)!.properties.jobtitle).toBe('Director of Data');

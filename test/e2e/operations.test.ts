@@ -16,7 +16,17 @@ afterEach(async () => {
 });
 
 test('a write HubSpot refuses for good lands in the dead letters with its message, and can be replayed or dropped', async () => {
-  h.hubspot.inject({ status: 400, count: 1, body: { status: 'error', message: 'Property values were not valid', category: 'VALIDATION_ERROR', correlationId: 'x' }, match: (r) => r.method === 'POST' && /batch\/update/.test(r.url.pathname) });
+  h.hubspot.inject({
+    status: 400,
+    count: 1,
+    body: {
+      status: 'error',
+      message: 'Property values were not valid',
+      category: 'VALIDATION_ERROR',
+      correlationId: 'x',
+    },
+    match: (r) => r.method === 'POST' && /batch\/update/.test(r.url.pathname),
+  });
   await mqlPerson(h);
   const dead = await h.store.listDeadLetters();
   expect(dead).toHaveLength(1);
@@ -24,15 +34,43 @@ test('a write HubSpot refuses for good lands in the dead letters with its messag
   expect(dead[0].error).toMatch(/not valid/);
 
   const out: string[] = [];
-  expect(await dlq(h.store, ['list'], (s) => out.push(s), (s) => out.push(s))).toBe(0);
+  expect(
+    await dlq(
+      h.store,
+      ['list'],
+      (s) => out.push(s),
+      (s) => out.push(s),
+    ),
+  ).toBe(0);
   expect(out.join('\n')).toMatch(new RegExp(`^${dead[0].id}\\s+outbox\\s+hubspot\\s+hubspot:contact:`, 'm'));
-  expect(await dlq(h.store, ['retry', String(dead[0].id)], (s) => out.push(s), (s) => out.push(s))).toBe(0);
+  expect(
+    await dlq(
+      h.store,
+      ['retry', String(dead[0].id)],
+      (s) => out.push(s),
+      (s) => out.push(s),
+    ),
+  ).toBe(0);
   await h.drain();
   expect(await h.store.listDeadLetters()).toHaveLength(0);
   const contact = [...h.hubspot.data.records.contacts.values()][0].properties;
   expect(contact.baton_stage).toBe('mql');
-  expect(await dlq(h.store, ['drop', '999'], () => {}, () => {})).toBe(1);
-  expect(await dlq(h.store, ['frobnicate'], () => {}, () => {})).toBe(1);
+  expect(
+    await dlq(
+      h.store,
+      ['drop', '999'],
+      () => {},
+      () => {},
+    ),
+  ).toBe(1);
+  expect(
+    await dlq(
+      h.store,
+      ['frobnicate'],
+      () => {},
+      () => {},
+    ),
+  ).toBe(1);
 });
 
 test('a backfill feeds the inbox page by page and resumes from its cursor after a failure', async () => {
@@ -66,7 +104,13 @@ test('a backfill feeds the inbox page by page and resumes from its cursor after 
 
 test('a backfill asks for its next page before storing this one', async () => {
   const storedWhenAsked: number[] = [];
-  const record = (i: number) => ({ crm: 'hubspot' as const, object: 'contact' as const, id: String(9000 + i), properties: { email: `p${i}@corp.example` }, modifiedAt: '2026-11-20T10:00:00.000Z' });
+  const record = (i: number) => ({
+    crm: 'hubspot' as const,
+    object: 'contact' as const,
+    id: String(9000 + i),
+    properties: { email: `p${i}@corp.example` },
+    modifiedAt: '2026-11-20T10:00:00.000Z',
+  });
   const pages = (): AsyncIterable<BackfillPage> => ({
     async *[Symbol.asyncIterator]() {
       for (let p = 0; p < 3; p++) {
@@ -85,7 +129,12 @@ test('a backfill asks for its next page before storing this one', async () => {
 test('a new approved agreement version goes live and stamps transitions; a draft is refused and the live one keeps running', async () => {
   const file = join(h.configDir, 'agreement.yaml');
   const text = await readFile(file, 'utf8');
-  await writeFile(file, text.replace('version: 7', 'version: 8').replace(/ {2}sales:\s+\{[^}]*\}/, '  sales: { name: Raj Patel, email: raj@acme.example }'));
+  await writeFile(
+    file,
+    text
+      .replace('version: 7', 'version: 8')
+      .replace(/ {2}sales:\s+\{[^}]*\}/, '  sales: { name: Raj Patel, email: raj@acme.example }'),
+  );
   const refused = await h.config.reload();
   expect(refused.ok).toBe(false);
   expect(refused.message).toMatch(/sales has not approved/);
@@ -118,12 +167,24 @@ test('a fields.yaml change the connectors act on waits for a restart, with a not
   expect(h.config.current()!.fields.writeback?.hubspot?.contact?.baton_reason).toBe('why: {{reason}}');
   expect(h.config.refused()).toBeNull();
 
-  await writeFile(file, text.replace('    country:', '    industry:     { hubspot: industry,  salesforce: Industry,  sync: two_way }\n    country:').replace('baton_reason: "{{reason}}"', 'baton_reason: "why: {{reason}}"\n      baton_owner: "{{owner.name}}"'));
+  await writeFile(
+    file,
+    text
+      .replace(
+        '    country:',
+        '    industry:     { hubspot: industry,  salesforce: Industry,  sync: two_way }\n    country:',
+      )
+      .replace('baton_reason: "{{reason}}"', 'baton_reason: "why: {{reason}}"\n      baton_owner: "{{owner.name}}"'),
+  );
   expect((await h.config.reload()).ok).toBe(true);
   const live = h.config.current()!;
   expect(live.fields.person.fields.industry).toBeUndefined();
   expect(live.fields.writeback?.hubspot?.contact).not.toHaveProperty('baton_owner');
-  expect(h.config.refused()?.restart).toEqual(['added hubspot contact property baton_owner (writeback)', 'added hubspot contact property industry (person.industry)', 'added salesforce person field Industry (person.industry)']);
+  expect(h.config.refused()?.restart).toEqual([
+    'added hubspot contact property baton_owner (writeback)',
+    'added hubspot contact property industry (person.industry)',
+    'added salesforce person field Industry (person.industry)',
+  ]);
   expect(h.config.refused()?.message).toMatch(/fields\.yaml: the change takes effect at the next start of baton serve/);
   // the handoff goes on with the running mapping: no write to a property Baton never created
   await mqlPerson(h);
@@ -137,5 +198,11 @@ test('the watcher picks up an agreement change within seconds', async () => {
   const end = Date.now() + 5000;
   while (h.config.current()!.version !== 9 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
   expect(h.config.current()!.version).toBe(9);
-  await postEvents(h, { id: 'w1', email: 'w@corp.example', type: 'page_view', at: new Date().toISOString(), properties: {} });
+  await postEvents(h, {
+    id: 'w1',
+    email: 'w@corp.example',
+    type: 'page_view',
+    at: new Date().toISOString(),
+    properties: {},
+  });
 });

@@ -22,7 +22,10 @@ const TOKEN = 'restart-token';
 const HS_SECRET = 'restart-hubspot-secret';
 const SLA_S = 6;
 
-const hubspot = createFakeHubSpot({ rateLimit: { limit: 100_000, windowMs: 1000 }, searchLimit: { limit: 10_000, windowMs: 1000 } });
+const hubspot = createFakeHubSpot({
+  rateLimit: { limit: 100_000, windowMs: 1000 },
+  searchLimit: { limit: 10_000, windowMs: 1000 },
+});
 const salesforce = createFakeSalesforce();
 let onSalesforceRequest: ((req: FakeRequest) => void) | null = null;
 let servers: { url: string; close(): Promise<void> }[] = [];
@@ -62,10 +65,18 @@ async function startServe(): Promise<void> {
   };
   delete env.VITEST;
   delete env.NODE_OPTIONS;
-  child = spawn(process.execPath, [join(ROOT, 'bin', 'baton.js'), 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child = spawn(process.execPath, [join(ROOT, 'bin', 'baton.js'), 'serve'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
-  await until(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status === 200, 20_000, 'serve to be ready');
+  await until(
+    async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status === 200,
+    20_000,
+    'serve to be ready',
+  );
 }
 
 function kill(): Promise<void> {
@@ -87,7 +98,10 @@ async function until(check: () => Promise<boolean> | boolean, ms: number, what: 
 }
 
 const api = (path: string, init: RequestInit = {}) =>
-  fetch(`http://127.0.0.1:${port}${path}`, { ...init, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
+  fetch(`http://127.0.0.1:${port}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+  });
 
 beforeAll(async () => {
   ts = await makeTestStore();
@@ -118,7 +132,13 @@ afterAll(async () => {
 
 test('SIGKILL mid-flow and while the SLA runs: one Lead, one Task, nothing lost, one breach', async () => {
   await startServe();
-  const hsId = hubspot.seed('contacts', { email: 'Rita@Restart.example', firstname: 'Rita', lastname: 'Reboot', company: 'Restart Inc', jobtitle: 'Head of Ops' });
+  const hsId = hubspot.seed('contacts', {
+    email: 'Rita@Restart.example',
+    firstname: 'Rita',
+    lastname: 'Reboot',
+    company: 'Restart Inc',
+    jobtitle: 'Head of Ops',
+  });
   const events = hubspot.changeAsMarketer('contacts', hsId, { country: 'US' });
   const webhookUrl = `http://127.0.0.1:${port}/webhooks/hubspot`;
   const signed = hubspot.signedWebhook(events, HS_SECRET, webhookUrl);
@@ -128,9 +148,16 @@ test('SIGKILL mid-flow and while the SLA runs: one Lead, one Task, nothing lost,
   let killed: Promise<void> | null = null;
   onSalesforceRequest = (req) => {
     // A create of a Lead (sObject Collections, alone or inside a composite request), not a query.
-    if (!killed && req.method === 'POST' && /composite/.test(req.url.pathname) && /"type"\s*:\s*"Lead"/.test(req.body)) killed = kill();
+    if (!killed && req.method === 'POST' && /composite/.test(req.url.pathname) && /"type"\s*:\s*"Lead"/.test(req.body))
+      killed = kill();
   };
-  const demo = { id: 'evt-restart', email: 'rita@restart.example', type: 'form_submission', at: new Date().toISOString(), properties: { form: 'demo-request' } };
+  const demo = {
+    id: 'evt-restart',
+    email: 'rita@restart.example',
+    type: 'form_submission',
+    at: new Date().toISOString(),
+    properties: { form: 'demo-request' },
+  };
   expect((await api('/api/events', { method: 'POST', body: JSON.stringify(demo) })).status).toBe(202);
   await until(() => killed !== null, 15_000, 'the Lead create');
   await killed;
@@ -144,7 +171,11 @@ test('SIGKILL mid-flow and while the SLA runs: one Lead, one Task, nothing lost,
   const title = hubspot.changeAsMarketer('contacts', hsId, { firstname: 'Margarita' });
   const signed2 = hubspot.signedWebhook(title, HS_SECRET, webhookUrl);
   expect((await fetch(webhookUrl, { method: 'POST', headers: signed2.headers, body: signed2.body })).status).toBe(200);
-  await until(() => salesforce.org.rows('Lead')[0]?.FirstName === 'Margarita', 15_000, 'the first name to reach Salesforce');
+  await until(
+    () => salesforce.org.rows('Lead')[0]?.FirstName === 'Margarita',
+    15_000,
+    'the first name to reach Salesforce',
+  );
   expect(salesforce.org.rows('Lead')).toHaveLength(1);
   expect(salesforce.org.rows('Task')).toHaveLength(1);
 

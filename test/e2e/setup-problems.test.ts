@@ -21,11 +21,20 @@ afterEach(async () => {
 async function start(before: HarnessOptions['before']): Promise<{ h: Harness; logs: Sink }> {
   const harness = await makeHarness({ before, recheckMs: RECHECK_MS });
   const logs = new Sink();
-  harness.ctx.log = winston.createLogger({ level: 'debug', format: winston.format.json(), transports: [new winston.transports.Stream({ stream: logs })] });
+  harness.ctx.log = winston.createLogger({
+    level: 'debug',
+    format: winston.format.json(),
+    transports: [new winston.transports.Stream({ stream: logs })],
+  });
   return { h: harness, logs };
 }
 
-const lines = (logs: Sink) => logs.text().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: string; message: string; [k: string]: unknown });
+const lines = (logs: Sink) =>
+  logs
+    .text()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { level: string; message: string; [k: string]: unknown });
 
 /** `n` HubSpot contacts delivered by webhook, then made MQL by a demo request each. */
 async function mqlPeople(harness: Harness, n: number): Promise<string[]> {
@@ -39,14 +48,34 @@ async function mqlPeople(harness: Harness, n: number): Promise<string[]> {
   expect((await harness.hubspotWebhook(events)).status).toBe(200);
   await harness.drain();
   const at = harness.clock.now.toISOString();
-  expect((await postEvents(harness, ids.map((_, i) => ({ id: `evt-${i}`, email: `person${i}@corp.example`, type: 'form_submission', at, properties: { form: 'demo-request' } })))).status).toBeLessThan(300);
+  expect(
+    (
+      await postEvents(
+        harness,
+        ids.map((_, i) => ({
+          id: `evt-${i}`,
+          email: `person${i}@corp.example`,
+          type: 'form_submission',
+          at,
+          properties: { form: 'demo-request' },
+        })),
+      )
+    ).status,
+  ).toBeLessThan(300);
   await harness.drain();
   return ids;
 }
 
 async function readyz(harness: Harness) {
   const res = await harness.fetch('/readyz', { auth: false });
-  return { status: res.status, body: (await res.json()) as { ready: boolean; status: string; problems: { crm: string; object: string; fields?: string[]; message: string; fix: string; held: number }[] } };
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      ready: boolean;
+      status: string;
+      problems: { crm: string; object: string; fields?: string[]; message: string; fix: string; held: number }[];
+    },
+  };
 }
 
 /** The next re-check, and everything it lets through. */
@@ -77,7 +106,12 @@ test('a Salesforce field Baton writes that the org lacks holds the writes, says 
   expect(ready.status).toBe(200);
   expect(ready.body.status).toBe('degraded');
   expect(ready.body.problems).toHaveLength(1);
-  expect(ready.body.problems[0]).toMatchObject({ crm: 'salesforce', object: 'Lead', fields: ['Baton_Reason__c'], held: n });
+  expect(ready.body.problems[0]).toMatchObject({
+    crm: 'salesforce',
+    object: 'Lead',
+    fields: ['Baton_Reason__c'],
+    held: n,
+  });
   expect(ready.body.problems[0].fix).toMatch(/create Baton_Reason__c on Lead/);
   const dash = (await (await h.fetch('/api/dashboard')).json()) as { health: { problems: { fields: string[] }[] } };
   expect(dash.health.problems).toMatchObject([{ crm: 'salesforce', object: 'Lead', fields: ['Baton_Reason__c'] }]);
@@ -85,7 +119,10 @@ test('a Salesforce field Baton writes that the org lacks holds the writes, says 
   expect(metrics).toMatch(new RegExp(`baton_outbox_held\\{crm="salesforce"[^}]*\\} ${n}`));
 
   // While it stands, the held writes cost no call; one probe a re-check.
-  const creates = () => h!.salesforce.log.filter((l) => l.method === 'POST' && /\/composite\/sobjects$/.test(l.path) && /"type":"Lead"/.test(l.body)).length;
+  const creates = () =>
+    h!.salesforce.log.filter(
+      (l) => l.method === 'POST' && /\/composite\/sobjects$/.test(l.path) && /"type":"Lead"/.test(l.body),
+    ).length;
   const probesBefore = creates();
   await recheck(h);
   expect(creates() - probesBefore).toBe(1);
@@ -109,7 +146,17 @@ test('a Salesforce field Baton writes that the org lacks holds the writes, says 
 });
 
 test('a HubSpot property Baton cannot create (no schema scope) holds the contact writes without bisecting them, and Baton creates it once the scope is granted', async () => {
-  const all = ['crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.objects.companies.read', 'crm.objects.deals.read', 'crm.objects.deals.write', 'crm.schemas.contacts.read', 'crm.schemas.deals.read', 'crm.schemas.deals.write', 'crm.schemas.companies.read'];
+  const all = [
+    'crm.objects.contacts.read',
+    'crm.objects.contacts.write',
+    'crm.objects.companies.read',
+    'crm.objects.deals.read',
+    'crm.objects.deals.write',
+    'crm.schemas.contacts.read',
+    'crm.schemas.deals.read',
+    'crm.schemas.deals.write',
+    'crm.schemas.companies.read',
+  ];
   const s = await start(({ hubspot }) => hubspot.setScopes(all));
   h = s.h;
   expect(h.hubspot.data.properties.contacts.has('baton_reason')).toBe(false);
@@ -119,7 +166,9 @@ test('a HubSpot property Baton cannot create (no schema scope) holds the contact
 
   // One batch update was refused (of 100 contacts); the other 50 were held without a call, and nothing was split to single records.
   const updates = () => h!.hubspot.calls(/\/crm\/v3\/objects\/contacts\/batch\/update$/, 'POST');
-  const refused = updates().slice(updatesBefore).filter((c) => c.status === 400);
+  const refused = updates()
+    .slice(updatesBefore)
+    .filter((c) => c.status === 400);
   expect(refused.map((c) => c.inputs)).toEqual([100]);
   expect(await h.store.listDeadLetters()).toHaveLength(0);
   expect(await h.store.outboxPending('hubspot')).toBe(n);
@@ -128,13 +177,21 @@ test('a HubSpot property Baton cannot create (no schema scope) holds the contact
   expect(said[0]).toMatchObject({ object: 'contact', fields: expect.arrayContaining(['baton_stage', 'baton_reason']) });
   const ready = await readyz(h);
   expect(ready.body.status).toBe('degraded');
-  expect(ready.body.problems.find((p) => p.crm === 'hubspot')).toMatchObject({ object: 'contact', fields: expect.arrayContaining(['baton_stage', 'baton_reason']), held: n });
+  expect(ready.body.problems.find((p) => p.crm === 'hubspot')).toMatchObject({
+    object: 'contact',
+    fields: expect.arrayContaining(['baton_stage', 'baton_reason']),
+    held: n,
+  });
   expect(ready.body.problems.find((p) => p.crm === 'hubspot')!.fix).toMatch(/crm\.schemas\.contacts\.write/);
 
   // Still refused at a re-check: one probe call, still not split.
   const beforeProbe = updates().length;
   await recheck(h);
-  expect(updates().slice(beforeProbe).map((c) => [c.status, c.inputs])).toEqual([[400, 100]]);
+  expect(
+    updates()
+      .slice(beforeProbe)
+      .map((c) => [c.status, c.inputs]),
+  ).toEqual([[400, 100]]);
   expect(await h.store.listDeadLetters()).toHaveLength(0);
 
   // The scope is granted: at the next re-check Baton creates the property and every held write arrives, with it.

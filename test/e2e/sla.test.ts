@@ -14,7 +14,11 @@ afterEach(async () => {
 test('an unanswered MQL breaches once, at the deadline, with one escalation Task for the owner’s manager', async () => {
   const { leadId } = await mqlPerson(h);
   const lead = h.salesforce.org.get(leadId)!;
-  const manager = h.salesforce.org.addUser({ Username: 'manager@org.example', Name: 'Mia Manager', Email: 'manager@org.example' });
+  const manager = h.salesforce.org.addUser({
+    Username: 'manager@org.example',
+    Name: 'Mia Manager',
+    Email: 'manager@org.example',
+  });
   h.salesforce.org.table('User').get(String(lead.OwnerId))!.ManagerId = manager;
 
   let person = await (await h.fetch('/api/people/ana@corp.example')).json();

@@ -9,9 +9,19 @@ export const fields: FieldsConfig = fieldsSchema.parse({
       email: { hubspot: 'email', salesforce: 'Email', sync: 'two_way' },
       first_name: { hubspot: 'firstname', salesforce: 'FirstName', sync: 'two_way' },
       last_name: { hubspot: 'lastname', salesforce: 'LastName', sync: 'two_way', default: '[not provided]' },
-      company_name: { hubspot: 'company', salesforce: 'Company', sync: 'prefer_salesforce_unless_blank', default: '[not provided]' },
+      company_name: {
+        hubspot: 'company',
+        salesforce: 'Company',
+        sync: 'prefer_salesforce_unless_blank',
+        default: '[not provided]',
+      },
       title: { hubspot: 'jobtitle', salesforce: 'Title', sync: 'prefer_salesforce_unless_blank' },
-      employees: { hubspot: 'company.numberofemployees', salesforce: 'NumberOfEmployees', type: 'number', sync: 'hubspot_to_salesforce' },
+      employees: {
+        hubspot: 'company.numberofemployees',
+        salesforce: 'NumberOfEmployees',
+        type: 'number',
+        sync: 'hubspot_to_salesforce',
+      },
       country: { hubspot: 'country', salesforce: 'Country', sync: 'two_way' },
       lead_status: {
         hubspot: 'hs_lead_status',
@@ -56,5 +66,7 @@ export const fields: FieldsConfig = fieldsSchema.parse({
 
 /** A config with one person field `f` under `rule` (HubSpot `f_hs`, Salesforce `F__c`). */
 export function oneField(rule: SyncRule, extra: Record<string, unknown> = {}): FieldsConfig {
-  return fieldsSchema.parse({ person: { fields: { f: { hubspot: 'f_hs', salesforce: 'F__c', sync: rule, ...extra } } } });
+  return fieldsSchema.parse({
+    person: { fields: { f: { hubspot: 'f_hs', salesforce: 'F__c', sync: rule, ...extra } } },
+  });
 }

@@ -42,11 +42,23 @@ describe('fromCrm', () => {
       'person',
       fields,
       'salesforce',
-      { Email: 'ana@corp.example', Status: 'Closed - Not Converted', Opted_In__c: false, Last_Seen__c: '2026-11-20T14:03:00.000+0000', Birthdate: null },
+      {
+        Email: 'ana@corp.example',
+        Status: 'Closed - Not Converted',
+        Opted_In__c: false,
+        Last_Seen__c: '2026-11-20T14:03:00.000+0000',
+        Birthdate: null,
+      },
       'Lead',
     );
     expect(errors).toEqual([]);
-    expect(values).toEqual({ email: 'ana@corp.example', lead_status: 'Rejected', opted_in: false, last_seen: '2026-11-20T14:03:00Z', birthday: null });
+    expect(values).toEqual({
+      email: 'ana@corp.example',
+      lead_status: 'Rejected',
+      opted_in: false,
+      last_seen: '2026-11-20T14:03:00Z',
+      birthday: null,
+    });
   });
 
   it('reports an unconvertible or unmapped value, skips it and reads the rest', () => {
@@ -66,7 +78,11 @@ describe('fromCrm', () => {
   it('leaves Lead-only fields out on a Contact, by describe or by default', () => {
     const props = { Company: 'Corp', Status: 'Qualified', Title: 'VP' };
     expect(fromCrm('person', fields, 'salesforce', props, 'Contact').values).toEqual({ title: 'VP' });
-    expect(fromCrm('person', fields, 'salesforce', props, 'Lead').values).toEqual({ company_name: 'Corp', lead_status: 'Qualified', title: 'VP' });
+    expect(fromCrm('person', fields, 'salesforce', props, 'Lead').values).toEqual({
+      company_name: 'Corp',
+      lead_status: 'Qualified',
+      title: 'VP',
+    });
     expect(fromCrm('person', fields, 'salesforce', props, 'Contact', new Set(['Title', 'Company'])).values).toEqual({
       company_name: 'Corp',
       title: 'VP',
@@ -74,9 +90,22 @@ describe('fromCrm', () => {
   });
 
   it('reads deals: date from epoch ms or ISO, picklist stage', () => {
-    const hs = fromCrm('deal', fields, 'hubspot', { dealname: 'Big', amount: '60250.38', closedate: '2026-11-20T00:00:00Z', dealstage: 'closedwon' });
-    expect(hs).toEqual({ values: { name: 'Big', amount: 60250.38, close_date: '2026-11-20', stage: 'won' }, errors: [] });
-    const sf = fromCrm('deal', fields, 'salesforce', { Name: 'Big', Amount: 100.01, CloseDate: '2026-11-20', StageName: 'Closed Won' });
+    const hs = fromCrm('deal', fields, 'hubspot', {
+      dealname: 'Big',
+      amount: '60250.38',
+      closedate: '2026-11-20T00:00:00Z',
+      dealstage: 'closedwon',
+    });
+    expect(hs).toEqual({
+      values: { name: 'Big', amount: 60250.38, close_date: '2026-11-20', stage: 'won' },
+      errors: [],
+    });
+    const sf = fromCrm('deal', fields, 'salesforce', {
+      Name: 'Big',
+      Amount: 100.01,
+      CloseDate: '2026-11-20',
+      StageName: 'Closed Won',
+    });
     expect(sf.values).toEqual({ name: 'Big', amount: 100.01, close_date: '2026-11-20', stage: 'won' });
   });
 });

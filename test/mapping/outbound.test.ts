@@ -102,7 +102,13 @@ describe('toCrm: conversion, picklists, defaults, objects, lengths', () => {
   });
 
   it('uses the default on create even when the value was never known', () => {
-    const { properties } = toCrm('person', fields, 'salesforce', { email: 'a@b.example' }, { object: 'Lead', create: true });
+    const { properties } = toCrm(
+      'person',
+      fields,
+      'salesforce',
+      { email: 'a@b.example' },
+      { object: 'Lead', create: true },
+    );
     expect(properties).toEqual({ Email: 'a@b.example', LastName: '[not provided]', Company: '[not provided]' });
   });
 
@@ -115,10 +121,22 @@ describe('toCrm: conversion, picklists, defaults, objects, lengths', () => {
   });
 
   it('takes required fields from describe when given', () => {
-    const { properties, errors } = toCrm('person', fields, 'salesforce', { title: '', email: 'a@b.example' }, { object: 'Lead', required: new Set(['Title']), target: { Title: null } });
+    const { properties, errors } = toCrm(
+      'person',
+      fields,
+      'salesforce',
+      { title: '', email: 'a@b.example' },
+      { object: 'Lead', required: new Set(['Title']), target: { Title: null } },
+    );
     expect(properties).toEqual({ Email: 'a@b.example' });
     expect(errors.map((e) => e.field)).toEqual(['title']);
-    const withDefault = toCrm('person', oneField('two_way', { default: 'n/a' }), 'salesforce', { f: '' }, { required: new Set(['F__c']) });
+    const withDefault = toCrm(
+      'person',
+      oneField('two_way', { default: 'n/a' }),
+      'salesforce',
+      { f: '' },
+      { required: new Set(['F__c']) },
+    );
     expect(withDefault.properties).toEqual({ F__c: 'n/a' });
   });
 
@@ -128,7 +146,10 @@ describe('toCrm: conversion, picklists, defaults, objects, lengths', () => {
     expect(properties).not.toHaveProperty('Status');
     expect(properties).not.toHaveProperty('NumberOfEmployees');
     expect(properties).toHaveProperty('FirstName', 'Ana');
-    const byDescribe = toCrm('person', fields, 'salesforce', person, { object: 'Contact', objectFields: new Set(['Email', 'FirstName', 'Company']) });
+    const byDescribe = toCrm('person', fields, 'salesforce', person, {
+      object: 'Contact',
+      objectFields: new Set(['Email', 'FirstName', 'Company']),
+    });
     expect(byDescribe.properties).toEqual({ Email: 'ana@corp.example', FirstName: 'Ana' });
   });
 
@@ -149,7 +170,11 @@ describe('toCrm: conversion, picklists, defaults, objects, lengths', () => {
   });
 
   it('reports an unmapped picklist value or an unconvertible value and writes the rest', () => {
-    const { properties, errors } = toCrm('person', fields, 'hubspot', { lead_status: 'Nurture', opted_in: 'maybe', first_name: 'Ana' });
+    const { properties, errors } = toCrm('person', fields, 'hubspot', {
+      lead_status: 'Nurture',
+      opted_in: 'maybe',
+      first_name: 'Ana',
+    });
     expect(properties).toEqual({ firstname: 'Ana' });
     expect(errors.map((e) => e.field)).toEqual(['lead_status', 'opted_in']);
     expect(errors[0].message).toContain("'Nurture' has no hubspot value");
@@ -169,7 +194,13 @@ describe('toCrm: conversion, picklists, defaults, objects, lengths', () => {
   it('cuts strings to the target length, never rejecting them', () => {
     const long = 'x'.repeat(70_000);
     expect((toCrm('person', fields, 'hubspot', { title: long }).properties.jobtitle as string).length).toBe(65_536);
-    const sf = toCrm('person', fields, 'salesforce', { title: 'Vice President' }, { fieldLengths: { Title: 4 }, target: { Title: '' } });
+    const sf = toCrm(
+      'person',
+      fields,
+      'salesforce',
+      { title: 'Vice President' },
+      { fieldLengths: { Title: 4 }, target: { Title: '' } },
+    );
     expect(sf.properties).toEqual({ Title: 'Vice' });
     expect(sf.errors).toEqual([]);
   });

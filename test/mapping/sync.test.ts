@@ -28,36 +28,207 @@ function run(rule: SyncRule, steps: Step[]): { value: unknown; sources: FieldSou
 describe('mergeFields by sync rule', () => {
   const cases: [SyncRule, string, Step[], unknown][] = [
     // two_way: the most recent change by each CRM's own clock
-    ['two_way', 'later change wins', [['hubspot', 'a', T1], ['salesforce', 'b', T2]], 'b'],
-    ['two_way', 'later change wins, reported out of order', [['salesforce', 'b', T2], ['hubspot', 'a', T1]], 'b'],
-    ['two_way', 'a re-read with the same value is not a change', [['hubspot', 'a', T1], ['salesforce', 'b', T2], ['hubspot', 'a', T3]], 'b'],
-    ['two_way', 'a real change later wins', [['hubspot', 'a', T1], ['salesforce', 'b', T2], ['hubspot', 'c', T3]], 'c'],
-    ['two_way', 'clearing is a change', [['hubspot', 'a', T1], ['salesforce', 'a', T1], ['salesforce', '', T2]], null],
-    ['two_way', 'a first blank is no change', [['hubspot', 'a', T1], ['salesforce', null, T2]], 'a'],
+    [
+      'two_way',
+      'later change wins',
+      [
+        ['hubspot', 'a', T1],
+        ['salesforce', 'b', T2],
+      ],
+      'b',
+    ],
+    [
+      'two_way',
+      'later change wins, reported out of order',
+      [
+        ['salesforce', 'b', T2],
+        ['hubspot', 'a', T1],
+      ],
+      'b',
+    ],
+    [
+      'two_way',
+      'a re-read with the same value is not a change',
+      [
+        ['hubspot', 'a', T1],
+        ['salesforce', 'b', T2],
+        ['hubspot', 'a', T3],
+      ],
+      'b',
+    ],
+    [
+      'two_way',
+      'a real change later wins',
+      [
+        ['hubspot', 'a', T1],
+        ['salesforce', 'b', T2],
+        ['hubspot', 'c', T3],
+      ],
+      'c',
+    ],
+    [
+      'two_way',
+      'clearing is a change',
+      [
+        ['hubspot', 'a', T1],
+        ['salesforce', 'a', T1],
+        ['salesforce', '', T2],
+      ],
+      null,
+    ],
+    [
+      'two_way',
+      'a first blank is no change',
+      [
+        ['hubspot', 'a', T1],
+        ['salesforce', null, T2],
+      ],
+      'a',
+    ],
     ['two_way', 'one side only', [['salesforce', 'b', T1]], 'b'],
     // X_wins: that side always wins, even blank, once it has spoken
-    ['hubspot_wins', 'hubspot even if older', [['hubspot', 'a', T1], ['salesforce', 'b', T2]], 'a'],
-    ['hubspot_wins', 'hubspot even blank', [['hubspot', '', T1], ['salesforce', 'b', T2]], null],
+    [
+      'hubspot_wins',
+      'hubspot even if older',
+      [
+        ['hubspot', 'a', T1],
+        ['salesforce', 'b', T2],
+      ],
+      'a',
+    ],
+    [
+      'hubspot_wins',
+      'hubspot even blank',
+      [
+        ['hubspot', '', T1],
+        ['salesforce', 'b', T2],
+      ],
+      null,
+    ],
     ['hubspot_wins', 'salesforce until hubspot speaks', [['salesforce', 'b', T2]], 'b'],
-    ['salesforce_wins', 'salesforce even if older', [['salesforce', 'b', T1], ['hubspot', 'a', T2]], 'b'],
-    ['salesforce_wins', 'salesforce even blank', [['hubspot', 'a', T1], ['salesforce', null, T2]], null],
+    [
+      'salesforce_wins',
+      'salesforce even if older',
+      [
+        ['salesforce', 'b', T1],
+        ['hubspot', 'a', T2],
+      ],
+      'b',
+    ],
+    [
+      'salesforce_wins',
+      'salesforce even blank',
+      [
+        ['hubspot', 'a', T1],
+        ['salesforce', null, T2],
+      ],
+      null,
+    ],
     // prefer_X_unless_blank
-    ['prefer_salesforce_unless_blank', 'salesforce when set', [['salesforce', 'b', T1], ['hubspot', 'a', T2]], 'b'],
-    ['prefer_salesforce_unless_blank', 'hubspot when salesforce blank', [['salesforce', '', T2], ['hubspot', 'a', T1]], 'a'],
+    [
+      'prefer_salesforce_unless_blank',
+      'salesforce when set',
+      [
+        ['salesforce', 'b', T1],
+        ['hubspot', 'a', T2],
+      ],
+      'b',
+    ],
+    [
+      'prefer_salesforce_unless_blank',
+      'hubspot when salesforce blank',
+      [
+        ['salesforce', '', T2],
+        ['hubspot', 'a', T1],
+      ],
+      'a',
+    ],
     ['prefer_salesforce_unless_blank', 'hubspot when salesforce silent', [['hubspot', 'a', T1]], 'a'],
-    ['prefer_hubspot_unless_blank', 'hubspot when set', [['hubspot', 'a', T1], ['salesforce', 'b', T2]], 'a'],
-    ['prefer_hubspot_unless_blank', 'salesforce when hubspot blank', [['hubspot', ' ', T1], ['salesforce', 'b', T2]], 'b'],
-    ['prefer_hubspot_unless_blank', 'both blank', [['hubspot', '', T1], ['salesforce', null, T2]], null],
+    [
+      'prefer_hubspot_unless_blank',
+      'hubspot when set',
+      [
+        ['hubspot', 'a', T1],
+        ['salesforce', 'b', T2],
+      ],
+      'a',
+    ],
+    [
+      'prefer_hubspot_unless_blank',
+      'salesforce when hubspot blank',
+      [
+        ['hubspot', ' ', T1],
+        ['salesforce', 'b', T2],
+      ],
+      'b',
+    ],
+    [
+      'prefer_hubspot_unless_blank',
+      'both blank',
+      [
+        ['hubspot', '', T1],
+        ['salesforce', null, T2],
+      ],
+      null,
+    ],
     // one way: the other side is never read
-    ['hubspot_to_salesforce', 'hubspot only', [['hubspot', 'a', T1], ['salesforce', 'b', T2]], 'a'],
+    [
+      'hubspot_to_salesforce',
+      'hubspot only',
+      [
+        ['hubspot', 'a', T1],
+        ['salesforce', 'b', T2],
+      ],
+      'a',
+    ],
     ['hubspot_to_salesforce', 'salesforce alone is ignored', [['salesforce', 'b', T2]], undefined],
-    ['salesforce_to_hubspot', 'salesforce only', [['salesforce', 'b', T1], ['hubspot', 'a', T2]], 'b'],
+    [
+      'salesforce_to_hubspot',
+      'salesforce only',
+      [
+        ['salesforce', 'b', T1],
+        ['hubspot', 'a', T2],
+      ],
+      'b',
+    ],
     ['salesforce_to_hubspot', 'hubspot alone is ignored', [['hubspot', 'a', T2]], undefined],
     // fill_blanks: whichever side has it
-    ['fill_blanks', 'hubspot has it', [['hubspot', 'a', T1], ['salesforce', '', T2]], 'a'],
-    ['fill_blanks', 'salesforce has it', [['hubspot', null, T2], ['salesforce', 'b', T1]], 'b'],
-    ['fill_blanks', 'both blank', [['hubspot', null, T2], ['salesforce', '', T1]], null],
-    ['fill_blanks', 'both have it: the later change', [['hubspot', 'a', T1], ['salesforce', 'b', T2]], 'b'],
+    [
+      'fill_blanks',
+      'hubspot has it',
+      [
+        ['hubspot', 'a', T1],
+        ['salesforce', '', T2],
+      ],
+      'a',
+    ],
+    [
+      'fill_blanks',
+      'salesforce has it',
+      [
+        ['hubspot', null, T2],
+        ['salesforce', 'b', T1],
+      ],
+      'b',
+    ],
+    [
+      'fill_blanks',
+      'both blank',
+      [
+        ['hubspot', null, T2],
+        ['salesforce', '', T1],
+      ],
+      null,
+    ],
+    [
+      'fill_blanks',
+      'both have it: the later change',
+      [
+        ['hubspot', 'a', T1],
+        ['salesforce', 'b', T2],
+      ],
+      'b',
+    ],
   ];
   it.each(cases)('%s: %s', (rule, _label, steps, expected) => {
     expect(run(rule, steps).value).toEqual(expected);
@@ -98,11 +269,16 @@ describe('mergeFields by sync rule', () => {
   });
 
   it('merges a whole record and leaves untold fields as they were', () => {
-    const first = mergeFields('person', fields, {}, {
-      crm: 'hubspot',
-      modifiedAt: T1,
-      values: { email: 'ana@corp.example', title: 'Ops', employees: 850, lead_status: 'New' },
-    });
+    const first = mergeFields(
+      'person',
+      fields,
+      {},
+      {
+        crm: 'hubspot',
+        modifiedAt: T1,
+        values: { email: 'ana@corp.example', title: 'Ops', employees: 850, lead_status: 'New' },
+      },
+    );
     expect(first.values).toEqual({ email: 'ana@corp.example', title: 'Ops', employees: 850, lead_status: 'New' });
     const second = mergeFields('person', fields, first.sources, {
       crm: 'salesforce',

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { compileTemplate, isTemplateName, renderWriteback, templateNames, TEMPLATE_NAMES, type TemplateContext } from '../../src/mapping/templates.ts';
+import {
+  compileTemplate,
+  isTemplateName,
+  renderWriteback,
+  templateNames,
+  TEMPLATE_NAMES,
+  type TemplateContext,
+} from '../../src/mapping/templates.ts';
 
 const ctx: TemplateContext = {
   stage: 'mql',
@@ -42,12 +49,18 @@ describe('compileTemplate', () => {
   });
 
   it('accepts a Date or epoch ms for sla.due', () => {
-    expect(compileTemplate('{{sla.due}}')({ sla: { due: new Date(Date.UTC(2026, 10, 24, 14)) } })).toBe('2026-11-24T14:00:00Z');
-    expect(compileTemplate('{{sla.due}}')({ sla: { due: Date.UTC(2026, 10, 24, 14, 30) } })).toBe('2026-11-24T14:30:00Z');
+    expect(compileTemplate('{{sla.due}}')({ sla: { due: new Date(Date.UTC(2026, 10, 24, 14)) } })).toBe(
+      '2026-11-24T14:00:00Z',
+    );
+    expect(compileTemplate('{{sla.due}}')({ sla: { due: Date.UTC(2026, 10, 24, 14, 30) } })).toBe(
+      '2026-11-24T14:30:00Z',
+    );
   });
 
   it('rounds scores to whole numbers', () => {
-    expect(compileTemplate('{{scores.fit}}/{{scores.engagement}}')({ scores: { fit: 0.5, engagement: 99.49 } })).toBe('1/99');
+    expect(compileTemplate('{{scores.fit}}/{{scores.engagement}}')({ scores: { fit: 0.5, engagement: 99.49 } })).toBe(
+      '1/99',
+    );
   });
 
   it('refuses a name templates may not use', () => {
@@ -58,7 +71,11 @@ describe('compileTemplate', () => {
 
 describe('templateNames and isTemplateName', () => {
   it('lists the names once each, in order', () => {
-    expect(templateNames('{{stage}} {{ person.first_name }} {{stage}} {{bogus}}')).toEqual(['stage', 'person.first_name', 'bogus']);
+    expect(templateNames('{{stage}} {{ person.first_name }} {{stage}} {{bogus}}')).toEqual([
+      'stage',
+      'person.first_name',
+      'bogus',
+    ]);
   });
   it.each([
     ['stage', true],
@@ -78,13 +95,21 @@ describe('templateNames and isTemplateName', () => {
 describe('renderWriteback', () => {
   it('renders each target field', () => {
     expect(
-      renderWriteback({ Baton_Stage__c: '{{stage}}', Baton_Fit_Score__c: '{{scores.fit}}', Baton_SLA_Due__c: '{{sla.due}}' }, ctx),
+      renderWriteback(
+        { Baton_Stage__c: '{{stage}}', Baton_Fit_Score__c: '{{scores.fit}}', Baton_SLA_Due__c: '{{sla.due}}' },
+        ctx,
+      ),
     ).toEqual({ Baton_Stage__c: 'mql', Baton_Fit_Score__c: '45', Baton_SLA_Due__c: '2026-11-24T14:00:00Z' });
   });
 
   it('cuts each value to its field length', () => {
     const long = { reason: 'r'.repeat(100) };
-    expect(renderWriteback({ Baton_Reason__c: '{{reason}}', Other__c: '{{reason}}' }, long, { fieldLengths: { Baton_Reason__c: 10 }, maxLength: 50 })).toEqual({
+    expect(
+      renderWriteback({ Baton_Reason__c: '{{reason}}', Other__c: '{{reason}}' }, long, {
+        fieldLengths: { Baton_Reason__c: 10 },
+        maxLength: 50,
+      }),
+    ).toEqual({
       Baton_Reason__c: 'r'.repeat(10),
       Other__c: 'r'.repeat(50),
     });

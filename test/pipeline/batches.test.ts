@@ -12,7 +12,16 @@ let woken: number;
 beforeEach(async () => {
   ts = await makeTestStore();
   woken = 0;
-  ctx = { store: ts.store, connectors: {}, config: () => null, now: () => new Date(), instanceId: 't', metrics: createMetrics('t'), log: logger, queued: () => void woken++ };
+  ctx = {
+    store: ts.store,
+    connectors: {},
+    config: () => null,
+    now: () => new Date(),
+    instanceId: 't',
+    metrics: createMetrics('t'),
+    log: logger,
+    queued: () => void woken++,
+  };
 });
 afterEach(() => ts.cleanup());
 
@@ -35,7 +44,13 @@ test('an item that fails under its own savepoint is undone alone; the others of 
     2,
   );
   expect(failed).toEqual([3]);
-  expect(await Promise.all([1, 2, 3, 4, 5].map((n) => ts.store.getValue(`item:${n}`)))).toEqual([1, 2, undefined, 4, 5]);
+  expect(await Promise.all([1, 2, 3, 4, 5].map((n) => ts.store.getValue(`item:${n}`)))).toEqual([
+    1,
+    2,
+    undefined,
+    4,
+    5,
+  ]);
   expect(woken).toBe(3); // after each of the three commits
 });
 
@@ -50,9 +65,14 @@ test('a batch that fails as a whole is rolled back and reported once; the next b
     },
     (batch) => reported.push(batch),
     2,
-    async (tx) => tx.store.setValue('ended', ((await tx.store.getValue('ended')) as number | undefined ?? 0) + 1),
+    async (tx) => tx.store.setValue('ended', (((await tx.store.getValue('ended')) as number | undefined) ?? 0) + 1),
   );
   expect(reported).toEqual([[1, 2]]);
-  expect(await Promise.all([1, 2, 3, 4].map((n) => ts.store.getValue(`item:${n}`)))).toEqual([undefined, undefined, 3, 4]);
+  expect(await Promise.all([1, 2, 3, 4].map((n) => ts.store.getValue(`item:${n}`)))).toEqual([
+    undefined,
+    undefined,
+    3,
+    4,
+  ]);
   expect(await ts.store.getValue('ended')).toBe(1); // the end step ran in the batch that committed only
 });

@@ -25,7 +25,12 @@ describe('instance heartbeats', () => {
   it('sees the other live instances, warns once without shared limits, and forgets a dead one', async () => {
     const warnings: string[] = [];
     const a = startHeartbeat(ctxFor('a'), { intervalMs: 60_000, sharedLimits: false, warn: (m) => warnings.push(m) });
-    const b = startHeartbeat(ctxFor('b'), { intervalMs: 60_000, ttlMs: 10_000, sharedLimits: true, warn: (m) => warnings.push(`b: ${m}`) });
+    const b = startHeartbeat(ctxFor('b'), {
+      intervalMs: 60_000,
+      ttlMs: 10_000,
+      sharedLimits: true,
+      warn: (m) => warnings.push(`b: ${m}`),
+    });
     await b.beat();
     expect(await a.beat()).toEqual(['b']);
     await a.beat();
@@ -42,9 +47,17 @@ describe('instance heartbeats', () => {
 
   it('warns when a second process uses the same instance id', async () => {
     const warnings: string[] = [];
-    const one = startHeartbeat(ctxFor('same'), { intervalMs: 60_000, sharedLimits: true, warn: (m) => warnings.push(m) });
+    const one = startHeartbeat(ctxFor('same'), {
+      intervalMs: 60_000,
+      sharedLimits: true,
+      warn: (m) => warnings.push(m),
+    });
     await one.beat();
-    const two = startHeartbeat(ctxFor('same'), { intervalMs: 60_000, sharedLimits: true, warn: (m) => warnings.push(m) });
+    const two = startHeartbeat(ctxFor('same'), {
+      intervalMs: 60_000,
+      sharedLimits: true,
+      warn: (m) => warnings.push(m),
+    });
     await two.beat();
     expect(warnings.some((w) => w.includes("another live process uses the instance id 'same'"))).toBe(true);
     await one.stop();

@@ -12,10 +12,23 @@ beforeAll(async () => {
 afterAll(() => ts.cleanup());
 
 it('a busy worker keeps its claimed rows past the lease; once it stops, they expire and are taken over', async () => {
-  const ctx = { store: ts.store, connectors: {}, config: () => null, now: () => new Date(), instanceId: 'busy', metrics: createMetrics('busy'), log: logger } as PipelineContext;
+  const ctx = {
+    store: ts.store,
+    connectors: {},
+    config: () => null,
+    now: () => new Date(),
+    instanceId: 'busy',
+    metrics: createMetrics('busy'),
+    log: logger,
+  } as PipelineContext;
   await ts.store.inboxInsert({ source: 'api', dedupKey: 'slow', body: {}, receivedAt: new Date().toISOString() });
   const rows = await ts.store.inboxClaim('busy', 10, 300, new Date().toISOString());
-  const stop = keepClaimed(ctx, 'inbox', rows.map((r) => r.id), 300);
+  const stop = keepClaimed(
+    ctx,
+    'inbox',
+    rows.map((r) => r.id),
+    300,
+  );
   await new Promise((r) => setTimeout(r, 700));
   expect(await ts.store.inboxClaim('other', 10, 300, new Date().toISOString())).toEqual([]);
   stop();

@@ -12,11 +12,21 @@ describe('log redaction', () => {
   });
 
   it('keeps an error readable without its email', () => {
-    expect(redact(new Error('no lead for ana@corp.example'))).toEqual({ name: 'Error', message: 'no lead for [email]' });
+    expect(redact(new Error('no lead for ana@corp.example'))).toEqual({
+      name: 'Error',
+      message: 'no lead for [email]',
+    });
   });
 
   it('masks every address form: a one-letter TLD, a bare host, quoted local parts, address literals, keys', () => {
-    for (const addr of ['a@b.c', 'root@localhost', 'Ana.B+x@Corp.Example', '"x y"@[10.0.0.1]', 'ü@ü.de', 'o\'brien@corp.example']) {
+    for (const addr of [
+      'a@b.c',
+      'root@localhost',
+      'Ana.B+x@Corp.Example',
+      '"x y"@[10.0.0.1]',
+      'ü@ü.de',
+      "o'brien@corp.example",
+    ]) {
       expect(redactText(`to ${addr}, then`), addr).toBe('to [email], then');
     }
     expect(redact({ 'root@localhost': 1 })).toEqual({ '[email]': 1 });

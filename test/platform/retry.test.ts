@@ -21,10 +21,13 @@ describe('the retry policy', () => {
     let calls = 0;
     const bad = new CrmError('salesforce', 'bad value', { status: 400 });
     await expect(
-      withRetry(async () => {
-        calls++;
-        throw bad;
-      }, { minTimeoutMs: 1 }),
+      withRetry(
+        async () => {
+          calls++;
+          throw bad;
+        },
+        { minTimeoutMs: 1 },
+      ),
     ).rejects.toBe(bad);
     expect(calls).toBe(1);
   });
@@ -32,10 +35,13 @@ describe('the retry policy', () => {
   it('gives up after the configured retries', async () => {
     let calls = 0;
     await expect(
-      withRetry(async () => {
-        calls++;
-        throw new CrmError('hubspot', 'down', { status: 503, retryable: true });
-      }, { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 2 }),
+      withRetry(
+        async () => {
+          calls++;
+          throw new CrmError('hubspot', 'down', { status: 503, retryable: true });
+        },
+        { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 2 },
+      ),
     ).rejects.toThrow('down');
     expect(calls).toBe(3);
   });

@@ -35,7 +35,9 @@ describe('limits shared through Redis', () => {
     for (const limit of [1, 2, 7, 100, 150, 190]) {
       for (const windowMs of [1_000, 2_500, 10_000, 86_400_000]) {
         const w = sharedWindow({ limit, windowMs, marginMs: 100 });
-        expect(w.points * (Math.ceil((windowMs + 100) / (w.seconds * 1000)) + 1)).toBeLessThanOrEqual(Math.max(limit, 2));
+        expect(w.points * (Math.ceil((windowMs + 100) / (w.seconds * 1000)) + 1)).toBeLessThanOrEqual(
+          Math.max(limit, 2),
+        );
       }
     }
   });

@@ -3,16 +3,49 @@ import { computeFunnel, type FunnelTransition } from '../../src/reports/funnel.t
 
 let id = 0;
 // The person is the histories' key; the funnel needs nothing else of a stored row.
-const t = (_personId: number, from: FunnelTransition['from'], to: FunnelTransition['to'], at: string, extra: Partial<FunnelTransition> & { cause?: string } = {}): FunnelTransition => ({
-  id: ++id, from, to, at, passed: [], breached: false, reason: null, meta: {}, ...extra,
+const t = (
+  _personId: number,
+  from: FunnelTransition['from'],
+  to: FunnelTransition['to'],
+  at: string,
+  extra: Partial<FunnelTransition> & { cause?: string } = {},
+): FunnelTransition => ({
+  id: ++id,
+  from,
+  to,
+  at,
+  passed: [],
+  breached: false,
+  reason: null,
+  meta: {},
+  ...extra,
 });
 
 test('entered, current, conversion, SLA and reject reasons', () => {
   const histories = new Map<number, FunnelTransition[]>([
-    [1, [t(1, 'lead', 'mql', '2026-11-02T10:00:00Z', { meta: { handedAt: '2026-11-02T11:00:00Z' } }), t(1, 'mql', 'sal', '2026-11-02T14:00:00Z', { cause: 'feedback' })]],
-    [2, [t(2, 'lead', 'mql', '2026-11-03T10:00:00Z'), t(2, 'mql', 'mql', '2026-11-04T10:00:00Z', { cause: 'sla', breached: true }), t(2, 'mql', 'recycled', '2026-11-05T10:00:00Z', { cause: 'feedback', reason: 'bad_timing' })]],
+    [
+      1,
+      [
+        t(1, 'lead', 'mql', '2026-11-02T10:00:00Z', { meta: { handedAt: '2026-11-02T11:00:00Z' } }),
+        t(1, 'mql', 'sal', '2026-11-02T14:00:00Z', { cause: 'feedback' }),
+      ],
+    ],
+    [
+      2,
+      [
+        t(2, 'lead', 'mql', '2026-11-03T10:00:00Z'),
+        t(2, 'mql', 'mql', '2026-11-04T10:00:00Z', { cause: 'sla', breached: true }),
+        t(2, 'mql', 'recycled', '2026-11-05T10:00:00Z', { cause: 'feedback', reason: 'bad_timing' }),
+      ],
+    ],
     [3, [t(3, 'lead', 'mql', '2026-11-04T10:00:00Z')]],
-    [4, [t(4, 'lead', 'sql', '2026-11-04T12:00:00Z', { passed: ['mql', 'sal'] }), t(4, 'sql', 'won', '2026-11-20T12:00:00Z')]],
+    [
+      4,
+      [
+        t(4, 'lead', 'sql', '2026-11-04T12:00:00Z', { passed: ['mql', 'sal'] }),
+        t(4, 'sql', 'won', '2026-11-20T12:00:00Z'),
+      ],
+    ],
   ]);
   const people = [
     { id: 1, stage: 'sal' as const },

@@ -20,7 +20,13 @@ function inputs(overrides: Partial<RoutingInputs> = {}): RoutingInputs {
 }
 
 const policy: RoutingPolicy = {
-  rules: [{ id: 'enterprise', holds: (p) => Number(p.employees) >= 1000, assign: { round_robin: [ana.email, bo.email], weights: { [ana.email]: 2 } } }],
+  rules: [
+    {
+      id: 'enterprise',
+      holds: (p) => Number(p.employees) >= 1000,
+      assign: { round_robin: [ana.email, bo.email], weights: { [ana.email]: 2 } },
+    },
+  ],
   fallback: { user: sdr.email },
   skipInactive: true,
   capPerDay: 2,
@@ -28,7 +34,10 @@ const policy: RoutingPolicy = {
   accountOwner: true,
 };
 
-const options = { by: ['email_domain', 'company_name'] as ('email_domain' | 'company_name')[], ignoreDomains: ['gmail.com'] };
+const options = {
+  by: ['email_domain', 'company_name'] as ('email_domain' | 'company_name')[],
+  ignoreDomains: ['gmail.com'],
+};
 const accounts = indexAccounts([
   { id: '001A', name: 'Corp Inc', website: 'https://www.corp.example', ownerId: owner.id },
   { id: '001B', name: 'Twin', website: 'twin.example', ownerId: owner.id },
@@ -62,7 +71,9 @@ describe('account matching', () => {
   });
 
   it('collects one batch of look-up keys, skipping ignored domains', () => {
-    expect(lookupKeys([{ email: 'a@corp.example', companyName: 'Corp Inc' }, { email: 'b@gmail.com' }], options)).toEqual({
+    expect(
+      lookupKeys([{ email: 'a@corp.example', companyName: 'Corp Inc' }, { email: 'b@gmail.com' }], options),
+    ).toEqual({
       domains: ['corp.example'],
       names: ['corp'],
     });
@@ -71,7 +82,14 @@ describe('account matching', () => {
 
 describe('rules, caps and the fallback', () => {
   it('passes over an inactive user and a user at the cap', () => {
-    const i = inputs({ users: new Map([[ana.email, { ...ana, active: false }], [bo.email, bo], [sdr.email, sdr]]), assignedToday: new Map([[bo.id, 2]]) });
+    const i = inputs({
+      users: new Map([
+        [ana.email, { ...ana, active: false }],
+        [bo.email, bo],
+        [sdr.email, sdr],
+      ]),
+      assignedToday: new Map([[bo.id, 2]]),
+    });
     const d = decideRoute({ employees: 5000 }, { kind: 'none' }, policy, i);
     expect(d.rule).toBe('fallback');
     expect(d.user).toEqual(sdr);
@@ -79,7 +97,13 @@ describe('rules, caps and the fallback', () => {
   });
 
   it('hands to the org’s assignment rule when the fallback cannot take it either', () => {
-    const i = inputs({ assignedToday: new Map([[ana.id, 2], [bo.id, 2], [sdr.id, 2]]) });
+    const i = inputs({
+      assignedToday: new Map([
+        [ana.id, 2],
+        [bo.id, 2],
+        [sdr.id, 2],
+      ]),
+    });
     const d = decideRoute({ employees: 5000 }, { kind: 'none' }, policy, i);
     expect(d).toMatchObject({ rule: 'org', user: null });
     expect(d.reason).toContain("org's assignment rule");

@@ -25,11 +25,18 @@ skip_inactive: true
 let h: Harness;
 let reps: Record<string, string>;
 
-async function withRouting(agreementEdit?: (text: string) => string, fieldsEdit?: (text: string) => string): Promise<string[]> {
+async function withRouting(
+  agreementEdit?: (text: string) => string,
+  fieldsEdit?: (text: string) => string,
+): Promise<string[]> {
   reps = {};
   for (const n of ['ana.rep', 'bo.rep', 'carla']) {
     const name = n.replace('.rep', '').replace(/^./, (c) => c.toUpperCase());
-    reps[n] = h.salesforce.org.addUser({ Username: `${n}@org.example`, Email: `${n}@org.example`, Name: `${name} Rep` });
+    reps[n] = h.salesforce.org.addUser({
+      Username: `${n}@org.example`,
+      Email: `${n}@org.example`,
+      Name: `${name} Rep`,
+    });
   }
   await writeFile(join(h.configDir, 'routing.yaml'), ROUTING);
   if (agreementEdit) {
@@ -43,7 +50,11 @@ async function withRouting(agreementEdit?: (text: string) => string, fieldsEdit?
   const r = await h.config.reload();
   if (!r.ok) throw new Error(r.message);
   const loaded = h.config.loaded()!;
-  return enableRouting(h.ctx, h.ctx.connectors.salesforce as SalesforceConnector, { routing: loaded.routing, text: loaded.texts.routing, file: loaded.files.routing });
+  return enableRouting(h.ctx, h.ctx.connectors.salesforce as SalesforceConnector, {
+    routing: loaded.routing,
+    text: loaded.texts.routing,
+    file: loaded.files.routing,
+  });
 }
 
 const person = async (key: string) => (await h.fetch(`/api/people/${encodeURIComponent(key)}`)).json();
@@ -57,7 +68,13 @@ afterEach(async () => {
 
 describe('routing end to end', () => {
   it('writes the owner and the reason back through the templates, and the HubSpot owner by email', async () => {
-    h.hubspot.marketing.owners.push({ id: '77', email: 'Ana.Rep@org.example', firstName: 'Ana', lastName: 'Rep', userId: 7 });
+    h.hubspot.marketing.owners.push({
+      id: '77',
+      email: 'Ana.Rep@org.example',
+      firstName: 'Ana',
+      lastName: 'Rep',
+      userId: 7,
+    });
     const problems = await withRouting(undefined, (text) =>
       text
         .replace('baton_reason: "{{reason}}"', 'baton_reason: "{{owner.name}} <{{owner.email}}>: {{routing.reason}}"')
@@ -76,27 +93,51 @@ describe('routing end to end', () => {
     const lead = h.salesforce.org.get(leadId)!;
     expect(lead.OwnerId).toBe(reps['ana.rep']);
     // the sObject Collections create itself (sent alone or as a subrequest of a composite call)
-    const create = h.salesforce.log.find((r) => r.method === 'POST' && r.path.endsWith('/composite/sobjects') && r.body.includes('ana@corp.example'))!;
+    const create = h.salesforce.log.find(
+      (r) => r.method === 'POST' && r.path.endsWith('/composite/sobjects') && r.body.includes('ana@corp.example'),
+    )!;
     expect(create.headers['sforce-auto-assign']).toBe('FALSE');
     const task = h.salesforce.org.rows('Task').find((t) => t.WhoId === leadId)!;
     expect(task.OwnerId).toBe(reps['ana.rep']);
     const p = await person('ana@corp.example');
-    expect(p.routing).toMatchObject({ rule: 'fallback', user: 'ana.rep@org.example', reason: 'fallback, round robin: Ana Rep (2 of 3)' });
+    expect(p.routing).toMatchObject({
+      rule: 'fallback',
+      user: 'ana.rep@org.example',
+      reason: 'fallback, round robin: Ana Rep (2 of 3)',
+    });
   });
 
   it('makes a person whose domain matches one Account a Contact of its owner', async () => {
     await withRouting();
-    const olga = h.salesforce.org.addUser({ Username: 'olga@org.example', Email: 'olga@org.example', Name: 'Olga Owner' });
-    const account = h.salesforce.org.insert('Account', { Name: 'Corp', Website: 'https://www.corp.example', OwnerId: olga }).Id;
+    const olga = h.salesforce.org.addUser({
+      Username: 'olga@org.example',
+      Email: 'olga@org.example',
+      Name: 'Olga Owner',
+    });
+    const account = h.salesforce.org.insert('Account', {
+      Name: 'Corp',
+      Website: 'https://www.corp.example',
+      OwnerId: olga,
+    }).Id;
     await hubspotContact(h, ANA);
-    await postEvents(h, { id: 'evt-demo', email: 'ana@corp.example', type: 'form_submission', at: h.clock.now.toISOString(), properties: { form: 'demo-request' } });
+    await postEvents(h, {
+      id: 'evt-demo',
+      email: 'ana@corp.example',
+      type: 'form_submission',
+      at: h.clock.now.toISOString(),
+      properties: { form: 'demo-request' },
+    });
     await h.drain();
     expect(h.salesforce.org.rows('Lead').filter((l) => l.Email === 'ana@corp.example')).toHaveLength(0);
     const contact = h.salesforce.org.rows('Contact').find((c) => c.Email === 'ana@corp.example')!;
     expect(contact).toMatchObject({ AccountId: account, OwnerId: olga });
     const p = await person('ana@corp.example');
     expect(p.ids.salesforce).toBe(contact.Id);
-    expect(p.routing).toMatchObject({ rule: 'account', user: 'olga@org.example', reason: 'account Corp (by email domain): owner Olga Owner' });
+    expect(p.routing).toMatchObject({
+      rule: 'account',
+      user: 'olga@org.example',
+      reason: 'account Corp (by email domain): owner Olga Owner',
+    });
     expect(h.salesforce.org.rows('Task').find((t) => t.WhoId === contact.Id)?.OwnerId).toBe(olga);
   });
 
@@ -121,13 +162,16 @@ describe('routing end to end', () => {
 });
 
 const SLA = (text: string) =>
-  text.replace(/^sla:\n(?: {2}.*\n)+/m, `sla:
+  text.replace(
+    /^sla:\n(?: {2}.*\n)+/m,
+    `sla:
   accept_within: 24h
   tiers:
     - { when: { event: form_submission, where: { form: demo-request }, within: 1d }, accept_within: 30m }
   remind_before: 15m
   on_breach: reassign
-`);
+`,
+  );
 
 describe('SLA tiers, reminder and reassignment end to end', () => {
   it('gives a demo request 30 minutes, reminds once, and on breach reassigns once', async () => {
@@ -183,11 +227,16 @@ describe('SLA tiers, reminder and reassignment end to end', () => {
     expect(await checkSla(h.ctx)).toBe(0);
     await h.drain();
     expect(h.salesforce.org.get(leadId)!.OwnerId).toBe(reps['bo.rep']);
-    expect((await person('ana@corp.example')).routing.reassigned).toMatchObject({ from: reps['ana.rep'], to: reps['bo.rep'] });
+    expect((await person('ana@corp.example')).routing.reassigned).toMatchObject({
+      from: reps['ana.rep'],
+      to: reps['bo.rep'],
+    });
     h.clock.advance(60_000);
     await checkSla(h.ctx);
     await h.drain();
-    expect(h.salesforce.org.rows('Task').filter((t) => t.WhoId === leadId && t.OwnerId === reps['bo.rep'])).toHaveLength(1);
+    expect(
+      h.salesforce.org.rows('Task').filter((t) => t.WhoId === leadId && t.OwnerId === reps['bo.rep']),
+    ).toHaveLength(1);
   });
 
   it("reports Baton's delay and the rep's delay separately", async () => {

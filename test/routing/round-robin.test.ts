@@ -2,7 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pickNext, rotationOf, type RotationState } from '../../src/routing/round-robin.ts';
 
-function run(n: number, users = rotationOf(['ana', 'bo'], { ana: 2 }), eligible: (u: string, i: number) => boolean = () => true) {
+function run(
+  n: number,
+  users = rotationOf(['ana', 'bo'], { ana: 2 }),
+  eligible: (u: string, i: number) => boolean = () => true,
+) {
   let state: RotationState = {};
   const picks: string[] = [];
   for (let i = 0; i < n; i++) {
@@ -45,16 +49,21 @@ describe('weighted round robin', () => {
 
   it('keeps every user within one of its weighted share for any weights', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 5 }), fc.integer({ min: 1, max: 120 }), (weights, n) => {
-        const users = weights.map((w, i) => ({ user: `u${i}`, weight: w }));
-        const total = weights.reduce((s, w) => s + w, 0);
-        const picks = run(n, users);
-        const counts = new Map<string, number>();
-        picks.forEach((p, i) => {
-          counts.set(p, (counts.get(p) ?? 0) + 1);
-          for (const u of users) expect(Math.abs((counts.get(u.user) ?? 0) - ((i + 1) * u.weight) / total)).toBeLessThan(1 + 1e-9);
-        });
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 1, max: 120 }),
+        (weights, n) => {
+          const users = weights.map((w, i) => ({ user: `u${i}`, weight: w }));
+          const total = weights.reduce((s, w) => s + w, 0);
+          const picks = run(n, users);
+          const counts = new Map<string, number>();
+          picks.forEach((p, i) => {
+            counts.set(p, (counts.get(p) ?? 0) + 1);
+            for (const u of users)
+              expect(Math.abs((counts.get(u.user) ?? 0) - ((i + 1) * u.weight) / total)).toBeLessThan(1 + 1e-9);
+          });
+        },
+      ),
     );
   });
 });

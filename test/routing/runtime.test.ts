@@ -34,16 +34,39 @@ afterEach(async () => {
 
 function seedUsers(api: FakeSalesforce) {
   const ids: Record<string, string> = {};
-  for (const n of ['ana', 'bo', 'carla', 'sdr1', 'sdr2']) ids[n] = api.org.addUser({ Username: `${n}@acme.example.prod`, Email: `${n}@acme.example`, Name: n[0].toUpperCase() + n.slice(1) });
+  for (const n of ['ana', 'bo', 'carla', 'sdr1', 'sdr2'])
+    ids[n] = api.org.addUser({
+      Username: `${n}@acme.example.prod`,
+      Email: `${n}@acme.example`,
+      Name: n[0].toUpperCase() + n.slice(1),
+    });
   return ids;
 }
 
-function runtime(api: FakeSalesforce, store: Store, text = ROUTING, instanceId = 'a', now?: () => Date): RoutingRuntime {
+function runtime(
+  api: FakeSalesforce,
+  store: Store,
+  text = ROUTING,
+  instanceId = 'a',
+  now?: () => Date,
+): RoutingRuntime {
   const sf = connectorFor(api);
-  return createRoutingRuntime({ store, directory: sf, routing: compileRouting(routingSchema.parse(parse(text)), text), timeZone: 'America/New_York', instanceId, now });
+  return createRoutingRuntime({
+    store,
+    directory: sf,
+    routing: compileRouting(routingSchema.parse(parse(text)), text),
+    timeZone: 'America/New_York',
+    instanceId,
+    now,
+  });
 }
 
-const big = (i: number): RoutedPerson => ({ key: `p${i}`, email: `p${i}@big${i}.example`, person: { employees: 5000 }, at: '2026-12-01T15:00:00Z' });
+const big = (i: number): RoutedPerson => ({
+  key: `p${i}`,
+  email: `p${i}@big${i}.example`,
+  person: { employees: 5000 },
+  at: '2026-12-01T15:00:00Z',
+});
 
 /** Checks that every prefix of `seq` gives ana 2/3 of the picks within one. */
 function checkPrefixes(seq: string[], ana: string) {
@@ -61,7 +84,9 @@ describe('routing runtime against the fake org', () => {
     const ts = await makeTestStore();
     stores.push(ts);
     const text = ROUTING.replace('carla@acme.example', 'nobody@acme.example');
-    expect(await runtime(api, ts.store, text).start()).toEqual(["routing.yaml:13:21: no Salesforce user 'nobody@acme.example'"]);
+    expect(await runtime(api, ts.store, text).start()).toEqual([
+      "routing.yaml:13:21: no Salesforce user 'nobody@acme.example'",
+    ]);
   });
 
   it('matches one Account by domain, ignores free mail, and names the ambiguity of two', async () => {
@@ -83,14 +108,18 @@ describe('routing runtime against the fake org', () => {
       { key: 'free', email: 'y@gmail.com', person: { country: 'DE' }, at },
       { key: 'twin', email: 'z@twin.example', person: { employees: 2000 }, at },
     ]);
-    const accountQueries = api.log.filter((r) => r.path.endsWith('/query') && decodeURIComponent(r.query).includes('FROM Account'));
+    const accountQueries = api.log.filter(
+      (r) => r.path.endsWith('/query') && decodeURIComponent(r.query).includes('FROM Account'),
+    );
     expect(accountQueries).toHaveLength(1);
     expect(api.log.filter((r) => r.path.endsWith('/query')).length - before).toBeLessThanOrEqual(2);
     expect(d.get('corp')).toMatchObject({ rule: 'account', createAs: 'Contact', user: { id: owner } });
     expect(d.get('corp')!.reason).toBe('account Corp Inc (by email domain): owner Olga Owner');
     expect(d.get('free')).toMatchObject({ rule: 'dach', user: { id: ids.carla }, createAs: 'Lead' });
     expect(d.get('twin')).toMatchObject({ rule: 'enterprise', user: { id: ids.ana } });
-    expect(d.get('twin')!.reason).toBe('ambiguous account match by email domain: Twin, Twin GmbH; rule enterprise, round robin: Ana (2 of 3)');
+    expect(d.get('twin')!.reason).toBe(
+      'ambiguous account match by email domain: Twin, Twin GmbH; rule enterprise, round robin: Ana (2 of 3)',
+    );
   });
 
   it('splits 300 handoffs 2:1, within one at every prefix, across a restart', async () => {

@@ -47,7 +47,10 @@ describe('Salesforce limits shared through Redis', () => {
     const ids = Array.from({ length: 6 }, (_, i) => api.org.insert('Lead', { LastName: `L${i}`, Company: 'Acme' }).Id);
     const backend = redisLimits(redis, { prefix: `test-${randomUUID()}:` });
     const limits = { maxConcurrent: 2 };
-    const instances = [connectorFor(api, { limits, limitsBackend: backend }), connectorFor(api, { limits, limitsBackend: backend })];
+    const instances = [
+      connectorFor(api, { limits, limitsBackend: backend }),
+      connectorFor(api, { limits, limitsBackend: backend }),
+    ];
     for (const c of instances) await c.start();
     let running = 0;
     let peak = 0;
@@ -67,7 +70,12 @@ describe('Salesforce limits shared through Redis', () => {
     // The fake answers synchronously; msw awaits whatever the handler returns.
     (api as unknown as { handle: typeof slow.handle }).handle = slow.handle;
     try {
-      await Promise.all(ids.flatMap((id, i) => [instances[i % 2].read([{ crm: 'salesforce', object: 'Lead', id }]), instances[(i + 1) % 2].read([{ crm: 'salesforce', object: 'Lead', id }])]));
+      await Promise.all(
+        ids.flatMap((id, i) => [
+          instances[i % 2].read([{ crm: 'salesforce', object: 'Lead', id }]),
+          instances[(i + 1) % 2].read([{ crm: 'salesforce', object: 'Lead', id }]),
+        ]),
+      );
     } finally {
       (api as { handle: typeof api.handle }).handle = original;
     }

@@ -23,7 +23,9 @@ async function settled(w: ScaleWorld, work: Workload, survivors: Instance[]): Pr
   const mqls = work.apiPeople.length;
   await until(
     async () => {
-      const [inbox] = await w.sql<{ pending: string }>(`select count(*) filter (where status <> 'done') as pending from inbox`);
+      const [inbox] = await w.sql<{ pending: string }>(
+        `select count(*) filter (where status <> 'done') as pending from inbox`,
+      );
       const [outbox] = await w.sql<{ n: string }>(`select count(*) as n from outbox`);
       return Number(inbox.pending) === 0 && Number(outbox.n) === 0 && w.salesforce.org.rows('Task').length >= mqls;
     },
@@ -41,7 +43,9 @@ async function settled(w: ScaleWorld, work: Workload, survivors: Instance[]): Pr
  * the survivor (the dead instance never recorded them as done); they must be the same values.
  */
 async function expectDoneOnce(w: ScaleWorld, work: Workload, killedAt?: number): Promise<number> {
-  const [inbox] = await w.sql<{ n: string; done: string }>(`select count(*) as n, count(*) filter (where status = 'done') as done from inbox`);
+  const [inbox] = await w.sql<{ n: string; done: string }>(
+    `select count(*) as n, count(*) filter (where status = 'done') as done from inbox`,
+  );
   expect(Number(inbox.n)).toBe(work.events);
   expect(Number(inbox.done)).toBe(work.events);
 
@@ -52,7 +56,12 @@ async function expectDoneOnce(w: ScaleWorld, work: Workload, killedAt?: number):
   for (const [id, list] of w.contactWrites) {
     if (list.length === 1) continue;
     // Only a write in flight when an instance died may arrive twice, with the same values.
-    expect({ id, writes: list.length, before: killedAt !== undefined && list[0].at <= killedAt, same: new Set(list.map((l) => l.properties)).size }).toEqual({ id, writes: 2, before: true, same: 1 });
+    expect({
+      id,
+      writes: list.length,
+      before: killedAt !== undefined && list[0].at <= killedAt,
+      same: new Set(list.map((l) => l.properties)).size,
+    }).toEqual({ id, writes: 2, before: true, same: 1 });
     replayed++;
   }
 
@@ -64,12 +73,16 @@ async function expectDoneOnce(w: ScaleWorld, work: Workload, killedAt?: number):
   expect(tasks).toHaveLength(mqlEmails.length);
   expect(new Set(tasks.map((t) => t.WhoId))).toEqual(new Set(leads.map((l) => l.Id)));
 
-  const transitions = await w.sql<{ n: string }>(`select count(*) as n from transitions where to_stage = 'mql' group by person_id having count(*) > 1`);
+  const transitions = await w.sql<{ n: string }>(
+    `select count(*) as n from transitions where to_stage = 'mql' group by person_id having count(*) > 1`,
+  );
   expect(transitions).toEqual([]);
   const [mql] = await w.sql<{ n: string }>(`select count(*) as n from people where stage = 'mql'`);
   expect(Number(mql.n)).toBe(mqlEmails.length);
   // Both events of an API person count, though two instances got them at the same moment.
-  const api = await w.sql<{ email: string; engagement: string }>(`select email, engagement from people where email like 'api%'`);
+  const api = await w.sql<{ email: string; engagement: string }>(
+    `select email, engagement from people where email like 'api%'`,
+  );
   expect(api).toHaveLength(work.apiPeople.length);
   for (const p of api) expect(Math.round(Number(p.engagement))).toBe(45);
   const [events] = await w.sql<{ n: string }>(`select count(*) as n from events where id like 'scale:%'`);
@@ -92,7 +105,12 @@ test('two instances, 2,000 events delivered to both: everything once, HubSpot li
   expect(work.events).toBe(2000);
   const a = await w.start('scale-a');
   const b = await w.start('scale-b');
-  expect(await (await fetch(`${a.url}/readyz`)).json()).toMatchObject({ ready: true, store: true, redis: true, instance: 'scale-a' });
+  expect(await (await fetch(`${a.url}/readyz`)).json()).toMatchObject({
+    ready: true,
+    store: true,
+    redis: true,
+    instance: 'scale-a',
+  });
   const t0 = Date.now();
   const sent = await w.deliver(work, a, b);
   expect(sent.acknowledged).toBe(sent.requests);
@@ -100,13 +118,18 @@ test('two instances, 2,000 events delivered to both: everything once, HubSpot li
   const ms = Date.now() - t0 - 1000;
 
   await expectDoneOnce(w, work);
-  const processed = (await a.counter('baton_events_processed_total')) + (await b.counter('baton_events_processed_total'));
+  const processed =
+    (await a.counter('baton_events_processed_total')) + (await b.counter('baton_events_processed_total'));
   expect(processed).toBe(work.events);
   expect(await a.counter('baton_events_processed_total')).toBeGreaterThan(0);
   expect(await b.counter('baton_events_processed_total')).toBeGreaterThan(0);
-  expect(await (await fetch(`${b.url}/metrics`)).text()).toMatch(/baton_events_processed_total\{[^}]*instance="scale-b"/);
+  expect(await (await fetch(`${b.url}/metrics`)).text()).toMatch(
+    /baton_events_processed_total\{[^}]*instance="scale-b"/,
+  );
   const most = expectWithinHubSpotLimit(w);
-  console.log(`two instances: ${work.events} events in ${(ms / 1000).toFixed(1)} s; HubSpot ${w.hubspot.log.length} requests, at most ${most} in any 10 s; Salesforce ${w.salesforce.log.length} requests`);
+  console.log(
+    `two instances: ${work.events} events in ${(ms / 1000).toFixed(1)} s; HubSpot ${w.hubspot.log.length} requests, at most ${most} in any 10 s; Salesforce ${w.salesforce.log.length} requests`,
+  );
 }, 110_000);
 
 test('one of two instances killed with SIGKILL mid-run: the other finishes, nothing lost or done twice', async () => {
@@ -118,7 +141,11 @@ test('one of two instances killed with SIGKILL mid-run: the other finishes, noth
   const sent = await w.deliver(work, a, b);
   expect(sent.acknowledged).toBe(sent.requests);
   // Mid-run: both are working, Leads are being created, HubSpot is half written.
-  await until(() => w.contactWrites.size >= CONTACTS / 3 || w.salesforce.org.rows('Lead').length > 0, 40_000, 'work to be under way');
+  await until(
+    () => w.contactWrites.size >= CONTACTS / 3 || w.salesforce.org.rows('Lead').length > 0,
+    40_000,
+    'work to be under way',
+  );
   await a.kill();
   const killedAt = Date.now();
   const writtenBefore = w.contactWrites.size;
@@ -128,7 +155,9 @@ test('one of two instances killed with SIGKILL mid-run: the other finishes, noth
   expect(replayed).toBeLessThanOrEqual(200);
   expectWithinHubSpotLimit(w);
   expect(b.alive()).toBe(true);
-  console.log(`killed mid-run: ${writtenBefore} of ${CONTACTS} contacts written before the kill; ${replayed} HubSpot updates in flight at the kill sent again by the survivor (same values)`);
+  console.log(
+    `killed mid-run: ${writtenBefore} of ${CONTACTS} contacts written before the kill; ${replayed} HubSpot updates in flight at the kill sent again by the survivor (same values)`,
+  );
 }, 110_000);
 
 test('without Redis, an instance that finds another on its store warns that limits are not shared', async () => {
@@ -136,6 +165,11 @@ test('without Redis, an instance that finds another on its store warns that limi
   const a = await world.start('alone-a', { redis: false });
   const b = await world.start('alone-b', { redis: false });
   expect(await (await fetch(`${b.url}/readyz`)).json()).not.toHaveProperty('redis');
-  await until(() => /other Baton instance\(s\) share this store \(alone-a\) but BATON_REDIS_URL is not set/.test(b.output()), 10_000, 'the warning', () => b.output());
+  await until(
+    () => /other Baton instance\(s\) share this store \(alone-a\) but BATON_REDIS_URL is not set/.test(b.output()),
+    10_000,
+    'the warning',
+    () => b.output(),
+  );
   expect(a.alive() && b.alive()).toBe(true);
 }, 40_000);

@@ -60,7 +60,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function until(check: () => Promise<boolean> | boolean, ms: number, what: string, tail = () => ''): Promise<void> {
+export async function until(
+  check: () => Promise<boolean> | boolean,
+  ms: number,
+  what: string,
+  tail = () => '',
+): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (await check()) return;
@@ -91,7 +96,10 @@ export class ScaleWorld {
   private servers: { url: string; close(): Promise<void> }[] = [];
 
   constructor(options: WorldOptions = {}) {
-    this.hubspot = createFakeHubSpot({ rateLimit: options.hubspotLimit ?? { limit: 100, windowMs: 10_000 }, latencyMs: options.latencyMs });
+    this.hubspot = createFakeHubSpot({
+      rateLimit: options.hubspotLimit ?? { limit: 100, windowMs: 10_000 },
+      latencyMs: options.latencyMs,
+    });
     this.salesforce = createFakeSalesforce();
     this.latencyMs = options.latencyMs ?? 0;
   }
@@ -106,16 +114,28 @@ export class ScaleWorld {
     const tapped = {
       handle: async (req: FakeRequest) => {
         const res = await hs.handle(req);
-        if (res?.status === 200 && req.method === 'POST' && /\/objects\/(contacts|0-1)\/batch\/update$/.test(req.url.pathname)) {
+        if (
+          res?.status === 200 &&
+          req.method === 'POST' &&
+          /\/objects\/(contacts|0-1)\/batch\/update$/.test(req.url.pathname)
+        ) {
           const at = Date.now();
           for (const i of (JSON.parse(req.body) as { inputs: { id: string; properties: unknown }[] }).inputs) {
-            writes.set(String(i.id), [...(writes.get(String(i.id)) ?? []), { at, properties: JSON.stringify(i.properties) }]);
+            writes.set(String(i.id), [
+              ...(writes.get(String(i.id)) ?? []),
+              { at, properties: JSON.stringify(i.properties) },
+            ]);
           }
         }
         return res;
       },
     };
-    this.servers = [await serveFakeApi(tapped), await serveFakeApi({ handle: async (req) => (delay && (await new Promise((r) => setTimeout(r, delay))), sf.handle(req)) })];
+    this.servers = [
+      await serveFakeApi(tapped),
+      await serveFakeApi({
+        handle: async (req) => (delay && (await new Promise((r) => setTimeout(r, delay))), sf.handle(req)),
+      }),
+    ];
     return this;
   }
 
@@ -144,7 +164,11 @@ export class ScaleWorld {
     if (options.redis === false) delete env.BATON_REDIS_URL;
     delete env.VITEST;
     delete env.NODE_OPTIONS;
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'baton.js'), 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'baton.js'), 'serve'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let exited = false;
     const exit = new Promise<void>((r) => child.once('exit', () => ((exited = true), r())));
@@ -172,12 +196,19 @@ export class ScaleWorld {
       async counter(metric) {
         const text = await (await fetch(`${url}/metrics`)).text();
         let sum = 0;
-        for (const line of text.split('\n')) if (line.startsWith(`${metric}{`) || line.startsWith(`${metric} `)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+        for (const line of text.split('\n'))
+          if (line.startsWith(`${metric}{`) || line.startsWith(`${metric} `))
+            sum += Number(line.slice(line.lastIndexOf(' ') + 1));
         return sum;
       },
     };
     this.instances.push(instance);
-    await until(async () => exited || (await fetch(`${url}/readyz`).catch(() => null))?.status === 200, 30_000, `${name} to be ready`, () => out.slice(-3000));
+    await until(
+      async () => exited || (await fetch(`${url}/readyz`).catch(() => null))?.status === 200,
+      30_000,
+      `${name} to be ready`,
+      () => out.slice(-3000),
+    );
     if (exited) throw new Error(`${name} exited before it was ready:\n${out.slice(-3000)}`);
     return instance;
   }
@@ -194,8 +225,26 @@ export class ScaleWorld {
     const events: HubSpotWebhookEvent[] = [];
     for (let i = 0; i < contacts; i++) {
       const email = `person${i}@scale${i % 50}.example`;
-      const id = this.hubspot.seed('contacts', { email, firstname: `P${i}`, lastname: 'Scale', company: `Scale ${i % 50}`, jobtitle: 'Analyst', country: 'US' }, { at: t0 - 86_400_000 });
-      events.push(...this.hubspot.changeAsMarketer('contacts', id, { jobtitle: i % 2 ? 'VP Operations' : 'Head of Data' }, { at: t0 }));
+      const id = this.hubspot.seed(
+        'contacts',
+        {
+          email,
+          firstname: `P${i}`,
+          lastname: 'Scale',
+          company: `Scale ${i % 50}`,
+          jobtitle: 'Analyst',
+          country: 'US',
+        },
+        { at: t0 - 86_400_000 },
+      );
+      events.push(
+        ...this.hubspot.changeAsMarketer(
+          'contacts',
+          id,
+          { jobtitle: i % 2 ? 'VP Operations' : 'Head of Data' },
+          { at: t0 },
+        ),
+      );
       seeded.push({ id, email });
     }
     const webhookBatches: HubSpotWebhookEvent[][] = [];
@@ -203,11 +252,29 @@ export class ScaleWorld {
     const at = new Date(t0).toISOString();
     const api: string[] = Array.from({ length: apiPeople }, (_, j) => `api${j}@web${j % 20}.example`);
     // A person's two events go into different requests, so two instances meet on one person.
-    const views = api.map((email, j) => ({ id: `scale:view:${j}`, email, type: 'page_view', at, properties: { url: 'https://acme.example/pricing' } }));
-    const demos = api.map((email, j) => ({ id: `scale:demo:${j}`, email, type: 'form_submission', at, properties: { form: 'demo-request' } }));
+    const views = api.map((email, j) => ({
+      id: `scale:view:${j}`,
+      email,
+      type: 'page_view',
+      at,
+      properties: { url: 'https://acme.example/pricing' },
+    }));
+    const demos = api.map((email, j) => ({
+      id: `scale:demo:${j}`,
+      email,
+      type: 'form_submission',
+      at,
+      properties: { form: 'demo-request' },
+    }));
     const apiBatches: Record<string, unknown>[][] = [];
     for (let i = 0; i < api.length; i += 100) apiBatches.push(views.slice(i, i + 100), demos.slice(i, i + 100));
-    return { contacts: seeded, apiPeople: api, webhookBatches, apiBatches, events: events.length + views.length + demos.length };
+    return {
+      contacts: seeded,
+      apiPeople: api,
+      webhookBatches,
+      apiBatches,
+      events: events.length + views.length + demos.length,
+    };
   }
 
   /**
@@ -220,7 +287,13 @@ export class ScaleWorld {
     for (let k = 0; k < perPerson; k++) {
       for (let j = 0; j < people; j++) {
         const demo = k === perPerson - 1 && j % 4 === 0;
-        events.push({ id: `${tag}:${j}:${k}`, email: `${tag}${j}@load${j % 40}.example`, type: demo ? 'form_submission' : 'page_view', at, properties: demo ? { form: 'demo-request' } : { url: `https://acme.example/pricing?v=${k}` } });
+        events.push({
+          id: `${tag}:${j}:${k}`,
+          email: `${tag}${j}@load${j % 40}.example`,
+          type: demo ? 'form_submission' : 'page_view',
+          at,
+          properties: demo ? { form: 'demo-request' } : { url: `https://acme.example/pricing?v=${k}` },
+        });
       }
     }
     const batches: Record<string, unknown>[][] = [];
@@ -237,7 +310,11 @@ export class ScaleWorld {
   }
 
   async apiEvents(to: Instance, events: Record<string, unknown>[]): Promise<boolean> {
-    const res = await fetch(`${to.url}/api/events`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(events) }).catch(() => null);
+    const res = await fetch(`${to.url}/api/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(events),
+    }).catch(() => null);
     return res?.status === 202 || res?.status === 200;
   }
 
@@ -247,10 +324,14 @@ export class ScaleWorld {
    */
   async deliver(w: Workload, a: Instance, b: Instance): Promise<{ requests: number; acknowledged: number }> {
     const sends: Promise<boolean>[] = [];
-    const all = [...w.webhookBatches.map((e) => ({ kind: 'webhook' as const, e })), ...w.apiBatches.map((e) => ({ kind: 'api' as const, e }))];
+    const all = [
+      ...w.webhookBatches.map((e) => ({ kind: 'webhook' as const, e })),
+      ...w.apiBatches.map((e) => ({ kind: 'api' as const, e })),
+    ];
     for (const [i, r] of all.entries()) {
       const [first, second] = i % 2 ? [b, a] : [a, b];
-      const send = (to: Instance) => (r.kind === 'webhook' ? this.webhook(to, r.e as HubSpotWebhookEvent[]) : this.apiEvents(to, r.e));
+      const send = (to: Instance) =>
+        r.kind === 'webhook' ? this.webhook(to, r.e as HubSpotWebhookEvent[]) : this.apiEvents(to, r.e);
       sends.push(Promise.all([send(first), send(second)]).then(([x, y]) => x || y));
     }
     const acked = await Promise.all(sends);
@@ -259,8 +340,12 @@ export class ScaleWorld {
 
   /** Where the run stands, for progress lines and timeout messages. */
   async progress(): Promise<string> {
-    const [inbox] = await this.sql<{ pending: string; retried: string }>(`select count(*) filter (where status <> 'done') as pending, count(*) filter (where attempts > 0) as retried from inbox`);
-    const [outbox] = await this.sql<{ n: string; retried: string }>(`select count(*) as n, count(*) filter (where attempts > 0) as retried from outbox`);
+    const [inbox] = await this.sql<{ pending: string; retried: string }>(
+      `select count(*) filter (where status <> 'done') as pending, count(*) filter (where attempts > 0) as retried from inbox`,
+    );
+    const [outbox] = await this.sql<{ n: string; retried: string }>(
+      `select count(*) as n, count(*) filter (where attempts > 0) as retried from outbox`,
+    );
     const hs = this.hubspot.log;
     return `inbox pending ${inbox.pending} (retried ${inbox.retried}), outbox ${outbox.n} (retried ${outbox.retried}), HubSpot ${hs.length} requests (${hs.filter((l) => l.status === 429).length} 429s), contacts written ${this.contactWrites.size}, Leads ${this.salesforce.org.rows('Lead').length}, Tasks ${this.salesforce.org.rows('Task').length}`;
   }

@@ -40,24 +40,48 @@ export interface EdgeApp {
 
 let mappings: Promise<LiveConfig> | null = null;
 function live(): Promise<LiveConfig> {
-  mappings ??= loadConfig(join(import.meta.dirname, '..', '..', 'mappings')).then((l) => ({ agreement: compileAgreement(l.agreement), agreementConfig: l.agreement, fields: l.fields, version: l.agreement.version }));
+  mappings ??= loadConfig(join(import.meta.dirname, '..', '..', 'mappings')).then((l) => ({
+    agreement: compileAgreement(l.agreement),
+    agreementConfig: l.agreement,
+    fields: l.fields,
+    version: l.agreement.version,
+  }));
   return mappings;
 }
 
 const TABLES = ['inbox', 'people', 'events', 'feedback', 'transitions', 'outbox', 'sessions', 'kv'] as const;
 
 /** Serves the app over `store`; `opts` override what `createApp` gets (another token, no Salesforce, a trusted proxy). */
-export async function serveEdge(store: Store, opts: { token?: string; salesforce?: boolean; app?: Partial<AppDeps>; clock?: { now: Date } } = {}): Promise<EdgeApp> {
+export async function serveEdge(
+  store: Store,
+  opts: { token?: string; salesforce?: boolean; app?: Partial<AppDeps>; clock?: { now: Date } } = {},
+): Promise<EdgeApp> {
   const clock = opts.clock ?? { now: new Date('2026-12-01T12:00:00Z') };
   const config = await live();
   const salesforce = opts.salesforce ?? true;
-  const connectors: Record<string, Connector> = salesforce ? { hubspot: {} as Connector, salesforce: {} as Connector } : { hubspot: {} as Connector };
-  const ctx: PipelineContext = { store, connectors, config: () => config, now: () => clock.now, instanceId: 'edge-test', metrics: createMetrics('edge-test'), log: logger };
+  const connectors: Record<string, Connector> = salesforce
+    ? { hubspot: {} as Connector, salesforce: {} as Connector }
+    : { hubspot: {} as Connector };
+  const ctx: PipelineContext = {
+    store,
+    connectors,
+    config: () => config,
+    now: () => clock.now,
+    instanceId: 'edge-test',
+    metrics: createMetrics('edge-test'),
+    log: logger,
+  };
   const app = await createApp({
     ctx,
     token: opts.token ?? TOKEN,
     webhookSecret: WEBHOOK_SECRET,
-    receivers: connectorReceivers({ hubspotClientSecret: HS_SECRET, salesforceOrgId: salesforce ? ORG_ID : undefined, webhookSecret: WEBHOOK_SECRET, salesforce, now: () => clock.now }),
+    receivers: connectorReceivers({
+      hubspotClientSecret: HS_SECRET,
+      salesforceOrgId: salesforce ? ORG_ID : undefined,
+      webhookSecret: WEBHOOK_SECRET,
+      salesforce,
+      now: () => clock.now,
+    }),
     ...opts.app,
   });
   const server: Server = createServer(app);
@@ -84,7 +108,11 @@ export async function serveEdge(store: Store, opts: { token?: string; salesforce
 /** Headers of a HubSpot v3-signed delivery of `body` to `url` at `now`. */
 export function hubspotHeaders(url: string, body: string, now: Date): Record<string, string> {
   const ts = now.getTime();
-  return { 'content-type': 'application/json', 'x-hubspot-signature-v3': signV3(HS_SECRET, 'POST', url, body, ts), 'x-hubspot-request-timestamp': String(ts) };
+  return {
+    'content-type': 'application/json',
+    'x-hubspot-signature-v3': signV3(HS_SECRET, 'POST', url, body, ts),
+    'x-hubspot-request-timestamp': String(ts),
+  };
 }
 
 /** `X-Baton-Signature` of `body`. */
@@ -94,18 +122,48 @@ export function batonSignature(body: string | Buffer): string {
 
 /** One HubSpot event as HubSpot sends it. */
 export function hubspotEvent(over: Record<string, unknown> = {}): Record<string, unknown> {
-  return { eventId: 1, subscriptionId: 2, portalId: 3, appId: 4, occurredAt: Date.parse('2026-12-01T11:59:00Z'), subscriptionType: 'contact.propertyChange', attemptNumber: 0, objectId: 101, propertyName: 'email', propertyValue: 'ana@corp.example', ...over };
+  return {
+    eventId: 1,
+    subscriptionId: 2,
+    portalId: 3,
+    appId: 4,
+    occurredAt: Date.parse('2026-12-01T11:59:00Z'),
+    subscriptionType: 'contact.propertyChange',
+    attemptNumber: 0,
+    objectId: 101,
+    propertyName: 'email',
+    propertyValue: 'ana@corp.example',
+    ...over,
+  };
 }
 
 /** An Outbound Message from `orgId` with `notes` Lead notifications (`fields` of each sObject as XML text). */
 export function outboundXml(opts: { orgId?: string; notes?: number; fields?: Record<string, string> } = {}): string {
-  const fields = { Id: '00Q5g00000AbCdEEAV', Email: 'ana@corp.example', SystemModstamp: '2026-12-01T11:59:00.000Z', ...opts.fields };
-  const body = Object.entries(fields).map(([k, v]) => `<sf:${k}>${v}</sf:${k}>`).join('');
-  const notes = Array.from({ length: opts.notes ?? 1 }, (_, i) => `<Notification><Id>04l5g0000000${String(i).padStart(6, '0')}</Id><sObject xsi:type="sf:Lead" xmlns:sf="urn:sobject.enterprise.soap.sforce.com">${body}</sObject></Notification>`).join('');
+  const fields = {
+    Id: '00Q5g00000AbCdEEAV',
+    Email: 'ana@corp.example',
+    SystemModstamp: '2026-12-01T11:59:00.000Z',
+    ...opts.fields,
+  };
+  const body = Object.entries(fields)
+    .map(([k, v]) => `<sf:${k}>${v}</sf:${k}>`)
+    .join('');
+  const notes = Array.from(
+    { length: opts.notes ?? 1 },
+    (_, i) =>
+      `<Notification><Id>04l5g0000000${String(i).padStart(6, '0')}</Id><sObject xsi:type="sf:Lead" xmlns:sf="urn:sobject.enterprise.soap.sforce.com">${body}</sObject></Notification>`,
+  ).join('');
   return `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><notifications xmlns="http://soap.sforce.com/2005/09/outbound"><OrganizationId>${opts.orgId ?? ORG_ID}</OrganizationId><ActionId>04k5g000000CaRkAAK</ActionId>${notes}</notifications></soapenv:Body></soapenv:Envelope>`;
 }
 
 /** A valid API event. */
 export function apiEvent(over: Record<string, unknown> = {}): Record<string, unknown> {
-  return { id: 'evt-1', email: 'ana@corp.example', type: 'page_view', at: '2026-12-01T11:00:00Z', properties: {}, ...over };
+  return {
+    id: 'evt-1',
+    email: 'ana@corp.example',
+    type: 'page_view',
+    at: '2026-12-01T11:00:00Z',
+    properties: {},
+    ...over,
+  };
 }

@@ -21,14 +21,29 @@ let live = '';
 let dead = '';
 
 async function login(): Promise<string> {
-  const r = await fetch(app.url + '/login', { method: 'POST', body: `token=${TOKEN}`, redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: app.url } });
+  const r = await fetch(app.url + '/login', {
+    method: 'POST',
+    body: `token=${TOKEN}`,
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: app.url },
+  });
   return r.headers.get('set-cookie')!.split(';')[0];
 }
 
 beforeAll(async () => {
   ts = await makeTestStore();
   app = await serveEdge(ts.store);
-  await ts.store.createPerson({ email: 'ana@corp.example', hubspotId: '5100', salesforceId: '00Q5g0000000000AAA', salesforceObject: 'Lead', fields: {}, stage: 'mql', state: { stage: 'mql', entered: { mql: '2026-12-01T10:00:00.000Z' } }, scores: { fit: 40, engagement: 20 }, ownerId: null });
+  await ts.store.createPerson({
+    email: 'ana@corp.example',
+    hubspotId: '5100',
+    salesforceId: '00Q5g0000000000AAA',
+    salesforceObject: 'Lead',
+    fields: {},
+    stage: 'mql',
+    state: { stage: 'mql', entered: { mql: '2026-12-01T10:00:00.000Z' } },
+    scores: { fit: 40, engagement: 20 },
+    ownerId: null,
+  });
   dead = await login();
   await fetch(app.url + '/logout', { method: 'POST', redirect: 'manual', headers: { cookie: dead, origin: app.url } });
   live = await login();
@@ -39,13 +54,26 @@ afterAll(async () => {
 });
 
 const STATS = new Map<string, number>();
-afterAll(() => { if (process.env.BATON_FUZZ_STATS) console.log([...STATS].sort().map(([k, v]) => `${k}: ${v}`).join('\n')); });
+afterAll(() => {
+  if (process.env.BATON_FUZZ_STATS)
+    console.log(
+      [...STATS]
+        .sort()
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\n'),
+    );
+});
 const JSON_ERRORS_NAME_A_FIELD = new Set([400, 413, 415]);
 
 /** Sends one request and checks every invariant; throws (a failing case) otherwise. */
 async function check(req: FuzzRequest, route = 'regression'): Promise<void> {
   const before = await app.footprint();
-  const res = await fetch(app.url + req.path, { method: req.method, headers: req.headers, body: req.body ? new Uint8Array(req.body) : undefined, redirect: 'manual' });
+  const res = await fetch(app.url + req.path, {
+    method: req.method,
+    headers: req.headers,
+    body: req.body ? new Uint8Array(req.body) : undefined,
+    redirect: 'manual',
+  });
   if (process.env.BATON_FUZZ_STATS) STATS.set(`${route} ${res.status}`, (STATS.get(`${route} ${res.status}`) ?? 0) + 1);
   const text = await res.text();
   const what = `${req.method} ${req.path} → ${res.status} ${text.slice(0, 300)}`;
@@ -54,7 +82,8 @@ async function check(req: FuzzRequest, route = 'regression'): Promise<void> {
     const body = JSON.parse(text) as { error?: unknown; message?: unknown; field?: unknown };
     expect(typeof body.error, what).toBe('string');
     expect(typeof body.message, what).toBe('string');
-    if (JSON_ERRORS_NAME_A_FIELD.has(res.status)) expect(typeof body.field === 'string' && body.field.length > 0, what).toBe(true);
+    if (JSON_ERRORS_NAME_A_FIELD.has(res.status))
+      expect(typeof body.field === 'string' && body.field.length > 0, what).toBe(true);
   }
   if (res.status >= 400) expect(await app.footprint(), what).toEqual(before);
 }
@@ -65,11 +94,28 @@ async function check(req: FuzzRequest, route = 'regression'): Promise<void> {
  * when the stamp check was taken out; the next three are the table's 5xx of issue 17; the last was found in CI-like runs.
  */
 const REGRESSIONS: FuzzRequest[] = [
-  { method: 'POST', path: '/webhooks/salesforce/outbound', headers: { 'content-type': 'text/xml; charset=utf-8' }, body: Buffer.from(outboundXml({ orgId: ORG_ID_15, notes: 2, fields: { SystemModstamp: 'x'.repeat(2000) } })) },
-  { method: 'POST', path: '/api/events', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: Buffer.from(`{"id":"d","email":"a@b.example","type":"page_view","at":"2026-12-01T11:00:00Z","properties":{"x":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`) },
+  {
+    method: 'POST',
+    path: '/webhooks/salesforce/outbound',
+    headers: { 'content-type': 'text/xml; charset=utf-8' },
+    body: Buffer.from(outboundXml({ orgId: ORG_ID_15, notes: 2, fields: { SystemModstamp: 'x'.repeat(2000) } })),
+  },
+  {
+    method: 'POST',
+    path: '/api/events',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    body: Buffer.from(
+      `{"id":"d","email":"a@b.example","type":"page_view","at":"2026-12-01T11:00:00Z","properties":{"x":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`,
+    ),
+  },
   { method: 'GET', path: '/api/funnel', headers: { cookie: 'baton_session=%' } },
   // seed 617479491 (path "1243"): a non-finite number under the empty key was refused with a blank field name
-  { method: 'POST', path: '/api/events', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: Buffer.from('{"id":"evt-1","email":"a@b.example","type":"page_view","at":"2026-12-01T11:00:00Z","":-1e999}') },
+  {
+    method: 'POST',
+    path: '/api/events',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    body: Buffer.from('{"id":"evt-1","email":"a@b.example","type":"page_view","at":"2026-12-01T11:00:00Z","":-1e999}'),
+  },
 ];
 
 describe('fuzzing every route', () => {
@@ -77,19 +123,25 @@ describe('fuzzing every route', () => {
     for (const r of REGRESSIONS) await check(r);
   });
 
-  const names = Object.keys(routes({ url: 'http://127.0.0.1:1', now: () => new Date(), session: () => ({ live, dead }) }));
+  const names = Object.keys(
+    routes({ url: 'http://127.0.0.1:1', now: () => new Date(), session: () => ({ live, dead }) }),
+  );
   for (const name of names) {
-    it(`${name}: ${FUZZ_RUNS} generated requests, no 5xx, nothing stored when refused, the field named`, async () => {
-      const arb = routes({ url: app.url, now: () => app.clock.now, session: () => ({ live, dead }) })[name];
-      let runs = 0;
-      await fc.assert(
-        fc.asyncProperty(arb, async (req) => {
-          runs++;
-          await check(req, name);
-        }),
-        { numRuns: FUZZ_RUNS, interruptAfterTimeLimit: ROUTE_TIME_LIMIT_MS, endOnFailure: true },
-      );
-      expect(runs).toBeGreaterThan(0);
-    }, ROUTE_TIME_LIMIT_MS + 30_000);
+    it(
+      `${name}: ${FUZZ_RUNS} generated requests, no 5xx, nothing stored when refused, the field named`,
+      async () => {
+        const arb = routes({ url: app.url, now: () => app.clock.now, session: () => ({ live, dead }) })[name];
+        let runs = 0;
+        await fc.assert(
+          fc.asyncProperty(arb, async (req) => {
+            runs++;
+            await check(req, name);
+          }),
+          { numRuns: FUZZ_RUNS, interruptAfterTimeLimit: ROUTE_TIME_LIMIT_MS, endOnFailure: true },
+        );
+        expect(runs).toBeGreaterThan(0);
+      },
+      ROUTE_TIME_LIMIT_MS + 30_000,
+    );
   }
 });

@@ -11,7 +11,18 @@ import { logger } from '../../src/platform/logger.ts';
 import { sessionSettingsFromEnv } from '../../src/server/auth.ts';
 import type { DB } from '../../src/store/db.ts';
 import { makeTestStore, type TestStore } from '../support/store.ts';
-import { apiEvent, batonSignature, hubspotEvent, hubspotHeaders, ORG_ID, ORG_ID_15, outboundXml, serveEdge, TOKEN, type EdgeApp } from './edge-harness.ts';
+import {
+  apiEvent,
+  batonSignature,
+  hubspotEvent,
+  hubspotHeaders,
+  ORG_ID,
+  ORG_ID_15,
+  outboundXml,
+  serveEdge,
+  TOKEN,
+  type EdgeApp,
+} from './edge-harness.ts';
 
 let ts: TestStore;
 let app: EdgeApp;
@@ -32,7 +43,12 @@ const bearer = { authorization: `Bearer ${TOKEN}` };
 const json = { 'content-type': 'application/json' };
 
 async function post(path: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(app.url + path, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers, redirect: 'manual' });
+  return fetch(app.url + path, {
+    method: 'POST',
+    body: typeof body === 'string' ? body : new Uint8Array(body),
+    headers,
+    redirect: 'manual',
+  });
 }
 
 /** Posts and expects a refusal with `status` naming `field` (when given), and nothing stored. */
@@ -46,10 +62,14 @@ async function refused(res: Promise<Response>, status: number, field?: string): 
   return body;
 }
 
-const events = (body: unknown, headers: Record<string, string> = {}) => post('/api/events', typeof body === 'string' ? body : JSON.stringify(body), { ...json, ...bearer, ...headers });
-const hubspot = (body: string) => post('/webhooks/hubspot', body, hubspotHeaders(`${app.url}/webhooks/hubspot`, body, app.clock.now));
-const outbound = (xml: string) => post('/webhooks/salesforce/outbound', xml, { 'content-type': 'text/xml; charset=utf-8' });
-const signed = (body: string) => post('/webhooks/salesforce', body, { ...json, 'x-baton-signature': batonSignature(body) });
+const events = (body: unknown, headers: Record<string, string> = {}) =>
+  post('/api/events', typeof body === 'string' ? body : JSON.stringify(body), { ...json, ...bearer, ...headers });
+const hubspot = (body: string) =>
+  post('/webhooks/hubspot', body, hubspotHeaders(`${app.url}/webhooks/hubspot`, body, app.clock.now));
+const outbound = (xml: string) =>
+  post('/webhooks/salesforce/outbound', xml, { 'content-type': 'text/xml; charset=utf-8' });
+const signed = (body: string) =>
+  post('/webhooks/salesforce', body, { ...json, 'x-baton-signature': batonSignature(body) });
 
 describe('the table of issue 17', () => {
   it('/api/events whose properties nest 10,000 deep is 400 naming the body', async () => {
@@ -59,8 +79,16 @@ describe('the table of issue 17', () => {
   });
 
   it('an Outbound Message from the right org with SystemModstamp = garbage is 400 naming it', async () => {
-    await refused(outbound(outboundXml({ fields: { SystemModstamp: 'garbage' } })), 400, 'Notification.0.sObject.SystemModstamp');
-    await refused(outbound(outboundXml({ fields: { SystemModstamp: '2026-02-31T00:00:00.000Z' } })), 400, 'Notification.0.sObject.SystemModstamp');
+    await refused(
+      outbound(outboundXml({ fields: { SystemModstamp: 'garbage' } })),
+      400,
+      'Notification.0.sObject.SystemModstamp',
+    );
+    await refused(
+      outbound(outboundXml({ fields: { SystemModstamp: '2026-02-31T00:00:00.000Z' } })),
+      400,
+      'Notification.0.sObject.SystemModstamp',
+    );
   });
 
   it('a validly signed HubSpot webhook with occurredAt 8640000000000001 is 400 naming it', async () => {
@@ -111,16 +139,36 @@ describe('the table of issue 17', () => {
     await refused(events(apiEvent({ at: '9999-01-01T00:00:00Z' })), 400, 'at');
     await refused(events(apiEvent({ at: '1969-12-31T23:59:59Z' })), 400, 'at');
     await refused(events(apiEvent({ at: '2026-12-01T24:00:00Z' })), 400, 'at');
-    await refused(events('{"id":"n","email":"ana@corp.example","type":"page_view","at":"2026-12-01T11:00:00Z","properties":{"score":1e999}}'), 400, 'properties.score');
-    await refused(signed(JSON.stringify({ changes: [{ sobject: 'Lead', id: '00Q5g00000AbCdEEAV', at: '2026-02-30T00:00:00Z' }] })), 400, 'changes.0.at');
+    await refused(
+      events(
+        '{"id":"n","email":"ana@corp.example","type":"page_view","at":"2026-12-01T11:00:00Z","properties":{"score":1e999}}',
+      ),
+      400,
+      'properties.score',
+    );
+    await refused(
+      signed(JSON.stringify({ changes: [{ sobject: 'Lead', id: '00Q5g00000AbCdEEAV', at: '2026-02-30T00:00:00Z' }] })),
+      400,
+      'changes.0.at',
+    );
     expect((await fetch(app.url + '/api/funnel?from=2026-02-31', { headers: bearer })).status).toBe(400);
   });
 
   it('an email with invalid UTF-8, NUL or a zero-width space is 400; spaces and capitals are normalized', async () => {
     const prefix = Buffer.from('{"id":"u","email":"ana');
     const suffix = Buffer.from('@corp.example","type":"page_view","at":"2026-12-01T11:00:00Z"}');
-    await refused(post('/api/events', Buffer.concat([prefix, Buffer.from([0xff, 0xfe]), suffix]), { ...json, ...bearer }), 400, 'body');
-    for (const email of ['ana\u0000@corp.example', 'ana\u200b@corp.example', 'ana@corp\ufeff.example', '\ud800ana@corp.example', 'ana\ufffd@corp.example']) {
+    await refused(
+      post('/api/events', Buffer.concat([prefix, Buffer.from([0xff, 0xfe]), suffix]), { ...json, ...bearer }),
+      400,
+      'body',
+    );
+    for (const email of [
+      'ana\u0000@corp.example',
+      'ana\u200b@corp.example',
+      'ana@corp\ufeff.example',
+      '\ud800ana@corp.example',
+      'ana\ufffd@corp.example',
+    ]) {
       await refused(events(apiEvent({ email })), 400, 'email');
     }
     const ok = await events(apiEvent({ email: '  Ana@Corp.Example ' }));
@@ -131,18 +179,56 @@ describe('the table of issue 17', () => {
 
   it('text/plain or application/xml bodies on JSON routes are 415; the Outbound Message route takes XML only', async () => {
     const body = JSON.stringify(apiEvent());
-    for (const type of ['text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'application/json; charset=latin1']) {
+    for (const type of [
+      'text/plain',
+      'application/xml',
+      'application/x-www-form-urlencoded',
+      'application/json; charset=latin1',
+    ]) {
       await refused(post('/api/events', body, { ...bearer, 'content-type': type }), 415, 'content-type');
-      await refused(post('/api/people/ana%40corp.example/feedback', '{"decision":"accept"}', { ...bearer, 'content-type': type }), 415, 'content-type');
-      await refused(post('/webhooks/salesforce', '{"changes":[]}', { 'content-type': type, 'x-baton-signature': batonSignature('{"changes":[]}') }), 415, 'content-type');
+      await refused(
+        post('/api/people/ana%40corp.example/feedback', '{"decision":"accept"}', { ...bearer, 'content-type': type }),
+        415,
+        'content-type',
+      );
+      await refused(
+        post('/webhooks/salesforce', '{"changes":[]}', {
+          'content-type': type,
+          'x-baton-signature': batonSignature('{"changes":[]}'),
+        }),
+        415,
+        'content-type',
+      );
       const hs = JSON.stringify([hubspotEvent()]);
-      await refused(post('/webhooks/hubspot', hs, { ...hubspotHeaders(`${app.url}/webhooks/hubspot`, hs, app.clock.now), 'content-type': type }), 415, 'content-type');
+      await refused(
+        post('/webhooks/hubspot', hs, {
+          ...hubspotHeaders(`${app.url}/webhooks/hubspot`, hs, app.clock.now),
+          'content-type': type,
+        }),
+        415,
+        'content-type',
+      );
     }
-    await refused(post('/webhooks/salesforce/outbound', outboundXml(), { 'content-type': 'application/json' }), 415, 'content-type');
-    expect((await post('/webhooks/salesforce/outbound', outboundXml(), { 'content-type': 'application/soap+xml; charset=UTF-8' })).status).toBe(200);
+    await refused(
+      post('/webhooks/salesforce/outbound', outboundXml(), { 'content-type': 'application/json' }),
+      415,
+      'content-type',
+    );
+    expect(
+      (
+        await post('/webhooks/salesforce/outbound', outboundXml(), {
+          'content-type': 'application/soap+xml; charset=UTF-8',
+        })
+      ).status,
+    ).toBe(200);
     // Refused like any bad input: counted on /metrics, not only answered.
     const metrics = (await (await fetch(`${app.url}/metrics`)).text()).split('\n');
-    const refusedEvents = metrics.find((l) => l.startsWith('baton_input_rejected_total{') && l.includes('route="/api/events"') && l.includes('reason="unsupported_media_type"'));
+    const refusedEvents = metrics.find(
+      (l) =>
+        l.startsWith('baton_input_rejected_total{') &&
+        l.includes('route="/api/events"') &&
+        l.includes('reason="unsupported_media_type"'),
+    );
     expect(Number(refusedEvents?.split(' ').at(-1))).toBe(4);
   });
 
@@ -153,14 +239,22 @@ describe('the table of issue 17', () => {
     expect(l.status).toBe(403);
     expect(l.headers.get('set-cookie')).toBeNull();
     expect((await post('/login', `token=${TOKEN}`, form)).status).toBe(403); // says nothing of where it comes from
-    expect((await post('/login', `token=${TOKEN}`, { ...form, origin: 'null', 'sec-fetch-site': 'cross-site' })).status).toBe(403);
-    expect((await post('/login', `token=${TOKEN}`, { ...form, origin: 'null', 'sec-fetch-site': 'same-origin' })).status).toBe(303);
+    expect(
+      (await post('/login', `token=${TOKEN}`, { ...form, origin: 'null', 'sec-fetch-site': 'cross-site' })).status,
+    ).toBe(403);
+    expect(
+      (await post('/login', `token=${TOKEN}`, { ...form, origin: 'null', 'sec-fetch-site': 'same-origin' })).status,
+    ).toBe(303);
 
     const session = await login(app);
     expect((await post('/logout', '', { cookie: session, ...evil })).status).toBe(403);
     expect((await fetch(app.url + '/api/funnel', { headers: { cookie: session } })).status).toBe(200);
     await refused(events(apiEvent(), { authorization: '', cookie: session, ...evil }), 403, 'origin');
-    await refused(post('/api/people/ana%40corp.example/feedback', '{"decision":"accept"}', { ...json, cookie: session, ...evil }), 403, 'origin');
+    await refused(
+      post('/api/people/ana%40corp.example/feedback', '{"decision":"accept"}', { ...json, cookie: session, ...evil }),
+      403,
+      'origin',
+    );
     expect((await events(apiEvent(), { authorization: '', cookie: session, origin: app.url })).status).toBe(202);
     // A bearer token is no cookie: no Origin needed.
     expect((await events(apiEvent({ id: 'evt-2' }))).status).toBe(202);
@@ -168,7 +262,9 @@ describe('the table of issue 17', () => {
 
   it('a bad-input log line quotes no email, whatever form it takes', async () => {
     const lines: string[] = [];
-    const transport = new winston.transports.Stream({ stream: new Writable({ write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()) }) });
+    const transport = new winston.transports.Stream({
+      stream: new Writable({ write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()) }),
+    });
     const level = logger.level;
     logger.level = 'info';
     logger.add(transport);
@@ -205,7 +301,11 @@ describe('found beside the table', () => {
     const off = await serveEdge(ts.store, { salesforce: false });
     try {
       const body = JSON.stringify({ changes: [{ sobject: 'Lead', id: '00Q5g00000AbCdEEAV' }] });
-      const r = await fetch(off.url + '/webhooks/salesforce', { method: 'POST', body, headers: { ...json, 'x-baton-signature': batonSignature(body) } });
+      const r = await fetch(off.url + '/webhooks/salesforce', {
+        method: 'POST',
+        body,
+        headers: { ...json, 'x-baton-signature': batonSignature(body) },
+      });
       expect(r.status).toBe(404);
       expect(await r.json()).toMatchObject({ error: 'connector_off' });
       expect((await off.footprint()).inbox).toBe(0);
@@ -215,13 +315,35 @@ describe('found beside the table', () => {
   });
 
   it('the session cookie is Secure over HTTPS only: a client X-Forwarded-Proto counts only from a trusted proxy', async () => {
-    const spoofed = await post('/login', `token=${TOKEN}`, { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://baton.example', 'x-forwarded-proto': 'https', host: 'baton.example' });
+    const spoofed = await post('/login', `token=${TOKEN}`, {
+      'content-type': 'application/x-www-form-urlencoded',
+      origin: 'https://baton.example',
+      'x-forwarded-proto': 'https',
+      host: 'baton.example',
+    });
     // Not trusted: the request is plain HTTP whatever the header says, so `https://baton.example` is another origin.
     expect(spoofed.status).toBe(403);
-    expect((await post('/login', `token=${TOKEN}`, { 'content-type': 'application/x-www-form-urlencoded', origin: app.url, 'x-forwarded-proto': 'https' })).headers.get('set-cookie')).not.toContain('Secure');
+    expect(
+      (
+        await post('/login', `token=${TOKEN}`, {
+          'content-type': 'application/x-www-form-urlencoded',
+          origin: app.url,
+          'x-forwarded-proto': 'https',
+        })
+      ).headers.get('set-cookie'),
+    ).not.toContain('Secure');
     const proxied = await serveEdge(ts.store, { app: { trustProxy: 'loopback' }, clock: app.clock });
     try {
-      const r = await fetch(proxied.url + '/login', { method: 'POST', body: `token=${TOKEN}`, redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: proxied.url.replace('http:', 'https:'), 'x-forwarded-proto': 'https' } });
+      const r = await fetch(proxied.url + '/login', {
+        method: 'POST',
+        body: `token=${TOKEN}`,
+        redirect: 'manual',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          origin: proxied.url.replace('http:', 'https:'),
+          'x-forwarded-proto': 'https',
+        },
+      });
       expect(r.status).toBe(303);
       expect(r.headers.get('set-cookie')).toContain('; Secure');
     } finally {
@@ -257,7 +379,10 @@ describe('found beside the table', () => {
     expect(trustProxyFromEnv({ BATON_TRUST_PROXY: '1' })).toBe(1);
     expect(() => trustProxyFromEnv({ BATON_TRUST_PROXY: 'the-proxy' })).toThrow(/BATON_TRUST_PROXY/);
     expect(sessionSettingsFromEnv({})).toEqual({ idleMs: 12 * 3_600_000, absoluteMs: 7 * 86_400_000 });
-    expect(sessionSettingsFromEnv({ BATON_SESSION_IDLE_MINUTES: '30', BATON_SESSION_MAX_HOURS: '24' })).toEqual({ idleMs: 30 * 60_000, absoluteMs: 24 * 3_600_000 });
+    expect(sessionSettingsFromEnv({ BATON_SESSION_IDLE_MINUTES: '30', BATON_SESSION_MAX_HOURS: '24' })).toEqual({
+      idleMs: 30 * 60_000,
+      absoluteMs: 24 * 3_600_000,
+    });
     expect(() => sessionSettingsFromEnv({ BATON_SESSION_IDLE_MINUTES: 'soon' })).toThrow(/BATON_SESSION_IDLE_MINUTES/);
   });
 
@@ -273,7 +398,12 @@ describe('found beside the table', () => {
 
 /** Logs in through the form; returns `baton_session=…`. */
 async function login(a: EdgeApp): Promise<string> {
-  const r = await fetch(a.url + '/login', { method: 'POST', body: `token=${TOKEN}`, redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: a.url } });
+  const r = await fetch(a.url + '/login', {
+    method: 'POST',
+    body: `token=${TOKEN}`,
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: a.url },
+  });
   expect(r.status).toBe(303);
   return r.headers.get('set-cookie')!.split(';')[0];
 }

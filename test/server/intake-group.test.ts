@@ -18,7 +18,15 @@ let url: string;
 let close: () => Promise<void>;
 const TOKEN = 'test-token';
 
-const item = (key: string): InboxItem => ({ source: 'hubspot', dedupKey: key, receivedAt: new Date().toISOString(), body: { kind: 'event', event: { id: key, email: 'a@b.example', type: 'page_view', at: '2026-11-20T00:00:00Z', properties: {} } } });
+const item = (key: string): InboxItem => ({
+  source: 'hubspot',
+  dedupKey: key,
+  receivedAt: new Date().toISOString(),
+  body: {
+    kind: 'event',
+    event: { id: key, email: 'a@b.example', type: 'page_view', at: '2026-11-20T00:00:00Z', properties: {} },
+  },
+});
 
 beforeEach(async () => {
   ts = await makeTestStore();
@@ -29,10 +37,29 @@ beforeEach(async () => {
       store: ts.store,
       metrics,
       // 'refuse' is a delivery the database itself refuses (no dedup key): a store fault of that request alone
-      receivers: { hubspot: (req) => ({ ok: true, items: req.rawBody === 'refuse' ? [{ ...item('r'), dedupKey: null as unknown as string }] : [item(req.rawBody)] }) },
+      receivers: {
+        hubspot: (req) => ({
+          ok: true,
+          items:
+            req.rawBody === 'refuse' ? [{ ...item('r'), dedupKey: null as unknown as string }] : [item(req.rawBody)],
+        }),
+      },
     }),
   );
-  app.use(apiRouter({ ctx: { store: ts.store, connectors: {}, config: () => null, now: () => new Date(), instanceId: 't', metrics, log: logger }, auth: createAuth({ store: ts.store, token: TOKEN, now: () => new Date() }) }));
+  app.use(
+    apiRouter({
+      ctx: {
+        store: ts.store,
+        connectors: {},
+        config: () => null,
+        now: () => new Date(),
+        instanceId: 't',
+        metrics,
+        log: logger,
+      },
+      auth: createAuth({ store: ts.store, token: TOKEN, now: () => new Date() }),
+    }),
+  );
   app.use(errorHandler(metrics));
   const server = createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -44,7 +71,8 @@ afterEach(async () => {
   await ts.cleanup();
 });
 
-const hook = (body: string) => fetch(`${url}/webhooks/hubspot`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+const hook = (body: string) =>
+  fetch(`${url}/webhooks/hubspot`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
 const event = (id: string) =>
   fetch(`${url}/api/events`, {
     method: 'POST',
@@ -63,7 +91,9 @@ test('concurrent webhooks: each 200 is stored, the refused one alone is a 503, a
 });
 
 test('concurrent POST /api/events: every 202 is stored and duplicates are named', async () => {
-  const answers = await Promise.all([...Array.from({ length: 40 }, (_, i) => `e${i}`), 'e1'].map(async (id) => (await event(id)).json()));
+  const answers = await Promise.all(
+    [...Array.from({ length: 40 }, (_, i) => `e${i}`), 'e1'].map(async (id) => (await event(id)).json()),
+  );
   expect(answers.filter((a) => a.duplicates === 1)).toHaveLength(1);
   expect(answers.every((a) => a.accepted === 1)).toBe(true);
   expect((await ts.store.inboxStats(new Date().toISOString())).pending).toBe(40);

@@ -16,7 +16,15 @@ let seenUri = '';
 beforeEach(async () => {
   ts = await makeTestStore();
   store = ts.store;
-  const item = (key: string) => ({ source: 'hubspot' as const, dedupKey: key, receivedAt: new Date().toISOString(), body: { kind: 'event' as const, event: { id: key, email: 'a@b.example', type: 'page_view', at: '2026-11-20T00:00:00Z', properties: {} } } });
+  const item = (key: string) => ({
+    source: 'hubspot' as const,
+    dedupKey: key,
+    receivedAt: new Date().toISOString(),
+    body: {
+      kind: 'event' as const,
+      event: { id: key, email: 'a@b.example', type: 'page_view', at: '2026-11-20T00:00:00Z', properties: {} },
+    },
+  });
   const app = express();
   app.use(
     webhookRouter({
@@ -26,7 +34,9 @@ beforeEach(async () => {
       receivers: {
         hubspot: (req) => {
           seenUri = req.uri;
-          return req.rawBody === 'bad' ? { ok: false, status: 401, error: 'bad signature' } : { ok: true, items: [item(req.rawBody)] };
+          return req.rawBody === 'bad'
+            ? { ok: false, status: 401, error: 'bad signature' }
+            : { ok: true, items: [item(req.rawBody)] };
         },
       },
     }),
@@ -41,7 +51,8 @@ afterEach(async () => {
   await ts.cleanup();
 });
 
-const post = (body: string, path = '/webhooks/hubspot?x=1') => fetch(url + path, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+const post = (body: string, path = '/webhooks/hubspot?x=1') =>
+  fetch(url + path, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
 
 test('acknowledged means stored; a duplicate is 2xx and stores nothing new; the uri is the public one', async () => {
   expect((await post('k1')).status).toBe(200);
@@ -51,7 +62,12 @@ test('acknowledged means stored; a duplicate is 2xx and stores nothing new; the 
 });
 
 test('a failed inbox insert is never acknowledged', async () => {
-  store = { ...ts.store, transaction: async () => { throw new Error('disk full'); } } as Store;
+  store = {
+    ...ts.store,
+    transaction: async () => {
+      throw new Error('disk full');
+    },
+  } as Store;
   const res = await post('k2');
   expect(res.status).toBeGreaterThanOrEqual(500);
   store = ts.store;

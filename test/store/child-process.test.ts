@@ -27,7 +27,11 @@ describe.each(bothBackends)('child process on $name', ({ make }) => {
     try {
       await t.store.setCursor('parent', 'hi');
       const [a, b] = await Promise.all(
-        [1, 2].map(() => run(process.execPath, ['--input-type=module', '-e', child], { env: { ...process.env, BATON_DATABASE_URL: t.url } })),
+        [1, 2].map(() =>
+          run(process.execPath, ['--input-type=module', '-e', child], {
+            env: { ...process.env, BATON_DATABASE_URL: t.url },
+          }),
+        ),
       );
       expect(JSON.parse(a.stdout)).toEqual({ seen: 'hi' });
       expect(JSON.parse(b.stdout)).toEqual({ seen: 'hi' });

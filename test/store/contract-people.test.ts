@@ -20,11 +20,24 @@ describe.each(bothBackends)('Store contract on $name', ({ make }) => {
     await t.cleanup();
   });
 
-
   describe('people', () => {
     it('creates, finds by email and CRM id (also aliases), pages and saves with revisions', async () => {
-      const p = await s.createPerson({ email: '  Ada@Example.COM ', hubspotId: 'hs1', fields: { first: 'Ada' }, scores: { fit: 40, engagement: 7.25 } });
-      expect(p).toMatchObject({ email: 'ada@example.com', hubspotId: 'hs1', salesforceId: null, stage: 'lead', revision: 1, slaBreached: false, fields: { first: 'Ada' }, scores: { fit: 40, engagement: 7.25 } });
+      const p = await s.createPerson({
+        email: '  Ada@Example.COM ',
+        hubspotId: 'hs1',
+        fields: { first: 'Ada' },
+        scores: { fit: 40, engagement: 7.25 },
+      });
+      expect(p).toMatchObject({
+        email: 'ada@example.com',
+        hubspotId: 'hs1',
+        salesforceId: null,
+        stage: 'lead',
+        revision: 1,
+        slaBreached: false,
+        fields: { first: 'Ada' },
+        scores: { fit: 40, engagement: 7.25 },
+      });
       expect((await s.findPersonByEmail('ADA@example.com'))?.id).toBe(p.id);
       expect((await s.findPersonByCrmId('hubspot', 'hs1'))?.id).toBe(p.id);
       expect(await s.findPersonByCrmId('salesforce', 'hs1')).toBeNull();
@@ -82,18 +95,54 @@ describe.each(bothBackends)('Store contract on $name', ({ make }) => {
 
     it('merge folds events, transitions, feedback, CRM ids and deal links into one person', async () => {
       const into = await s.createPerson({ email: 'keep@x.io', hubspotId: 'hs-keep' });
-      const from = await s.createPerson({ email: 'dupe@x.io', hubspotId: 'hs-dupe', salesforceId: '003X', salesforceObject: 'Contact' });
-      await s.insertEvents([{ id: 'ev1', personId: from.id, type: 'page_view', at: at(1), properties: {}, campaign: 'spring', channel: 'email' }]);
+      const from = await s.createPerson({
+        email: 'dupe@x.io',
+        hubspotId: 'hs-dupe',
+        salesforceId: '003X',
+        salesforceObject: 'Contact',
+      });
+      await s.insertEvents([
+        {
+          id: 'ev1',
+          personId: from.id,
+          type: 'page_view',
+          at: at(1),
+          properties: {},
+          campaign: 'spring',
+          channel: 'email',
+        },
+      ]);
       await s.appendTransitions([transition(from.id, 'mql', at(2))]);
       await s.insertFeedback({ personId: from.id, decision: 'accept', reason: null, at: at(3), source: 'salesforce' });
-      await s.upsertDeal({ key: 'hubspot:d1', hubspotId: 'd1', salesforceId: null, fields: {}, personIds: [from.id, into.id], createdAt: null, updatedAt: at(4) });
-      await s.upsertDeal({ key: 'hubspot:d2', hubspotId: 'd2', salesforceId: null, fields: {}, personIds: [from.id], createdAt: null, updatedAt: at(4) });
+      await s.upsertDeal({
+        key: 'hubspot:d1',
+        hubspotId: 'd1',
+        salesforceId: null,
+        fields: {},
+        personIds: [from.id, into.id],
+        createdAt: null,
+        updatedAt: at(4),
+      });
+      await s.upsertDeal({
+        key: 'hubspot:d2',
+        hubspotId: 'd2',
+        salesforceId: null,
+        fields: {},
+        personIds: [from.id],
+        createdAt: null,
+        updatedAt: at(4),
+      });
 
       await s.mergePeople(into.id, from.id);
 
       expect(await s.getPerson(from.id)).toBeNull();
       const merged = await s.getPerson(into.id);
-      expect(merged).toMatchObject({ hubspotId: 'hs-keep', salesforceId: '003X', salesforceObject: 'Contact', revision: 2 });
+      expect(merged).toMatchObject({
+        hubspotId: 'hs-keep',
+        salesforceId: '003X',
+        salesforceObject: 'Contact',
+        revision: 2,
+      });
       expect((await s.listEvents(into.id)).map((e) => e.id)).toEqual(['ev1']);
       expect((await s.listTransitions(into.id)).map((r) => r.to)).toEqual(['mql']);
       expect((await s.listFeedback(into.id)).map((f) => f.decision)).toEqual(['accept']);
@@ -110,7 +159,10 @@ describe.each(bothBackends)('Store contract on $name', ({ make }) => {
   describe('history', () => {
     it('appends and lists transitions, and windows them newest first', async () => {
       const p = await s.createPerson({ email: 't@x.io' });
-      await s.appendTransitions([transition(p.id, 'mql', at(1_000)), { ...transition(p.id, 'sal', at(2_000)), from: 'mql', breached: true, reason: 'late' }]);
+      await s.appendTransitions([
+        transition(p.id, 'mql', at(1_000)),
+        { ...transition(p.id, 'sal', at(2_000)), from: 'mql', breached: true, reason: 'late' },
+      ]);
       await s.appendTransitions([transition(p.id, 'sql', at(3_000))]);
       const all = await s.listTransitions(p.id);
       expect(all.map((r) => [r.from, r.to, r.breached, r.reason])).toEqual([
@@ -118,7 +170,15 @@ describe.each(bothBackends)('Store contract on $name', ({ make }) => {
         ['mql', 'sal', true, 'late'],
         [null, 'sql', false, null],
       ]);
-      expect(all[0]).toMatchObject({ personId: p.id, at: at(1_000), cause: 'test', version: 1, scores: { fit: 10, engagement: 2.5 }, passed: ['mql'], meta: { k: 'v' } });
+      expect(all[0]).toMatchObject({
+        personId: p.id,
+        at: at(1_000),
+        cause: 'test',
+        version: 1,
+        scores: { fit: 10, engagement: 2.5 },
+        passed: ['mql'],
+        meta: { k: 'v' },
+      });
       expect((await s.transitionsBetween(at(2_000), at(3_000))).map((r) => r.to)).toEqual(['sal']);
       expect((await s.transitionsBetween(null, null)).map((r) => r.to)).toEqual(['sql', 'sal', 'mql']);
       expect((await s.transitionsBetween(at(1_500), null, 1)).map((r) => r.to)).toEqual(['sql']);
@@ -126,7 +186,15 @@ describe.each(bothBackends)('Store contract on $name', ({ make }) => {
 
     it('inserts only new events and reports which were new', async () => {
       const p = await s.createPerson({ email: 'e@x.io' });
-      const ev = (id: string, ms: number) => ({ id, personId: p.id, type: 'form_submit', at: at(ms), properties: { form: id }, campaign: null, channel: 'web' });
+      const ev = (id: string, ms: number) => ({
+        id,
+        personId: p.id,
+        type: 'form_submit',
+        at: at(ms),
+        properties: { form: id },
+        campaign: null,
+        channel: 'web',
+      });
       expect(await s.insertEvents([ev('b', 2), ev('a', 1)])).toEqual(['b', 'a']);
       expect(await s.insertEvents([ev('a', 9), ev('c', 3)])).toEqual(['c']);
       expect(await s.insertEvents([])).toEqual([]);
@@ -137,7 +205,13 @@ describe.each(bothBackends)('Store contract on $name', ({ make }) => {
 
     it('stores feedback', async () => {
       const p = await s.createPerson({ email: 'f@x.io' });
-      const f = await s.insertFeedback({ personId: p.id, decision: 'reject', reason: 'no budget', at: at(1), source: 'api' });
+      const f = await s.insertFeedback({
+        personId: p.id,
+        decision: 'reject',
+        reason: 'no budget',
+        at: at(1),
+        source: 'api',
+      });
       expect(f.id).toBeGreaterThan(0);
       expect(await s.listFeedback(p.id)).toEqual([f]);
     });
@@ -147,7 +221,15 @@ describe.each(bothBackends)('Store contract on $name', ({ make }) => {
     it('upserts deals with their people and replaces attribution results', async () => {
       const p = await s.createPerson({ email: 'd@x.io' });
       const q = await s.createPerson({ email: 'e@x.io' });
-      const deal = { key: 'salesforce:006A', hubspotId: null, salesforceId: '006A', fields: { amount: 1200 }, personIds: [p.id, q.id], createdAt: at(0), updatedAt: at(1) };
+      const deal = {
+        key: 'salesforce:006A',
+        hubspotId: null,
+        salesforceId: '006A',
+        fields: { amount: 1200 },
+        personIds: [p.id, q.id],
+        createdAt: at(0),
+        updatedAt: at(1),
+      };
       await s.upsertDeal(deal);
       expect(await s.getDeal(deal.key)).toEqual(deal);
       await s.upsertDeal({ ...deal, fields: { amount: 1500 }, personIds: [q.id], updatedAt: at(2) });
@@ -156,7 +238,14 @@ describe.each(bothBackends)('Store contract on $name', ({ make }) => {
       expect(await s.getDeal('nope')).toBeNull();
 
       const share = { eventId: 'ev1', campaign: 'spring', channel: 'email', cents: 150_000_000_000 };
-      const row = (model: string, closeDate: string) => ({ dealKey: deal.key, model, amountCents: 150_000_000_000, closeDate, shares: [share], computedAt: at(3) });
+      const row = (model: string, closeDate: string) => ({
+        dealKey: deal.key,
+        model,
+        amountCents: 150_000_000_000,
+        closeDate,
+        shares: [share],
+        computedAt: at(3),
+      });
       await s.replaceAttribution(deal.key, [row('first_touch', '2026-03-01'), row('linear', '2026-03-01')]);
       await s.replaceAttribution(deal.key, [row('linear', '2026-03-05')]);
       expect(await s.attributionFor('first_touch', null, null)).toEqual([]);
@@ -164,5 +253,4 @@ describe.each(bothBackends)('Store contract on $name', ({ make }) => {
       expect(await s.attributionFor('linear', null, '2026-03-05')).toEqual([]);
     });
   });
-
 });

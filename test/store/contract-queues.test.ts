@@ -20,9 +20,13 @@ describe.each(bothBackends)('Store contract on $name', ({ make }) => {
     await t.cleanup();
   });
 
-
   describe('inbox', () => {
-    const item = (dedupKey: string, ms = 0) => ({ source: 'hubspot' as const, dedupKey, body: { v: dedupKey }, receivedAt: at(ms) });
+    const item = (dedupKey: string, ms = 0) => ({
+      source: 'hubspot' as const,
+      dedupKey,
+      body: { v: dedupKey },
+      receivedAt: at(ms),
+    });
 
     it('a duplicate insert is a no-op that says it was a duplicate', async () => {
       const first = await s.inboxInsert(item('e1'));
@@ -97,7 +101,15 @@ describe.each(bothBackends)('Store contract on $name', ({ make }) => {
       expect(await s.outboxPending()).toBe(1);
       const [row, ...rest] = await s.outboxClaim('hubspot', 'w', 10, 1_000, T0);
       expect(rest).toEqual([]);
-      expect(row).toMatchObject({ crm: 'hubspot', key: 'hubspot:contact:1', payload: { n: 10 }, hash: 'h10', idempotencyKey: 'hubspot:contact:1:10', attempts: 0, lastError: null });
+      expect(row).toMatchObject({
+        crm: 'hubspot',
+        key: 'hubspot:contact:1',
+        payload: { n: 10 },
+        hash: 'h10',
+        idempotencyKey: 'hubspot:contact:1:10',
+        attempts: 0,
+        lastError: null,
+      });
       await s.outboxComplete(row.id, row.hash);
       expect(await s.outboxPending()).toBe(0);
       expect(await s.lastWrittenHash('hubspot:contact:1')).toBe('h10');
@@ -129,7 +141,11 @@ describe.each(bothBackends)('Store contract on $name', ({ make }) => {
       await s.outboxPut(put('b', 2));
       await s.outboxCompleteMany(claimed.map((r) => ({ id: r.id, hash: r.hash, version: r.version })));
       await s.outboxCompleteMany([]);
-      expect([await s.lastWrittenHash('a'), await s.lastWrittenHash('b'), await s.lastWrittenHash('c')]).toEqual(['h1', 'h1', 'h1']);
+      expect([await s.lastWrittenHash('a'), await s.lastWrittenHash('b'), await s.lastWrittenHash('c')]).toEqual([
+        'h1',
+        'h1',
+        'h1',
+      ]);
       const left = await s.outboxClaim('hubspot', 'w', 10, 60_000, T0);
       expect(left.map((r) => [r.key, r.payload])).toEqual([['b', { n: 2 }]]);
     });
@@ -155,7 +171,11 @@ describe.each(bothBackends)('Store contract on $name', ({ make }) => {
       await s.outboxPut(put('a', 1));
       await s.outboxPut(put('b', 1));
       const rows = await s.outboxClaim('hubspot', 'w1', 10, 60_000, T0);
-      await s.outboxHold(rows.map((r) => r.id), 'held: property baton_stage does not exist', at(60_000));
+      await s.outboxHold(
+        rows.map((r) => r.id),
+        'held: property baton_stage does not exist',
+        at(60_000),
+      );
       await s.outboxHold([], 'nothing', at(1));
       expect(await s.outboxClaim('hubspot', 'w2', 10, 5_000, at(59_999))).toEqual([]);
       const again = await s.outboxClaim('hubspot', 'w2', 10, 5_000, at(60_000));
@@ -169,7 +189,10 @@ describe.each(bothBackends)('Store contract on $name', ({ make }) => {
       for (const k of ['a', 'b', 'c']) await s.outboxPut(put(k, 1));
       await s.outboxClaim('hubspot', 'w', 1, 60_000, T0);
       const keys = Array.from({ length: 700 }, (_, i) => `none-${i}`).concat(['a', 'c']);
-      expect((await s.outboxByKeys(keys)).map((r) => [r.key, r.payload]).sort()).toEqual([['a', { n: 1 }], ['c', { n: 1 }]]);
+      expect((await s.outboxByKeys(keys)).map((r) => [r.key, r.payload]).sort()).toEqual([
+        ['a', { n: 1 }],
+        ['c', { n: 1 }],
+      ]);
       expect(await s.outboxByKeys([])).toEqual([]);
     });
 
@@ -233,5 +256,4 @@ describe.each(bothBackends)('Store contract on $name', ({ make }) => {
       expect(claimed.map((c) => c.payload)).toEqual([{ n: 2 }]);
     });
   });
-
 });

@@ -20,7 +20,6 @@ describe.each(bothBackends)('Store contract on $name', ({ name, make }) => {
     await t.cleanup();
   });
 
-
   it('reports its dialect', () => {
     expect(s.dialect).toBe(name);
   });
@@ -41,7 +40,13 @@ describe.each(bothBackends)('Store contract on $name', ({ name, make }) => {
   });
 
   describe('sessions', () => {
-    const row = (idHash: string, tokenHash = 't1') => ({ idHash, tokenHash, createdAt: '2026-12-01T00:00:00.000Z', seenAt: '2026-12-01T00:00:00.000Z', expiresAt: '2026-12-08T00:00:00.000Z' });
+    const row = (idHash: string, tokenHash = 't1') => ({
+      idHash,
+      tokenHash,
+      createdAt: '2026-12-01T00:00:00.000Z',
+      seenAt: '2026-12-01T00:00:00.000Z',
+      expiresAt: '2026-12-08T00:00:00.000Z',
+    });
     it('creates, reads, touches and deletes a session by the hash of its id', async () => {
       await s.createSession(row('h1'));
       expect(await s.getSession('h1')).toEqual(row('h1'));
@@ -57,7 +62,13 @@ describe.each(bothBackends)('Store contract on $name', ({ name, make }) => {
       await s.createSession({ ...row('idle'), seenAt: '2026-11-30T00:00:00.000Z' });
       await s.createSession({ ...row('ended'), expiresAt: '2026-12-01T10:00:00.000Z' });
       await s.createSession(row('old-token', 't0'));
-      expect(await s.pruneSessions({ now: '2026-12-01T12:00:00.000Z', idleBefore: '2026-11-30T12:00:00.000Z', tokenHash: 't1' })).toBe(3);
+      expect(
+        await s.pruneSessions({
+          now: '2026-12-01T12:00:00.000Z',
+          idleBefore: '2026-11-30T12:00:00.000Z',
+          tokenHash: 't1',
+        }),
+      ).toBe(3);
       expect(await s.getSession('live')).not.toBeNull();
       for (const gone of ['idle', 'ended', 'old-token']) expect(await s.getSession(gone)).toBeNull();
     });
@@ -107,7 +118,14 @@ describe.each(bothBackends)('Store contract on $name', ({ name, make }) => {
   });
 
   it('stores agreement versions once per hash and knows the live one', async () => {
-    const v = (version: number, hash: string, ms: number) => ({ version, name: 'handoff', text: `v${version}`, owners: { marketing: 'ann' }, hash, liveAt: at(ms) });
+    const v = (version: number, hash: string, ms: number) => ({
+      version,
+      name: 'handoff',
+      text: `v${version}`,
+      owners: { marketing: 'ann' },
+      hash,
+      liveAt: at(ms),
+    });
     expect(await s.liveAgreementVersion()).toBeNull();
     await s.saveAgreementVersion(v(1, 'h1', 0));
     await s.saveAgreementVersion(v(1, 'h1', 5));
@@ -150,7 +168,11 @@ describe.each(bothBackends)('Store contract on $name', ({ name, make }) => {
         // on PostgreSQL an error inside a transaction would abort it without the savepoint
         await tx.transaction(async (inner) => inner.setCursor('second', 'kept'));
       });
-      expect([await s.getCursor('outer'), await s.getCursor('inner'), await s.getCursor('second')]).toEqual(['kept', null, 'kept']);
+      expect([await s.getCursor('outer'), await s.getCursor('inner'), await s.getCursor('second')]).toEqual([
+        'kept',
+        null,
+        'kept',
+      ]);
       expect(await s.outboxPending()).toBe(0);
     });
 

@@ -8,11 +8,31 @@ export const T0 = '2026-03-02T09:00:00.000Z';
 export const at = (ms: number) => new Date(Date.parse(T0) + ms).toISOString();
 
 export function transition(personId: number, to: TransitionRow['to'], atIso: string): Omit<TransitionRow, 'id'> {
-  return { personId, from: null, to, at: atIso, cause: 'test', version: 1, scores: { fit: 10, engagement: 2.5 }, passed: [to], breached: false, reason: null, meta: { k: 'v' } };
+  return {
+    personId,
+    from: null,
+    to,
+    at: atIso,
+    cause: 'test',
+    version: 1,
+    scores: { fit: 10, engagement: 2.5 },
+    passed: [to],
+    breached: false,
+    reason: null,
+    meta: { k: 'v' },
+  };
 }
 
 export function put(key: string, n: number, extra: Partial<Parameters<Store['outboxPut']>[0]> = {}) {
-  return { crm: 'hubspot' as const, key, personId: null, payload: { n }, hash: `h${n}`, idempotencyKey: `${key}:${n}`, ...extra };
+  return {
+    crm: 'hubspot' as const,
+    key,
+    personId: null,
+    payload: { n },
+    hash: `h${n}`,
+    idempotencyKey: `${key}:${n}`,
+    ...extra,
+  };
 }
 
 /** Two claimers in parallel loops until the outbox is drained; returns what each got. */

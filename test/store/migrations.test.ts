@@ -25,7 +25,11 @@ async function appliedVersions(url: string): Promise<number[]> {
 async function startTogether(url: string): Promise<void> {
   const stores = await Promise.all([openStore(url), openStore(url), openStore(url)]);
   try {
-    const ids = await Promise.all(stores.map((s, i) => s.inboxInsert({ source: 'api', dedupKey: 'same', body: i, receivedAt: '2026-01-01T00:00:00Z' })));
+    const ids = await Promise.all(
+      stores.map((s, i) =>
+        s.inboxInsert({ source: 'api', dedupKey: 'same', body: i, receivedAt: '2026-01-01T00:00:00Z' }),
+      ),
+    );
     expect(ids.filter((r) => !r.duplicate)).toHaveLength(1);
   } finally {
     await Promise.all(stores.map((s) => s.close()));

@@ -13,15 +13,25 @@ describe.each(bothBackends)('$name', ({ make }) => {
   beforeEach(async () => {
     t = await make();
     store = t.store;
-    ctx = { db: (store as unknown as { db: Kysely<DB> }).db, dialect: (store as unknown as { dialect: 'sqlite' | 'postgres' }).dialect };
+    ctx = {
+      db: (store as unknown as { db: Kysely<DB> }).db,
+      dialect: (store as unknown as { dialect: 'sqlite' | 'postgres' }).dialect,
+    };
   });
   afterEach(async () => {
     await t.cleanup();
   });
 
   test('values go where their inputs are, whatever order the SQL binds them in, call after call', async () => {
-    const put = prepared('test.put', ['value', 'name'], (db, v) => db.insertInto('kv').values({ name: v.name, value: v.value }).onConflict((oc) => oc.column('name').doUpdateSet({ value: v.value })));
-    const get = prepared('test.get', ['name'], (db, v) => db.selectFrom('kv').select('value').where('name', '=', v.name));
+    const put = prepared('test.put', ['value', 'name'], (db, v) =>
+      db
+        .insertInto('kv')
+        .values({ name: v.name, value: v.value })
+        .onConflict((oc) => oc.column('name').doUpdateSet({ value: v.value })),
+    );
+    const get = prepared('test.get', ['name'], (db, v) =>
+      db.selectFrom('kv').select('value').where('name', '=', v.name),
+    );
     await put(ctx, { name: 'a', value: '1' });
     await put(ctx, { name: 'b', value: '2' });
     await put(ctx, { name: 'a', value: '3' });
@@ -31,7 +41,11 @@ describe.each(bothBackends)('$name', ({ make }) => {
   });
 
   test('an input that does not reach the SQL as a bound value is refused, not stored as placeholder text', async () => {
-    const bad = prepared('test.bad', ['name', 'unused'], (db, v) => db.selectFrom('kv').select('value').where('name', '=', v.name));
-    await expect(bad(ctx, { name: 'a', unused: 'x' })).rejects.toThrow('prepared query test.bad: input unused is not a bound value');
+    const bad = prepared('test.bad', ['name', 'unused'], (db, v) =>
+      db.selectFrom('kv').select('value').where('name', '=', v.name),
+    );
+    await expect(bad(ctx, { name: 'a', unused: 'x' })).rejects.toThrow(
+      'prepared query test.bad: input unused is not a bound value',
+    );
   });
 });

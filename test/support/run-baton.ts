@@ -2,7 +2,10 @@
 import { vi } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 
-export async function runBaton(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string }> {
+export async function runBaton(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; out: string }> {
   const lines: string[] = [];
   const keep = (...a: unknown[]) => void lines.push(a.join(' '));
   const log = vi.spyOn(console, 'log').mockImplementation(keep);

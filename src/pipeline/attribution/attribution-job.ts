@@ -3,7 +3,15 @@
  * people change, every model is computed (`attributeAllModels`) and stored (`replaceAttribution`);
  * the HubSpot deal gets its summary and Salesforce its CampaignInfluence rows, when configured.
  */
-import { attributeAllModels, mqlAtFor, summaryText, influenceRows, type AttributionResult, type DealInput, type Touch } from '../../attribution/index.ts';
+import {
+  attributeAllModels,
+  mqlAtFor,
+  summaryText,
+  influenceRows,
+  type AttributionResult,
+  type DealInput,
+  type Touch,
+} from '../../attribution/index.ts';
 import { renderWriteback, stableHash } from '../../mapping/index.ts';
 import { errorMessage } from '../../platform/errors.ts';
 import { getKv, kv } from '../../store/keys.ts';
@@ -36,7 +44,10 @@ async function touchesOf(store: Store, people: PersonRow[]): Promise<Touch[]> {
 }
 
 /** Computes and stores every model of one won deal; returns the results. */
-export async function attributeDeal(ctx: PipelineContext, deal: DealRow): Promise<Partial<Record<string, AttributionResult>> | null> {
+export async function attributeDeal(
+  ctx: PipelineContext,
+  deal: DealRow,
+): Promise<Partial<Record<string, AttributionResult>> | null> {
   const live = requireConfig(ctx);
   const values = dealValues(deal);
   const amount = Number(values.amount);
@@ -45,9 +56,12 @@ export async function attributeDeal(ctx: PipelineContext, deal: DealRow): Promis
     ctx.log.warn('won deal without an amount; attribution skipped', { deal: deal.key });
     return null;
   }
-  const people = (await Promise.all(deal.personIds.map((id) => ctx.store.getPerson(id)))).filter((p): p is PersonRow => p !== null);
+  const people = (await Promise.all(deal.personIds.map((id) => ctx.store.getPerson(id)))).filter(
+    (p): p is PersonRow => p !== null,
+  );
   const mqlTimes: string[] = [];
-  for (const p of people) for (const t of await ctx.store.listTransitions(p.id)) if (t.to === 'mql' && !t.breached) mqlTimes.push(t.at);
+  for (const p of people)
+    for (const t of await ctx.store.listTransitions(p.id)) if (t.to === 'mql' && !t.breached) mqlTimes.push(t.at);
   const createdAt = deal.createdAt ?? closeDate;
   const input: DealInput = { key: deal.key, amount, closeDate, createdAt, mqlAt: mqlAtFor(createdAt, mqlTimes) };
   const a = live.agreementConfig.attribution;
@@ -72,40 +86,93 @@ export async function attributeDeal(ctx: PipelineContext, deal: DealRow): Promis
   return results;
 }
 
-async function put(ctx: PipelineContext, crm: 'hubspot' | 'salesforce', key: string, payload: OutboxPayload, idempotencyKey: string): Promise<void> {
+async function put(
+  ctx: PipelineContext,
+  crm: 'hubspot' | 'salesforce',
+  key: string,
+  payload: OutboxPayload,
+  idempotencyKey: string,
+): Promise<void> {
   if (!ctx.connectors[crm]) return;
   const hash = stableHash(payload);
   if ((await ctx.store.lastWrittenHash(key)) === hash) return;
-  await ctx.store.outboxPut({ crm, key, personId: null, payload: payload as unknown as Record<string, unknown>, hash, idempotencyKey });
+  await ctx.store.outboxPut({
+    crm,
+    key,
+    personId: null,
+    payload: payload as unknown as Record<string, unknown>,
+    hash,
+    idempotencyKey,
+  });
 }
 
 /**
  * Campaigns of the result's touches: a CampaignMember touch carries the org's own Campaign id;
  * the other names are looked up in the org (one query), then in the stored `campaigns:salesforce` (name → id).
  */
-async function campaignLookup(ctx: PipelineContext, result: AttributionResult): Promise<{ ids: string[]; byName: Map<string, string> }> {
+async function campaignLookup(
+  ctx: PipelineContext,
+  result: AttributionResult,
+): Promise<{ ids: string[]; byName: Map<string, string> }> {
   const stored = (await getKv(ctx.store, kv.campaignIds())) ?? {};
   const byName = new Map(Object.entries(stored));
   const ids = new Set(result.shares.map((s) => s.campaignId).filter((id): id is string => !!id));
-  const names = [...new Set(result.shares.filter((s) => s.campaign && !ids.has(s.campaign) && s.cents > 0).map((s) => s.campaign!))];
+  const names = [
+    ...new Set(result.shares.filter((s) => s.campaign && !ids.has(s.campaign) && s.cents > 0).map((s) => s.campaign!)),
+  ];
   const sf = ctx.connectors.salesforce;
-  if (names.length && sf?.campaignIdsByName) for (const [name, id] of await sf.campaignIdsByName(names)) byName.set(name, id);
+  if (names.length && sf?.campaignIdsByName)
+    for (const [name, id] of await sf.campaignIdsByName(names)) byName.set(name, id);
   for (const id of byName.values()) ids.add(id);
   return { ids: [...ids], byName };
 }
 
-async function queueDealWrites(ctx: PipelineContext, deal: DealRow, result: AttributionResult, people: PersonRow[]): Promise<void> {
+async function queueDealWrites(
+  ctx: PipelineContext,
+  deal: DealRow,
+  result: AttributionResult,
+  people: PersonRow[],
+): Promise<void> {
   const fields = requireConfig(ctx).fields;
   const template = fields.writeback?.hubspot?.deal;
-  if (template && deal.hubspotId) await setDealWriteback(ctx, deal, renderWriteback(template, { attribution: { summary: summaryText(result) }, deal: dealValues(deal) }));
+  if (template && deal.hubspotId)
+    await setDealWriteback(
+      ctx,
+      deal,
+      renderWriteback(template, { attribution: { summary: summaryText(result) }, deal: dealValues(deal) }),
+    );
   if (fields.writeback?.salesforce?.campaign_influence && deal.salesforceId) {
     const contactOf = new Map<string, string | undefined>();
-    const byEmail = new Map(people.map((p) => [p.email, p.salesforceObject === 'Contact' ? (p.salesforceId ?? undefined) : undefined]));
+    const byEmail = new Map(
+      people.map((p) => [p.email, p.salesforceObject === 'Contact' ? (p.salesforceId ?? undefined) : undefined]),
+    );
     for (const s of result.shares) contactOf.set(s.touchId, byEmail.get(s.personKey));
-    const { rows, skipped } = influenceRows(result, { key: deal.key, opportunityId: deal.salesforceId }, contactOf, await campaignLookup(ctx, result));
-    for (const s of skipped) ctx.log.debug('touch gives no CampaignInfluence row', { deal: deal.key, touch: s.touchId, reason: s.reason });
-    if (skipped.length) ctx.log.warn('touches without a CampaignInfluence row', { deal: deal.key, touches: skipped.length, reasons: [...new Set(skipped.map((s) => s.reason))].slice(0, 5) });
-    await put(ctx, 'salesforce', `salesforce:CampaignInfluence:${deal.salesforceId}`, { object: 'CampaignInfluence', action: 'upsert', properties: { OpportunityId: deal.salesforceId, rows }, purpose: 'influence' }, `influence:${deal.key}`);
+    const { rows, skipped } = influenceRows(
+      result,
+      { key: deal.key, opportunityId: deal.salesforceId },
+      contactOf,
+      await campaignLookup(ctx, result),
+    );
+    for (const s of skipped)
+      ctx.log.debug('touch gives no CampaignInfluence row', { deal: deal.key, touch: s.touchId, reason: s.reason });
+    if (skipped.length)
+      ctx.log.warn('touches without a CampaignInfluence row', {
+        deal: deal.key,
+        touches: skipped.length,
+        reasons: [...new Set(skipped.map((s) => s.reason))].slice(0, 5),
+      });
+    await put(
+      ctx,
+      'salesforce',
+      `salesforce:CampaignInfluence:${deal.salesforceId}`,
+      {
+        object: 'CampaignInfluence',
+        action: 'upsert',
+        properties: { OpportunityId: deal.salesforceId, rows },
+        purpose: 'influence',
+      },
+      `influence:${deal.key}`,
+    );
   }
 }
 

@@ -11,7 +11,12 @@ import type { Store } from '../../store/types.ts';
 const EVERY_DEAL = 'linear';
 
 /** Sums the stored results of `model` for the won deals closing in the window. */
-export async function attributionReport(store: Store, model: AttributionModel, from: string | null, to: string | null): Promise<AttributionSummary> {
+export async function attributionReport(
+  store: Store,
+  model: AttributionModel,
+  from: string | null,
+  to: string | null,
+): Promise<AttributionSummary> {
   const rows = await store.attributionFor(model, null, null);
   const all = model === EVERY_DEAL ? rows : await store.attributionFor(EVERY_DEAL, null, null);
   const results: AttributionResult[] = rows.map((r) => {
@@ -20,11 +25,23 @@ export async function attributionReport(store: Store, model: AttributionModel, f
       dealKey: r.dealKey,
       model: r.model as AttributionModel,
       amountCents: r.amountCents,
-      shares: r.shares.map((s) => ({ touchId: s.eventId, campaign: s.campaign, channel: s.channel, personKey: '', cents: s.cents })),
+      shares: r.shares.map((s) => ({
+        touchId: s.eventId,
+        campaign: s.campaign,
+        channel: s.channel,
+        personKey: '',
+        cents: s.cents,
+      })),
       unattributedCents: r.amountCents - credited,
       keys: { ft: null, lc: null, oc: null, cw: null },
     };
   });
-  const deals: DealInput[] = all.map((r) => ({ key: r.dealKey, amount: r.amountCents / 100, closeDate: r.closeDate, createdAt: r.closeDate, mqlAt: null }));
+  const deals: DealInput[] = all.map((r) => ({
+    key: r.dealKey,
+    amount: r.amountCents / 100,
+    closeDate: r.closeDate,
+    createdAt: r.closeDate,
+    mqlAt: null,
+  }));
   return summarize(results, deals, { model, from, to });
 }

@@ -46,7 +46,10 @@ export async function onTouchesStored(ctx: PipelineContext, person: PersonRow, a
   try {
     deals = await ctx.store.dealsForPerson(person.id);
   } catch (err) {
-    ctx.log.error('won deals of a late touch not read; attribution not recomputed', { person: person.id, error: errorMessage(err) });
+    ctx.log.error('won deals of a late touch not read; attribution not recomputed', {
+      person: person.id,
+      error: errorMessage(err),
+    });
     return 0;
   }
   for (const deal of deals) {
@@ -68,7 +71,6 @@ export async function requestRecompute(store: Store): Promise<void> {
   await store.setValue(SETTINGS_KEY, null);
 }
 
-
 /**
  * When the live `attribution` section differs from the one the stored results were computed
  * under (a new version went live, or the stored results predate it), recomputes every won deal
@@ -86,7 +88,8 @@ export async function recomputeOnSettingsChange(ctx: PipelineContext): Promise<n
     if ((await ctx.store.getValue(SETTINGS_KEY)) === hash) return 0;
     const count = await recomputeWonDeals(ctx);
     await ctx.store.setValue(SETTINGS_KEY, hash);
-    if (count) ctx.log.info('attribution recomputed for a new attribution section', { version: live.version, deals: count });
+    if (count)
+      ctx.log.info('attribution recomputed for a new attribution section', { version: live.version, deals: count });
     return count;
   } finally {
     await ctx.store.releaseLease(LEASE, ctx.instanceId);

@@ -23,13 +23,28 @@ export async function queueHubSpotDeal(ctx: PipelineContext, deal: DealRow): Pro
   if (!fields.deal?.create_in_hubspot || !ctx.connectors.hubspot || deal.hubspotId || !deal.salesforceId) return;
   const { properties, errors } = toCrm('deal', fields, 'hubspot', dealValues(deal), { create: true });
   for (const e of errors) ctx.log.warn('deal field not written to HubSpot', { deal: deal.key, error: e.message });
-  const people = (await Promise.all(deal.personIds.map((id) => ctx.store.getPerson(id)))).filter((p): p is PersonRow => p !== null);
+  const people = (await Promise.all(deal.personIds.map((id) => ctx.store.getPerson(id)))).filter(
+    (p): p is PersonRow => p !== null,
+  );
   const contacts = [...new Set(people.map((p) => p.hubspotId).filter((id): id is string => !!id))].sort();
-  const payload: OutboxPayload = { object: 'deal', action: 'create', properties, associations: { contacts }, purpose: 'deal-create' };
+  const payload: OutboxPayload = {
+    object: 'deal',
+    action: 'create',
+    properties,
+    associations: { contacts },
+    purpose: 'deal-create',
+  };
   const key = CREATE_PREFIX + deal.key;
   const hash = stableHash(payload);
   if ((await ctx.store.lastWrittenHash(key)) === hash) return;
-  await ctx.store.outboxPut({ crm: 'hubspot', key, personId: null, payload: payload as unknown as Record<string, unknown>, hash, idempotencyKey: `deal-create:${deal.key}` });
+  await ctx.store.outboxPut({
+    crm: 'hubspot',
+    key,
+    personId: null,
+    payload: payload as unknown as Record<string, unknown>,
+    hash,
+    idempotencyKey: `deal-create:${deal.key}`,
+  });
 }
 
 /** Links a created HubSpot deal to its deal row (outbox key `hubspot:deal:create:KEY`); returns the updated row. */
@@ -48,7 +63,11 @@ export async function linkCreatedDeal(store: Store, outboxKey: string, hubspotId
 }
 
 /** Remembers the rendered `writeback.hubspot.deal` values (the attribution summary) of a deal and queues its update. */
-export async function setDealWriteback(ctx: PipelineContext, deal: DealRow, properties: Record<string, unknown>): Promise<void> {
+export async function setDealWriteback(
+  ctx: PipelineContext,
+  deal: DealRow,
+  properties: Record<string, unknown>,
+): Promise<void> {
   await setKv(ctx.store, kv.dealWriteback(deal.key), properties);
   await queueHubSpotDealUpdate(ctx, deal);
 }
@@ -62,8 +81,11 @@ export async function queueHubSpotDealUpdate(ctx: PipelineContext, deal: DealRow
   if (!ctx.connectors.hubspot || !deal.hubspotId) return;
   const fields = requireConfig(ctx).fields;
   const snap = await getSnapshot(ctx.store, 'hubspot', 'deal', deal.hubspotId);
-  const mapped = deal.salesforceId ? toCrm('deal', fields, 'hubspot', dealValues(deal), { target: snap?.props }) : { properties: {}, errors: [] };
-  for (const e of mapped.errors) ctx.log.warn('deal field not written to HubSpot', { deal: deal.key, error: e.message });
+  const mapped = deal.salesforceId
+    ? toCrm('deal', fields, 'hubspot', dealValues(deal), { target: snap?.props })
+    : { properties: {}, errors: [] };
+  for (const e of mapped.errors)
+    ctx.log.warn('deal field not written to HubSpot', { deal: deal.key, error: e.message });
   const writeback = (await getKv(ctx.store, kv.dealWriteback(deal.key))) ?? {};
   const properties = unchangedDropped({ ...mapped.properties, ...writeback }, snap);
   if (Object.keys(properties).length === 0) return;
@@ -71,5 +93,12 @@ export async function queueHubSpotDealUpdate(ctx: PipelineContext, deal: DealRow
   const key = `hubspot:deal:${deal.hubspotId}`;
   const hash = stableHash(payload);
   if ((await ctx.store.lastWrittenHash(key)) === hash) return;
-  await ctx.store.outboxPut({ crm: 'hubspot', key, personId: null, payload: payload as unknown as Record<string, unknown>, hash, idempotencyKey: `deal:${deal.key}:hubspot` });
+  await ctx.store.outboxPut({
+    crm: 'hubspot',
+    key,
+    personId: null,
+    payload: payload as unknown as Record<string, unknown>,
+    hash,
+    idempotencyKey: `deal:${deal.key}:hubspot`,
+  });
 }

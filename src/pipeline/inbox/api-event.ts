@@ -31,5 +31,10 @@ export function parseApiEvents(body: unknown): EngagementEvent[] {
 
 /** Inbox items for API events; the event id is the dedup key. */
 export function apiEventItems(events: EngagementEvent[], receivedAt: string): InboxItem[] {
-  return events.map((event) => ({ source: 'api', dedupKey: `event:${event.id}`, receivedAt, body: { kind: 'event', event } }));
+  return events.map((event) => ({
+    source: 'api',
+    dedupKey: `event:${event.id}`,
+    receivedAt,
+    body: { kind: 'event', event },
+  }));
 }

@@ -91,7 +91,12 @@ export class GroupCommit {
 const perStore = new WeakMap<Store, GroupCommit>();
 
 /** `ingest` through the store's group commit: concurrent callers share transactions, each answered after commit. */
-export function ingestGrouped(store: Store, metrics: Metrics | undefined, items: InboxItem[], connectors: Partial<Record<Crm, Connector>>): Promise<IngestResult> {
+export function ingestGrouped(
+  store: Store,
+  metrics: Metrics | undefined,
+  items: InboxItem[],
+  connectors: Partial<Record<Crm, Connector>>,
+): Promise<IngestResult> {
   let g = perStore.get(store);
   if (!g) {
     g = new GroupCommit(store, metrics);

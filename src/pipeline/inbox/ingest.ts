@@ -16,7 +16,12 @@ export interface IngestResult {
  * and so are echoes of Baton's own HubSpot writes (a burst of write-backs echoes five events a contact),
  * judged by the `connectors` (items of a CRM without one are all stored).
  */
-export async function ingest(store: Store, metrics: Metrics | undefined, items: InboxItem[], connectors: Partial<Record<Crm, Connector>>): Promise<IngestResult> {
+export async function ingest(
+  store: Store,
+  metrics: Metrics | undefined,
+  items: InboxItem[],
+  connectors: Partial<Record<Crm, Connector>>,
+): Promise<IngestResult> {
   if (items.length === 0) return { stored: 0, duplicates: 0, echoes: 0 };
   const result = await store.transaction((tx) => insertItems(tx, items, connectors));
   countReceived(metrics, items);
@@ -24,7 +29,11 @@ export async function ingest(store: Store, metrics: Metrics | undefined, items: 
 }
 
 /** The inserts of one delivery inside the caller's open transaction (or savepoint), echoes judged by the `connectors`; commits nothing. */
-export async function insertItems(tx: Store, items: InboxItem[], connectors: Partial<Record<Crm, Connector>>): Promise<IngestResult> {
+export async function insertItems(
+  tx: Store,
+  items: InboxItem[],
+  connectors: Partial<Record<Crm, Connector>>,
+): Promise<IngestResult> {
   let stored = 0;
   let duplicates = 0;
   let echoes = 0;
@@ -34,7 +43,12 @@ export async function insertItems(tx: Store, items: InboxItem[], connectors: Par
       echoes++;
       continue;
     }
-    const r = await tx.inboxInsert({ source: item.source, dedupKey: item.dedupKey, body: item.body, receivedAt: item.receivedAt });
+    const r = await tx.inboxInsert({
+      source: item.source,
+      dedupKey: item.dedupKey,
+      body: item.body,
+      receivedAt: item.receivedAt,
+    });
     if (r.duplicate) duplicates++;
     else stored++;
   }

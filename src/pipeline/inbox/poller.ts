@@ -33,7 +33,14 @@ export async function pollOnce(ctx: PipelineContext, crm: Crm, leaseMs: number, 
       if (page > 0 && !(await ctx.store.acquireLease(lease, ctx.instanceId, leaseMs, ctx.now().toISOString()))) break;
       const result = await connector.poll(cursor);
       ctx.metrics.apiCalls.inc({ crm, outcome: 'ok' });
-      stored += (await ingest(ctx.store, ctx.metrics, recordItems(crm, result.records, ctx.now().toISOString(), 'poll'), ctx.connectors)).stored;
+      stored += (
+        await ingest(
+          ctx.store,
+          ctx.metrics,
+          recordItems(crm, result.records, ctx.now().toISOString(), 'poll'),
+          ctx.connectors,
+        )
+      ).stored;
       // Cursor after the records are stored: a crash in between re-reads a page, never skips one.
       if (result.cursor !== cursor) await ctx.store.setCursor(lease, result.cursor);
       cursor = result.cursor;

@@ -18,10 +18,15 @@ import { kv, setKv } from '../../store/keys.ts';
 import { requireConfig } from '../context.ts';
 
 /** Handles one `ok` write result. */
-export async function onWritten(ctx: PipelineContext, row: OutboxRow, result: Extract<WriteResult, { status: 'ok' }>): Promise<void> {
+export async function onWritten(
+  ctx: PipelineContext,
+  row: OutboxRow,
+  result: Extract<WriteResult, { status: 'ok' }>,
+): Promise<void> {
   const p = row.payload as unknown as OutboxPayload;
   // The MQL Task exists: Baton's own part of the time to answer ends here.
-  if (p.purpose === 'task' && row.personId) await recordTaskCreated(ctx.store, row.personId, row.key, ctx.now().toISOString());
+  if (p.purpose === 'task' && row.personId)
+    await recordTaskCreated(ctx.store, row.personId, row.key, ctx.now().toISOString());
   const id = p.id ?? result.id;
   if (p.purpose === 'deal-create' && result.id) await onHubSpotDealCreated(ctx, row.key, result.id);
   // What the record holds now: its echo changes nothing and the value is not written again.
@@ -32,7 +37,10 @@ export async function onWritten(ctx: PipelineContext, row: OutboxRow, result: Ex
   const written = existing === true ? told : { ...p.properties, ...told };
   // Keep the snapshot's time: it is the CRM's clock, and our write has no CRM time of its own.
   const prev = await getSnapshot(ctx.store, row.crm, object, id);
-  await setKv(ctx.store, kv.snapshot(row.crm, object, id), { at: prev?.at ?? new Date(0).toISOString(), props: { ...(prev?.props ?? {}), ...written } });
+  await setKv(ctx.store, kv.snapshot(row.crm, object, id), {
+    at: prev?.at ?? new Date(0).toISOString(),
+    props: { ...(prev?.props ?? {}), ...written },
+  });
   if (p.purpose !== 'person' || p.action !== 'create' || !row.personId || !result.id) return;
   const personId = row.personId;
   if (result.record && row.crm === 'salesforce') {

@@ -21,11 +21,27 @@ import type { OutboxPayload } from '../person/desired.ts';
 /** Builds the connector operation for one outbox row. */
 export function toWriteOp(row: OutboxRow): WriteOp {
   const p = row.payload as unknown as OutboxPayload;
-  return { key: row.key, object: p.object, id: p.id, action: p.action, properties: p.properties, idempotencyKey: row.idempotencyKey, email: p.email, attempts: row.attempts, ...(p.clearFirst ? { clearFirst: p.clearFirst } : {}), ...(p.current ? { current: p.current } : {}), ...(p.associations ? { associations: p.associations } : {}) };
+  return {
+    key: row.key,
+    object: p.object,
+    id: p.id,
+    action: p.action,
+    properties: p.properties,
+    idempotencyKey: row.idempotencyKey,
+    email: p.email,
+    attempts: row.attempts,
+    ...(p.clearFirst ? { clearFirst: p.clearFirst } : {}),
+    ...(p.current ? { current: p.current } : {}),
+    ...(p.associations ? { associations: p.associations } : {}),
+  };
 }
 
 /** What a successful write teaches (`on-written.ts`); `ctx.store` is the transaction of the row's completion. */
-export type CreatedHandler = (row: OutboxRow, result: Extract<WriteResult, { status: 'ok' }>, ctx: PipelineContext) => Promise<void>;
+export type CreatedHandler = (
+  row: OutboxRow,
+  result: Extract<WriteResult, { status: 'ok' }>,
+  ctx: PipelineContext,
+) => Promise<void>;
 
 /**
  * The desired state of a row's record now, or null when nothing is left to write. Rows hold
@@ -35,14 +51,26 @@ export type CreatedHandler = (row: OutboxRow, result: Extract<WriteResult, { sta
 export type Refresh = (row: OutboxRow) => Promise<OutboxPayload | null | undefined>;
 
 /** Claims and sends one batch for `crm`; returns how many rows were attempted. */
-export async function sendOutboxBatch(ctx: PipelineContext, crm: Crm, onWritten: CreatedHandler, batchSize = 100, leaseMs = 60_000, refresh?: Refresh): Promise<number> {
+export async function sendOutboxBatch(
+  ctx: PipelineContext,
+  crm: Crm,
+  onWritten: CreatedHandler,
+  batchSize = 100,
+  leaseMs = 60_000,
+  refresh?: Refresh,
+): Promise<number> {
   const connector = ctx.connectors[crm];
   if (!connector) return 0;
   const now = ctx.now();
   const claimed = await ctx.store.outboxClaim(crm, ctx.instanceId, batchSize, leaseMs, now.toISOString());
   if (claimed.length === 0) return 0;
   // Renewed while the batch waits for the CRM's limit and is written, so no other instance sends it too.
-  const release = keepClaimed(ctx, 'outbox', claimed.map((r) => r.id), leaseMs);
+  const release = keepClaimed(
+    ctx,
+    'outbox',
+    claimed.map((r) => r.id),
+    leaseMs,
+  );
   try {
     return await sendClaimed(ctx, crm, connector, claimed, onWritten, refresh);
   } finally {
@@ -50,7 +78,14 @@ export async function sendOutboxBatch(ctx: PipelineContext, crm: Crm, onWritten:
   }
 }
 
-async function sendClaimed(ctx: PipelineContext, crm: Crm, connector: NonNullable<PipelineContext['connectors'][Crm]>, claimed: OutboxRow[], onWritten: CreatedHandler, refresh?: Refresh): Promise<number> {
+async function sendClaimed(
+  ctx: PipelineContext,
+  crm: Crm,
+  connector: NonNullable<PipelineContext['connectors'][Crm]>,
+  claimed: OutboxRow[],
+  onWritten: CreatedHandler,
+  refresh?: Refresh,
+): Promise<number> {
   const refreshed: OutboxRow[] = [];
   const skipped: { id: number; hash: string }[] = [];
   for (const row of claimed) {
@@ -74,7 +109,11 @@ async function sendClaimed(ctx: PipelineContext, crm: Crm, connector: NonNullabl
   }
   settleProbes(ctx, crm, probes, results);
   // The owners Salesforce gave new records (its assignment rule), known by name before the results are stored.
-  if (crm === 'salesforce') await learnOwners(ctx, results.flatMap((r) => (r.status === 'ok' ? [r.properties?.OwnerId, r.record?.properties.OwnerId] : [])));
+  if (crm === 'salesforce')
+    await learnOwners(
+      ctx,
+      results.flatMap((r) => (r.status === 'ok' ? [r.properties?.OwnerId, r.record?.properties.OwnerId] : [])),
+    );
   const byKey = new Map(results.map((r) => [r.key, r]));
   // What each write teaches is stored with the row's completion, a batch of rows to a transaction.
   // One whose lesson cannot be stored stays claimed and is sent again when its lease ends (writes
@@ -84,12 +123,17 @@ async function sendClaimed(ctx: PipelineContext, crm: Crm, connector: NonNullabl
     ctx,
     [...rows.entries()],
     async (tx, [i, row]) => {
-      const result = byKey.get(row.key) ?? results[i] ?? { key: row.key, status: 'retry', error: 'no result from connector' };
+      const result = byKey.get(row.key) ??
+        results[i] ?? { key: row.key, status: 'retry', error: 'no result from connector' };
       if (result.status !== 'ok') return settleFailed(tx, crm, row, result);
       try {
         await tx.store.transaction((inner) => onWritten(row, result, { ...tx, store: inner }));
       } catch (err) {
-        ctx.log.warn('write succeeded but could not be recorded; it is sent again later', { crm, key: row.key, error: errorMessage(err) });
+        ctx.log.warn('write succeeded but could not be recorded; it is sent again later', {
+          crm,
+          key: row.key,
+          error: errorMessage(err),
+        });
         return;
       }
       // By hash, not version: the same desired state queued again while this one was in flight is
@@ -99,7 +143,11 @@ async function sendClaimed(ctx: PipelineContext, crm: Crm, connector: NonNullabl
     },
     (batch, err) => {
       written = [];
-      ctx.log.warn('outbox results could not be stored; the rows are sent again later', { crm, rows: batch.length, error: errorMessage(err) });
+      ctx.log.warn('outbox results could not be stored; the rows are sent again later', {
+        crm,
+        rows: batch.length,
+        error: errorMessage(err),
+      });
     },
     OUTCOMES_PER_TRANSACTION,
     async (tx) => {
@@ -121,7 +169,11 @@ const PROBE_ROWS = 100;
  * re-check; of a problem due for its re-check, up to `PROBE_ROWS` rows are sent (the probe) and
  * the others are released at once, to follow the probe's answer.
  */
-async function holdForProblems(ctx: PipelineContext, crm: Crm, rows: OutboxRow[]): Promise<{ send: OutboxRow[]; probes: Set<string> }> {
+async function holdForProblems(
+  ctx: PipelineContext,
+  crm: Crm,
+  rows: OutboxRow[],
+): Promise<{ send: OutboxRow[]; probes: Set<string> }> {
   const board = problemsOf(ctx);
   const now = ctx.now();
   const send: OutboxRow[] = [];
@@ -132,7 +184,11 @@ async function holdForProblems(ctx: PipelineContext, crm: Crm, rows: OutboxRow[]
     const op = toWriteOp(row);
     const h = board.holding(crm, op, now);
     if (h) {
-      const slot = held.get(h.key) ?? { ids: [], error: `held: ${h.problem.message}; ${h.problem.fix}`, until: h.recheckAt.toISOString() };
+      const slot = held.get(h.key) ?? {
+        ids: [],
+        error: `held: ${h.problem.message}; ${h.problem.fix}`,
+        until: h.recheckAt.toISOString(),
+      };
       slot.ids.push(row.id);
       held.set(h.key, slot);
       board.held(h.key, row.id);
@@ -163,26 +219,53 @@ function settleProbes(ctx: PipelineContext, crm: Crm, probes: Set<string>, resul
   for (const key of probes) {
     if (refused.has(key)) continue;
     const p = board.resolve(key);
-    if (p) ctx.log.info('setup problem resolved; held writes resume', { crm, object: p.object, fields: p.fields, problem: p.message });
+    if (p)
+      ctx.log.info('setup problem resolved; held writes resume', {
+        crm,
+        object: p.object,
+        fields: p.fields,
+        problem: p.message,
+      });
   }
   ctx.metrics.heldWrites.set({ crm }, board.heldCount(crm));
 }
 
 /** Holds a row refused for a setup problem until the problem's next re-check; the problem is said once. */
-async function settleHeld(ctx: PipelineContext, crm: Crm, row: OutboxRow, result: Extract<WriteResult, { status: 'held' }>): Promise<void> {
+async function settleHeld(
+  ctx: PipelineContext,
+  crm: Crm,
+  row: OutboxRow,
+  result: Extract<WriteResult, { status: 'held' }>,
+): Promise<void> {
   const { isNew, recheckAt } = problemsOf(ctx).report(result.problem, row.id, ctx.now());
   if (isNew) {
     const p = result.problem;
-    ctx.log.error(`setup problem: ${p.message}; ${p.fix}`, { crm, kind: p.kind, object: p.object, fields: p.fields, value: p.value, scopes: p.scopes, recheckAt: recheckAt.toISOString() });
+    ctx.log.error(`setup problem: ${p.message}; ${p.fix}`, {
+      crm,
+      kind: p.kind,
+      object: p.object,
+      fields: p.fields,
+      value: p.value,
+      scopes: p.scopes,
+      recheckAt: recheckAt.toISOString(),
+    });
   }
   await ctx.store.outboxHold([row.id], `held: ${result.error}`, recheckAt.toISOString());
   ctx.metrics.writebacks.inc({ crm, outcome: 'held' });
   ctx.metrics.heldWrites.set({ crm }, problemsOf(ctx).heldCount(crm));
 }
 
-async function settleFailed(ctx: PipelineContext, crm: Crm, row: OutboxRow, result: Exclude<WriteResult, { status: 'ok' }>): Promise<void> {
+async function settleFailed(
+  ctx: PipelineContext,
+  crm: Crm,
+  row: OutboxRow,
+  result: Exclude<WriteResult, { status: 'ok' }>,
+): Promise<void> {
   if (result.status === 'held') return settleHeld(ctx, crm, row, result);
-  const outcome = afterFailure(row.attempts, ctx.now(), { final: result.status === 'dead', hintMs: result.status === 'retry' ? result.retryAfterMs : undefined });
+  const outcome = afterFailure(row.attempts, ctx.now(), {
+    final: result.status === 'dead',
+    hintMs: result.status === 'retry' ? result.retryAfterMs : undefined,
+  });
   if (outcome.kind === 'dead') {
     await ctx.store.outboxDead(row.id, result.error);
     ctx.metrics.writebacks.inc({ crm, outcome: 'dead' });

@@ -56,14 +56,17 @@ export class SetupProblems {
   /** The problem holding `op` now (one whose re-check is not due), with when to try it again. */
   holding(crm: Crm, op: WriteOp, now: Date): { problem: SetupProblem; key: string; recheckAt: Date } | undefined {
     for (const e of this.entries.values()) {
-      if (e.recheckAt > now.getTime() && concerns(e.problem, crm, op)) return { problem: e.problem, key: e.key, recheckAt: new Date(e.recheckAt) };
+      if (e.recheckAt > now.getTime() && concerns(e.problem, crm, op))
+        return { problem: e.problem, key: e.key, recheckAt: new Date(e.recheckAt) };
     }
     return undefined;
   }
 
   /** Keys of the problems `op` would probe now (due for their re-check). */
   probing(crm: Crm, op: WriteOp, now: Date): string[] {
-    return [...this.entries.values()].filter((e) => e.recheckAt <= now.getTime() && concerns(e.problem, crm, op)).map((e) => e.key);
+    return [...this.entries.values()]
+      .filter((e) => e.recheckAt <= now.getTime() && concerns(e.problem, crm, op))
+      .map((e) => e.key);
   }
 
   /** Counts `rowId` as held for the problem `key`. */
@@ -84,7 +87,13 @@ export class SetupProblems {
    */
   list(now: Date): StandingProblem[] {
     for (const [k, e] of this.entries) if (now.getTime() > e.recheckAt + this.recheckMs) this.entries.delete(k);
-    return [...this.entries.values()].map((e) => ({ ...e.problem, key: e.key, since: new Date(e.since).toISOString(), recheckAt: new Date(e.recheckAt).toISOString(), held: e.held.size }));
+    return [...this.entries.values()].map((e) => ({
+      ...e.problem,
+      key: e.key,
+      since: new Date(e.since).toISOString(),
+      recheckAt: new Date(e.recheckAt).toISOString(),
+      held: e.held.size,
+    }));
   }
 
   /** Writes held for the standing problems of `crm` (the held-writes gauge). */

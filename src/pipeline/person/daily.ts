@@ -22,7 +22,7 @@ export async function dailyReevaluation(ctx: PipelineContext, force = false): Pr
     // Read again under the lease: another instance may have finished today's run meanwhile.
     const done = await getKv(ctx.store, LAST_RUN);
     if (!force && done && now.getTime() - Date.parse(done) < DAILY_MS) return 0;
-    for (let afterId = 0; ; ) {
+    for (let afterId = 0; ;) {
       const page = await ctx.store.listPeople({ afterId, limit: 500 });
       for (const p of page) {
         await updatePerson(ctx, (tx) => tx.getPerson(p.id), { evaluateAt: now.toISOString() });

@@ -8,7 +8,14 @@ import type { CrmObject, WriteOp } from '../../../connectors/types.ts';
 import type { PersonState } from '../../agreement/types.ts';
 import { parseDuration } from '../../config/duration.ts';
 import type { FieldsConfig, Stage } from '../../config/schema.ts';
-import { lifecycleFor, normalizeEmail, renderWriteback, sameValue, toCrm, type TemplateContext } from '../../mapping/index.ts';
+import {
+  lifecycleFor,
+  normalizeEmail,
+  renderWriteback,
+  sameValue,
+  toCrm,
+  type TemplateContext,
+} from '../../mapping/index.ts';
 import type { RecordSnapshot } from '../../store/keys.ts';
 import type { Crm, PersonRow } from '../../store/types.ts';
 
@@ -130,7 +137,11 @@ function sameAsStored(stored: unknown, written: unknown): boolean {
 }
 
 /** `props` without the values the record already holds (as the CRM gives them back). */
-export function unchangedDropped(props: Record<string, unknown>, snap: RecordSnapshot | null | undefined, emailKey?: string): Record<string, unknown> {
+export function unchangedDropped(
+  props: Record<string, unknown>,
+  snap: RecordSnapshot | null | undefined,
+  emailKey?: string,
+): Record<string, unknown> {
   if (!snap) return props;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(props)) if (!held(snap, k, v, emailKey)) out[k] = v;
@@ -146,7 +157,13 @@ function hubspotContact(input: DesiredInput, ctx: TemplateContext): DesiredWrite
     ...renderWriteback(fields.writeback?.hubspot?.contact ?? {}, ctx),
   };
   if (fields.writeback?.hubspot?.owner && input.owner?.hubspotId) props.hubspot_owner_id = input.owner.hubspotId;
-  const payload: OutboxPayload = { object: 'contact', id: person.hubspotId, action: 'update', properties: {}, purpose: 'person' };
+  const payload: OutboxPayload = {
+    object: 'contact',
+    id: person.hubspotId,
+    action: 'update',
+    properties: {},
+    purpose: 'person',
+  };
   if (fields.writeback?.hubspot?.lifecyclestage) {
     const lc = lifecycleFor(input.state.stage);
     if (lc) {
@@ -155,10 +172,16 @@ function hubspotContact(input: DesiredInput, ctx: TemplateContext): DesiredWrite
     }
   }
   payload.properties = unchangedDropped(props, snap, fields.person.fields.email?.hubspot);
-  if (snap && Object.hasOwn(snap.props, 'lifecyclestage') && Object.hasOwn(payload.properties, 'lifecyclestage')) payload.current = { lifecyclestage: snap.props.lifecyclestage ?? null };
+  if (snap && Object.hasOwn(snap.props, 'lifecyclestage') && Object.hasOwn(payload.properties, 'lifecyclestage'))
+    payload.current = { lifecyclestage: snap.props.lifecyclestage ?? null };
   if (Object.keys(payload.properties).length === 0) return null;
   if (payload.clearFirst && !Object.hasOwn(payload.properties, 'lifecyclestage')) delete payload.clearFirst;
-  return { crm: 'hubspot', key: `hubspot:contact:${person.hubspotId}`, payload, idempotencyKey: `person-${person.id}:hubspot` };
+  return {
+    crm: 'hubspot',
+    key: `hubspot:contact:${person.hubspotId}`,
+    payload,
+    idempotencyKey: `person-${person.id}:hubspot`,
+  };
 }
 
 function salesforcePerson(input: DesiredInput, ctx: TemplateContext): DesiredWrite | null {
@@ -169,17 +192,28 @@ function salesforcePerson(input: DesiredInput, ctx: TemplateContext): DesiredWri
     const object = (person.salesforceObject ?? 'Lead') as CrmObject;
     const snap = input.snapshots.salesforce;
     const props = unchangedDropped(
-      { ...toCrm('person', fields, 'salesforce', person.fields, { object, target: snap?.props }).properties, ...writeback },
+      {
+        ...toCrm('person', fields, 'salesforce', person.fields, { object, target: snap?.props }).properties,
+        ...writeback,
+      },
       snap,
       fields.person.fields.email?.salesforce,
     );
     if (Object.keys(props).length === 0) return null;
-    return { crm: 'salesforce', key, payload: { object, id: person.salesforceId, action: 'update', properties: props, purpose: 'person' }, idempotencyKey: `person-${person.id}:salesforce` };
+    return {
+      crm: 'salesforce',
+      key,
+      payload: { object, id: person.salesforceId, action: 'update', properties: props, purpose: 'person' },
+      idempotencyKey: `person-${person.id}:salesforce`,
+    };
   }
   const at = fields.person.create_in_salesforce;
   if (at === 'never' || !reached(state, at)) return null;
   const values = { email: person.email, ...person.fields };
-  const props = { ...toCrm('person', fields, 'salesforce', values, { object: 'Lead', create: true }).properties, ...writeback };
+  const props = {
+    ...toCrm('person', fields, 'salesforce', values, { object: 'Lead', create: true }).properties,
+    ...writeback,
+  };
   if (person.ownerId) props.OwnerId = person.ownerId;
   return {
     crm: 'salesforce',
@@ -195,13 +229,28 @@ function mqlTask(input: DesiredInput, ctx: TemplateContext): DesiredWrite | null
   if (!task || !person.salesforceId || state.stage !== task.on) return null;
   const entry = task.on === 'mql' ? (state.sla?.startedAt ?? state.entered?.mql) : state.entered?.[task.on];
   if (!entry) return null;
-  const dueAt = task.due === 'sla' ? state.sla?.due : new Date(Date.parse(entry) + parseDuration(task.due)).toISOString();
-  const rendered = renderWriteback({ Subject: task.subject, ...(task.description ? { Description: task.description } : {}) }, ctx);
-  const props: Record<string, unknown> = { ...rendered, WhoId: person.salesforceId, Status: 'Not Started', Priority: 'High' };
+  const dueAt =
+    task.due === 'sla' ? state.sla?.due : new Date(Date.parse(entry) + parseDuration(task.due)).toISOString();
+  const rendered = renderWriteback(
+    { Subject: task.subject, ...(task.description ? { Description: task.description } : {}) },
+    ctx,
+  );
+  const props: Record<string, unknown> = {
+    ...rendered,
+    WhoId: person.salesforceId,
+    Status: 'Not Started',
+    Priority: 'High',
+  };
   if (dueAt) props.ActivityDate = dateIn(dueAt, input.timeZone);
   if (person.ownerId) props.OwnerId = person.ownerId;
   const id = `person-${person.id}:${task.on}:${entry}`;
-  return { crm: 'salesforce', key: `salesforce:Task:${id}`, payload: { object: 'Task', action: 'create', properties: props, purpose: 'task' }, idempotencyKey: `task:${id}`, once: true };
+  return {
+    crm: 'salesforce',
+    key: `salesforce:Task:${id}`,
+    payload: { object: 'Task', action: 'create', properties: props, purpose: 'task' },
+    idempotencyKey: `task:${id}`,
+    once: true,
+  };
 }
 
 function escalationTask(input: DesiredInput): DesiredWrite | null {
@@ -219,13 +268,22 @@ function escalationTask(input: DesiredInput): DesiredWrite | null {
   };
   if (to) props.OwnerId = to;
   const id = `person-${person.id}:breach:${sla.startedAt}`;
-  return { crm: 'salesforce', key: `salesforce:Task:${id}`, payload: { object: 'Task', action: 'create', properties: props, purpose: 'escalation' }, idempotencyKey: `task:${id}`, once: true };
+  return {
+    crm: 'salesforce',
+    key: `salesforce:Task:${id}`,
+    payload: { object: 'Task', action: 'create', properties: props, purpose: 'escalation' },
+    idempotencyKey: `task:${id}`,
+    once: true,
+  };
 }
 
 /** When a hold for the person's Lead create ends: `HOLD_FOR_CREATE_MS` after Baton handed the person over (entered the create stage). */
 function holdUntil(input: DesiredInput): string {
   const at = input.fields.person.create_in_salesforce;
-  const from = (at === 'mql' ? input.state.sla?.startedAt : undefined) ?? (at !== 'never' ? input.state.entered?.[at] : undefined) ?? input.now;
+  const from =
+    (at === 'mql' ? input.state.sla?.startedAt : undefined) ??
+    (at !== 'never' ? input.state.entered?.[at] : undefined) ??
+    input.now;
   return new Date(Date.parse(from) + HOLD_FOR_CREATE_MS).toISOString();
 }
 
@@ -234,6 +292,7 @@ export function desiredWrites(input: DesiredInput): DesiredWrite[] {
   const ctx = templateContext(input);
   const contact = hubspotContact(input, ctx);
   const person = salesforcePerson(input, ctx);
-  if (contact && person?.payload.action === 'create') contact.waitsFor = { crm: 'salesforce', key: person.key, until: holdUntil(input) };
+  if (contact && person?.payload.action === 'create')
+    contact.waitsFor = { crm: 'salesforce', key: person.key, until: holdUntil(input) };
   return [contact, person, mqlTask(input, ctx), escalationTask(input)].filter((w): w is DesiredWrite => w !== null);
 }

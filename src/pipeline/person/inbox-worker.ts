@@ -31,7 +31,12 @@ export async function processInboxBatch(ctx: PipelineContext, limit = 200, lease
   if (rows.length === 0) return 0;
   // Renewed while the batch is worked on: a slow batch (one waiting for a CRM's rate limit) is
   // never taken over and done again by another instance; a dead instance's lease still lapses.
-  const release = keepClaimed(ctx, 'inbox', rows.map((r) => r.id), leaseMs);
+  const release = keepClaimed(
+    ctx,
+    'inbox',
+    rows.map((r) => r.id),
+    leaseMs,
+  );
   try {
     return await processClaimed(ctx, rows);
   } finally {
@@ -42,7 +47,12 @@ export async function processInboxBatch(ctx: PipelineContext, limit = 200, lease
 async function processClaimed(ctx: PipelineContext, rows: InboxRow[]): Promise<number> {
   const work = await hydrate(ctx, rows);
   // Owners of the Salesforce people read, by name and email, before their changes are applied.
-  await learnOwners(ctx, work.records.filter((r) => r.record.crm === 'salesforce' && PERSON_OBJECTS.has(r.record.object)).map((r) => r.record.properties.OwnerId));
+  await learnOwners(
+    ctx,
+    work.records
+      .filter((r) => r.record.crm === 'salesforce' && PERSON_OBJECTS.has(r.record.object))
+      .map((r) => r.record.properties.OwnerId),
+  );
   const failures = new Map<number, string>();
   for (const f of work.failed) for (const id of f.rows) failures.set(id, f.error);
 
@@ -63,16 +73,23 @@ async function processClaimed(ctx: PipelineContext, rows: InboxRow[]): Promise<n
   // People first, so a deal arriving with its contacts finds them.
   const people = ordered.filter((r) => PERSON_OBJECTS.has(r.record.object));
   await inTransactions(ctx, people, (tx, { record, rows: ids }) => run(ids, () => applyPersonRecord(tx, record)), fail);
-  for (const { record, rows: ids } of ordered.filter((r) => DEAL_OBJECTS.has(r.record.object))) await run(ids, () => applyDeal(ctx, record));
+  for (const { record, rows: ids } of ordered.filter((r) => DEAL_OBJECTS.has(r.record.object)))
+    await run(ids, () => applyDeal(ctx, record));
   const follow = opportunityRefs(ordered.map((r) => r.record));
   if (follow.length && ctx.connectors.salesforce) {
-    const ids = ordered.filter((r) => r.record.object === 'OpportunityContactRole' || r.record.object === 'Lead').flatMap((r) => r.rows);
+    const ids = ordered
+      .filter((r) => r.record.object === 'OpportunityContactRole' || r.record.object === 'Lead')
+      .flatMap((r) => r.rows);
     await run(ids, async () => {
       for (const opp of await ctx.connectors.salesforce!.read(follow)) await applyDeal(ctx, opp);
     });
   }
   const members = ordered.filter((r) => r.record.object === 'CampaignMember');
-  if (members.length) await learnCampaignNames(ctx, members.map((m) => m.record));
+  if (members.length)
+    await learnCampaignNames(
+      ctx,
+      members.map((m) => m.record),
+    );
   for (const { record, rows: ids } of members) {
     await run(ids, async () => {
       const touch = await campaignTouch(ctx.store, record);
@@ -97,11 +114,18 @@ async function processClaimed(ctx: PipelineContext, rows: InboxRow[]): Promise<n
       const contact = contacts.get(email);
       return run(ids, () =>
         contact
-          ? updatePerson(txCtx, (tx, live) => personForRecord(tx, live.fields, contact), { records: [contact], events: [...eventsOf(txCtx, contact), ...events] })
+          ? updatePerson(txCtx, (tx, live) => personForRecord(tx, live.fields, contact), {
+              records: [contact],
+              events: [...eventsOf(txCtx, contact), ...events],
+            })
           : updatePerson(txCtx, (tx) => personForEmail(tx, email), { events }),
       );
     },
-    (batch, err) => fail(batch.map(([, e]) => e), err),
+    (batch, err) =>
+      fail(
+        batch.map(([, e]) => e),
+        err,
+      ),
   );
 
   await settle(ctx.store, rows, failures, ctx);
@@ -114,7 +138,10 @@ async function applyPersonRecord(ctx: PipelineContext, record: CrmRecord): Promi
   // A contact's analytics properties (a form just submitted, the last email click) are events;
   // applied with the record in one change, so the person is written once, at its final stage.
   const events = eventsOf(ctx, record);
-  await updatePerson(ctx, (tx, live) => personForRecord(tx, live.fields, record), { records: [record], ...(events.length ? { events } : {}) });
+  await updatePerson(ctx, (tx, live) => personForRecord(tx, live.fields, record), {
+    records: [record],
+    ...(events.length ? { events } : {}),
+  });
 }
 
 /** The engagement events a record describes, as its CRM's connector reads them (HubSpot: a contact's analytics properties). */
@@ -136,7 +163,9 @@ async function unknownContacts(ctx: PipelineContext, emails: string[]): Promise<
       if (email) out.set(email, r);
     }
   } catch (err) {
-    ctx.log.warn('HubSpot contacts by email could not be read; the people start from their events', { error: errorMessage(err) });
+    ctx.log.warn('HubSpot contacts by email could not be read; the people start from their events', {
+      error: errorMessage(err),
+    });
   }
   return out;
 }
@@ -156,7 +185,12 @@ async function applyDeal(ctx: PipelineContext, record: CrmRecord): Promise<void>
   await onDealChanged(ctx, change);
 }
 
-async function settle(store: Store, rows: InboxRow[], failures: Map<number, string>, ctx: PipelineContext): Promise<void> {
+async function settle(
+  store: Store,
+  rows: InboxRow[],
+  failures: Map<number, string>,
+  ctx: PipelineContext,
+): Promise<void> {
   const done = rows.filter((r) => !failures.has(r.id)).map((r) => r.id);
   for (const row of rows) {
     const error = failures.get(row.id);
@@ -164,7 +198,12 @@ async function settle(store: Store, rows: InboxRow[], failures: Map<number, stri
     const outcome = afterFailure(row.attempts, ctx.now());
     if (outcome.kind === 'dead') {
       await store.inboxDead(row.id, error);
-      ctx.log.error('inbox item moved to dead letters after repeated failures', { row: row.id, source: row.source, attempts: outcome.attempts, error });
+      ctx.log.error('inbox item moved to dead letters after repeated failures', {
+        row: row.id,
+        source: row.source,
+        attempts: outcome.attempts,
+        error,
+      });
       continue;
     }
     await store.inboxFail(row.id, error, outcome.at.toISOString());

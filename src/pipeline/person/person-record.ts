@@ -31,7 +31,11 @@ export function metaOf(p: PersonRow): PersonMeta {
   return ((p.fieldSources as Record<string, unknown>).$meta as PersonMeta | undefined) ?? {};
 }
 
-function conditionHolds(cond: Record<string, unknown> | undefined, p: PersonRow, person: Record<string, unknown>): boolean {
+function conditionHolds(
+  cond: Record<string, unknown> | undefined,
+  p: PersonRow,
+  person: Record<string, unknown>,
+): boolean {
   if (!cond) return false;
   const { reason: _reason, ...plain } = cond;
   const test = compileCondition(plain as Parameters<typeof compileCondition>[0]);
@@ -44,7 +48,10 @@ export function applyPersonRecord(p: PersonRow, record: CrmRecord, fields: Field
   let object = record.object as string;
   if (record.crm === 'hubspot') p.hubspotId = record.id;
   else {
-    const convertedTo = record.object === 'Lead' && record.properties.IsConverted === true ? (record.properties.ConvertedContactId as string | undefined) : undefined;
+    const convertedTo =
+      record.object === 'Lead' && record.properties.IsConverted === true
+        ? (record.properties.ConvertedContactId as string | undefined)
+        : undefined;
     if (convertedTo) {
       meta.converted = true;
       p.salesforceId = convertedTo;
@@ -56,12 +63,17 @@ export function applyPersonRecord(p: PersonRow, record: CrmRecord, fields: Field
       p.salesforceId = record.id;
       p.salesforceObject = 'Lead';
     }
-    if (p.salesforceId === record.id && typeof record.properties.OwnerId === 'string') p.ownerId = record.properties.OwnerId;
+    if (p.salesforceId === record.id && typeof record.properties.OwnerId === 'string')
+      p.ownerId = record.properties.OwnerId;
     object = record.object;
   }
   const read = fromCrm('person', fields, record.crm, record.properties, object);
   const before = { ...p.fields };
-  const merged = mergeFields('person', fields, sourcesOf(p), { crm: record.crm, values: read.values, modifiedAt: record.modifiedAt });
+  const merged = mergeFields('person', fields, sourcesOf(p), {
+    crm: record.crm,
+    values: read.values,
+    modifiedAt: record.modifiedAt,
+  });
   p.fields = merged.values;
   p.fieldSources = { ...merged.sources, $meta: meta };
   let feedback: FeedbackInput | null = null;
@@ -71,8 +83,15 @@ export function applyPersonRecord(p: PersonRow, record: CrmRecord, fields: Field
     if (conditionHolds(reject, p, p.fields) && !conditionHolds(reject, p, before)) {
       const reasonField = fb.reject?.reason?.salesforce;
       const reason = reasonField ? record.properties[reasonField] : undefined;
-      feedback = { decision: 'reject', at: record.modifiedAt, ...(typeof reason === 'string' && reason ? { reason } : {}) };
-    } else if (conditionHolds(fb.accept as Record<string, unknown> | undefined, p, p.fields) && !conditionHolds(fb.accept as Record<string, unknown> | undefined, p, before)) {
+      feedback = {
+        decision: 'reject',
+        at: record.modifiedAt,
+        ...(typeof reason === 'string' && reason ? { reason } : {}),
+      };
+    } else if (
+      conditionHolds(fb.accept as Record<string, unknown> | undefined, p, p.fields) &&
+      !conditionHolds(fb.accept as Record<string, unknown> | undefined, p, before)
+    ) {
       feedback = { decision: 'accept', at: record.modifiedAt };
     }
   }

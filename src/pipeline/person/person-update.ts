@@ -41,7 +41,11 @@ export interface PersonUpdate {
 export type Locate = (tx: Store, live: LiveConfig) => Promise<PersonRow | null>;
 
 /** Applies `change` to the person `locate` finds (or creates); retries on a stale revision. */
-export async function updatePerson(ctx: PipelineContext, locate: Locate, change: PersonChange): Promise<PersonUpdate | null> {
+export async function updatePerson(
+  ctx: PipelineContext,
+  locate: Locate,
+  change: PersonChange,
+): Promise<PersonUpdate | null> {
   const result = await retryOnStale(() => ctx.store.transaction((tx) => applyChange(ctx, tx, locate, change)), {
     // Two instances creating the same new person at once: the loser retries and finds it.
     alsoRetry: (err) => err instanceof BatonError && err.code === 'person_exists',
@@ -62,11 +66,27 @@ export async function factsFor(tx: Store, p: PersonRow): Promise<PersonFacts> {
   const deals = await tx.dealsForPerson(p.id);
   deals.sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt));
   const { $sources: _s, ...deal } = (deals[0]?.fields ?? {}) as Record<string, unknown>;
-  const events = (await tx.listEvents(p.id)).map((e) => ({ id: e.id, type: e.type, at: e.at, properties: e.properties }));
-  return { email: p.email, person: p.fields, deal: deals.length ? deal : null, events, converted: metaOf(p).converted === true };
+  const events = (await tx.listEvents(p.id)).map((e) => ({
+    id: e.id,
+    type: e.type,
+    at: e.at,
+    properties: e.properties,
+  }));
+  return {
+    email: p.email,
+    person: p.fields,
+    deal: deals.length ? deal : null,
+    events,
+    converted: metaOf(p).converted === true,
+  };
 }
 
-async function applyChange(ctx: PipelineContext, tx: Store, locate: Locate, change: PersonChange): Promise<PersonUpdate | null> {
+async function applyChange(
+  ctx: PipelineContext,
+  tx: Store,
+  locate: Locate,
+  change: PersonChange,
+): Promise<PersonUpdate | null> {
   const live = requireConfig(ctx);
   const now = nowIso(ctx);
   const person = await locate(tx, live);
@@ -78,12 +98,19 @@ async function applyChange(ctx: PipelineContext, tx: Store, locate: Locate, chan
     // A read older than what we know (a slow poll after a webhook) changes nothing.
     if (!(await observe(tx, rec.crm, rec.object, rec.id, rec.properties, rec.modifiedAt))) continue;
     const applied = applyPersonRecord(person, rec, live.fields);
-    for (const e of applied.errors) ctx.log.warn('field not synced', { person: person.id, crm: rec.crm, record: rec.id, error: e.message });
+    for (const e of applied.errors)
+      ctx.log.warn('field not synced', { person: person.id, crm: rec.crm, record: rec.id, error: e.message });
     if (applied.feedback) {
       // Salesforce stamps whole seconds: an answer never precedes the move it answers.
       const moved = (person.state as { movedAt?: string }).movedAt;
       if (moved && Date.parse(applied.feedback.at) < Date.parse(moved)) applied.feedback.at = moved;
-      await tx.insertFeedback({ personId: person.id, decision: applied.feedback.decision, reason: applied.feedback.reason ?? null, at: applied.feedback.at, source: 'salesforce' });
+      await tx.insertFeedback({
+        personId: person.id,
+        decision: applied.feedback.decision,
+        reason: applied.feedback.reason ?? null,
+        at: applied.feedback.at,
+        source: 'salesforce',
+      });
       steps.push({ kind: 'feedback', at: applied.feedback.at, feedback: applied.feedback });
     }
     steps.push({ kind: 'evaluate', at: rec.modifiedAt });
@@ -100,19 +127,33 @@ async function applyChange(ctx: PipelineContext, tx: Store, locate: Locate, chan
     }));
     const fresh = new Set(await tx.insertEvents(rows));
     for (const r of rows) if (fresh.has(r.id) && (r.campaign || r.channel)) touches.push(r.at);
-    for (const e of change.events) if (fresh.has(e.id)) steps.push({ kind: 'event', at: e.at, event: { id: e.id, type: e.type, at: e.at, properties: e.properties } });
+    for (const e of change.events)
+      if (fresh.has(e.id))
+        steps.push({ kind: 'event', at: e.at, event: { id: e.id, type: e.type, at: e.at, properties: e.properties } });
   }
   if (change.feedback) {
     const f = change.feedback;
-    await tx.insertFeedback({ personId: person.id, decision: f.decision, reason: f.reason ?? null, at: f.at, source: f.source });
-    steps.push({ kind: 'feedback', at: f.at, feedback: { decision: f.decision, at: f.at, ...(f.reason ? { reason: f.reason } : {}) } });
+    await tx.insertFeedback({
+      personId: person.id,
+      decision: f.decision,
+      reason: f.reason ?? null,
+      at: f.at,
+      source: f.source,
+    });
+    steps.push({
+      kind: 'feedback',
+      at: f.at,
+      feedback: { decision: f.decision, at: f.at, ...(f.reason ? { reason: f.reason } : {}) },
+    });
   }
   if (change.evaluateAt) steps.push({ kind: 'evaluate', at: change.evaluateAt });
   if (change.sla) steps.push({ kind: 'sla', at: now });
   if (steps.length === 0) return { person, transitions: [], touches };
 
   const facts = await factsFor(tx, person);
-  const state0 = (person.state as unknown as PersonState)?.stage ? (person.state as unknown as PersonState) : live.agreement.initialState();
+  const state0 = (person.state as unknown as PersonState)?.stage
+    ? (person.state as unknown as PersonState)
+    : live.agreement.initialState();
   const ev = evaluate(live.agreement, facts, state0, steps, now);
   person.state = ev.state as unknown as Record<string, unknown>;
   person.stage = ev.state.stage;

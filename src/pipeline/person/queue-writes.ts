@@ -21,7 +21,12 @@ async function escalateTo(tx: Store, p: PersonRow): Promise<string | null> {
 }
 
 /** The desired writes of `p` now. */
-export async function writesFor(ctx: PipelineContext, tx: Store, live: LiveConfig, p: PersonRow): Promise<DesiredWrite[]> {
+export async function writesFor(
+  ctx: PipelineContext,
+  tx: Store,
+  live: LiveConfig,
+  p: PersonRow,
+): Promise<DesiredWrite[]> {
   const state = p.state as unknown as Parameters<typeof desiredWrites>[0]['state'];
   if (!state?.stage) return [];
   const hs = p.hubspotId ? await getSnapshot(tx, 'hubspot', 'contact', p.hubspotId) : null;
@@ -54,8 +59,19 @@ export async function queueWrites(ctx: PipelineContext, tx: Store, live: LiveCon
     if (hash === last) continue;
     // Held while the write it waits for is still to be sent by a connector that is on; a later
     // put without a hold (the person's Lead created) makes the row due at once.
-    const held = w.waitsFor && ctx.connectors[w.waitsFor.crm] && Date.parse(w.waitsFor.until) > Date.parse(nowIso(ctx)) ? w.waitsFor.until : undefined;
-    await tx.outboxPut({ crm: w.crm, key: w.key, personId: p.id, payload: w.payload as unknown as Record<string, unknown>, hash, idempotencyKey: w.idempotencyKey, ...(held ? { notBefore: held } : {}) });
+    const held =
+      w.waitsFor && ctx.connectors[w.waitsFor.crm] && Date.parse(w.waitsFor.until) > Date.parse(nowIso(ctx))
+        ? w.waitsFor.until
+        : undefined;
+    await tx.outboxPut({
+      crm: w.crm,
+      key: w.key,
+      personId: p.id,
+      payload: w.payload as unknown as Record<string, unknown>,
+      hash,
+      idempotencyKey: w.idempotencyKey,
+      ...(held ? { notBefore: held } : {}),
+    });
     queued++;
   }
   return queued;

@@ -27,17 +27,25 @@ const CAMPAIGN_NAMES = kv.campaignNames();
  * query), so their touches are credited under the name marketing gave the campaign, as the other
  * touches are, rather than under its id. Without the answer the touches keep the id.
  */
-export async function learnCampaignNames(ctx: Pick<PipelineContext, 'store' | 'connectors' | 'log'>, members: CrmRecord[]): Promise<void> {
+export async function learnCampaignNames(
+  ctx: Pick<PipelineContext, 'store' | 'connectors' | 'log'>,
+  members: CrmRecord[],
+): Promise<void> {
   const sf = ctx.connectors.salesforce;
   if (!sf?.campaignNamesByIds) return;
   const known = (await getKv(ctx.store, CAMPAIGN_NAMES)) ?? {};
-  const wanted = [...new Set(members.map((m) => String(m.properties.CampaignId ?? '')).filter((id) => id && !known[id]))];
+  const wanted = [
+    ...new Set(members.map((m) => String(m.properties.CampaignId ?? '')).filter((id) => id && !known[id])),
+  ];
   if (wanted.length === 0) return;
   try {
     const names = await sf.campaignNamesByIds(wanted);
     if (names.size) await setKv(ctx.store, CAMPAIGN_NAMES, { ...known, ...Object.fromEntries(names) });
   } catch (err) {
-    ctx.log.warn('Campaign names could not be read; their touches keep the Campaign id', { campaigns: wanted.length, error: errorMessage(err) });
+    ctx.log.warn('Campaign names could not be read; their touches keep the Campaign id', {
+      campaigns: wanted.length,
+      error: errorMessage(err),
+    });
   }
 }
 
@@ -50,12 +58,18 @@ export async function campaignTouch(store: Store, r: CrmRecord): Promise<Engagem
   const person = whoId ? await store.findPersonByCrmId('salesforce', whoId) : null;
   if (!person) return null;
   const campaignId = String(r.properties.CampaignId ?? '');
-  const name = (r.properties['Campaign.Name'] as string | undefined) ?? ((await getKv(store, CAMPAIGN_NAMES)) ?? {})[campaignId];
+  const name =
+    (r.properties['Campaign.Name'] as string | undefined) ?? ((await getKv(store, CAMPAIGN_NAMES)) ?? {})[campaignId];
   return {
     id: `salesforce:CampaignMember:${r.id}`,
     email: person.email,
     type: 'campaign_response',
     at: new Date(String(r.properties.FirstRespondedDate ?? r.modifiedAt)).toISOString(),
-    properties: { campaign: name ?? campaignId, campaign_id: campaignId, channel: 'campaign', status: r.properties.Status ?? null },
+    properties: {
+      campaign: name ?? campaignId,
+      campaign_id: campaignId,
+      channel: 'campaign',
+      status: r.properties.Status ?? null,
+    },
   };
 }

@@ -35,7 +35,8 @@ async function fold(tx: Store, into: PersonRow, other: PersonRow | null): Promis
 export async function personForRecord(tx: Store, fields: FieldsConfig, record: CrmRecord): Promise<PersonRow | null> {
   const crm = record.crm as Crm;
   const email = normalizeEmail(record.properties[emailField(fields, crm)]);
-  const convertedTo = record.object === 'Lead' ? (record.properties.ConvertedContactId as string | null | undefined) : null;
+  const convertedTo =
+    record.object === 'Lead' ? (record.properties.ConvertedContactId as string | null | undefined) : null;
   let person = await tx.findPersonByCrmId(crm, record.id);
   if (!person && convertedTo) person = await tx.findPersonByCrmId(crm, convertedTo);
   if (person && email && email !== person.email) {
@@ -51,6 +52,7 @@ export async function personForRecord(tx: Store, fields: FieldsConfig, record: C
   for (const id of [...(record.mergedIds ?? []), ...(convertedTo ? [convertedTo] : [])]) {
     await fold(tx, person, await tx.findPersonByCrmId(crm, id));
   }
-  for (const id of [record.id, ...(record.mergedIds ?? []), ...(convertedTo ? [convertedTo] : [])]) await tx.linkCrmId(person.id, crm, id);
+  for (const id of [record.id, ...(record.mergedIds ?? []), ...(convertedTo ? [convertedTo] : [])])
+    await tx.linkCrmId(person.id, crm, id);
   return (await tx.getPerson(person.id))!;
 }

@@ -15,7 +15,8 @@ export async function findPersonByKey(store: Store, key: string): Promise<Person
   const m = /^(hubspot|salesforce):(.+)$/.exec(key);
   if (m) return store.findPersonByCrmId(m[1] as 'hubspot' | 'salesforce', m[2]);
   const email = normalizeEmail(key);
-  if (!email || !email.includes('@')) throw new InputError(`'${key}' is not a person key (an email, hubspot:ID or salesforce:ID)`, { field: 'key' });
+  if (!email || !email.includes('@'))
+    throw new InputError(`'${key}' is not a person key (an email, hubspot:ID or salesforce:ID)`, { field: 'key' });
   return store.findPersonByEmail(email);
 }
 
@@ -36,12 +37,23 @@ export async function personView(store: Store, live: LiveConfig | null, p: Perso
   const routing = stored ?? transitions.map((t) => t.meta?.routing).find(Boolean);
   return {
     email: p.email,
-    ids: { hubspot: p.hubspotId, salesforce: p.salesforceId, ...(p.salesforceObject ? { salesforce_object: p.salesforceObject } : {}) },
+    ids: {
+      hubspot: p.hubspotId,
+      salesforce: p.salesforceId,
+      ...(p.salesforceObject ? { salesforce_object: p.salesforceObject } : {}),
+    },
     person: p.fields,
     stage: p.stage,
     scores: p.scores,
     explanation,
-    sla: state?.sla ? { due: state.sla.due, breached: state.sla.breached, started: state.sla.startedAt, ...(state.sla.answeredAt ? { answered: state.sla.answeredAt } : {}) } : null,
+    sla: state?.sla
+      ? {
+          due: state.sla.due,
+          breached: state.sla.breached,
+          started: state.sla.startedAt,
+          ...(state.sla.answeredAt ? { answered: state.sla.answeredAt } : {}),
+        }
+      : null,
     ...(state?.rejectReason ? { reject_reason: state.rejectReason } : {}),
     transitions: transitions.map((t) => ({
       from: t.from,

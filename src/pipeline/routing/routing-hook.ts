@@ -33,7 +33,15 @@ export interface StoredRouting {
   accountId?: string;
   at: string;
   /** Set when an SLA breach gave the person to someone else. */
-  reassigned?: { from: string | null; to: string; toEmail?: string; rule: string; at: string; due: string; reason: string };
+  reassigned?: {
+    from: string | null;
+    to: string;
+    toEmail?: string;
+    rule: string;
+    at: string;
+    due: string;
+    reason: string;
+  };
   /** When the SLA reminder was queued, by clock start. */
   remindedFor?: string;
 }
@@ -74,7 +82,13 @@ export function placementOf(r: StoredRouting): CreatePlacement {
  * Stores `change(routing)` on person `id` with optimistic concurrency (a concurrent save makes it
  * read again); with `owner`, the person's owner too (when it names one). Returns what is stored.
  */
-export async function saveRouting(store: Store, id: number, change: (prev: StoredRouting | null) => StoredRouting, owner?: (r: StoredRouting) => string | null, now = new Date().toISOString()): Promise<StoredRouting | null> {
+export async function saveRouting(
+  store: Store,
+  id: number,
+  change: (prev: StoredRouting | null) => StoredRouting,
+  owner?: (r: StoredRouting) => string | null,
+  now = new Date().toISOString(),
+): Promise<StoredRouting | null> {
   return retryOnStale(async () => {
     const p = await store.getPerson(id);
     if (!p) return null;
@@ -91,7 +105,11 @@ export async function saveRouting(store: Store, id: number, change: (prev: Store
 }
 
 /** The `CreateRouter` of the Salesforce connector, over the routing runtime and the store. */
-export function createRouteHook(store: Store, runtime: RoutingRuntime, now: () => Date = () => new Date()): CreateRouter {
+export function createRouteHook(
+  store: Store,
+  runtime: RoutingRuntime,
+  now: () => Date = () => new Date(),
+): CreateRouter {
   return async (ops) => {
     const out = new Map<string, CreatePlacement>();
     const fresh: { op: WriteOp; person: PersonRow }[] = [];
@@ -107,14 +125,32 @@ export function createRouteHook(store: Store, runtime: RoutingRuntime, now: () =
     const at = now().toISOString();
     const people: RoutedPerson[] = [];
     for (const { person } of fresh) {
-      const events = (await store.listEvents(person.id)).map((e) => ({ id: e.id, type: e.type, at: e.at, properties: e.properties }));
-      people.push({ key: String(person.id), email: person.email, person: person.fields, scores: person.scores, events, at });
+      const events = (await store.listEvents(person.id)).map((e) => ({
+        id: e.id,
+        type: e.type,
+        at: e.at,
+        properties: e.properties,
+      }));
+      people.push({
+        key: String(person.id),
+        email: person.email,
+        person: person.fields,
+        scores: person.scores,
+        events,
+        at,
+      });
     }
     await runtime.routeBatch(people, async (tx, decisions) => {
       for (const { op, person } of fresh) {
         const d = decisions.get(String(person.id));
         if (!d) continue;
-        const stored = await saveRouting(tx, person.id, (prev) => prev ?? toStored(d, at), (r) => r.ownerId, at);
+        const stored = await saveRouting(
+          tx,
+          person.id,
+          (prev) => prev ?? toStored(d, at),
+          (r) => r.ownerId,
+          at,
+        );
         if (stored) out.set(op.key, placementOf(stored));
       }
     });

@@ -10,7 +10,6 @@ import type { PersonRow, Store } from '../../store/types.ts';
 import type { PipelineContext } from '../context.ts';
 import { storedRouting } from './routing-hook.ts';
 
-
 export interface OwnerView {
   name?: string | null;
   email?: string | null;
@@ -19,7 +18,10 @@ export interface OwnerView {
 }
 
 /** Remembers Salesforce users' names and emails by id. */
-export async function rememberUsers(store: Store, users: Iterable<{ id: string; name: string | null; email: string | null }>): Promise<void> {
+export async function rememberUsers(
+  store: Store,
+  users: Iterable<{ id: string; name: string | null; email: string | null }>,
+): Promise<void> {
   for (const u of users) await setKv(store, kv.salesforceUser(u.id), { name: u.name, email: u.email });
 }
 
@@ -29,17 +31,28 @@ export async function rememberUsers(store: Store, users: Iterable<{ id: string; 
  * `writeback.hubspot.owner` like one Baton routed. Ids that are no user (a queue) are remembered
  * as unknown, so they are not asked for again; a failed read leaves them to the next time.
  */
-export async function learnOwners(ctx: Pick<PipelineContext, 'store' | 'connectors' | 'log'>, ownerIds: Iterable<unknown>): Promise<void> {
+export async function learnOwners(
+  ctx: Pick<PipelineContext, 'store' | 'connectors' | 'log'>,
+  ownerIds: Iterable<unknown>,
+): Promise<void> {
   const sf = ctx.connectors.salesforce;
   if (!sf?.usersById) return;
   const unknown: string[] = [];
-  for (const id of new Set(ownerIds)) if (typeof id === 'string' && id.startsWith('005') && (await getKv(ctx.store, kv.salesforceUser(id))) === undefined) unknown.push(id);
+  for (const id of new Set(ownerIds))
+    if (typeof id === 'string' && id.startsWith('005') && (await getKv(ctx.store, kv.salesforceUser(id))) === undefined)
+      unknown.push(id);
   if (unknown.length === 0) return;
   try {
     const users = await sf.usersById(unknown);
-    await rememberUsers(ctx.store, [...unknown].map((id) => users.get(id) ?? { id, name: null, email: null }));
+    await rememberUsers(
+      ctx.store,
+      [...unknown].map((id) => users.get(id) ?? { id, name: null, email: null }),
+    );
   } catch (err) {
-    ctx.log.warn('Salesforce owners could not be read; their names wait for the next change', { owners: unknown.length, error: errorMessage(err) });
+    ctx.log.warn('Salesforce owners could not be read; their names wait for the next change', {
+      owners: unknown.length,
+      error: errorMessage(err),
+    });
   }
 }
 

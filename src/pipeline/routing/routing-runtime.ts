@@ -56,7 +56,10 @@ export interface RoutingRuntime {
    * Decides every person in order, keyed by `RoutedPerson.key`. `persist` stores the decisions in
    * the same transaction as the advanced rotation, so a crash never advances one without the other.
    */
-  routeBatch(people: RoutedPerson[], persist?: (tx: Store, decisions: Map<string, RoutingDecision>) => Promise<void>): Promise<Map<string, RoutingDecision>>;
+  routeBatch(
+    people: RoutedPerson[],
+    persist?: (tx: Store, decisions: Map<string, RoutingDecision>) => Promise<void>,
+  ): Promise<Map<string, RoutingDecision>>;
   /**
    * The next user of `rule` (or the fallback) who can take a person, other than `notUserId`, with
    * the rotation advanced (SLA reassignment); null when nobody can.
@@ -101,7 +104,10 @@ export function createRoutingRuntime(o: RoutingRuntimeOptions): RoutingRuntime {
     const deadline = Date.now() + (o.leaseWaitMs ?? 20_000);
     for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
       if (await o.store.acquireLease(ROUTING_LEASE, o.instanceId, ttl, new Date().toISOString())) break;
-      if (Date.now() > deadline) throw new CrmError('salesforce', 'another instance holds the routing lease; the handoffs are retried', { retryable: true });
+      if (Date.now() > deadline)
+        throw new CrmError('salesforce', 'another instance holds the routing lease; the handoffs are retried', {
+          retryable: true,
+        });
       await sleep(wait);
     }
     try {
@@ -121,7 +127,12 @@ export function createRoutingRuntime(o: RoutingRuntimeOptions): RoutingRuntime {
     return { rotations, assignedToday: new Map(Object.entries(counts ?? {})) };
   }
 
-  async function saveState(tx: Store, state: RoutingState, before: Map<string, RotationState>, day: string): Promise<void> {
+  async function saveState(
+    tx: Store,
+    state: RoutingState,
+    before: Map<string, RotationState>,
+    day: string,
+  ): Promise<void> {
     for (const [rule, s] of state.rotations) if (before.get(rule) !== s) await setKv(tx, kv.rotation(rule), s);
     await setKv(tx, kv.assignedOn(day), Object.fromEntries(state.assignedToday));
   }
@@ -140,7 +151,14 @@ export function createRoutingRuntime(o: RoutingRuntimeOptions): RoutingRuntime {
       if (people.length === 0) return new Map();
       await freshUsers();
       const match = o.routing.match;
-      const accounts = match ? await o.directory.findAccounts(lookupKeys(people.map((p) => ({ email: p.email, companyName: p.person.company_name as string | null | undefined })), match)) : [];
+      const accounts = match
+        ? await o.directory.findAccounts(
+            lookupKeys(
+              people.map((p) => ({ email: p.email, companyName: p.person.company_name as string | null | undefined })),
+              match,
+            ),
+          )
+        : [];
       const byId = new Map<string, UserInfo>([...users.values()].map((u) => [u.id, u]));
       const owners = [...new Set(accounts.map((a) => a.ownerId))].filter((id) => !byId.has(id));
       if (owners.length) for (const [id, u] of await o.directory.usersById(owners)) byId.set(id, toInfo(u));
@@ -148,7 +166,11 @@ export function createRoutingRuntime(o: RoutingRuntimeOptions): RoutingRuntime {
       return underLease(async () => {
         const state = await loadState(ruleKeys(), day);
         const before = new Map(state.rotations);
-        const decisions = routeInOrder(people, { policy: o.routing.policy, match, accounts, users, usersById: byId }, state);
+        const decisions = routeInOrder(
+          people,
+          { policy: o.routing.policy, match, accounts, users, usersById: byId },
+          state,
+        );
         await o.store.transaction(async (tx) => {
           await saveState(tx, state, before, day);
           if (persist) await persist(tx, decisions);

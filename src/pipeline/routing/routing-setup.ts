@@ -33,7 +33,11 @@ export type RoutedConnector = RoutingDirectory & { setRouter(router: CreateRoute
  * Starts routing for `ctx` with the Salesforce connector `sf`; returns the problems to report
  * (`routing.yaml:LINE:COL: no Salesforce user 'x'`). With no `routing.yaml`, routing is off.
  */
-export async function enableRouting(ctx: PipelineContext, sf: RoutedConnector, source: RoutingSource): Promise<string[]> {
+export async function enableRouting(
+  ctx: PipelineContext,
+  sf: RoutedConnector,
+  source: RoutingSource,
+): Promise<string[]> {
   if (!source.routing) {
     sf.setRouter(null);
     runtimes.delete(ctx);
@@ -69,7 +73,9 @@ async function build(ctx: PipelineContext, sf: RoutedConnector, source: RoutingS
   const problems = await runtime.start();
   await rememberUsers(ctx.store, runtime.users().values());
   if (ctx.config()?.fields.writeback?.hubspot?.owner) {
-    await refreshHubSpotOwners(ctx).catch((err) => problems.push(`cannot read HubSpot owners for writeback.hubspot.owner: ${errorMessage(err)}`));
+    await refreshHubSpotOwners(ctx).catch((err) =>
+      problems.push(`cannot read HubSpot owners for writeback.hubspot.owner: ${errorMessage(err)}`),
+    );
   }
   runtimes.set(ctx, runtime);
   return { config, runtime, problems, hook: createRouteHook(ctx.store, runtime, () => ctx.now()) };

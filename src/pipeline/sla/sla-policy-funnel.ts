@@ -25,7 +25,8 @@ export interface SlaBreakdown {
 }
 
 const ANSWERS = new Set<Stage>(['sal', 'recycled', 'sql', 'opportunity', 'won', 'lost', 'disqualified']);
-const inWindow = (t: string, from: string | null, to: string | null) => (!from || Date.parse(t) >= Date.parse(from)) && (!to || Date.parse(t) <= Date.parse(to));
+const inWindow = (t: string, from: string | null, to: string | null) =>
+  (!from || Date.parse(t) >= Date.parse(from)) && (!to || Date.parse(t) <= Date.parse(to));
 
 function median(xs: number[], digits = 2): number | null {
   if (xs.length === 0) return null;
@@ -83,7 +84,12 @@ export function slaBreakdown(input: {
       const tierIndex = state?.sla?.tier;
       const tier = tierIndex === undefined ? 'default' : (input.tierNames?.[tierIndex] ?? `tier ${tierIndex + 1}`);
       // the breach counts against the owner it happened to, not the one it was reassigned to
-      const owner = routing?.ownerEmail ?? routing?.ownerId ?? (breach?.meta?.owner as string | undefined) ?? p?.ownerId ?? '(none)';
+      const owner =
+        routing?.ownerEmail ??
+        routing?.ownerId ??
+        (breach?.meta?.owner as string | undefined) ??
+        p?.ownerId ??
+        '(none)';
       const groups = [all, byTier.get(tier) ?? acc(), byOwner.get(owner) ?? acc()];
       byTier.set(tier, groups[1]);
       byOwner.set(owner, groups[2]);
@@ -116,7 +122,16 @@ export async function recordTaskCreated(store: Store, personId: number, taskKey:
 }
 
 /** `slaBreakdown` over the store, for the histories the funnel already read. */
-export async function loadSlaBreakdown(store: Store, input: { from: string | null; to: string | null; histories: Map<number, TransitionRow[]>; people: PersonRow[]; tierNames?: string[] }): Promise<SlaBreakdown> {
+export async function loadSlaBreakdown(
+  store: Store,
+  input: {
+    from: string | null;
+    to: string | null;
+    histories: Map<number, TransitionRow[]>;
+    people: PersonRow[];
+    tierNames?: string[];
+  },
+): Promise<SlaBreakdown> {
   const taskAt = new Map<number, string>();
   for (const id of input.histories.keys()) {
     const v = await getKv(store, kv.taskCreated(id));

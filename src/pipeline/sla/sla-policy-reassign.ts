@@ -17,7 +17,8 @@ import { routingOf } from '../routing/routing-setup.ts';
 
 /** The idempotency key the MQL Task of this clock was created with (see `desired.ts`). */
 export function mqlTaskKey(p: PersonRow, state: PersonState, on: string): string | null {
-  const entry = on === 'mql' ? (state.sla?.startedAt ?? state.entered?.mql) : state.entered?.[on as keyof PersonState['entered']];
+  const entry =
+    on === 'mql' ? (state.sla?.startedAt ?? state.entered?.mql) : state.entered?.[on as keyof PersonState['entered']];
   return entry ? `task:person-${p.id}:${on}:${entry}` : null;
 }
 
@@ -42,24 +43,39 @@ export async function queueReassignment(tx: Store, personId: number, now: string
 
 /** The people whose reassignment is queued and not done. */
 export async function reassignPending(store: Store, now: string): Promise<number[]> {
-  return (await store.liveLeases(PENDING_PREFIX, now)).map((l) => Number(l.name.slice(PENDING_PREFIX.length))).filter((n) => Number.isInteger(n));
+  return (await store.liveLeases(PENDING_PREFIX, now))
+    .map((l) => Number(l.name.slice(PENDING_PREFIX.length)))
+    .filter((n) => Number.isInteger(n));
 }
 
-const donePending = (store: Store, personId: number) => store.releaseLease(`${PENDING_PREFIX}${personId}`, PENDING_OWNER);
+const donePending = (store: Store, personId: number) =>
+  store.releaseLease(`${PENDING_PREFIX}${personId}`, PENDING_OWNER);
 
 /**
  * Reassigns one breached person; returns true when it queued a reassignment. The queued entry of
  * `personId` is done with it, or when there is nothing to reassign; it stays when routing failed
  * or nobody could take the person, for the next tick.
  */
-export async function reassignOnBreach(ctx: PipelineContext, person: PersonRow | null, personId = person?.id): Promise<boolean> {
+export async function reassignOnBreach(
+  ctx: PipelineContext,
+  person: PersonRow | null,
+  personId = person?.id,
+): Promise<boolean> {
   const live = ctx.config();
   const runtime = routingOf(ctx);
   const state = person?.state as unknown as PersonState | undefined;
   const routing = person ? storedRouting(person) : null;
   // Routing not (yet) running keeps the entry: after a restart it may be a moment away.
   if (!runtime && live?.agreementConfig.sla?.on_breach === 'reassign') return false;
-  if (live?.agreementConfig.sla?.on_breach !== 'reassign' || !runtime || !person || !state?.sla?.breached || !person.salesforceId || !routing || routing.reassigned) {
+  if (
+    live?.agreementConfig.sla?.on_breach !== 'reassign' ||
+    !runtime ||
+    !person ||
+    !state?.sla?.breached ||
+    !person.salesforceId ||
+    !routing ||
+    routing.reassigned
+  ) {
     if (personId !== undefined) await donePending(ctx.store, personId);
     return false;
   }
@@ -87,7 +103,13 @@ export async function reassignOnBreach(ctx: PipelineContext, person: PersonRow |
   const writes: { key: string; payload: Record<string, unknown>; idempotencyKey: string }[] = [
     {
       key: `salesforce:owner:${person.id}:${startedAt}`,
-      payload: { object: person.salesforceObject ?? 'Lead', id: person.salesforceId, action: 'update', properties: { OwnerId: next.user.id }, purpose: 'reassign' },
+      payload: {
+        object: person.salesforceObject ?? 'Lead',
+        id: person.salesforceId,
+        action: 'update',
+        properties: { OwnerId: next.user.id },
+        purpose: 'reassign',
+      },
       idempotencyKey: `owner:person-${person.id}:${startedAt}`,
     },
     {
@@ -112,7 +134,12 @@ export async function reassignOnBreach(ctx: PipelineContext, person: PersonRow |
   if (oldTask) {
     writes.push({
       key: `salesforce:Task-close:person-${person.id}:${startedAt}`,
-      payload: { object: 'Task', action: 'update', purpose: 'reassign', properties: { Status: 'Completed', WhoId: person.salesforceId, $task: oldTask } },
+      payload: {
+        object: 'Task',
+        action: 'update',
+        purpose: 'reassign',
+        properties: { Status: 'Completed', WhoId: person.salesforceId, $task: oldTask },
+      },
       idempotencyKey: `close:${oldTask}`,
     });
   }
@@ -124,12 +151,28 @@ export async function reassignOnBreach(ctx: PipelineContext, person: PersonRow |
       if (!p || !r || r.reassigned) return true;
       const sources = p.fieldSources as Record<string, unknown>;
       const meta = (sources.$meta as Record<string, unknown> | undefined) ?? {};
-      const reassigned = { from: p.ownerId, to: next.user.id, toEmail: next.user.email, rule: next.rule, at: now, due, reason };
+      const reassigned = {
+        from: p.ownerId,
+        to: next.user.id,
+        toEmail: next.user.email,
+        rule: next.rule,
+        at: now,
+        due,
+        reason,
+      };
       p.fieldSources = { ...sources, $meta: { ...meta, routing: { ...r, reassigned } } };
       p.ownerId = next.user.id;
       p.updatedAt = now;
       if (!(await tx.savePerson(p))) return false;
-      for (const w of writes) await tx.outboxPut({ crm: 'salesforce', key: w.key, personId: p.id, payload: w.payload, hash: stableHash(w.payload), idempotencyKey: w.idempotencyKey });
+      for (const w of writes)
+        await tx.outboxPut({
+          crm: 'salesforce',
+          key: w.key,
+          personId: p.id,
+          payload: w.payload,
+          hash: stableHash(w.payload),
+          idempotencyKey: w.idempotencyKey,
+        });
       return true;
     });
     if (done) return true;

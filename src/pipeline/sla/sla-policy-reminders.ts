@@ -35,24 +35,50 @@ export async function queueSlaReminders(ctx: PipelineContext, leaseMs = 10_000):
     const soon = await ctx.store.dueSla(new Date(now.getTime() + parseDuration(remind)).toISOString(), 1000);
     for (const p of soon) {
       const sla = (p.state as unknown as PersonState)?.sla;
-      if (!sla?.remindAt || sla.breached || sla.answeredAt || sla.stoppedAt || Date.parse(sla.remindAt) > now.getTime()) continue;
-      if (!p.salesforceId || !p.ownerId || (await getKv(ctx.store, kv.slaReminded(p.id, sla.startedAt))) !== undefined) continue;
+      if (!sla?.remindAt || sla.breached || sla.answeredAt || sla.stoppedAt || Date.parse(sla.remindAt) > now.getTime())
+        continue;
+      if (!p.salesforceId || !p.ownerId || (await getKv(ctx.store, kv.slaReminded(p.id, sla.startedAt))) !== undefined)
+        continue;
       const name = [p.fields.first_name, p.fields.last_name].filter(Boolean).join(' ') || p.email;
       const text = `Reminder: answer ${name} by ${sla.due} (the agreement's deadline).`;
       const taskOn = live.fields.writeback?.salesforce?.task?.on;
       // a comment on the MQL Task when there is one, so the rep has one Task to answer; else a Task of its own
       const payload =
         taskOn === 'mql'
-          ? { object: 'Task', action: 'update', purpose: 'reminder', properties: { WhoId: p.salesforceId, $task: `task:person-${p.id}:mql:${sla.startedAt}`, $comment: text, Priority: 'High' } }
+          ? {
+              object: 'Task',
+              action: 'update',
+              purpose: 'reminder',
+              properties: {
+                WhoId: p.salesforceId,
+                $task: `task:person-${p.id}:mql:${sla.startedAt}`,
+                $comment: text,
+                Priority: 'High',
+              },
+            }
           : {
               object: 'Task',
               action: 'create',
               purpose: 'reminder',
-              properties: { Subject: text.slice(0, 255), WhoId: p.salesforceId, OwnerId: p.ownerId, ActivityDate: dateIn(sla.due, tz), Status: 'Not Started', Priority: 'High' },
+              properties: {
+                Subject: text.slice(0, 255),
+                WhoId: p.salesforceId,
+                OwnerId: p.ownerId,
+                ActivityDate: dateIn(sla.due, tz),
+                Status: 'Not Started',
+                Priority: 'High',
+              },
             };
       const { key, idempotencyKey } = reminderKeys(p.id, sla.startedAt);
       await ctx.store.transaction(async (tx) => {
-        await tx.outboxPut({ crm: 'salesforce', key, personId: p.id, payload, hash: stableHash(payload), idempotencyKey });
+        await tx.outboxPut({
+          crm: 'salesforce',
+          key,
+          personId: p.id,
+          payload,
+          hash: stableHash(payload),
+          idempotencyKey,
+        });
         await setKv(tx, kv.slaReminded(p.id, sla.startedAt), nowIso);
       });
       queued++;

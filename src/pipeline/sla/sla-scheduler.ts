@@ -47,7 +47,9 @@ export async function checkSla(ctx: PipelineContext, leaseMs = 30_000): Promise<
   // Reassignments queued with a breach that a crash (or a failed attempt) left undone.
   for (const personId of await reassignPending(ctx.store, now)) {
     const p = await ctx.store.getPerson(personId);
-    await reassignOnBreach(ctx, p, personId).catch((err) => ctx.log.warn('SLA reassignment failed', { person: personId, error: errorMessage(err) }));
+    await reassignOnBreach(ctx, p, personId).catch((err) =>
+      ctx.log.warn('SLA reassignment failed', { person: personId, error: errorMessage(err) }),
+    );
   }
   for (;;) {
     const due = await ctx.store.dueSla(now, 100);
@@ -60,10 +62,18 @@ export async function checkSla(ctx: PipelineContext, leaseMs = 30_000): Promise<
       const reassign = reassignsOnBreach(ctx);
       const r = await updatePerson(ctx, (tx) => tx.getPerson(p.id), {
         sla: true,
-        ...(reassign ? { alsoInTransaction: (tx, u) => (u.transitions.some((t) => t.breached) ? queueReassignment(tx, u.person.id, now) : Promise.resolve()) } : {}),
+        ...(reassign
+          ? {
+              alsoInTransaction: (tx, u) =>
+                u.transitions.some((t) => t.breached) ? queueReassignment(tx, u.person.id, now) : Promise.resolve(),
+            }
+          : {}),
       });
       const n = r?.transitions.filter((t) => t.breached).length ?? 0;
-      if (n > 0 && r && reassign) await reassignOnBreach(ctx, r.person, r.person.id).catch((err) => ctx.log.warn('SLA reassignment failed', { person: p.id, error: errorMessage(err) }));
+      if (n > 0 && r && reassign)
+        await reassignOnBreach(ctx, r.person, r.person.id).catch((err) =>
+          ctx.log.warn('SLA reassignment failed', { person: p.id, error: errorMessage(err) }),
+        );
       breaches += n;
       if (r && (n > 0 || r.person.slaDue === null)) progressed = true;
     }

@@ -51,7 +51,8 @@ export function handleLogin(auth: Auth, token: string) {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const given = typeof body.token === 'string' ? body.token.trim() : '';
     if (!given) return sendLogin(res.status(401), 'Enter the API token to sign in.');
-    if (!safeEqual(given, token)) return sendLogin(res.status(401), 'That token is not right. Check <code>BATON_API_TOKEN</code> and try again.');
+    if (!safeEqual(given, token))
+      return sendLogin(res.status(401), 'That token is not right. Check <code>BATON_API_TOKEN</code> and try again.');
     res.setHeader('Set-Cookie', await auth.login(req));
     res.redirect(303, '/');
   };

@@ -17,7 +17,11 @@ const PARALLEL = 16;
  * transitions and those after it (answers and breaches of the window's MQLs) in two queries, and
  * only the people it names: the recent handoffs and those with a breach.
  */
-export async function loadDashboard(deps: DashboardDeps, from: string | null, to: string | null): Promise<DashboardSummary> {
+export async function loadDashboard(
+  deps: DashboardDeps,
+  from: string | null,
+  to: string | null,
+): Promise<DashboardSummary> {
   const { store } = deps;
   const [inWindow, after, health] = await Promise.all([
     store.transitionsBetween(from, to, WINDOW_LIMIT),
@@ -44,7 +48,10 @@ export async function loadDashboard(deps: DashboardDeps, from: string | null, to
     const person = await store.getPerson(id);
     if (person) people.set(id, { id: person.id, email: person.email, ownerId: person.ownerId });
   });
-  return { ...summarize({ from, to, histories, people, recent, agreement: deps.agreementInfo(), health }), currency: deps.currency ?? 'USD' };
+  return {
+    ...summarize({ from, to, histories, people, recent, agreement: deps.agreementInfo(), health }),
+    currency: deps.currency ?? 'USD',
+  };
 }
 
 /** Parses an optional ISO `from`/`to` query value; a wrong one is a 400 naming the parameter. */

@@ -32,7 +32,10 @@ export function instantParam(req: Request, name: string): string | null {
   return v as string;
 }
 
-const feedbackSchema = z.strictObject({ decision: z.enum(['accept', 'reject']), reason: z.string().min(1).max(200).optional() });
+const feedbackSchema = z.strictObject({
+  decision: z.enum(['accept', 'reject']),
+  reason: z.string().min(1).max(200).optional(),
+});
 
 /** The API router. */
 export function apiRouter(deps: ApiDeps): express.Router {
@@ -50,7 +53,12 @@ export function apiRouter(deps: ApiDeps): express.Router {
     const crossSite = kind === 'session' ? deps.auth.originProblem(req) : null;
     if (crossSite) return sendError(res, 403, 'cross_origin', crossSite, 'origin');
     const events = parseApiEvents(parseJson(body));
-    const r = await ingestGrouped(ctx.store, ctx.metrics, apiEventItems(events, ctx.now().toISOString()), ctx.connectors);
+    const r = await ingestGrouped(
+      ctx.store,
+      ctx.metrics,
+      apiEventItems(events, ctx.now().toISOString()),
+      ctx.connectors,
+    );
     if (r.stored) deps.notify?.();
     res.status(202).json({ accepted: events.length, duplicates: r.duplicates });
   });
@@ -74,13 +82,18 @@ export function apiRouter(deps: ApiDeps): express.Router {
     const reasons = live?.agreementConfig.recycle?.reasons ?? [];
     // The reason is optional, as for a reject made in Salesforce; one that is given must be a configured one.
     if (decision === 'reject' && reason !== undefined && !reasons.includes(reason)) {
-      throw new InputError(`reason: '${reason}' is not one of recycle.reasons (${reasons.join(', ') || 'none configured'})`, { field: 'reason' });
+      throw new InputError(
+        `reason: '${reason}' is not one of recycle.reasons (${reasons.join(', ') || 'none configured'})`,
+        { field: 'reason' },
+      );
     }
     const key = String(req.params.key);
     const found = await findPersonByKey(ctx.store, key);
     if (!found) throw new NotFoundError(`no person '${key}'`);
     const at = ctx.now().toISOString();
-    const r = await updatePerson(ctx, (tx) => tx.getPerson(found.id), { feedback: { decision, reason, at, source: 'api' } });
+    const r = await updatePerson(ctx, (tx) => tx.getPerson(found.id), {
+      feedback: { decision, reason, at, source: 'api' },
+    });
     deps.notify?.();
     res.json(await personView(ctx.store, ctx.config(), r?.person ?? found, at));
   });

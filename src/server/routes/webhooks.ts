@@ -28,7 +28,8 @@ export interface WebhookDeps {
 
 function headersOf(req: Request): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
   return out;
 }
 
@@ -50,11 +51,29 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
 
   async function store(route: string, req: Request, res: Response, result: ReceiveResult, ok: (r: Response) => void) {
     if (!result.ok) {
-      deps.metrics.inputRejected.inc({ route, reason: result.status === 401 || result.status === 403 ? 'signature' : 'bad_input' });
-      const field = result.status === 401 ? undefined : (result.field ?? (result.status === 400 || result.status === 413 ? 'body' : undefined));
+      deps.metrics.inputRejected.inc({
+        route,
+        reason: result.status === 401 || result.status === 403 ? 'signature' : 'bad_input',
+      });
+      const field =
+        result.status === 401
+          ? undefined
+          : (result.field ?? (result.status === 400 || result.status === 413 ? 'body' : undefined));
       // The field, never the error text: it may quote the delivery.
       log.info('webhook refused', { route, status: result.status, field });
-      return sendError(res, result.status, result.status === 401 ? 'unauthorized' : result.status === 403 ? 'forbidden' : result.status === 413 ? 'too_large' : 'bad_input', result.error, field);
+      return sendError(
+        res,
+        result.status,
+        result.status === 401
+          ? 'unauthorized'
+          : result.status === 403
+            ? 'forbidden'
+            : result.status === 413
+              ? 'too_large'
+              : 'bad_input',
+        result.error,
+        field,
+      );
     }
     const r = await ingestGrouped(deps.store, deps.metrics, result.items, deps.connectors ?? {});
     if (r.stored) deps.notify?.();
@@ -62,24 +81,44 @@ export function webhookRouter(deps: WebhookDeps): express.Router {
   }
 
   router.post('/webhooks/hubspot', json, raw, async (req, res) => {
-    if (!deps.receivers.hubspot) return sendError(res, 404, 'connector_off', 'the HubSpot connector is off (no HubSpot credentials)');
-    const result = await deps.receivers.hubspot({ method: req.method, uri: externalUri(req, deps.publicUrl), headers: headersOf(req), rawBody: rawText(req) });
-    await store('/webhooks/hubspot', req, res, result, (r) => r.json({ ok: true, received: result.ok ? result.items.length : 0 }));
+    if (!deps.receivers.hubspot)
+      return sendError(res, 404, 'connector_off', 'the HubSpot connector is off (no HubSpot credentials)');
+    const result = await deps.receivers.hubspot({
+      method: req.method,
+      uri: externalUri(req, deps.publicUrl),
+      headers: headersOf(req),
+      rawBody: rawText(req),
+    });
+    await store('/webhooks/hubspot', req, res, result, (r) =>
+      r.json({ ok: true, received: result.ok ? result.items.length : 0 }),
+    );
   });
 
   router.post('/webhooks/salesforce/outbound', requireContentType('xml'), raw, async (req, res) => {
-    if (!deps.receivers.outbound) return sendError(res, 404, 'connector_off', 'the Salesforce connector is off (no Salesforce credentials)');
+    if (!deps.receivers.outbound)
+      return sendError(res, 404, 'connector_off', 'the Salesforce connector is off (no Salesforce credentials)');
     const result = await deps.receivers.outbound({ rawBody: rawText(req) });
     await store('/webhooks/salesforce/outbound', req, res, result, (r) => {
       const ack = result.ok ? result.ack : undefined;
-      r.type('text/xml').send(ack ?? '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><notificationsResponse xmlns="http://soap.sforce.com/2005/09/outbound"><Ack>true</Ack></notificationsResponse></soapenv:Body></soapenv:Envelope>');
+      r.type('text/xml').send(
+        ack ??
+          '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><notificationsResponse xmlns="http://soap.sforce.com/2005/09/outbound"><Ack>true</Ack></notificationsResponse></soapenv:Body></soapenv:Envelope>',
+      );
     });
   });
 
   router.post('/webhooks/salesforce', json, raw, async (req, res) => {
-    if (!deps.receivers.signed) return sendError(res, 404, 'connector_off', 'the Salesforce connector is off (no Salesforce credentials) or BATON_WEBHOOK_SECRET is not set');
+    if (!deps.receivers.signed)
+      return sendError(
+        res,
+        404,
+        'connector_off',
+        'the Salesforce connector is off (no Salesforce credentials) or BATON_WEBHOOK_SECRET is not set',
+      );
     const result = await deps.receivers.signed({ rawBody: rawText(req), signature: req.get('x-baton-signature') });
-    await store('/webhooks/salesforce', req, res, result, (r) => r.json({ ok: true, received: result.ok ? result.items.length : 0 }));
+    await store('/webhooks/salesforce', req, res, result, (r) =>
+      r.json({ ok: true, received: result.ok ? result.items.length : 0 }),
+    );
   });
 
   return router;

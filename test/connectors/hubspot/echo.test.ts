@@ -16,7 +16,10 @@ const URL = 'https://baton.example.com/webhooks/hubspot';
 function deliver(events: Parameters<ReturnType<typeof harness>['api']['signedWebhook']>[0]): InboxItem[] {
   const now = Date.now();
   const { body, headers } = h!.api.signedWebhook(events, SECRET, URL, now);
-  const res = receiveHubSpotWebhook({ method: 'POST', uri: URL, headers, rawBody: body }, { clientSecret: SECRET, now });
+  const res = receiveHubSpotWebhook(
+    { method: 'POST', uri: URL, headers, rawBody: body },
+    { clientSecret: SECRET, now },
+  );
   if (!res.ok) throw new Error(res.error);
   return res.items;
 }
@@ -28,7 +31,16 @@ describe('HubSpot loop guard', () => {
     const c = t.connector({ limits: FAST });
     await c.start();
     const written = { baton_stage: 'mql', baton_reason: 'mql: rule:demo-request' };
-    await c.write([{ key: `hubspot:contact:${id}`, object: 'contact', id, action: 'update', properties: written, idempotencyKey: 'x' }]);
+    await c.write([
+      {
+        key: `hubspot:contact:${id}`,
+        object: 'contact',
+        id,
+        action: 'update',
+        properties: written,
+        idempotencyKey: 'x',
+      },
+    ]);
 
     const echoes = deliver(t.api.takeApiEchoes());
     expect(echoes).toHaveLength(2);
@@ -46,10 +58,22 @@ describe('HubSpot loop guard', () => {
     const id = t.api.seed('contacts', { email: 'ana@corp.example' });
     const c = t.connector({ limits: FAST });
     await c.start();
-    await c.write([{ key: `hubspot:contact:${id}`, object: 'contact', id, action: 'update', properties: { baton_stage: 'mql' }, idempotencyKey: 'x' }]);
+    await c.write([
+      {
+        key: `hubspot:contact:${id}`,
+        object: 'contact',
+        id,
+        action: 'update',
+        properties: { baton_stage: 'mql' },
+        idempotencyKey: 'x',
+      },
+    ]);
     const [echo] = deliver(t.api.takeApiEchoes());
     if (echo.body.kind !== 'change') throw new Error('expected a change');
-    const other = (value: string, sourceId = '777') => ({ ...echo, body: { ...echo.body, hint: { baton_stage: value }, sourceId } });
+    const other = (value: string, sourceId = '777') => ({
+      ...echo,
+      body: { ...echo.body, hint: { baton_stage: value }, sourceId },
+    });
     // another integration setting a value this connector never wrote is real work
     expect(c.isEchoChange(other('sql'), { baton_stage: 'mql' })).toBe(false);
     expect(c.isEchoChange(other('sql'), null)).toBe(false);
@@ -62,8 +86,25 @@ describe('HubSpot loop guard', () => {
     expect(c.isEchoChange(marketer, { jobtitle: 'CTO' })).toBe(false);
     expect(c.isEchoChange(marketer, { jobtitle: 'CFO' })).toBe(true);
     const at = Date.parse('2026-12-01T10:00:00Z');
-    const record = { crm: 'hubspot' as const, object: 'contact' as const, id, modifiedAt: new Date(at).toISOString(), properties: { email: 'Ana@corp.example', recent_conversion_event_name: 'demo-request', recent_conversion_date: String(at) } };
-    expect(c.eventsOf(record)).toEqual([expect.objectContaining({ id: `hubspot:form:${id}:${at}`, email: 'ana@corp.example', type: 'form_submission', properties: expect.objectContaining({ form: 'demo-request' }) })]);
+    const record = {
+      crm: 'hubspot' as const,
+      object: 'contact' as const,
+      id,
+      modifiedAt: new Date(at).toISOString(),
+      properties: {
+        email: 'Ana@corp.example',
+        recent_conversion_event_name: 'demo-request',
+        recent_conversion_date: String(at),
+      },
+    };
+    expect(c.eventsOf(record)).toEqual([
+      expect.objectContaining({
+        id: `hubspot:form:${id}:${at}`,
+        email: 'ana@corp.example',
+        type: 'form_submission',
+        properties: expect.objectContaining({ form: 'demo-request' }),
+      }),
+    ]);
   });
 
   it('recognises an echo by value when the source is not Baton’s app', () => {
@@ -71,7 +112,13 @@ describe('HubSpot loop guard', () => {
       source: 'hubspot',
       dedupKey: 'k',
       receivedAt: new Date().toISOString(),
-      body: { kind: 'change', ref: { crm: 'hubspot', object: 'contact', id: '5101' }, hint: { baton_fit_score: '45' }, changeSource: 'WORKFLOWS', sourceId: '99' },
+      body: {
+        kind: 'change',
+        ref: { crm: 'hubspot', object: 'contact', id: '5101' },
+        hint: { baton_fit_score: '45' },
+        changeSource: 'WORKFLOWS',
+        sourceId: '99',
+      },
     };
     const last = (_o: string, id: string) => (id === '5101' ? { baton_fit_score: 45 } : null);
     expect(isEcho(item, { ownSourceIds: ['1'] }, last)).toBe(true);

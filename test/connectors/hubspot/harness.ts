@@ -12,7 +12,12 @@ export const fields: FieldsConfig = fieldsSchema.parse({
       email: { hubspot: 'email', salesforce: 'Email', sync: 'two_way' },
       first_name: { hubspot: 'firstname', salesforce: 'FirstName', sync: 'two_way' },
       title: { hubspot: 'jobtitle', salesforce: 'Title', sync: 'prefer_salesforce_unless_blank' },
-      employees: { hubspot: 'company.numberofemployees', salesforce: 'NumberOfEmployees', type: 'number', sync: 'hubspot_to_salesforce' },
+      employees: {
+        hubspot: 'company.numberofemployees',
+        salesforce: 'NumberOfEmployees',
+        type: 'number',
+        sync: 'hubspot_to_salesforce',
+      },
       lead_status: { hubspot: 'hs_lead_status', salesforce: 'Status', sync: 'salesforce_wins' },
     },
   },
@@ -25,7 +30,10 @@ export const fields: FieldsConfig = fieldsSchema.parse({
         hubspot: 'dealstage',
         salesforce: 'StageName',
         sync: 'salesforce_wins',
-        values: { won: { hubspot: 'closedwon', salesforce: 'Closed Won' }, lost: { hubspot: 'closedlost', salesforce: 'Closed Lost' } },
+        values: {
+          won: { hubspot: 'closedwon', salesforce: 'Closed Won' },
+          lost: { hubspot: 'closedlost', salesforce: 'Closed Lost' },
+        },
       },
     },
   },
@@ -44,7 +52,11 @@ const quiet = winston.createLogger({ silent: true });
 /** A fake account, msw serving it, and a connector factory; call `close()` in afterEach. */
 export function harness(fake: FakeHubSpotOptions = {}) {
   // Generous fake limits unless a test is about limits; FAST stays below them.
-  const api = createFakeHubSpot({ rateLimit: { limit: 100_000, windowMs: 1000 }, searchLimit: { limit: 10_000, windowMs: 1000 }, ...fake });
+  const api = createFakeHubSpot({
+    rateLimit: { limit: 100_000, windowMs: 1000 },
+    searchLimit: { limit: 10_000, windowMs: 1000 },
+    ...fake,
+  });
   const server = setupServer(...mswHandlers(BASE, api));
   server.listen({ onUnhandledFrame: 'error' });
   const connectors: { stop(): Promise<void> }[] = [];
@@ -52,7 +64,15 @@ export function harness(fake: FakeHubSpotOptions = {}) {
   return {
     api,
     connector(opts: Partial<HubSpotConnectorOptions> = {}) {
-      const c = createHubSpotConnector({ accessToken: 'pat-test', baseUrl: BASE, fields, retryMinTimeoutMs: 10, logger: quiet, accountKey: `test-${process.pid}-${n++}-${Math.random()}`, ...opts });
+      const c = createHubSpotConnector({
+        accessToken: 'pat-test',
+        baseUrl: BASE,
+        fields,
+        retryMinTimeoutMs: 10,
+        logger: quiet,
+        accountKey: `test-${process.pid}-${n++}-${Math.random()}`,
+        ...opts,
+      });
       connectors.push(c);
       return c;
     },
@@ -76,4 +96,7 @@ export function maxInWindow(times: number[], windowMs: number): number {
 }
 
 /** Fast limits for tests, through the same configuration path as production. */
-export const FAST = { account: { limit: 1000, windowMs: 1000, marginMs: 0 }, search: { limit: 100, windowMs: 1000, marginMs: 0 } };
+export const FAST = {
+  account: { limit: 1000, windowMs: 1000, marginMs: 0 },
+  search: { limit: 100, windowMs: 1000, marginMs: 0 },
+};

@@ -11,10 +11,24 @@ describe('HubSpot limits and retries', () => {
     // 10 requests per second, through the same configuration path as production's 100 per 10 s.
     h = harness({ rateLimit: { limit: 10, windowMs: 1000 } });
     const ids = Array.from({ length: 1200 }, (_, i) => h.api.seed('contacts', { email: `p${i}@corp.example` }));
-    const c = h.connector({ limits: { account: { limit: 10, windowMs: 1000, marginMs: 100 }, search: { limit: 5, windowMs: 1000, marginMs: 100 } } });
+    const c = h.connector({
+      limits: {
+        account: { limit: 10, windowMs: 1000, marginMs: 100 },
+        search: { limit: 5, windowMs: 1000, marginMs: 100 },
+      },
+    });
     // Another integration on the account takes the window: HubSpot answers 429 for a while.
     h.api.inject({ status: 429, count: 3 });
-    const results = await c.write(ids.map((id) => ({ key: `hubspot:contact:${id}`, object: 'contact', id, action: 'update', properties: { hs_lead_status: 'OPEN' }, idempotencyKey: id })));
+    const results = await c.write(
+      ids.map((id) => ({
+        key: `hubspot:contact:${id}`,
+        object: 'contact',
+        id,
+        action: 'update',
+        properties: { hs_lead_status: 'OPEN' },
+        idempotencyKey: id,
+      })),
+    );
     expect(results.every((r) => r.status === 'ok')).toBe(true);
     expect(ids.every((id) => h.api.data.records.contacts.get(id)!.properties.hs_lead_status === 'OPEN')).toBe(true);
     const times = h.api.log.map((l) => l.at);
@@ -32,7 +46,12 @@ describe('HubSpot limits and retries', () => {
     const refs = ids.map((id) => ({ crm: 'hubspot' as const, object: 'contact' as const, id }));
     await Promise.all([a.read(refs.slice(0, 1000)), b.read(refs.slice(1000))]);
     expect(h.api.log.length).toBeGreaterThan(20);
-    expect(maxInWindow(h.api.log.map((l) => l.at), 1000)).toBeLessThanOrEqual(10);
+    expect(
+      maxInWindow(
+        h.api.log.map((l) => l.at),
+        1000,
+      ),
+    ).toBeLessThanOrEqual(10);
     expect(h.api.log.every((l) => l.status !== 429)).toBe(true);
   });
 

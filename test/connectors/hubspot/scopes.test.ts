@@ -24,15 +24,33 @@ describe('neededScopes', () => {
     expect(read.map((r) => r.id).sort()).toEqual([contact, deal].sort());
     expect((await c.poll(null)).records.length).toBeGreaterThanOrEqual(0);
     const written = await c.write([
-      { key: `hubspot:contact:${contact}`, object: 'contact', id: contact, action: 'update', properties: { baton_stage: 'mql' }, idempotencyKey: 'k1' },
-      { key: `hubspot:deal:${deal}`, object: 'deal', id: deal, action: 'update', properties: { baton_attribution: 'first touch: Webinar' }, idempotencyKey: 'k2' },
+      {
+        key: `hubspot:contact:${contact}`,
+        object: 'contact',
+        id: contact,
+        action: 'update',
+        properties: { baton_stage: 'mql' },
+        idempotencyKey: 'k1',
+      },
+      {
+        key: `hubspot:deal:${deal}`,
+        object: 'deal',
+        id: deal,
+        action: 'update',
+        properties: { baton_attribution: 'first touch: Webinar' },
+        idempotencyKey: 'k2',
+      },
     ]);
     expect(written.map((w) => w.status)).toEqual(['ok', 'ok']);
     expect(hh.api.log.filter((l) => l.status === 403)).toEqual([]);
   });
 
   it('leave out what the configuration does not use', () => {
-    const noDeals = { ...fields, deal: undefined, writeback: { hubspot: { contact: {}, lifecyclestage: false, owner: false } } };
+    const noDeals = {
+      ...fields,
+      deal: undefined,
+      writeback: { hubspot: { contact: {}, lifecyclestage: false, owner: false } },
+    };
     const scopes = neededScopes(noDeals as typeof fields);
     expect(scopes.some((s) => s.includes('deals'))).toBe(false);
     expect(scopes).not.toContain('crm.schemas.contacts.write');

@@ -6,8 +6,16 @@ import { FAST, harness } from './harness.ts';
 let h: ReturnType<typeof harness>;
 afterEach(() => h.close());
 
-const update = (object: 'contact' | 'deal', id: string, properties: Record<string, unknown>): WriteOp => ({ key: `hubspot:${object}:${id}`, object, id, action: 'update', properties, idempotencyKey: `k-${id}` });
-const held = (rs: WriteResult[]) => rs.filter((r): r is Extract<WriteResult, { status: 'held' }> => r.status === 'held');
+const update = (object: 'contact' | 'deal', id: string, properties: Record<string, unknown>): WriteOp => ({
+  key: `hubspot:${object}:${id}`,
+  object,
+  id,
+  action: 'update',
+  properties,
+  idempotencyKey: `k-${id}`,
+});
+const held = (rs: WriteResult[]) =>
+  rs.filter((r): r is Extract<WriteResult, { status: 'held' }> => r.status === 'held');
 
 describe('HubSpot setup problems', () => {
   it('a property that does not exist holds all 2,000 writes after one refused call (no bisection) and names the property', async () => {
@@ -17,7 +25,12 @@ describe('HubSpot setup problems', () => {
     const c = h.connector({ limits: FAST });
     const results = await c.write(ids.map((id) => update('contact', id, { baton_stage: 'mql', firstname: 'Ana' })));
     expect(held(results)).toHaveLength(2000);
-    expect(held(results)[0].problem).toMatchObject({ crm: 'hubspot', kind: 'missing_field', object: 'contact', fields: ['baton_stage'] });
+    expect(held(results)[0].problem).toMatchObject({
+      crm: 'hubspot',
+      kind: 'missing_field',
+      object: 'contact',
+      fields: ['baton_stage'],
+    });
     expect(held(results)[0].problem.fix).toMatch(/crm\.schemas\.contacts\.write/);
     const calls = h.api.calls(/\/contacts\/batch\/update$/);
     expect(calls.map((x) => [x.status, x.inputs])).toEqual([[400, 100]]);
@@ -30,7 +43,11 @@ describe('HubSpot setup problems', () => {
     const c = h.connector({ limits: FAST, detectBackwardLifecycle: false });
     const results = await c.write(ids.map((id) => update('contact', id, { firstname: 'Ana' })));
     expect(held(results)).toHaveLength(3);
-    expect(held(results)[0].problem).toMatchObject({ kind: 'missing_scope', object: 'contact', scopes: ['crm.objects.contacts.write'] });
+    expect(held(results)[0].problem).toMatchObject({
+      kind: 'missing_scope',
+      object: 'contact',
+      scopes: ['crm.objects.contacts.write'],
+    });
     expect(h.api.calls(/\/contacts\/batch\/update$/)).toHaveLength(1);
   });
 
@@ -42,10 +59,17 @@ describe('HubSpot setup problems', () => {
     const c = h.connector({ limits: FAST });
     const won = await c.write(deals.map((id) => update('deal', id, { dealstage: 'closedwon' })));
     expect(held(won)).toHaveLength(4);
-    expect(held(won)[0].problem).toMatchObject({ kind: 'value_not_allowed', object: 'deal', fields: ['dealstage'], value: 'closedwon' });
+    expect(held(won)[0].problem).toMatchObject({
+      kind: 'value_not_allowed',
+      object: 'deal',
+      fields: ['dealstage'],
+      value: 'closedwon',
+    });
     expect(h.api.calls(/\/deals\/batch\/update$/)).toHaveLength(1);
 
-    const odd = await c.write(deals.map((id, i) => update('deal', id, { dealstage: i === 2 ? 'somebodys_stage' : 'closedlost' })));
+    const odd = await c.write(
+      deals.map((id, i) => update('deal', id, { dealstage: i === 2 ? 'somebodys_stage' : 'closedlost' })),
+    );
     expect(odd.map((r) => r.status)).toEqual(['ok', 'ok', 'dead', 'ok']);
   });
 });

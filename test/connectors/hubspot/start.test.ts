@@ -20,7 +20,16 @@ describe('HubSpot start()', () => {
   });
 
   it('names the missing scope on a 403', async () => {
-    h = harness({ scopes: ['crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.schemas.contacts.read', 'crm.schemas.companies.read', 'crm.schemas.deals.read', 'crm.schemas.deals.write'] });
+    h = harness({
+      scopes: [
+        'crm.objects.contacts.read',
+        'crm.objects.contacts.write',
+        'crm.schemas.contacts.read',
+        'crm.schemas.companies.read',
+        'crm.schemas.deals.read',
+        'crm.schemas.deals.write',
+      ],
+    });
     const c = h.connector({ limits: FAST });
     const problems = await c.start();
     expect(problems).toHaveLength(1);
@@ -30,7 +39,16 @@ describe('HubSpot start()', () => {
 
   it('reports a property fields.yaml reads that HubSpot does not have', async () => {
     h = harness();
-    const bad = fieldsSchema.parse({ ...fields, person: { ...fields.person, fields: { ...fields.person.fields, region: { hubspot: 'sales_region', salesforce: 'Region__c', sync: 'two_way' } } } });
+    const bad = fieldsSchema.parse({
+      ...fields,
+      person: {
+        ...fields.person,
+        fields: {
+          ...fields.person.fields,
+          region: { hubspot: 'sales_region', salesforce: 'Region__c', sync: 'two_way' },
+        },
+      },
+    });
     const c = h.connector({ limits: FAST, fields: bad });
     expect(await c.start()).toEqual(['HubSpot: contact property "sales_region" named in fields.yaml does not exist']);
   });

@@ -22,8 +22,12 @@ describe('HubSpot incremental poll', () => {
   it('delivers 250 contacts sharing one timestamp exactly once, then only later changes', async () => {
     h = harness();
     const before = h.api.seed('contacts', { email: 'old@corp.example' }, { at: T0 - 60_000 });
-    const same = Array.from({ length: 250 }, (_, i) => h.api.seed('contacts', { email: `p${i}@corp.example` }, { at: T0 }));
-    const after = Array.from({ length: 30 }, (_, i) => h.api.seed('contacts', { email: `q${i}@corp.example` }, { at: T0 + 1000 + i }));
+    const same = Array.from({ length: 250 }, (_, i) =>
+      h.api.seed('contacts', { email: `p${i}@corp.example` }, { at: T0 }),
+    );
+    const after = Array.from({ length: 30 }, (_, i) =>
+      h.api.seed('contacts', { email: `q${i}@corp.example` }, { at: T0 + 1000 + i }),
+    );
     const c = h.connector({ limits: FAST, pollStartMs: T0 });
 
     const first = await drainPoll(c, null);
@@ -47,7 +51,11 @@ describe('HubSpot incremental poll', () => {
     const { seen } = await drainPoll(c, null);
     expect(h.api.log.filter((l) => l.search && l.status !== 200)).toEqual([]);
     // A client paging with `after` alone would have hit the ceiling.
-    const afterPaging = await fetch(`${BASE}/crm/v3/objects/contacts/search`, { method: 'POST', headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, body: JSON.stringify({ limit: 200, after: '1000' }) });
+    const afterPaging = await fetch(`${BASE}/crm/v3/objects/contacts/search`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer t', 'content-type': 'application/json' },
+      body: JSON.stringify({ limit: 200, after: '1000' }),
+    });
     expect(afterPaging.status).toBe(400);
     expect(seen.length).toBe(n);
     expect(new Set(seen.map((r) => r.id)).size).toBe(n);
@@ -57,7 +65,9 @@ describe('HubSpot incremental poll', () => {
 describe('HubSpot backfill', () => {
   it('reads 2,000 contacts with their companies in ≤ 30 read calls and resumes from its cursor', async () => {
     h = harness();
-    const companies = Array.from({ length: 40 }, (_, i) => h.api.seed('companies', { name: `Co ${i}`, numberofemployees: 10 * i }, { at: T0 }));
+    const companies = Array.from({ length: 40 }, (_, i) =>
+      h.api.seed('companies', { name: `Co ${i}`, numberofemployees: 10 * i }, { at: T0 }),
+    );
     for (let i = 0; i < 2000; i++) {
       const id = h.api.seed('contacts', { email: `p${i}@corp.example` }, { at: T0 + i * 10 });
       h.api.associate('contacts', id, 'companies', companies[i % 40], { primary: true });
@@ -92,7 +102,9 @@ describe('HubSpot backfill', () => {
 
     const reads = h.api.log.filter((l) => l.search || /batch\/read$/.test(l.path));
     expect(reads.length).toBeLessThanOrEqual(30);
-    console.info(`backfill 2000 contacts + 20 deals: ${reads.length} read calls (${reads.filter((l) => l.search).length} searches, ${reads.filter((l) => /associations/.test(l.path)).length} association reads, ${reads.filter((l) => /objects\/companies\/batch/.test(l.path)).length} company reads)`);
+    console.info(
+      `backfill 2000 contacts + 20 deals: ${reads.length} read calls (${reads.filter((l) => l.search).length} searches, ${reads.filter((l) => /associations/.test(l.path)).length} association reads, ${reads.filter((l) => /objects\/companies\/batch/.test(l.path)).length} company reads)`,
+    );
   });
 
   it('reads the next page while the consumer still holds this one, and delivers every contact once', async () => {

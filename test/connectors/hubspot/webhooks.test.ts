@@ -17,11 +17,19 @@ describe('receiveHubSpotWebhook', () => {
     const { id, events } = delivery();
     const now = Date.now();
     const { body, headers } = signedWebhook(events, SECRET, URL, now);
-    const res = receiveHubSpotWebhook({ method: 'POST', uri: URL, headers, rawBody: body }, { clientSecret: SECRET, now });
+    const res = receiveHubSpotWebhook(
+      { method: 'POST', uri: URL, headers, rawBody: body },
+      { clientSecret: SECRET, now },
+    );
     expect(res.ok).toBe(true);
     if (!res.ok) return;
     expect(res.items).toHaveLength(2);
-    expect(res.items[0].body).toMatchObject({ kind: 'change', ref: { crm: 'hubspot', object: 'contact', id }, hint: { jobtitle: 'VP Operations' }, changeSource: 'CRM_UI' });
+    expect(res.items[0].body).toMatchObject({
+      kind: 'change',
+      ref: { crm: 'hubspot', object: 'contact', id },
+      hint: { jobtitle: 'VP Operations' },
+      changeSource: 'CRM_UI',
+    });
   });
 
   it('verifies against the URI with HubSpot’s listed escapes decoded', () => {
@@ -29,18 +37,29 @@ describe('receiveHubSpotWebhook', () => {
     const now = Date.now();
     const uri = 'https://baton.example.com/webhooks/hubspot?tenant=a%3Ab%40c';
     const { body, headers } = signedWebhook(events, SECRET, uri, now);
-    expect(receiveHubSpotWebhook({ method: 'POST', uri, headers, rawBody: body }, { clientSecret: SECRET, now }).ok).toBe(true);
+    expect(
+      receiveHubSpotWebhook({ method: 'POST', uri, headers, rawBody: body }, { clientSecret: SECRET, now }).ok,
+    ).toBe(true);
   });
 
   it.each([
     ['wrong secret', (d: ReturnType<typeof signedWebhook>) => ({ ...d, secret: 'other' })],
-    ['tampered body', (d: ReturnType<typeof signedWebhook>) => ({ ...d, body: d.body.replace('VP Operations', 'CEO') })],
-    ['missing header', (d: ReturnType<typeof signedWebhook>) => ({ ...d, headers: { ...d.headers, 'x-hubspot-signature-v3': '' } })],
+    [
+      'tampered body',
+      (d: ReturnType<typeof signedWebhook>) => ({ ...d, body: d.body.replace('VP Operations', 'CEO') }),
+    ],
+    [
+      'missing header',
+      (d: ReturnType<typeof signedWebhook>) => ({ ...d, headers: { ...d.headers, 'x-hubspot-signature-v3': '' } }),
+    ],
   ])('refuses a %s with 401', (_name, mutate) => {
     const { events } = delivery();
     const now = Date.now();
     const d = mutate(signedWebhook(events, SECRET, URL, now)) as ReturnType<typeof signedWebhook> & { secret?: string };
-    const res = receiveHubSpotWebhook({ method: 'POST', uri: URL, headers: d.headers, rawBody: d.body }, { clientSecret: d.secret ?? SECRET, now });
+    const res = receiveHubSpotWebhook(
+      { method: 'POST', uri: URL, headers: d.headers, rawBody: d.body },
+      { clientSecret: d.secret ?? SECRET, now },
+    );
     expect(res).toMatchObject({ ok: false, status: 401 });
   });
 
@@ -48,7 +67,12 @@ describe('receiveHubSpotWebhook', () => {
     const { events } = delivery();
     const sent = Date.now() - 5 * 60_000 - 1;
     const { body, headers } = signedWebhook(events, SECRET, URL, sent);
-    expect(receiveHubSpotWebhook({ method: 'POST', uri: URL, headers, rawBody: body }, { clientSecret: SECRET, now: Date.now() })).toMatchObject({ ok: false, status: 401 });
+    expect(
+      receiveHubSpotWebhook(
+        { method: 'POST', uri: URL, headers, rawBody: body },
+        { clientSecret: SECRET, now: Date.now() },
+      ),
+    ).toMatchObject({ ok: false, status: 401 });
   });
 
   it('answers 400 naming the field for a malformed event', () => {
@@ -56,7 +80,10 @@ describe('receiveHubSpotWebhook', () => {
     const broken = [{ ...events[0], occurredAt: 'yesterday' }];
     const now = Date.now();
     const { body, headers } = signedWebhook(broken as never, SECRET, URL, now);
-    const res = receiveHubSpotWebhook({ method: 'POST', uri: URL, headers, rawBody: body }, { clientSecret: SECRET, now });
+    const res = receiveHubSpotWebhook(
+      { method: 'POST', uri: URL, headers, rawBody: body },
+      { clientSecret: SECRET, now },
+    );
     expect(res).toMatchObject({ ok: false, status: 400 });
     if (!res.ok) expect(res.error).toContain('[0].occurredAt');
   });
@@ -65,8 +92,16 @@ describe('receiveHubSpotWebhook', () => {
     const { events } = delivery();
     const keys = [0, 1, 2].map((attempt) => {
       const now = Date.now();
-      const { body, headers } = signedWebhook(events.map((e) => ({ ...e, attemptNumber: attempt })), SECRET, URL, now);
-      const res = receiveHubSpotWebhook({ method: 'POST', uri: URL, headers, rawBody: body }, { clientSecret: SECRET, now });
+      const { body, headers } = signedWebhook(
+        events.map((e) => ({ ...e, attemptNumber: attempt })),
+        SECRET,
+        URL,
+        now,
+      );
+      const res = receiveHubSpotWebhook(
+        { method: 'POST', uri: URL, headers, rawBody: body },
+        { clientSecret: SECRET, now },
+      );
       return res.ok ? res.items.map((i) => i.dedupKey) : [];
     });
     expect(keys[1]).toEqual(keys[0]);
@@ -80,7 +115,10 @@ describe('receiveHubSpotWebhook', () => {
     const now = Date.now();
     const all = [...events, ...fake.deleteAsMarketer('contacts', id)];
     const { body, headers } = signedWebhook(all, SECRET, URL, now);
-    const res = receiveHubSpotWebhook({ method: 'POST', uri: URL, headers, rawBody: body }, { clientSecret: SECRET, now });
+    const res = receiveHubSpotWebhook(
+      { method: 'POST', uri: URL, headers, rawBody: body },
+      { clientSecret: SECRET, now },
+    );
     expect(res.ok && res.items.map((i) => i.body)).toEqual([
       expect.objectContaining({ kind: 'change', ref: expect.objectContaining({ id }) }),
       expect.objectContaining({ kind: 'change', ref: expect.objectContaining({ id }), hint: { deleted: true } }),
@@ -93,7 +131,14 @@ describe('receiveHubSpotWebhook', () => {
     const b = fake.seed('contacts', { email: 'b@x.example' });
     const now = Date.now();
     const { body, headers } = signedWebhook(fake.mergeContacts(a, b), SECRET, URL, now);
-    const res = receiveHubSpotWebhook({ method: 'POST', uri: URL, headers, rawBody: body }, { clientSecret: SECRET, now });
-    expect(res.ok && res.items[0].body).toEqual({ kind: 'merge', ref: expect.objectContaining({ id: a, object: 'contact' }), mergedIds: [b] });
+    const res = receiveHubSpotWebhook(
+      { method: 'POST', uri: URL, headers, rawBody: body },
+      { clientSecret: SECRET, now },
+    );
+    expect(res.ok && res.items[0].body).toEqual({
+      kind: 'merge',
+      ref: expect.objectContaining({ id: a, object: 'contact' }),
+      mergedIds: [b],
+    });
   });
 });

@@ -38,8 +38,14 @@ describe('HubSpot write-back', () => {
     expect(dead).toHaveLength(1);
     expect(dead[0].key).toBe(`hubspot:contact:${ids[37]}`);
     expect(dead[0].status === 'dead' && dead[0].error).toContain('NOT_A_STATUS was not one of the allowed options');
-    expect(ids.filter((_, i) => i !== 37).every((id) => h.api.data.records.contacts.get(id)!.properties.hs_lead_status === 'IN_PROGRESS')).toBe(true);
-    console.info(`bisect: ${h.api.calls(/\/contacts\/batch\/update$/).length} batch-update calls to isolate 1 bad record in 100`);
+    expect(
+      ids
+        .filter((_, i) => i !== 37)
+        .every((id) => h.api.data.records.contacts.get(id)!.properties.hs_lead_status === 'IN_PROGRESS'),
+    ).toBe(true);
+    console.info(
+      `bisect: ${h.api.calls(/\/contacts\/batch\/update$/).length} batch-update calls to isolate 1 bad record in 100`,
+    );
   });
 
   it('clears the lifecycle stage before a backward move (recycle → lead)', async () => {
@@ -49,7 +55,10 @@ describe('HubSpot write-back', () => {
     const c = h.connector({ limits: FAST });
     expect(await c.start()).toEqual([]);
     // One op says clearFirst (as the pipeline does for recycled), the other is detected by reading the current stage.
-    const results = await c.write([update(id, { lifecyclestage: 'lead', baton_stage: 'recycled' }, { clearFirst: ['lifecyclestage'] }), update(id2, { lifecyclestage: 'marketingqualifiedlead' })]);
+    const results = await c.write([
+      update(id, { lifecyclestage: 'lead', baton_stage: 'recycled' }, { clearFirst: ['lifecyclestage'] }),
+      update(id2, { lifecyclestage: 'marketingqualifiedlead' }),
+    ]);
     expect(results.map((r) => r.status)).toEqual(['ok', 'ok']);
     expect(h.api.data.records.contacts.get(id)!.properties.lifecyclestage).toBe('lead');
     expect(h.api.data.records.contacts.get(id2)!.properties.lifecyclestage).toBe('marketingqualifiedlead');
@@ -86,12 +95,21 @@ describe('HubSpot write-back', () => {
     const contact = h.api.seed('contacts', { email: 'ana@corp.example' });
     const c = h.connector({ limits: FAST });
     expect(await c.start()).toEqual([]);
-    const op: WriteOp = { key: 'hubspot:deal:opp-1', object: 'deal', action: 'create', properties: { dealname: 'Acme', amount: 1200.5 }, idempotencyKey: 'opp-1', associations: { contacts: [contact] } };
+    const op: WriteOp = {
+      key: 'hubspot:deal:opp-1',
+      object: 'deal',
+      action: 'create',
+      properties: { dealname: 'Acme', amount: 1200.5 },
+      idempotencyKey: 'opp-1',
+      associations: { contacts: [contact] },
+    };
     const [first] = await c.write([op]);
     const [again] = await c.write([op]);
     expect(first).toMatchObject({ status: 'ok', id: expect.any(String) });
     expect(again).toEqual(first);
     expect(h.api.data.records.deals.size).toBe(1);
-    expect(h.api.data.associations('deals', (first as { id: string }).id, 'contacts').map((a) => a.toId)).toEqual([contact]);
+    expect(h.api.data.associations('deals', (first as { id: string }).id, 'contacts').map((a) => a.toId)).toEqual([
+      contact,
+    ]);
   });
 });

@@ -7,7 +7,11 @@ useFakeSalesforce();
 describe('Salesforce backfill through Bulk API 2.0', () => {
   it('pages past one locator, reports totals, and resumes from a stored cursor', async () => {
     const api = freshOrg({ bulkChecksUntilComplete: 3 });
-    const leads = Array.from({ length: 25 }, (_, i) => api.org.insert('Lead', { LastName: `L${i}`, Company: 'Acme, "Quoted" Inc', Email: `l${i}@acme.example` }).Id);
+    const leads = Array.from(
+      { length: 25 },
+      (_, i) =>
+        api.org.insert('Lead', { LastName: `L${i}`, Company: 'Acme, "Quoted" Inc', Email: `l${i}@acme.example` }).Id,
+    );
     const contacts = Array.from({ length: 4 }, (_, i) => api.org.insert('Contact', { LastName: `C${i}` }).Id);
     const sf = connectorFor(api, { bulk: { pollIntervalMs: 1, pollTimeoutMs: 5_000, pageSize: 10 } });
     await sf.start();
@@ -21,7 +25,9 @@ describe('Salesforce backfill through Bulk API 2.0', () => {
     expect(pages[0].records[0].properties.Company).toBe('Acme, "Quoted" Inc');
     const resumed: BackfillPage[] = [];
     for await (const page of sf.backfill(pages[1].cursor)) resumed.push(page);
-    const leadIds = [...pages, ...resumed].flatMap((p) => p.records.filter((r) => r.object === 'Lead').map((r) => r.id));
+    const leadIds = [...pages, ...resumed].flatMap((p) =>
+      p.records.filter((r) => r.object === 'Lead').map((r) => r.id),
+    );
     expect(leadIds).toEqual(leads);
     expect(resumed.flatMap((p) => p.records.filter((r) => r.object === 'Contact').map((r) => r.id))).toEqual(contacts);
     expect(api.calls('/jobs/query', 'POST').length).toBe(6); // one job per object, the Lead job reused on resume

@@ -34,7 +34,9 @@ describe('Salesforce session and limits', () => {
     const api = freshOrg();
     const sf = connectorFor(api);
     api.expireSessions();
-    await expect(sf.read([{ crm: 'salesforce', object: 'Lead', id: '00Q5g0000000000001' }])).rejects.toThrow(/INVALID_SESSION_ID|Session expired/);
+    await expect(sf.read([{ crm: 'salesforce', object: 'Lead', id: '00Q5g0000000000001' }])).rejects.toThrow(
+      /INVALID_SESSION_ID|Session expired/,
+    );
   });
 
   it('pauses at the configured share of the daily budget, with one log line', async () => {
@@ -48,7 +50,16 @@ describe('Salesforce session and limits', () => {
     const err = await sf.read([{ crm: 'salesforce', object: 'Lead', id: lead.Id }]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CrmError);
     expect(err).toMatchObject({ code: 'salesforce_budget_paused', retryAfterMs: 60_000 });
-    const [w] = await sf.write([{ key: 'k', object: 'Lead', id: lead.Id, action: 'update', properties: { Baton_Stage__c: 'mql' }, idempotencyKey: 'k' }]);
+    const [w] = await sf.write([
+      {
+        key: 'k',
+        object: 'Lead',
+        id: lead.Id,
+        action: 'update',
+        properties: { Baton_Stage__c: 'mql' },
+        idempotencyKey: 'k',
+      },
+    ]);
     expect(w).toMatchObject({ status: 'retry', retryAfterMs: 60_000 });
     const pauses = capture.lines.filter((l) => l.level === 'warn' && l.message.includes('daily API budget reached'));
     expect(pauses).toHaveLength(1);

@@ -15,9 +15,25 @@ describe('the fake Salesforce API over node:http', () => {
 
   it('serves the connector end to end', async () => {
     const lead = api.org.insert('Lead', { LastName: 'H', Company: 'Acme', Email: 'h@acme.example' });
-    const sf = createSalesforceConnector({ instanceUrl: served.url, clientId: 'cid', clientSecret: 'cs', fields: fieldsConfig(), orgId: api.org.orgId, pollLagMs: 0 });
+    const sf = createSalesforceConnector({
+      instanceUrl: served.url,
+      clientId: 'cid',
+      clientSecret: 'cs',
+      fields: fieldsConfig(),
+      orgId: api.org.orgId,
+      pollLagMs: 0,
+    });
     expect(await sf.start()).toHaveLength(2);
-    const [w] = await sf.write([{ key: 'k', object: 'Lead', id: lead.Id, action: 'update', properties: { Baton_Stage__c: 'mql' }, idempotencyKey: 'k' }]);
+    const [w] = await sf.write([
+      {
+        key: 'k',
+        object: 'Lead',
+        id: lead.Id,
+        action: 'update',
+        properties: { Baton_Stage__c: 'mql' },
+        idempotencyKey: 'k',
+      },
+    ]);
     expect(w.status).toBe('ok');
     const page = await sf.poll(null);
     expect(page.records.find((r) => r.id === lead.Id)?.properties.Baton_Stage__c).toBe('mql');

@@ -4,7 +4,12 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll } from 'vitest';
 import { fieldsSchema, type FieldsConfig } from '../../../src/config/schema.ts';
 import { mswHandlers } from '../../../sandbox/msw.ts';
-import { createFakeSalesforce, routeJsforceThroughGlobalFetch, type FakeSalesforce, type FakeSalesforceOptions } from '../../../sandbox/salesforce/index.ts';
+import {
+  createFakeSalesforce,
+  routeJsforceThroughGlobalFetch,
+  type FakeSalesforce,
+  type FakeSalesforceOptions,
+} from '../../../sandbox/salesforce/index.ts';
 import { createSalesforceConnector, type SalesforceConnectorOptions } from '../../../connectors/salesforce/index.ts';
 
 export const BASE = 'https://baton-test.my.salesforce.com';

@@ -5,7 +5,12 @@ import { receiveOutboundMessage } from '../../../connectors/salesforce/outbound.
 
 describe('Salesforce Outbound Messages', () => {
   const org = new FakeOrg();
-  const lead = org.insert('Lead', { LastName: 'A', Company: 'Acme', Email: 'a@acme.example', Status: 'Working - Contacted' });
+  const lead = org.insert('Lead', {
+    LastName: 'A',
+    Company: 'Acme',
+    Email: 'a@acme.example',
+    Status: 'Working - Contacted',
+  });
   const contact = org.insert('Contact', { LastName: 'B', Email: 'b@acme.example' });
 
   it('parses the notifications into inbox items and answers the SOAP Ack', () => {
@@ -17,7 +22,16 @@ describe('Salesforce Outbound Messages', () => {
     expect(r.items[0]).toMatchObject({
       source: 'salesforce',
       dedupKey: `salesforce:outbound:${notificationIds[0]}`,
-      body: { kind: 'change', ref: { crm: 'salesforce', object: 'Lead', id: lead.Id, at: new Date(String(lead.SystemModstamp).replace('+0000', 'Z')).toISOString() }, hint: { Status: 'Working - Contacted' } },
+      body: {
+        kind: 'change',
+        ref: {
+          crm: 'salesforce',
+          object: 'Lead',
+          id: lead.Id,
+          at: new Date(String(lead.SystemModstamp).replace('+0000', 'Z')).toISOString(),
+        },
+        hint: { Status: 'Working - Contacted' },
+      },
     });
     expect(r.items[1].body).toMatchObject({ ref: { object: 'Contact', id: contact.Id } });
     const ack = new XMLParser({ removeNSPrefix: true }).parse(r.ack);
@@ -45,7 +59,13 @@ describe('Salesforce Outbound Messages', () => {
   });
 
   it('answers 400 for a body that is not an Outbound Message', () => {
-    expect(receiveOutboundMessage({ rawBody: '<hello/>' }, { orgId: org.orgId })).toMatchObject({ ok: false, status: 400 });
-    expect(receiveOutboundMessage({ rawBody: '{"json": true}' }, { orgId: org.orgId })).toMatchObject({ ok: false, status: 400 });
+    expect(receiveOutboundMessage({ rawBody: '<hello/>' }, { orgId: org.orgId })).toMatchObject({
+      ok: false,
+      status: 400,
+    });
+    expect(receiveOutboundMessage({ rawBody: '{"json": true}' }, { orgId: org.orgId })).toMatchObject({
+      ok: false,
+      status: 400,
+    });
   });
 });

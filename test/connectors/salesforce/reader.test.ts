@@ -8,7 +8,10 @@ describe('Salesforce reads and polls', () => {
   it('pages 250 records that share one SystemModstamp without skipping or repeating any', async () => {
     const api = freshOrg({ queryBatchSize: 40 }); // forces nextRecordsUrl within each poll
     const at = new Date('2026-11-30T12:00:00Z');
-    const ids = Array.from({ length: 250 }, (_, i) => api.org.insert('Lead', { LastName: `L${i}`, Company: 'Acme', Email: `l${i}@acme.example` }, { at }).Id);
+    const ids = Array.from(
+      { length: 250 },
+      (_, i) => api.org.insert('Lead', { LastName: `L${i}`, Company: 'Acme', Email: `l${i}@acme.example` }, { at }).Id,
+    );
     const sf = connectorFor(api, { pollPageSize: 100 });
     await sf.start();
     const seen: string[] = [];
@@ -29,7 +32,10 @@ describe('Salesforce reads and polls', () => {
     api.org.touch(ids[7], { Status: 'Working - Contacted' }, api.org.integrationUserId);
     const next = await sf.poll(cursor);
     expect(next.records.map((r) => r.id)).toEqual([ids[7]]);
-    expect(next.records[0]).toMatchObject({ modifiedAt: '2026-11-30T12:05:00.000Z', changedBy: api.org.integrationUserId });
+    expect(next.records[0]).toMatchObject({
+      modifiedAt: '2026-11-30T12:05:00.000Z',
+      changedBy: api.org.integrationUserId,
+    });
   });
 
   it('reads records by id in batches, with conversion links and opportunity contact roles', async () => {
@@ -44,14 +50,29 @@ describe('Salesforce reads and polls', () => {
       { crm: 'salesforce', object: 'Contact', id: conv.contactId },
     ]);
     const byId = new Map(recs.map((r) => [r.id, r] as [string, CrmRecord]));
-    expect(byId.get(lead.Id)).toMatchObject({ properties: { IsConverted: true, ConvertedContactId: conv.contactId }, associations: { contacts: [conv.contactId], opportunities: [conv.opportunityId] } });
-    expect(byId.get(String(conv.opportunityId))).toMatchObject({ properties: { StageName: 'Closed Won', Amount: 1200.5, contactRoles: [{ contactId: conv.contactId, isPrimary: true }] }, associations: { contacts: [conv.contactId] } });
+    expect(byId.get(lead.Id)).toMatchObject({
+      properties: { IsConverted: true, ConvertedContactId: conv.contactId },
+      associations: { contacts: [conv.contactId], opportunities: [conv.opportunityId] },
+    });
+    expect(byId.get(String(conv.opportunityId))).toMatchObject({
+      properties: {
+        StageName: 'Closed Won',
+        Amount: 1200.5,
+        contactRoles: [{ contactId: conv.contactId, isPrimary: true }],
+      },
+      associations: { contacts: [conv.contactId] },
+    });
     expect(byId.get(conv.contactId)?.properties).not.toHaveProperty('Company');
   });
 
   it('tells Baton’s own echo from a real change', async () => {
     const api = freshOrg();
-    const lead = api.org.insert('Lead', { LastName: 'E', Company: 'Acme', Baton_Stage__c: 'mql', Baton_Fit_Score__c: 45 });
+    const lead = api.org.insert('Lead', {
+      LastName: 'E',
+      Company: 'Acme',
+      Baton_Stage__c: 'mql',
+      Baton_Fit_Score__c: 45,
+    });
     const sf = connectorFor(api);
     await sf.start();
     const [rec] = await sf.read([{ crm: 'salesforce', object: 'Lead', id: lead.Id }]);

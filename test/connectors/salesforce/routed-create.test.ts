@@ -30,7 +30,12 @@ describe('routed creates', () => {
       ]);
     });
     api.org.insert('Lead', { LastName: 'Old', Company: 'X', Email: 'old@x.example' });
-    const res = await sf.write([create(1, 'a@b.example'), create(2, 'c@corp.example'), create(3, 'old@x.example'), create(4, 'd@e.example')]);
+    const res = await sf.write([
+      create(1, 'a@b.example'),
+      create(2, 'c@corp.example'),
+      create(3, 'old@x.example'),
+      create(4, 'd@e.example'),
+    ]);
     expect(res.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
     // the router sees only the creates the duplicate check let through
     expect(seen).toEqual([['salesforce:person:1', 'salesforce:person:2', 'salesforce:person:4']]);
@@ -42,8 +47,16 @@ describe('routed creates', () => {
     // no routing decision for person 4: the org's assignment rule places it
     const ruled = api.org.rows('Lead').find((l) => l.Email === 'd@e.example')!;
     expect(ruled.OwnerId).not.toBe(api.org.integrationUserId);
-    const posts = api.calls('/composite/sobjects', 'POST').map((c) => ({ type: JSON.parse(c.body).records[0].attributes.type, assign: c.headers['sforce-auto-assign'] }));
-    expect(posts).toEqual(expect.arrayContaining([{ type: 'Lead', assign: 'FALSE' }, { type: 'Contact', assign: 'FALSE' }, { type: 'Lead', assign: 'TRUE' }]));
+    const posts = api
+      .calls('/composite/sobjects', 'POST')
+      .map((c) => ({ type: JSON.parse(c.body).records[0].attributes.type, assign: c.headers['sforce-auto-assign'] }));
+    expect(posts).toEqual(
+      expect.arrayContaining([
+        { type: 'Lead', assign: 'FALSE' },
+        { type: 'Contact', assign: 'FALSE' },
+        { type: 'Lead', assign: 'TRUE' },
+      ]),
+    );
   });
 
   it('lets the creates wait when routing fails', async () => {
@@ -65,14 +78,38 @@ describe('routed creates', () => {
     const sf = connectorFor(api);
     const found = await sf.findAccounts({ domains: ['acme.com', 'nowhere.example'], names: ['acme', 'big data'] });
     expect(found.map((a) => a.name)).toEqual(['Acme, Inc.']);
-    expect(api.calls('/query', 'GET').filter((c) => decodeURIComponent(c.query).includes('FROM Account'))).toHaveLength(1);
+    expect(api.calls('/query', 'GET').filter((c) => decodeURIComponent(c.query).includes('FROM Account'))).toHaveLength(
+      1,
+    );
     const lead = api.org.insert('Lead', { LastName: 'L', Company: 'C', OwnerId: owner }).Id;
-    const made = await sf.write([{ key: 'salesforce:Task:t1', object: 'Task', action: 'create', properties: { Subject: 'New MQL', WhoId: lead }, idempotencyKey: 'task:t1' }]);
+    const made = await sf.write([
+      {
+        key: 'salesforce:Task:t1',
+        object: 'Task',
+        action: 'create',
+        properties: { Subject: 'New MQL', WhoId: lead },
+        idempotencyKey: 'task:t1',
+      },
+    ]);
     expect(made[0].status).toBe('ok');
-    const comment = { key: 'c', object: 'Task' as const, action: 'update' as const, properties: { WhoId: lead, $task: 'task:t1', $comment: 'Reminder: answer by noon' }, idempotencyKey: 'c1' };
+    const comment = {
+      key: 'c',
+      object: 'Task' as const,
+      action: 'update' as const,
+      properties: { WhoId: lead, $task: 'task:t1', $comment: 'Reminder: answer by noon' },
+      idempotencyKey: 'c1',
+    };
     await sf.write([comment]);
     await sf.write([comment]);
-    const close = await sf.write([{ key: 'x', object: 'Task', action: 'update', properties: { Status: 'Completed', WhoId: lead, $task: 'task:t1' }, idempotencyKey: 'close:t1' }]);
+    const close = await sf.write([
+      {
+        key: 'x',
+        object: 'Task',
+        action: 'update',
+        properties: { Status: 'Completed', WhoId: lead, $task: 'task:t1' },
+        idempotencyKey: 'close:t1',
+      },
+    ]);
     expect(close[0].status).toBe('ok');
     const task = api.org.rows('Task')[0];
     expect(task.Status).toBe('Completed');

@@ -5,25 +5,49 @@ import { connectorFor, freshOrg, useFakeSalesforce } from './helpers.ts';
 
 useFakeSalesforce();
 
-const upd = (object: 'Lead' | 'Contact', id: string, props: Record<string, unknown>, i = 0): WriteOp => ({ key: `salesforce:${object}:${id}`, object, id, action: 'update', properties: props, idempotencyKey: `k${i}` });
-const held = (rs: WriteResult[]) => rs.filter((r): r is Extract<WriteResult, { status: 'held' }> => r.status === 'held');
+const upd = (object: 'Lead' | 'Contact', id: string, props: Record<string, unknown>, i = 0): WriteOp => ({
+  key: `salesforce:${object}:${id}`,
+  object,
+  id,
+  action: 'update',
+  properties: props,
+  idempotencyKey: `k${i}`,
+});
+const held = (rs: WriteResult[]) =>
+  rs.filter((r): r is Extract<WriteResult, { status: 'held' }> => r.status === 'held');
 
 describe('Salesforce setup problems', () => {
   it('a field missing on Lead at start is still sent, and every update is held naming it; once created, the next write carries it', async () => {
     const api = freshOrg();
     const reason = api.org.removeField('Lead', 'Baton_Reason__c')!;
-    const ids = Array.from({ length: 250 }, (_, i) => api.org.insert('Lead', { LastName: `L${i}`, Company: 'Acme' }).Id);
+    const ids = Array.from(
+      { length: 250 },
+      (_, i) => api.org.insert('Lead', { LastName: `L${i}`, Company: 'Acme' }).Id,
+    );
     const sf = connectorFor(api);
     await sf.start();
-    const res = await sf.write(ids.map((id, i) => upd('Lead', id, { Baton_Stage__c: 'mql', Baton_Reason__c: 'demo request' }, i)));
+    const res = await sf.write(
+      ids.map((id, i) => upd('Lead', id, { Baton_Stage__c: 'mql', Baton_Reason__c: 'demo request' }, i)),
+    );
     expect(held(res)).toHaveLength(250);
-    expect(held(res)[0].problem).toMatchObject({ crm: 'salesforce', kind: 'missing_field', object: 'Lead', fields: ['Baton_Reason__c'] });
+    expect(held(res)[0].problem).toMatchObject({
+      crm: 'salesforce',
+      kind: 'missing_field',
+      object: 'Lead',
+      fields: ['Baton_Reason__c'],
+    });
     const sent = api.calls('/composite/sobjects', 'PATCH');
     expect(sent).toHaveLength(2);
-    expect(sent.every((c) => JSON.parse(c.body).records.every((r: Record<string, unknown>) => r.Baton_Reason__c === 'demo request'))).toBe(true);
+    expect(
+      sent.every((c) =>
+        JSON.parse(c.body).records.every((r: Record<string, unknown>) => r.Baton_Reason__c === 'demo request'),
+      ),
+    ).toBe(true);
 
     api.org.addField('Lead', reason);
-    const again = await sf.write(ids.slice(0, 3).map((id, i) => upd('Lead', id, { Baton_Stage__c: 'mql', Baton_Reason__c: 'demo request' }, i)));
+    const again = await sf.write(
+      ids.slice(0, 3).map((id, i) => upd('Lead', id, { Baton_Stage__c: 'mql', Baton_Reason__c: 'demo request' }, i)),
+    );
     expect(again.map((r) => r.status)).toEqual(['ok', 'ok', 'ok']);
     expect(api.org.get(ids[0])?.Baton_Reason__c).toBe('demo request');
   });
@@ -31,7 +55,10 @@ describe('Salesforce setup problems', () => {
   it('the same problem answered for the whole call (a 400 INVALID_FIELD instead of per-record results) is held too', async () => {
     const api = freshOrg();
     const ids = Array.from({ length: 3 }, (_, i) => api.org.insert('Lead', { LastName: `L${i}`, Company: 'Acme' }).Id);
-    api.failNext((r) => r.method === 'PATCH' && /\/composite\/sobjects$/.test(r.url.pathname), { status: 400, body: [{ message: "No such column 'Baton_Reason__c' on sobject of type Lead", errorCode: 'INVALID_FIELD' }] });
+    api.failNext((r) => r.method === 'PATCH' && /\/composite\/sobjects$/.test(r.url.pathname), {
+      status: 400,
+      body: [{ message: "No such column 'Baton_Reason__c' on sobject of type Lead", errorCode: 'INVALID_FIELD' }],
+    });
     const sf = connectorFor(api);
     const res = await sf.write(ids.map((id, i) => upd('Lead', id, { Baton_Reason__c: 'x' }, i)));
     expect(held(res)).toHaveLength(3);
@@ -44,7 +71,10 @@ describe('Salesforce setup problems', () => {
     const id = api.org.insert('Lead', { LastName: 'L', Company: 'Acme' }).Id;
     const sf = connectorFor(api);
     const [r] = await sf.write([upd('Lead', id, { Baton_Reason__c: 'x', Title: 'CTO' })]);
-    expect(r).toMatchObject({ status: 'held', problem: { kind: 'not_writable', object: 'Lead', fields: ['Baton_Reason__c'] } });
+    expect(r).toMatchObject({
+      status: 'held',
+      problem: { kind: 'not_writable', object: 'Lead', fields: ['Baton_Reason__c'] },
+    });
   });
 
   it('a Lead-only field is still left out of a Contact write, but a field neither object has is held', async () => {
@@ -68,7 +98,12 @@ describe('Salesforce setup problems', () => {
     const sf = connectorFor(api);
     const res = await sf.write(ids.map((id, i) => upd('Lead', id, { Status: 'Qualified' }, i)));
     expect(held(res)).toHaveLength(3);
-    expect(held(res)[0].problem).toMatchObject({ kind: 'value_not_allowed', object: 'Lead', fields: ['Status'], value: 'Qualified' });
+    expect(held(res)[0].problem).toMatchObject({
+      kind: 'value_not_allowed',
+      object: 'Lead',
+      fields: ['Status'],
+      value: 'Qualified',
+    });
     expect(held(res)[0].problem.fix).toMatch(/add 'Qualified' to the Status picklist on Lead/);
     const odd = await sf.write([upd('Lead', ids[0], { Status: 'Somebody’s status' })]);
     expect(odd[0].status).toBe('dead');

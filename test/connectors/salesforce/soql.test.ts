@@ -30,8 +30,15 @@ describe('SOQL building', () => {
   });
 
   it('the fake parses what the connector sends, and refuses the rest', () => {
-    const q = parseSoql("SELECT Id, Email FROM Lead WHERE (Email IN ('A@x.example','b@x.example') OR NOT IsConverted = true) AND Id != null ORDER BY Id DESC LIMIT 5");
-    expect(q).toMatchObject({ from: 'Lead', fields: ['Id', 'Email'], limit: 5, orderBy: [{ field: 'Id', desc: true }] });
+    const q = parseSoql(
+      "SELECT Id, Email FROM Lead WHERE (Email IN ('A@x.example','b@x.example') OR NOT IsConverted = true) AND Id != null ORDER BY Id DESC LIMIT 5",
+    );
+    expect(q).toMatchObject({
+      from: 'Lead',
+      fields: ['Id', 'Email'],
+      limit: 5,
+      orderBy: [{ field: 'Id', desc: true }],
+    });
     expect(evaluate(q.where!, { Id: '1', Email: 'a@X.example', IsConverted: true })).toBe(true);
     expect(() => parseSoql('SELECT FROM Lead')).toThrow();
     expect(() => parseSoql("SELECT Id FROM Lead WHERE Name = 'open")).toThrow(/unterminated/);

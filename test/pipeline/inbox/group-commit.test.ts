@@ -11,7 +11,10 @@ const item = (key: string): InboxItem => ({
   source: 'api',
   dedupKey: key,
   receivedAt: '2026-11-20T00:00:00.000Z',
-  body: { kind: 'event', event: { id: key, email: 'a@b.example', type: 'page_view', at: '2026-11-20T00:00:00Z', properties: {} } },
+  body: {
+    kind: 'event',
+    event: { id: key, email: 'a@b.example', type: 'page_view', at: '2026-11-20T00:00:00Z', properties: {} },
+  },
 });
 /** An item the database itself refuses (NOT NULL on the dedup key): a store fault of one delivery. */
 const refused = (): InboxItem => ({ ...item('x'), dedupKey: null as unknown as string });
@@ -27,7 +30,13 @@ describe.each(bothBackends)('group commit on $name', ({ make }) => {
       };
       const g = new GroupCommit(t.store);
       const keys = Array.from({ length: 40 }, (_, i) => `k${i}`);
-      const visibleAtAnswer = await Promise.all(keys.map((k) => g.ingest([item(k), item(`${k}-b`)]).then(async (r) => ({ r, rows: (await seen(k)) + (await seen(`${k}-b`)) }))));
+      const visibleAtAnswer = await Promise.all(
+        keys.map((k) =>
+          g
+            .ingest([item(k), item(`${k}-b`)])
+            .then(async (r) => ({ r, rows: (await seen(k)) + (await seen(`${k}-b`)) })),
+        ),
+      );
       for (const v of visibleAtAnswer) expect(v).toEqual({ r: { stored: 2, duplicates: 0, echoes: 0 }, rows: 2 });
       expect(g.stats.deliveries).toBe(40);
       expect(g.stats.groups).toBeLessThan(40);
@@ -41,7 +50,11 @@ describe.each(bothBackends)('group commit on $name', ({ make }) => {
     const t = await make();
     try {
       const g = new GroupCommit(t.store);
-      const outcomes = await Promise.allSettled([g.ingest([item('a')]), g.ingest([item('b1'), refused()]), g.ingest([item('c')])]);
+      const outcomes = await Promise.allSettled([
+        g.ingest([item('a')]),
+        g.ingest([item('b1'), refused()]),
+        g.ingest([item('c')]),
+      ]);
       expect(g.stats.groups).toBe(1);
       expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
       const claimed = await t.store.inboxClaim('w', 10, 60_000, new Date().toISOString());
@@ -56,7 +69,11 @@ describe.each(bothBackends)('group commit on $name', ({ make }) => {
     try {
       const g = new GroupCommit(t.store);
       await g.ingest([item('old')]);
-      const results = await Promise.all([g.ingest([item('d'), item('old')]), g.ingest([item('d')]), g.ingest([item('d'), item('e')])]);
+      const results = await Promise.all([
+        g.ingest([item('d'), item('old')]),
+        g.ingest([item('d')]),
+        g.ingest([item('d'), item('e')]),
+      ]);
       expect(results).toEqual([
         { stored: 1, duplicates: 1, echoes: 0 },
         { stored: 0, duplicates: 1, echoes: 0 },
@@ -72,12 +89,20 @@ describe.each(bothBackends)('group commit on $name', ({ make }) => {
   test('a transaction that cannot commit refuses every delivery of its group', async () => {
     const t = await make();
     try {
-      const broken = { transaction: async () => { throw new Error('disk full'); } } as unknown as typeof t.store;
+      const broken = {
+        transaction: async () => {
+          throw new Error('disk full');
+        },
+      } as unknown as typeof t.store;
       const g = new GroupCommit(broken);
       const outcomes = await Promise.allSettled([g.ingest([item('a')]), g.ingest([item('b')])]);
       expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
       // the next group is written as usual
-      await expect(new GroupCommit(t.store).ingest([item('a')])).resolves.toEqual({ stored: 1, duplicates: 0, echoes: 0 });
+      await expect(new GroupCommit(t.store).ingest([item('a')])).resolves.toEqual({
+        stored: 1,
+        duplicates: 0,
+        echoes: 0,
+      });
     } finally {
       await t.cleanup();
     }

@@ -17,13 +17,32 @@ beforeEach(async () => {
   ts = await makeTestStore();
   sent = [];
   now = new Date('2026-11-20T10:00:00Z');
-  const connector = { crm: 'hubspot', write: async (ops: WriteOp[]) => (sent.push(ops), ops.map(answer)) } as unknown as Connector;
-  ctx = { store: ts.store, connectors: { hubspot: connector }, config: () => null, now: () => now, instanceId: 't', metrics: createMetrics('t'), log: logger };
+  const connector = {
+    crm: 'hubspot',
+    write: async (ops: WriteOp[]) => (sent.push(ops), ops.map(answer)),
+  } as unknown as Connector;
+  ctx = {
+    store: ts.store,
+    connectors: { hubspot: connector },
+    config: () => null,
+    now: () => now,
+    instanceId: 't',
+    metrics: createMetrics('t'),
+    log: logger,
+  };
 });
 afterEach(() => ts.cleanup());
 
 const put = (key: string, props: Record<string, unknown>) =>
-  ts.store.outboxPut({ crm: 'hubspot', key, personId: null, payload: { object: 'contact', id: key.split(':')[2], action: 'update', properties: props }, hash: JSON.stringify(props), idempotencyKey: key, notBefore: now.toISOString() });
+  ts.store.outboxPut({
+    crm: 'hubspot',
+    key,
+    personId: null,
+    payload: { object: 'contact', id: key.split(':')[2], action: 'update', properties: props },
+    hash: JSON.stringify(props),
+    idempotencyKey: key,
+    notBefore: now.toISOString(),
+  });
 
 test('ten changes to one record are one write of the latest desired state, in one batch with the others', async () => {
   answer = (op) => ({ key: op.key, status: 'ok' });
@@ -37,17 +56,25 @@ test('ten changes to one record are one write of the latest desired state, in on
 });
 
 test('retry backs off by the hint; dead goes to the dead letters with the message; attempts run out', async () => {
-  answer = (op) => (op.key.endsWith(':1') ? { key: op.key, status: 'retry', error: '429', retryAfterMs: 30_000 } : { key: op.key, status: 'dead', error: 'PROPERTY_DOESNT_EXIST' });
+  answer = (op) =>
+    op.key.endsWith(':1')
+      ? { key: op.key, status: 'retry', error: '429', retryAfterMs: 30_000 }
+      : { key: op.key, status: 'dead', error: 'PROPERTY_DOESNT_EXIST' };
   await put('hubspot:contact:1', { a: 1 });
   await put('hubspot:contact:2', { a: 2 });
   await sendOutboxBatch(ctx, 'hubspot', async () => {});
-  expect((await ts.store.listDeadLetters()).map((d) => [d.key, d.error])).toEqual([['hubspot:contact:2', 'PROPERTY_DOESNT_EXIST']]);
+  expect((await ts.store.listDeadLetters()).map((d) => [d.key, d.error])).toEqual([
+    ['hubspot:contact:2', 'PROPERTY_DOESNT_EXIST'],
+  ]);
   expect(await sendOutboxBatch(ctx, 'hubspot', async () => {})).toBe(0);
   for (let i = 1; i < MAX_ATTEMPTS; i++) {
     now = new Date(now.getTime() + 700_000);
     await sendOutboxBatch(ctx, 'hubspot', async () => {});
   }
-  expect((await ts.store.listDeadLetters()).map((d) => d.key).sort()).toEqual(['hubspot:contact:1', 'hubspot:contact:2']);
+  expect((await ts.store.listDeadLetters()).map((d) => d.key).sort()).toEqual([
+    'hubspot:contact:1',
+    'hubspot:contact:2',
+  ]);
   expect(backoffMs(1)).toBe(1000);
   expect(backoffMs(3, 30_000)).toBe(30_000);
   expect(backoffMs(20)).toBe(600_000);
@@ -65,8 +92,18 @@ test('a connector that throws leaves every row for a retry', async () => {
 
 test('a held write is never dead however long its problem stands; writes it does not concern go on; one probe a re-check, and the fix releases every held write', async () => {
   let fixed = false;
-  const problem = { crm: 'hubspot' as const, kind: 'missing_field' as const, object: 'contact', fields: ['baton_stage'], message: 'HubSpot contact property baton_stage does not exist', fix: 'create it' };
-  answer = (op) => (!fixed && 'baton_stage' in op.properties ? { key: op.key, status: 'held', error: problem.message, problem } : { key: op.key, status: 'ok' });
+  const problem = {
+    crm: 'hubspot' as const,
+    kind: 'missing_field' as const,
+    object: 'contact',
+    fields: ['baton_stage'],
+    message: 'HubSpot contact property baton_stage does not exist',
+    fix: 'create it',
+  };
+  answer = (op) =>
+    !fixed && 'baton_stage' in op.properties
+      ? { key: op.key, status: 'held', error: problem.message, problem }
+      : { key: op.key, status: 'ok' };
   for (let i = 1; i <= 150; i++) await put(`hubspot:contact:${i}`, { baton_stage: 'mql' });
   await put('hubspot:contact:999', { firstname: 'Ana' });
   while ((await sendOutboxBatch(ctx, 'hubspot', async () => {})) > 0);

@@ -5,10 +5,39 @@ import type { SetupProblem } from '../../../src/platform/errors.ts';
 
 const t0 = new Date('2026-12-01T10:00:00Z');
 const later = (ms: number) => new Date(t0.getTime() + ms);
-const op = (object: WriteOp['object'], properties: Record<string, unknown>): WriteOp => ({ key: `k-${object}`, object, id: '1', action: 'update', properties, idempotencyKey: 'i' });
-const field: SetupProblem = { crm: 'salesforce', kind: 'missing_field', object: 'Lead', fields: ['Baton_Reason__c'], message: 'Salesforce Lead has no field Baton_Reason__c', fix: 'create it' };
-const picklist: SetupProblem = { crm: 'salesforce', kind: 'value_not_allowed', object: 'Lead', fields: ['Status'], value: 'Qualified', message: 'no Qualified', fix: 'add it' };
-const scope: SetupProblem = { crm: 'hubspot', kind: 'missing_scope', object: 'contact', scopes: ['crm.objects.contacts.write'], message: 'denied', fix: 'grant it' };
+const op = (object: WriteOp['object'], properties: Record<string, unknown>): WriteOp => ({
+  key: `k-${object}`,
+  object,
+  id: '1',
+  action: 'update',
+  properties,
+  idempotencyKey: 'i',
+});
+const field: SetupProblem = {
+  crm: 'salesforce',
+  kind: 'missing_field',
+  object: 'Lead',
+  fields: ['Baton_Reason__c'],
+  message: 'Salesforce Lead has no field Baton_Reason__c',
+  fix: 'create it',
+};
+const picklist: SetupProblem = {
+  crm: 'salesforce',
+  kind: 'value_not_allowed',
+  object: 'Lead',
+  fields: ['Status'],
+  value: 'Qualified',
+  message: 'no Qualified',
+  fix: 'add it',
+};
+const scope: SetupProblem = {
+  crm: 'hubspot',
+  kind: 'missing_scope',
+  object: 'contact',
+  scopes: ['crm.objects.contacts.write'],
+  message: 'denied',
+  fix: 'grant it',
+};
 
 test('a problem holds exactly the writes of its kind until its re-check, is new once, and is dropped when nothing probed it for a whole interval', () => {
   const board = new SetupProblems({ recheckMs: 1000 });
@@ -27,6 +56,11 @@ test('a problem holds exactly the writes of its kind until its re-check, is new 
   expect(board.probing('salesforce', op('Lead', { Baton_Reason__c: 'x' }), later(1010))).toHaveLength(1);
   expect(board.heldCount('salesforce')).toBe(3);
   expect(board.resolve(board.list(later(1010)).find((p) => p.kind === 'missing_field')!.key)).toBe(field);
-  expect(board.list(later(1010)).map((p) => p.kind).sort()).toEqual(['missing_scope', 'value_not_allowed']);
+  expect(
+    board
+      .list(later(1010))
+      .map((p) => p.kind)
+      .sort(),
+  ).toEqual(['missing_scope', 'value_not_allowed']);
   expect(board.list(later(2001))).toEqual([]);
 });

@@ -38,13 +38,32 @@ describe.each(bothBackends)('inbox dead letters on $name', ({ make }) => {
       stop: async () => {},
     };
     // Hydration fails before any configuration is used; the worker only needs one to be live.
-    ctx = { store: ts.store, connectors: { hubspot }, config: () => ({}) as LiveConfig, now: () => now, instanceId: 't', metrics: createMetrics('t'), log: logger };
+    ctx = {
+      store: ts.store,
+      connectors: { hubspot },
+      config: () => ({}) as LiveConfig,
+      now: () => now,
+      instanceId: 't',
+      metrics: createMetrics('t'),
+      log: logger,
+    };
   });
 
-  const insert = () => ts.store.inboxInsert({ source: 'hubspot', dedupKey: 'evt-1', body: { kind: 'change', ref: { crm: 'hubspot', object: 'contact', id: '101' } }, receivedAt: now.toISOString() });
+  const insert = () =>
+    ts.store.inboxInsert({
+      source: 'hubspot',
+      dedupKey: 'evt-1',
+      body: { kind: 'change', ref: { crm: 'hubspot', object: 'contact', id: '101' } },
+      receivedAt: now.toISOString(),
+    });
   const run = async (args: string[]) => {
     const out: string[] = [];
-    const code = await dlq(ts.store, args, (s) => out.push(s), (s) => out.push(s));
+    const code = await dlq(
+      ts.store,
+      args,
+      (s) => out.push(s),
+      (s) => out.push(s),
+    );
     return { code, out: out.join('\n') };
   };
   /** Works the inbox until it is empty of due items, a backoff's worth of time apart. */
@@ -61,16 +80,23 @@ describe.each(bothBackends)('inbox dead letters on $name', ({ make }) => {
     expect(reads).toHaveLength(MAX_ATTEMPTS);
     expect(await ts.store.inboxStats(now.toISOString())).toMatchObject({ pending: 0 });
     const dead = await ts.store.inboxDeadLetters();
-    expect(dead).toMatchObject([{ id, source: 'hubspot', dedupKey: 'evt-1', attempts: MAX_ATTEMPTS, error: 'HubSpot 503 Service Unavailable' }]);
+    expect(dead).toMatchObject([
+      { id, source: 'hubspot', dedupKey: 'evt-1', attempts: MAX_ATTEMPTS, error: 'HubSpot 503 Service Unavailable' },
+    ]);
     // a redelivery of it is still a duplicate
     expect((await insert()).duplicate).toBe(true);
 
     const listed = await run(['list']);
     expect(listed.code).toBe(0);
-    expect(listed.out).toMatch(new RegExp(`^inbox:${id}\\s+inbox\\s+hubspot\\s+evt-1\\s+${MAX_ATTEMPTS}\\s+.*HubSpot 503`, 'm'));
+    expect(listed.out).toMatch(
+      new RegExp(`^inbox:${id}\\s+inbox\\s+hubspot\\s+evt-1\\s+${MAX_ATTEMPTS}\\s+.*HubSpot 503`, 'm'),
+    );
 
     failing = false;
-    expect(await run(['retry', `inbox:${id}`])).toEqual({ code: 0, out: `dead letter inbox:${id} is back in the inbox` });
+    expect(await run(['retry', `inbox:${id}`])).toEqual({
+      code: 0,
+      out: `dead letter inbox:${id} is back in the inbox`,
+    });
     expect(await ts.store.inboxDeadLetters()).toEqual([]);
     // `baton dlq` makes it due at the wall clock's now
     now = new Date(Math.max(now.getTime(), Date.now()) + 1000);

@@ -28,13 +28,23 @@ describe('route hook', () => {
       instanceId: 't',
       timeZone: null,
       routing: compileRouting(routingSchema.parse(parse(TEXT)), TEXT),
-      directory: { usersByEmailOrUsername: async () => users, usersById: async () => new Map(), findAccounts: async () => [] },
+      directory: {
+        usersByEmailOrUsername: async () => users,
+        usersById: async () => new Map(),
+        findAccounts: async () => [],
+      },
     });
     await runtime.start();
     const hook = createRouteHook(store, runtime);
     const p1 = await store.createPerson({ email: 'one@corp.example' });
     const p2 = await store.createPerson({ email: 'two@corp.example' });
-    const op = (id: number): WriteOp => ({ key: `salesforce:person:${id}`, object: 'Lead', action: 'create', properties: {}, idempotencyKey: `person-${id}:lead-create` });
+    const op = (id: number): WriteOp => ({
+      key: `salesforce:person:${id}`,
+      object: 'Lead',
+      action: 'create',
+      properties: {},
+      idempotencyKey: `person-${id}:lead-create`,
+    });
     const first = await hook([op(p1.id)]);
     expect(first.get(`salesforce:person:${p1.id}`)).toEqual({ ownerId: '005A', object: 'Lead' });
     const again = await hook([op(p1.id), op(p2.id)]);
@@ -42,6 +52,10 @@ describe('route hook', () => {
     expect(again.get(`salesforce:person:${p2.id}`)).toEqual({ ownerId: '005B', object: 'Lead' });
     const stored = (await store.getPerson(p2.id))!;
     expect(stored.ownerId).toBe('005B');
-    expect(storedRouting(stored)).toMatchObject({ rule: 'fallback', user: 'b@x.example', reason: 'fallback, round robin: B (1 of 2)' });
+    expect(storedRouting(stored)).toMatchObject({
+      rule: 'fallback',
+      user: 'b@x.example',
+      reason: 'fallback, round robin: B (1 of 2)',
+    });
   });
 });

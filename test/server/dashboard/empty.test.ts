@@ -13,7 +13,9 @@ beforeAll(async () => {
   browser = await launchBrowser();
   page = browser.context.pages()[0] ?? (await browser.context.newPage());
   page.setDefaultTimeout(8000);
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
   page.on('pageerror', (e) => problems.push(e.message));
 });
 afterAll(async () => {
@@ -31,7 +33,8 @@ it('says what will appear in each panel of an empty store, without errors', asyn
   expect(visibleEmpty.join('\n')).toMatch(/No SLA breaches/);
   expect(visibleEmpty.join('\n')).toMatch(/No won deals/);
   expect(visibleEmpty.join('\n')).toMatch(/No handoffs/);
-  for (const name of ['funnel', 'reasons', 'campaign', 'channel']) await expect(page.locator(`canvas[data-chart="${name}"]`).isVisible()).resolves.toBe(false);
+  for (const name of ['funnel', 'reasons', 'campaign', 'channel'])
+    await expect(page.locator(`canvas[data-chart="${name}"]`).isVisible()).resolves.toBe(false);
   expect(await page.locator('[data-testid="mk-acceptance"]').textContent()).toBe('—');
   expect(problems).toEqual([]);
 });

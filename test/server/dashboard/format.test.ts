@@ -14,12 +14,23 @@ let browser: Awaited<ReturnType<typeof launchBrowser>>;
 let page: Page;
 
 beforeAll(async () => {
-  served = await serveSeeded({ empty: true, agreement: { ...agreementInfo, draft: null, restart: null }, currency: 'EUR' });
+  served = await serveSeeded({
+    empty: true,
+    agreement: { ...agreementInfo, draft: null, restart: null },
+    currency: 'EUR',
+  });
   // One MQL handed to sales 2 s after the change that made it, answered 30 s later.
   const at = Date.now() - 3_600_000;
   const iso = (ms: number) => new Date(ms).toISOString();
   const person = await served.store.createPerson({ email: 'quick@corp.example', stage: 'sal' });
-  const base = { personId: person.id, version: 7, scores: { fit: 50, engagement: 40 }, passed: [], breached: false, reason: null };
+  const base = {
+    personId: person.id,
+    version: 7,
+    scores: { fit: 50, engagement: 40 },
+    passed: [],
+    breached: false,
+    reason: null,
+  };
   await served.store.appendTransitions([
     { ...base, from: 'lead', to: 'mql', at: iso(at), cause: 'rule:demo-request', meta: { handedAt: iso(at + 2000) } },
     { ...base, from: 'mql', to: 'sal', at: iso(at + 32_000), cause: 'feedback', meta: {} },

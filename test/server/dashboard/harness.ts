@@ -34,17 +34,38 @@ export interface FunnelAnswer {
 }
 
 /** A seeded store behind the dashboard router and the `/api/*` routes. */
-export async function serveSeeded(opts: { now?: number; empty?: boolean; agreement?: typeof agreementInfo; currency?: string } = {}): Promise<Served> {
+export async function serveSeeded(
+  opts: { now?: number; empty?: boolean; agreement?: typeof agreementInfo; currency?: string } = {},
+): Promise<Served> {
   const { store, cleanup } = await makeTestStore();
   const ids = opts.empty ? new Map<string, number>() : await seedStore(store, opts.now ?? Date.now());
   // The real app: its /api/* routes and the dashboard it mounts. No connectors and no live config:
   // the page reads only what is stored.
   const loaded = await loadConfig(join(import.meta.dirname, '..', '..', '..', 'mappings'));
-  const live: LiveConfig = { agreement: compileAgreement(loaded.agreement), agreementConfig: loaded.agreement, fields: loaded.fields, version: loaded.agreement.version };
+  const live: LiveConfig = {
+    agreement: compileAgreement(loaded.agreement),
+    agreementConfig: loaded.agreement,
+    fields: loaded.fields,
+    version: loaded.agreement.version,
+  };
   // HubSpot on, Salesforce off: the app only asks whether each connector is there.
   const connectors = { hubspot: {} as Connector };
-  const ctx: PipelineContext = { store, connectors, config: () => live, now: () => new Date(), instanceId: 'dashboard-test', metrics: createMetrics('dashboard-test'), log: logger };
-  const app = await createApp({ ctx, token: TOKEN, receivers: {}, agreementInfo: () => opts.agreement ?? agreementInfo, ...(opts.currency ? { currency: opts.currency } : {}) });
+  const ctx: PipelineContext = {
+    store,
+    connectors,
+    config: () => live,
+    now: () => new Date(),
+    instanceId: 'dashboard-test',
+    metrics: createMetrics('dashboard-test'),
+    log: logger,
+  };
+  const app = await createApp({
+    ctx,
+    token: TOKEN,
+    receivers: {},
+    agreementInfo: () => opts.agreement ?? agreementInfo,
+    ...(opts.currency ? { currency: opts.currency } : {}),
+  });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -74,7 +95,16 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close(
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1440, height: 1100 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-sync',
+    ],
   });
   return {
     context,

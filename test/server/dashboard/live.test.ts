@@ -30,7 +30,19 @@ it('follows what Baton does while the page is open: a new MQL shows without a re
 
   const person = await served.store.createPerson({ email: 'live@new.example', stage: 'mql' });
   await served.store.appendTransitions([
-    { personId: person.id, from: 'lead', to: 'mql', at: new Date().toISOString(), cause: 'rule:demo-request', version: 7, scores: { fit: 50, engagement: 40 }, passed: [], breached: false, reason: null, meta: {} },
+    {
+      personId: person.id,
+      from: 'lead',
+      to: 'mql',
+      at: new Date().toISOString(),
+      cause: 'rule:demo-request',
+      version: 7,
+      scores: { fit: 50, engagement: 40 },
+      passed: [],
+      breached: false,
+      reason: null,
+      meta: {},
+    },
   ]);
   const funnelCall = page.waitForRequest((r) => r.url().includes('/api/funnel'));
   await page.clock.runFor(16_000);

@@ -19,14 +19,21 @@ beforeAll(async () => {
   browser = await launchBrowser();
   context = browser.context;
   // Only the page's own origin may be reached: anything else would mean the page needs the internet.
-  await context.route('**/*', (route) => (route.request().url().startsWith(served.url) ? route.continue() : route.abort()));
+  await context.route('**/*', (route) =>
+    route.request().url().startsWith(served.url) ? route.continue() : route.abort(),
+  );
   page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(8000);
   // The refused login answers 401 on purpose; Chromium reports that document's status as an error.
-  page.on('console', (m) => { if (m.type() === 'error' && !m.location().url.endsWith('/login')) problems.push(`console: ${m.text()} (${m.location().url})`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.location().url.endsWith('/login'))
+      problems.push(`console: ${m.text()} (${m.location().url})`);
+  });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
-  page.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/login')) problems.push(`${r.status()} ${r.url()}`); });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !r.url().endsWith('/login')) problems.push(`${r.status()} ${r.url()}`);
+  });
 });
 
 afterAll(async () => {
@@ -39,32 +46,47 @@ const valueOf = (id: string) => byTestId(id).getAttribute('data-value');
 
 /** Waits until the page shows the numbers of one range and model; returns them. */
 async function loaded(): Promise<{ from: string; to: string; model: string }> {
-  await page.waitForFunction(() => !!document.querySelector('[data-testid="dashboard"]')?.getAttribute('data-loaded') && !document.querySelector('[data-testid="dashboard"]')?.hasAttribute('aria-busy'));
+  await page.waitForFunction(
+    () =>
+      !!document.querySelector('[data-testid="dashboard"]')?.getAttribute('data-loaded') &&
+      !document.querySelector('[data-testid="dashboard"]')?.hasAttribute('aria-busy'),
+  );
   const [from, to, model] = (await byTestId('dashboard').getAttribute('data-loaded'))!.split('|');
   return { from, to, model };
 }
 
 async function expectNumbersMatchApi(range: { from: string; to: string; model: string }) {
   const q = `from=${encodeURIComponent(range.from)}&to=${encodeURIComponent(range.to)}`;
-  const [funnel, attribution, dash] = await Promise.all([served.api<FunnelAnswer>(`/api/funnel?${q}`), served.api<AttributionSummary>(`/api/attribution?${q}&model=${range.model}`), served.api<DashboardSummary>(`/api/dashboard?${q}`)]);
-  for (const s of ['mql', 'sal', 'sql', 'opportunity', 'won', 'lost', 'recycled', 'disqualified']) expect(await valueOf(`funnel-entered-${s}`), s).toBe(String(funnel.entered[s] ?? 0));
-  for (const c of ['mql_to_sal', 'sal_to_sql', 'sql_to_won']) expect(await valueOf(`funnel-conv-${c}`)).toBe(String(funnel.conversion[c]));
+  const [funnel, attribution, dash] = await Promise.all([
+    served.api<FunnelAnswer>(`/api/funnel?${q}`),
+    served.api<AttributionSummary>(`/api/attribution?${q}&model=${range.model}`),
+    served.api<DashboardSummary>(`/api/dashboard?${q}`),
+  ]);
+  for (const s of ['mql', 'sal', 'sql', 'opportunity', 'won', 'lost', 'recycled', 'disqualified'])
+    expect(await valueOf(`funnel-entered-${s}`), s).toBe(String(funnel.entered[s] ?? 0));
+  for (const c of ['mql_to_sal', 'sal_to_sql', 'sql_to_won'])
+    expect(await valueOf(`funnel-conv-${c}`)).toBe(String(funnel.conversion[c]));
   expect(await valueOf('attr-revenue')).toBe(String(attribution.revenue));
   expect(await valueOf('attr-deals')).toBe(String(attribution.deals));
   expect(await valueOf('attr-unattributed')).toBe(String(attribution.unattributed));
   expect(await valueOf('attr-model')).toBe(attribution.model);
-  for (const [k, v] of Object.entries(attribution.by_campaign)) expect(await valueOf(`attr-by-campaign-${k}`), k).toBe(String(v));
-  for (const [k, v] of Object.entries(attribution.by_channel)) expect(await valueOf(`attr-by-channel-${k}`), k).toBe(String(v));
+  for (const [k, v] of Object.entries(attribution.by_campaign))
+    expect(await valueOf(`attr-by-campaign-${k}`), k).toBe(String(v));
+  for (const [k, v] of Object.entries(attribution.by_channel))
+    expect(await valueOf(`attr-by-channel-${k}`), k).toBe(String(v));
   expect(await byTestId('attr-by-campaign').locator('li').count()).toBe(Object.keys(attribution.by_campaign).length);
   expect(await valueOf('mk-mqls')).toBe(String(dash.marketing.mqls_delivered));
   expect(await valueOf('mk-acceptance')).toBe(String(dash.marketing.acceptance_rate ?? ''));
   expect(await valueOf('mk-requalified')).toBe(String(dash.marketing.requalified));
-  for (const [k, v] of Object.entries(dash.marketing.reject_reasons)) expect(await valueOf(`reason-${k}`)).toBe(String(v));
+  for (const [k, v] of Object.entries(dash.marketing.reject_reasons))
+    expect(await valueOf(`reason-${k}`)).toBe(String(v));
   expect(await valueOf('sla-in-time')).toBe(String(dash.sales.sla.answered_in_time));
   expect(await valueOf('sla-breached')).toBe(String(dash.sales.sla.breached));
   expect(await valueOf('sla-open')).toBe(String(dash.sales.sla.open));
-  for (const k of ['total', 'baton', 'rep'] as const) expect(await valueOf(`tta-${k}-median`)).toBe(String(dash.sales.time_to_answer[k].median_hours ?? ''));
-  for (const [k, v] of Object.entries(dash.sales.breaches_by_owner)) expect(await valueOf(`breach-${k}`)).toBe(String(v));
+  for (const k of ['total', 'baton', 'rep'] as const)
+    expect(await valueOf(`tta-${k}-median`)).toBe(String(dash.sales.time_to_answer[k].median_hours ?? ''));
+  for (const [k, v] of Object.entries(dash.sales.breaches_by_owner))
+    expect(await valueOf(`breach-${k}`)).toBe(String(v));
   expect(await byTestId('handoff-row').count()).toBe(dash.recent.length);
   return { funnel, attribution, dash };
 }
@@ -74,7 +96,10 @@ describe('dashboard in Chromium', () => {
     await page.goto(served.url + '/');
     await expect(byTestId('login-form').isVisible()).resolves.toBe(true);
     await byTestId('login-token').fill('not-the-token');
-    const [response] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/login')), byTestId('login-submit').click()]);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/login')),
+      byTestId('login-submit').click(),
+    ]);
     expect(response.status()).toBe(401);
     await expect(byTestId('login-error').textContent()).resolves.toContain('not right');
     expect(page.url()).not.toContain('not-the-token');
@@ -106,7 +131,9 @@ describe('dashboard in Chromium', () => {
     await expect(byTestId('owner-marketing').textContent()).resolves.toContain('Dana Lee');
     await expect(byTestId('owner-sales-approved').textContent()).resolves.toContain('Approved');
     await expect(byTestId('agreement-draft').textContent()).resolves.toContain('Version 8 is a draft');
-    await expect(byTestId('fields-restart').textContent()).resolves.toContain('Restart baton serve to apply: added hubspot contact property industry');
+    await expect(byTestId('fields-restart').textContent()).resolves.toContain(
+      'Restart baton serve to apply: added hubspot contact property industry',
+    );
     expect(await valueOf('health-dead-letters')).toBe(String(seededHealth.deadLetters));
     expect(await valueOf('health-outbox-pending')).toBe(String(seededHealth.outboxPending));
     expect(await valueOf('health-inbox-pending')).toBe(String(seededHealth.inboxPending));
@@ -116,7 +143,14 @@ describe('dashboard in Chromium', () => {
     expect(await valueOf('connector-salesforce')).toBe('off');
     // every chart drew something
     for (const name of ['funnel', 'reasons', 'campaign', 'channel']) {
-      const drawn = await page.locator(`canvas[data-chart="${name}"]`).evaluate((c: HTMLCanvasElement) => c.width > 0 && c.height > 0 && (Reflect.get(globalThis, 'Chart') as { getChart(c: HTMLCanvasElement): unknown }).getChart(c) !== undefined);
+      const drawn = await page
+        .locator(`canvas[data-chart="${name}"]`)
+        .evaluate(
+          (c: HTMLCanvasElement) =>
+            c.width > 0 &&
+            c.height > 0 &&
+            (Reflect.get(globalThis, 'Chart') as { getChart(c: HTMLCanvasElement): unknown }).getChart(c) !== undefined,
+        );
       expect(drawn, name).toBe(true);
     }
 
@@ -128,7 +162,10 @@ describe('dashboard in Chromium', () => {
     const before = await valueOf('funnel-entered-mql');
     const shown = await byTestId('dashboard').getAttribute('data-loaded');
     await byTestId('range-90').click();
-    await page.waitForFunction((prev) => document.querySelector('[data-testid="dashboard"]')?.getAttribute('data-loaded') !== prev, shown);
+    await page.waitForFunction(
+      (prev) => document.querySelector('[data-testid="dashboard"]')?.getAttribute('data-loaded') !== prev,
+      shown,
+    );
     const range = await loaded();
     expect(Date.parse(range.to) - Date.parse(range.from)).toBe(90 * 86_400_000 - 1);
     await expectNumbersMatchApi(range);
@@ -140,15 +177,24 @@ describe('dashboard in Chromium', () => {
     await byTestId('range-from').fill(fromDay);
     await byTestId('range-to').fill(toDay);
     await byTestId('range-apply').click();
-    await page.waitForFunction((f) => document.querySelector('[data-testid="dashboard"]')?.getAttribute('data-from') === f, `${fromDay}T00:00:00.000Z`);
+    await page.waitForFunction(
+      (f) => document.querySelector('[data-testid="dashboard"]')?.getAttribute('data-from') === f,
+      `${fromDay}T00:00:00.000Z`,
+    );
     await expectNumbersMatchApi(await loaded());
 
     await byTestId('range-30').click();
-    await page.waitForFunction((f) => document.querySelector('[data-testid="dashboard"]')?.getAttribute('data-from') !== f, `${fromDay}T00:00:00.000Z`);
+    await page.waitForFunction(
+      (f) => document.querySelector('[data-testid="dashboard"]')?.getAttribute('data-from') !== f,
+      `${fromDay}T00:00:00.000Z`,
+    );
     let revenue = await valueOf('attr-by-campaign-Autumn Data Summit');
     for (const model of ['first_touch', 'linear', 'time_decay']) {
       await byTestId('model-select').selectOption(model);
-      await page.waitForFunction((m) => document.querySelector('[data-testid="dashboard"]')?.getAttribute('data-model') === m, model);
+      await page.waitForFunction(
+        (m) => document.querySelector('[data-testid="dashboard"]')?.getAttribute('data-model') === m,
+        model,
+      );
       const now = await loaded();
       expect(now.model).toBe(model);
       const { attribution } = await expectNumbersMatchApi(now);
@@ -175,13 +221,22 @@ describe('dashboard in Chromium', () => {
   });
 
   it('shows a setup problem in the health panel: what is wrong, how to fix it, how many writes are held', async () => {
-    const problem = { crm: 'salesforce' as const, kind: 'missing_field' as const, object: 'Lead', fields: ['Baton_Reason__c'], message: 'Salesforce Lead has no field Baton_Reason__c', fix: 'create Baton_Reason__c on Lead' };
+    const problem = {
+      crm: 'salesforce' as const,
+      kind: 'missing_field' as const,
+      object: 'Lead',
+      fields: ['Baton_Reason__c'],
+      message: 'Salesforce Lead has no field Baton_Reason__c',
+      fix: 'create Baton_Reason__c on Lead',
+    };
     for (const row of [1, 2, 3]) problemsOf(served.ctx).report(problem, row, new Date());
     await page.reload();
     await loaded();
     const shown = byTestId('setup-problem-0');
     await expect(shown.getAttribute('data-fields')).resolves.toBe('Baton_Reason__c');
-    await expect(shown.textContent()).resolves.toMatch(/Salesforce Lead has no field Baton_Reason__c\. Fix: create Baton_Reason__c on Lead\. 3 writes held/);
+    await expect(shown.textContent()).resolves.toMatch(
+      /Salesforce Lead has no field Baton_Reason__c\. Fix: create Baton_Reason__c on Lead\. 3 writes held/,
+    );
     const dash = await served.api<DashboardSummary>('/api/dashboard');
     expect(dash.health.problems).toMatchObject([{ object: 'Lead', fields: ['Baton_Reason__c'], held: 3 }]);
   });

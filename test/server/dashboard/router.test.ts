@@ -10,7 +10,12 @@ beforeAll(async () => {
 afterAll(() => served?.close());
 
 const post = (path: string, body: string, headers: Record<string, string> = {}) =>
-  fetch(served.url + path, { method: 'POST', body, redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: served.url, ...headers } });
+  fetch(served.url + path, {
+    method: 'POST',
+    body,
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: served.url, ...headers },
+  });
 
 /** Logs in with the form and returns the session cookie (`name=value`). */
 async function login(): Promise<string> {
@@ -67,7 +72,9 @@ describe('dashboard router', () => {
 
   it('guards /api/dashboard and checks its range', async () => {
     expect((await fetch(served.url + '/api/dashboard')).status).toBe(401);
-    const bad = await fetch(served.url + '/api/dashboard?from=yesterday', { headers: { authorization: `Bearer ${TOKEN}` } });
+    const bad = await fetch(served.url + '/api/dashboard?from=yesterday', {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: 'bad_input', field: 'from' });
     const all = await served.api<DashboardSummary>('/api/dashboard');
@@ -79,7 +86,12 @@ describe('dashboard router', () => {
   });
 
   it('serves the page assets, Chart.js included, from Baton itself', async () => {
-    for (const [path, type] of [['/assets/app.js', 'javascript'], ...['dom', 'panels', 'panels-loop', 'person'].map((m) => [`/assets/${m}.js`, 'javascript']), ['/assets/app.css', 'css'], ['/assets/chart.js', 'javascript']]) {
+    for (const [path, type] of [
+      ['/assets/app.js', 'javascript'],
+      ...['dom', 'panels', 'panels-loop', 'person'].map((m) => [`/assets/${m}.js`, 'javascript']),
+      ['/assets/app.css', 'css'],
+      ['/assets/chart.js', 'javascript'],
+    ]) {
       const res = await fetch(served.url + path);
       expect(res.status, path).toBe(200);
       expect(res.headers.get('content-type')).toContain(type);

@@ -6,20 +6,47 @@ import type { AgreementInfo, HealthInfo } from '../../../src/server/dashboard/ty
 const agreement: AgreementInfo = {
   name: 'Acme lead handoff',
   version: 7,
-  owners: { marketing: { name: 'Dana Lee', email: 'dana@acme.example', approved: '2026-11-01' }, sales: { name: 'Raj Patel', email: 'raj@acme.example', approved: '2026-11-03' } },
+  owners: {
+    marketing: { name: 'Dana Lee', email: 'dana@acme.example', approved: '2026-11-01' },
+    sales: { name: 'Raj Patel', email: 'raj@acme.example', approved: '2026-11-03' },
+  },
   liveAt: '2026-11-03T10:00:00.000Z',
   draft: null,
 };
-const health: HealthInfo = { inboxLagMs: 1200, inboxPending: 3, outboxPending: 2, deadLetters: 1, connectors: { hubspot: true, salesforce: false } };
+const health: HealthInfo = {
+  inboxLagMs: 1200,
+  inboxPending: 3,
+  outboxPending: 2,
+  deadLetters: 1,
+  connectors: { hubspot: true, salesforce: false },
+};
 
 let nextId = 1;
 function t(personId: number, to: TransitionRow['to'], at: string, extra: Partial<TransitionRow> = {}): TransitionRow {
-  return { id: nextId++, personId, from: null, to, at, cause: 'rule:mql', version: 7, scores: { fit: 40, engagement: 30 }, passed: [], breached: false, reason: null, meta: {}, ...extra };
+  return {
+    id: nextId++,
+    personId,
+    from: null,
+    to,
+    at,
+    cause: 'rule:mql',
+    version: 7,
+    scores: { fit: 40, engagement: 30 },
+    passed: [],
+    breached: false,
+    reason: null,
+    meta: {},
+    ...extra,
+  };
 }
 const H = 3_600_000;
 const iso = (base: string, hours: number) => new Date(Date.parse(base) + hours * H).toISOString();
 
-function input(rows: TransitionRow[], people: PersonInfo[] = [], window: { from?: string; to?: string } = {}): SummaryInput {
+function input(
+  rows: TransitionRow[],
+  people: PersonInfo[] = [],
+  window: { from?: string; to?: string } = {},
+): SummaryInput {
   const histories = new Map<number, TransitionRow[]>();
   for (const r of rows) histories.set(r.personId, [...(histories.get(r.personId) ?? []), r]);
   return {
@@ -52,7 +79,14 @@ describe('summarize', () => {
       t(4, 'mql', iso(D, 1)),
     ];
     const s = summarize(input(rows, [{ id: 4, email: 'd@x.example', ownerId: 'rep-c' }]));
-    expect(s.marketing).toEqual({ mqls_delivered: 4, accepted: 1, rejected: 2, acceptance_rate: 0.3333, reject_reasons: { bad_timing: 1, no_budget: 1 }, requalified: 0 });
+    expect(s.marketing).toEqual({
+      mqls_delivered: 4,
+      accepted: 1,
+      rejected: 2,
+      acceptance_rate: 0.3333,
+      reject_reasons: { bad_timing: 1, no_budget: 1 },
+      requalified: 0,
+    });
     expect(s.sales.sla).toEqual({ answered_in_time: 2, breached: 1, open: 1 });
     expect(s.sales.breaches_by_owner).toEqual({ 'rep-b': 1 });
     expect(s.sales.time_to_answer.total).toEqual({ count: 3, median_hours: 4, p90_hours: 24.8 });
@@ -81,7 +115,10 @@ describe('summarize', () => {
   });
 
   it('keeps to the window: an MQL before it counts nothing, its answer inside still stops nothing new', () => {
-    const rows = [t(7, 'mql', '2026-10-30T00:00:00.000Z'), t(7, 'sal', '2026-11-02T00:00:00.000Z', { from: 'mql', cause: 'feedback' })];
+    const rows = [
+      t(7, 'mql', '2026-10-30T00:00:00.000Z'),
+      t(7, 'sal', '2026-11-02T00:00:00.000Z', { from: 'mql', cause: 'feedback' }),
+    ];
     const s = summarize(input(rows, [], { from: '2026-11-01T00:00:00.000Z', to: '2026-11-30T00:00:00.000Z' }));
     expect(s.marketing.mqls_delivered).toBe(0);
     expect(s.sales.sla).toEqual({ answered_in_time: 0, breached: 0, open: 0 });
@@ -115,17 +152,47 @@ describe('summarize', () => {
   });
 
   it('lists recent handoffs with person, stage, cause and rule', () => {
-    const rows = [t(13, 'mql', D, { cause: 'rule:demo-request' }), t(13, 'recycled', iso(D, 2), { from: 'mql', cause: 'feedback', reason: 'no_budget' })];
+    const rows = [
+      t(13, 'mql', D, { cause: 'rule:demo-request' }),
+      t(13, 'recycled', iso(D, 2), { from: 'mql', cause: 'feedback', reason: 'no_budget' }),
+    ];
     const s = summarize(input(rows, [{ id: 13, email: 'ana@corp.example', ownerId: null }]));
     expect(s.recent).toEqual([
-      { at: iso(D, 2), person: { id: 13, email: 'ana@corp.example' }, from: 'mql', stage: 'recycled', cause: 'feedback', rule: null, reason: 'no_budget', breached: false, version: 7 },
-      { at: D, person: { id: 13, email: 'ana@corp.example' }, from: null, stage: 'mql', cause: 'rule:demo-request', rule: 'demo-request', reason: null, breached: false, version: 7 },
+      {
+        at: iso(D, 2),
+        person: { id: 13, email: 'ana@corp.example' },
+        from: 'mql',
+        stage: 'recycled',
+        cause: 'feedback',
+        rule: null,
+        reason: 'no_budget',
+        breached: false,
+        version: 7,
+      },
+      {
+        at: D,
+        person: { id: 13, email: 'ana@corp.example' },
+        from: null,
+        stage: 'mql',
+        cause: 'rule:demo-request',
+        rule: 'demo-request',
+        reason: null,
+        breached: false,
+        version: 7,
+      },
     ]);
   });
 
   it('answers empty figures for an empty store', () => {
     const s = summarize(input([]));
-    expect(s.marketing).toEqual({ mqls_delivered: 0, accepted: 0, rejected: 0, acceptance_rate: null, reject_reasons: {}, requalified: 0 });
+    expect(s.marketing).toEqual({
+      mqls_delivered: 0,
+      accepted: 0,
+      rejected: 0,
+      acceptance_rate: null,
+      reject_reasons: {},
+      requalified: 0,
+    });
     expect(s.sales.time_to_answer.total).toEqual({ count: 0, median_hours: null, p90_hours: null });
     expect(s.recent).toEqual([]);
   });

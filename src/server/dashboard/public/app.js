@@ -49,7 +49,11 @@ async function loadAll() {
   showStatus(null);
   try {
     const q = new URLSearchParams({ from, to });
-    const [funnel, dash, attribution] = await Promise.all([getJson(`/api/funnel?${q}`), getJson(`/api/dashboard?${q}`), fetchAttribution()]);
+    const [funnel, dash, attribution] = await Promise.all([
+      getJson(`/api/funnel?${q}`),
+      getJson(`/api/dashboard?${q}`),
+      fetchAttribution(),
+    ]);
     state.currency = dash.currency;
     renderAttribution(attribution);
     const model = attribution.model;
@@ -77,7 +81,11 @@ form.addEventListener('submit', (e) => {
   if (form.elements.from.value > form.elements.to.value) return showStatus('The range starts after it ends.');
   loadAll();
 });
-for (const b of form.querySelectorAll('[data-days]')) b.addEventListener('click', () => { setRange(Number(b.dataset.days)); loadAll(); });
+for (const b of form.querySelectorAll('[data-days]'))
+  b.addEventListener('click', () => {
+    setRange(Number(b.dataset.days));
+    loadAll();
+  });
 modelSelect.addEventListener('change', async () => {
   state.model = modelSelect.value;
   try {
@@ -88,7 +96,9 @@ modelSelect.addEventListener('change', async () => {
   }
 });
 dialog.querySelector('[data-testid="person-close"]').addEventListener('click', () => dialog.close());
-dialog.addEventListener('click', (e) => { if (e.target === dialog) dialog.close(); });
+dialog.addEventListener('click', (e) => {
+  if (e.target === dialog) dialog.close();
+});
 
 setRange(30);
 window.addEventListener('load', loadAll);

@@ -4,9 +4,39 @@
 
 export const STAGES = ['mql', 'sal', 'sql', 'opportunity', 'won'];
 export const SIDE_STAGES = ['lost', 'recycled', 'disqualified'];
-export const STAGE_LABEL = { lead: 'Lead', mql: 'MQL', sal: 'SAL', sql: 'SQL', opportunity: 'Opportunity', won: 'Won', lost: 'Lost', recycled: 'Recycled', disqualified: 'Disqualified' };
-export const MODEL_LABEL = { first_touch: 'First touch', last_touch: 'Last touch', linear: 'Linear', u_shaped: 'U-shaped', w_shaped: 'W-shaped', full_path: 'Full path', time_decay: 'Time decay', custom: 'Custom' };
-export const COLORS = ['#3b5bdb', '#0ca678', '#f08c00', '#ae3ec9', '#e03131', '#1098ad', '#74b816', '#f76707', '#5f3dc4', '#868e96'];
+export const STAGE_LABEL = {
+  lead: 'Lead',
+  mql: 'MQL',
+  sal: 'SAL',
+  sql: 'SQL',
+  opportunity: 'Opportunity',
+  won: 'Won',
+  lost: 'Lost',
+  recycled: 'Recycled',
+  disqualified: 'Disqualified',
+};
+export const MODEL_LABEL = {
+  first_touch: 'First touch',
+  last_touch: 'Last touch',
+  linear: 'Linear',
+  u_shaped: 'U-shaped',
+  w_shaped: 'W-shaped',
+  full_path: 'Full path',
+  time_decay: 'Time decay',
+  custom: 'Custom',
+};
+export const COLORS = [
+  '#3b5bdb',
+  '#0ca678',
+  '#f08c00',
+  '#ae3ec9',
+  '#e03131',
+  '#1098ad',
+  '#74b816',
+  '#f76707',
+  '#5f3dc4',
+  '#868e96',
+];
 export const DAY_MS = 86_400_000;
 
 /** What the page has loaded: the range's model and the deals' currency (set by app.js). */
@@ -28,7 +58,8 @@ export function h(tag, attrs = {}, ...children) {
     else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
     else el.setAttribute(k, v === true ? '' : String(v));
   }
-  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) el.append(c instanceof HTMLElement ? c : String(c));
+  for (const c of children.flat())
+    if (c !== null && c !== undefined && c !== false) el.append(c instanceof HTMLElement ? c : String(c));
   return el;
 }
 
@@ -44,12 +75,22 @@ export function fill(el, ...children) {
 
 /** A number with its raw value in data-value (null shows as an em dash). */
 export function num(testid, value, format = (v) => fmtInt.format(v)) {
-  return h('span', { class: 'num', testid, dataset: { value: value === null || value === undefined ? '' : String(value) } }, value === null || value === undefined ? '—' : format(value));
+  return h(
+    'span',
+    { class: 'num', testid, dataset: { value: value === null || value === undefined ? '' : String(value) } },
+    value === null || value === undefined ? '—' : format(value),
+  );
 }
 
 /** A figure with its label (and a note under it). */
 export function tile(label, testid, value, format, note) {
-  return h('div', { class: 'tile' }, h('div', { class: 'tile-label' }, label), h('div', { class: 'tile-value' }, num(testid, value, format)), note ? h('div', { class: 'tile-note' }, note) : null);
+  return h(
+    'div',
+    { class: 'tile' },
+    h('div', { class: 'tile-label' }, label),
+    h('div', { class: 'tile-value' }, num(testid, value, format)),
+    note ? h('div', { class: 'tile-note' }, note) : null,
+  );
 }
 
 export const pct = (v) => fmtPct.format(v);
@@ -57,11 +98,21 @@ export const pct = (v) => fmtPct.format(v);
 export const moneyFormats = new Map();
 export const money = (v) => {
   const currency = state.currency || 'USD';
-  if (!moneyFormats.has(currency)) moneyFormats.set(currency, new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+  if (!moneyFormats.has(currency))
+    moneyFormats.set(
+      currency,
+      new Intl.NumberFormat('en-US', {
+        style: 'currency',
+        currency,
+        minimumFractionDigits: 2,
+        maximumFractionDigits: 2,
+      }),
+    );
   return moneyFormats.get(currency).format(v);
 };
 // under a minute in seconds, so a fast answer does not read as "0 min"
-export const hours = (v) => (v * 60 < 1 ? `${Math.round(v * 3600)} s` : v < 1 ? `${Math.round(v * 60)} min` : `${Math.round(v * 10) / 10} h`);
+export const hours = (v) =>
+  v * 60 < 1 ? `${Math.round(v * 3600)} s` : v < 1 ? `${Math.round(v * 60)} min` : `${Math.round(v * 10) / 10} h`;
 /** A lag in ms, in the unit that reads best. */
 export function duration(ms) {
   if (ms < 1000) return `${ms} ms`;
@@ -99,7 +150,13 @@ export function drawChart(name, config) {
   canvas.parentElement.hidden = !config;
   if (!config || typeof Chart === 'undefined') return;
   const options = config.options ?? {};
-  config.options = { animation: false, responsive: true, maintainAspectRatio: false, ...options, plugins: { legend: { display: false }, ...(options.plugins ?? {}) } };
+  config.options = {
+    animation: false,
+    responsive: true,
+    maintainAspectRatio: false,
+    ...options,
+    plugins: { legend: { display: false }, ...(options.plugins ?? {}) },
+  };
   charts.set(name, new Chart(canvas, config));
 }
 
@@ -107,7 +164,17 @@ export function drawChart(name, config) {
 export function barConfig(labels, values, { horizontal = false, color = COLORS[0], format } = {}) {
   return {
     type: 'bar',
-    data: { labels, datasets: [{ data: values, backgroundColor: horizontal ? labels.map((_, i) => COLORS[i % COLORS.length]) : color, borderRadius: 4, maxBarThickness: 48 }] },
+    data: {
+      labels,
+      datasets: [
+        {
+          data: values,
+          backgroundColor: horizontal ? labels.map((_, i) => COLORS[i % COLORS.length]) : color,
+          borderRadius: 4,
+          maxBarThickness: 48,
+        },
+      ],
+    },
     options: {
       indexAxis: horizontal ? 'y' : 'x',
       scales: {
