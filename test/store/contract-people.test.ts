@@ -1,23 +1,15 @@
 /**
  * The Store contract (people, history, deals and attribution): the same suite runs unchanged on SQLite and PostgreSQL in every run.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Store } from '../../src/store/index.ts';
-import { bothBackends, type TestStore } from '../support/store.ts';
-import { T0, at, transition } from './contract-support.ts';
+import { bothBackends } from '../support/store.ts';
+import { T0, at, transition, openForSuite } from './contract-support.ts';
 
 describe.each(bothBackends)('Store contract on $name', ({ make }) => {
-  let t: TestStore;
   let s: Store;
-  beforeAll(async () => {
-    t = await make();
-    s = t.store;
-  });
-  beforeEach(async () => {
-    await t.reset();
-  });
-  afterAll(async () => {
-    await t.cleanup();
+  openForSuite(make, (opened) => {
+    s = opened.store;
   });
 
   describe('people', () => {

@@ -1,23 +1,17 @@
 /**
  * The Store contract (dialect, migrations, sessions, cursors, leases, counters, values, agreement versions and transactions): the same suite runs unchanged on SQLite and PostgreSQL in every run.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { bothBackends, type TestStore } from '../support/store.ts';
-import { T0, at, transition, put } from './contract-support.ts';
+import { T0, at, transition, put, openForSuite } from './contract-support.ts';
 
 describe.each(bothBackends)('Store contract on $name', ({ name, make }) => {
   let t: TestStore;
   let s: Store;
-  beforeAll(async () => {
-    t = await make();
-    s = t.store;
-  });
-  beforeEach(async () => {
-    await t.reset();
-  });
-  afterAll(async () => {
-    await t.cleanup();
+  openForSuite(make, (opened) => {
+    t = opened;
+    s = opened.store;
   });
 
   it('reports its dialect', () => {

@@ -2,7 +2,9 @@
  * What the Store contract suites (test/store/contract-*.test.ts) share: the clock, row builders
  * and a concurrent drain of the outbox.
  */
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { OutboxRow, Store, TransitionRow } from '../../src/store/index.ts';
+import type { TestStore } from '../support/store.ts';
 
 export const T0 = '2026-03-02T09:00:00.000Z';
 export const at = (ms: number) => new Date(Date.parse(T0) + ms).toISOString();
@@ -47,4 +49,19 @@ export async function drainConcurrently(a: Store, b: Store, batch: number): Prom
     }
   };
   return Promise.all([loop(a, 'a'), loop(b, 'b')]);
+}
+
+/** Opens one store for a suite, reset before each test and cleaned up after; `onOpen` receives it. */
+export function openForSuite(make: () => Promise<TestStore>, onOpen: (t: TestStore) => void): void {
+  let t: TestStore;
+  beforeAll(async () => {
+    t = await make();
+    onOpen(t);
+  });
+  beforeEach(async () => {
+    await t.reset();
+  });
+  afterAll(async () => {
+    await t.cleanup();
+  });
 }
