@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import express from 'express';
+import { Gauge } from 'prom-client';
 import { createHubSpotConnector } from '../../connectors/hubspot/index.ts';
 import {
   createSalesforceConnector,
@@ -27,7 +28,7 @@ import { createRuntime } from '../pipeline/runtime.ts';
 import { SetupProblems } from '../pipeline/outbox/setup-problems.ts';
 import { BatonError, errorMessage } from '../platform/errors.ts';
 import type { LimitsBackend } from '../platform/limiter.ts';
-import { connectSharedLimits } from '../platform/redis.ts';
+import { connectSharedLimits, type SharedLimitsConnection } from '../platform/redis.ts';
 import { logger } from '../platform/logger.ts';
 import { createApp, defaultAgreementInfo } from '../server/app.ts';
 import { sessionSettingsFromEnv } from '../server/auth.ts';
@@ -105,13 +106,13 @@ export function connectorsFromEnv(
 /** Limits shared through Redis when `BATON_REDIS_URL` is set; `close` quits the client. */
 export async function limitsFromEnv(
   env: NodeJS.ProcessEnv,
-): Promise<{ backend?: LimitsBackend; ping?: () => Promise<boolean>; close(): Promise<void> }> {
+): Promise<{ backend?: LimitsBackend; shared?: SharedLimitsConnection; close(): Promise<void> }> {
   if (!env.BATON_REDIS_URL) return { close: async () => {} };
   const shared = await connectSharedLimits(env.BATON_REDIS_URL, {
     prefix: env.BATON_REDIS_PREFIX || undefined,
     log: logger.child({ module: 'redis' }),
   });
-  return { backend: shared.backend, ping: () => shared.ping(), close: () => shared.close() };
+  return { backend: shared.backend, shared, close: () => shared.close() };
 }
 
 /** Runs serve until a signal; resolves to the exit code. */
@@ -231,7 +232,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     currency,
     sessions,
     trustProxy,
-    ...(limits.ping ? { readiness: { redis: limits.ping } } : {}),
+    ...(limits.shared ? { degradations: { redis: redisDegradation(limits.shared) } } : {}),
   });
   const port = Number(values.port ?? env.PORT ?? 3000);
   const server = createServer(app);
@@ -260,6 +261,10 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     warn: (m) => console.error(`baton serve: ${m}`),
   });
   await heartbeat.beat().catch(() => []);
+  if (limits.shared) {
+    limits.shared.countInstancesWith(() => heartbeat.peers().length + 1);
+    sharedLimitsGauge(ctx, limits.shared);
+  }
   if (connectors.salesforce) {
     const loaded = config.loaded()!;
     for (const p of await enableRouting(ctx, connectors.salesforce as SalesforceConnector, {
@@ -317,4 +322,21 @@ function agreementInfo(config: ReturnType<typeof liveConfig>, ctx: PipelineConte
     draft: draft ? { version: draft.version, missing: draft.missing } : null,
     restart: refused?.restart ?? null,
   };
+}
+
+/** Degraded while Redis is gone (limits kept per instance), or while it does not answer a PING. */
+function redisDegradation(shared: SharedLimitsConnection): () => Promise<string | null> {
+  return async () => shared.degraded() ?? ((await shared.ping()) ? null : 'Redis does not answer PING');
+}
+
+/** `baton_shared_limits_degraded`: 1 while the CRM limits are kept per instance because Redis is gone. */
+function sharedLimitsGauge(ctx: PipelineContext, shared: SharedLimitsConnection): void {
+  new Gauge({
+    name: 'baton_shared_limits_degraded',
+    help: "Whether CRM rate limits are kept at this instance's share because Redis cannot be reached (1) or shared (0)",
+    registers: [ctx.metrics.registry],
+    collect() {
+      this.set(shared.degraded() === null ? 0 : 1);
+    },
+  });
 }

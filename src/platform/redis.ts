@@ -1,7 +1,8 @@
 /**
  * The Redis connection behind shared limits (`BATON_REDIS_URL`). While Redis is unreachable,
- * node-redis queues commands until it reconnects, so CRM calls wait rather than run unlimited;
- * `/readyz` reports the outage.
+ * commands fail at once (no offline queue, so no CRM call waits for Redis) and every limit falls
+ * back to this instance's share of it (`shared-limiter.ts`); node-redis reconnects with backoff
+ * and the shared counts resume. `/readyz` and `/metrics` report the degraded state meanwhile.
  */
 import { createClient } from 'redis';
 import type { LimitsBackend } from './limiter.ts';
@@ -13,6 +14,10 @@ export interface SharedLimitsConnection {
   backend: LimitsBackend;
   /** True when Redis answers a PING within a second. */
   ping(): Promise<boolean>;
+  /** Why the limits are kept per instance right now, or null while they are shared. */
+  degraded(): string | null;
+  /** Where the live instance count comes from (the heartbeats), once serve has it. */
+  countInstancesWith(count: () => number): void;
   close(): Promise<void>;
 }
 
@@ -32,21 +37,41 @@ export async function connectSharedLimits(
   url: string,
   options: { prefix?: string; log: Logger; connectTimeoutMs?: number },
 ): Promise<SharedLimitsConnection> {
-  const client = createClient({ url, socket: { connectTimeout: options.connectTimeoutMs ?? 5000 } });
+  const client = createClient({
+    url,
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: options.connectTimeoutMs ?? 5000,
+      // Backoff with jitter up to 5 s, for ever: Baton keeps working on its share meanwhile.
+      reconnectStrategy: (retries: number) => Math.min(5000, 100 * 2 ** Math.min(retries, 6)) + Math.random() * 100,
+    },
+  });
   let lastError = '';
+  let down: string | null = null;
+  let instances: () => number = () => 1;
+  const fallBack = (err: unknown) => {
+    const message = errorMessage(err);
+    if (down === null)
+      options.log.warn("redis unreachable; each CRM limit is kept at this instance's share until it is back", {
+        redis: redactedRedisUrl(url),
+        error: message,
+        instances: instances(),
+      });
+    down ??= `Redis unreachable (${message}): each instance keeps 1/${instances()} of every CRM limit`;
+  };
   // Without a listener an 'error' event would end the process; reconnects are node-redis' job.
   client.on('error', (err: Error) => {
     const message = errorMessage(err);
     if (message !== lastError)
-      options.log.warn('redis connection error; shared rate limits wait for it', {
-        redis: redactedRedisUrl(url),
-        error: message,
-      });
+      options.log.warn('redis connection error', { redis: redactedRedisUrl(url), error: message });
     lastError = message;
+    if (!client.isReady) fallBack(err);
   });
   client.on('ready', () => {
-    if (lastError) options.log.info('redis connection back', { redis: redactedRedisUrl(url) });
+    if (lastError || down)
+      options.log.info('redis connection back; limits are shared again', { redis: redactedRedisUrl(url) });
     lastError = '';
+    down = null;
   });
   try {
     await client.connect();
@@ -59,7 +84,16 @@ export async function connectSharedLimits(
     );
   }
   return {
-    backend: redisLimits(client, { prefix: options.prefix }),
+    backend: redisLimits(client, {
+      prefix: options.prefix,
+      available: () => client.isReady,
+      liveInstances: () => instances(),
+      onFallback: fallBack,
+    }),
+    degraded: () => (client.isReady ? null : (down ?? 'Redis unreachable: limits are kept per instance')),
+    countInstancesWith(count) {
+      instances = count;
+    },
     async ping() {
       if (!client.isReady) return false;
       try {

@@ -10,10 +10,21 @@
  * Concurrency: a Redis sorted set of the calls in flight, each with its own expiry, taken and given
  * back atomically by a script; a call of a crashed instance stops counting when its entry expires,
  * even while the survivors keep the set busy.
+ *
+ * Redis gone: a call must neither wait for Redis nor run unlimited, so while Redis cannot be
+ * reached each instance keeps a conservative share of every limit (the limit divided by the live
+ * instances its heartbeats see) in process, and goes back to the shared counts when Redis does.
  */
 import { randomUUID } from 'node:crypto';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { createLimiter, type Limiter, type LimiterSpec, type LimitsBackend, type WindowLimit } from './limiter.ts';
+import {
+  createLimiter,
+  localLimits,
+  type Limiter,
+  type LimiterSpec,
+  type LimitsBackend,
+  type WindowLimit,
+} from './limiter.ts';
 import { sleep } from './sleep.ts';
 
 /** The part of a node-redis client the shared limits need (every command is a script). */
@@ -26,6 +37,23 @@ export interface SharedLimitOptions {
   prefix?: string;
   /** How long a call in flight holds its concurrency slot at most (default 120 s). */
   slotLeaseMs?: number;
+  /** False while Redis is known to be unreachable: calls then go straight to this instance's share. */
+  available?: () => boolean;
+  /** The live instances sharing the limits (from the heartbeats), which size the share kept while Redis is gone. */
+  liveInstances?: () => number;
+  /** Told, with the Redis error, each time a call had to fall back to this instance's share. */
+  onFallback?: (err: unknown) => void;
+}
+
+/** This instance's share of a limit while the shared counts cannot be kept: 1/n of it, at least one call. */
+export function instanceShare(spec: LimiterSpec, instances: number): LimiterSpec {
+  const n = Math.max(1, Math.floor(instances));
+  const part = (x: number) => Math.max(1, Math.floor(x / n));
+  return {
+    name: spec.name,
+    ...(spec.maxConcurrent ? { maxConcurrent: part(spec.maxConcurrent) } : {}),
+    ...(spec.window ? { window: { ...spec.window, limit: part(spec.window.limit) } } : {}),
+  };
 }
 
 /** Waits for a point of the shared window. */
@@ -83,42 +111,81 @@ export function createSharedLimiter(spec: LimiterSpec, redis: RedisLike, options
   const slots = `${prefix}:slots`;
   const lease = String(options.slotLeaseMs ?? 120_000);
   const max = spec.maxConcurrent;
+  const available = options.available ?? (() => true);
   const takeSlot = async (token: string) => {
     while ((await redis.eval(TAKE_SLOT, { keys: [slots], arguments: [token, String(max), lease] })) !== 1)
       await sleep(10 + Math.random() * 20);
   };
+  const giveSlot = (token: string) =>
+    redis.eval(GIVE_SLOT, { keys: [slots], arguments: [token] }).then(
+      () => undefined,
+      () => undefined,
+    );
+  // One in-process limiter per instance count, so the share follows instances joining and leaving.
+  const shares = new Map<number, Limiter>();
+  const share = () => {
+    const n = Math.max(1, Math.floor(options.liveInstances?.() ?? 1));
+    let limiter = shares.get(n);
+    if (!limiter) shares.set(n, (limiter = createLimiter(instanceShare(spec, n))));
+    return limiter;
+  };
+  const viaRedis = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const token = max ? randomUUID() : '';
+    let held = false;
+    try {
+      if (max) {
+        await takeSlot(token);
+        held = true;
+      }
+      if (window) await take(window, 'all');
+    } catch (err) {
+      // Redis failed before the call started: it runs once, under this instance's share.
+      if (held) await giveSlot(token);
+      options.onFallback?.(err);
+      return share().schedule(fn);
+    }
+    try {
+      return await fn();
+    } finally {
+      if (held) await giveSlot(token);
+    }
+  };
   return {
     name: spec.name,
-    schedule: <T>(fn: () => Promise<T>) =>
-      local.schedule(async () => {
-        const token = max ? randomUUID() : '';
-        if (max) await takeSlot(token);
-        try {
-          if (window) await take(window, 'all');
-          return await fn();
-        } finally {
-          if (max) await redis.eval(GIVE_SLOT, { keys: [slots], arguments: [token] }).catch(() => undefined);
-        }
-      }),
-    stop: () => local.stop(),
+    schedule: <T>(fn: () => Promise<T>) => (available() ? local.schedule(() => viaRedis(fn)) : share().schedule(fn)),
+    stop: async () => {
+      await Promise.all([local.stop(), ...[...shares.values()].map((l) => l.stop())]);
+    },
   };
 }
 
 /** Limits counted in Redis for every instance that uses the same Redis and key prefix. */
 export function redisLimits(redis: RedisLike, options: SharedLimitOptions = {}): LimitsBackend {
   const prefix = options.prefix ?? 'baton:';
+  // Values are kept here too, so a Redis outage leaves this instance with the latest it knew.
+  const kept = localLimits();
   return {
     shared: true,
     limiter: (spec) => createSharedLimiter(spec, redis, options),
     async getValue(name) {
-      const text = await redis.eval(GET_VALUE, { keys: [`${prefix}value:${name}`], arguments: [] });
-      return typeof text === 'string' ? (JSON.parse(text) as unknown) : undefined;
+      try {
+        const text = await redis.eval(GET_VALUE, { keys: [`${prefix}value:${name}`], arguments: [] });
+        if (typeof text === 'string') return JSON.parse(text) as unknown;
+      } catch (err) {
+        options.onFallback?.(err);
+      }
+      return kept.getValue(name);
     },
     async setValue(name, value, ttlMs) {
-      await redis.eval(SET_VALUE, {
-        keys: [`${prefix}value:${name}`],
-        arguments: [JSON.stringify(value), String(Math.max(1, Math.round(ttlMs)))],
-      });
+      await kept.setValue(name, value, ttlMs);
+      try {
+        await redis.eval(SET_VALUE, {
+          keys: [`${prefix}value:${name}`],
+          arguments: [JSON.stringify(value), String(Math.max(1, Math.round(ttlMs)))],
+        });
+      } catch (err) {
+        options.onFallback?.(err);
+      }
     },
   };
 }

@@ -35,6 +35,11 @@ export interface AppDeps {
   configLoaded?: () => boolean;
   /** Further dependencies `/readyz` reports by name, e.g. `redis` when limits are shared through it. */
   readiness?: Record<string, () => Promise<boolean>>;
+  /**
+   * Dependencies whose loss degrades but does not unready (webhooks are still taken in and kept), e.g.
+   * `redis`: each answers why it is degraded, or null when all is well.
+   */
+  degradations?: Record<string, () => Promise<string | null>>;
   /** Dashboard session timeouts (`BATON_SESSION_IDLE_MINUTES`, `BATON_SESSION_MAX_HOURS`); 12 h idle, 7 days at most without. */
   sessions?: SessionSettings;
   /**
@@ -135,12 +140,25 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
     const more: Record<string, boolean> = {};
     for (const [name, check] of Object.entries(deps.readiness ?? {})) more[name] = await check().catch(() => false);
     const ready = configLoaded && storeOk && Object.values(more).every(Boolean);
+    const degraded: Record<string, string> = {};
+    for (const [name, check] of Object.entries(deps.degradations ?? {})) {
+      const why = await check().catch((err: unknown) => errorMessage(err));
+      more[name] = why === null;
+      if (why !== null) degraded[name] = why;
+    }
     // A setup problem degrades, it does not unready: webhooks must still be taken in (and kept).
     const problems = setupProblemsOf(ctx);
-    const status = !ready ? 'unready' : problems.length ? 'degraded' : 'ready';
-    res
-      .status(ready ? 200 : 503)
-      .json({ ready, status, store: storeOk, config: configLoaded, ...more, problems, instance: ctx.instanceId });
+    const status = !ready ? 'unready' : problems.length || Object.keys(degraded).length ? 'degraded' : 'ready';
+    res.status(ready ? 200 : 503).json({
+      ready,
+      status,
+      store: storeOk,
+      config: configLoaded,
+      ...more,
+      ...(Object.keys(degraded).length ? { degraded } : {}),
+      problems,
+      instance: ctx.instanceId,
+    });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
