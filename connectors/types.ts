@@ -142,6 +142,8 @@ export interface Connector {
   campaignNamesByIds?(ids: string[]): Promise<Map<string, string>>;
   /** Writes in batches under the CRM's limits; one result per op, in order. */
   write(ops: WriteOp[]): Promise<WriteResult[]>;
+  /** Why calls to this CRM are paused right now (it stopped answering: the circuit is open), or null. */
+  unavailable?(): string | null;
   /** Releases limiters and sockets. */
   stop(): Promise<void>;
 }

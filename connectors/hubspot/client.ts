@@ -10,6 +10,7 @@ import type { LimitsBackend } from '../../src/platform/limiter.ts';
 import type { Logger } from '../../src/platform/logger.ts';
 import type { CrmError } from '../../src/platform/errors.ts';
 import { withRetry } from '../../src/platform/retry.ts';
+import { createCallGuard, type CallGuard } from '../../src/platform/deadline.ts';
 import { accountLimiters, DEFAULT_LIMITS, type AccountLimiters, type HubSpotLimits } from './limits.ts';
 import { toCrmError } from './errors.ts';
 
@@ -26,6 +27,8 @@ export interface HubSpotClientOptions {
   /** Where the account's limits are counted (default: this process; Redis to share them across instances). */
   limitsBackend?: LimitsBackend;
   logger?: Logger;
+  /** The deadline of one call (default `BATON_CRM_TIMEOUT_SECONDS`, else 30 s). */
+  timeoutMs?: number;
 }
 
 export type CallKind = 'read' | 'search' | 'associations' | 'write' | 'schema' | 'marketing';
@@ -39,6 +42,8 @@ const AUTH_BLOCK_MS = 60_000;
 export interface HubSpotApi {
   readonly sdk: Client;
   readonly counts: CallCounts;
+  /** Every call's deadline and the circuit that stops calling a portal that does not answer. */
+  readonly guard: CallGuard;
   /** Runs one SDK call under the limiter(s) and the retry policy. */
   call<T>(kind: CallKind, operation: string, fn: (sdk: Client) => Promise<T>): Promise<T>;
   /** A raw SDK `apiRequest` (for the legacy marketing endpoints the SDK has no model for), as JSON. */
@@ -63,6 +68,11 @@ export function createHubSpotApi(options: HubSpotClientOptions): HubSpotApi {
     options.accountKey ?? createHash('sha256').update(`${baseUrl} ${options.accessToken}`).digest('hex').slice(0, 12);
   const limiters: AccountLimiters = accountLimiters(key, limits, options.limitsBackend);
   const counts: CallCounts = { read: 0, search: 0, associations: 0, write: 0, schema: 0, marketing: 0 };
+  const guard = createCallGuard('hubspot', {
+    timeoutMs: options.timeoutMs,
+    onChange: (open, reason) =>
+      open ? options.logger?.error(`hubspot calls paused: ${reason}`) : options.logger?.info('hubspot answers again'),
+  });
   let blockedUntil = 0;
   let blockError: CrmError | null = null;
 
@@ -71,10 +81,11 @@ export function createHubSpotApi(options: HubSpotClientOptions): HubSpotApi {
     return withRetry(
       async () => {
         if (blockError && Date.now() < blockedUntil) throw blockError;
+        guard.check(operation);
         try {
           return await limiter.schedule(() => {
             counts[kind]++;
-            return fn(sdk);
+            return guard.run(operation, () => fn(sdk));
           });
         } catch (err) {
           const mapped = toCrmError(err, operation);
@@ -113,5 +124,5 @@ export function createHubSpotApi(options: HubSpotClientOptions): HubSpotApi {
     });
   }
 
-  return { sdk, counts, call, request, close: () => limiters.release() };
+  return { sdk, counts, guard, call, request, close: () => limiters.release() };
 }

@@ -181,6 +181,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     formEvents: (forms, sinceMs) => fetchFormSubmissions(api, forms, sinceMs),
     emailEvents: (recipient, sinceMs) => fetchEmailEvents(api, recipient, sinceMs),
     ownerIdsByEmail: () => ownerIdsByEmail(api),
+    unavailable: () => api.guard.openReason(),
     stop: () => api.close(),
   };
 }

@@ -8,6 +8,7 @@ import { CrmError } from '../../src/platform/errors.ts';
 import { localLimits, type Limiter, type LimitsBackend } from '../../src/platform/limiter.ts';
 import { logger as rootLogger, type Logger } from '../../src/platform/logger.ts';
 import { withRetry, type RetryOptions } from '../../src/platform/retry.ts';
+import { createCallGuard, type CallGuard } from '../../src/platform/deadline.ts';
 import { ApiBudget } from './budget.ts';
 import { toCrmError } from './errors.ts';
 import { DEFAULT_API_VERSION, type SalesforceConnectorOptions } from './options.ts';
@@ -32,6 +33,8 @@ export class SalesforceClient {
   readonly conn: Connection;
   readonly budget: ApiBudget;
   readonly limiter: Limiter;
+  /** Every call's deadline and the circuit that stops calling an org that does not answer. */
+  readonly guard: CallGuard;
   readonly log: Logger;
   readonly version: string;
   integrationUserId: string | undefined;
@@ -83,6 +86,11 @@ export class SalesforceClient {
     const name = `salesforce:${opts.orgId ?? opts.instanceUrl}`;
     this.usageKey = `${name}:api-usage`;
     this.limiter = this.limits.limiter({ name, maxConcurrent: opts.limits?.maxConcurrent ?? 4 });
+    this.guard = createCallGuard('salesforce', {
+      timeoutMs: opts.timeoutMs,
+      onChange: (open, reason) =>
+        open ? this.log.error(`salesforce calls paused: ${reason}`) : this.log.info('salesforce answers again'),
+    });
   }
 
   private async grant(conn: Connection): Promise<TokenResponse> {
@@ -153,10 +161,11 @@ export class SalesforceClient {
     const once = async () => {
       await this.syncUsage();
       this.budget.check();
+      this.guard.check(what);
       await this.authenticate();
       return this.limiter.schedule(async () => {
         try {
-          return await fn(this.conn);
+          return await this.guard.run(what, () => fn(this.conn));
         } catch (err) {
           throw toCrmError(err, what);
         } finally {

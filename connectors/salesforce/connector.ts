@@ -214,6 +214,7 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
     setRouter(router) {
       people.router = router;
     },
+    unavailable: () => client.guard.openReason(),
     stop: () => client.stop(),
   };
 }

@@ -9,6 +9,8 @@ export const DEFAULT_API_VERSION = '62.0';
 export interface SalesforceConnectorOptions {
   /** `SALESFORCE_INSTANCE_URL`, e.g. `https://acme.my.salesforce.com`. */
   instanceUrl: string;
+  /** The deadline of one API call (default `BATON_CRM_TIMEOUT_SECONDS`, else 30 s). */
+  timeoutMs?: number;
   /** `SALESFORCE_ACCESS_TOKEN`: a session token; without client credentials it cannot be renewed. */
   accessToken?: string;
   /** `SALESFORCE_CLIENT_ID` + `SALESFORCE_CLIENT_SECRET`: the OAuth 2.0 client-credentials flow. */

@@ -9,7 +9,6 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import express from 'express';
-import { Gauge } from 'prom-client';
 import { createHubSpotConnector } from '../../connectors/hubspot/index.ts';
 import {
   createSalesforceConnector,
@@ -23,7 +22,7 @@ import { startHeartbeat } from '../pipeline/instances.ts';
 import { liveConfig } from '../pipeline/live-config.ts';
 import { refreshHubSpotOwners } from '../pipeline/routing/routing-owners.ts';
 import { enableRouting } from '../pipeline/routing/routing-setup.ts';
-import { createMetrics } from '../pipeline/metrics.ts';
+import { createMetrics, watchDegraded } from '../pipeline/metrics.ts';
 import { createRuntime } from '../pipeline/runtime.ts';
 import { SetupProblems } from '../pipeline/outbox/setup-problems.ts';
 import { BatonError, errorMessage } from '../platform/errors.ts';
@@ -261,10 +260,9 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     warn: (m) => console.error(`baton serve: ${m}`),
   });
   await heartbeat.beat().catch(() => []);
-  if (limits.shared) {
-    limits.shared.countInstancesWith(() => heartbeat.peers().length + 1);
-    sharedLimitsGauge(ctx, limits.shared);
-  }
+  const shared = limits.shared;
+  if (shared) shared.countInstancesWith(() => heartbeat.peers().length + 1);
+  watchDegraded(ctx.metrics, { sharedLimits: shared ? () => shared.degraded() : undefined, crms: ctx.connectors });
   if (connectors.salesforce) {
     const loaded = config.loaded()!;
     for (const p of await enableRouting(ctx, connectors.salesforce as SalesforceConnector, {
@@ -327,16 +325,4 @@ function agreementInfo(config: ReturnType<typeof liveConfig>, ctx: PipelineConte
 /** Degraded while Redis is gone (limits kept per instance), or while it does not answer a PING. */
 function redisDegradation(shared: SharedLimitsConnection): () => Promise<string | null> {
   return async () => shared.degraded() ?? ((await shared.ping()) ? null : 'Redis does not answer PING');
-}
-
-/** `baton_shared_limits_degraded`: 1 while the CRM limits are kept per instance because Redis is gone. */
-function sharedLimitsGauge(ctx: PipelineContext, shared: SharedLimitsConnection): void {
-  new Gauge({
-    name: 'baton_shared_limits_degraded',
-    help: "Whether CRM rate limits are kept at this instance's share because Redis cannot be reached (1) or shared (0)",
-    registers: [ctx.metrics.registry],
-    collect() {
-      this.set(shared.degraded() === null ? 0 : 1);
-    },
-  });
 }

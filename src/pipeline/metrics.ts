@@ -84,3 +84,35 @@ export function createMetrics(instance: string, options: { defaults?: boolean } 
     }),
   };
 }
+
+/**
+ * Gauges of the degraded states `/readyz` reports, read at each scrape: the shared limits kept per
+ * instance because Redis is gone, and the CRMs whose circuit is open because they stopped answering.
+ */
+export function watchDegraded(
+  metrics: Metrics,
+  sources: { sharedLimits?: () => string | null; crms: Record<string, { unavailable?(): string | null } | undefined> },
+): void {
+  const registers = [metrics.registry];
+  if (sources.sharedLimits) {
+    const sharedLimits = sources.sharedLimits;
+    new Gauge({
+      name: 'baton_shared_limits_degraded',
+      help: "1 while CRM rate limits are kept at this instance's share because Redis cannot be reached",
+      registers,
+      collect() {
+        this.set(sharedLimits() === null ? 0 : 1);
+      },
+    });
+  }
+  new Gauge({
+    name: 'baton_crm_circuit_open',
+    help: '1 while calls to a CRM are paused because it stopped answering within the deadline',
+    labelNames: ['crm'],
+    registers,
+    collect() {
+      for (const [crm, connector] of Object.entries(sources.crms))
+        if (connector) this.set({ crm }, connector.unavailable?.() ? 1 : 0);
+    },
+  });
+}

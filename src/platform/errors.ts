@@ -42,6 +42,8 @@ export type ErrorCode =
   | 'serve_not_ready'
   // CRM calls
   | 'crm_error'
+  | 'crm_timeout'
+  | 'crm_unresponsive'
   | `${CrmName}_${string}`;
 
 /** Base of every error Baton raises on purpose. */

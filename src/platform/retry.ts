@@ -27,9 +27,13 @@ const NETWORK_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-/** True for errors worth another attempt: retryable CRM errors and network failures. */
+/**
+ * True for errors worth another attempt now: retryable CRM errors and network failures. A CRM
+ * whose circuit is open (`crm_unresponsive`) is retryable later, by the failed-work backoff, not in
+ * this loop: retrying it here would only hold the worker for the circuit's whole pause.
+ */
 export function isRetryable(err: unknown): boolean {
-  if (err instanceof CrmError) return err.retryable;
+  if (err instanceof CrmError) return err.retryable && err.code !== 'crm_unresponsive';
   const e = err as { code?: string; cause?: { code?: string } } | null;
   const code = e?.code ?? e?.cause?.code;
   if (code && NETWORK_CODES.has(code)) return true;

@@ -146,6 +146,11 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
       more[name] = why === null;
       if (why !== null) degraded[name] = why;
     }
+    // A CRM that stopped answering degrades too: its work waits in the inbox and outbox, the other CRM's goes on.
+    for (const [crm, connector] of Object.entries(ctx.connectors)) {
+      const why = connector?.unavailable?.() ?? null;
+      if (why !== null) degraded[crm] = why;
+    }
     // A setup problem degrades, it does not unready: webhooks must still be taken in (and kept).
     const problems = setupProblemsOf(ctx);
     const status = !ready ? 'unready' : problems.length || Object.keys(degraded).length ? 'degraded' : 'ready';
