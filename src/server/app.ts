@@ -132,10 +132,12 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   app.get('/readyz', async (_req: Request, res: Response) => {
     const configLoaded = deps.configLoaded ? deps.configLoaded() : ctx.config() !== null;
     let storeOk = true;
+    let storeError: string | undefined;
     try {
       await ctx.store.inboxStats(ctx.now().toISOString());
-    } catch {
+    } catch (err) {
       storeOk = false;
+      storeError = `the store does not answer: ${errorMessage(err)}`;
     }
     const more: Record<string, boolean> = {};
     for (const [name, check] of Object.entries(deps.readiness ?? {})) more[name] = await check().catch(() => false);
@@ -154,10 +156,12 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
     // A setup problem degrades, it does not unready: webhooks must still be taken in (and kept).
     const problems = setupProblemsOf(ctx);
     const status = !ready ? 'unready' : problems.length || Object.keys(degraded).length ? 'degraded' : 'ready';
+    if (!ready) res.setHeader('Retry-After', '5');
     res.status(ready ? 200 : 503).json({
       ready,
       status,
       store: storeOk,
+      ...(storeError ? { storeError } : {}),
       config: configLoaded,
       ...more,
       ...(Object.keys(degraded).length ? { degraded } : {}),

@@ -47,6 +47,8 @@ export function errorHandler(metrics: Metrics) {
       code: err instanceof BatonError ? err.code : undefined,
     });
     if (res.headersSent) return;
+    // Nothing was acknowledged: the sender keeps the event and delivers it again after the hint.
+    res.setHeader('Retry-After', '5');
     sendError(res, 503, 'unavailable', 'Baton could not handle the request now; try again');
   };
 }

@@ -32,6 +32,11 @@ export function createPool(connectionString: string, schema: string | null): pg.
   });
   // An idle client losing its server must not crash the process; the next query reconnects.
   pool.on('error', (err) => log.warn('idle PostgreSQL connection failed', { error: err.message }));
+  // Nor may a client in use (a restart ends every connection): its query fails and is retried by
+  // the worker, the pool drops the client, and an unhandled 'error' event would end Baton instead.
+  pool.on('connect', (client) =>
+    client.on('error', (err) => log.warn('PostgreSQL connection lost', { error: err.message })),
+  );
   return pool;
 }
 
