@@ -33,6 +33,7 @@ export type ErrorCode =
   | 'person_not_found'
   | 'person_stale'
   | 'store_misuse'
+  | 'store_unwritable'
   // Services and processes
   | 'redis_unreachable'
   | 'demo_running'

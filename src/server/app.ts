@@ -135,6 +135,11 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
     let storeError: string | undefined;
     try {
       await ctx.store.inboxStats(ctx.now().toISOString());
+      const unwritable = (await ctx.store.unwritable?.()) ?? null;
+      if (unwritable !== null) {
+        storeOk = false;
+        storeError = unwritable;
+      }
     } catch (err) {
       storeOk = false;
       storeError = `the store does not answer: ${errorMessage(err)}`;

@@ -22,13 +22,7 @@ export { isUniqueViolation } from './dialect.ts';
 export async function openStore(url: string, opts: { migrate?: boolean } = {}): Promise<Store> {
   const target = parseDatabaseUrl(url);
   const store =
-    target.kind === 'sqlite'
-      ? new KyselyStore(new Kysely<DB>({ dialect: new NodeSqliteDialect(target.path) }), 'sqlite', null)
-      : new KyselyStore(
-          new Kysely<DB>({ dialect: postgresDialect(createPool(target.connectionString, target.schema)) }),
-          'postgres',
-          target.schema,
-        );
+    target.kind === 'sqlite' ? sqliteStore(target.path) : postgresStore(target.connectionString, target.schema);
   if (opts.migrate !== false) {
     try {
       await store.migrate();
@@ -38,4 +32,17 @@ export async function openStore(url: string, opts: { migrate?: boolean } = {}): 
     }
   }
   return store;
+}
+
+function sqliteStore(path: string): KyselyStore {
+  const dialect = new NodeSqliteDialect(path);
+  return new KyselyStore(new Kysely<DB>({ dialect }), 'sqlite', null, () => dialect.health.problem);
+}
+
+function postgresStore(connectionString: string, schema: string | null): KyselyStore {
+  return new KyselyStore(
+    new Kysely<DB>({ dialect: postgresDialect(createPool(connectionString, schema)) }),
+    'postgres',
+    schema,
+  );
 }

@@ -38,14 +38,28 @@ export class KyselyStore implements Store {
   readonly dialect: DialectName;
   readonly #db: Db;
   readonly #schema: string | null;
+  readonly #unwritable: () => string | null;
   /** Savepoints open on this transaction's store. */
   #depth = 0;
 
   /** `db` is the root handle (owned: `close` destroys it) or a transaction bound to this store. */
-  constructor(db: Db, dialect: DialectName, schema: string | null) {
+  constructor(db: Db, dialect: DialectName, schema: string | null, unwritable: () => string | null = () => null) {
     this.#db = db;
     this.dialect = dialect;
     this.#schema = schema;
+    this.#unwritable = unwritable;
+  }
+
+  async unwritable(): Promise<string | null> {
+    if (this.#unwritable() === null) return null;
+    // Flagged by a failed write: write the header back unchanged to see whether space has returned.
+    try {
+      const { rows } = await sql<{ user_version: number }>`PRAGMA user_version`.execute(this.#db);
+      await sql.raw(`PRAGMA user_version = ${Math.trunc(Number(rows[0]?.user_version ?? 0))}`).execute(this.#db);
+    } catch {
+      // still failing: the flag stands, with its message
+    }
+    return this.#unwritable();
   }
 
   get #ctx(): Ctx {

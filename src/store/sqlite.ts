@@ -45,6 +45,36 @@ function isBusy(err: unknown): boolean {
   return typeof code === 'number' && ((code & 0xff) === 5 || (code & 0xff) === 6);
 }
 
+// SQLITE_READONLY (8), SQLITE_IOERR (10), SQLITE_FULL (13), SQLITE_CANTOPEN (14), with their extended codes.
+const UNWRITABLE = new Set([8, 10, 13, 14]);
+
+/**
+ * Whether the database can be written, as the last write found it. A full disk or a read-only file
+ * fails every write alike: `/readyz` reports it (webhooks then answer 503, nothing is acknowledged
+ * that was not written) until a write succeeds again.
+ */
+export class SqliteWriteHealth {
+  problem: string | null = null;
+  readonly path: string;
+  constructor(path: string) {
+    this.path = path;
+  }
+  /** Runs a write; a disk or permission failure becomes a `store_unwritable` error naming the file. */
+  write<T>(fn: () => T): T {
+    try {
+      const result = fn();
+      this.problem = null;
+      return result;
+    } catch (err) {
+      const e = err as { errcode?: unknown; errstr?: unknown; message?: string };
+      if (typeof e.errcode !== 'number' || !UNWRITABLE.has(e.errcode & 0xff)) throw err;
+      const why = typeof e.errstr === 'string' ? e.errstr : (e.message ?? 'write failed');
+      this.problem = `the SQLite store ${this.path} cannot be written (${why}): free space on its disk or make it writable; Baton goes on by itself once it can write`;
+      throw new BatonError('store_unwritable', this.problem, { cause: err, details: { path: this.path } });
+    }
+  }
+}
+
 function toSqlite(value: unknown): SQLInputValue {
   if (value === undefined) return null;
   if (typeof value === 'boolean') return value ? 1 : 0;
@@ -56,9 +86,11 @@ const STATEMENT_CACHE = 500;
 
 class NodeSqliteConnection implements DatabaseConnection {
   readonly db: DatabaseSync;
+  readonly health: SqliteWriteHealth;
   readonly #statements = new Map<string, StatementSync>();
-  constructor(db: DatabaseSync) {
+  constructor(db: DatabaseSync, health: SqliteWriteHealth) {
     this.db = db;
+    this.health = health;
   }
 
   /** The prepared statement of `sql`, from the cache (least recently used dropped first). */
@@ -97,7 +129,7 @@ class NodeSqliteConnection implements DatabaseConnection {
     if (this.#isReader(compiled.sql, stmt)) {
       return this.withLockWait(() => ({ rows: stmt.all(...params) as R[] }));
     }
-    const { changes, lastInsertRowid } = await this.withLockWait(() => stmt.run(...params));
+    const { changes, lastInsertRowid } = await this.withLockWait(() => this.health.write(() => stmt.run(...params)));
     return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
   }
 
@@ -121,12 +153,14 @@ class NodeSqliteConnection implements DatabaseConnection {
 
 class NodeSqliteDriver implements Driver {
   readonly #open: () => DatabaseSync;
+  readonly #health: SqliteWriteHealth;
   #connection: NodeSqliteConnection | undefined;
-  constructor(open: () => DatabaseSync) {
+  constructor(open: () => DatabaseSync, health: SqliteWriteHealth) {
     this.#open = open;
+    this.#health = health;
   }
   async init(): Promise<void> {
-    this.#connection = new NodeSqliteConnection(this.#open());
+    this.#connection = new NodeSqliteConnection(this.#open(), this.#health);
   }
   async acquireConnection(): Promise<DatabaseConnection> {
     // One connection; Kysely serialises access to it (the SQLite adapter reports no multiple connections).
@@ -134,12 +168,15 @@ class NodeSqliteDriver implements Driver {
   }
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
     const conn = connection as NodeSqliteConnection;
-    await conn.withLockWait(() => conn.db.exec('BEGIN IMMEDIATE'));
+    await conn.withLockWait(() => conn.health.write(() => conn.db.exec('BEGIN IMMEDIATE')));
   }
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('COMMIT'));
   }
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    // SQLite rolls a transaction back by itself on some errors (a full disk, an I/O error); a
+    // ROLLBACK then would fail and hide the error that matters.
+    if (!(connection as NodeSqliteConnection).db.isTransaction) return;
     await connection.executeQuery(CompiledQuery.raw('ROLLBACK'));
   }
   async releaseConnection(): Promise<void> {}
@@ -152,11 +189,13 @@ class NodeSqliteDriver implements Driver {
 /** Kysely's SQLite dialect with the `node:sqlite` driver above. */
 export class NodeSqliteDialect extends SqliteDialect {
   readonly #path: string;
+  readonly health: SqliteWriteHealth;
   constructor(path: string) {
     super({ database: () => Promise.reject(new Error('unused: NodeSqliteDialect creates its own driver')) });
     this.#path = path;
+    this.health = new SqliteWriteHealth(path);
   }
   override createDriver(): Driver {
-    return new NodeSqliteDriver(() => openSqliteDatabase(this.#path));
+    return new NodeSqliteDriver(() => openSqliteDatabase(this.#path), this.health);
   }
 }

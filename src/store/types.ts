@@ -167,6 +167,8 @@ export interface Store {
   /** Applies pending migrations; idempotent, and safe when several instances start at once. */
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /** Why the store cannot be written now (SQLite: its disk is full or the file read-only), or null. */
+  unwritable?(): Promise<string | null>;
   /**
    * Runs `fn` in one transaction; everything inside commits or nothing does. Inside, use `tx`
    * (not this store); nested `transaction` calls join the outer one.

@@ -1,0 +1,183 @@
+/**
+ * The embedded SQLite store on a small tmpfs filled to the brim under a running `baton serve`:
+ * writes fail with "database or disk is full", webhooks answer 503 with `Retry-After`, `/readyz`
+ * names the file, nothing is acknowledged that was not written; once space returns everything
+ * resumes alone, each acknowledged person handed off once.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { statfsSync } from 'node:fs';
+import { cp, mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createFakeHubSpot } from '../../sandbox/hubspot/index.ts';
+import { serveFakeApi } from '../../sandbox/http.ts';
+import { createFakeSalesforce } from '../../sandbox/salesforce/index.ts';
+import { promisify } from 'node:util';
+import { freePort } from '../support/redis-server.ts';
+import { MAPPINGS } from './harness.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const TOKEN = 'disk-full-token';
+const HS_SECRET = 'disk-full-hubspot-secret';
+const run = promisify(execFile);
+
+const hubspot = createFakeHubSpot();
+const salesforce = createFakeSalesforce();
+let servers: Awaited<ReturnType<typeof serveFakeApi>>[] = [];
+let disk: string;
+const FILLER = () => join(disk, 'filler');
+let configDir: string;
+let port: number;
+let child: ChildProcess | null = null;
+let output = '';
+
+async function until(check: () => Promise<boolean> | boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}; serve said:\n${output.slice(-3000)}`);
+}
+
+const base = () => `http://127.0.0.1:${port}`;
+const api = (path: string, init: RequestInit = {}) =>
+  fetch(`${base()}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+  });
+
+/** A new HubSpot contact changed by a marketer, as HubSpot's signed webhook; returns the answer. */
+async function contactChange(n: number): Promise<Response> {
+  const id = hubspot.seed('contacts', {
+    email: `pia${n}@diskfull.example`,
+    firstname: 'Pia',
+    lastname: `Restart${n}`,
+    jobtitle: 'VP Sales',
+  });
+  const url = `${base()}/webhooks/hubspot`;
+  const signed = hubspot.signedWebhook(hubspot.changeAsMarketer('contacts', id, { country: 'US' }), HS_SECRET, url);
+  return fetch(url, { method: 'POST', headers: signed.headers, body: signed.body });
+}
+
+const demo = (n: number) =>
+  api('/api/events', {
+    method: 'POST',
+    body: JSON.stringify({
+      id: `evt-disk-${n}`,
+      email: `pia${n}@diskfull.example`,
+      type: 'form_submission',
+      at: new Date().toISOString(),
+      properties: { form: 'demo-request' },
+    }),
+  });
+
+beforeAll(async () => {
+  disk = await mkdtemp(join(tmpdir(), 'baton-tmpfs-'));
+  await run('mount', ['-t', 'tmpfs', '-o', 'size=12m', 'tmpfs', disk]);
+  configDir = await mkdtemp(join(tmpdir(), 'baton-disk-full-'));
+  await cp(MAPPINGS, configDir, { recursive: true });
+  servers = [await serveFakeApi(hubspot), await serveFakeApi(salesforce)];
+  port = await freePort();
+  const [hs, sf] = servers;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    BATON_DATABASE_URL: `sqlite:${join(disk, 'baton.db')}`,
+    BATON_CONFIG_DIR: configDir,
+    BATON_API_TOKEN: TOKEN,
+    PORT: String(port),
+    BATON_POLL_INTERVAL: '0',
+    BATON_LEASE_SECONDS: '2',
+    BATON_OUTBOX_LEASE_SECONDS: '2',
+    BATON_LOG_LEVEL: 'warn',
+    HUBSPOT_ACCESS_TOKEN: 'pat-disk',
+    HUBSPOT_CLIENT_SECRET: HS_SECRET,
+    HUBSPOT_BASE_URL: hs.url,
+    SALESFORCE_INSTANCE_URL: sf.url,
+    SALESFORCE_ACCESS_TOKEN: 'fake-session-token',
+    SALESFORCE_ORG_ID: salesforce.org.orgId,
+  };
+  delete env.VITEST;
+  delete env.NODE_OPTIONS;
+  child = spawn(process.execPath, [join(ROOT, 'bin', 'baton.js'), 'serve'], { cwd: ROOT, env, stdio: 'pipe' });
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  await until(async () => (await fetch(`${base()}/readyz`).catch(() => null))?.status === 200, 30_000, 'serve');
+}, 60_000);
+
+afterAll(async () => {
+  if (child && child.exitCode === null) {
+    const exited = new Promise((ok) => child!.once('exit', ok));
+    child.kill('SIGKILL');
+    await exited;
+  }
+  for (const s of servers) await s.close();
+  if (disk) {
+    await run('umount', [disk]).catch(() => undefined);
+    await rm(disk, { recursive: true, force: true });
+  }
+  await rm(configDir, { recursive: true, force: true });
+});
+
+/** Fills the tmpfs to the last byte. */
+async function fillDisk(): Promise<void> {
+  const file = await open(FILLER(), 'a');
+  try {
+    const chunk = Buffer.alloc(64 * 1024, 1);
+    for (;;) {
+      const { bavail, bsize } = statfsSync(disk);
+      if (bavail === 0) return;
+      await file
+        .write(chunk.subarray(0, Math.min(chunk.length, bavail * bsize)))
+        .catch((err: NodeJS.ErrnoException) => {
+          if (err.code !== 'ENOSPC') throw err;
+        });
+      if (statfsSync(disk).bavail === bavail) return;
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+test('the disk under SQLite fills up: 503 and the file named while it lasts, nothing acknowledged lost, resumes alone', async () => {
+  const acknowledged: number[] = [];
+  const refusedAt: number[] = [];
+  const deliver = async (n: number) => {
+    const change = await contactChange(n);
+    const event = await demo(n);
+    if (change.status === 200 && event.status === 202) acknowledged.push(n);
+    else {
+      for (const r of [change, event]) if (r.status !== 200 && r.status !== 202) expect(r.status).toBe(503);
+      refusedAt.push(n);
+    }
+  };
+  for (let n = 0; n < 3; n++) await deliver(n);
+  await until(() => salesforce.org.rows('Task').length === 3, 30_000, 'the first Tasks');
+
+  await fillDisk();
+  for (let n = 3; n < 40 && refusedAt.length < 3; n++) await deliver(n);
+  expect(refusedAt.length).toBeGreaterThan(0);
+  const refused = await contactChange(999);
+  expect(refused.status).toBe(503);
+  expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+  const down = await fetch(`${base()}/readyz`);
+  expect(down.status).toBe(503);
+  const why = await down.json();
+  expect(why).toMatchObject({ ready: false, store: false });
+  expect(why.storeError).toContain(join(disk, 'baton.db'));
+  expect(why.storeError).toMatch(/full/);
+
+  await rm(FILLER());
+  await until(async () => (await fetch(`${base()}/readyz`)).status === 200, 30_000, 'the store to be writable');
+  for (let n = 100; n < 103; n++) await deliver(n);
+
+  await until(() => salesforce.org.rows('Task').length >= acknowledged.length, 60_000, 'every Task');
+  await new Promise((r) => setTimeout(r, 1500));
+  const leads = salesforce.org.rows('Lead').map((l) => String(l.Email).toLowerCase());
+  for (const n of acknowledged) expect(leads.filter((e) => e === `pia${n}@diskfull.example`)).toHaveLength(1);
+  expect(leads).toHaveLength(new Set(leads).size);
+  expect(salesforce.org.rows('Task')).toHaveLength(new Set(leads).size);
+  expect(child!.exitCode).toBeNull();
+}, 180_000);
