@@ -28,6 +28,7 @@ import { SetupProblems } from '../pipeline/outbox/setup-problems.ts';
 import { BatonError, errorMessage } from '../platform/errors.ts';
 import type { LimitsBackend } from '../platform/limiter.ts';
 import { connectSharedLimits, type SharedLimitsConnection } from '../platform/redis.ts';
+import { steadyClock } from '../platform/clock.ts';
 import { logger } from '../platform/logger.ts';
 import { createApp, defaultAgreementInfo } from '../server/app.ts';
 import { sessionSettingsFromEnv } from '../server/auth.ts';
@@ -196,11 +197,18 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   const problems = new SetupProblems({
     recheckMs: Number.isFinite(recheckS) && recheckS > 0 ? recheckS * 1000 : undefined,
   });
+  // Leases and SLA deadlines need a clock that an NTP step does not move by minutes at once.
+  const clock = steadyClock({
+    onStep: (ms) =>
+      log.warn('the system clock jumped; Baton follows it slowly so leases and deadlines hold', {
+        jumpMs: Math.round(ms),
+      }),
+  });
   const ctx: PipelineContext = {
     store,
     connectors,
     config: () => config.current(),
-    now: () => new Date(),
+    now: () => new Date(clock()),
     instanceId,
     metrics,
     log,
@@ -262,7 +270,14 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   await heartbeat.beat().catch(() => []);
   const shared = limits.shared;
   if (shared) shared.countInstancesWith(() => heartbeat.peers().length + 1);
-  watchDegraded(ctx.metrics, { sharedLimits: shared ? () => shared.degraded() : undefined, crms: ctx.connectors });
+  watchDegraded(ctx.metrics, {
+    sharedLimits: shared ? () => shared.degraded() : undefined,
+    crms: ctx.connectors,
+    store: async () => {
+      await ctx.store.inboxStats(ctx.now().toISOString());
+      return (await ctx.store.unwritable?.()) ?? null;
+    },
+  });
   if (connectors.salesforce) {
     const loaded = config.loaded()!;
     for (const p of await enableRouting(ctx, connectors.salesforce as SalesforceConnector, {

@@ -86,14 +86,30 @@ export function createMetrics(instance: string, options: { defaults?: boolean } 
 }
 
 /**
- * Gauges of the degraded states `/readyz` reports, read at each scrape: the shared limits kept per
- * instance because Redis is gone, and the CRMs whose circuit is open because they stopped answering.
+ * Gauges of the states `/readyz` reports, read at each scrape: the store up or not, the shared limits
+ * kept per instance because Redis is gone, and the CRMs whose circuit is open because they stopped answering.
  */
 export function watchDegraded(
   metrics: Metrics,
-  sources: { sharedLimits?: () => string | null; crms: Record<string, { unavailable?(): string | null } | undefined> },
+  sources: {
+    sharedLimits?: () => string | null;
+    crms: Record<string, { unavailable?(): string | null } | undefined>;
+    /** Null while the store can be read and written, else why not. */
+    store?: () => Promise<string | null>;
+  },
 ): void {
   const registers = [metrics.registry];
+  if (sources.store) {
+    const store = sources.store;
+    new Gauge({
+      name: 'baton_store_up',
+      help: 'Whether the store can be read and written (1) or not (0: down, disk full, read-only)',
+      registers,
+      async collect() {
+        this.set((await store().catch(() => 'unreachable')) === null ? 1 : 0);
+      },
+    });
+  }
   if (sources.sharedLimits) {
     const sharedLimits = sources.sharedLimits;
     new Gauge({

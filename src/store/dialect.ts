@@ -4,6 +4,7 @@
  */
 import type { SelectQueryBuilder } from 'kysely';
 import type { DialectName } from './db.ts';
+import { steadyNow } from '../platform/clock.ts';
 
 /** JSON column value (text in both dialects). */
 export function toJson(value: unknown): string {
@@ -40,7 +41,7 @@ export function isoPlus(at: string, ms: number): string {
 
 /** "Now" for rows whose time the caller does not give. */
 export function nowIso(): string {
-  return new Date().toISOString();
+  return steadyNow().toISOString();
 }
 
 /** The earliest time: a row due "immediately", whatever clock the claimer uses. */

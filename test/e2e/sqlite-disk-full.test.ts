@@ -168,9 +168,11 @@ test('the disk under SQLite fills up: 503 and the file named while it lasts, not
   expect(why).toMatchObject({ ready: false, store: false });
   expect(why.storeError).toContain(join(disk, 'baton.db'));
   expect(why.storeError).toMatch(/full/);
+  expect(await (await fetch(`${base()}/metrics`)).text()).toMatch(/^baton_store_up\{[^}]*\} 0$/m);
 
   await rm(FILLER());
   await until(async () => (await fetch(`${base()}/readyz`)).status === 200, 30_000, 'the store to be writable');
+  expect(await (await fetch(`${base()}/metrics`)).text()).toMatch(/^baton_store_up\{[^}]*\} 1$/m);
   for (let n = 100; n < 103; n++) await deliver(n);
 
   await until(() => salesforce.org.rows('Task').length >= acknowledged.length, 60_000, 'every Task');
