@@ -73,8 +73,18 @@ export async function connectSharedLimits(
     lastError = '';
     down = null;
   });
+  // A Redis that is down at start is no reason not to start: Baton starts on its share of the
+  // limits and node-redis goes on connecting. Only a connection refused for good (a bad URL) fails.
+  const connecting = client.connect();
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<'waiting'>(
+    (ok) => (timer = setTimeout(() => ok('waiting'), options.connectTimeoutMs ?? 5000)),
+  );
   try {
-    await client.connect();
+    if ((await Promise.race([connecting, waited])) === 'waiting') {
+      connecting.catch(() => undefined);
+      fallBack(new Error(lastError || 'no answer yet'));
+    }
   } catch (err) {
     client.destroy();
     throw new BatonError(
@@ -82,6 +92,8 @@ export async function connectSharedLimits(
       `cannot connect to Redis at ${redactedRedisUrl(url)} (BATON_REDIS_URL): ${errorMessage(err)}`,
       { cause: err },
     );
+  } finally {
+    clearTimeout(timer);
   }
   return {
     backend: redisLimits(client, {

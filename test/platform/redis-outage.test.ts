@@ -143,3 +143,24 @@ describe('shared limits when Redis goes away and comes back', () => {
     }
   });
 });
+
+describe('a Redis that is down when Baton starts', () => {
+  it('starts on the per-instance share and shares the limits once Redis comes up', async () => {
+    const port = await freePort();
+    const t0 = Date.now();
+    const shared = await connectSharedLimits(`redis://127.0.0.1:${port}`, { log: quiet, connectTimeoutMs: 500 });
+    let redis: ChildProcess | null = null;
+    try {
+      expect(Date.now() - t0).toBeLessThan(3000);
+      expect(shared.degraded()).toMatch(/Redis unreachable/);
+      const limiter = shared.backend.limiter({ name: `crm-${randomUUID()}`, maxConcurrent: 2 });
+      expect(await limiter.schedule(async () => 'ran without Redis')).toBe('ran without Redis');
+      redis = await startRedis(port);
+      await until(() => shared.degraded() === null, 15_000);
+      expect(await shared.ping()).toBe(true);
+    } finally {
+      await shared.close();
+      if (redis) await stopRedis(redis);
+    }
+  }, 30_000);
+});
