@@ -93,6 +93,14 @@ export interface DealsTable {
   fields: string;
   created_at: string | null;
   updated_at: string;
+  /** JSON `[{ crm, id }]`: the deal's Salesforce Account / HubSpot companies. */
+  accounts: Generated<string>;
+}
+
+export interface PersonAccountsTable {
+  crm: string;
+  account_id: string;
+  person_id: number;
 }
 
 export interface DealPeopleTable {
@@ -185,6 +193,7 @@ export interface DB {
   feedback: FeedbackTable;
   deals: DealsTable;
   deal_people: DealPeopleTable;
+  person_accounts: PersonAccountsTable;
   attribution: AttributionTable;
   outbox: OutboxTable;
   written_hashes: WrittenHashesTable;

@@ -1,5 +1,5 @@
 /** Deal and attribution queries. */
-import type { AttributionRow, DealRow } from './types.ts';
+import type { AccountRef, AttributionRow, Crm, DealRow } from './types.ts';
 import type { Selectable } from 'kysely';
 import type { Ctx, DealsTable } from './db.ts';
 import { prepared } from './prepared.ts';
@@ -13,6 +13,8 @@ export async function upsertDeal(ctx: Ctx, row: DealRow): Promise<void> {
     fields: toJson(row.fields),
     created_at: row.createdAt === null ? null : iso(row.createdAt),
     updated_at: iso(row.updatedAt),
+    // Absent accounts leave the stored ones as they are.
+    ...(row.accounts ? { accounts: toJson(row.accounts) } : {}),
   };
   await ctx.db
     .insertInto('deals')
@@ -37,6 +39,7 @@ async function hydrate(
     fields: string;
     created_at: string | null;
     updated_at: string;
+    accounts?: string;
   }[],
 ): Promise<DealRow[]> {
   if (rows.length === 0) return [];
@@ -58,6 +61,7 @@ async function hydrate(
     personIds: links.filter((l) => l.deal_key === r.key).map((l) => Number(l.person_id)),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    accounts: fromJson<AccountRef[]>(r.accounts ?? '[]', []),
   }));
 }
 
@@ -83,6 +87,47 @@ const dealsOf = prepared('deals.ofPerson', ['personId'], (db, v) =>
 export async function dealsForPerson(ctx: Ctx, personId: number): Promise<DealRow[]> {
   const { rows } = await dealsOf<Selectable<DealsTable>>(ctx, { personId });
   return hydrate(ctx, rows);
+}
+
+/** Deals created in `from <= created_at < to`; with both bounds open, every deal (also those without a creation time). */
+export async function dealsCreated(ctx: Ctx, from: string | null, to: string | null): Promise<DealRow[]> {
+  const rows = await ctx.db
+    .selectFrom('deals')
+    .selectAll()
+    .$if(from !== null, (q) => q.where('created_at', '>=', iso(from!)))
+    .$if(to !== null, (q) => q.where('created_at', '<', iso(to!)))
+    .orderBy('key')
+    .execute();
+  return hydrate(ctx, rows);
+}
+
+/** Replaces the accounts a person is on in one CRM. Must run inside a transaction. */
+export async function setPersonAccounts(
+  ctx: Ctx,
+  personId: number,
+  crm: Crm,
+  accountIds: readonly string[],
+): Promise<void> {
+  await ctx.db.deleteFrom('person_accounts').where('person_id', '=', personId).where('crm', '=', crm).execute();
+  const ids = [...new Set(accountIds.filter((id) => id))];
+  if (ids.length > 0)
+    await ctx.db
+      .insertInto('person_accounts')
+      .values(ids.map((account_id) => ({ crm, account_id, person_id: personId })))
+      .execute();
+}
+
+/** The people on any of `accounts`, by id. */
+export async function peopleOnAccounts(ctx: Ctx, accounts: readonly AccountRef[]): Promise<number[]> {
+  if (accounts.length === 0) return [];
+  const rows = await ctx.db
+    .selectFrom('person_accounts')
+    .select('person_id')
+    .distinct()
+    .where((eb) => eb.or(accounts.map((a) => eb.and([eb('crm', '=', a.crm), eb('account_id', '=', a.id)]))))
+    .orderBy('person_id')
+    .execute();
+  return rows.map((r) => Number(r.person_id));
 }
 
 /** Replaces every model's result for one deal. Must run inside a transaction. */
