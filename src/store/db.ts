@@ -93,8 +93,12 @@ export interface DealsTable {
   fields: string;
   created_at: string | null;
   updated_at: string;
-  /** JSON `[{ crm, id }]`: the deal's Salesforce Account / HubSpot companies. */
-  accounts: Generated<string>;
+}
+
+export interface DealAccountsTable {
+  deal_key: string;
+  crm: string;
+  account_id: string;
 }
 
 export interface PersonAccountsTable {
@@ -194,6 +198,7 @@ export interface DB {
   deals: DealsTable;
   deal_people: DealPeopleTable;
   person_accounts: PersonAccountsTable;
+  deal_accounts: DealAccountsTable;
   attribution: AttributionTable;
   outbox: OutboxTable;
   written_hashes: WrittenHashesTable;

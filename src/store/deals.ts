@@ -13,8 +13,6 @@ export async function upsertDeal(ctx: Ctx, row: DealRow): Promise<void> {
     fields: toJson(row.fields),
     created_at: row.createdAt === null ? null : iso(row.createdAt),
     updated_at: iso(row.updatedAt),
-    // Absent accounts leave the stored ones as they are.
-    ...(row.accounts ? { accounts: toJson(row.accounts) } : {}),
   };
   await ctx.db
     .insertInto('deals')
@@ -22,6 +20,16 @@ export async function upsertDeal(ctx: Ctx, row: DealRow): Promise<void> {
     .onConflict((oc) => oc.column('key').doUpdateSet(values))
     .execute();
   await ctx.db.deleteFrom('deal_people').where('deal_key', '=', row.key).execute();
+  // Absent accounts leave the stored ones as they are.
+  if (row.accounts) {
+    await ctx.db.deleteFrom('deal_accounts').where('deal_key', '=', row.key).execute();
+    const unique = new Map(row.accounts.map((a) => [`${a.crm}:${a.id}`, a]));
+    if (unique.size > 0)
+      await ctx.db
+        .insertInto('deal_accounts')
+        .values([...unique.values()].map((a) => ({ deal_key: row.key, crm: a.crm, account_id: a.id })))
+        .execute();
+  }
   const ids = [...new Set(row.personIds)];
   if (ids.length > 0)
     await ctx.db
@@ -39,7 +47,6 @@ async function hydrate(
     fields: string;
     created_at: string | null;
     updated_at: string;
-    accounts?: string;
   }[],
 ): Promise<DealRow[]> {
   if (rows.length === 0) return [];
@@ -53,6 +60,17 @@ async function hydrate(
     )
     .orderBy('person_id')
     .execute();
+  const accounts = await ctx.db
+    .selectFrom('deal_accounts')
+    .select(['deal_key', 'crm', 'account_id'])
+    .where(
+      'deal_key',
+      'in',
+      rows.map((r) => r.key),
+    )
+    .orderBy('crm')
+    .orderBy('account_id')
+    .execute();
   return rows.map((r) => ({
     key: r.key,
     hubspotId: r.hubspot_id,
@@ -61,7 +79,7 @@ async function hydrate(
     personIds: links.filter((l) => l.deal_key === r.key).map((l) => Number(l.person_id)),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
-    accounts: fromJson<AccountRef[]>(r.accounts ?? '[]', []),
+    accounts: accounts.filter((a) => a.deal_key === r.key).map((a) => ({ crm: a.crm as Crm, id: a.account_id })),
   }));
 }
 
@@ -128,6 +146,35 @@ export async function peopleOnAccounts(ctx: Ctx, accounts: readonly AccountRef[]
     .orderBy('person_id')
     .execute();
   return rows.map((r) => Number(r.person_id));
+}
+
+/** Deals on any of `accounts`, by key. */
+export async function dealsOnAccounts(ctx: Ctx, accounts: readonly AccountRef[]): Promise<DealRow[]> {
+  if (accounts.length === 0) return [];
+  const rows = await ctx.db
+    .selectFrom('deals')
+    .selectAll()
+    .where('key', 'in', (eb) =>
+      eb
+        .selectFrom('deal_accounts')
+        .select('deal_key')
+        .where((w) => w.or(accounts.map((a) => w.and([w('crm', '=', a.crm), w('account_id', '=', a.id)])))),
+    )
+    .orderBy('key')
+    .execute();
+  return hydrate(ctx, rows);
+}
+
+/** The accounts a person is on, in both CRMs. */
+export async function accountsOfPerson(ctx: Ctx, personId: number): Promise<AccountRef[]> {
+  const rows = await ctx.db
+    .selectFrom('person_accounts')
+    .select(['crm', 'account_id'])
+    .where('person_id', '=', personId)
+    .orderBy('crm')
+    .orderBy('account_id')
+    .execute();
+  return rows.map((r) => ({ crm: r.crm as Crm, id: r.account_id }));
 }
 
 /** Replaces every model's result for one deal. Must run inside a transaction. */

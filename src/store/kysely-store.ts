@@ -219,6 +219,12 @@ export class KyselyStore implements Store {
   peopleOnAccounts(accounts: readonly AccountRef[]): Promise<number[]> {
     return deals.peopleOnAccounts(this.#ctx, accounts);
   }
+  accountsOfPerson(personId: number): Promise<AccountRef[]> {
+    return deals.accountsOfPerson(this.#ctx, personId);
+  }
+  dealsOnAccounts(accounts: readonly AccountRef[]): Promise<DealRow[]> {
+    return deals.dealsOnAccounts(this.#ctx, accounts);
+  }
   replaceAttribution(dealKey: string, rows: AttributionRow[]): Promise<void> {
     return this.#atomic((ctx) => deals.replaceAttribution(ctx, dealKey, rows));
   }

@@ -234,7 +234,7 @@ async function createSessions(tx: Tx): Promise<void> {
 
 /**
  * Accounts for account-based attribution: which Salesforce Account / HubSpot company each person
- * is on (`person_accounts`), and each deal's own (`deals.accounts`, JSON `[{ crm, id }]`).
+ * (`person_accounts`) and each deal (`deal_accounts`) is on.
  */
 async function createAccounts(tx: Tx): Promise<void> {
   await tx.schema
@@ -246,14 +246,19 @@ async function createAccounts(tx: Tx): Promise<void> {
     .execute();
   await tx.schema.createIndex('person_accounts_person').on('person_accounts').columns(['person_id']).execute();
   await tx.schema
-    .alterTable('deals')
-    .addColumn('accounts', 'text', (c) => c.notNull().defaultTo('[]'))
+    .createTable('deal_accounts')
+    .addColumn('deal_key', 'text', (c) => c.notNull().references('deals.key').onDelete('cascade'))
+    .addColumn('crm', 'text', (c) => c.notNull())
+    .addColumn('account_id', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('deal_accounts_pk', ['deal_key', 'crm', 'account_id'])
     .execute();
+  await tx.schema.createIndex('deal_accounts_account').on('deal_accounts').columns(['crm', 'account_id']).execute();
 }
 
 /** Every data table (all but `baton_migrations`), children before parents. */
 export const DATA_TABLES = [
   'person_accounts',
+  'deal_accounts',
   'deal_people',
   'attribution',
   'deals',

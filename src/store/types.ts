@@ -259,6 +259,10 @@ export interface Store {
   setPersonAccounts(personId: number, crm: Crm, accountIds: readonly string[]): Promise<void>;
   /** The ids of the people on any of these accounts, ascending. */
   peopleOnAccounts(accounts: readonly AccountRef[]): Promise<number[]>;
+  /** The accounts a person is on, in both CRMs. */
+  accountsOfPerson(personId: number): Promise<AccountRef[]>;
+  /** The deals on any of these accounts, by key. */
+  dealsOnAccounts(accounts: readonly AccountRef[]): Promise<DealRow[]>;
   /** Replaces every model's result for one deal. */
   replaceAttribution(dealKey: string, rows: AttributionRow[]): Promise<void>;
   /** One model's results for deals with `from <= closeDate < to` (null = open). */

@@ -3,6 +3,9 @@
  * without a contact role is credited under `scope=account`, unattributed under `contact_roles`.
  */
 import { afterEach, beforeEach, expect, test } from 'vitest';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { recomputeOnSettingsChange } from '../../src/pipeline/attribution/recompute.ts';
 import { attribution } from '../../src/cli/attribution.ts';
 import { makeHarness, mqlPerson, postEvents, repEdits, type Harness } from './harness.ts';
 
@@ -91,4 +94,28 @@ test('a touched person on the Account without a contact role counts only under a
     h.ctx.config()?.agreementConfig.attribution,
   );
   expect(JSON.parse(cli.text)).toEqual(account);
+
+  // the agreement moves to scope: account — the won deal is recomputed, and a late touch of Bo's recomputes it again
+  const file = join(h.configDir, 'agreement.yaml');
+  await writeFile(file, (await readFile(file, 'utf8')).replace('scope: contact_roles', 'scope: account'));
+  expect((await h.config.reload()).ok).toBe(true);
+  expect(await recomputeOnSettingsChange(h.ctx)).toBe(1);
+  const campaigns = async () =>
+    (await h.store.attributionFor('linear', null, null))
+      .find((r) => r.dealKey === dealKey)!
+      .shares.map((x) => x.campaign);
+  expect(await campaigns()).toEqual(['Autumn Data Summit']);
+  expect(await (await h.fetch('/api/attribution?model=linear')).json()).toMatchObject({
+    scope: 'account',
+    unattributed: 0,
+  });
+  await postEvents(h, {
+    id: 'bo-late-touch',
+    email: 'bo@corp.example',
+    type: 'page_view',
+    at: new Date(Date.now() - DAY).toISOString(),
+    properties: { campaign: 'Pricing Ads', channel: 'paid_search' },
+  });
+  await h.drain();
+  expect(await campaigns()).toEqual(['Autumn Data Summit', 'Pricing Ads']);
 });

@@ -46,9 +46,14 @@ describe.each(bothBackends)('Store accounts contract on $name', ({ make }) => {
     await s.setPersonAccounts(b.id, 'salesforce', ['001C']);
     expect(await s.peopleOnAccounts([{ crm: 'salesforce', id: '001A' }])).toEqual([a.id]);
     expect(await s.peopleOnAccounts([{ crm: 'hubspot', id: '77' }])).toEqual([b.id, c.id]);
+    expect(await s.accountsOfPerson(b.id)).toEqual([
+      { crm: 'hubspot', id: '77' },
+      { crm: 'salesforce', id: '001C' },
+    ]);
     // a merge moves the accounts to the survivor
     await s.mergePeople(a.id, c.id);
     expect(await s.peopleOnAccounts([{ crm: 'hubspot', id: '77' }])).toEqual([a.id, b.id]);
+    expect(await s.accountsOfPerson(c.id)).toEqual([]);
   });
 
   it("keeps a deal's accounts (an upsert without them leaves them) and lists deals created in [from, to)", async () => {
@@ -59,6 +64,21 @@ describe.each(bothBackends)('Store accounts contract on $name', ({ make }) => {
     expect((await s.getDeal('salesforce:006B'))?.accounts).toEqual([]);
     await s.upsertDeal(deal('salesforce:006A', at(0), { fields: { amount: 200 } }));
     expect((await s.getDeal('salesforce:006A'))?.accounts).toEqual([{ crm: 'salesforce', id: '001A' }]);
+    await s.upsertDeal(
+      deal('salesforce:006B', at(60_000), {
+        accounts: [
+          { crm: 'salesforce', id: '001A' },
+          { crm: 'hubspot', id: '77' },
+        ],
+      }),
+    );
+    const on = async (accounts: { crm: 'hubspot' | 'salesforce'; id: string }[]) =>
+      (await s.dealsOnAccounts(accounts)).map((d) => d.key);
+    expect(await on([{ crm: 'salesforce', id: '001A' }])).toEqual(['salesforce:006A', 'salesforce:006B']);
+    expect(await on([{ crm: 'hubspot', id: '77' }])).toEqual(['salesforce:006B']);
+    expect(await on([])).toEqual([]);
+    await s.upsertDeal(deal('salesforce:006B', at(60_000), { accounts: [] }));
+    expect(await on([{ crm: 'hubspot', id: '77' }])).toEqual([]);
     const keys = async (from: string | null, to: string | null) => (await s.dealsCreated(from, to)).map((d) => d.key);
     expect(await keys(null, null)).toEqual(['salesforce:006A', 'salesforce:006B', 'salesforce:006C']);
     expect(await keys(at(0), at(60_000))).toEqual(['salesforce:006A']);
