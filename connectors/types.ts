@@ -140,6 +140,8 @@ export interface Connector {
   usersById?(ids: string[]): Promise<Map<string, { id: string; name: string | null; email: string | null }>>;
   /** Salesforce: Campaign names by id, so a CampaignMember's touch is credited under its Campaign's name. */
   campaignNamesByIds?(ids: string[]): Promise<Map<string, string>>;
+  /** Salesforce: every Campaign's `ActualCost` by Campaign name (those without one absent), for ROI. */
+  campaignCosts?(): Promise<Map<string, number>>;
   /** Writes in batches under the CRM's limits; one result per op, in order. */
   write(ops: WriteOp[]): Promise<WriteResult[]>;
   /** Why calls to this CRM are paused right now (it stopped answering: the circuit is open), or null. */

@@ -2,7 +2,7 @@
 import type { Connector, CrmRecord, InboxItem, RecordRef, WriteOp, WriteResult } from '../types.ts';
 import { SalesforceBackfill } from './backfill.ts';
 import { SalesforceClient } from './client.ts';
-import { campaignIdsByName, campaignNamesByIds, InfluenceWriter } from './influence.ts';
+import { campaignCosts, campaignIdsByName, campaignNamesByIds, InfluenceWriter } from './influence.ts';
 import { isBatonEcho, sameSalesforceValue } from './loop-guard.ts';
 import type { SalesforceConnectorOptions } from './options.ts';
 import type { AccountCandidate } from '../../src/routing/accounts.ts';
@@ -77,6 +77,7 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
 
     campaignIdsByName: (names) => campaignIdsByName(client, names),
     campaignNamesByIds: (ids) => campaignNamesByIds(client, ids),
+    campaignCosts: () => campaignCosts(client),
 
     async start() {
       await client.prime();

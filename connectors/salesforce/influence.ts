@@ -65,6 +65,21 @@ export async function campaignNamesByIds(client: SalesforceClient, ids: string[]
   return out;
 }
 
+/** Every Campaign's `ActualCost` by Campaign name (Campaigns without one left out), for ROI; one query, paged. */
+export async function campaignCosts(client: SalesforceClient): Promise<Map<string, number>> {
+  const rows = await client.queryAll<{ Name: string; ActualCost: number | string | null }>(
+    'SELECT Id, Name, ActualCost FROM Campaign WHERE ActualCost != null ORDER BY Id',
+    'read Campaign costs',
+  );
+  const out = new Map<string, number>();
+  for (const r of rows) {
+    const cost = Number(r.ActualCost);
+    // Two Campaigns of one name: their costs add, as their touches share one name in the report.
+    if (r.Name && Number.isFinite(cost)) out.set(r.Name, (out.get(r.Name) ?? 0) + cost);
+  }
+  return out;
+}
+
 export class InfluenceWriter {
   private client: SalesforceClient;
   private model: Promise<{ model: InfluenceModel } | { error: string }> | undefined;

@@ -36,6 +36,8 @@ export interface SampleCampaign {
   /** The landing page, with its UTM parameters. */
   url: string;
   emailCampaignId: number;
+  /** The Salesforce Campaign's `ActualCost` (ROI); none for a campaign that cost nothing to run. */
+  actualCost?: number;
 }
 
 export interface SampleUser {
@@ -204,6 +206,7 @@ export const CAMPAIGNS: SampleCampaign[] = [
     form: 'event-registration',
     url: 'https://www.acme.example/summit?utm_campaign=Autumn%20Data%20Summit&utm_medium=event',
     emailCampaignId: 9101,
+    actualCost: 18000,
   },
   {
     name: 'Q4 Webinar: Revenue Ops',
@@ -211,6 +214,7 @@ export const CAMPAIGNS: SampleCampaign[] = [
     form: 'webinar-signup',
     url: 'https://www.acme.example/webinar?utm_campaign=Q4%20Webinar&utm_medium=webinar',
     emailCampaignId: 9102,
+    actualCost: 4500,
   },
   {
     name: 'Pricing Ads',
@@ -218,6 +222,7 @@ export const CAMPAIGNS: SampleCampaign[] = [
     form: 'demo-request',
     url: 'https://www.acme.example/pricing?utm_campaign=Pricing%20Ads&utm_medium=cpc&utm_source=google',
     emailCampaignId: 9103,
+    actualCost: 12000,
   },
   {
     name: 'November Newsletter',
@@ -225,6 +230,7 @@ export const CAMPAIGNS: SampleCampaign[] = [
     form: 'newsletter',
     url: 'https://www.acme.example/blog?utm_campaign=November%20Newsletter&utm_medium=email',
     emailCampaignId: 9104,
+    actualCost: 800,
   },
   {
     name: 'Handoff Guide',

@@ -135,7 +135,16 @@ function seedSalesforce(salesforce: FakeSalesforce, sample: Sample, start: numbe
   for (const c of sample.campaigns)
     campaigns.set(
       c.name,
-      org.insert('Campaign', { Name: c.name, Type: c.channel, OwnerId: manager }, { by: manager }).Id,
+      org.insert(
+        'Campaign',
+        {
+          Name: c.name,
+          Type: c.channel,
+          OwnerId: manager,
+          ...(c.actualCost !== undefined ? { ActualCost: c.actualCost } : {}),
+        },
+        { by: manager },
+      ).Id,
     );
 
   const accounts = new Map<number, string>();

@@ -161,7 +161,13 @@ function readySchema(): Record<string, FakeField[]> {
       s('Role', 40),
       { name: 'IsPrimary', type: 'boolean' },
     ],
-    Campaign: [...SYSTEM, ref('OwnerId'), s('Name', 80, { required: true }), s('Type', 40)],
+    Campaign: [
+      ...SYSTEM,
+      ref('OwnerId'),
+      s('Name', 80, { required: true }),
+      s('Type', 40),
+      { name: 'ActualCost', type: 'currency' },
+    ],
     CampaignMember: [
       ...SYSTEM,
       ref('CampaignId', { required: true }),

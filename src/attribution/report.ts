@@ -32,7 +32,8 @@ function bound(iso: string | null | undefined, end: boolean): number | undefined
   return end && /^\d{4}-\d{2}-\d{2}$/.test(iso.trim()) ? ms + 86_400_000 - 1 : ms;
 }
 
-function sorted(cents: Map<string, number>): Record<string, number> {
+/** Cents by name → currency units by name, largest first (by name on a tie). */
+export function sortedAmounts(cents: Map<string, number>): Record<string, number> {
   const entries = [...cents].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return Object.fromEntries(entries.map(([k, v]) => [k, fromCents(v)]));
 }
@@ -80,8 +81,8 @@ export function summarize(
     to: window.to ?? null,
     deals: count,
     revenue: fromCents(revenue),
-    by_campaign: sorted(campaigns),
-    by_channel: sorted(channels),
+    by_campaign: sortedAmounts(campaigns),
+    by_channel: sortedAmounts(channels),
     unattributed: fromCents(unattributed),
   };
 }

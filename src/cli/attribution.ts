@@ -1,48 +1,99 @@
-/** `baton attribution [--model M] [--from ISO] [--to ISO] [--json]`: revenue credited by campaign and channel. */
+/**
+ * `baton attribution [--model M] [--report revenue|pipeline] [--scope contact_roles|account] [--from ISO]
+ * [--to ISO] [--json]`: revenue (or pipeline) credited by campaign and channel, with ROI per campaign.
+ */
 import { parseArgs } from 'node:util';
 import type { AttributionSummary } from '../attribution/index.ts';
+import type { PipelineSummary } from '../attribution/pipeline.ts';
+import type { RoiRow } from '../attribution/roi.ts';
 import { loadConfig } from '../config/load.ts';
-import { definedModel } from '../attribution/index.ts';
-import { ATTRIBUTION_MODELS, type AgreementConfig, type AttributionModel } from '../config/schema.ts';
+import { ATTRIBUTION_MODELS, ATTRIBUTION_SCOPES, type AttributionModel } from '../config/schema.ts';
 import { requestRecompute } from '../pipeline/attribution/recompute.ts';
-import { attributionReport } from '../pipeline/attribution/attribution-report.ts';
+import { storedCampaignCosts } from '../pipeline/attribution/campaign-costs.ts';
+import { creditQuery } from '../pipeline/attribution/credit-query.ts';
+import { creditReport, REPORT_KINDS, type CreditReport } from '../pipeline/attribution/credit-report.ts';
+import type { AttributionSection } from '../pipeline/attribution/deal-touches.ts';
 import { runWithStore } from './with-store.ts';
 import type { Store } from '../store/types.ts';
 import { BatonError } from '../platform/errors.ts';
 
-export const summary = 'revenue credited by campaign and channel';
+export const summary = 'revenue and pipeline credited by campaign and channel, with ROI';
 
-const USAGE = `usage: baton attribution [--model M] [--from ISO] [--to ISO] [--json] [--recompute] [--config DIR]
+const USAGE = `usage: baton attribution [--model M] [--report revenue|pipeline] [--scope contact_roles|account]
+                         [--from ISO] [--to ISO] [--json] [--recompute] [--config DIR]
 
   --model  one of ${ATTRIBUTION_MODELS.join(', ')} (default: the agreement's default_model)
-  --from, --to  won deals whose close date falls in the window (default: all)
+  --report  ${REPORT_KINDS.join(' or ')}: won revenue (deals closing in the window), or pipeline
+            (deals created in [from, to), credited at their creation; sourced and influenced)
+  --scope  ${ATTRIBUTION_SCOPES.join(' or ')}: whose touches count (default: the agreement's scope)
+  --from, --to  the window (default: all)
   --recompute  have baton serve recompute every won deal's credit (and replace its CampaignInfluence
-               rows and HubSpot summary) within seconds`;
+               rows and HubSpot summary) within seconds
 
-type AttributionSettingsLike = Pick<NonNullable<AgreementConfig['attribution']>, 'custom'> | null | undefined;
+ROI per campaign: cost (Salesforce Campaign.ActualCost as serve last read it, or attribution.costs),
+credited revenue and pipeline, MQLs, cost per MQL and return per dollar (revenue / cost).`;
 
 const money = (n: number) => n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
-/** The readable table of a summary. */
-export function formatAttribution(s: AttributionSummary): string {
-  const window = s.from || s.to ? `${s.from ?? '…'} to ${s.to ?? '…'}` : 'all time';
-  const section = (title: string, rows: Record<string, number>) => {
-    const entries = Object.entries(rows);
-    const width = Math.max(title.length, ...entries.map(([k]) => k.length));
-    return [
-      `${title.padEnd(width)}  ${'REVENUE'.padStart(14)}  SHARE`,
-      ...entries.map(
-        ([k, v]) =>
-          `${k.padEnd(width)}  ${money(v).padStart(14)}  ${s.revenue ? ((v / s.revenue) * 100).toFixed(1).padStart(5) + '%' : ''}`,
-      ),
-    ].join('\n');
-  };
+function section(title: string, rows: Record<string, number>, total: number, amount = 'REVENUE'): string {
+  const entries = Object.entries(rows);
+  const width = Math.max(title.length, ...entries.map(([k]) => k.length));
   return [
-    `model ${s.model}, ${window}: ${s.deals} won deal${s.deals === 1 ? '' : 's'}, revenue ${money(s.revenue)}, unattributed ${money(s.unattributed)}`,
+    `${title.padEnd(width)}  ${amount.padStart(14)}  SHARE`,
+    ...entries.map(
+      ([k, v]) =>
+        `${k.padEnd(width)}  ${money(v).padStart(14)}  ${total ? ((v / total) * 100).toFixed(1).padStart(5) + '%' : ''}`,
+    ),
+  ].join('\n');
+}
+
+function roiTable(rows: RoiRow[]): string {
+  const width = Math.max('CAMPAIGN'.length, ...rows.map((r) => r.name.length));
+  const cell = (v: number | null, digits = 2) => (v === null ? '—' : v.toFixed(digits)).padStart(12);
+  return [
+    `${'CAMPAIGN'.padEnd(width)}  ${['COST', 'REVENUE', 'PIPELINE', 'MQLS', 'COST/MQL', 'RETURN/$'].map((h) => h.padStart(12)).join('  ')}`,
+    ...rows.map((r) =>
+      [
+        r.name.padEnd(width),
+        cell(r.cost),
+        cell(r.revenue),
+        cell(r.pipeline),
+        String(r.mqls).padStart(12),
+        cell(r.cost_per_mql),
+        cell(r.return_per_dollar),
+      ].join('  '),
+    ),
+  ].join('\n');
+}
+
+/** The readable table of a summary. */
+export function formatAttribution(s: AttributionSummary | CreditReport): string {
+  const window = s.from || s.to ? `${s.from ?? '…'} to ${s.to ?? '…'}` : 'all time';
+  const scope = 'scope' in s ? `, scope ${s.scope}` : '';
+  const roi = 'roi' in s ? ['', roiTable(s.roi.by_campaign)] : [];
+  if ('report' in s && s.report === 'pipeline') {
+    const p: PipelineSummary = s;
+    return [
+      `model ${p.model}${scope}, deals created ${window}: ${p.deals} deal${p.deals === 1 ? '' : 's'}, pipeline ${money(p.pipeline)}, unattributed ${money(p.unattributed)}`,
+      '',
+      section('CAMPAIGN', p.by_campaign, p.pipeline, 'CREDITED'),
+      '',
+      section('SOURCED BY CAMPAIGN', p.sourced.by_campaign, p.pipeline, 'SOURCED'),
+      '',
+      section('INFLUENCED BY CAMPAIGN', p.influenced.by_campaign, p.pipeline, 'INFLUENCED'),
+      '',
+      section('CHANNEL', p.by_channel, p.pipeline, 'CREDITED'),
+      ...roi,
+    ].join('\n');
+  }
+  const r = s as AttributionSummary;
+  return [
+    `model ${r.model}${scope}, ${window}: ${r.deals} won deal${r.deals === 1 ? '' : 's'}, revenue ${money(r.revenue)}, unattributed ${money(r.unattributed)}`,
     '',
-    section('CAMPAIGN', s.by_campaign),
+    section('CAMPAIGN', r.by_campaign, r.revenue),
     '',
-    section('CHANNEL', s.by_channel),
+    section('CHANNEL', r.by_channel, r.revenue),
+    ...roi,
   ].join('\n');
 }
 
@@ -58,8 +109,8 @@ export async function attribution(
   store: Store,
   args: string[],
   defaultModel: AttributionModel,
-  settings: AttributionSettingsLike = { custom: undefined },
-): Promise<{ text: string; summary: AttributionSummary }> {
+  settings: AttributionSection = {},
+): Promise<{ text: string; summary: CreditReport }> {
   const { values } = parseArgs({
     args,
     options: {
@@ -69,12 +120,25 @@ export async function attribution(
       json: { type: 'boolean' },
       config: { type: 'string' },
       recompute: { type: 'boolean' },
+      report: { type: 'string' },
+      scope: { type: 'string' },
     },
     strict: true,
   });
-  const model = definedModel(values.model ?? defaultModel, settings, '--model');
+  const attributionSection = { ...settings, default_model: defaultModel };
+  const query = creditQuery(
+    {
+      model: values.model,
+      report: values.report,
+      scope: values.scope,
+      from: instant(values.from, 'from'),
+      to: instant(values.to, 'to'),
+    },
+    attributionSection,
+    '--',
+  );
   if (values.recompute) await requestRecompute(store);
-  const s = await attributionReport(store, model, instant(values.from, 'from'), instant(values.to, 'to'));
+  const s = await creditReport(store, attributionSection, query, await storedCampaignCosts(store));
   return { summary: s, text: values.json ? JSON.stringify(s, null, 2) : formatAttribution(s) };
 }
 
@@ -90,7 +154,7 @@ export function run(args: string[]): Promise<number> {
         (c) => c.agreement.attribution,
         () => undefined,
       );
-      console.log((await attribution(store, args, settings?.default_model ?? 'w_shaped', settings)).text);
+      console.log((await attribution(store, args, settings?.default_model ?? 'w_shaped', settings ?? {})).text);
       return 0;
     },
     `\n\n${USAGE}`,

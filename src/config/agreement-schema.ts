@@ -112,6 +112,25 @@ const customWeights = strict({
   rest: fraction.describe('Share split equally among the other touches (0 to 1).'),
 });
 
+/** Whose touches count for a deal: the people on it (contact roles, associations) or everyone on its Account. */
+export const ATTRIBUTION_SCOPES = ['contact_roles', 'account'] as const;
+export type AttributionScope = (typeof ATTRIBUTION_SCOPES)[number];
+
+/** What a campaign or a channel cost, for ROI: `{ campaign, cost }` or `{ channel, cost }`. */
+const campaignCost = z.union(
+  [
+    strict({
+      campaign: z.string().min(1).describe('The campaign name, as the touches carry it.'),
+      cost: z.number().nonnegative().describe('What it cost, in the currency of the deal amounts.'),
+    }),
+    strict({
+      channel: z.string().min(1).describe('A channel without a Campaign, as the touches carry it (e.g. organic).'),
+      cost: z.number().nonnegative().describe('What it cost, in the currency of the deal amounts.'),
+    }),
+  ],
+  { error: 'expected { campaign: NAME, cost: NUMBER } or { channel: NAME, cost: NUMBER }' },
+);
+
 const attribution = strict({
   default_model: oneOf(ATTRIBUTION_MODELS, 'attribution model')
     .default('w_shaped')
@@ -127,6 +146,17 @@ const attribution = strict({
   custom: customWeights
     .optional()
     .describe('For default_model custom: the weights { ft, lc, oc, cw, rest }, summing to 1.'),
+  scope: oneOf(ATTRIBUTION_SCOPES, 'attribution scope')
+    .default('contact_roles')
+    .describe(
+      "Whose touches count: contact_roles (the deal's contact roles / associated contacts, else the converted lead) or account (every person on the deal's Salesforce Account or HubSpot company).",
+    ),
+  costs: z
+    .array(campaignCost)
+    .optional()
+    .describe(
+      'Campaign or channel costs for ROI, e.g. [{ channel: organic, cost: 1200 }]; a campaign listed here overrides its Salesforce Campaign.ActualCost.',
+    ),
 }).superRefine((a, ctx) => {
   if (a.default_model === 'custom' && !a.custom) {
     ctx.addIssue({

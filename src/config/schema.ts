@@ -24,6 +24,7 @@ export {
 export type { Condition, EventCondition, FieldCondition, ScoreCondition, Stage } from './condition-schema.ts';
 export {
   ATTRIBUTION_MODELS,
+  ATTRIBUTION_SCOPES,
   DAYS,
   agreementSchema,
   businessHours,
@@ -33,7 +34,7 @@ export {
   isTimeZone,
   slaTier,
 } from './agreement-schema.ts';
-export type { AgreementConfig, AttributionModel } from './agreement-schema.ts';
+export type { AgreementConfig, AttributionModel, AttributionScope } from './agreement-schema.ts';
 export { FIELD_TYPES, HUBSPOT_READ_ONLY_RULES, SYNC_RULES, fieldDef, fieldsSchema } from './fields-schema.ts';
 export type { FieldDef, FieldType, FieldsConfig, SyncRule } from './fields-schema.ts';
 export { MATCH_BY, assignment, routingRule, routingSchema } from './routing-schema.ts';

@@ -95,6 +95,18 @@ export interface DealsTable {
   updated_at: string;
 }
 
+export interface DealAccountsTable {
+  deal_key: string;
+  crm: string;
+  account_id: string;
+}
+
+export interface PersonAccountsTable {
+  crm: string;
+  account_id: string;
+  person_id: number;
+}
+
 export interface DealPeopleTable {
   deal_key: string;
   person_id: number;
@@ -185,6 +197,8 @@ export interface DB {
   feedback: FeedbackTable;
   deals: DealsTable;
   deal_people: DealPeopleTable;
+  person_accounts: PersonAccountsTable;
+  deal_accounts: DealAccountsTable;
   attribution: AttributionTable;
   outbox: OutboxTable;
   written_hashes: WrittenHashesTable;

@@ -70,6 +70,16 @@ function asUser(v: unknown): CachedUser | undefined {
   return isObject(v) ? { name: nullableString(v.name), email: nullableString(v.email) } : undefined;
 }
 
+/** Salesforce Campaign costs by name, and when they were read. */
+export interface CampaignCosts {
+  at: string;
+  costs: Record<string, number>;
+}
+
+function asCampaignCosts(v: unknown): CampaignCosts | undefined {
+  return isObject(v) && typeof v.at === 'string' ? { at: v.at, costs: numberRecord(v.costs) ?? {} } : undefined;
+}
+
 function asTaskCreated(v: unknown): TaskCreated | undefined {
   return isObject(v) && typeof v.key === 'string' && typeof v.at === 'string' ? { key: v.key, at: v.at } : undefined;
 }
@@ -90,6 +100,8 @@ export const kv = {
   campaignNames: () => key('campaign-names:salesforce', stringRecord),
   /** Salesforce Campaign ids by name (read by attribution; nothing in Baton writes it yet). */
   campaignIds: () => key('campaigns:salesforce', stringRecord),
+  /** Salesforce `Campaign.ActualCost` by Campaign name (ROI), and when it was read. */
+  campaignCosts: () => key('campaign-costs:salesforce', asCampaignCosts),
   /** A Salesforce user's name and email by id. */
   salesforceUser: (id: string) => key(`salesforce:user:${id}`, asUser),
   /** HubSpot owner ids by lower-cased email. */

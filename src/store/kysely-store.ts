@@ -5,6 +5,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Ctx, DB, Db, DialectName } from './db.ts';
 import type {
+  AccountRef,
   AgreementVersionRow,
   AttributionRow,
   Crm,
@@ -222,6 +223,21 @@ export class KyselyStore implements Store {
   }
   dealsForPerson(personId: number): Promise<DealRow[]> {
     return deals.dealsForPerson(this.#ctx, personId);
+  }
+  dealsCreated(from: string | null, to: string | null): Promise<DealRow[]> {
+    return deals.dealsCreated(this.#ctx, from, to);
+  }
+  setPersonAccounts(personId: number, crm: Crm, accountIds: readonly string[]): Promise<void> {
+    return this.#atomic((ctx) => deals.setPersonAccounts(ctx, personId, crm, accountIds));
+  }
+  peopleOnAccounts(accounts: readonly AccountRef[]): Promise<number[]> {
+    return deals.peopleOnAccounts(this.#ctx, accounts);
+  }
+  accountsOfPerson(personId: number): Promise<AccountRef[]> {
+    return deals.accountsOfPerson(this.#ctx, personId);
+  }
+  dealsOnAccounts(accounts: readonly AccountRef[]): Promise<DealRow[]> {
+    return deals.dealsOnAccounts(this.#ctx, accounts);
   }
   replaceAttribution(dealKey: string, rows: AttributionRow[]): Promise<void> {
     return this.#atomic((ctx) => deals.replaceAttribution(ctx, dealKey, rows));

@@ -232,8 +232,33 @@ async function createSessions(tx: Tx): Promise<void> {
   await tx.schema.createIndex('sessions_expires').on('sessions').columns(['expires_at']).execute();
 }
 
+/**
+ * Accounts for account-based attribution: which Salesforce Account / HubSpot company each person
+ * (`person_accounts`) and each deal (`deal_accounts`) is on.
+ */
+async function createAccounts(tx: Tx): Promise<void> {
+  await tx.schema
+    .createTable('person_accounts')
+    .addColumn('crm', 'text', (c) => c.notNull())
+    .addColumn('account_id', 'text', (c) => c.notNull())
+    .addColumn('person_id', 'integer', (c) => c.notNull().references('people.id').onDelete('cascade'))
+    .addPrimaryKeyConstraint('person_accounts_pk', ['crm', 'account_id', 'person_id'])
+    .execute();
+  await tx.schema.createIndex('person_accounts_person').on('person_accounts').columns(['person_id']).execute();
+  await tx.schema
+    .createTable('deal_accounts')
+    .addColumn('deal_key', 'text', (c) => c.notNull().references('deals.key').onDelete('cascade'))
+    .addColumn('crm', 'text', (c) => c.notNull())
+    .addColumn('account_id', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('deal_accounts_pk', ['deal_key', 'crm', 'account_id'])
+    .execute();
+  await tx.schema.createIndex('deal_accounts_account').on('deal_accounts').columns(['crm', 'account_id']).execute();
+}
+
 /** Every data table (all but `baton_migrations`), children before parents. */
 export const DATA_TABLES = [
+  'person_accounts',
+  'deal_accounts',
   'deal_people',
   'attribution',
   'deals',
@@ -258,6 +283,7 @@ export const DATA_TABLES = [
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: createInitialSchema },
   { version: 2, name: 'sessions', up: createSessions },
+  { version: 3, name: 'accounts', up: createAccounts },
 ];
 
 async function applyPending(tx: Tx, dialect: DialectName): Promise<number[]> {

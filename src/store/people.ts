@@ -259,6 +259,18 @@ export async function mergePeople(ctx: Ctx, intoId: number, fromId: number): Pro
     .onConflict((oc) => oc.doNothing())
     .execute();
   await db.deleteFrom('deal_people').where('person_id', '=', fromId).execute();
+  await db
+    .insertInto('person_accounts')
+    .columns(['crm', 'account_id', 'person_id'])
+    .expression((eb) =>
+      eb
+        .selectFrom('person_accounts')
+        .select((e) => ['crm', 'account_id', e.val(intoId).as('person_id')])
+        .where('person_id', '=', fromId),
+    )
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  await db.deleteFrom('person_accounts').where('person_id', '=', fromId).execute();
   await db.deleteFrom('people').where('id', '=', fromId).execute();
   await db
     .updateTable('people')

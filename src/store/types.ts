@@ -86,6 +86,14 @@ export interface DealRow {
   personIds: number[];
   createdAt: string | null;
   updatedAt: string;
+  /** The deal's Salesforce Account / HubSpot companies (account-based attribution); none when absent. */
+  accounts?: AccountRef[];
+}
+
+/** A Salesforce Account or a HubSpot company. */
+export interface AccountRef {
+  crm: Crm;
+  id: string;
 }
 
 export interface OutboxRow {
@@ -247,6 +255,16 @@ export interface Store {
   upsertDeal(row: DealRow): Promise<void>;
   getDeal(key: string): Promise<DealRow | null>;
   dealsForPerson(personId: number): Promise<DealRow[]>;
+  /** Deals created in `from <= createdAt < to` (null = open; a deal without a creation time only when both are open), by key. */
+  dealsCreated(from: string | null, to: string | null): Promise<DealRow[]>;
+  /** Replaces the accounts (Salesforce Accounts or HubSpot companies) `personId` is on in `crm`. */
+  setPersonAccounts(personId: number, crm: Crm, accountIds: readonly string[]): Promise<void>;
+  /** The ids of the people on any of these accounts, ascending. */
+  peopleOnAccounts(accounts: readonly AccountRef[]): Promise<number[]>;
+  /** The accounts a person is on, in both CRMs. */
+  accountsOfPerson(personId: number): Promise<AccountRef[]>;
+  /** The deals on any of these accounts, by key. */
+  dealsOnAccounts(accounts: readonly AccountRef[]): Promise<DealRow[]>;
   /** Replaces every model's result for one deal. */
   replaceAttribution(dealKey: string, rows: AttributionRow[]): Promise<void>;
   /** One model's results for deals with `from <= closeDate < to` (null = open). */

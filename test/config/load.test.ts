@@ -45,6 +45,11 @@ describe('loadConfig', () => {
       default_model: 'w_shaped',
       lookback: '365d',
       time_decay_half_life: '7d',
+      scope: 'contact_roles',
+      costs: [
+        { campaign: 'Handoff Guide', cost: 2500 },
+        { channel: 'organic_search', cost: 1500 },
+      ],
     });
     expect(config.fields.person.fields.title).toEqual({
       hubspot: 'jobtitle',

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import type { SRecord } from '../../sandbox/salesforce/index.ts';
 import { startDemo, type DemoRun } from '../../src/cli/demo.ts';
+import type { CreditReport } from '../../src/pipeline/attribution/credit-report.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'baton-demo-test-'));
 const lines: string[] = [];
@@ -93,6 +94,19 @@ test(
     expect(funnel.status).toBe(200);
     expect((await funnel.json()).entered.mql).toBeGreaterThanOrEqual(3);
     expect((await fetch(`${baton.url}/api/funnel`)).status).toBe(401);
+
+    // ROI on the demo's data: costs from the org's Campaign.ActualCost and the shipped attribution.costs;
+    // return per dollar is credited revenue / cost, campaign by campaign.
+    const roi = (await (
+      await fetch(`${baton.url}/api/attribution`, { headers: { authorization: `Bearer ${baton.apiToken}` } })
+    ).json()) as CreditReport;
+    const summit = roi.roi.by_campaign.find((r) => r.name === 'Autumn Data Summit');
+    expect(summit).toMatchObject({ cost: 18000, cost_source: 'salesforce' });
+    expect(roi.roi.by_campaign.find((r) => r.name === 'Handoff Guide')).toMatchObject({ cost: 2500 });
+    for (const r of roi.roi.by_campaign) {
+      expect(r.revenue, r.name).toBe(roi.by_campaign[r.name] ?? 0);
+      if (r.cost) expect(r.return_per_dollar, r.name).toBe(r.revenue / r.cost);
+    }
 
     // Baton's own writes came back as HubSpot echoes and Outbound Messages, and every delivery was acknowledged.
     expect(demo.delivery.stats.hubspotEchoes).toBeGreaterThan(0);

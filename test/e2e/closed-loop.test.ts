@@ -109,7 +109,7 @@ test('a won Opportunity gets CampaignInfluence rows in the unlocked model; an am
   const api = await (await h.fetch('/api/attribution')).json();
   expect(api).toMatchObject({ model: 'w_shaped', deals: 1, revenue: 1000 });
   expect(api.by_campaign['Autumn Data Summit']).toBeCloseTo(centsOf('Autumn Data Summit') / 100, 2);
-  const cli = await attribution(h.store, ['--json'], 'w_shaped');
+  const cli = await attribution(h.store, ['--json'], 'w_shaped', h.ctx.config()?.agreementConfig.attribution);
   expect(JSON.parse(cli.text)).toEqual(api);
 
   // Salesforce stamps whole seconds: the amount change is a later change than the win

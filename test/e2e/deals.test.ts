@@ -54,7 +54,12 @@ test('a won deal moves its person to won and is attributed under every model', a
   expect(def.model).toBe('w_shaped');
   expect(def.revenue).toBe(1200.5);
 
-  const cli = await attribution(h.store, ['--model', 'linear', '--json'], 'w_shaped');
+  const cli = await attribution(
+    h.store,
+    ['--model', 'linear', '--json'],
+    'w_shaped',
+    h.ctx.config()?.agreementConfig.attribution,
+  );
   expect(JSON.parse(cli.text)).toEqual(report);
   expect((await attribution(h.store, [], 'w_shaped')).text).toContain('Autumn Data Summit');
 

@@ -5,21 +5,20 @@
  */
 import {
   attributeAllModels,
-  mqlAtFor,
   summaryText,
   influenceRows,
   type AttributionResult,
   type DealInput,
-  type Touch,
 } from '../../attribution/index.ts';
 import { renderWriteback, stableHash } from '../../mapping/index.ts';
 import { errorMessage } from '../../platform/errors.ts';
 import { getKv, kv } from '../../store/keys.ts';
-import type { AttributionRow, DealRow, PersonRow, Store } from '../../store/types.ts';
+import type { AttributionRow, DealRow, PersonRow } from '../../store/types.ts';
 import { nowIso, requireConfig, type PipelineContext } from '../context.ts';
 import { dealValues, type DealChange } from '../person/deal-record.ts';
 import { linkCreatedDeal, queueHubSpotDeal, queueHubSpotDealUpdate, setDealWriteback } from '../deals/hubspot-deal.ts';
 import type { OutboxPayload } from '../person/desired.ts';
+import { dealPeople, mqlAtOf, scopeOf, settingsOf, touchesOf } from './deal-touches.ts';
 
 const RELEVANT = new Set(['stage', 'amount', 'close_date', 'contacts']);
 
@@ -28,19 +27,6 @@ export function needsAttribution(change: DealChange): boolean {
   if (dealValues(change.deal).stage !== 'won') return false;
   const wasWon = change.before ? dealValues(change.before).stage === 'won' : false;
   return !wasWon || change.changed.some((f) => RELEVANT.has(f));
-}
-
-/** The touches of the deal's people: their events that carry a campaign or a channel. */
-async function touchesOf(store: Store, people: PersonRow[]): Promise<Touch[]> {
-  const out: Touch[] = [];
-  for (const p of people) {
-    for (const e of await store.listEvents(p.id)) {
-      if (!e.campaign && !e.channel) continue;
-      const campaignId = typeof e.properties.campaign_id === 'string' ? e.properties.campaign_id : null;
-      out.push({ id: e.id, at: e.at, campaign: e.campaign, channel: e.channel, personKey: p.email, campaignId });
-    }
-  }
-  return out;
 }
 
 /** Computes and stores every model of one won deal; returns the results. */
@@ -56,20 +42,12 @@ export async function attributeDeal(
     ctx.log.warn('won deal without an amount; attribution skipped', { deal: deal.key });
     return null;
   }
-  const people = (await Promise.all(deal.personIds.map((id) => ctx.store.getPerson(id)))).filter(
-    (p): p is PersonRow => p !== null,
-  );
-  const mqlTimes: string[] = [];
-  for (const p of people)
-    for (const t of await ctx.store.listTransitions(p.id)) if (t.to === 'mql' && !t.breached) mqlTimes.push(t.at);
-  const createdAt = deal.createdAt ?? closeDate;
-  const input: DealInput = { key: deal.key, amount, closeDate, createdAt, mqlAt: mqlAtFor(createdAt, mqlTimes) };
   const a = live.agreementConfig.attribution;
-  const results = attributeAllModels(input, await touchesOf(ctx.store, people), {
-    lookback: a?.lookback ?? '365d',
-    time_decay_half_life: a?.time_decay_half_life ?? '7d',
-    ...(a?.custom ? { custom: a.custom } : {}),
-  });
+  const people = await dealPeople(ctx.store, deal, scopeOf(a));
+  const createdAt = deal.createdAt ?? closeDate;
+  const mqlAt = await mqlAtOf(ctx.store, people, createdAt);
+  const input: DealInput = { key: deal.key, amount, closeDate, createdAt, mqlAt };
+  const results = attributeAllModels(input, await touchesOf(ctx.store, people), settingsOf(a));
   const computedAt = nowIso(ctx);
   const rows: AttributionRow[] = Object.values(results).map((r) => ({
     dealKey: deal.key,

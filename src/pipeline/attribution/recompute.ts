@@ -45,6 +45,12 @@ export async function onTouchesStored(ctx: PipelineContext, person: PersonRow, a
   let deals;
   try {
     deals = await ctx.store.dealsForPerson(person.id);
+    // Under account scope a touch also counts for the won deals of the person's Accounts/companies.
+    if (settings?.scope === 'account') {
+      const own = new Set(deals.map((d) => d.key));
+      const onAccounts = await ctx.store.dealsOnAccounts(await ctx.store.accountsOfPerson(person.id));
+      deals.push(...onAccounts.filter((d) => !own.has(d.key)));
+    }
   } catch (err) {
     ctx.log.error('won deals of a late touch not read; attribution not recomputed', {
       person: person.id,

@@ -10,6 +10,7 @@ import { fromCrm } from '../../mapping/index.ts';
 import type { Crm, DealRow, Store } from '../../store/types.ts';
 import { getKv, kv } from '../../store/keys.ts';
 import { observe } from '../snapshots.ts';
+import { dealAccounts } from './record-accounts.ts';
 
 export const DEAL_OBJECTS = new Set(['deal', 'Opportunity']);
 
@@ -53,6 +54,7 @@ export async function applyDealRecord(tx: Store, fields: FieldsConfig, record: C
     personIds: [...personIds],
     createdAt: created ? new Date(created).toISOString() : (before?.createdAt ?? null),
     updatedAt: record.modifiedAt,
+    accounts: dealAccounts(record, before?.accounts),
   };
   await tx.upsertDeal(deal);
   const addedPeople = deal.personIds.length !== (before?.personIds.length ?? 0);

@@ -11,6 +11,7 @@ import type { PersonRow, Store, TransitionRow } from '../../store/types.ts';
 import { nowIso, requireConfig, type LiveConfig, type PipelineContext } from '../context.ts';
 import { evaluate } from '../../agreement/evaluate.ts';
 import { applyPersonRecord, metaOf } from './person-record.ts';
+import { personAccountIds } from './record-accounts.ts';
 import { BatonError, StaleError } from '../../platform/errors.ts';
 import { retryOnStale } from '../../platform/stale.ts';
 import { observe } from '../snapshots.ts';
@@ -98,6 +99,8 @@ async function applyChange(
     // A read older than what we know (a slow poll after a webhook) changes nothing.
     if (!(await observe(tx, rec.crm, rec.object, rec.id, rec.properties, rec.modifiedAt))) continue;
     const applied = applyPersonRecord(person, rec, live.fields);
+    const accounts = personAccountIds(rec);
+    if (accounts) await tx.setPersonAccounts(person.id, rec.crm, accounts);
     for (const e of applied.errors)
       ctx.log.warn('field not synced', { person: person.id, crm: rec.crm, record: rec.id, error: e.message });
     if (applied.feedback) {

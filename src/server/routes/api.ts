@@ -1,9 +1,10 @@
 /** The `/api/*` routes: engagement events, one person, feedback, funnel, attribution. */
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
-import { definedModel } from '../../attribution/index.ts';
 import { apiEventItems, parseApiEvents } from '../../pipeline/inbox/api-event.ts';
-import { attributionReport } from '../../pipeline/attribution/attribution-report.ts';
+import { campaignCosts } from '../../pipeline/attribution/campaign-costs.ts';
+import { creditQuery } from '../../pipeline/attribution/credit-query.ts';
+import { creditReport } from '../../pipeline/attribution/credit-report.ts';
 import type { PipelineContext } from '../../pipeline/context.ts';
 import { loadFunnel } from '../../pipeline/reports/funnel.ts';
 import { ingestGrouped } from '../../pipeline/inbox/group-commit.ts';
@@ -105,10 +106,10 @@ export function apiRouter(deps: ApiDeps): express.Router {
   router.get('/api/attribution', auth, async (req: Request, res: Response) => {
     const from = instantParam(req, 'from');
     const to = instantParam(req, 'to');
-    const settings = ctx.config()?.agreementConfig.attribution;
-    const m = req.query.model;
-    const model = definedModel(m === undefined || m === '' ? (settings?.default_model ?? 'w_shaped') : m, settings);
-    res.json(await attributionReport(ctx.store, model, from, to));
+    const section = ctx.config()?.agreementConfig.attribution;
+    const { model, report, scope } = req.query;
+    const query = creditQuery({ model, report, scope, from, to }, section);
+    res.json(await creditReport(ctx.store, section, query, await campaignCosts(ctx)));
   });
 
   // No `/api` catch-all here: the dashboard mounted after this router serves `/api/dashboard`;

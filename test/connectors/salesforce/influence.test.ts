@@ -74,6 +74,20 @@ describe('CampaignInfluence', () => {
     ]);
   });
 
+  it("reads every Campaign's ActualCost by name in one query; Campaigns without one are absent", async () => {
+    const api = freshOrg();
+    api.org.insert('Campaign', { Name: 'Summit', ActualCost: 18000 });
+    api.org.insert('Campaign', { Name: 'Ads', ActualCost: 1200.5 });
+    api.org.insert('Campaign', { Name: 'Ads', ActualCost: 300 });
+    api.org.insert('Campaign', { Name: 'Free webinar' });
+    const sf = connectorFor(api);
+    const before = api.calls('/query').length;
+    const costs = await sf.campaignCosts!();
+    expect(api.calls('/query').length - before).toBe(1);
+    // two Campaigns of one name share it in the report, so their costs add
+    expect(Object.fromEntries(costs)).toEqual({ Summit: 18000, Ads: 1500.5 });
+  });
+
   it('reads the models again when the org had none Baton may write into', async () => {
     const api = freshOrg();
     const c1 = api.org.insert('Campaign', { Name: 'Summit' }).Id;

@@ -1,5 +1,6 @@
 /** Seeds a store with a month of handoffs, an older one, deals and attribution results, relative to `now`. */
 import type { AttributionRow, Store, TransitionRow } from '../../../src/store/types.ts';
+import { kv, setKv } from '../../../src/store/keys.ts';
 import type { AgreementInfo, HealthInfo } from '../../../src/server/dashboard/types.ts';
 
 export const TOKEN = 'test-token-7f3a9c1e5b';
@@ -301,6 +302,12 @@ export async function seedStore(store: Store, now: number): Promise<Map<string, 
       })),
     );
   }
+
+  // ROI: the Campaign costs serve last read from Salesforce (the shipped agreement adds Handoff Guide, organic_search)
+  await setKv(store, kv.campaignCosts(), {
+    at: new Date(now).toISOString(),
+    costs: { 'Autumn Data Summit': 18000, 'Pricing Ads': 12000, 'Q4 Newsletter': 800 },
+  });
 
   // health: 4 changes waiting in the inbox, 7 write-backs pending, 2 that failed for good
   for (let i = 0; i < 4; i++)

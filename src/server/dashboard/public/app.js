@@ -5,11 +5,13 @@
 // panels-loop.js and person.js, over what dom.js shares.
 import { DAY_MS, state, getJson, showStatus } from './dom.js';
 import { renderAgreement, renderFunnel, renderMarketing, renderSales } from './panels.js';
-import { renderAttribution, renderHealth, renderRecent } from './panels-loop.js';
+import { renderHealth, renderRecent } from './panels-loop.js';
+import { renderAttribution } from './panels-attribution.js';
 
 const root = document.querySelector('[data-testid="dashboard"]');
 const form = document.querySelector('[data-testid="range-form"]');
 const modelSelect = document.querySelector('[data-testid="model-select"]');
+const reportSelect = document.querySelector('[data-testid="report-select"]');
 const dialog = document.querySelector('[data-testid="person-view"]');
 
 function isoDay(ms) {
@@ -34,6 +36,7 @@ function fetchAttribution() {
   const model = modelSelect.value || state.model;
   const q = new URLSearchParams({ from, to });
   if (state.model) q.set('model', model);
+  q.set('report', reportSelect.value || 'revenue');
   return getJson(`/api/attribution?${q}`);
 }
 
@@ -71,9 +74,10 @@ async function loadAll() {
   }
 }
 
-/** Tells a reader (and the tests) which range and model the numbers on screen belong to. */
+/** Tells a reader (and the tests) which range, model and report the numbers on screen belong to. */
 function markLoaded(from, to, model) {
-  Object.assign(root.dataset, { from, to, model, loaded: `${from}|${to}|${model}` });
+  const report = state.report ?? 'revenue';
+  Object.assign(root.dataset, { from, to, model, report, loaded: `${from}|${to}|${model}` });
 }
 
 form.addEventListener('submit', (e) => {
@@ -86,14 +90,21 @@ for (const b of form.querySelectorAll('[data-days]'))
     setRange(Number(b.dataset.days));
     loadAll();
   });
-modelSelect.addEventListener('change', async () => {
-  state.model = modelSelect.value;
+async function reloadAttribution() {
   try {
     const model = await loadAttribution();
     markLoaded(rangeQuery().from, rangeQuery().to, model);
   } catch (err) {
     showStatus(`Could not load attribution: ${err.message}`);
   }
+}
+modelSelect.addEventListener('change', () => {
+  state.model = modelSelect.value;
+  reloadAttribution();
+});
+reportSelect.addEventListener('change', () => {
+  state.report = reportSelect.value;
+  reloadAttribution();
 });
 dialog.querySelector('[data-testid="person-close"]').addEventListener('click', () => dialog.close());
 dialog.addEventListener('click', (e) => {

@@ -24,6 +24,7 @@ export const MODEL_LABEL = {
   full_path: 'Full path',
   time_decay: 'Time decay',
   custom: 'Custom',
+  markov: 'Markov (data-driven)',
 };
 export const COLORS = [
   '#3b5bdb',
@@ -39,8 +40,8 @@ export const COLORS = [
 ];
 export const DAY_MS = 86_400_000;
 
-/** What the page has loaded: the range's model and the deals' currency (set by app.js). */
-export const state = { from: '', to: '', model: null, currency: null };
+/** What the page has loaded: the range's model and report, and the deals' currency (set by app.js). */
+export const state = { from: '', to: '', model: null, report: 'revenue', currency: null };
 const charts = new Map();
 
 export const fmtInt = new Intl.NumberFormat('en-US');
