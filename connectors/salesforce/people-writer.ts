@@ -39,20 +39,6 @@ const NO_ASSIGN = { 'Sforce-Auto-Assign': 'FALSE' };
 
 export const normEmail = (e: string) => e.trim().toLowerCase();
 
-/** Where routing puts one new person: its owner, and a Contact on a matched Account instead of a Lead. */
-export interface CreatePlacement {
-  /** The owner Baton chose; absent or null leaves it to the org's assignment rule. */
-  ownerId?: string | null;
-  object?: 'Lead' | 'Contact';
-  accountId?: string;
-}
-
-/**
- * Decides the placement of the creates that survived the duplicate check (routing), by op key.
- * Called again for ops retried after a failure, so it must answer the same way twice.
- */
-export type CreateRouter = (ops: WriteOp[]) => Promise<Map<string, CreatePlacement>>;
-
 interface Existing {
   object: 'Lead' | 'Contact';
   id: string;
@@ -84,8 +70,6 @@ export class PeopleWriter {
   private cfg: FieldsConfig;
   private assignment: 'org' | 'baton';
   private attempts: number;
-  /** Routing, when `routing.yaml` is in force. */
-  router: CreateRouter | null = null;
   constructor(client: SalesforceClient, cfg: FieldsConfig, assignment: 'org' | 'baton', attempts = 4) {
     this.client = client;
     this.cfg = cfg;
@@ -282,24 +266,8 @@ export class PeopleWriter {
         }
         const again: WriteOp[] = [];
         let failure: unknown;
-        let placed = new Map<string, CreatePlacement>();
-        if (this.router && toCreate.length) {
-          try {
-            placed = await this.router(toCreate);
-          } catch (err) {
-            this.client.log.warn('salesforce: routing failed; the creates wait', { error: (err as Error).message });
-            for (const op of toCreate)
-              out.set(op.key, {
-                key: op.key,
-                status: 'retry',
-                error: `routing failed: ${(err as Error).message}`,
-                retryAfterMs: 30_000,
-              });
-            toCreate.length = 0;
-          }
-        }
         try {
-          for (const [k, v] of await this.sendCreates(toCreate, placed, describe, run)) out.set(k, v);
+          for (const [k, v] of await this.sendCreates(toCreate, describe, run)) out.set(k, v);
         } catch (err) {
           if (mayRetry(err)) {
             again.push(...toCreate);
@@ -328,7 +296,6 @@ export class PeopleWriter {
    */
   private async sendCreates(
     ops: WriteOp[],
-    placed: Map<string, CreatePlacement>,
     describe: Awaited<ReturnType<SalesforceClient['describe']>>,
     run: CompositeRunner,
   ): Promise<Map<string, WriteResult>> {
@@ -343,13 +310,13 @@ export class PeopleWriter {
       recs: Record<string, unknown>[];
     }[] = [];
     const owners: { ref: string; object: string }[] = [];
-    for (const group of this.groupCreates(ops, placed)) {
+    for (const group of this.groupCreates(ops)) {
       const objDescribe =
         group.object === 'Lead' ? describe : await this.client.describe(group.object).catch(() => null);
       const leaveOut = await this.leaveOut(group.object);
       for (const part of chunks(group.ops)) {
         const ref = `create${sent.length}`;
-        const recs = part.map((op) => this.record(op, placed.get(op.key), objDescribe, leaveOut));
+        const recs = part.map((op) => this.record(op, objDescribe, leaveOut));
         sent.push({ ref, object: group.object, headers: group.headers, ops: part, recs });
         subs.push(collectionSub(this.client, 'POST', group.object, recs, ref, group.headers));
       }
@@ -430,10 +397,10 @@ export class PeopleWriter {
    * Creates by object and assignment header: a Lead whose owner Baton chose goes with
    * `Sforce-Auto-Assign: FALSE` so the org's rule does not override it; one without, as configured.
    */
-  private groupCreates(ops: WriteOp[], placed: Map<string, CreatePlacement>) {
+  private groupCreates(ops: WriteOp[]) {
     const groups = new Map<string, { object: 'Lead' | 'Contact'; headers: Record<string, string>; ops: WriteOp[] }>();
     for (const op of ops) {
-      const p = placed.get(op.key);
+      const p = op.placement;
       const object = p?.object ?? 'Lead';
       const auto = object === 'Lead' && !p?.ownerId && this.assignment === 'org' ? 'TRUE' : 'FALSE';
       const g = groups.get(`${object}:${auto}`) ?? { object, headers: { 'Sforce-Auto-Assign': auto }, ops: [] };
@@ -446,11 +413,11 @@ export class PeopleWriter {
   /** The record to create: the Lead's values (as far as the object has them), the routed owner and Account. */
   private record(
     op: WriteOp,
-    p: CreatePlacement | undefined,
     describe: Awaited<ReturnType<SalesforceClient['describe']>>,
     leaveOut: (field: string) => boolean,
   ): Record<string, unknown> {
     const props = this.withDefaults({ ...op.properties, Email: op.email ?? op.properties.Email });
+    const p = op.placement;
     if (p?.ownerId) props.OwnerId = p.ownerId;
     if (p?.object === 'Contact' && p.accountId) props.AccountId = p.accountId;
     return fitToSchema(props, describe, 'create', leaveOut, this.own);
