@@ -9,7 +9,6 @@ import type { SalesforceClient } from './client.ts';
 import {
   collectionSub,
   compositeRunner,
-  queryMany,
   querySub,
   rowsOf,
   saveResultsOf,
@@ -34,36 +33,9 @@ import {
 import { saveProblemOf } from './errors.ts';
 import { isConfiguredValue } from '../../src/mapping/config-values.ts';
 import { chunkForIn, inList } from './soql.ts';
+import { findExisting, normEmail, readBackOwners } from './existing.ts';
 
 const NO_ASSIGN = { 'Sforce-Auto-Assign': 'FALSE' };
-
-export const normEmail = (e: string) => e.trim().toLowerCase();
-
-interface Existing {
-  object: 'Lead' | 'Contact';
-  id: string;
-  ownerId?: string;
-}
-
-/** Which record already holds each email: a Contact first, then an open Lead, then a converted Lead's Contact. */
-export function pickExisting(
-  leads: Record<string, unknown>[],
-  contacts: Record<string, unknown>[],
-): Map<string, Existing> {
-  const out = new Map<string, Existing>();
-  for (const c of contacts)
-    if (typeof c.Email === 'string' && !out.has(normEmail(c.Email)))
-      out.set(normEmail(c.Email), { object: 'Contact', id: String(c.Id), ownerId: c.OwnerId as string | undefined });
-  for (const l of leads) {
-    if (typeof l.Email !== 'string' || l.IsConverted || out.has(normEmail(l.Email))) continue;
-    out.set(normEmail(l.Email), { object: 'Lead', id: String(l.Id), ownerId: l.OwnerId as string | undefined });
-  }
-  for (const l of leads) {
-    if (typeof l.Email !== 'string' || !l.IsConverted || !l.ConvertedContactId || out.has(normEmail(l.Email))) continue;
-    out.set(normEmail(l.Email), { object: 'Contact', id: String(l.ConvertedContactId) });
-  }
-  return out;
-}
 
 export class PeopleWriter {
   private client: SalesforceClient;
@@ -196,22 +168,6 @@ export class PeopleWriter {
     return out;
   }
 
-  /** Leads and Contacts holding any of `emails`: one Lead and one Contact query per chunk of emails, all in one composite call when they fit. */
-  async findExisting(
-    emails: string[],
-    run: CompositeRunner = compositeRunner(this.client),
-  ): Promise<Map<string, Existing>> {
-    const parts = chunkForIn(emails);
-    const soqls = [
-      ...parts.map(
-        (part) => `SELECT Id, Email, OwnerId, IsConverted, ConvertedContactId FROM Lead WHERE ${inList('Email', part)}`,
-      ),
-      ...parts.map((part) => `SELECT Id, Email, OwnerId FROM Contact WHERE ${inList('Email', part)}`),
-    ];
-    const rows = await queryMany(this.client, soqls, 'duplicate check', run);
-    return pickExisting(rows.slice(0, parts.length).flat(), rows.slice(parts.length).flat());
-  }
-
   /** Required Lead fields filled from `fields.yaml` defaults when blank. */
   private withDefaults(props: Record<string, unknown>): Record<string, unknown> {
     const out = { ...props };
@@ -245,7 +201,7 @@ export class PeopleWriter {
       withEmail,
       async (pending) => {
         // re-checked in every round: a create that failed in transit may have happened after all
-        const existing = await this.findExisting([...new Set(pending.map(emailOf))], run);
+        const existing = await findExisting(this.client, [...new Set(pending.map(emailOf))], run);
         const toCreate: WriteOp[] = [];
         const firstOfEmail = new Map<string, WriteOp>();
         const sameAs = new Map<string, string>();
@@ -284,7 +240,7 @@ export class PeopleWriter {
       { attempts: this.attempts },
     );
     for (const op of left) out.set(op.key, failureResult(op.key, error));
-    await this.readBackOwners(out);
+    await readBackOwners(this.client, out);
     return out;
   }
 
@@ -421,30 +377,5 @@ export class PeopleWriter {
     if (p?.ownerId) props.OwnerId = p.ownerId;
     if (p?.object === 'Contact' && p.accountId) props.AccountId = p.accountId;
     return fitToSchema(props, describe, 'create', leaveOut, this.own);
-  }
-
-  /** The owner each new Lead ended up with (the org's assignment rule runs on create), read back after creation. */
-  private async readBackOwners(out: Map<string, WriteResult>): Promise<void> {
-    const created = [...out.values()].filter(
-      (r) => r.status === 'ok' && r.properties?.created && r.id && !r.properties.OwnerId,
-    ) as Extract<WriteResult, { status: 'ok' }>[];
-    if (!created.length) return;
-    try {
-      const owner = new Map<string, string>();
-      for (const object of ['Lead', 'Contact']) {
-        const of = created.filter((r) => (r.properties?.object ?? 'Lead') === object).map((r) => r.id as string);
-        for (const ids of chunkForIn([...new Set(of)])) {
-          for (const row of await this.client.queryAll(
-            `SELECT Id, OwnerId FROM ${object} WHERE ${inList('Id', ids)}`,
-            `read new ${object} owners`,
-          ))
-            owner.set(String(row.Id), String(row.OwnerId));
-        }
-      }
-      for (const r of created)
-        if (owner.has(r.id as string)) r.properties = { ...r.properties, OwnerId: owner.get(r.id as string) };
-    } catch (err) {
-      this.client.log.warn('salesforce: could not read back new Lead owners', { error: (err as Error).message });
-    }
   }
 }
