@@ -70,6 +70,18 @@ export interface InboxItem {
     | { kind: 'records'; records: CrmRecord[] };
 }
 
+/**
+ * Where a new person goes, decided by routing in the person stage before the write: the owner, and
+ * a Contact on a matched Account instead of a Lead. Absent, the CRM's own assignment decides.
+ */
+export interface Placement {
+  /** The owner Baton chose; absent leaves it to the org's assignment rule. */
+  ownerId?: string;
+  object?: 'Lead' | 'Contact';
+  /** The Account a Contact is created on. */
+  accountId?: string;
+}
+
 /** One write: an update of a known record, or a create. `idempotencyKey` makes a retry after a crash harmless. */
 export interface WriteOp {
   /** Outbox key, unique per target record, e.g. `hubspot:contact:5101`. */
@@ -88,6 +100,8 @@ export interface WriteOp {
   associations?: Partial<Record<string, string[]>>;
   /** What Baton knows the record holds now (e.g. `lifecyclestage`), so the connector need not read it before writing. */
   current?: Record<string, unknown>;
+  /** For a person create: where routing placed the person (the connector writes it as given). */
+  placement?: Placement;
   /** How often this op was sent before (the outbox row's attempts); 0 lets a connector skip checks for work that cannot have happened yet. */
   attempts?: number;
 }

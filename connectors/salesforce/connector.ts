@@ -8,7 +8,7 @@ import type { SalesforceConnectorOptions } from './options.ts';
 import type { AccountCandidate } from '../../src/routing/accounts.ts';
 import { findAccounts } from './accounts.ts';
 import { SharedComposite } from './composite.ts';
-import { PeopleWriter, type CreateRouter } from './people-writer.ts';
+import { PeopleWriter } from './people-writer.ts';
 import { SalesforceReader } from './reader.ts';
 import { positionsFromText, schemaProblems } from './schema-check.ts';
 import { TaskWriter } from './tasks.ts';
@@ -33,8 +33,6 @@ export interface SalesforceConnector extends Connector {
   apiUsage(): { used: number; limit: number } | undefined;
   /** Accounts that may match these email domains or normalized company names (one query per batch). */
   findAccounts(keys: { domains: string[]; names: string[] }): Promise<AccountCandidate[]>;
-  /** Routing of new people (owner, Lead or Contact on an Account); null gives them back to the org's rule. */
-  setRouter(router: CreateRouter | null): void;
 }
 
 const PERSON_OBJECTS = new Set(['Lead', 'Contact', 'Account', 'Opportunity']);
@@ -212,9 +210,6 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
     usersById: (ids) => usersById(client, ids),
     apiUsage: () => client.budget.current(),
     findAccounts: (keys) => findAccounts(client, keys),
-    setRouter(router) {
-      people.router = router;
-    },
     unavailable: () => client.guard.openReason(),
     stop: () => client.stop(),
   };

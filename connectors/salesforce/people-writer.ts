@@ -9,7 +9,6 @@ import type { SalesforceClient } from './client.ts';
 import {
   collectionSub,
   compositeRunner,
-  queryMany,
   querySub,
   rowsOf,
   saveResultsOf,
@@ -34,58 +33,15 @@ import {
 import { saveProblemOf } from './errors.ts';
 import { isConfiguredValue } from '../../src/mapping/config-values.ts';
 import { chunkForIn, inList } from './soql.ts';
+import { findExisting, normEmail, readBackOwners } from './existing.ts';
 
 const NO_ASSIGN = { 'Sforce-Auto-Assign': 'FALSE' };
-
-export const normEmail = (e: string) => e.trim().toLowerCase();
-
-/** Where routing puts one new person: its owner, and a Contact on a matched Account instead of a Lead. */
-export interface CreatePlacement {
-  /** The owner Baton chose; absent or null leaves it to the org's assignment rule. */
-  ownerId?: string | null;
-  object?: 'Lead' | 'Contact';
-  accountId?: string;
-}
-
-/**
- * Decides the placement of the creates that survived the duplicate check (routing), by op key.
- * Called again for ops retried after a failure, so it must answer the same way twice.
- */
-export type CreateRouter = (ops: WriteOp[]) => Promise<Map<string, CreatePlacement>>;
-
-interface Existing {
-  object: 'Lead' | 'Contact';
-  id: string;
-  ownerId?: string;
-}
-
-/** Which record already holds each email: a Contact first, then an open Lead, then a converted Lead's Contact. */
-export function pickExisting(
-  leads: Record<string, unknown>[],
-  contacts: Record<string, unknown>[],
-): Map<string, Existing> {
-  const out = new Map<string, Existing>();
-  for (const c of contacts)
-    if (typeof c.Email === 'string' && !out.has(normEmail(c.Email)))
-      out.set(normEmail(c.Email), { object: 'Contact', id: String(c.Id), ownerId: c.OwnerId as string | undefined });
-  for (const l of leads) {
-    if (typeof l.Email !== 'string' || l.IsConverted || out.has(normEmail(l.Email))) continue;
-    out.set(normEmail(l.Email), { object: 'Lead', id: String(l.Id), ownerId: l.OwnerId as string | undefined });
-  }
-  for (const l of leads) {
-    if (typeof l.Email !== 'string' || !l.IsConverted || !l.ConvertedContactId || out.has(normEmail(l.Email))) continue;
-    out.set(normEmail(l.Email), { object: 'Contact', id: String(l.ConvertedContactId) });
-  }
-  return out;
-}
 
 export class PeopleWriter {
   private client: SalesforceClient;
   private cfg: FieldsConfig;
   private assignment: 'org' | 'baton';
   private attempts: number;
-  /** Routing, when `routing.yaml` is in force. */
-  router: CreateRouter | null = null;
   constructor(client: SalesforceClient, cfg: FieldsConfig, assignment: 'org' | 'baton', attempts = 4) {
     this.client = client;
     this.cfg = cfg;
@@ -212,22 +168,6 @@ export class PeopleWriter {
     return out;
   }
 
-  /** Leads and Contacts holding any of `emails`: one Lead and one Contact query per chunk of emails, all in one composite call when they fit. */
-  async findExisting(
-    emails: string[],
-    run: CompositeRunner = compositeRunner(this.client),
-  ): Promise<Map<string, Existing>> {
-    const parts = chunkForIn(emails);
-    const soqls = [
-      ...parts.map(
-        (part) => `SELECT Id, Email, OwnerId, IsConverted, ConvertedContactId FROM Lead WHERE ${inList('Email', part)}`,
-      ),
-      ...parts.map((part) => `SELECT Id, Email, OwnerId FROM Contact WHERE ${inList('Email', part)}`),
-    ];
-    const rows = await queryMany(this.client, soqls, 'duplicate check', run);
-    return pickExisting(rows.slice(0, parts.length).flat(), rows.slice(parts.length).flat());
-  }
-
   /** Required Lead fields filled from `fields.yaml` defaults when blank. */
   private withDefaults(props: Record<string, unknown>): Record<string, unknown> {
     const out = { ...props };
@@ -261,7 +201,7 @@ export class PeopleWriter {
       withEmail,
       async (pending) => {
         // re-checked in every round: a create that failed in transit may have happened after all
-        const existing = await this.findExisting([...new Set(pending.map(emailOf))], run);
+        const existing = await findExisting(this.client, [...new Set(pending.map(emailOf))], run);
         const toCreate: WriteOp[] = [];
         const firstOfEmail = new Map<string, WriteOp>();
         const sameAs = new Map<string, string>();
@@ -282,24 +222,8 @@ export class PeopleWriter {
         }
         const again: WriteOp[] = [];
         let failure: unknown;
-        let placed = new Map<string, CreatePlacement>();
-        if (this.router && toCreate.length) {
-          try {
-            placed = await this.router(toCreate);
-          } catch (err) {
-            this.client.log.warn('salesforce: routing failed; the creates wait', { error: (err as Error).message });
-            for (const op of toCreate)
-              out.set(op.key, {
-                key: op.key,
-                status: 'retry',
-                error: `routing failed: ${(err as Error).message}`,
-                retryAfterMs: 30_000,
-              });
-            toCreate.length = 0;
-          }
-        }
         try {
-          for (const [k, v] of await this.sendCreates(toCreate, placed, describe, run)) out.set(k, v);
+          for (const [k, v] of await this.sendCreates(toCreate, describe, run)) out.set(k, v);
         } catch (err) {
           if (mayRetry(err)) {
             again.push(...toCreate);
@@ -316,7 +240,7 @@ export class PeopleWriter {
       { attempts: this.attempts },
     );
     for (const op of left) out.set(op.key, failureResult(op.key, error));
-    await this.readBackOwners(out);
+    await readBackOwners(this.client, out);
     return out;
   }
 
@@ -328,7 +252,6 @@ export class PeopleWriter {
    */
   private async sendCreates(
     ops: WriteOp[],
-    placed: Map<string, CreatePlacement>,
     describe: Awaited<ReturnType<SalesforceClient['describe']>>,
     run: CompositeRunner,
   ): Promise<Map<string, WriteResult>> {
@@ -343,13 +266,13 @@ export class PeopleWriter {
       recs: Record<string, unknown>[];
     }[] = [];
     const owners: { ref: string; object: string }[] = [];
-    for (const group of this.groupCreates(ops, placed)) {
+    for (const group of this.groupCreates(ops)) {
       const objDescribe =
         group.object === 'Lead' ? describe : await this.client.describe(group.object).catch(() => null);
       const leaveOut = await this.leaveOut(group.object);
       for (const part of chunks(group.ops)) {
         const ref = `create${sent.length}`;
-        const recs = part.map((op) => this.record(op, placed.get(op.key), objDescribe, leaveOut));
+        const recs = part.map((op) => this.record(op, objDescribe, leaveOut));
         sent.push({ ref, object: group.object, headers: group.headers, ops: part, recs });
         subs.push(collectionSub(this.client, 'POST', group.object, recs, ref, group.headers));
       }
@@ -430,10 +353,10 @@ export class PeopleWriter {
    * Creates by object and assignment header: a Lead whose owner Baton chose goes with
    * `Sforce-Auto-Assign: FALSE` so the org's rule does not override it; one without, as configured.
    */
-  private groupCreates(ops: WriteOp[], placed: Map<string, CreatePlacement>) {
+  private groupCreates(ops: WriteOp[]) {
     const groups = new Map<string, { object: 'Lead' | 'Contact'; headers: Record<string, string>; ops: WriteOp[] }>();
     for (const op of ops) {
-      const p = placed.get(op.key);
+      const p = op.placement;
       const object = p?.object ?? 'Lead';
       const auto = object === 'Lead' && !p?.ownerId && this.assignment === 'org' ? 'TRUE' : 'FALSE';
       const g = groups.get(`${object}:${auto}`) ?? { object, headers: { 'Sforce-Auto-Assign': auto }, ops: [] };
@@ -446,38 +369,13 @@ export class PeopleWriter {
   /** The record to create: the Lead's values (as far as the object has them), the routed owner and Account. */
   private record(
     op: WriteOp,
-    p: CreatePlacement | undefined,
     describe: Awaited<ReturnType<SalesforceClient['describe']>>,
     leaveOut: (field: string) => boolean,
   ): Record<string, unknown> {
     const props = this.withDefaults({ ...op.properties, Email: op.email ?? op.properties.Email });
+    const p = op.placement;
     if (p?.ownerId) props.OwnerId = p.ownerId;
     if (p?.object === 'Contact' && p.accountId) props.AccountId = p.accountId;
     return fitToSchema(props, describe, 'create', leaveOut, this.own);
-  }
-
-  /** The owner each new Lead ended up with (the org's assignment rule runs on create), read back after creation. */
-  private async readBackOwners(out: Map<string, WriteResult>): Promise<void> {
-    const created = [...out.values()].filter(
-      (r) => r.status === 'ok' && r.properties?.created && r.id && !r.properties.OwnerId,
-    ) as Extract<WriteResult, { status: 'ok' }>[];
-    if (!created.length) return;
-    try {
-      const owner = new Map<string, string>();
-      for (const object of ['Lead', 'Contact']) {
-        const of = created.filter((r) => (r.properties?.object ?? 'Lead') === object).map((r) => r.id as string);
-        for (const ids of chunkForIn([...new Set(of)])) {
-          for (const row of await this.client.queryAll(
-            `SELECT Id, OwnerId FROM ${object} WHERE ${inList('Id', ids)}`,
-            `read new ${object} owners`,
-          ))
-            owner.set(String(row.Id), String(row.OwnerId));
-        }
-      }
-      for (const r of created)
-        if (owner.has(r.id as string)) r.properties = { ...r.properties, OwnerId: owner.get(r.id as string) };
-    } catch (err) {
-      this.client.log.warn('salesforce: could not read back new Lead owners', { error: (err as Error).message });
-    }
   }
 }

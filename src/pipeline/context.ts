@@ -6,6 +6,7 @@ import type { Logger } from '../platform/logger.ts';
 import type { Crm, Store } from '../store/types.ts';
 import type { Metrics } from './metrics.ts';
 import type { SetupProblems } from './outbox/setup-problems.ts';
+import type { RoutingSlot } from './routing/routing-setup.ts';
 import { BatonError } from '../platform/errors.ts';
 
 /** The configuration in force: the live agreement version and the field mappings. */
@@ -31,6 +32,8 @@ export interface PipelineContext {
   queued?: () => void;
   /** Writes held for problems that are not the record's (`setup-problems.ts`); made on first use when absent. */
   problems?: SetupProblems;
+  /** Routing by `routing.yaml`, once `enableRouting` started it; absent: the org's assignment rule places new people. */
+  routing?: RoutingSlot;
 }
 
 /** The live configuration, or an error saying none is loaded. */

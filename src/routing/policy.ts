@@ -4,7 +4,7 @@
  * Salesforce does not know is reported as `routing.yaml:LINE:COL`.
  */
 import { compileCondition, conditionContext } from '../agreement/index.ts';
-import type { Scores } from '../agreement/types.ts';
+import type { AgreementEvent, Scores } from '../agreement/types.ts';
 import type { Condition } from '../config/schema.ts';
 import type { RoutingConfig } from '../config/routing-schema.ts';
 import { parseYamlSource, positionOf, type ConfigPath } from '../config/yaml-source.ts';
@@ -19,7 +19,7 @@ export interface RoutedPerson {
   /** Vocabulary values (`person.*`). */
   person: Record<string, unknown>;
   scores?: Scores;
-  events?: { id: string; type: string; at: string; properties: Record<string, unknown> }[];
+  events?: AgreementEvent[];
   /** When the person is routed (ISO); conditions on events count up to it. */
   at: string;
 }

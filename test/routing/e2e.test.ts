@@ -218,7 +218,7 @@ describe('SLA tiers, reminder and reassignment end to end', () => {
     const p0 = await person('ana@corp.example');
     h.clock.now = new Date(Date.parse(p0.sla.due) + 5000);
     // An instance without its routing runtime stands for one that died between the breach and the reassignment.
-    expect(await checkSla({ ...h.ctx })).toBe(1);
+    expect(await checkSla({ ...h.ctx, routing: undefined })).toBe(1);
     await h.drain();
     expect(h.salesforce.org.get(leadId)!.OwnerId).toBe(reps['ana.rep']);
     expect((await person('ana@corp.example')).routing.reassigned).toBeFalsy();

@@ -33,6 +33,7 @@ export function toWriteOp(row: OutboxRow): WriteOp {
     ...(p.clearFirst ? { clearFirst: p.clearFirst } : {}),
     ...(p.current ? { current: p.current } : {}),
     ...(p.associations ? { associations: p.associations } : {}),
+    ...(p.placement ? { placement: p.placement } : {}),
   };
 }
 

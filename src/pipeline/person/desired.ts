@@ -4,7 +4,7 @@
  * escalation Task. Values a CRM already holds (what it last told us, or what we last wrote) are
  * left out, so an unchanged value is never written again.
  */
-import type { CrmObject, WriteOp } from '../../../connectors/types.ts';
+import type { CrmObject, Placement, WriteOp } from '../../../connectors/types.ts';
 import type { PersonState } from '../../agreement/types.ts';
 import { parseDuration } from '../../config/duration.ts';
 import type { FieldsConfig, Stage } from '../../config/schema.ts';
@@ -18,6 +18,7 @@ import {
 } from '../../mapping/index.ts';
 import type { RecordSnapshot } from '../../store/keys.ts';
 import type { Crm, PersonRow } from '../../store/types.ts';
+import { placementOf, storedRouting } from '../routing/stored-routing.ts';
 
 /** The payload stored in an outbox row: everything needed to build the `WriteOp`. */
 export interface OutboxPayload {
@@ -34,6 +35,8 @@ export interface OutboxPayload {
   associations?: Partial<Record<string, string[]>>;
   /** What the write is for, e.g. `person`, `task`, `escalation`, `deal`, `influence`. */
   purpose?: string;
+  /** A person create's placement: the routing decided in the person stage (owner, Lead or Contact on an Account). */
+  placement?: Placement;
 }
 
 // the stored shape lives with its key (store/keys.ts); re-exported for the stages that compute with it
@@ -75,6 +78,12 @@ export interface DesiredInput {
 
 /** The waterfall order used for `create_in_salesforce`: a later stage implies the earlier ones. */
 const ORDER: Stage[] = ['lead', 'mql', 'sal', 'sql', 'opportunity', 'won'];
+
+/** Whether the person's Salesforce create is due: no Salesforce record yet, and `create_in_salesforce` reached. */
+export function salesforceCreateDue(person: PersonRow, state: PersonState, fields: FieldsConfig): boolean {
+  const at = fields.person.create_in_salesforce;
+  return !person.salesforceId && at !== 'never' && reached(state, at);
+}
 
 /** Whether the person has reached `stage` (entered it, or stands later in the waterfall). */
 export function reached(state: PersonState, stage: Stage): boolean {
@@ -207,18 +216,25 @@ function salesforcePerson(input: DesiredInput, ctx: TemplateContext): DesiredWri
       idempotencyKey: `person-${person.id}:salesforce`,
     };
   }
-  const at = fields.person.create_in_salesforce;
-  if (at === 'never' || !reached(state, at)) return null;
+  if (!salesforceCreateDue(person, state, fields)) return null;
   const values = { email: person.email, ...person.fields };
   const props = {
     ...toCrm('person', fields, 'salesforce', values, { object: 'Lead', create: true }).properties,
     ...writeback,
   };
   if (person.ownerId) props.OwnerId = person.ownerId;
+  const routing = storedRouting(person);
   return {
     crm: 'salesforce',
     key,
-    payload: { object: 'Lead', action: 'create', properties: props, email: person.email, purpose: 'person' },
+    payload: {
+      object: 'Lead',
+      action: 'create',
+      properties: props,
+      email: person.email,
+      purpose: 'person',
+      ...(routing ? { placement: placementOf(routing) } : {}),
+    },
     idempotencyKey: `person-${person.id}:lead-create`,
   };
 }

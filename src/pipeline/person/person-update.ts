@@ -16,7 +16,9 @@ import { BatonError, StaleError } from '../../platform/errors.ts';
 import { retryOnStale } from '../../platform/stale.ts';
 import { observe } from '../snapshots.ts';
 import { queueWrites } from './queue-writes.ts';
-import { routingMeta, storedRouting } from '../routing/routing-hook.ts';
+import { routingMeta, storedRouting } from '../routing/stored-routing.ts';
+import { needsRouting, refreshRouting, routeHandoff } from '../routing/route-handoff.ts';
+import { salesforceCreateDue } from './desired.ts';
 import { onTouchesStored } from '../attribution/recompute.ts';
 
 export interface PersonChange {
@@ -47,6 +49,8 @@ export async function updatePerson(
   locate: Locate,
   change: PersonChange,
 ): Promise<PersonUpdate | null> {
+  // A changed routing.yaml is built before the transaction, which routes with it.
+  await refreshRouting(ctx);
   const result = await retryOnStale(() => ctx.store.transaction((tx) => applyChange(ctx, tx, locate, change)), {
     // Two instances creating the same new person at once: the loser retries and finds it.
     alsoRetry: (err) => err instanceof BatonError && err.code === 'person_exists',
@@ -190,6 +194,9 @@ async function applyChange(
     },
   }));
   if (transitions.length) await tx.appendTransitions(transitions);
+  // Routed before the write: the owner goes out with the create, decided with the rotation's advance.
+  if (needsRouting(ctx, person, salesforceCreateDue(person, ev.state, live.fields)))
+    await routeHandoff(ctx, tx, person, facts.events, now);
   if (!(await tx.savePerson(person))) throw new StaleError();
   await queueWrites(ctx, tx, live, person);
   await change.alsoInTransaction?.(tx, { person, transitions });

@@ -8,7 +8,7 @@ import { InputError } from '../../platform/errors.ts';
 import type { PersonRow, Store } from '../../store/types.ts';
 import type { LiveConfig } from '../context.ts';
 import { factsFor } from '../person/person-update.ts';
-import { storedRouting } from '../routing/routing-hook.ts';
+import { storedRouting } from '../routing/stored-routing.ts';
 
 /** Looks a person up by its key; throws `InputError` for a key that is neither form. */
 export async function findPersonByKey(store: Store, key: string): Promise<PersonRow | null> {

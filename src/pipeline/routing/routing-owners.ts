@@ -8,7 +8,7 @@ import { errorMessage } from '../../platform/errors.ts';
 import { getKv, kv, setKv } from '../../store/keys.ts';
 import type { PersonRow, Store } from '../../store/types.ts';
 import type { PipelineContext } from '../context.ts';
-import { storedRouting } from './routing-hook.ts';
+import { storedRouting } from './stored-routing.ts';
 
 export interface OwnerView {
   name?: string | null;

@@ -55,10 +55,13 @@ export interface RoutingRuntime {
   /**
    * Decides every person in order, keyed by `RoutedPerson.key`. `persist` stores the decisions in
    * the same transaction as the advanced rotation, so a crash never advances one without the other.
+   * With `within` (an open transaction: the person's), the lease, the state and `persist` all run
+   * in it, and commit or roll back with the person.
    */
   routeBatch(
     people: RoutedPerson[],
     persist?: (tx: Store, decisions: Map<string, RoutingDecision>) => Promise<void>,
+    within?: Store,
   ): Promise<Map<string, RoutingDecision>>;
   /**
    * The next user of `rule` (or the fallback) who can take a person, other than `notUserId`, with
@@ -98,12 +101,15 @@ export function createRoutingRuntime(o: RoutingRuntimeOptions): RoutingRuntime {
     if (Date.now() - usersAt > (o.usersTtlMs ?? 5 * 60_000)) await loadUsers();
   }
 
-  /** Runs `fn` holding the routing lease; the state it reads and writes is nobody else's meanwhile. */
-  async function underLease<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` holding the routing lease; the state it reads and writes is nobody else's meanwhile.
+   * Taken in `store`: inside a transaction, another instance's take waits for its commit.
+   */
+  async function underLease<T>(fn: () => Promise<T>, store: Store = o.store): Promise<T> {
     const ttl = o.leaseTtlMs ?? 30_000;
     const deadline = Date.now() + (o.leaseWaitMs ?? 20_000);
     for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
-      if (await o.store.acquireLease(ROUTING_LEASE, o.instanceId, ttl, new Date().toISOString())) break;
+      if (await store.acquireLease(ROUTING_LEASE, o.instanceId, ttl, new Date().toISOString())) break;
       if (Date.now() > deadline)
         throw new CrmError('salesforce', 'another instance holds the routing lease; the handoffs are retried', {
           retryable: true,
@@ -113,17 +119,17 @@ export function createRoutingRuntime(o: RoutingRuntimeOptions): RoutingRuntime {
     try {
       return await fn();
     } finally {
-      await o.store.releaseLease(ROUTING_LEASE, o.instanceId).catch(() => {});
+      await store.releaseLease(ROUTING_LEASE, o.instanceId).catch(() => {});
     }
   }
 
-  async function loadState(rules: string[], day: string): Promise<RoutingState> {
+  async function loadState(rules: string[], day: string, store: Store = o.store): Promise<RoutingState> {
     const rotations = new Map<string, RotationState>();
     for (const r of rules) {
-      const v = await getKv(o.store, kv.rotation(r));
+      const v = await getKv(store, kv.rotation(r));
       if (v) rotations.set(r, v);
     }
-    const counts = await getKv(o.store, kv.assignedOn(day));
+    const counts = await getKv(store, kv.assignedOn(day));
     return { rotations, assignedToday: new Map(Object.entries(counts ?? {})) };
   }
 
@@ -147,7 +153,8 @@ export function createRoutingRuntime(o: RoutingRuntimeOptions): RoutingRuntime {
       return unknownUserProblems(o.routing.users, (n) => users.has(n), file);
     },
 
-    async routeBatch(people, persist) {
+    async routeBatch(people, persist, within) {
+      const store = within ?? o.store;
       if (people.length === 0) return new Map();
       await freshUsers();
       const match = o.routing.match;
@@ -164,19 +171,19 @@ export function createRoutingRuntime(o: RoutingRuntimeOptions): RoutingRuntime {
       if (owners.length) for (const [id, u] of await o.directory.usersById(owners)) byId.set(id, toInfo(u));
       const day = capDay(now(), o.timeZone);
       return underLease(async () => {
-        const state = await loadState(ruleKeys(), day);
+        const state = await loadState(ruleKeys(), day, store);
         const before = new Map(state.rotations);
         const decisions = routeInOrder(
           people,
           { policy: o.routing.policy, match, accounts, users, usersById: byId },
           state,
         );
-        await o.store.transaction(async (tx) => {
+        await store.transaction(async (tx) => {
           await saveState(tx, state, before, day);
           if (persist) await persist(tx, decisions);
         });
         return decisions;
-      });
+      }, store);
     },
 
     async nextUser(rule, notUserId) {

@@ -1,22 +1,29 @@
 /**
- * Turns routing on for one process: compiles `routing.yaml`, resolves its users in Salesforce
- * (reporting unknown ones by line), and gives the Salesforce connector the route hook. Without
- * `routing.yaml` the connector keeps the org's assignment rule. The runtime is kept per pipeline
- * context, for SLA reassignment.
+ * Turns routing on for one process: compiles `routing.yaml` and resolves its users in Salesforce
+ * (reporting unknown ones by line). Without `routing.yaml` new people keep the org's assignment
+ * rule. The runtime is kept on the pipeline context (`ctx.routing`), shared by the contexts derived
+ * from it, for the person stage's handoffs (`route-handoff.ts`) and SLA reassignment.
  */
 import type { RoutingConfig } from '../../config/routing-schema.ts';
 import { compileRouting } from '../../routing/policy.ts';
+import type { Store } from '../../store/types.ts';
 import type { PipelineContext } from '../context.ts';
-import { createRouteHook, type CreateRouter } from './routing-hook.ts';
 import { refreshHubSpotOwners, rememberUsers } from './routing-owners.ts';
 import { createRoutingRuntime, type RoutingDirectory, type RoutingRuntime } from './routing-runtime.ts';
 import { errorMessage } from '../../platform/errors.ts';
 
-const runtimes = new WeakMap<PipelineContext, RoutingRuntime>();
+/** The routing of one pipeline: the runtime of the `routing.yaml` it was built from. */
+export interface RoutingSlot {
+  /** The configuration the runtime was built from; null when routing is off. */
+  config: RoutingConfig | null;
+  runtime: RoutingRuntime | null;
+  /** Builds the runtime again when the live `routing.yaml` changed; `store` takes what it remembers. */
+  refresh(store: Store): Promise<void>;
+}
 
 /** The routing runtime of `ctx`, when routing is on. */
 export function routingOf(ctx: PipelineContext): RoutingRuntime | null {
-  return runtimes.get(ctx) ?? null;
+  return ctx.routing?.runtime ?? null;
 }
 
 export interface RoutingSource {
@@ -26,38 +33,49 @@ export interface RoutingSource {
   file?: string | null;
 }
 
-/** What routing needs of the Salesforce connector: its users and accounts, and the hook its creates call (until routing is decided before the write, issue 18). */
-export type RoutedConnector = RoutingDirectory & { setRouter(router: CreateRouter | null): void };
-
 /**
- * Starts routing for `ctx` with the Salesforce connector `sf`; returns the problems to report
- * (`routing.yaml:LINE:COL: no Salesforce user 'x'`). With no `routing.yaml`, routing is off.
+ * Starts routing for `ctx` with the Salesforce connector's directory `sf`; returns the problems to
+ * report (`routing.yaml:LINE:COL: no Salesforce user 'x'`). With no `routing.yaml`, routing is off.
  */
 export async function enableRouting(
   ctx: PipelineContext,
-  sf: RoutedConnector,
+  sf: RoutingDirectory,
   source: RoutingSource,
 ): Promise<string[]> {
   if (!source.routing) {
-    sf.setRouter(null);
-    runtimes.delete(ctx);
+    ctx.routing = undefined;
     return [];
   }
-  let active = await build(ctx, sf, source);
-  // a routing.yaml that changes while serving takes effect at the next batch of handoffs
-  sf.setRouter(async (ops) => {
-    const live = ctx.config()?.routing as RoutingConfig | null | undefined;
-    if (live !== undefined && live !== active.config) {
-      if (!live) return new Map();
-      active = await build(ctx, sf, { routing: live, file: source.file });
-      for (const p of active.problems) ctx.log.warn(p);
-    }
-    return active.hook(ops);
-  });
-  return active.problems;
+  const first = await build(ctx, ctx.store, sf, source);
+  let building: Promise<void> | null = null;
+  const slot: RoutingSlot = {
+    config: source.routing,
+    runtime: first.runtime,
+    // a routing.yaml that changes while serving takes effect at the next handoff
+    refresh(store) {
+      const live = ctx.config()?.routing as RoutingConfig | null | undefined;
+      if (live === undefined || live === slot.config) return building ?? Promise.resolve();
+      building ??= (async () => {
+        try {
+          if (live) {
+            const next = await build(ctx, store, sf, { routing: live, file: source.file });
+            for (const p of next.problems) ctx.log.warn(p);
+            slot.runtime = next.runtime;
+          }
+          slot.config = live;
+        } finally {
+          building = null;
+        }
+      })();
+      return building;
+    },
+  };
+  ctx.routing = slot;
+  return first.problems;
 }
 
-async function build(ctx: PipelineContext, sf: RoutedConnector, source: RoutingSource) {
+/** The runtime of `source` over the store of `ctx`; `store` (maybe an open transaction) takes the users it learns. */
+async function build(ctx: PipelineContext, store: Store, sf: RoutingDirectory, source: RoutingSource) {
   const file = source.file ?? 'routing.yaml';
   const config = source.routing!;
   const runtime = createRoutingRuntime({
@@ -71,12 +89,11 @@ async function build(ctx: PipelineContext, sf: RoutedConnector, source: RoutingS
     log: ctx.log,
   });
   const problems = await runtime.start();
-  await rememberUsers(ctx.store, runtime.users().values());
+  await rememberUsers(store, runtime.users().values());
   if (ctx.config()?.fields.writeback?.hubspot?.owner) {
-    await refreshHubSpotOwners(ctx).catch((err) =>
+    await refreshHubSpotOwners({ ...ctx, store }).catch((err) =>
       problems.push(`cannot read HubSpot owners for writeback.hubspot.owner: ${errorMessage(err)}`),
     );
   }
-  runtimes.set(ctx, runtime);
-  return { config, runtime, problems, hook: createRouteHook(ctx.store, runtime, () => ctx.now()) };
+  return { runtime, problems };
 }

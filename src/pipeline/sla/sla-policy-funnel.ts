@@ -8,7 +8,7 @@ import type { PersonState } from '../../agreement/types.ts';
 import type { Stage } from '../../config/schema.ts';
 import { getKv, kv, setKv } from '../../store/keys.ts';
 import type { PersonRow, Store, TransitionRow } from '../../store/types.ts';
-import { storedRouting } from '../routing/routing-hook.ts';
+import { storedRouting } from '../routing/stored-routing.ts';
 
 export interface SlaGroup {
   answered_in_time: number;

@@ -12,7 +12,7 @@ import type { PersonRow, Store } from '../../store/types.ts';
 import type { PipelineContext } from '../context.ts';
 import { dateIn } from '../person/desired.ts';
 import { factsFor } from '../person/person-update.ts';
-import { storedRouting } from '../routing/routing-hook.ts';
+import { storedRouting } from '../routing/stored-routing.ts';
 import { routingOf } from '../routing/routing-setup.ts';
 
 /** The idempotency key the MQL Task of this clock was created with (see `desired.ts`). */

@@ -14,39 +14,36 @@ const create = (i: number, email: string): WriteOp => ({
   idempotencyKey: `person-${i}:lead-create`,
 });
 
-describe('routed creates', () => {
-  it('creates a Lead with the routed owner (Sforce-Auto-Assign: FALSE) and a Contact on the matched Account', async () => {
+describe('placed creates', () => {
+  it('creates a Lead with the placed owner (Sforce-Auto-Assign: FALSE) and a Contact on the placed Account', async () => {
     const api = freshOrg();
     const rep = api.org.addUser({ Username: 'rep@org.example', Email: 'rep@org.example', Name: 'Rep' });
     const olga = api.org.addUser({ Username: 'olga@org.example', Email: 'olga@org.example', Name: 'Olga' });
     const account = api.org.insert('Account', { Name: 'Corp', Website: 'corp.example', OwnerId: olga }).Id;
     const sf = connectorFor(api, { assignment: 'org' });
-    const seen: string[][] = [];
-    sf.setRouter(async (ops) => {
-      seen.push(ops.map((o) => o.key));
-      return new Map([
-        ['salesforce:person:1', { ownerId: rep, object: 'Lead' as const }],
-        ['salesforce:person:2', { ownerId: olga, object: 'Contact' as const, accountId: account }],
-      ]);
-    });
-    api.org.insert('Lead', { LastName: 'Old', Company: 'X', Email: 'old@x.example' });
+    const oldLead = api.org.insert('Lead', { LastName: 'Old', Company: 'X', Email: 'old@x.example' }).Id;
+    const oldOwner = api.org.get(oldLead)!.OwnerId;
     const res = await sf.write([
-      create(1, 'a@b.example'),
-      create(2, 'c@corp.example'),
-      create(3, 'old@x.example'),
+      { ...create(1, 'a@b.example'), placement: { ownerId: rep, object: 'Lead' } },
+      { ...create(2, 'c@corp.example'), placement: { ownerId: olga, object: 'Contact', accountId: account } },
+      { ...create(3, 'old@x.example'), placement: { ownerId: rep, object: 'Lead' } },
       create(4, 'd@e.example'),
+      // routed, but the decision left the owner to the org's assignment rule
+      { ...create(5, 'f@g.example'), placement: { object: 'Lead' } },
     ]);
-    expect(res.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
-    // the router sees only the creates the duplicate check let through
-    expect(seen).toEqual([['salesforce:person:1', 'salesforce:person:2', 'salesforce:person:4']]);
+    expect(res.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
     const lead = api.org.rows('Lead').find((l) => l.Email === 'a@b.example')!;
     expect(lead.OwnerId).toBe(rep);
     const contact = api.org.rows('Contact').find((c) => c.Email === 'c@corp.example')!;
     expect(contact).toMatchObject({ AccountId: account, OwnerId: olga, LastName: 'L2', Baton_Stage__c: 'mql' });
+    expect(api.org.rows('Lead').filter((l) => l.Email === 'c@corp.example')).toHaveLength(0);
     expect(res[1]).toMatchObject({ id: contact.Id, properties: { object: 'Contact', created: true, OwnerId: olga } });
-    // no routing decision for person 4: the org's assignment rule places it
-    const ruled = api.org.rows('Lead').find((l) => l.Email === 'd@e.example')!;
-    expect(ruled.OwnerId).not.toBe(api.org.integrationUserId);
+    // the duplicate check still wins over a placement: the existing Lead is returned, its owner kept
+    expect(res[2]).toMatchObject({ id: oldLead, properties: { object: 'Lead', existing: true } });
+    expect(api.org.get(oldLead)!.OwnerId).toBe(oldOwner);
+    // no placement, or one without an owner: the org's assignment rule places the person
+    for (const email of ['d@e.example', 'f@g.example'])
+      expect(api.org.rows('Lead').find((l) => l.Email === email)!.OwnerId).not.toBe(api.org.integrationUserId);
     const posts = api
       .calls('/composite/sobjects', 'POST')
       .map((c) => ({ type: JSON.parse(c.body).records[0].attributes.type, assign: c.headers['sforce-auto-assign'] }));
@@ -57,17 +54,6 @@ describe('routed creates', () => {
         { type: 'Lead', assign: 'TRUE' },
       ]),
     );
-  });
-
-  it('lets the creates wait when routing fails', async () => {
-    const api = freshOrg();
-    const sf = connectorFor(api);
-    sf.setRouter(async () => {
-      throw new Error('store down');
-    });
-    const [r] = await sf.write([create(1, 'a@b.example')]);
-    expect(r).toMatchObject({ status: 'retry', error: 'routing failed: store down' });
-    expect(api.org.rows('Lead')).toHaveLength(0);
   });
 
   it('finds candidate Accounts with one query and closes a Task by its marker', async () => {
