@@ -6,6 +6,8 @@ import { definedModel } from '../attribution/index.ts';
 import { ATTRIBUTION_MODELS, type AgreementConfig, type AttributionModel } from '../config/schema.ts';
 import { requestRecompute } from '../pipeline/attribution/recompute.ts';
 import { attributionReport } from '../pipeline/attribution/attribution-report.ts';
+import { markovReport } from '../pipeline/attribution/markov-report.ts';
+import { formatMarkov } from './attribution-markov.ts';
 import { runWithStore } from './with-store.ts';
 import type { Store } from '../store/types.ts';
 import { BatonError } from '../platform/errors.ts';
@@ -14,12 +16,13 @@ export const summary = 'revenue credited by campaign and channel';
 
 const USAGE = `usage: baton attribution [--model M] [--from ISO] [--to ISO] [--json] [--recompute] [--config DIR]
 
-  --model  one of ${ATTRIBUTION_MODELS.join(', ')} (default: the agreement's default_model)
+  --model  one of ${ATTRIBUTION_MODELS.join(', ')} (default: the agreement's default_model);
+           markov is learned from the journeys of won and lost deals and reports how many, or why it refuses
   --from, --to  won deals whose close date falls in the window (default: all)
   --recompute  have baton serve recompute every won deal's credit (and replace its CampaignInfluence
                rows and HubSpot summary) within seconds`;
 
-type AttributionSettingsLike = Pick<NonNullable<AgreementConfig['attribution']>, 'custom'> | null | undefined;
+type AttributionSettingsLike = Partial<NonNullable<AgreementConfig['attribution']>> | null | undefined;
 
 const money = (n: number) => n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
@@ -74,6 +77,10 @@ export async function attribution(
   });
   const model = definedModel(values.model ?? defaultModel, settings, '--model');
   if (values.recompute) await requestRecompute(store);
+  if (model === 'markov') {
+    const m = await markovReport(store, settings, instant(values.from, 'from'), instant(values.to, 'to'));
+    return { summary: m, text: values.json ? JSON.stringify(m, null, 2) : formatMarkov(m, formatAttribution(m)) };
+  }
   const s = await attributionReport(store, model, instant(values.from, 'from'), instant(values.to, 'to'));
   return { summary: s, text: values.json ? JSON.stringify(s, null, 2) : formatAttribution(s) };
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { definedModel } from '../../attribution/index.ts';
 import { apiEventItems, parseApiEvents } from '../../pipeline/inbox/api-event.ts';
 import { attributionReport } from '../../pipeline/attribution/attribution-report.ts';
+import { markovReport } from '../../pipeline/attribution/markov-report.ts';
 import type { PipelineContext } from '../../pipeline/context.ts';
 import { loadFunnel } from '../../pipeline/reports/funnel.ts';
 import { ingestGrouped } from '../../pipeline/inbox/group-commit.ts';
@@ -108,7 +109,11 @@ export function apiRouter(deps: ApiDeps): express.Router {
     const settings = ctx.config()?.agreementConfig.attribution;
     const m = req.query.model;
     const model = definedModel(m === undefined || m === '' ? (settings?.default_model ?? 'w_shaped') : m, settings);
-    res.json(await attributionReport(ctx.store, model, from, to));
+    res.json(
+      model === 'markov'
+        ? await markovReport(ctx.store, settings, from, to)
+        : await attributionReport(ctx.store, model, from, to),
+    );
   });
 
   // No `/api` catch-all here: the dashboard mounted after this router serves `/api/dashboard`;
