@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fitMarkov, solveLinear, type Journey } from '../../src/attribution/markov.ts';
+import { conversionWithout, fitMarkov, solveLinear, type Journey } from '../../src/attribution/markov.ts';
 import { dealJourney, markovCredit, personJourney, stateOf } from '../../src/attribution/markov-credit.ts';
 import type { DealInput, Touch } from '../../src/attribution/types.ts';
 
@@ -74,6 +74,26 @@ describe('fitMarkov', () => {
     // a journey without touches teaches nothing and is not counted
     expect(fitMarkov([...HAND, j(true)], 6).refused).toContain('learned from 5 journeys');
     expect(fitMarkov([j(false, 'A'), j(false, 'B')], 1).refused).toMatch(/none of the 2 journeys converted/);
+  });
+
+  it('property: each removal effect is 1 − P(conversion without it) / P(conversion), solved anew', () => {
+    const state = fc.constantFrom('A', 'B', 'C', 'D', 'E', 'F');
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ states: fc.array(state, { minLength: 1, maxLength: 6 }), converted: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 30,
+        }),
+        (journeys) => {
+          fc.pre(journeys.some((x) => x.converted));
+          const fit = fitMarkov(journeys, 1);
+          const base = conversionWithout(journeys, null);
+          expect(Math.abs(fit.conversion - base)).toBeLessThan(1e-12);
+          for (const [s, re] of Object.entries(fit.removalEffects))
+            expect(Math.abs(re - (1 - conversionWithout(journeys, s) / base))).toBeLessThan(1e-9);
+        },
+      ),
+    );
   });
 
   it('solveLinear solves a small system', () => {
