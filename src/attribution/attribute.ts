@@ -1,6 +1,6 @@
 /** Crediting one won deal's amount to its touches under a model, in integer cents. */
 import { parseDuration } from '../config/duration.ts';
-import { ATTRIBUTION_MODELS } from '../config/schema.ts';
+import { RULE_BASED_MODELS } from '../config/agreement-schema.ts';
 import { modelWeights } from './models.ts';
 import { splitCents, toCents } from './split.ts';
 import { closeInstant, keyIndexes, touchesInWindow } from './touches.ts';
@@ -52,14 +52,14 @@ export function attribute(
   return result;
 }
 
-/** `attribute` under every model; `custom` only when the settings define it. */
+/** `attribute` under every rule-based model; `custom` only when the settings define it (`markov`: see markov-credit.ts). */
 export function attributeAllModels(
   deal: DealInput,
   touches: readonly Touch[],
   settings: AttributionSettings,
 ): Partial<Record<AttributionModel, AttributionResult>> {
   const out: Partial<Record<AttributionModel, AttributionResult>> = {};
-  for (const model of ATTRIBUTION_MODELS) {
+  for (const model of RULE_BASED_MODELS) {
     if (model === 'custom' && !settings.custom) continue;
     out[model] = attribute(deal, touches, model, settings);
   }

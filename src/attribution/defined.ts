@@ -3,9 +3,12 @@ import { ATTRIBUTION_MODELS } from '../config/schema.ts';
 import { InputError } from '../platform/errors.ts';
 import type { AttributionModel, AttributionSettings } from './types.ts';
 
-/** The models `settings` define: the seven fixed ones, and `custom` only with its weights. */
+/**
+ * The models `settings` define: the seven fixed ones, `custom` only with its weights, and `markov`
+ * whenever there is an `attribution` section (it needs no settings of its own).
+ */
 export function definedModels(settings: Pick<AttributionSettings, 'custom'> | null | undefined): AttributionModel[] {
-  return ATTRIBUTION_MODELS.filter((m) => m !== 'custom' || !!settings?.custom);
+  return ATTRIBUTION_MODELS.filter((m) => (m === 'custom' ? !!settings?.custom : m === 'markov' ? !!settings : true));
 }
 
 /**

@@ -1,4 +1,4 @@
-/** The attribution module: key touches, the eight models, the cents split, reports. Pure. */
+/** The attribution module: key touches, the eight rule-based models and markov, the cents split, reports. Pure. */
 export type {
   Touch,
   DealInput,
@@ -14,3 +14,5 @@ export { splitCents, toCents, fromCents } from './split.ts';
 export { summarize, summaryText, NONE, type AttributionSummary, type SummaryWindow } from './report.ts';
 export { influenceRows, type InfluenceRow, type CampaignLookup, type InfluenceResult } from './influence.ts';
 export { definedModels, definedModel } from './defined.ts';
+export { fitMarkov, type Journey, type MarkovFit } from './markov.ts';
+export { dealJourney, markovCredit, personJourney, stateOf } from './markov-credit.ts';

@@ -71,6 +71,10 @@ export function modelWeights(
       });
     return positionalWeights(placed.length, keys, settings.custom);
   }
+  if (model === 'markov')
+    throw new InputError('markov learns from every journey at once: credit a deal with markovCredit', {
+      field: 'model',
+    });
   const w = POSITIONAL[model];
   if (!w) throw new InputError(`unknown attribution model '${model}'`, { field: 'model' });
   return positionalWeights(placed.length, keys, w);

@@ -13,6 +13,8 @@ import { storedCampaignCosts } from '../pipeline/attribution/campaign-costs.ts';
 import { creditQuery } from '../pipeline/attribution/credit-query.ts';
 import { creditReport, REPORT_KINDS, type CreditReport } from '../pipeline/attribution/credit-report.ts';
 import type { AttributionSection } from '../pipeline/attribution/deal-touches.ts';
+import { markovReport, type MarkovSummary } from '../pipeline/attribution/markov-report.ts';
+import { formatMarkov } from './attribution-markov.ts';
 import { runWithStore } from './with-store.ts';
 import type { Store } from '../store/types.ts';
 import { BatonError } from '../platform/errors.ts';
@@ -22,7 +24,8 @@ export const summary = 'revenue and pipeline credited by campaign and channel, w
 const USAGE = `usage: baton attribution [--model M] [--report revenue|pipeline] [--scope contact_roles|account]
                          [--from ISO] [--to ISO] [--json] [--recompute] [--config DIR]
 
-  --model  one of ${ATTRIBUTION_MODELS.join(', ')} (default: the agreement's default_model)
+  --model  one of ${ATTRIBUTION_MODELS.join(', ')} (default: the agreement's default_model);
+           markov is learned from the journeys of won and lost deals and reports how many, or why it refuses
   --report  ${REPORT_KINDS.join(' or ')}: won revenue (deals closing in the window), or pipeline
             (deals created in [from, to), credited at their creation; sourced and influenced)
   --scope  ${ATTRIBUTION_SCOPES.join(' or ')}: whose touches count (default: the agreement's scope)
@@ -110,7 +113,7 @@ export async function attribution(
   args: string[],
   defaultModel: AttributionModel,
   settings: AttributionSection = {},
-): Promise<{ text: string; summary: CreditReport }> {
+): Promise<{ text: string; summary: CreditReport | MarkovSummary }> {
   const { values } = parseArgs({
     args,
     options: {
@@ -138,6 +141,10 @@ export async function attribution(
     '--',
   );
   if (values.recompute) await requestRecompute(store);
+  if (query.model === 'markov') {
+    const m = await markovReport(store, settings, query.from, query.to);
+    return { summary: m, text: values.json ? JSON.stringify(m, null, 2) : formatMarkov(m, formatAttribution(m)) };
+  }
   const s = await creditReport(store, attributionSection, query, await storedCampaignCosts(store));
   return { summary: s, text: values.json ? JSON.stringify(s, null, 2) : formatAttribution(s) };
 }

@@ -98,8 +98,12 @@ export const ATTRIBUTION_MODELS = [
   'full_path',
   'time_decay',
   'custom',
+  'markov',
 ] as const;
 export type AttributionModel = (typeof ATTRIBUTION_MODELS)[number];
+/** The models that credit one deal from its own touches; `markov` learns from every journey at once. */
+export type RuleBasedModel = Exclude<AttributionModel, 'markov'>;
+export const RULE_BASED_MODELS = ATTRIBUTION_MODELS.filter((m): m is RuleBasedModel => m !== 'markov');
 
 const fraction = z.number().min(0).max(1);
 const customWeights = strict({
@@ -131,11 +135,24 @@ const campaignCost = z.union(
   { error: 'expected { campaign: NAME, cost: NUMBER } or { channel: NAME, cost: NUMBER }' },
 );
 
+const markovSettings = strict({
+  min_journeys: z
+    .number()
+    .int()
+    .min(1)
+    .default(30)
+    .describe('Below this many journeys (closed deals with touches) markov refuses to credit, with the reason.'),
+  include_non_deals: z
+    .boolean()
+    .default(false)
+    .describe('Also learn from people who never reached a deal, as journeys that did not convert.'),
+});
+
 const attribution = strict({
   default_model: oneOf(ATTRIBUTION_MODELS, 'attribution model')
     .default('w_shaped')
     .describe(
-      'The model reports use when none is asked for: first_touch, last_touch, linear, u_shaped, w_shaped, full_path, time_decay or custom.',
+      'The model reports use, and whose credit is written to Salesforce and HubSpot: first_touch, last_touch, linear, u_shaped, w_shaped, full_path, time_decay, custom or markov.',
     ),
   lookback: duration
     .default('365d')
@@ -143,6 +160,9 @@ const attribution = strict({
   time_decay_half_life: duration
     .default('7d')
     .describe('For time_decay: a touch this much older than the close weighs half as much.'),
+  markov: markovSettings
+    .optional()
+    .describe('For the data-driven markov model: how many journeys it needs, and which journeys it learns from.'),
   custom: customWeights
     .optional()
     .describe('For default_model custom: the weights { ft, lc, oc, cw, rest }, summing to 1.'),

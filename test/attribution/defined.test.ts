@@ -26,3 +26,9 @@ test('an unknown model, or custom without weights, is an InputError naming the d
     expect(String((err as Error).message)).toContain(definedModels(settings).join(', '));
   }
 });
+
+test('markov is defined whenever there is an attribution section', () => {
+  expect(definedModels({})).toContain('markov');
+  expect(definedModels(undefined)).not.toContain('markov');
+  expect(definedModel('markov', {})).toBe('markov');
+});

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { attribute } from '../../src/attribution/attribute.ts';
 import { splitCents, toCents } from '../../src/attribution/split.ts';
 import type { AttributionModel, Touch } from '../../src/attribution/types.ts';
-import { ATTRIBUTION_MODELS } from '../../src/config/schema.ts';
+import { RULE_BASED_MODELS } from '../../src/config/agreement-schema.ts';
 
 describe('splitCents', () => {
   it.each<[number, number[], number[] | null]>([
@@ -38,7 +38,7 @@ const touchArb = fc.record({
 });
 
 describe('attribute: property', () => {
-  it('every model: shares are non-negative integers that add up to the amount to the cent', () => {
+  it('every rule-based model: shares are non-negative integers that add up to the amount to the cent', () => {
     fc.assert(
       fc.property(
         fc.array(touchArb, { maxLength: 12 }),
@@ -47,7 +47,7 @@ describe('attribute: property', () => {
         fc.integer({ min: 0, max: 300 }),
         fc.option(fc.integer({ min: -100, max: 300 }), { nil: null }),
         fc.boolean(),
-        fc.constantFrom<AttributionModel>(...ATTRIBUTION_MODELS),
+        fc.constantFrom<AttributionModel>(...RULE_BASED_MODELS),
         fc.tuple(fc.nat(10), fc.nat(10), fc.nat(10), fc.nat(10), fc.integer({ min: 1, max: 10 })),
         (raw, cents, closeDay, createdBefore, mqlDay, dateOnly, model, [ft, lc, oc, cw, rest]) => {
           const closeMs = BASE + closeDay * DAY;

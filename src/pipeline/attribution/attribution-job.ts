@@ -1,7 +1,8 @@
 /**
  * Attribution on won deals: when a deal is won, and again when a won deal's amount, close date or
  * people change, every model is computed (`attributeAllModels`) and stored (`replaceAttribution`);
- * the HubSpot deal gets its summary and Salesforce its CampaignInfluence rows, when configured.
+ * the HubSpot deal gets its summary and Salesforce its CampaignInfluence rows, when configured,
+ * from the default model (`markov`: learned from every journey, see markov-report.ts).
  */
 import {
   attributeAllModels,
@@ -19,6 +20,7 @@ import { dealValues, type DealChange } from '../person/deal-record.ts';
 import { linkCreatedDeal, queueHubSpotDeal, queueHubSpotDealUpdate, setDealWriteback } from '../deals/hubspot-deal.ts';
 import type { OutboxPayload } from '../person/desired.ts';
 import { dealPeople, mqlAtOf, scopeOf, settingsOf, touchesOf } from './deal-touches.ts';
+import { markovDealResult } from './markov-report.ts';
 
 const RELEVANT = new Set(['stage', 'amount', 'close_date', 'contacts']);
 
@@ -59,7 +61,7 @@ export async function attributeDeal(
   }));
   await ctx.store.replaceAttribution(deal.key, rows);
   const model = a?.default_model ?? 'w_shaped';
-  const main = results[model];
+  const main = model === 'markov' ? await markovDealResult(ctx, input, people) : results[model];
   if (main) await queueDealWrites(ctx, deal, main, people);
   return results;
 }

@@ -32,9 +32,16 @@ export function creditQuery(
     section,
     `${prefix}model`,
   );
+  const report = choice(raw.report, REPORT_KINDS, `${prefix}report`, 'revenue');
+  // markov learns from closed journeys: it credits won revenue, not open pipeline.
+  if (model === 'markov' && report === 'pipeline')
+    throw new InputError(`${prefix}report: markov credits won revenue only; use report revenue or a rule-based model`, {
+      field: `${prefix}report`,
+      details: { expected: ['revenue'] },
+    });
   return {
     model,
-    report: choice(raw.report, REPORT_KINDS, `${prefix}report`, 'revenue'),
+    report,
     scope: choice(raw.scope, ATTRIBUTION_SCOPES, `${prefix}scope`, scopeOf(section)),
     from: raw.from,
     to: raw.to,

@@ -5,6 +5,7 @@ import { apiEventItems, parseApiEvents } from '../../pipeline/inbox/api-event.ts
 import { campaignCosts } from '../../pipeline/attribution/campaign-costs.ts';
 import { creditQuery } from '../../pipeline/attribution/credit-query.ts';
 import { creditReport } from '../../pipeline/attribution/credit-report.ts';
+import { markovReport } from '../../pipeline/attribution/markov-report.ts';
 import type { PipelineContext } from '../../pipeline/context.ts';
 import { loadFunnel } from '../../pipeline/reports/funnel.ts';
 import { ingestGrouped } from '../../pipeline/inbox/group-commit.ts';
@@ -109,7 +110,11 @@ export function apiRouter(deps: ApiDeps): express.Router {
     const section = ctx.config()?.agreementConfig.attribution;
     const { model, report, scope } = req.query;
     const query = creditQuery({ model, report, scope, from, to }, section);
-    res.json(await creditReport(ctx.store, section, query, await campaignCosts(ctx)));
+    res.json(
+      query.model === 'markov'
+        ? await markovReport(ctx.store, section, from, to)
+        : await creditReport(ctx.store, section, query, await campaignCosts(ctx)),
+    );
   });
 
   // No `/api` catch-all here: the dashboard mounted after this router serves `/api/dashboard`;
