@@ -9,6 +9,7 @@ import type { SalesforceConnector } from '../../connectors/salesforce/index.ts';
 import { enableRouting } from '../../src/pipeline/routing/routing-setup.ts';
 import { checkSla } from '../../src/pipeline/sla/sla-scheduler.ts';
 import { queueSlaReminders } from '../../src/pipeline/sla/sla-policy-reminders.ts';
+import { sendAlertBatch } from '../../src/pipeline/outbox/alert-sender.ts';
 import { startAlertWorld, type AlertWorld } from '../support/alerts.ts';
 import { makeHarness, mqlPerson, repEdits, type Harness } from './harness.ts';
 
@@ -195,6 +196,32 @@ describe('alerts', () => {
     expect(w.smtp.mails).toHaveLength(0);
     expect(h.salesforce.org.rows('Task').filter((t) => t.WhoId === leadId)).toHaveLength(1);
     expect((await person('ana@corp.example')).alerts).toBeUndefined();
+  });
+
+  it('two instances sending at once send each alert once', async () => {
+    await setup();
+    const payload = {
+      purpose: 'alert',
+      event: 'handoff',
+      role: 'owner',
+      email: 'ana.rep@org.example',
+      message: { subject: 'Once', body: [], why: [], deadline: null, links: [] },
+    };
+    for (const n of [1, 2, 3])
+      await h.store.outboxPut({
+        crm: 'slack',
+        key: `slack:handoff:person-${n}:t:handoff:owner`,
+        personId: null,
+        payload,
+        hash: `h${n}`,
+        idempotencyKey: `alert:${n}`,
+      });
+    const other = { ...h.ctx, instanceId: 'other-instance' };
+    const sent = await Promise.all([sendAlertBatch(h.ctx, 'slack', 2), sendAlertBatch(other, 'slack', 2)]);
+    expect(sent[0] + sent[1]).toBe(3);
+    await h.drain();
+    expect(w.slack.to('ana.rep@org.example')).toHaveLength(3);
+    expect(await h.store.outboxPending('slack')).toBe(0);
   });
 
   it('a `when` condition keeps other people out', async () => {
