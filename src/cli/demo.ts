@@ -15,6 +15,7 @@ import { WebhookDelivery } from '../../sandbox/demo/delivery.ts';
 import { Narrative } from '../../sandbox/demo/narrative.ts';
 import { startSandboxes, type Sandboxes } from '../../sandbox/demo/servers.ts';
 import { setupSandboxes } from '../../sandbox/demo/setup-step.ts';
+import { startAlertSandbox, type AlertSandbox } from '../../sandbox/demo/alert-sandbox.ts';
 import { loadConfig } from '../config/load.ts';
 import { BatonError, errorMessage } from '../platform/errors.ts';
 
@@ -51,6 +52,8 @@ export interface DemoRun {
   reps: Reps;
   configDir: string;
   timeScale: number;
+  /** The sandbox Slack and SMTP server, with `alerts.yaml`. */
+  alerts: AlertSandbox | null;
   /** Stops the story, then serve (gracefully), then the sandboxes; resolves to serve's exit code. */
   stop(): Promise<number | null>;
 }
@@ -103,6 +106,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoRun> {
   mkdirSync(dataDir, { recursive: true });
   const unlock = takeLock(dataDir);
   let boxes: Sandboxes | null = null;
+  let alerts: AlertSandbox | null = null;
   try {
     // The sandboxes are new each run, so yesterday's database would point at records that no longer exist.
     for (const f of ['demo.db', 'demo.db-wal', 'demo.db-shm', 'demo.db-journal', 'serve.log'])
@@ -114,13 +118,15 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoRun> {
     // The org starts bare, as a real one does: setup runs first, as a new user's first step.
     boxes = await startSandboxes({ seed: options.seed, people: options.people, bare: true });
     if (loaded) for (const line of await setupSandboxes(boxes, loaded.fields)) say(line);
+    // alerts.yaml: a sandbox Slack and a sandbox SMTP server take Baton's alerts.
+    alerts = loaded?.alerts ? await startAlertSandbox(boxes) : null;
     const baton = await startBaton({
       boxes,
       dataDir,
       port: options.port,
       pollIntervalS: 5,
       configDir,
-      env: { BATON_DEMO_TIME_SCALE: String(timeScale) },
+      env: { BATON_DEMO_TIME_SCALE: String(timeScale), ...(alerts?.env ?? {}) },
     });
     const api = batonApi(baton.url, baton.apiToken, baton.webhookSecret);
     const delivery = new WebhookDelivery(boxes, { batonUrl: baton.url, clientSecret: baton.clientSecret });
@@ -141,6 +147,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoRun> {
     every((options.stepS ?? 1) * 1000, () => visitors.step());
     every(1000, () => reps.step());
     every(1000, () => narrative.step());
+    const alertBox = alerts;
+    if (alertBox) every(1000, () => alertBox.news().forEach((line) => say(line)));
     every(20_000, () => narrative.funnelLine());
 
     const sandboxes = boxes;
@@ -152,11 +160,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoRun> {
         await delivery.stop();
         const code = await baton.stop();
         await sandboxes.close();
+        await alertBox?.close();
         unlock();
         return code;
       })());
-    return { boxes, baton, delivery, narrative, reps, configDir, timeScale, stop };
+    return { boxes, baton, delivery, narrative, reps, configDir, timeScale, alerts: alertBox, stop };
   } catch (err) {
+    await alerts?.close();
     await boxes?.close();
     unlock();
     throw err;
@@ -174,6 +184,9 @@ function banner(run: DemoRun): string {
     `  try         curl -H "Authorization: Bearer ${baton.apiToken}" ${baton.url}/api/funnel`,
     `  sandboxes   HubSpot ${boxes.hubspotUrl}   Salesforce ${boxes.salesforceUrl}`,
     `  serve log   ${baton.logFile}`,
+    ...(run.alerts
+      ? ['  alerts      alerts.yaml: a sandbox Slack and a sandbox SMTP server on this machine take them']
+      : []),
     `  config      ${relative(process.cwd(), run.configDir) || '.'}  (routing.yaml: account match, weighted round robin, a cap, a fallback; SLA tiers: demo requests 30 min, webinars 4 business hours, the rest a day)`,
     `  SLA clock   ${run.timeScale}× faster for the demo, business hours ignored: a 30-minute deadline passes in ${Math.round(1800 / run.timeScale)} s, its reminder ${Math.round(900 / run.timeScale)} s before`,
     `  away today  ${run.reps.away ? boxes.userName(run.reps.away) : 'nobody'}: her people wait, so Baton reminds her, and at the breach hands them to the next rep`,

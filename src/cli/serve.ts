@@ -24,6 +24,7 @@ import { refreshHubSpotOwners } from '../pipeline/routing/routing-owners.ts';
 import { enableRouting } from '../pipeline/routing/routing-setup.ts';
 import { createMetrics, watchDegraded } from '../pipeline/metrics.ts';
 import { createRuntime } from '../pipeline/runtime.ts';
+import { alertsFromEnv } from './alerts-from-env.ts';
 import { SetupProblems } from '../pipeline/outbox/setup-problems.ts';
 import { BatonError, errorMessage } from '../platform/errors.ts';
 import type { LimitsBackend } from '../platform/limiter.ts';
@@ -51,7 +52,8 @@ BATON_OUTBOX_LEASE_SECONDS, BATON_DATABASE_POOL, BATON_CURRENCY (the deals' curr
 dashboard, default USD), BATON_LOG_LEVEL, BATON_DEMO_TIME_SCALE (the demo's faster SLA clock),
 BATON_TRUST_PROXY (the proxy in front: addresses, subnets, loopback, or a hop count; off by
 default), BATON_SESSION_IDLE_MINUTES (default 720), BATON_SESSION_MAX_HOURS (default 168),
-BATON_RECHECK_SECONDS (how often writes held for a setup problem are re-tried, default 60).`;
+BATON_RECHECK_SECONDS (how often writes held for a setup problem are re-tried, default 60); with
+an alerts.yaml: SLACK_BOT_TOKEN, BATON_SMTP_URL (or the names its channels give), BATON_SLACK_API_URL.`;
 
 /** `BATON_TRUST_PROXY` as express's `trust proxy`: a hop count, or the proxy's addresses/subnets (`loopback`, `10.0.0.0/8`, …); throws naming it when express cannot read it. */
 export function trustProxyFromEnv(env: NodeJS.ProcessEnv): string | number | undefined {
@@ -191,6 +193,12 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     }
   }
 
+  const alerts = alertsFromEnv(
+    env,
+    config.loaded()!.alerts,
+    (line) => console.error(`baton serve: ${line}`),
+    limits.backend,
+  );
   const metrics = createMetrics(instanceId, { defaults: true });
   // A write refused for a problem that is not the record's (a missing field, property or scope) is held and re-checked this often.
   const recheckS = Number(env.BATON_RECHECK_SECONDS ?? 60);
@@ -213,6 +221,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     metrics,
     log,
     problems,
+    ...(alerts.transports ? { alerts: alerts.transports } : {}),
   };
   const pollIntervalS = env.BATON_POLL_INTERVAL ? Number(env.BATON_POLL_INTERVAL) : 60;
   const leaseS = Number(env.BATON_LEASE_SECONDS ?? 60);
@@ -313,6 +322,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
         await heartbeat.stop().catch(() => {});
         config.close();
         await Promise.all(Object.values(connectors).map((c) => c.stop().catch(() => {})));
+        await alerts.stop();
         await limits.close();
         await store.close();
       } catch (err) {

@@ -6,11 +6,12 @@ import { formatProblem } from '../platform/errors.ts';
 
 export { configJsonSchema } from '../config/json-schema.ts';
 
-export const summary = 'check agreement.yaml, fields.yaml and routing.yaml; exit 1 with file:line:col per problem';
+export const summary =
+  'check agreement.yaml, fields.yaml, routing.yaml and alerts.yaml; exit 1 with file:line:col per problem';
 
 const USAGE = `usage: baton validate [--config DIR] [--schema]
 
-  --config DIR  folder with agreement.yaml, fields.yaml and (optional) routing.yaml
+  --config DIR  folder with agreement.yaml, fields.yaml and (optional) routing.yaml, alerts.yaml
                 (default: $BATON_CONFIG_DIR, else ./mappings)
   --schema      print the JSON Schema of the files (for editors) and exit`;
 
@@ -51,6 +52,9 @@ export async function run(args: string[]): Promise<number> {
   const fieldCount =
     Object.keys(config.fields.person.fields).length + Object.keys(config.fields.deal?.fields ?? {}).length;
   const routing = config.routing ? `, routing: ${config.routing.rules.length} rules` : '';
-  console.log(`ok: agreement '${config.agreement.name}' v${config.agreement.version}, ${fieldCount} fields${routing}`);
+  const alerts = config.alerts ? `, alerts: ${config.alerts.rules.length} rules` : '';
+  console.log(
+    `ok: agreement '${config.agreement.name}' v${config.agreement.version}, ${fieldCount} fields${routing}${alerts}`,
+  );
   return 0;
 }

@@ -91,7 +91,8 @@ export function checkAgreement(agreement: AgreementConfig, vocab: Vocabulary | n
   return { problems, warnings };
 }
 
-function checkTemplate(vocab: Vocabulary, text: string, path: ConfigPath): PathProblem[] {
+/** A `{{ name }}` template's syntax and names (the write-back template names, `person.NAME`, `deal.NAME`). */
+export function checkTemplate(vocab: Vocabulary, text: string, path: ConfigPath): PathProblem[] {
   const { refs, error } = templateRefs(text);
   const out: PathProblem[] = [];
   if (error) out.push({ path, anchor: 'value', message: error });

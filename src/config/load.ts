@@ -1,5 +1,6 @@
 /**
- * Loads the configuration folder (`agreement.yaml`, `fields.yaml`, optional `routing.yaml`) and
+ * Loads the configuration folder (`agreement.yaml`, `fields.yaml`, optional `routing.yaml` and
+ * `alerts.yaml`) and
  * reports every problem as `file:line:col: message`, positioned at the offending YAML node.
  */
 import { readFile } from 'node:fs/promises';
@@ -16,6 +17,9 @@ import type { PathProblem } from './issues.ts';
 import { locate, validateWith } from './issues.ts';
 import type { RoutingConfig } from './routing-schema.ts';
 import { routingSchema } from './routing-schema.ts';
+import type { AlertsConfig } from './alerts-schema.ts';
+import { alertsSchema } from './alerts-schema.ts';
+import { checkAlerts } from './alerts-check.ts';
 import type { Vocabulary } from './vocabulary.ts';
 import { vocabularyOf } from './vocabulary.ts';
 import type { YamlSource } from './yaml-source.ts';
@@ -27,15 +31,18 @@ export type { RoutingConfig } from './routing-schema.ts';
 export const AGREEMENT_FILE = 'agreement.yaml';
 export const FIELDS_FILE = 'fields.yaml';
 export const ROUTING_FILE = 'routing.yaml';
+export const ALERTS_FILE = 'alerts.yaml';
 
 export interface LoadedConfig {
   dir: string;
   agreement: AgreementConfig;
   fields: FieldsConfig;
   routing: RoutingConfig | null;
-  texts: { agreement: string; fields: string; routing: string | null };
-  /** The files as shown in messages: the folder as given joined with each name; routing null when absent. */
-  files: { agreement: string; fields: string; routing: string | null };
+  /** The optional `alerts.yaml`; null when absent (no alert is ever queued). */
+  alerts: AlertsConfig | null;
+  texts: { agreement: string; fields: string; routing: string | null; alerts: string | null };
+  /** The files as shown in messages: the folder as given joined with each name; routing and alerts null when absent. */
+  files: { agreement: string; fields: string; routing: string | null; alerts: string | null };
   warnings: string[];
 }
 
@@ -117,17 +124,25 @@ function byPosition(a: ConfigProblem, b: ConfigProblem): number {
   return a.line - b.line || a.col - b.col;
 }
 
+/** An optional file that is there and not comments only (as `baton init` writes one left off). */
+function isPresent(read: Read): boolean {
+  if ('missing' in read) return read.problem.message !== 'file not found';
+  return !read.source.text.split('\n').every((line) => /^\s*(#.*)?$/.test(line));
+}
+
 /** Checks a configuration folder; `config` is present when there are no problems. */
 export async function checkConfig(dir: string): Promise<ConfigCheck> {
   const files = {
     agreement: join(dir, AGREEMENT_FILE),
     fields: join(dir, FIELDS_FILE),
     routing: join(dir, ROUTING_FILE),
+    alerts: join(dir, ALERTS_FILE),
   };
-  const [agreementRead, fieldsRead, routingRead] = await Promise.all([
+  const [agreementRead, fieldsRead, routingRead, alertsRead] = await Promise.all([
     readSource(files.agreement),
     readSource(files.fields),
     readSource(files.routing),
+    readSource(files.alerts),
   ]);
 
   const fields = checkSource(fieldsRead, fieldsSchema);
@@ -137,14 +152,16 @@ export async function checkConfig(dir: string): Promise<ConfigCheck> {
   const agreement = checkAgreementSource(agreementRead, vocab);
 
   // A routing.yaml of comments only (as `baton init` writes it) is routing left off, like no file.
-  const commentedOut =
-    'source' in routingRead && routingRead.source.text.split('\n').every((line) => /^\s*(#.*)?$/.test(line));
-  const routingPresent =
-    !('missing' in routingRead && routingRead.problem.message === 'file not found') && !commentedOut;
+  const routingPresent = isPresent(routingRead);
   const routing: Checked<RoutingConfig> = routingPresent
     ? checkSource(routingRead, routingSchema)
     : { problems: [], warnings: [] };
   if (routing.value) applyChecks(routing, checkRouting(routing.value, vocab));
+  const alertsPresent = isPresent(alertsRead);
+  const alerts: Checked<AlertsConfig> = alertsPresent
+    ? checkSource(alertsRead, alertsSchema)
+    : { problems: [], warnings: [] };
+  if (alerts.value) applyChecks(alerts, checkAlerts(alerts.value, vocab));
 
   if (agreement.value?.sla?.on_breach === 'reassign' && !routingPresent && agreement.source) {
     const { line, col } = positionOf(agreement.source, ['sla', 'on_breach'], 'value');
@@ -153,8 +170,8 @@ export async function checkConfig(dir: string): Promise<ConfigCheck> {
     );
   }
 
-  const problems = [agreement, fields, routing].flatMap((c) => [...c.problems].sort(byPosition));
-  const warnings = [agreement, fields, routing].flatMap((c) => c.warnings);
+  const problems = [agreement, fields, routing, alerts].flatMap((c) => [...c.problems].sort(byPosition));
+  const warnings = [agreement, fields, routing, alerts].flatMap((c) => c.warnings);
   if (problems.length || !agreement.value || !fields.value || !agreement.source || !fields.source)
     return { problems, warnings };
   return {
@@ -165,8 +182,14 @@ export async function checkConfig(dir: string): Promise<ConfigCheck> {
       agreement: agreement.value,
       fields: fields.value,
       routing: routing.value ?? null,
-      texts: { agreement: agreement.source.text, fields: fields.source.text, routing: routing.source?.text ?? null },
-      files: { ...files, routing: routingPresent ? files.routing : null },
+      alerts: alerts.value ?? null,
+      texts: {
+        agreement: agreement.source.text,
+        fields: fields.source.text,
+        routing: routing.source?.text ?? null,
+        alerts: alertsPresent ? (alerts.source?.text ?? null) : null,
+      },
+      files: { ...files, routing: routingPresent ? files.routing : null, alerts: alertsPresent ? files.alerts : null },
       warnings,
     },
   };

@@ -2,6 +2,8 @@
 import type { Connector } from '../../connectors/types.ts';
 import type { Agreement } from '../agreement/types.ts';
 import type { AgreementConfig, FieldsConfig } from '../config/schema.ts';
+import type { AlertsConfig } from '../config/alerts-schema.ts';
+import type { AlertTransports } from '../alerts/types.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Crm, Store } from '../store/types.ts';
 import type { Metrics } from './metrics.ts';
@@ -15,6 +17,8 @@ export interface LiveConfig {
   agreementConfig: AgreementConfig;
   fields: FieldsConfig;
   routing?: unknown;
+  /** The optional `alerts.yaml`; absent or null: no alert is queued. */
+  alerts?: AlertsConfig | null;
   version: number;
 }
 
@@ -30,6 +34,8 @@ export interface PipelineContext {
   log: Logger;
   /** Called when work committed new outbox rows, so idle senders start now (set by the runtime). */
   queued?: () => void;
+  /** Slack and email for `alerts.yaml` (none: alerts are not queued). */
+  alerts?: AlertTransports;
   /** Writes held for problems that are not the record's (`setup-problems.ts`); made on first use when absent. */
   problems?: SetupProblems;
   /** Routing by `routing.yaml`, once `enableRouting` started it; absent: the org's assignment rule places new people. */

@@ -77,7 +77,7 @@ export function liveConfig(
     } catch (err) {
       return refuse(errorMessage(err));
     }
-    const texts = `${cfg.texts.agreement}\0${cfg.texts.fields}\0${cfg.texts.routing ?? ''}`;
+    const texts = `${cfg.texts.agreement}\0${cfg.texts.fields}\0${cfg.texts.routing ?? ''}\0${cfg.texts.alerts ?? ''}`;
     if (live && texts === lastTexts) return { ok: true, changed: false };
     // The connectors read and set up what fields.yaml names when they start: a mapping that reads
     // or writes other properties keeps the running one until a restart (writing a HubSpot property
@@ -112,7 +112,14 @@ export function liveConfig(
     });
     const stored = await store.liveAgreementVersion();
     const previous = live?.version;
-    live = { agreement, agreementConfig, fields: cfg.fields, routing: cfg.routing, version: cfg.agreement.version };
+    live = {
+      agreement,
+      agreementConfig,
+      fields: cfg.fields,
+      routing: cfg.routing,
+      alerts: cfg.alerts,
+      version: cfg.agreement.version,
+    };
     loaded = cfg;
     lastTexts = texts;
     liveAt = stored?.version === cfg.agreement.version ? stored.liveAt : at;

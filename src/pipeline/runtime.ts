@@ -1,5 +1,5 @@
 /**
- * The pipeline runtime: owns the workers of one instance (inbox, outbox senders per CRM, pollers,
+ * The pipeline runtime: owns the workers of one instance (inbox, outbox senders per CRM and alert channel, pollers,
  * SLA scheduler, daily re-evaluation), each a loop that sleeps when idle. `stop` lets every loop
  * finish the batch it holds, so claimed work is completed or released, never half-done.
  */
@@ -11,6 +11,7 @@ import { processInboxBatch } from './person/inbox-worker.ts';
 import { recomputeOnSettingsChange } from './attribution/recompute.ts';
 import { onWritten, refreshRow } from './outbox/on-written.ts';
 import { sendOutboxBatch } from './outbox/outbox-sender.ts';
+import { sendAlertBatch } from './outbox/alert-sender.ts';
 import { pollOnce } from './inbox/poller.ts';
 import { SLA_LEASE, checkSla } from './sla/sla-scheduler.ts';
 import { queueSlaReminders } from './sla/sla-policy-reminders.ts';
@@ -45,6 +46,7 @@ export interface Runtime {
 }
 
 const CRMS: Crm[] = ['hubspot', 'salesforce'];
+const ALERT_CHANNELS = ['slack', 'email'] as const;
 /** Outbox rows per send: Salesforce packs 400 into two composite calls (duplicate check; creates with owners and Tasks), HubSpot into four batch updates. */
 export const OUTBOX_BATCH = 400;
 
@@ -135,6 +137,8 @@ export function createRuntime(ctx: PipelineContext, options: RuntimeOptions = {}
     start() {
       loop('inbox', coalescedInboxBatch, idleMs);
       for (const crm of CRMS) if (ctx.connectors[crm]) loop(`outbox:${crm}`, sendFor(crm), idleMs * 2);
+      for (const via of ALERT_CHANNELS)
+        if (ctx.alerts?.[via]) loop(`outbox:${via}`, () => sendAlertBatch(ctx, via, 50, outboxLeaseMs), idleMs * 2);
       const pollMs = (options.pollIntervalS ?? 60) * 1000;
       if (pollMs > 0)
         for (const crm of CRMS)
@@ -160,6 +164,7 @@ export function createRuntime(ctx: PipelineContext, options: RuntimeOptions = {}
       for (let i = 0; i < maxRounds; i++) {
         let n = await inboxBatch();
         for (const crm of CRMS) n += await sendFor(crm)();
+        for (const via of ALERT_CHANNELS) n += await sendAlertBatch(ctx, via, 50, outboxLeaseMs);
         if (n === 0) return;
       }
     },

@@ -41,6 +41,10 @@ export type ErrorCode =
   | 'port_in_use'
   | 'serve_exited'
   | 'serve_not_ready'
+  // alerts (Slack, email)
+  | 'alert_error'
+  | 'alert_rate_limited'
+  | 'alert_unknown_recipient'
   // CRM calls
   | 'crm_error'
   | 'crm_timeout'
@@ -143,6 +147,26 @@ export class CrmError extends BatonError {
     super(options.code ?? 'crm_error', message, { cause: options.cause, details: options.details });
     this.crm = crm;
     this.status = options.status;
+    this.retryable = options.retryable ?? false;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/**
+ * A Slack or email call that failed (an alert). Like `CrmError`, `retryable` says whether the one
+ * retry policy may try again and `retryAfterMs` carries the service's wait hint (Slack's Retry-After).
+ */
+export class AlertError extends BatonError {
+  readonly channel: 'slack' | 'email';
+  readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
+  constructor(
+    channel: 'slack' | 'email',
+    message: string,
+    options: { cause?: unknown; retryable?: boolean; retryAfterMs?: number; code?: ErrorCode } = {},
+  ) {
+    super(options.code ?? 'alert_error', message, { cause: options.cause });
+    this.channel = channel;
     this.retryable = options.retryable ?? false;
     this.retryAfterMs = options.retryAfterMs;
   }

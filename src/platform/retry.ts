@@ -1,9 +1,9 @@
 /**
- * The one retry policy: p-retry with jittered exponential backoff. A `CrmError` says whether it may be
+ * The one retry policy: p-retry with jittered exponential backoff. A `CrmError` (or `AlertError`) says whether it may be
  * retried and how long the CRM asked us to wait; anything else that is not a network error fails at once.
  */
 import pRetry from 'p-retry';
-import { CrmError } from './errors.ts';
+import { AlertError, CrmError } from './errors.ts';
 import { sleep } from './sleep.ts';
 
 export interface RetryOptions {
@@ -34,6 +34,7 @@ const NETWORK_CODES = new Set([
  */
 export function isRetryable(err: unknown): boolean {
   if (err instanceof CrmError) return err.retryable && err.code !== 'crm_unresponsive';
+  if (err instanceof AlertError) return err.retryable;
   const e = err as { code?: string; cause?: { code?: string } } | null;
   const code = e?.code ?? e?.cause?.code;
   if (code && NETWORK_CODES.has(code)) return true;
@@ -53,7 +54,7 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
     onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
       if (retriesLeft <= 0 || !retryable(error)) return;
       options.onRetry?.(error, attemptNumber);
-      const hint = error instanceof CrmError ? error.retryAfterMs : undefined;
+      const hint = error instanceof CrmError || error instanceof AlertError ? error.retryAfterMs : undefined;
       if (hint && hint > 0) await sleep(hint);
     },
   });

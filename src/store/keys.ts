@@ -4,6 +4,7 @@
  * A stored value of another shape reads as absent, so no caller casts what it reads.
  */
 import type { RotationState } from '../routing/round-robin.ts';
+import type { SentAlert } from '../alerts/types.ts';
 import type { Crm, Store } from './types.ts';
 
 /** One key-value entry: its name and the reader of what it holds. */
@@ -84,6 +85,21 @@ function asTaskCreated(v: unknown): TaskCreated | undefined {
   return isObject(v) && typeof v.key === 'string' && typeof v.at === 'string' ? { key: v.key, at: v.at } : undefined;
 }
 
+const ALERT_VIA = new Set(['slack', 'email']);
+function asSentAlerts(v: unknown): SentAlert[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  return v.filter(
+    (a): a is SentAlert =>
+      isObject(a) &&
+      typeof a.event === 'string' &&
+      typeof a.to === 'string' &&
+      typeof a.at === 'string' &&
+      typeof a.subject === 'string' &&
+      typeof a.role === 'string' &&
+      ALERT_VIA.has(String(a.via)),
+  );
+}
+
 const key = <T>(name: string, read: (v: unknown) => T | undefined): KvKey<T> => ({ name, read });
 
 /** The registry: one function per key (or key family), named by what it holds. */
@@ -116,6 +132,8 @@ export const kv = {
   taskCreated: (personId: number) => key(`sla:task-created:${personId}`, asTaskCreated),
   /** A person's Salesforce owner as the escalation lookup last found it. */
   owner: (personId: number) => key(`owner:${personId}`, asString),
+  /** The alerts sent about a person (newest last, the latest 50), for its history and `GET /api/people/:key`. */
+  alertsSent: (personId: number) => key(`alerts:sent:${personId}`, asSentAlerts),
   /** A Salesforce owner's manager (the owner itself when none). */
   manager: (ownerId: string) => key(`manager:${ownerId}`, asString),
 } as const;

@@ -9,6 +9,7 @@ import type {
   AgreementVersionRow,
   AttributionRow,
   Crm,
+  OutboxChannel,
   DealRow,
   DeadLetterRow,
   EventRow,
@@ -250,7 +251,7 @@ export class KyselyStore implements Store {
   outboxPut(row: outbox.OutboxPut): Promise<void> {
     return outbox.outboxPut(this.#ctx, row);
   }
-  outboxClaim(crm: Crm, owner: string, limit: number, leaseMs: number, now: string): Promise<OutboxRow[]> {
+  outboxClaim(crm: OutboxChannel, owner: string, limit: number, leaseMs: number, now: string): Promise<OutboxRow[]> {
     return outbox.outboxClaim(this.#ctx, crm, owner, limit, leaseMs, now);
   }
   outboxComplete(id: number, hash: string, version?: number): Promise<void> {
@@ -268,7 +269,7 @@ export class KyselyStore implements Store {
   outboxDead(id: number, error: string): Promise<void> {
     return this.#atomic((ctx) => outbox.outboxDead(ctx, id, error));
   }
-  outboxPending(crm?: Crm): Promise<number> {
+  outboxPending(crm?: OutboxChannel): Promise<number> {
     return outbox.outboxPending(this.#ctx, crm);
   }
   outboxByKeys(keys: string[]): Promise<OutboxRow[]> {

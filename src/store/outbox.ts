@@ -4,13 +4,13 @@
  * completion removes the row only if no newer payload arrived meanwhile. Failed rows end in the
  * dead letters, from where they can be retried or dropped.
  */
-import type { Crm, DeadLetterRow, OutboxRow } from './types.ts';
+import type { DeadLetterRow, OutboxChannel, OutboxRow } from './types.ts';
 import type { Ctx, Db } from './db.ts';
 import { prepared } from './prepared.ts';
 import { affected, fromJson, IMMEDIATELY, iso, isoPlus, lockForClaim, nowIso, toJson } from './dialect.ts';
 
 export interface OutboxPut {
-  crm: Crm;
+  crm: OutboxChannel;
   key: string;
   personId: number | null;
   payload: Record<string, unknown>;
@@ -97,7 +97,7 @@ type OutboxSelect = {
 function toOutbox(r: OutboxSelect): OutboxRow {
   return {
     id: Number(r.id),
-    crm: r.crm as Crm,
+    crm: r.crm as OutboxChannel,
     key: r.key,
     personId: r.person_id === null ? null : Number(r.person_id),
     payload: fromJson(r.payload, {}),
@@ -131,7 +131,7 @@ const outboxColumns = [
  */
 export async function outboxClaim(
   ctx: Ctx,
-  crm: Crm,
+  crm: OutboxChannel,
   owner: string,
   limit: number,
   leaseMs: number,
@@ -270,7 +270,7 @@ export async function outboxDead(ctx: Ctx, id: number, error: string): Promise<v
 }
 
 /** Rows waiting to be written (leased or not), optionally for one CRM. */
-export async function outboxPending(ctx: Ctx, crm?: Crm): Promise<number> {
+export async function outboxPending(ctx: Ctx, crm?: OutboxChannel): Promise<number> {
   const r = await ctx.db
     .selectFrom('outbox')
     .select((eb) => eb.fn.countAll().as('n'))
@@ -308,7 +308,7 @@ export async function listDeadLetters(ctx: Ctx): Promise<DeadLetterRow[]> {
   const rows = await ctx.db.selectFrom('dead_letters').selectAll().orderBy('id').execute();
   return rows.map((r) => ({
     id: Number(r.id),
-    crm: r.crm as Crm,
+    crm: r.crm as OutboxChannel,
     key: r.key,
     payload: fromJson(r.payload, {}),
     error: r.error,

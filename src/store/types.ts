@@ -6,6 +6,8 @@ import type { Stage } from '../config/schema.ts';
 
 export type Source = 'hubspot' | 'salesforce' | 'api';
 export type Crm = 'hubspot' | 'salesforce';
+/** Where an outbox row goes: a CRM, or an alert channel (`alerts.yaml`). The column is text, so no migration. */
+export type OutboxChannel = Crm | 'slack' | 'email';
 
 export interface InboxRow {
   id: number;
@@ -98,7 +100,7 @@ export interface AccountRef {
 
 export interface OutboxRow {
   id: number;
-  crm: Crm;
+  crm: OutboxChannel;
   /** One row per target record: `hubspot:contact:5101`, `salesforce:Lead:00Q…`, `salesforce:Task:person-7:mql`. */
   key: string;
   personId: number | null;
@@ -114,7 +116,7 @@ export interface OutboxRow {
 
 export interface DeadLetterRow {
   id: number;
-  crm: Crm;
+  crm: OutboxChannel;
   key: string;
   payload: Record<string, unknown>;
   error: string;
@@ -277,7 +279,7 @@ export interface Store {
    * never attempted, held by an earlier `notBefore`, becomes due at once).
    */
   outboxPut(row: {
-    crm: Crm;
+    crm: OutboxChannel;
     key: string;
     personId: number | null;
     payload: Record<string, unknown>;
@@ -286,7 +288,7 @@ export interface Store {
     notBefore?: string;
   }): Promise<void>;
   /** Like `inboxClaim`, for one CRM's due rows; two concurrent claimers never get the same row. */
-  outboxClaim(crm: Crm, owner: string, limit: number, leaseMs: number, now: string): Promise<OutboxRow[]>;
+  outboxClaim(crm: OutboxChannel, owner: string, limit: number, leaseMs: number, now: string): Promise<OutboxRow[]>;
   /**
    * Done: remembers `hash` as last written for the row's key and removes the row, unless a newer
    * payload arrived meanwhile (other hash, or other `version` when given); then it stays pending, unleased.
@@ -300,7 +302,7 @@ export interface Store {
   outboxHold(ids: number[], error: string, until: string): Promise<void>;
   /** Moves the row to the dead letters with `error`. */
   outboxDead(id: number, error: string): Promise<void>;
-  outboxPending(crm?: Crm): Promise<number>;
+  outboxPending(crm?: OutboxChannel): Promise<number>;
   /** The pending rows of these keys (a write in flight included), e.g. to know what Baton is writing to a record right now. */
   outboxByKeys(keys: string[]): Promise<OutboxRow[]>;
   /** Hash of what was last written to `key`, for skipping no-op writes. */

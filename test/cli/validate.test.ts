@@ -349,16 +349,16 @@ describe('baton validate: drafts and warnings', () => {
 });
 
 describe('baton validate --schema', () => {
-  it('prints one JSON Schema with agreement, fields and routing, each also under $defs', async () => {
+  it('prints one JSON Schema with agreement, fields, routing and alerts, each also under $defs', async () => {
     const r = await validate(['--schema']);
     expect(r.code).toBe(0);
     const schema = JSON.parse(r.stdout);
     expect(schema).toEqual(configJsonSchema());
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(schema.type).toBe('object');
-    expect(Object.keys(schema.properties)).toEqual(['agreement', 'fields', 'routing']);
+    expect(Object.keys(schema.properties)).toEqual(['agreement', 'fields', 'routing', 'alerts']);
     expect(schema.required).toEqual(['agreement', 'fields']);
-    for (const name of ['agreement', 'fields', 'routing']) {
+    for (const name of ['agreement', 'fields', 'routing', 'alerts']) {
       expect(schema.properties[name]).toEqual({
         $ref: `#/$defs/${name}`,
         description: expect.stringContaining(`${name}.yaml`),

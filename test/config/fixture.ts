@@ -6,7 +6,7 @@ import { join } from 'node:path';
 export const SHIPPED = join(import.meta.dirname, '..', '..', 'mappings');
 export const ROUTING_EXAMPLE = join(import.meta.dirname, '..', '..', 'docs', 'routing.example.yaml');
 
-export type FileName = 'agreement.yaml' | 'fields.yaml' | 'routing.yaml';
+export type FileName = 'agreement.yaml' | 'fields.yaml' | 'routing.yaml' | 'alerts.yaml';
 /** A text edit: replace the first `from` (which must occur) by `to`; `to: null` deletes the file. */
 export interface Edit {
   file: FileName;

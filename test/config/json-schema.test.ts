@@ -107,7 +107,7 @@ describe('configJsonSchema', () => {
     expect(defs.routing.properties!.cap_per_day.description).toMatch(/a day/);
     expect(JSON.stringify(defs)).toContain('case-insensitive');
     // Describing the uses of `condition` leaves the condition language one definition.
-    expect(Object.keys(defs).sort()).toEqual(['agreement', 'condition', 'fields', 'routing']);
+    expect(Object.keys(defs).sort()).toEqual(['agreement', 'alerts', 'condition', 'fields', 'routing']);
   });
 
   it('is stable JSON', () => {

@@ -17,7 +17,9 @@ describe('loadConfig', () => {
       agreement: join(SHIPPED, 'agreement.yaml'),
       fields: join(SHIPPED, 'fields.yaml'),
       routing: null,
+      alerts: null,
     });
+    expect(config.alerts).toBeNull();
     expect(config.texts.agreement).toContain('name: Acme lead handoff');
     expect(config.texts.routing).toBeNull();
     expect(config.warnings).toEqual([]);

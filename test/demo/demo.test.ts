@@ -113,6 +113,8 @@ test(
     expect(demo.delivery.stats.salesforceNotifications).toBeGreaterThan(0);
     expect(demo.delivery.stats.failures).toBe(0);
     expect(lines.some((l) => l.startsWith('why ') && /rule:demo-request/.test(l))).toBe(true);
+    // alerts.yaml: the handoff DMs reached the sandbox Slack, one narrative line each.
+    expect(lines.some((l) => l.startsWith('  slack   DM to ') && l.includes('New lead for you: '))).toBe(true);
 
     // Routing and SLA policies, from the sandboxes' state.
     const mqlTasks = () => org.rows('Task').filter((t) => String(t.Subject).startsWith('New MQL: '));
@@ -123,7 +125,11 @@ test(
       org.rows('Task').filter((t) => /^Reminder: /m.test(String(t.Description ?? '')) && t.Priority === 'High');
     const reassignments = () => org.rows('Task').filter((t) => String(t.Subject).startsWith('Reassigned to you'));
     await until(
-      () => contactsByBaton().some((c) => firstOwner(c.Id)) && reminders().length > 0 && reassignments().length > 0,
+      () =>
+        contactsByBaton().some((c) => firstOwner(c.Id)) &&
+        reminders().length > 0 &&
+        // the old MQL Task's close is a write of its own, sent beside the new Task
+        reassignments().some((m) => mqlTasks().find((t) => t.WhoId === m.WhoId)?.Status === 'Completed'),
       75_000,
     );
 
@@ -164,7 +170,7 @@ test(
 
     // A reminder on an unanswered MQL Task, and a breach that gave the person to another rep.
     expect(reminders().length).toBeGreaterThan(0);
-    const moved = reassignments()[0];
+    const moved = reassignments().find((m) => mqlTasks().find((t) => t.WhoId === m.WhoId)?.Status === 'Completed')!;
     const before = firstOwner(String(moved.WhoId));
     expect(moved.OwnerId).not.toBe(before);
     expect(org.get(String(moved.WhoId))!.OwnerId).toBe(moved.OwnerId);

@@ -124,7 +124,7 @@ describe('environment variables', () => {
 });
 
 describe('configuration keys', () => {
-  test('every key of agreement.yaml, fields.yaml and routing.yaml is named in docs/configuration.md', () => {
+  test('every key of agreement.yaml, fields.yaml, routing.yaml and alerts.yaml is named in docs/configuration.md', () => {
     const keys = new Set<string>();
     const walk = (node: unknown): void => {
       if (Array.isArray(node)) return node.forEach(walk);

@@ -84,6 +84,8 @@ export interface HarnessOptions {
   before?: (fakes: { hubspot: FakeHubSpot; salesforce: FakeSalesforce }) => void;
   /** How often a setup problem is re-checked (default one minute). */
   recheckMs?: number;
+  /** Slack and email transports for `alerts.yaml` (test/support/alerts.ts). */
+  alerts?: PipelineContext['alerts'];
 }
 
 /** A fresh world: fake CRMs, store, config, connectors, runtime (not started) and the app on a port. */
@@ -145,6 +147,7 @@ export async function makeHarness(options: HarnessOptions = {}): Promise<Harness
     metrics: createMetrics(`e2e-${process.pid}`),
     log: logger.child({ module: 'e2e' }),
     problems: new SetupProblems({ recheckMs: options.recheckMs }),
+    ...(options.alerts ? { alerts: options.alerts } : {}),
   };
   const runtime = createRuntime(ctx, { pollIntervalS: 0 });
   const app = await createApp({

@@ -31,6 +31,8 @@ export async function onWritten(
   if (p.purpose === 'deal-create' && result.id) await onHubSpotDealCreated(ctx, row.key, result.id);
   // What the record holds now: its echo changes nothing and the value is not written again.
   if (!id || !['person', 'deal', 'deal-create'].includes(p.purpose ?? '')) return;
+  // Alert rows (Slack, email) are sent by the alert sender and teach nothing about a CRM record.
+  if (row.crm !== 'hubspot' && row.crm !== 'salesforce') return;
   const { object: foundObject, existing, ...told } = (result.properties ?? {}) as Record<string, unknown>;
   const object = (typeof foundObject === 'string' ? foundObject : p.object) as OutboxPayload['object'];
   // A create that found the record already there (the duplicate check) wrote nothing of ours.

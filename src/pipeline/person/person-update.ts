@@ -6,7 +6,7 @@
  */
 import type { CrmRecord, EngagementEvent } from '../../../connectors/types.ts';
 import { round2 } from '../../agreement/index.ts';
-import type { PersonFacts, PersonState, Step } from '../../agreement/types.ts';
+import type { PersonState, Step } from '../../agreement/types.ts';
 import type { PersonRow, Store, TransitionRow } from '../../store/types.ts';
 import { nowIso, requireConfig, type LiveConfig, type PipelineContext } from '../context.ts';
 import { evaluate } from '../../agreement/evaluate.ts';
@@ -19,6 +19,7 @@ import { queueWrites } from './queue-writes.ts';
 import { routingMeta, storedRouting } from '../routing/stored-routing.ts';
 import { needsRouting, refreshRouting, routeHandoff } from '../routing/route-handoff.ts';
 import { salesforceCreateDue } from './desired.ts';
+import { factsFor } from './facts.ts';
 import { onTouchesStored } from '../attribution/recompute.ts';
 
 export interface PersonChange {
@@ -66,25 +67,7 @@ export async function updatePerson(
   return result;
 }
 
-/** The engine's view of a person: merged fields, the latest deal, every event. */
-export async function factsFor(tx: Store, p: PersonRow): Promise<PersonFacts> {
-  const deals = await tx.dealsForPerson(p.id);
-  deals.sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt));
-  const { $sources: _s, ...deal } = (deals[0]?.fields ?? {}) as Record<string, unknown>;
-  const events = (await tx.listEvents(p.id)).map((e) => ({
-    id: e.id,
-    type: e.type,
-    at: e.at,
-    properties: e.properties,
-  }));
-  return {
-    email: p.email,
-    person: p.fields,
-    deal: deals.length ? deal : null,
-    events,
-    converted: metaOf(p).converted === true,
-  };
-}
+export { factsFor } from './facts.ts';
 
 async function applyChange(
   ctx: PipelineContext,

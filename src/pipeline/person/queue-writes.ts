@@ -10,6 +10,7 @@ import { desiredWrites, type DesiredWrite } from './desired.ts';
 import { ownerOf } from '../routing/routing-owners.ts';
 import { getSnapshot } from '../snapshots.ts';
 import { getKv, kv } from '../../store/keys.ts';
+import { queueAlerts } from './queue-alerts.ts';
 
 /** Escalation target for a breach: the owner's manager when known (kept by the connector's user lookups). */
 async function escalateTo(tx: Store, p: PersonRow): Promise<string | null> {
@@ -47,7 +48,7 @@ export async function writesFor(
   });
 }
 
-/** Queues every desired write of `p` that is not written yet. */
+/** Queues every desired write of `p` that is not written yet, and the alerts its state calls for (`queue-alerts.ts`). */
 export async function queueWrites(ctx: PipelineContext, tx: Store, live: LiveConfig, p: PersonRow): Promise<number> {
   let queued = 0;
   for (const w of await writesFor(ctx, tx, live, p)) {
@@ -74,5 +75,5 @@ export async function queueWrites(ctx: PipelineContext, tx: Store, live: LiveCon
     });
     queued++;
   }
-  return queued;
+  return queued + (await queueAlerts(ctx, tx, live, p));
 }

@@ -1,6 +1,6 @@
 /**
  * `GET /api/people/:key`: finds a person by email, `hubspot:ID` or `salesforce:ID`, and shows
- * ids, fields, stage, scores, the explanation, the SLA, transitions with reasons and routing.
+ * ids, fields, stage, scores, the explanation, the SLA, transitions with reasons, routing and the alerts sent.
  */
 import type { PersonState } from '../../agreement/types.ts';
 import { normalizeEmail } from '../../mapping/index.ts';
@@ -9,6 +9,7 @@ import type { PersonRow, Store } from '../../store/types.ts';
 import type { LiveConfig } from '../context.ts';
 import { factsFor } from '../person/person-update.ts';
 import { storedRouting } from '../routing/stored-routing.ts';
+import { getKv, kv } from '../../store/keys.ts';
 
 /** Looks a person up by its key; throws `InputError` for a key that is neither form. */
 export async function findPersonByKey(store: Store, key: string): Promise<PersonRow | null> {
@@ -32,6 +33,7 @@ export async function personView(store: Store, live: LiveConfig | null, p: Perso
       explanation = [];
     }
   }
+  const alerts = (await getKv(store, kv.alertsSent(p.id))) ?? [];
   const stored = storedRouting(p);
   // The whole stored decision: rule, user and reason, plus the owner and any SLA reassignment.
   const routing = stored ?? transitions.map((t) => t.meta?.routing).find(Boolean);
@@ -67,5 +69,6 @@ export async function personView(store: Store, live: LiveConfig | null, p: Perso
       ...(t.reason ? { reason: t.reason } : {}),
     })),
     ...(routing ? { routing } : {}),
+    ...(alerts.length ? { alerts } : {}),
   };
 }

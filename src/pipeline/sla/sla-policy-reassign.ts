@@ -12,6 +12,7 @@ import type { PersonRow, Store } from '../../store/types.ts';
 import type { PipelineContext } from '../context.ts';
 import { dateIn } from '../person/desired.ts';
 import { factsFor } from '../person/person-update.ts';
+import { queueAlerts } from '../person/queue-alerts.ts';
 import { storedRouting } from '../routing/stored-routing.ts';
 import { routingOf } from '../routing/routing-setup.ts';
 
@@ -173,6 +174,11 @@ export async function reassignOnBreach(
           hash: stableHash(w.payload),
           idempotencyKey: w.idempotencyKey,
         });
+      // alerts.yaml `on: reassigned`: the new owner hears of it with the rest, in this transaction.
+      await queueAlerts(ctx, tx, live, p, [{ event: 'reassigned', at: startedAt }], {
+        ownerEmail: next.user.email || null,
+        deadline: due,
+      });
       return true;
     });
     if (done) return true;

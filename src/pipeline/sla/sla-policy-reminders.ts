@@ -1,7 +1,7 @@
 /**
  * `sla.remind_before`: one reminder to the owner before the deadline, once per SLA clock: a
  * comment on the MQL Task (its Description, "Comments" in Salesforce), or a Task of its own when
- * `fields.yaml` writes no MQL Task.
+ * `fields.yaml` writes no MQL Task; and the `reminder` alerts of `alerts.yaml`.
  * People whose reminder is due are the ones whose deadline falls within `remind_before` from now
  * (`dueSla(now + remind_before)`); a marker per clock start keeps it to one, across instances
  * (a named lease) and restarts (the marker and the outbox row are stored in one transaction).
@@ -11,6 +11,8 @@ import { parseDuration } from '../../config/duration.ts';
 import { stableHash } from '../../mapping/index.ts';
 import { getKv, kv, setKv } from '../../store/keys.ts';
 import { dateIn } from '../person/desired.ts';
+import { queueAlerts } from '../person/queue-alerts.ts';
+import { rulesFor } from '../../alerts/desired.ts';
 import type { PipelineContext } from '../context.ts';
 
 export const REMINDER_LEASE = 'sla-reminders';
@@ -25,7 +27,8 @@ export function reminderKeys(personId: number, startedAt: string) {
 export async function queueSlaReminders(ctx: PipelineContext, leaseMs = 10_000): Promise<number> {
   const live = ctx.config();
   const remind = live?.agreementConfig.sla?.remind_before;
-  if (!live || remind === undefined || !ctx.connectors.salesforce) return 0;
+  const alerting = rulesFor(live?.alerts, 'reminder').length > 0;
+  if (!live || remind === undefined || (!ctx.connectors.salesforce && !alerting)) return 0;
   const now = ctx.now();
   const nowIso = now.toISOString();
   if (!(await ctx.store.acquireLease(REMINDER_LEASE, ctx.instanceId, leaseMs, nowIso))) return 0;
@@ -37,8 +40,8 @@ export async function queueSlaReminders(ctx: PipelineContext, leaseMs = 10_000):
       const sla = (p.state as unknown as PersonState)?.sla;
       if (!sla?.remindAt || sla.breached || sla.answeredAt || sla.stoppedAt || Date.parse(sla.remindAt) > now.getTime())
         continue;
-      if (!p.salesforceId || !p.ownerId || (await getKv(ctx.store, kv.slaReminded(p.id, sla.startedAt))) !== undefined)
-        continue;
+      const task = Boolean(ctx.connectors.salesforce && p.salesforceId && p.ownerId);
+      if ((!task && !alerting) || (await getKv(ctx.store, kv.slaReminded(p.id, sla.startedAt))) !== undefined) continue;
       const name = [p.fields.first_name, p.fields.last_name].filter(Boolean).join(' ') || p.email;
       const text = `Reminder: answer ${name} by ${sla.due} (the agreement's deadline).`;
       const taskOn = live.fields.writeback?.salesforce?.task?.on;
@@ -71,14 +74,18 @@ export async function queueSlaReminders(ctx: PipelineContext, leaseMs = 10_000):
             };
       const { key, idempotencyKey } = reminderKeys(p.id, sla.startedAt);
       await ctx.store.transaction(async (tx) => {
-        await tx.outboxPut({
-          crm: 'salesforce',
-          key,
-          personId: p.id,
-          payload,
-          hash: stableHash(payload),
-          idempotencyKey,
-        });
+        if (task)
+          await tx.outboxPut({
+            crm: 'salesforce',
+            key,
+            personId: p.id,
+            payload,
+            hash: stableHash(payload),
+            idempotencyKey,
+          });
+        // The reminder's alerts (alerts.yaml `on: reminder`) go with it, under the same once-per-clock marker.
+        if (alerting)
+          await queueAlerts(ctx, tx, live, p, [{ event: 'reminder', at: sla.startedAt }], { deadline: sla.due });
         await setKv(tx, kv.slaReminded(p.id, sla.startedAt), nowIso);
       });
       queued++;

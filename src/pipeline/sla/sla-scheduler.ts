@@ -8,6 +8,8 @@ import { errorMessage } from '../../platform/errors.ts';
 import { kv, setKv } from '../../store/keys.ts';
 import type { PersonRow } from '../../store/types.ts';
 import type { PipelineContext } from '../context.ts';
+import { rulesFor } from '../../alerts/desired.ts';
+import { learnOwners as learnUsers } from '../routing/routing-owners.ts';
 import { updatePerson } from '../person/person-update.ts';
 import { queueReassignment, reassignOnBreach, reassignsOnBreach, reassignPending } from './sla-policy-reassign.ts';
 
@@ -21,12 +23,20 @@ interface OwnerLookup {
  */
 async function learnOwners(ctx: PipelineContext, people: PersonRow[]): Promise<void> {
   const sf = ctx.connectors.salesforce as (typeof ctx.connectors.salesforce & Partial<OwnerLookup>) | undefined;
-  if (ctx.config()?.agreementConfig.sla?.on_breach !== 'escalate' || !sf?.ownerAndManager) return;
+  const live = ctx.config();
+  // alerts.yaml: a breach alert to the manager needs the manager's email (the user cache below).
+  const alertsManager = rulesFor(live?.alerts, 'breach').some((r) => r.to.includes('manager'));
+  if ((live?.agreementConfig.sla?.on_breach !== 'escalate' && !alertsManager) || !sf?.ownerAndManager) return;
   const ids = people.flatMap((p) => (p.salesforceId ? [p.salesforceId] : []));
   if (ids.length === 0) return;
   try {
     const found = await sf.ownerAndManager(ids);
     for (const [, o] of found) await setKv(ctx.store, kv.manager(o.ownerId), o.manager?.id ?? o.ownerId);
+    if (alertsManager)
+      await learnUsers(
+        ctx,
+        [...found.values()].flatMap((o) => (o.manager ? [o.manager.id] : [])),
+      );
     for (const p of people) {
       const o = p.salesforceId ? found.get(p.salesforceId) : undefined;
       if (o && o.ownerId !== p.ownerId) await setKv(ctx.store, kv.owner(p.id), o.ownerId);
