@@ -10,7 +10,7 @@ import type { PersonState, Step } from '../../agreement/types.ts';
 import type { PersonRow, Store, TransitionRow } from '../../store/types.ts';
 import { nowIso, requireConfig, type LiveConfig, type PipelineContext } from '../context.ts';
 import { evaluate } from '../../agreement/evaluate.ts';
-import { applyPersonRecord, metaOf } from './person-record.ts';
+import { applyPersonRecord } from './person-record.ts';
 import { personAccountIds } from './record-accounts.ts';
 import { BatonError, StaleError } from '../../platform/errors.ts';
 import { retryOnStale } from '../../platform/stale.ts';
