@@ -66,8 +66,7 @@ export function foldOutcomes(rows: OutcomeRows, sel: OutcomeSelection, rules: Sc
     const atMs = Date.parse(at);
     if (!(atMs >= fromMs && atMs < toMs)) continue;
     const reached = new Set<OutcomeStep>();
-    for (const t of ts)
-      for (const s of [...t.passed, t.to]) if (STEP_SET.has(s)) reached.add(s as OutcomeStep);
+    for (const t of ts) for (const s of [...t.passed, t.to]) if (STEP_SET.has(s)) reached.add(s as OutcomeStep);
     const dealMoment = ts.find((t) => t.to === 'opportunity' || t.to === 'won' || t.to === 'lost');
     const scores = (mql ?? dealMoment)?.scores ?? p.scores;
     const mqlMs = mql ? Date.parse(mql.at) : -Infinity;
