@@ -35,6 +35,11 @@ function groupBy<T extends { personId: number }>(rows: readonly T[]): Map<number
   return out;
 }
 
+function parseObject(text: string): Record<string, unknown> {
+  const v: unknown = text ? JSON.parse(text) : null;
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
 function dealOf(key: string, fields: Record<string, unknown>): OutcomeDeal {
   const stage = fields.stage;
   const amount = Number(fields.amount);
@@ -69,12 +74,12 @@ export function foldOutcomes(rows: OutcomeRows, sel: OutcomeSelection, rules: Sc
     for (const t of ts) for (const s of [...t.passed, t.to]) if (STEP_SET.has(s)) reached.add(s as OutcomeStep);
     const dealMoment = ts.find((t) => t.to === 'opportunity' || t.to === 'won' || t.to === 'lost');
     const scores = (mql ?? dealMoment)?.scores ?? p.scores;
-    const mqlMs = mql ? Date.parse(mql.at) : -Infinity;
-    const answers = (feedback.get(p.id) ?? []).filter((f) => Date.parse(f.at) >= mqlMs);
-    const scoreRules = mql ? new Set(rules.fitRules(p.email, p.fields)) : new Set<string>();
+    // the store keeps instants as ISO text of one length, so they compare as strings
+    const answers = (feedback.get(p.id) ?? []).filter((f) => !mql || f.at >= mql.at);
+    const scoreRules = mql ? new Set(rules.fitRules(p.email, parseObject(p.fieldsText))) : new Set<string>();
     if (mql)
       for (const e of events.get(p.id) ?? []) {
-        const r = rules.engagementRule(e.type, e.properties);
+        const r = rules.engagementRule(e.type, parseObject(e.propertiesText));
         if (r) scoreRules.add(r);
       }
     out.push({

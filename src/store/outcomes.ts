@@ -1,6 +1,6 @@
 /**
  * The outcome report's reads: five plain scans (people, stage changes, feedback, deals with their
- * people, events' type and properties), each one query, so the report costs a few round trips
+ * people, the events of people handed over); JSON the report may not need is left as text, each one query, so the report costs a few round trips
  * whatever the number of people.
  */
 import type { Stage } from '../config/schema.ts';
@@ -28,7 +28,12 @@ export async function outcomeRows(ctx: Ctx): Promise<OutcomeRows> {
       .innerJoin('deals', 'deals.key', 'deal_people.deal_key')
       .select(['deals.key', 'deal_people.person_id', 'deals.fields', 'deals.created_at'])
       .execute(),
-    db.selectFrom('events').select(['person_id', 'type', 'properties']).execute(),
+    // only the events of people handed over: score rules are reported for those
+    db
+      .selectFrom('events')
+      .select(['person_id', 'type', 'properties'])
+      .where('person_id', 'in', (eb) => eb.selectFrom('transitions').select('person_id').where('to_stage', '=', 'mql'))
+      .execute(),
   ]);
   return {
     people: people.map((p) => ({
@@ -36,7 +41,7 @@ export async function outcomeRows(ctx: Ctx): Promise<OutcomeRows> {
       email: p.email,
       stage: p.stage as Stage,
       scores: { fit: Number(p.fit), engagement: Number(p.engagement) },
-      fields: fromJson<Record<string, unknown>>(p.fields, {}),
+      fieldsText: p.fields,
       updatedAt: p.updated_at,
     })),
     transitions: transitions.map((t) => ({
@@ -63,7 +68,7 @@ export async function outcomeRows(ctx: Ctx): Promise<OutcomeRows> {
     events: events.map((e) => ({
       personId: Number(e.person_id),
       type: e.type,
-      properties: fromJson<Record<string, unknown>>(e.properties, {}),
+      propertiesText: e.properties,
     })),
   };
 }

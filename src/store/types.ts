@@ -158,13 +158,15 @@ export interface AttributionRow {
 
 /** What the outcome report reads, in a few scans (`Store.outcomeRows`). */
 export interface OutcomeRows {
-  people: Pick<PersonRow, 'id' | 'email' | 'stage' | 'scores' | 'fields' | 'updatedAt'>[];
+  /** `fieldsText`: the fields as stored JSON, parsed only for the people the report reads them of. */
+  people: (Pick<PersonRow, 'id' | 'email' | 'stage' | 'scores' | 'updatedAt'> & { fieldsText: string })[];
   /** Stage changes (no breach marks), by person, then time. */
   transitions: Pick<TransitionRow, 'personId' | 'to' | 'passed' | 'at' | 'cause' | 'version' | 'scores'>[];
   feedback: Pick<FeedbackRow, 'personId' | 'decision' | 'reason' | 'at'>[];
   /** One row per deal and linked person. */
   deals: { key: string; personId: number; fields: Record<string, unknown>; createdAt: string | null }[];
-  events: Pick<EventRow, 'personId' | 'type' | 'properties'>[];
+  /** The events of people handed over (an `mql` transition), properties as stored JSON. */
+  events: (Pick<EventRow, 'personId' | 'type'> & { propertiesText: string })[];
 }
 
 /** A claimed item carries the lease that protects it. */

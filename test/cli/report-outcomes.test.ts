@@ -50,37 +50,40 @@ describe('baton report outcomes', () => {
     const big = await makeSqliteTestStore();
     try {
       const people = generateHistory(3000, 5);
-      for (const p of people) {
-        const { id } = await big.store.createPerson({
-          email: p.key,
-          fields: {},
-          scores: { fit: p.fit, engagement: p.engagement },
-        });
-        if (p.handedOver) {
-          await big.store.appendTransitions([
-            {
-              personId: id,
-              from: 'lead',
-              to: 'mql',
-              at: p.mqlAt!,
-              cause: p.qualifiedBy!,
-              version: 7,
-              scores: p,
-              passed: [],
-              breached: false,
-              reason: null,
-              meta: {},
-            },
-          ]);
-          await big.store.insertFeedback({
-            personId: id,
-            decision: p.decision!,
-            reason: null,
-            at: p.mqlAt!,
-            source: 'api',
+      // one transaction: thousands of single-row inserts commit once
+      await big.store.transaction(async (tx) => {
+        for (const p of people) {
+          const { id } = await tx.createPerson({
+            email: p.key,
+            fields: {},
+            scores: { fit: p.fit, engagement: p.engagement },
           });
+          if (p.handedOver) {
+            await tx.appendTransitions([
+              {
+                personId: id,
+                from: 'lead',
+                to: 'mql',
+                at: p.mqlAt!,
+                cause: p.qualifiedBy!,
+                version: 7,
+                scores: p,
+                passed: [],
+                breached: false,
+                reason: null,
+                meta: {},
+              },
+            ]);
+            await tx.insertFeedback({
+              personId: id,
+              decision: p.decision!,
+              reason: null,
+              at: p.mqlAt!,
+              source: 'api',
+            });
+          }
         }
-      }
+      });
       const r = await runBaton(['report', 'outcomes', '--suggest', file], { ...env(), BATON_DATABASE_URL: big.url });
       expect(r.code).toBe(0);
       expect(r.out).toContain(`wrote ${file}: a draft`);
