@@ -23,7 +23,12 @@ export interface OutcomeSelection {
   liveVersion: number;
 }
 
-const STEP_SET = new Set<string>(OUTCOME_STEPS);
+const STEP_BIT: Record<string, number> = Object.fromEntries(OUTCOME_STEPS.map((s, i) => [s, 1 << i]));
+/** The reached steps of every bit pattern, shared by the people who have it. */
+const REACHED: readonly OutcomeStep[][] = Array.from({ length: 1 << OUTCOME_STEPS.length }, (_, bits) =>
+  OUTCOME_STEPS.filter((_s, i) => bits & (1 << i)),
+);
+const NONE: readonly never[] = [];
 
 function groupBy<T extends { personId: number }>(rows: readonly T[]): Map<number, T[]> {
   const out = new Map<number, T[]>();
@@ -70,18 +75,29 @@ export function foldOutcomes(rows: OutcomeRows, sel: OutcomeSelection, rules: Sc
     if (sel.version !== null && version !== sel.version) continue;
     const atMs = Date.parse(at);
     if (!(atMs >= fromMs && atMs < toMs)) continue;
-    const reached = new Set<OutcomeStep>();
-    for (const t of ts) for (const s of [...t.passed, t.to]) if (STEP_SET.has(s)) reached.add(s as OutcomeStep);
-    const dealMoment = ts.find((t) => t.to === 'opportunity' || t.to === 'won' || t.to === 'lost');
+    let reached = 0; // a bit per OUTCOME_STEPS index: no set per person
+    for (const t of ts) {
+      reached |= STEP_BIT[t.to] ?? 0;
+      for (const s of t.passed) reached |= STEP_BIT[s] ?? 0;
+    }
+    const dealMoment = mql ? null : ts.find((t) => t.to === 'opportunity' || t.to === 'won' || t.to === 'lost');
     const scores = (mql ?? dealMoment)?.scores ?? p.scores;
     // the store keeps instants as ISO text of one length, so they compare as strings
-    const answers = (feedback.get(p.id) ?? []).filter((f) => !mql || f.at >= mql.at);
-    const scoreRules = mql ? new Set(rules.fitRules(p.email, parseObject(p.fieldsText))) : new Set<string>();
-    if (mql)
-      for (const e of events.get(p.id) ?? []) {
+    const given = feedback.get(p.id);
+    const answers = given ? given.filter((f) => !mql || f.at >= mql.at) : NONE;
+    let scoreRules: readonly string[] = NONE;
+    if (mql) {
+      const found = new Set(rules.fitRules(p.email, parseObject(p.fieldsText)));
+      for (const e of events.get(p.id) ?? NONE) {
         const r = rules.engagementRule(e.type, parseObject(e.propertiesText));
-        if (r) scoreRules.add(r);
+        if (r) found.add(r);
       }
+      scoreRules = [...found];
+    }
+    const reasons = answers.length
+      ? answers.filter((f) => f.decision === 'reject' && f.reason).map((f) => f.reason!)
+      : NONE;
+    const linked = deals.get(p.id);
     out.push({
       id: p.id,
       key: p.email,
@@ -90,11 +106,11 @@ export function foldOutcomes(rows: OutcomeRows, sel: OutcomeSelection, rules: Sc
       handedOver: mql !== null,
       qualifiedBy: mql?.cause ?? null,
       mqlAt: mql?.at ?? null,
-      reached: OUTCOME_STEPS.filter((s) => reached.has(s)),
+      reached: REACHED[reached],
       decision: answers[0]?.decision ?? null,
-      rejectReasons: answers.filter((f) => f.decision === 'reject' && f.reason).map((f) => f.reason!),
-      scoreRules: [...scoreRules],
-      deals: (deals.get(p.id) ?? []).map((d) => dealOf(d.key, d.fields)),
+      rejectReasons: reasons,
+      scoreRules,
+      deals: linked ? linked.map((d) => dealOf(d.key, d.fields)) : NONE,
     });
   }
   return out;

@@ -8,6 +8,9 @@ import type { Ctx } from './db.ts';
 import { fromJson } from './dialect.ts';
 import type { OutcomeRows } from './types.ts';
 
+/** Most stage changes skip nothing: one shared empty list for them. */
+const NO_STAGES: Stage[] = [];
+
 /** Every row the outcome report folds; transitions are stage changes only (no breach marks), by person and time. */
 export async function outcomeRows(ctx: Ctx): Promise<OutcomeRows> {
   const { db } = ctx;
@@ -47,7 +50,7 @@ export async function outcomeRows(ctx: Ctx): Promise<OutcomeRows> {
     transitions: transitions.map((t) => ({
       personId: Number(t.person_id),
       to: t.to_stage as Stage,
-      passed: fromJson<Stage[]>(t.passed, []),
+      passed: t.passed === '[]' ? NO_STAGES : fromJson<Stage[]>(t.passed, []),
       at: t.at,
       cause: t.cause,
       version: Number(t.version),
