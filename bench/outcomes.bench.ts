@@ -2,7 +2,8 @@
  * `npm run bench:outcomes`: the outcome report (`loadOutcomes`, as `GET /api/outcomes` runs it) on
  * 100,000 people and 5,000 deals in a SQLite store (and PostgreSQL with `--postgres URL`), median
  * of 3, against a baseline measured in the same run: a plain `SELECT *` of the same five tables.
- * Usage: node bench/outcomes.bench.ts [--people N] [--deals N] [--postgres URL]
+ * Usage: node bench/outcomes.bench.ts [--people N] [--deals N] [--postgres URL] (a throwaway `?schema=`:
+ * the rows stay there)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

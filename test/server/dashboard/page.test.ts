@@ -89,8 +89,8 @@ async function expectNumbersMatchApi(range: { from: string; to: string; model: s
   for (const [k, v] of Object.entries(dash.sales.breaches_by_owner))
     expect(await valueOf(`breach-${k}`)).toBe(String(v));
   expect(await byTestId('handoff-row').count()).toBe(dash.recent.length);
-  await expectOutcomesMatchApi(q);
-  return { funnel, attribution, dash };
+  const outcomes = await expectOutcomesMatchApi(q);
+  return { funnel, attribution, dash, outcomes };
 }
 
 /** Every figure of the outcomes panel equals `/api/outcomes` for the same range. */
@@ -112,6 +112,7 @@ async function expectOutcomesMatchApi(q: string) {
   expect(await listed('missed')).toEqual(o.missed_buyers.people.slice(0, 10).map((p) => p.href));
   expect(await listed('alarms')).toEqual(o.false_alarms.people.slice(0, 10).map((p) => p.href));
   if (o.suggestion.same_mqls) expect(await valueOf('outcomes-suggest-mqls')).toBe(String(o.suggestion.same_mqls.mqls));
+  return o;
 }
 
 describe('dashboard in Chromium', () => {
@@ -142,8 +143,10 @@ describe('dashboard in Chromium', () => {
     // default range: the last 30 days, whole UTC days
     expect(Date.parse(range.to) - Date.parse(range.from)).toBe(30 * 86_400_000 - 1);
     expect(range.model).toBe('w_shaped');
-    const { funnel, attribution, dash } = await expectNumbersMatchApi(range);
+    const { funnel, attribution, dash, outcomes } = await expectNumbersMatchApi(range);
     expect(funnel.entered.mql).toBeGreaterThan(0);
+    expect(outcomes.people).toBeGreaterThan(0);
+    expect(outcomes.qualification_rules.length).toBeGreaterThan(0);
     expect(attribution.revenue).toBeGreaterThan(0);
     expect(attribution.unattributed).toBeGreaterThan(0);
     expect(dash.sales.sla.breached).toBeGreaterThan(0);
