@@ -13,6 +13,7 @@ const COMMANDS = [
   'backfill',
   'dlq',
   'attribution',
+  'report',
 ] as const;
 
 export interface CommandModule {

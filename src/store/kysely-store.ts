@@ -19,6 +19,7 @@ import type {
   Lease,
   NewPerson,
   OutboxRow,
+  OutcomeRows,
   PersonRow,
   SessionRow,
   Source,
@@ -34,6 +35,7 @@ import * as outbox from './outbox.ts';
 import * as state from './state.ts';
 import * as claims from './claims.ts';
 import * as sessions from './sessions.ts';
+import * as outcomes from './outcomes.ts';
 import { BatonError } from '../platform/errors.ts';
 
 export class KyselyStore implements Store {
@@ -245,6 +247,11 @@ export class KyselyStore implements Store {
   }
   attributionFor(model: string, from: string | null, to: string | null): Promise<AttributionRow[]> {
     return deals.attributionFor(this.#ctx, model, from, to);
+  }
+
+  // reports
+  outcomeRows(): Promise<OutcomeRows> {
+    return outcomes.outcomeRows(this.#ctx);
   }
 
   // outbox

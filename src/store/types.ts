@@ -166,6 +166,19 @@ export interface AttributionRow {
   computedAt: string;
 }
 
+/** What the outcome report reads, in a few scans (`Store.outcomeRows`). */
+export interface OutcomeRows {
+  /** `fieldsText`: the fields as stored JSON, parsed only for the people the report reads them of. */
+  people: (Pick<PersonRow, 'id' | 'email' | 'stage' | 'scores' | 'updatedAt'> & { fieldsText: string })[];
+  /** Stage changes (no breach marks), by person, then time. */
+  transitions: Pick<TransitionRow, 'personId' | 'to' | 'passed' | 'at' | 'cause' | 'version' | 'scores'>[];
+  feedback: Pick<FeedbackRow, 'personId' | 'decision' | 'reason' | 'at'>[];
+  /** One row per deal and linked person. */
+  deals: { key: string; personId: number; fields: Record<string, unknown>; createdAt: string | null }[];
+  /** The events of people handed over (an `mql` transition), properties as stored JSON. */
+  events: (Pick<EventRow, 'personId' | 'type'> & { propertiesText: string })[];
+}
+
 /** A claimed item carries the lease that protects it. */
 export interface Lease {
   owner: string;
@@ -271,6 +284,10 @@ export interface Store {
   replaceAttribution(dealKey: string, rows: AttributionRow[]): Promise<void>;
   /** One model's results for deals with `from <= closeDate < to` (null = open). */
   attributionFor(model: string, from: string | null, to: string | null): Promise<AttributionRow[]>;
+
+  // reports
+  /** Every person, stage change, feedback, deal link and event, as the outcome report folds them. */
+  outcomeRows(): Promise<OutcomeRows>;
 
   // outbox
   /**

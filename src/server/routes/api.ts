@@ -1,4 +1,4 @@
-/** The `/api/*` routes: engagement events, one person, feedback, funnel, attribution. */
+/** The `/api/*` routes: engagement events, one person, feedback, funnel, attribution, outcomes. */
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import { apiEventItems, parseApiEvents } from '../../pipeline/inbox/api-event.ts';
@@ -8,11 +8,13 @@ import { creditReport } from '../../pipeline/attribution/credit-report.ts';
 import { markovReport } from '../../pipeline/attribution/markov-report.ts';
 import type { PipelineContext } from '../../pipeline/context.ts';
 import { loadFunnel } from '../../pipeline/reports/funnel.ts';
+import { loadOutcomes } from '../../pipeline/reports/outcomes.ts';
+import { parseOutcomeQuery } from '../../reports/outcomes-query.ts';
 import { ingestGrouped } from '../../pipeline/inbox/group-commit.ts';
 import { updatePerson } from '../../pipeline/person/person-update.ts';
 import { findPersonByKey, personView } from '../../pipeline/reports/person-view.ts';
 import { instantProblem, pathName } from '../../platform/edge-input.ts';
-import { AuthError, InputError, NotFoundError } from '../../platform/errors.ts';
+import { AuthError, BatonError, InputError, NotFoundError } from '../../platform/errors.ts';
 import { verifyBatonSignature } from '../../platform/signature.ts';
 import type { Auth } from '../auth.ts';
 import { requireContentType } from '../content-type.ts';
@@ -115,6 +117,13 @@ export function apiRouter(deps: ApiDeps): express.Router {
         ? await markovReport(ctx.store, section, from, to)
         : await creditReport(ctx.store, section, query, await campaignCosts(ctx)),
     );
+  });
+
+  router.get('/api/outcomes', auth, async (req: Request, res: Response) => {
+    const q = parseOutcomeQuery({ version: req.query.version, from: req.query.from, to: req.query.to });
+    const live = ctx.config();
+    if (!live) throw new BatonError('no_live_agreement', 'no live agreement yet: the report judges people against it');
+    res.json(await loadOutcomes(ctx.store, live.agreementConfig, live.version, q, ctx.now().toISOString()));
   });
 
   // No `/api` catch-all here: the dashboard mounted after this router serves `/api/dashboard`;

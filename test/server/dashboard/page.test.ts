@@ -7,6 +7,7 @@ import type { DashboardSummary } from '../../../src/server/dashboard/index.ts';
 import type { PersonView } from '../../../sandbox/demo/baton-api.ts';
 import { seededHealth, TOKEN } from './seed.ts';
 import { problemsOf } from '../../../src/pipeline/outbox/setup-problems.ts';
+import type { OutcomeReportWithSuggestion } from '../../../src/pipeline/reports/outcomes.ts';
 
 let served: Served;
 let browser: Awaited<ReturnType<typeof launchBrowser>>;
@@ -88,7 +89,30 @@ async function expectNumbersMatchApi(range: { from: string; to: string; model: s
   for (const [k, v] of Object.entries(dash.sales.breaches_by_owner))
     expect(await valueOf(`breach-${k}`)).toBe(String(v));
   expect(await byTestId('handoff-row').count()).toBe(dash.recent.length);
-  return { funnel, attribution, dash };
+  const outcomes = await expectOutcomesMatchApi(q);
+  return { funnel, attribution, dash, outcomes };
+}
+
+/** Every figure of the outcomes panel equals `/api/outcomes` for the same range. */
+async function expectOutcomesMatchApi(q: string) {
+  const o = await served.api<OutcomeReportWithSuggestion>(`/api/outcomes?${q}`);
+  expect(await valueOf('outcomes-people')).toBe(String(o.people));
+  expect(await valueOf('outcomes-missed')).toBe(String(o.missed_buyers.count));
+  expect(await valueOf('outcomes-alarms')).toBe(String(o.false_alarms.count));
+  expect(await valueOf('outcomes-acceptance')).toBe(String(o.suggestion.current.acceptance));
+  for (const score of ['fit', 'engagement'] as const)
+    for (const [i, row] of o.conversion[score].entries())
+      for (const k of ['people', 'mql', 'opportunity', 'won', 'opportunity_rate', 'lift_opportunity'] as const)
+        expect(await valueOf(`outcomes-${score}-${i}-${k}`), `${score} ${row.band} ${k}`).toBe(String(row[k] ?? ''));
+  for (const [i, r] of o.qualification_rules.entries())
+    for (const k of ['people', 'acceptance', 'rejected', 'won_revenue', 'median_days_to_close'] as const)
+      expect(await valueOf(`outcomes-rule-${i}-${k}`), `${r.rule} ${k}`).toBe(String(r[k] ?? ''));
+  const listed = async (kind: string) =>
+    byTestId(`outcomes-${kind}-open`).evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.href));
+  expect(await listed('missed')).toEqual(o.missed_buyers.people.slice(0, 10).map((p) => p.href));
+  expect(await listed('alarms')).toEqual(o.false_alarms.people.slice(0, 10).map((p) => p.href));
+  if (o.suggestion.same_mqls) expect(await valueOf('outcomes-suggest-mqls')).toBe(String(o.suggestion.same_mqls.mqls));
+  return o;
 }
 
 describe('dashboard in Chromium', () => {
@@ -119,8 +143,10 @@ describe('dashboard in Chromium', () => {
     // default range: the last 30 days, whole UTC days
     expect(Date.parse(range.to) - Date.parse(range.from)).toBe(30 * 86_400_000 - 1);
     expect(range.model).toBe('w_shaped');
-    const { funnel, attribution, dash } = await expectNumbersMatchApi(range);
+    const { funnel, attribution, dash, outcomes } = await expectNumbersMatchApi(range);
     expect(funnel.entered.mql).toBeGreaterThan(0);
+    expect(outcomes.people).toBeGreaterThan(0);
+    expect(outcomes.qualification_rules.length).toBeGreaterThan(0);
     expect(attribution.revenue).toBeGreaterThan(0);
     expect(attribution.unattributed).toBeGreaterThan(0);
     expect(dash.sales.sla.breached).toBeGreaterThan(0);

@@ -1,12 +1,13 @@
 /* global document, window, URLSearchParams, setInterval */
-// The dashboard page. Every number it shows comes from /api/funnel, /api/attribution and
-// /api/dashboard for the same range, and carries its raw value in data-value for checking.
+// The dashboard page. Every number it shows comes from /api/funnel, /api/attribution,
+// /api/outcomes and /api/dashboard for the same range, and carries its raw value in data-value for checking.
 // This file loads the range and wires the controls; the panels render in panels.js,
 // panels-loop.js and person.js, over what dom.js shares.
 import { DAY_MS, state, getJson, showStatus } from './dom.js';
 import { renderAgreement, renderFunnel, renderMarketing, renderSales } from './panels.js';
 import { renderHealth, renderRecent } from './panels-loop.js';
 import { renderAttribution } from './panels-attribution.js';
+import { renderOutcomes } from './panels-outcomes.js';
 
 const root = document.querySelector('[data-testid="dashboard"]');
 const form = document.querySelector('[data-testid="range-form"]');
@@ -52,10 +53,11 @@ async function loadAll() {
   showStatus(null);
   try {
     const q = new URLSearchParams({ from, to });
-    const [funnel, dash, attribution] = await Promise.all([
+    const [funnel, dash, attribution, outcomes] = await Promise.all([
       getJson(`/api/funnel?${q}`),
       getJson(`/api/dashboard?${q}`),
       fetchAttribution(),
+      getJson(`/api/outcomes?${q}`),
     ]);
     state.currency = dash.currency;
     renderAttribution(attribution);
@@ -66,6 +68,7 @@ async function loadAll() {
     renderSales(dash.sales);
     renderHealth(dash.health);
     renderRecent(dash.recent);
+    renderOutcomes(outcomes);
     markLoaded(from, to, model);
   } catch (err) {
     showStatus(`Could not load the dashboard: ${err.message}`);
