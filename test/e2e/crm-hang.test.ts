@@ -4,7 +4,6 @@
  * pile up), `/readyz` and `/metrics` show it, and Salesforce's work goes on: a new MQL still gets
  * its Lead and Task. When HubSpot answers again its writes go through without a restart, once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,11 +12,10 @@ import { createFakeHubSpot } from '../../sandbox/hubspot/index.ts';
 import { serveFakeApi } from '../../sandbox/http.ts';
 import { createFakeSalesforce } from '../../sandbox/salesforce/index.ts';
 import type { FakeRequest, FakeResponse } from '../../sandbox/types.ts';
-import { freePort } from '../support/redis-server.ts';
+import { startServeChild, type ServeChild } from '../support/serve-child.ts';
 import { makeTestStore, type TestStore } from '../support/store.ts';
 import { MAPPINGS } from './harness.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const TOKEN = 'crm-hang-token';
 const HS_SECRET = 'crm-hang-hubspot-secret';
 
@@ -29,17 +27,9 @@ let servers: Awaited<ReturnType<typeof serveFakeApi>>[] = [];
 let ts: TestStore;
 let configDir: string;
 let port: number;
-let child: ChildProcess | null = null;
-let output = '';
+let serve: ServeChild;
 
-async function until(check: () => Promise<boolean> | boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}; serve said:\n${output.slice(-3000)}`);
-}
+const until = (...args: Parameters<ServeChild['until']>) => serve.until(...args);
 
 const readyz = async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).json();
 const circuitGauge = async () => {
@@ -65,43 +55,22 @@ beforeAll(async () => {
     }),
     await serveFakeApi(salesforce),
   ];
-  port = await freePort();
   const [hs, sf] = servers;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    BATON_DATABASE_URL: ts.url,
-    BATON_CONFIG_DIR: configDir,
-    BATON_API_TOKEN: TOKEN,
-    BATON_CRM_TIMEOUT_SECONDS: '1',
-    BATON_CRM_PAUSE_SECONDS: '3',
-    PORT: String(port),
-    BATON_POLL_INTERVAL: '0',
-    BATON_LOG_LEVEL: 'warn',
-    HUBSPOT_ACCESS_TOKEN: 'pat-hang',
-    HUBSPOT_CLIENT_SECRET: HS_SECRET,
-    HUBSPOT_BASE_URL: hs.url,
-    SALESFORCE_INSTANCE_URL: sf.url,
-    SALESFORCE_ACCESS_TOKEN: 'fake-session-token',
-    SALESFORCE_ORG_ID: salesforce.org.orgId,
-  };
-  delete env.VITEST;
-  delete env.NODE_OPTIONS;
-  child = spawn(process.execPath, [join(ROOT, 'bin', 'baton.js'), 'serve'], { cwd: ROOT, env, stdio: 'pipe' });
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  await until(
-    async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status === 200,
-    20_000,
-    'serve to be ready',
-  );
+  serve = await startServeChild({
+    databaseUrl: ts.url,
+    configDir,
+    token: TOKEN,
+    hubspotSecret: HS_SECRET,
+    hubspotUrl: hs.url,
+    salesforceUrl: sf.url,
+    salesforce,
+    env: { BATON_CRM_TIMEOUT_SECONDS: '1', BATON_CRM_PAUSE_SECONDS: '3' },
+  });
+  port = serve.port;
 });
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((ok) => child!.once('exit', ok));
-    child.kill('SIGKILL');
-    await exited;
-  }
+  await serve?.kill();
   hanging = false;
   for (const answer of hung.splice(0)) answer();
   for (const s of servers) {

@@ -4,7 +4,7 @@
  * degraded state shows on `/readyz` and `/metrics`, a FLUSHALL changes nothing, and the shared
  * limits come back with Redis — without a restart of Baton, without a 429 or a record twice.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,10 +14,10 @@ import { createFakeHubSpot } from '../../sandbox/hubspot/index.ts';
 import { serveFakeApi } from '../../sandbox/http.ts';
 import { createFakeSalesforce } from '../../sandbox/salesforce/index.ts';
 import { freePort, startRedis, stopRedis } from '../support/redis-server.ts';
+import { startServeChild, type ServeChild } from '../support/serve-child.ts';
 import { makeTestStore, type TestStore } from '../support/store.ts';
 import { MAPPINGS } from './harness.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const TOKEN = 'redis-outage-token';
 const HS_SECRET = 'redis-outage-hubspot-secret';
 
@@ -29,17 +29,9 @@ let configDir: string;
 let port: number;
 let redisPort: number;
 let redis: ChildProcess | null = null;
-let child: ChildProcess | null = null;
-let output = '';
+let serve: ServeChild;
 
-async function until(check: () => Promise<boolean> | boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}; serve said:\n${output.slice(-3000)}`);
-}
+const until = (...args: Parameters<ServeChild['until']>) => serve.until(...args);
 
 const readyz = async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).json();
 const degradedGauge = async () => {
@@ -68,44 +60,24 @@ beforeAll(async () => {
   configDir = await mkdtemp(join(tmpdir(), 'baton-redis-outage-'));
   await cp(MAPPINGS, configDir, { recursive: true });
   servers = [await serveFakeApi(hubspot), await serveFakeApi(salesforce)];
-  port = await freePort();
   redisPort = await freePort();
   redis = await startRedis(redisPort);
   const [hs, sf] = servers;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    BATON_DATABASE_URL: ts.url,
-    BATON_CONFIG_DIR: configDir,
-    BATON_API_TOKEN: TOKEN,
-    BATON_REDIS_URL: `redis://127.0.0.1:${redisPort}`,
-    PORT: String(port),
-    BATON_POLL_INTERVAL: '0',
-    BATON_LOG_LEVEL: 'warn',
-    HUBSPOT_ACCESS_TOKEN: 'pat-outage',
-    HUBSPOT_CLIENT_SECRET: HS_SECRET,
-    HUBSPOT_BASE_URL: hs.url,
-    SALESFORCE_INSTANCE_URL: sf.url,
-    SALESFORCE_ACCESS_TOKEN: 'fake-session-token',
-    SALESFORCE_ORG_ID: salesforce.org.orgId,
-  };
-  delete env.VITEST;
-  delete env.NODE_OPTIONS;
-  child = spawn(process.execPath, [join(ROOT, 'bin', 'baton.js'), 'serve'], { cwd: ROOT, env, stdio: 'pipe' });
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  await until(
-    async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status === 200,
-    20_000,
-    'serve to be ready',
-  );
+  serve = await startServeChild({
+    databaseUrl: ts.url,
+    configDir,
+    token: TOKEN,
+    hubspotSecret: HS_SECRET,
+    hubspotUrl: hs.url,
+    salesforceUrl: sf.url,
+    salesforce,
+    env: { BATON_REDIS_URL: `redis://127.0.0.1:${redisPort}` },
+  });
+  port = serve.port;
 });
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((ok) => child!.once('exit', ok));
-    child.kill('SIGKILL');
-    await exited;
-  }
+  await serve?.kill();
   if (redis) await stopRedis(redis);
   for (const s of servers) await s.close();
   await ts.cleanup();

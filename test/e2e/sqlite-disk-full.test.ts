@@ -4,7 +4,6 @@
  * names the file, nothing is acknowledged that was not written; once space returns everything
  * resumes alone, each acknowledged person handed off once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
 import { statfsSync } from 'node:fs';
 import { cp, mkdtemp, open, rm } from 'node:fs/promises';
@@ -15,10 +14,9 @@ import { createFakeHubSpot } from '../../sandbox/hubspot/index.ts';
 import { serveFakeApi } from '../../sandbox/http.ts';
 import { createFakeSalesforce } from '../../sandbox/salesforce/index.ts';
 import { promisify } from 'node:util';
-import { freePort } from '../support/redis-server.ts';
+import { startServeChild, type ServeChild } from '../support/serve-child.ts';
 import { MAPPINGS } from './harness.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const TOKEN = 'disk-full-token';
 const HS_SECRET = 'disk-full-hubspot-secret';
 const run = promisify(execFile);
@@ -30,17 +28,9 @@ let disk: string;
 const FILLER = () => join(disk, 'filler');
 let configDir: string;
 let port: number;
-let child: ChildProcess | null = null;
-let output = '';
+let serve: ServeChild;
 
-async function until(check: () => Promise<boolean> | boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}; serve said:\n${output.slice(-3000)}`);
-}
+const until = (...args: Parameters<ServeChild['until']>) => serve.until(...args);
 
 const base = () => `http://127.0.0.1:${port}`;
 const api = (path: string, init: RequestInit = {}) =>
@@ -80,39 +70,22 @@ beforeAll(async () => {
   configDir = await mkdtemp(join(tmpdir(), 'baton-disk-full-'));
   await cp(MAPPINGS, configDir, { recursive: true });
   servers = [await serveFakeApi(hubspot), await serveFakeApi(salesforce)];
-  port = await freePort();
   const [hs, sf] = servers;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    BATON_DATABASE_URL: `sqlite:${join(disk, 'baton.db')}`,
-    BATON_CONFIG_DIR: configDir,
-    BATON_API_TOKEN: TOKEN,
-    PORT: String(port),
-    BATON_POLL_INTERVAL: '0',
-    BATON_LEASE_SECONDS: '2',
-    BATON_OUTBOX_LEASE_SECONDS: '2',
-    BATON_LOG_LEVEL: 'warn',
-    HUBSPOT_ACCESS_TOKEN: 'pat-disk',
-    HUBSPOT_CLIENT_SECRET: HS_SECRET,
-    HUBSPOT_BASE_URL: hs.url,
-    SALESFORCE_INSTANCE_URL: sf.url,
-    SALESFORCE_ACCESS_TOKEN: 'fake-session-token',
-    SALESFORCE_ORG_ID: salesforce.org.orgId,
-  };
-  delete env.VITEST;
-  delete env.NODE_OPTIONS;
-  child = spawn(process.execPath, [join(ROOT, 'bin', 'baton.js'), 'serve'], { cwd: ROOT, env, stdio: 'pipe' });
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  await until(async () => (await fetch(`${base()}/readyz`).catch(() => null))?.status === 200, 30_000, 'serve');
+  serve = await startServeChild({
+    databaseUrl: `sqlite:${join(disk, 'baton.db')}`,
+    configDir,
+    token: TOKEN,
+    hubspotSecret: HS_SECRET,
+    hubspotUrl: hs.url,
+    salesforceUrl: sf.url,
+    salesforce,
+    env: { BATON_LEASE_SECONDS: '2', BATON_OUTBOX_LEASE_SECONDS: '2' },
+  });
+  port = serve.port;
 }, 60_000);
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((ok) => child!.once('exit', ok));
-    child.kill('SIGKILL');
-    await exited;
-  }
+  await serve?.kill();
   for (const s of servers) await s.close();
   if (disk) {
     await run('umount', [disk]).catch(() => undefined);
@@ -181,5 +154,5 @@ test('the disk under SQLite fills up: 503 and the file named while it lasts, not
   for (const n of acknowledged) expect(leads.filter((e) => e === `pia${n}@diskfull.example`)).toHaveLength(1);
   expect(leads).toHaveLength(new Set(leads).size);
   expect(salesforce.org.rows('Task')).toHaveLength(new Set(leads).size);
-  expect(child!.exitCode).toBeNull();
+  expect(serve.output()).not.toMatch(/Unhandled 'error' event/);
 }, 180_000);
