@@ -2,24 +2,15 @@
  * Account scope through the sandboxes: a won Opportunity whose Account has a touched Contact
  * without a contact role is credited under `scope=account`, unattributed under `contact_roles`.
  */
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { recomputeOnSettingsChange } from '../../src/pipeline/attribution/recompute.ts';
 import { attribution } from '../../src/cli/attribution.ts';
-import { makeHarness, mqlPerson, postEvents, repEdits, type Harness } from './harness.ts';
+import { DAY, modstamp, mqlPerson, nextSecond, postEvents, repEdits, useHarness, type Harness } from './harness.ts';
 
 let h: Harness;
-beforeEach(async () => {
-  h = await makeHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
-
-const DAY = 86_400_000;
-const nextSecond = () => new Promise((r) => setTimeout(r, 1005 - (Date.now() % 1000)));
-const modstamp = (rec: Record<string, unknown>) => String(rec.SystemModstamp).replace('+0000', 'Z');
+useHarness((made) => (h = made));
 
 test('a touched person on the Account without a contact role counts only under account', async () => {
   const org = h.salesforce.org;

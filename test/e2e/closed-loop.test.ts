@@ -1,21 +1,13 @@
 /** The closed loop: a won Opportunity's credits go back to Salesforce (CampaignInfluence) and HubSpot (deal summary). */
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { attribution } from '../../src/cli/attribution.ts';
 import { recomputeOnSettingsChange, requestRecompute } from '../../src/pipeline/attribution/recompute.ts';
-import { makeHarness, mqlPerson, postEvents, repEdits, type Harness } from './harness.ts';
+import { DAY, mqlPerson, nextSecond, postEvents, repEdits, useHarness, type Harness } from './harness.ts';
 
 let h: Harness;
-beforeEach(async () => {
-  h = await makeHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
-
-const DAY = 86_400_000;
-const nextSecond = () => new Promise((r) => setTimeout(r, 1005 - (Date.now() % 1000)));
+useHarness((made) => (h = made));
 
 /** Ana MQL, converted with an Opportunity of 1,000; touches from events and a CampaignMember response. */
 async function anaWithTouches() {

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setupServer } from 'msw/node';
+import { afterEach, beforeEach } from 'vitest';
 import { createHubSpotConnector } from '../../connectors/hubspot/index.ts';
 import { createFakeHubSpot, type FakeHubSpot } from '../../sandbox/hubspot/index.ts';
 import { mswHandlers } from '../../sandbox/msw.ts';
@@ -261,9 +262,28 @@ export async function repEdits(h: Harness, object: string, id: string, fields: R
   });
   const rec = h.salesforce.org.touch(id, fields, rep);
   // A Flow sends the record's modification time; without it a resent body counts as the same change.
-  const res = await h.salesforceChanges([
-    { sobject: object, id, at: String(rec.SystemModstamp).replace('+0000', 'Z') },
-  ]);
+  const res = await h.salesforceChanges([{ sobject: object, id, at: modstamp(rec) }]);
   if (res.status !== 200) throw new Error(`salesforce change answered ${res.status}: ${await res.text()}`);
   await h.drain();
 }
+
+/** Makes a fresh harness before each test of the file (handed to `use`) and closes it after. */
+export function useHarness(use: (h: Harness) => void, options: HarnessOptions = {}): void {
+  let h: Harness | undefined;
+  beforeEach(async () => {
+    h = await makeHarness(options);
+    use(h);
+  });
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+}
+
+export const DAY = 86_400_000;
+
+/** Waits for the next wall-clock second: Salesforce stamps records to the second. */
+export const nextSecond = (): Promise<void> => new Promise((r) => setTimeout(r, 1005 - (Date.now() % 1000)));
+
+/** A Salesforce record's SystemModstamp as an ISO instant, as a Flow sends it. */
+export const modstamp = (rec: Record<string, unknown>): string => String(rec.SystemModstamp).replace('+0000', 'Z');

@@ -1,24 +1,17 @@
 /** The data-driven markov model through the store, the CLI, the API and (as the default model) the write-backs. */
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fitMarkov, splitCents, type Journey } from '../../src/attribution/index.ts';
 import { attribution } from '../../src/cli/attribution.ts';
 import { attributeDeal } from '../../src/pipeline/attribution/attribution-job.ts';
-import { makeHarness, mqlPerson, postEvents, repEdits, type Harness } from './harness.ts';
+import { DAY, mqlPerson, nextSecond, postEvents, repEdits, useHarness, type Harness } from './harness.ts';
 
 let h: Harness;
-beforeEach(async () => {
-  h = await makeHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
+useHarness((made) => (h = made));
 
-const DAY = 86_400_000;
 const SUMMIT = 'Autumn Data Summit';
 const ADS = 'Pricing Ads';
-const nextSecond = () => new Promise((r) => setTimeout(r, 1005 - (Date.now() % 1000)));
 const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
 
 /** 40 closed deals: 12 won Summit → Ads, 8 won Ads, 10 lost Summit, 10 lost organic → Ads; and 5 people on no deal. */

@@ -3,22 +3,13 @@
  * shipped agreement's `attribution.costs`, won deals touched by those campaigns. Return per dollar
  * is credited revenue ÷ cost, campaign by campaign, under every model.
  */
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { CAMPAIGNS } from '../../sandbox/demo/sample.ts';
 import type { CreditReport } from '../../src/pipeline/attribution/credit-report.ts';
-import { makeHarness, mqlPerson, postEvents, repEdits, type Harness } from './harness.ts';
+import { DAY, modstamp, mqlPerson, nextSecond, postEvents, repEdits, useHarness, type Harness } from './harness.ts';
 
 let h: Harness;
-beforeEach(async () => {
-  h = await makeHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
-
-const DAY = 86_400_000;
-const nextSecond = () => new Promise((r) => setTimeout(r, 1005 - (Date.now() % 1000)));
-const modstamp = (rec: Record<string, unknown>) => String(rec.SystemModstamp).replace('+0000', 'Z');
+useHarness((made) => (h = made));
 
 /** A person made MQL, touched by `campaigns` (the demo's), converted with an Opportunity of `amount` and won. */
 async function wonDeal(email: string, campaigns: string[], amount: number) {
