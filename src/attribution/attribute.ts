@@ -3,8 +3,8 @@ import { parseDuration } from '../config/duration.ts';
 import { RULE_BASED_MODELS } from '../config/agreement-schema.ts';
 import { modelWeights } from './models.ts';
 import { splitCents, toCents } from './split.ts';
-import { closeInstant, keyIndexes, touchesInWindow } from './touches.ts';
-import type { AttributionModel, AttributionResult, AttributionSettings, DealInput, Share, Touch } from './types.ts';
+import { closeInstant, keyIndexes, sharesOf, touchesInWindow } from './touches.ts';
+import type { AttributionModel, AttributionResult, AttributionSettings, DealInput, Touch } from './types.ts';
 
 function durationMs(value: string | number): number {
   return typeof value === 'number' ? value : parseDuration(value);
@@ -37,18 +37,7 @@ export function attribute(
   };
   if (!cents) return result;
   result.unattributedCents = 0;
-  placed.forEach(({ touch }, i) => {
-    if (!(weights[i] > 0)) return;
-    const share: Share = {
-      touchId: touch.id,
-      campaign: touch.campaign,
-      channel: touch.channel,
-      personKey: touch.personKey,
-      cents: cents[i],
-    };
-    if (touch.campaignId !== undefined) share.campaignId = touch.campaignId;
-    result.shares.push(share);
-  });
+  result.shares = sharesOf(placed, cents, (i) => weights[i] > 0);
   return result;
 }
 

@@ -5,8 +5,8 @@
  */
 import type { Journey, MarkovFit } from './markov.ts';
 import { splitCents, toCents } from './split.ts';
-import { closeInstant, touchesInWindow, type PlacedTouch } from './touches.ts';
-import type { AttributionResult, DealInput, Share, Touch } from './types.ts';
+import { closeInstant, sharesOf, touchesInWindow, type PlacedTouch } from './touches.ts';
+import type { AttributionResult, DealInput, Touch } from './types.ts';
 
 /** The chain state of a touch: its campaign, else its channel as `channel:<name>`; `null` for neither. */
 export function stateOf(touch: Pick<Touch, 'campaign' | 'channel'>): string | null {
@@ -85,17 +85,6 @@ export function markovCredit(
     });
   });
   result.unattributedCents = 0;
-  placed.forEach(({ touch }, i) => {
-    if (!credited[i]) return;
-    const share: Share = {
-      touchId: touch.id,
-      campaign: touch.campaign,
-      channel: touch.channel,
-      personKey: touch.personKey,
-      cents: cents[i],
-    };
-    if (touch.campaignId !== undefined) share.campaignId = touch.campaignId;
-    result.shares.push(share);
-  });
+  result.shares = sharesOf(placed, cents, (i) => credited[i]);
   return result;
 }

@@ -1,7 +1,7 @@
 /** The touches that count for a deal, in time order, and its key touches FT, LC, OC, CW. */
 import { parseInstant } from '../mapping/time.ts';
 import { InputError } from '../platform/errors.ts';
-import type { DealInput, Touch } from './types.ts';
+import type { DealInput, Share, Touch } from './types.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -73,4 +73,26 @@ export function mqlAtFor(createdAt: string, mqlTimes: Iterable<string | null | u
     if (!best || ms < best.ms) best = { iso, ms };
   }
   return best ? best.iso : null;
+}
+
+/** The shares of the placed touches that `credited` keeps, each with its cents, in time order. */
+export function sharesOf(
+  placed: readonly PlacedTouch[],
+  cents: readonly number[],
+  credited: (i: number) => boolean,
+): Share[] {
+  const shares: Share[] = [];
+  placed.forEach(({ touch }, i) => {
+    if (!credited(i)) return;
+    const share: Share = {
+      touchId: touch.id,
+      campaign: touch.campaign,
+      channel: touch.channel,
+      personKey: touch.personKey,
+      cents: cents[i],
+    };
+    if (touch.campaignId !== undefined) share.campaignId = touch.campaignId;
+    shares.push(share);
+  });
+  return shares;
 }
