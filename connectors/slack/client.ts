@@ -13,6 +13,7 @@ import { LogLevel, WebClient } from '@slack/web-api';
 import { alertMrkdwn } from '../../src/alerts/render.ts';
 import type { AlertMessage, AlertRef, Sent, SlackTransport } from '../../src/alerts/types.ts';
 import { localLimits, type Limiter, type LimitsBackend } from '../../src/platform/limiter.ts';
+import { AlertError } from '../../src/platform/errors.ts';
 import { platformError, slackError } from './errors.ts';
 
 export interface SlackOptions {
@@ -22,6 +23,8 @@ export interface SlackOptions {
   limits?: LimitsBackend;
   /** How long a found (or not found) user stays cached; default an hour. */
   cacheMs?: number;
+  /** Hears why a lookup of an interrupted attempt's message was refused (the alert is posted without it). */
+  onLookupRefused?: (reason: string) => void;
 }
 
 /**
@@ -131,11 +134,28 @@ export function createSlackTransport(options: SlackOptions): SlackTransport & { 
     return null;
   }
 
+  /**
+   * The alert with `key` in `channel` since `since`, or null. Slack's own trouble (a 429, a 5xx)
+   * is thrown, to be waited out; a lookup Slack will never allow (a scope the app lacks, a channel
+   * it cannot read) is given up and the alert posted, said through `onLookupRefused`: a rep told
+   * twice is better than one told late.
+   */
+  async function lookUp(channel: string, key: string, since: string): Promise<Sent | null> {
+    try {
+      const id = await channelIdOf(channel);
+      const ts = id ? await findSent(id, key, since) : null;
+      return id && ts ? { to: id, id: ts, found: true } : null;
+    } catch (err) {
+      if (!(err instanceof AlertError) || err.retryable) throw err;
+      options.onLookupRefused?.(err.message);
+      return null;
+    }
+  }
+
   async function post(channel: string, message: AlertMessage, ref: AlertRef): Promise<Sent> {
     if (ref.lookSince) {
-      const id = await channelIdOf(channel);
-      const ts = id ? await findSent(id, ref.key, ref.lookSince) : null;
-      if (id && ts) return { to: id, id: ts, found: true };
+      const found = await lookUp(channel, ref.key, ref.lookSince);
+      if (found) return found;
     }
     const r = await call('chat.postMessage', postLimiter(channel), () =>
       client.chat.postMessage({

@@ -65,14 +65,50 @@ export interface SlackSandbox extends FakeApi {
   addChannel(name: string, id?: string): string;
   /** The next `count` calls of `method` answer 429 with `Retry-After: seconds`. */
   rateLimitNext(method: string, seconds: number, count?: number): void;
+  /** The bot token's scopes (every scope Baton asks for, at first); a method needing one it lacks answers `missing_scope`. */
+  readonly scopes: Set<string>;
   /** Sets (or clears, with null) the hook run after each stored `chat.postMessage`. */
   afterPost(hook: AfterPost | null): void;
   /** Messages posted to a channel (by name or id) or sent to a user (by email) as a DM. */
   to(target: string): SlackMessage[];
 }
 
+/** The scope a call needs (`conversations.history` by the kind of conversation). */
+function neededScope(method: string, p: Record<string, string>): string | null {
+  switch (method) {
+    case 'users.lookupByEmail':
+      return 'users:read.email';
+    case 'conversations.open':
+      return 'im:write';
+    case 'conversations.list':
+      return 'channels:read';
+    case 'chat.postMessage':
+      return 'chat:write';
+    case 'conversations.history':
+      return p.channel?.startsWith('D')
+        ? 'im:history'
+        : p.channel?.startsWith('G')
+          ? 'groups:history'
+          : 'channels:history';
+    default:
+      return null;
+  }
+}
+
+const ALL_SCOPES = [
+  'chat:write',
+  'im:write',
+  'users:read.email',
+  'im:history',
+  'channels:history',
+  'groups:history',
+  'channels:read',
+  'groups:read',
+];
+
 /** Creates an empty workspace with bot token `token`. */
 export function createSlackSandbox(token = 'xoxb-sandbox'): SlackSandbox {
+  const scopes = new Set(ALL_SCOPES);
   const users: SlackUser[] = [];
   const channels = new Map<string, string>(); // name (without #) → id
   const dms = new Map<string, string>(); // user id → D… id
@@ -217,6 +253,7 @@ export function createSlackSandbox(token = 'xoxb-sandbox'): SlackSandbox {
     messages,
     calls,
     callTimes,
+    scopes,
     addUser: (u) => void users.push(u),
     addChannel(name, id) {
       const cid = id ?? `C${String(channels.size + 1).padStart(8, '0')}`;
@@ -248,6 +285,9 @@ export function createSlackSandbox(token = 'xoxb-sandbox'): SlackSandbox {
       const bucket = method === 'chat.postMessage' ? `${method}:${channelId(p.channel ?? '') ?? p.channel}` : method;
       const refused = limited(method, bucket);
       if (refused) return refused;
+      const needed = neededScope(method, p);
+      if (needed && !scopes.has(needed))
+        return { status: 200, body: { ok: false, error: 'missing_scope', needed, provided: [...scopes].join(',') } };
       switch (method) {
         case 'auth.test':
           return ok({

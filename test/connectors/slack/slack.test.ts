@@ -97,6 +97,32 @@ test('an alert an earlier attempt may have posted is looked up by its key and no
   await fresh.stop();
 });
 
+test('a lookup Slack refuses for good (a history scope the app lacks) is given up and said: the alert is posted', async () => {
+  const heard: string[] = [];
+  const t = createSlackTransport({
+    token: slack.token,
+    apiUrl: `${served.url}/api/`,
+    onLookupRefused: (reason) => heard.push(reason),
+  });
+  slack.scopes.delete('im:history');
+  try {
+    const before = slack.to('ana.rep@org.example').length;
+    const sent = await t.direct(
+      'U01',
+      { ...message, subject: 'Late is worse' },
+      ref('alert:h', new Date().toISOString()),
+    );
+    expect(sent.found).toBeUndefined();
+    expect(slack.to('ana.rep@org.example')).toHaveLength(before + 1);
+    expect(heard).toEqual([
+      expect.stringMatching(/^Slack conversations\.history: missing_scope; the app needs .*im:history/),
+    ]);
+  } finally {
+    slack.scopes.add('im:history');
+    await t.stop();
+  }
+});
+
 test('a 429 is an AlertError to retry after Slack’s Retry-After; a missing channel is final and says what to do', async () => {
   slack.rateLimitNext('chat.postMessage', 7);
   const limited = await transport.post('#sales-leads', message, ref('alert:e')).catch((e: unknown) => e);
