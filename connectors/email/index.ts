@@ -1,2 +1,2 @@
 /** Email for `alerts.yaml`: the transport the composition root builds. */
-export { createSmtpTransport, type SmtpOptions } from './smtp.ts';
+export { alertMessageId, createSmtpTransport, type SmtpOptions } from './smtp.ts';

@@ -2,6 +2,23 @@
 import { ErrorCode, type WebAPICallError } from '@slack/web-api';
 import { AlertError } from '../../src/platform/errors.ts';
 
+/**
+ * The bot token's scopes: post (`chat:write`), open DMs (`im:write`), find reps (`users:read.email`),
+ * and, to find an alert an interrupted attempt may have posted, read the history of DMs and
+ * channels (`im:history`, `channels:history`, `groups:history`) and channel ids by name
+ * (`channels:read`, `groups:read`).
+ */
+export const SLACK_SCOPES = [
+  'chat:write',
+  'im:write',
+  'users:read.email',
+  'im:history',
+  'channels:history',
+  'groups:history',
+  'channels:read',
+  'groups:read',
+] as const;
+
 /** `ok: false` errors worth another attempt (Slack's own trouble); every other one is final. */
 const TRANSIENT = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
 
@@ -23,6 +40,7 @@ export function slackError(method: string, err: unknown): AlertError {
         retryable: true,
         retryAfterMs: (e.retryAfter ?? 1) * 1000,
         code: 'alert_rate_limited',
+        refused: true,
       });
     case ErrorCode.PlatformError: {
       const code = platformError(err) ?? 'unknown';
@@ -32,9 +50,13 @@ export function slackError(method: string, err: unknown): AlertError {
           : code === 'channel_not_found' || code === 'not_in_channel'
             ? '; invite the Baton app to the channel named in alerts.yaml'
             : code === 'missing_scope'
-              ? '; the app needs chat:write, im:write and users:read.email'
+              ? `; the app needs ${SLACK_SCOPES.join(', ')}`
               : '';
-      return new AlertError('slack', `Slack ${method}: ${code}${fix}`, { cause: err, retryable: TRANSIENT.has(code) });
+      return new AlertError('slack', `Slack ${method}: ${code}${fix}`, {
+        cause: err,
+        retryable: TRANSIENT.has(code),
+        refused: true,
+      });
     }
     case ErrorCode.HTTPError:
       return new AlertError('slack', `Slack ${method}: HTTP ${e.statusCode ?? '?'}`, {

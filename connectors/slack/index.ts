@@ -1,2 +1,3 @@
 /** Slack for `alerts.yaml`: the transport the composition root builds. */
-export { createSlackTransport, SLACK_TIERS, type SlackOptions } from './client.ts';
+export { ALERT_EVENT_TYPE, createSlackTransport, SLACK_TIERS, type SlackOptions } from './client.ts';
+export { SLACK_SCOPES } from './errors.ts';

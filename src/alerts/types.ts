@@ -34,21 +34,35 @@ export interface Sent {
   to: string;
   /** Slack's message `ts` or the email's Message-ID. */
   id: string;
+  /** Slack had the message already (an earlier attempt's, found by its key): nothing was posted now. */
+  found?: boolean;
+}
+
+/** Which alert a send is: its idempotency key, and whether an earlier attempt may have reached Slack. */
+export interface AlertRef {
+  /** The alert's idempotency key: in the Slack message's `metadata`, and the email's Message-ID. */
+  key: string;
+  /**
+   * Set when an earlier attempt may have been accepted without Baton hearing it (killed, or the
+   * answer lost): Slack is asked first for a message with this key since this time (ISO).
+   */
+  lookSince?: string;
 }
 
 /** Slack, behind the small interface the alert sender needs. */
 export interface SlackTransport {
   /** The Slack user id for `email` (cached), or null when Slack has none (`users_not_found`). */
   userByEmail(email: string): Promise<string | null>;
-  /** A direct message to a user (the DM opened by `conversations.open`). */
-  direct(userId: string, message: AlertMessage): Promise<Sent>;
-  /** A post to a channel (name like `#sales` or id). */
-  post(channel: string, message: AlertMessage): Promise<Sent>;
+  /** A direct message to a user (the DM opened by `conversations.open`), once per `ref.key`. */
+  direct(userId: string, message: AlertMessage, ref: AlertRef): Promise<Sent>;
+  /** A post to a channel (name like `#sales` or id), once per `ref.key`. */
+  post(channel: string, message: AlertMessage, ref: AlertRef): Promise<Sent>;
 }
 
 /** Email over SMTP. */
 export interface EmailTransport {
-  send(to: string, message: AlertMessage): Promise<Sent>;
+  /** Sends with a Message-ID derived from `ref.key`, the same on every attempt, so receivers drop a duplicate. */
+  send(to: string, message: AlertMessage, ref: AlertRef): Promise<Sent>;
 }
 
 /** The alert transports an instance has (none: alert rows wait in the outbox). */

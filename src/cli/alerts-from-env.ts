@@ -25,7 +25,13 @@ export function alertsFromEnv(
     const token = env[slack.token_env];
     if (!token) say(`alerts: Slack is off (${slack.token_env} is not set)`);
     else {
-      const t = createSlackTransport({ token, apiUrl: env.BATON_SLACK_API_URL || slack.api_url, limits });
+      const t = createSlackTransport({
+        token,
+        apiUrl: env.BATON_SLACK_API_URL || slack.api_url,
+        limits,
+        onLookupRefused: (reason) =>
+          say(`alerts: could not look for an interrupted Slack alert (${reason}); posted it, it may show twice`),
+      });
       transports.slack = t;
       stops.push(() => t.stop());
     }

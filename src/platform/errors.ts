@@ -160,15 +160,18 @@ export class AlertError extends BatonError {
   readonly channel: 'slack' | 'email';
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
+  /** The service answered and refused (a 429, an `ok: false`): the message was not taken. False when unknown (a 5xx, a lost connection). */
+  readonly refused: boolean;
   constructor(
     channel: 'slack' | 'email',
     message: string,
-    options: { cause?: unknown; retryable?: boolean; retryAfterMs?: number; code?: ErrorCode } = {},
+    options: { cause?: unknown; retryable?: boolean; retryAfterMs?: number; code?: ErrorCode; refused?: boolean } = {},
   ) {
     super(options.code ?? 'alert_error', message, { cause: options.cause });
     this.channel = channel;
     this.retryable = options.retryable ?? false;
     this.retryAfterMs = options.retryAfterMs;
+    this.refused = options.refused ?? false;
   }
 }
 

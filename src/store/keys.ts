@@ -134,6 +134,11 @@ export const kv = {
   owner: (personId: number) => key(`owner:${personId}`, asString),
   /** The alerts sent about a person (newest last, the latest 50), for its history and `GET /api/people/:key`. */
   alertsSent: (personId: number) => key(`alerts:sent:${personId}`, asSentAlerts),
+  /**
+   * When the first unfinished attempt of a Slack alert (outbox key) started: set before the call,
+   * removed when the row completes. Found on a later attempt, Slack may have the message already.
+   */
+  alertAttempt: (outboxKey: string) => key(`alerts:attempt:${outboxKey}`, asString),
   /** A Salesforce owner's manager (the owner itself when none). */
   manager: (ownerId: string) => key(`manager:${ownerId}`, asString),
 } as const;

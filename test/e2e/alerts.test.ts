@@ -92,6 +92,9 @@ describe('alerts', () => {
     await setup();
     const { leadId } = await mqlPerson(h);
     await h.drain();
+    // One DM, to the owner routing chose, and nothing to anyone else.
+    expect(h.salesforce.org.table('Lead').get(leadId)!.OwnerId).toBe(reps['ana.rep']);
+    expect(w.slack.messages).toHaveLength(1);
     const ana = w.slack.to('ana.rep@org.example');
     expect(ana).toHaveLength(1);
     expect(ana[0].text).toContain('*New lead for you: Ana Lima*');
@@ -107,6 +110,9 @@ describe('alerts', () => {
 
     let p = await person('ana@corp.example');
     const due = Date.parse(p.sla.due);
+    // remind_before is 15m: nothing at 20 minutes before the deadline, the reminder at 10.
+    h.clock.now = new Date(due - 20 * 60_000);
+    expect(await queueSlaReminders(h.ctx)).toBe(0);
     h.clock.now = new Date(due - 10 * 60_000);
     expect(await queueSlaReminders(h.ctx)).toBe(1);
     await h.drain();
@@ -160,6 +166,7 @@ describe('alerts', () => {
     expect(mail.raw).toContain('text/plain');
     expect(mail.raw).toContain('text/html');
     expect(mail.raw).toContain('users_not_found');
+    expect(mail.raw).toMatch(/^Message-ID: <baton-alert\.[0-9a-f]{32}@acme\.example>/im);
     const p = await person('ana@corp.example');
     expect(p.alerts).toEqual([
       expect.objectContaining({
@@ -178,8 +185,40 @@ describe('alerts', () => {
     await h.drain();
     expect(w.slack.to('ana.rep@org.example')).toHaveLength(1);
     expect(w.slack.calls.get('chat.postMessage')).toBe(3);
+    // Each retry came after Slack's Retry-After (1 s), not at once.
+    const [first, second, third] = w.slack.callTimes.get('chat.postMessage')!;
+    expect(second - first).toBeGreaterThanOrEqual(990);
+    expect(third - second).toBeGreaterThanOrEqual(990);
     expect(await h.store.outboxPending('slack')).toBe(0);
     expect(await h.store.listDeadLetters()).toEqual([]);
+    expect((await person('ana@corp.example')).alerts).toEqual([
+      expect.objectContaining({ event: 'handoff', via: 'slack' }),
+    ]);
+  });
+
+  it('Slack took the message but its answer was lost: the retry finds it by its key and does not post again', async () => {
+    await setup();
+    w.slack.afterPost(() => {
+      w.slack.afterPost(null);
+      return { status: 500, body: 'upstream gone' };
+    });
+    await mqlPerson(h);
+    await h.drain();
+    const ana = w.slack.to('ana.rep@org.example');
+    expect(ana).toHaveLength(1);
+    expect(ana[0].metadata).toEqual({
+      event_type: 'baton_alert',
+      event_payload: { key: expect.stringMatching(/^alert:handoff:person-\d+:/) },
+    });
+    expect(w.slack.calls.get('chat.postMessage')).toBe(1);
+    expect(w.slack.calls.get('conversations.history')).toBe(1);
+    expect(await h.store.outboxPending('slack')).toBe(0);
+    expect((await person('ana@corp.example')).alerts).toEqual([
+      expect.objectContaining({ event: 'handoff', via: 'slack', to: ana[0].channel }),
+    ]);
+    // Found and completed: the attempt's mark is gone, so nothing is looked up again.
+    const key = String(ana[0].metadata!.event_payload.key).replace(/^alert:/, '');
+    expect(await h.store.getValue(`alerts:attempt:slack:${key}`)).toBeUndefined();
   });
 
   it('without alerts.yaml nothing changes: no alert rows, no Slack call, no mail', async () => {

@@ -12,8 +12,7 @@ import { errorMessage, setupProblemKey } from '../../platform/errors.ts';
 import type { Crm, OutboxRow } from '../../store/types.ts';
 import type { PipelineContext } from '../context.ts';
 import { inTransactions } from '../batches.ts';
-import { keepClaimed } from '../keep-claimed.ts';
-import { afterFailure } from '../failed-work.ts';
+import { settleFailure, withClaimedBatch } from './claimed-batch.ts';
 import { learnOwners } from '../routing/routing-owners.ts';
 import { problemsOf, type SetupProblems } from './setup-problems.ts';
 import type { OutboxPayload } from '../person/desired.ts';
@@ -62,21 +61,9 @@ export async function sendOutboxBatch(
 ): Promise<number> {
   const connector = ctx.connectors[crm];
   if (!connector) return 0;
-  const now = ctx.now();
-  const claimed = await ctx.store.outboxClaim(crm, ctx.instanceId, batchSize, leaseMs, now.toISOString());
-  if (claimed.length === 0) return 0;
-  // Renewed while the batch waits for the CRM's limit and is written, so no other instance sends it too.
-  const release = keepClaimed(
-    ctx,
-    'outbox',
-    claimed.map((r) => r.id),
-    leaseMs,
+  return withClaimedBatch(ctx, crm, batchSize, leaseMs, (claimed) =>
+    sendClaimed(ctx, crm, connector, claimed, onWritten, refresh),
   );
-  try {
-    return await sendClaimed(ctx, crm, connector, claimed, onWritten, refresh);
-  } finally {
-    release();
-  }
 }
 
 async function sendClaimed(
@@ -263,17 +250,15 @@ async function settleFailed(
   result: Exclude<WriteResult, { status: 'ok' }>,
 ): Promise<void> {
   if (result.status === 'held') return settleHeld(ctx, crm, row, result);
-  const outcome = afterFailure(row.attempts, ctx.now(), {
-    final: result.status === 'dead',
-    hintMs: result.status === 'retry' ? result.retryAfterMs : undefined,
-  });
-  if (outcome.kind === 'dead') {
-    await ctx.store.outboxDead(row.id, result.error);
-    ctx.metrics.writebacks.inc({ crm, outcome: 'dead' });
-    ctx.metrics.deadLetters.inc({ crm });
-    ctx.log.warn('write moved to dead letters', { crm, key: row.key, error: result.error });
-    return;
-  }
-  await ctx.store.outboxRetry(row.id, result.error, outcome.at.toISOString());
-  ctx.metrics.writebacks.inc({ crm, outcome: 'retry' });
+  await settleFailure(
+    ctx,
+    crm,
+    row,
+    {
+      error: result.error,
+      final: result.status === 'dead',
+      hintMs: result.status === 'retry' ? result.retryAfterMs : undefined,
+    },
+    'write',
+  );
 }
