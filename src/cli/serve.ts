@@ -246,6 +246,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       webhookSecret: env.BATON_WEBHOOK_SECRET || undefined,
       salesforce: !!connectors.salesforce,
     }),
+    live: config,
     agreementInfo: () => agreementInfo(config, ctx),
     currency,
     sessions,

@@ -91,6 +91,7 @@ export function liveConfig(
   let timer: NodeJS.Timeout | null = null;
   let debounce: NodeJS.Timeout | null = null;
   let running: Promise<LoadOutcome> | null = null;
+  let queued: Promise<LoadOutcome> | null = null;
   const listeners = new Set<LiveListener>();
 
   const textsOf = (cfg: LoadedConfig) =>
@@ -209,8 +210,16 @@ export function liveConfig(
       return () => listeners.delete(listener);
     },
     reload() {
-      // One load at a time; a watcher burst collapses into the running one.
-      running ??= load().finally(() => (running = null));
+      // One load at a time; a call while one runs gets the next one (which sees what the caller
+      // just stored, e.g. an approval), and a burst of calls (the watcher) shares that one.
+      if (running) {
+        const next = () => {
+          queued = null;
+          return source.reload();
+        };
+        return (queued ??= running.then(next, next));
+      }
+      running = load().finally(() => (running = null));
       return running;
     },
     watch(intervalMs = 2000) {
