@@ -141,3 +141,39 @@ describe('approvals bound to the draft hash', () => {
     expect(seen).toEqual([[8, 7, true]]);
   });
 });
+
+describe('named users sign in', () => {
+  const login = (token: string) =>
+    fetch(`${s.url}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: s.url },
+      body: new URLSearchParams({ token }).toString(),
+    });
+
+  it("a user's token signs in and works as a bearer; removing the user ends both; a wrong token is 401", async () => {
+    const res = await login(s.tokens.raj);
+    expect(res.status).toBe(303);
+    const cookie = res.headers.get('set-cookie')!.split(';')[0];
+    const asSession = () => fetch(`${s.url}/api/agreement/draft`, { headers: { cookie } });
+    expect(await (await asSession()).json()).toEqual({ draft: null });
+    await s.writeAgreement(draftOf(s.original));
+    expect((await (await asSession()).json()).draft.you).toMatchObject({ name: 'Raj Patel', side: 'sales' });
+    // an approval through the session is recorded as given on the dashboard
+    const approve = await fetch(`${s.url}/api/agreement/approve`, {
+      method: 'POST',
+      headers: { cookie, origin: s.url, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect((await approve.json()).draft.approvals[0]).toMatchObject({ side: 'sales', via: 'dashboard' });
+    expect((await s.call('GET', '/api/agreement/versions', s.tokens.raj)).status).toBe(200);
+
+    expect(await s.store.removeUser('raj@acme.example')).toBe(true);
+    expect((await asSession()).status).toBe(401);
+    expect((await s.call('GET', '/api/agreement/versions', s.tokens.raj)).status).toBe(401);
+    expect((await login(s.tokens.raj)).status).toBe(401);
+    expect((await login('baton_u_not-a-token')).status).toBe(401);
+    // the API token still signs in (machines, and the dashboard without named users)
+    expect((await login(API_TOKEN)).status).toBe(303);
+  });
+});
