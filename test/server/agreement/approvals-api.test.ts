@@ -177,3 +177,28 @@ describe('named users sign in', () => {
     expect((await login(API_TOKEN)).status).toBe(303);
   });
 });
+
+it('a version stored before approvals were recorded shows the dates its stored owners carry', async () => {
+  await s.store.saveAgreementVersion({
+    version: 9,
+    name: 'older store',
+    text: 'name: older store\n',
+    owners: {
+      marketing: { name: 'Dana Lee', email: 'dana@acme.example', approved: '2026-10-01' },
+      sales: { name: 'Raj Patel', email: 'raj@acme.example' },
+    },
+    hash: 'f'.repeat(64),
+    liveAt: '2026-12-05T00:00:00.000Z',
+  });
+  const v9 = (await s.call('GET', '/api/agreement/versions/9', API_TOKEN)).body;
+  expect(v9.approvals).toEqual([
+    {
+      side: 'marketing',
+      name: 'Dana Lee',
+      email: 'dana@acme.example',
+      via: 'file',
+      approved_on: '2026-10-01',
+      at: '2026-12-05T00:00:00.000Z',
+    },
+  ]);
+});
