@@ -48,11 +48,26 @@ const approvalView = (a: ApprovalRow): ApprovalView => ({
 
 const label = (version: number, hash: string) => `agreement.yaml v${version} (sha256 ${shortHash(hash)})`;
 
+/**
+ * A version stored before approvals were recorded (migration 4) has none: the dates its stored
+ * owners carry are what approved it.
+ */
+function ownerDates(v: AgreementVersionRow): ApprovalView[] {
+  const out: ApprovalView[] = [];
+  for (const side of SIDES) {
+    const o = v.owners[side] as { name?: string; email?: string; approved?: string } | undefined;
+    if (o?.approved)
+      out.push({ side, name: o.name ?? '', email: o.email ?? '', via: 'file', approved_on: o.approved, at: v.liveAt });
+  }
+  return out;
+}
+
 async function summary(
   store: Store,
   v: AgreementVersionRow,
   live: AgreementVersionRow | null,
 ): Promise<VersionSummary> {
+  const recorded = (await store.approvalsOf(v.hash)).map(approvalView);
   return {
     version: v.version,
     name: v.name,
@@ -60,7 +75,7 @@ async function summary(
     live: v.version === live?.version,
     live_from: v.liveAt,
     live_to: v.liveTo ?? null,
-    approvals: (await store.approvalsOf(v.hash)).map(approvalView),
+    approvals: recorded.length ? recorded : ownerDates(v),
   };
 }
 
