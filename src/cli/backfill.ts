@@ -120,10 +120,11 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   const config = liveConfig(resolve(values.config ?? env.BATON_CONFIG_DIR ?? 'mappings'), store, log);
   try {
     const loaded = await config.reload();
-    if (!loaded.ok) {
+    if (!config.current()) {
       console.error(`baton backfill: ${loaded.message}`);
       return 1;
     }
+    if (!loaded.ok) console.error(`baton backfill: ${loaded.message}`);
     const connectors = connectorsFromEnv(env, config.loaded()!, (line) => console.error(`baton backfill: ${line}`));
     const connector = connectors[crm];
     if (!connector) {

@@ -14,6 +14,8 @@ const COMMANDS = [
   'dlq',
   'attribution',
   'report',
+  'agreement',
+  'users',
 ] as const;
 
 export interface CommandModule {

@@ -156,11 +156,13 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     slaTimeScale: Number.isFinite(timeScale) ? timeScale : 1,
   });
   const first = await config.reload();
-  if (!first.ok) {
+  if (!config.current()) {
     console.error(`baton serve: no agreement can go live:\n${first.message}`);
     await store.close();
     return 1;
   }
+  // The files hold a draft (or a refused edit) while a stored version is live: that one runs, the draft waits for its approvals.
+  if (!first.ok) console.error(`baton serve: ${first.message}`);
   const currency = (env.BATON_CURRENCY || 'USD').trim().toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency)) {
     console.error(`baton serve: BATON_CURRENCY '${env.BATON_CURRENCY}' is not an ISO 4217 code (e.g. USD, EUR)`);
@@ -244,6 +246,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       webhookSecret: env.BATON_WEBHOOK_SECRET || undefined,
       salesforce: !!connectors.salesforce,
     }),
+    live: config,
     agreementInfo: () => agreementInfo(config, ctx),
     currency,
     sessions,

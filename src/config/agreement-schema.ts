@@ -28,7 +28,7 @@ const owner = strict({
   approved: isoDate
     .optional()
     .describe(
-      'The day this owner approved this version (YYYY-MM-DD); serve applies the agreement only when both owners carry one.',
+      'The day this owner approved this version (YYYY-MM-DD), for teams that approve by code review; an approval on the dashboard or with baton agreement approve needs none.',
     ),
 });
 
@@ -209,7 +209,20 @@ export const agreementSchema = strict({
   owners: strict({
     marketing: owner.describe("Marketing's owner of the agreement."),
     sales: owner.describe("Sales' owner of the agreement."),
-  }).describe('The two owners; both must carry an approved date before serve applies this version.'),
+  }).describe(
+    'The two owners; this version goes live once both approved it (an approved date here, or on the dashboard or with baton agreement approve).',
+  ),
+  effective: z
+    .string({
+      error: (iss) => (iss.input === undefined ? undefined : 'expected an ISO date or time, e.g. 2026-12-01T09:00:00Z'),
+    })
+    .refine((v) => /^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v)), {
+      error: 'expected an ISO date or time, e.g. 2026-12-01T09:00:00Z',
+    })
+    .optional()
+    .describe(
+      'When this version goes live once both owners approved it (ISO time; a date alone means 00:00 UTC); without it, at once.',
+    ),
   score: strict({
     fit: strict({
       max: z.number().positive().describe('The highest fit score; the sum of the rules is clamped to 0..max.'),

@@ -203,6 +203,16 @@ export async function loadConfig(dir: string): Promise<LoadedConfig> {
 }
 
 /**
+ * Checks an agreement given as text (a stored version, as `serve` restarts on the live one while
+ * the file holds a draft), names checked against `fields`; throws `ConfigError` listing every problem.
+ */
+export function parseAgreementText(file: string, text: string, fields: FieldsConfig): AgreementConfig {
+  const checked = checkAgreementSource({ source: parseYamlSource(file, text) }, vocabularyOf(fields));
+  if (checked.problems.length || !checked.value) throw new ConfigError(checked.problems.sort(byPosition));
+  return checked.value;
+}
+
+/**
  * Loads one agreement file (for `baton simulate --agreement FILE`). Names are checked against
  * `fieldsFile` (default: the `fields.yaml` beside it) when that one is present and valid; otherwise
  * they are not checked and a warning says so. Throws `ConfigError` listing every problem.

@@ -26,7 +26,9 @@ export type ErrorCode =
   | 'bad_cursor'
   | 'bad_datetime'
   | 'unauthorized'
+  | 'forbidden'
   | 'not_found'
+  | 'conflict'
   // State and concurrency
   | 'no_live_agreement'
   | 'person_exists'
@@ -103,6 +105,20 @@ export class MediaTypeError extends InputError {
 export class AuthError extends BatonError {
   constructor(message: string, options: { cause?: unknown } = {}) {
     super('unauthorized', message, options);
+  }
+}
+
+/** Authenticated, but not allowed to do this (HTTP 403): a viewer approving, the machine token approving. */
+export class ForbiddenError extends BatonError {
+  constructor(message: string, options: { cause?: unknown; details?: ErrorDetails } = {}) {
+    super('forbidden', message, options);
+  }
+}
+
+/** The request contradicts the state it acts on (HTTP 409): a draft that changed since it was read, a user who exists. */
+export class ConflictError extends BatonError {
+  constructor(message: string, options: { cause?: unknown; details?: ErrorDetails } = {}) {
+    super('conflict', message, options);
   }
 }
 

@@ -4,7 +4,8 @@
  * kept), with both approvals removed and the version bumped, so it goes through the normal
  * preview and approval path; nothing here changes a live agreement.
  */
-import { isMap, isScalar, parseDocument } from 'yaml';
+import { isScalar } from 'yaml';
+import { agreementDocument, redraftDocument } from '../config/agreement-text.ts';
 import { BatonError } from '../platform/errors.ts';
 
 type Path = (string | number)[];
@@ -54,8 +55,7 @@ export function mqlThresholds(mql: unknown): MqlThresholds {
  * threshold for a score given in `values`.
  */
 export function draftAgreement(text: string, values: { fit?: number; engagement?: number }): string {
-  const doc = parseDocument(text);
-  if (doc.errors.length) throw new BatonError('bad_file', `the agreement does not parse: ${doc.errors[0].message}`);
+  const doc = agreementDocument(text);
   const js = doc.toJS() as Record<string, unknown>;
   const stages = js.stages as Record<string, unknown> | undefined;
   const found = mqlThresholds(stages?.mql);
@@ -70,13 +70,7 @@ export function draftAgreement(text: string, values: { fit?: number; engagement?
       );
     doc.setIn(['stages', 'mql', ...at.path, at.op], v);
   }
-  const owners = doc.get('owners');
-  if (isMap(owners))
-    for (const side of ['marketing', 'sales']) {
-      const o = owners.get(side);
-      if (isMap(o)) o.delete('approved');
-    }
   const version = doc.get('version', true);
-  if (isScalar(version) && typeof version.value === 'number') version.value = version.value + 1;
+  if (isScalar(version) && typeof version.value === 'number') redraftDocument(doc, version.value + 1);
   return doc.toString();
 }

@@ -10,6 +10,8 @@ import type { PipelineContext } from '../pipeline/context.ts';
 import { InputError, NotFoundError, errorMessage } from '../platform/errors.ts';
 import { problemsOf } from '../pipeline/outbox/setup-problems.ts';
 import { apiRouter } from './routes/api.ts';
+import { agreementRouter } from './routes/agreement.ts';
+import type { LiveConfigSource } from '../pipeline/live-config.ts';
 import { webhookRouter } from './routes/webhooks.ts';
 import { createAuth, type SessionSettings } from './auth.ts';
 import { errorHandler } from './errors.ts';
@@ -27,6 +29,8 @@ export interface AppDeps {
   publicUrl?: string;
   /** Wakes the workers after something was stored. */
   notify?: () => void;
+  /** The live configuration (`serve`): the draft on disk and its approvals; without it there is no draft. */
+  live?: Pick<LiveConfigSource, 'reload' | 'refused'>;
   /** What the dashboard shows of the agreement. */
   agreementInfo?: () => AgreementInfo;
   /** `BATON_CURRENCY`: the ISO 4217 code of the deals' amounts, as the dashboard shows money. */
@@ -189,6 +193,7 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
     }),
   );
   app.use(apiRouter({ ctx, auth, webhookSecret: deps.webhookSecret, notify: deps.notify }));
+  app.use(agreementRouter({ store: ctx.store, auth, now: ctx.now, live: deps.live }));
 
   if (existsSync(DASHBOARD)) {
     const mod = (await import(DASHBOARD)) as { dashboardRouter?: (d: DashboardDeps) => express.Router };

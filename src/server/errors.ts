@@ -1,6 +1,15 @@
 /** The one JSON error shape of the HTTP surface, and the mapping from Baton's error family to status codes. */
 import type { NextFunction, Request, Response } from 'express';
-import { AuthError, BatonError, InputError, MediaTypeError, NotFoundError, errorMessage } from '../platform/errors.ts';
+import {
+  AuthError,
+  BatonError,
+  ConflictError,
+  ForbiddenError,
+  InputError,
+  MediaTypeError,
+  NotFoundError,
+  errorMessage,
+} from '../platform/errors.ts';
 import { parseJsonInput } from '../platform/edge-input.ts';
 import { logger } from '../platform/logger.ts';
 import type { Metrics } from '../pipeline/metrics.ts';
@@ -32,7 +41,9 @@ export function errorHandler(metrics: Metrics) {
       metrics.inputRejected.inc({ route, reason: 'unauthorized' });
       return sendError(res, 401, 'unauthorized', err.message);
     }
+    if (err instanceof ForbiddenError) return sendError(res, 403, 'forbidden', err.message);
     if (err instanceof NotFoundError) return sendError(res, 404, 'not_found', err.message);
+    if (err instanceof ConflictError) return sendError(res, 409, 'conflict', err.message);
     if (e?.type === 'entity.too.large' || e?.status === 413) {
       metrics.inputRejected.inc({ route, reason: 'too_large' });
       return sendError(res, 413, 'too_large', 'the request body is too large', 'body');

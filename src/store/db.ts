@@ -175,7 +175,33 @@ export interface AgreementVersionsTable {
   text: string;
   owners: string;
   hash: string;
+  /** When it went live (its live-from). */
   live_at: string;
+  /** When the next version replaced it; null while live (migration 4). */
+  live_to: string | null;
+}
+
+/** Named users of the dashboard and the CLI (migration 4): only the token's hash is kept. */
+export interface UsersTable {
+  id: Generated<number>;
+  name: string;
+  email: string;
+  role: string;
+  token_hash: string;
+  created_at: string;
+}
+
+/** One owner's approval of one agreement text (migration 4), keyed by the text's hash and the side. */
+export interface AgreementApprovalsTable {
+  hash: string;
+  side: string;
+  version: number;
+  name: string;
+  email: string;
+  user_id: number | null;
+  via: string;
+  approved_on: string | null;
+  at: string;
 }
 
 /** Dashboard sessions: only hashes of the session id and of the token it was made with are stored. */
@@ -185,6 +211,8 @@ export interface SessionsTable {
   created_at: string;
   seen_at: string;
   expires_at: string;
+  /** The named user who signed in (migration 4); null for a session of the API token. */
+  user_id: number | null;
 }
 
 export interface DB {
@@ -209,6 +237,8 @@ export interface DB {
   kv: NamedTable<string>;
   agreement_versions: AgreementVersionsTable;
   sessions: SessionsTable;
+  users: UsersTable;
+  agreement_approvals: AgreementApprovalsTable;
 }
 
 /** A database handle or an open transaction; every query function takes either. */

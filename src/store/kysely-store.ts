@@ -7,6 +7,7 @@ import type { Ctx, DB, Db, DialectName } from './db.ts';
 import type {
   AccountRef,
   AgreementVersionRow,
+  ApprovalRow,
   AttributionRow,
   Crm,
   OutboxChannel,
@@ -25,6 +26,7 @@ import type {
   Source,
   Store,
   TransitionRow,
+  UserRow,
 } from './types.ts';
 import { runMigrations } from './migrations.ts';
 import * as inbox from './inbox.ts';
@@ -36,6 +38,8 @@ import * as state from './state.ts';
 import * as claims from './claims.ts';
 import * as sessions from './sessions.ts';
 import * as outcomes from './outcomes.ts';
+import * as users from './users.ts';
+import * as versions from './agreement-versions.ts';
 import { BatonError } from '../platform/errors.ts';
 
 export class KyselyStore implements Store {
@@ -340,14 +344,34 @@ export class KyselyStore implements Store {
     return sessions.pruneSessions(this.#ctx, opts);
   }
 
-  // agreement versions
-  saveAgreementVersion(row: AgreementVersionRow): Promise<void> {
-    return state.saveAgreementVersion(this.#ctx, row);
+  // named users
+  createUser(row: Omit<UserRow, 'id'> & { tokenHash: string }): Promise<UserRow> {
+    return users.createUser(this.#ctx, row);
+  }
+  listUsers(): Promise<UserRow[]> {
+    return users.listUsers(this.#ctx);
+  }
+  userByTokenHash(tokenHash: string): Promise<UserRow | null> {
+    return users.userByTokenHash(this.#ctx, tokenHash);
+  }
+  removeUser(email: string): Promise<boolean> {
+    return this.#atomic((ctx) => users.removeUser(ctx, email));
+  }
+
+  // agreement versions and approvals
+  saveAgreementVersion(row: AgreementVersionRow): Promise<boolean> {
+    return this.#atomic((ctx) => versions.saveAgreementVersion(ctx, row));
   }
   liveAgreementVersion(): Promise<AgreementVersionRow | null> {
-    return state.liveAgreementVersion(this.#ctx);
+    return versions.liveAgreementVersion(this.#ctx);
   }
   listAgreementVersions(): Promise<AgreementVersionRow[]> {
-    return state.listAgreementVersions(this.#ctx);
+    return versions.listAgreementVersions(this.#ctx);
+  }
+  recordApproval(row: ApprovalRow): Promise<boolean> {
+    return versions.recordApproval(this.#ctx, row);
+  }
+  approvalsOf(hash: string): Promise<ApprovalRow[]> {
+    return versions.approvalsOf(this.#ctx, hash);
   }
 }

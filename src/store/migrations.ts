@@ -255,6 +255,46 @@ async function createAccounts(tx: Tx): Promise<void> {
   await tx.schema.createIndex('deal_accounts_account').on('deal_accounts').columns(['crm', 'account_id']).execute();
 }
 
+/**
+ * Version 4: named users (a token each, kept hashed), approvals bound to an agreement text's hash,
+ * when each live version was replaced, and which user a dashboard session belongs to.
+ */
+async function createUsersAndApprovals(tx: Tx, d: DialectName): Promise<void> {
+  const id = autoIdType(d);
+  await tx.schema
+    .createTable('users')
+    .addColumn('id', id, (c) => (d === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('email', 'text', (c) => c.notNull().unique())
+    .addColumn('role', 'text', (c) => c.notNull())
+    .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
+  await tx.schema
+    .createTable('agreement_approvals')
+    .addColumn('hash', 'text', (c) => c.notNull())
+    .addColumn('side', 'text', (c) => c.notNull())
+    .addColumn('version', 'integer', (c) => c.notNull())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('email', 'text', (c) => c.notNull())
+    .addColumn('user_id', 'integer')
+    .addColumn('via', 'text', (c) => c.notNull())
+    .addColumn('approved_on', 'text')
+    .addColumn('at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('agreement_approvals_pk', ['hash', 'side'])
+    .execute();
+  await tx.schema.alterTable('agreement_versions').addColumn('live_to', 'text').execute();
+  await tx.schema.alterTable('sessions').addColumn('user_id', 'integer').execute();
+  // Versions stored before this migration: each but the newest was replaced when the next went live.
+  const rows = await tx.selectFrom('agreement_versions').select(['version', 'live_at']).orderBy('live_at').execute();
+  for (let i = 0; i + 1 < rows.length; i++)
+    await tx
+      .updateTable('agreement_versions')
+      .set({ live_to: rows[i + 1].live_at })
+      .where('version', '=', rows[i].version)
+      .execute();
+}
+
 /** Every data table (all but `baton_migrations`), children before parents. */
 export const DATA_TABLES = [
   'person_accounts',
@@ -276,7 +316,9 @@ export const DATA_TABLES = [
   'counters',
   'kv',
   'agreement_versions',
+  'agreement_approvals',
   'sessions',
+  'users',
 ] as const;
 
 /** Every migration, oldest first. Never edit a released one; append a new version. */
@@ -284,6 +326,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: createInitialSchema },
   { version: 2, name: 'sessions', up: createSessions },
   { version: 3, name: 'accounts', up: createAccounts },
+  { version: 4, name: 'users and approvals', up: createUsersAndApprovals },
 ];
 
 async function applyPending(tx: Tx, dialect: DialectName): Promise<number[]> {

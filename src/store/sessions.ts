@@ -12,6 +12,7 @@ export async function createSession(ctx: Ctx, row: SessionRow): Promise<void> {
       created_at: iso(row.createdAt),
       seen_at: iso(row.seenAt),
       expires_at: iso(row.expiresAt),
+      user_id: row.userId ?? null,
     })
     .execute();
 }
@@ -25,6 +26,7 @@ export async function getSession(ctx: Ctx, idHash: string): Promise<SessionRow |
         createdAt: r.created_at,
         seenAt: r.seen_at,
         expiresAt: r.expires_at,
+        userId: r.user_id === null ? null : Number(r.user_id),
       }
     : null;
 }
@@ -42,7 +44,10 @@ export async function deleteSession(ctx: Ctx, idHash: string): Promise<boolean> 
   return Number(r.numDeletedRows) > 0;
 }
 
-/** Deletes sessions that ended (absolute or idle) or belong to another token. */
+/**
+ * Deletes sessions that ended (absolute or idle), sessions of the API token made with another
+ * token, and sessions of a user who was removed or whose token is no longer theirs.
+ */
 export async function pruneSessions(
   ctx: Ctx,
   opts: { now: string; idleBefore: string; tokenHash: string },
@@ -53,7 +58,19 @@ export async function pruneSessions(
       eb.or([
         eb('expires_at', '<=', iso(opts.now)),
         eb('seen_at', '<', iso(opts.idleBefore)),
-        eb('token_hash', '!=', opts.tokenHash),
+        eb.and([eb('user_id', 'is', null), eb('token_hash', '!=', opts.tokenHash)]),
+        eb.and([
+          eb('user_id', 'is not', null),
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('users')
+                .select('users.id')
+                .whereRef('users.id', '=', 'sessions.user_id')
+                .whereRef('users.token_hash', '=', 'sessions.token_hash'),
+            ),
+          ),
+        ]),
       ]),
     )
     .executeTakeFirst();

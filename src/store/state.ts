@@ -1,6 +1,5 @@
-/** Small named state: cursors, named leases, counters, JSON values and agreement versions. */
+/** Small named state: cursors, named leases, counters and JSON values. */
 import { sql } from 'kysely';
-import type { AgreementVersionRow } from './types.ts';
 import type { Ctx } from './db.ts';
 import { prepared } from './prepared.ts';
 import { fromJson, iso, isoPlus, toJson } from './dialect.ts';
@@ -106,56 +105,4 @@ export async function setValue(ctx: Ctx, name: string, value: unknown): Promise<
     return;
   }
   await upsertValue(ctx, { name, value: toJson(value) });
-}
-
-/** Stores a version that went live; a no-op when its hash (or version number) is already stored. */
-export async function saveAgreementVersion(ctx: Ctx, row: AgreementVersionRow): Promise<void> {
-  await ctx.db
-    .insertInto('agreement_versions')
-    .values({
-      version: row.version,
-      name: row.name,
-      text: row.text,
-      owners: toJson(row.owners),
-      hash: row.hash,
-      live_at: iso(row.liveAt),
-    })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
-}
-
-function toVersion(r: {
-  version: number;
-  name: string;
-  text: string;
-  owners: string;
-  hash: string;
-  live_at: string;
-}): AgreementVersionRow {
-  return {
-    version: Number(r.version),
-    name: r.name,
-    text: r.text,
-    owners: fromJson(r.owners, {}),
-    hash: r.hash,
-    liveAt: r.live_at,
-  };
-}
-
-/** The version that went live last. */
-export async function liveAgreementVersion(ctx: Ctx): Promise<AgreementVersionRow | null> {
-  const r = await ctx.db
-    .selectFrom('agreement_versions')
-    .selectAll()
-    .orderBy('live_at', 'desc')
-    .orderBy('version', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return r ? toVersion(r) : null;
-}
-
-/** Every stored version, oldest first. */
-export async function listAgreementVersions(ctx: Ctx): Promise<AgreementVersionRow[]> {
-  const rows = await ctx.db.selectFrom('agreement_versions').selectAll().orderBy('version').execute();
-  return rows.map(toVersion);
 }

@@ -145,6 +145,40 @@ export interface SessionRow {
   seenAt: string;
   /** Absolute end. */
   expiresAt: string;
+  /** The named user signed in; absent or null for a session of the API token. */
+  userId?: number | null;
+}
+
+/** What a named user may do: approve the agreement for marketing or sales, or only read. */
+export type UserRole = 'marketing' | 'sales' | 'viewer';
+
+export interface UserRow {
+  id: number;
+  name: string;
+  email: string;
+  role: UserRole;
+  createdAt: string;
+}
+
+/** An owner's side of the agreement. */
+export type OwnerSide = 'marketing' | 'sales';
+
+/** How an approval was given: on the dashboard, through the API with a user's token, with the CLI, or as a date in the file. */
+export type ApprovalVia = 'dashboard' | 'api' | 'cli' | 'file';
+
+/** One side's approval of one agreement text, bound to the text's sha256. */
+export interface ApprovalRow {
+  hash: string;
+  side: OwnerSide;
+  version: number;
+  name: string;
+  email: string;
+  userId: number | null;
+  via: ApprovalVia;
+  /** The date written in the file (`owners.SIDE.approved`), for `via: file`. */
+  approvedOn: string | null;
+  /** When Baton recorded it (for a file date: when Baton first saw it under this hash). */
+  at: string;
 }
 
 export interface AgreementVersionRow {
@@ -153,7 +187,10 @@ export interface AgreementVersionRow {
   text: string;
   owners: Record<string, unknown>;
   hash: string;
+  /** When it went live. */
   liveAt: string;
+  /** When the next version replaced it; null while it is live. */
+  liveTo?: string | null;
 }
 
 export interface AttributionRow {
@@ -360,9 +397,25 @@ export interface Store {
   /** Ends every session past its absolute end or unused since `idleBefore` at `now`, or made with another token than `tokenHash`; returns how many. */
   pruneSessions(opts: { now: string; idleBefore: string; tokenHash: string }): Promise<number>;
 
-  // agreement versions
-  /** Stores a version that went live; no-op when that hash is already stored. */
-  saveAgreementVersion(row: AgreementVersionRow): Promise<void>;
+  // named users
+  /** Adds a user; the email must be new (`BatonError` \`conflict\` otherwise). */
+  createUser(row: Omit<UserRow, 'id'> & { tokenHash: string }): Promise<UserRow>;
+  listUsers(): Promise<UserRow[]>;
+  userByTokenHash(tokenHash: string): Promise<UserRow | null>;
+  /** Removes the user of `email` and ends their sessions; false when there is none. */
+  removeUser(email: string): Promise<boolean>;
+
+  // agreement versions and approvals
+  /**
+   * Stores a version that goes live at `liveAt` and marks the one it replaces (`liveTo`); a no-op
+   * returning false when that version (number or hash) is already stored.
+   */
+  saveAgreementVersion(row: AgreementVersionRow): Promise<boolean>;
   liveAgreementVersion(): Promise<AgreementVersionRow | null>;
+  /** Every stored version, oldest first. */
   listAgreementVersions(): Promise<AgreementVersionRow[]>;
+  /** Records one side's approval of a text; false (nothing changed) when that side already approved that hash. */
+  recordApproval(row: ApprovalRow): Promise<boolean>;
+  /** The approvals of one text, by side. */
+  approvalsOf(hash: string): Promise<ApprovalRow[]>;
 }

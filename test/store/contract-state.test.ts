@@ -40,6 +40,7 @@ describe.each(bothBackends)('Store contract on $name', ({ name, make }) => {
       createdAt: '2026-12-01T00:00:00.000Z',
       seenAt: '2026-12-01T00:00:00.000Z',
       expiresAt: '2026-12-08T00:00:00.000Z',
+      userId: null,
     });
     it('creates, reads, touches and deletes a session by the hash of its id', async () => {
       await s.createSession(row('h1'));
@@ -111,20 +112,23 @@ describe.each(bothBackends)('Store contract on $name', ({ name, make }) => {
     });
   });
 
-  it('stores agreement versions once per hash and knows the live one', async () => {
-    const v = (version: number, hash: string, ms: number) => ({
+  it('stores agreement versions once per number and hash, closes the replaced one and knows the live one', async () => {
+    const v = (version: number, hash: string, ms: number, liveTo: string | null = null) => ({
       version,
       name: 'handoff',
       text: `v${version}`,
       owners: { marketing: 'ann' },
       hash,
       liveAt: at(ms),
+      liveTo,
     });
     expect(await s.liveAgreementVersion()).toBeNull();
-    await s.saveAgreementVersion(v(1, 'h1', 0));
-    await s.saveAgreementVersion(v(1, 'h1', 5));
-    await s.saveAgreementVersion(v(2, 'h2', 10));
-    expect(await s.listAgreementVersions()).toEqual([v(1, 'h1', 0), v(2, 'h2', 10)]);
+    expect(await s.saveAgreementVersion(v(1, 'h1', 0))).toBe(true);
+    expect(await s.saveAgreementVersion(v(1, 'h1', 5))).toBe(false);
+    // another text under a stored number is not stored over it
+    expect(await s.saveAgreementVersion(v(1, 'h1-edited', 6))).toBe(false);
+    expect(await s.saveAgreementVersion(v(2, 'h2', 10))).toBe(true);
+    expect(await s.listAgreementVersions()).toEqual([v(1, 'h1', 0, at(10)), v(2, 'h2', 10)]);
     expect(await s.liveAgreementVersion()).toEqual(v(2, 'h2', 10));
   });
 

@@ -1,6 +1,7 @@
 /**
- * The dashboard's login: a form that posts the API token (form-encoded, never in a URL) and, when
- * it is right, sets the session cookie. The token is never echoed, logged or redirected with.
+ * The dashboard's login: a form that posts a token (form-encoded, never in a URL): a named user's
+ * (`baton users add`) or the API token. When it is right, it sets the session cookie. The token is
+ * never echoed, logged or redirected with.
  */
 import type { Request, Response } from 'express';
 import type { Auth } from '../auth.ts';
@@ -32,10 +33,10 @@ export function loginPage(message?: string): string {
 <main class="login-card">
   <div class="brand"><span class="brand-mark" aria-hidden="true"></span>Baton</div>
   <h1>Sign in to the dashboard</h1>
-  <p class="muted">Enter the API token this Baton was started with (<code>BATON_API_TOKEN</code>).</p>
+  <p class="muted">Enter your token (from <code>baton users add</code>), or the API token this Baton was started with (<code>BATON_API_TOKEN</code>).</p>
   ${notice}
   <form method="post" action="/login" data-testid="login-form" autocomplete="off">
-    <label for="token">API token</label>
+    <label for="token">Token</label>
     <input id="token" name="token" type="password" required autofocus data-testid="login-token">
     <button type="submit" data-testid="login-submit">Sign in</button>
   </form>
@@ -50,10 +51,17 @@ export function handleLogin(auth: Auth, token: string) {
     if (auth.originProblem(req)) return sendLogin(res.status(403), 'Sign in from this Baton’s own page.');
     const body = (req.body ?? {}) as Record<string, unknown>;
     const given = typeof body.token === 'string' ? body.token.trim() : '';
-    if (!given) return sendLogin(res.status(401), 'Enter the API token to sign in.');
-    if (!safeEqual(given, token))
-      return sendLogin(res.status(401), 'That token is not right. Check <code>BATON_API_TOKEN</code> and try again.');
-    res.setHeader('Set-Cookie', await auth.login(req));
+    if (!given) return sendLogin(res.status(401), 'Enter your token or the API token to sign in.');
+    if (safeEqual(given, token)) res.setHeader('Set-Cookie', await auth.login(req));
+    else {
+      const user = await auth.userOfToken(given);
+      if (!user)
+        return sendLogin(
+          res.status(401),
+          'That token is not right. Check your token (or <code>BATON_API_TOKEN</code>) and try again.',
+        );
+      res.setHeader('Set-Cookie', await auth.login(req, { user, token: given }));
+    }
     res.redirect(303, '/');
   };
 }

@@ -8,6 +8,7 @@ import { renderAgreement, renderFunnel, renderMarketing, renderSales } from './p
 import { renderHealth, renderRecent } from './panels-loop.js';
 import { renderAttribution } from './panels-attribution.js';
 import { renderOutcomes } from './panels-outcomes.js';
+import { renderVersions, withRecordedApprovals } from './panels-versions.js';
 
 const root = document.querySelector('[data-testid="dashboard"]');
 const form = document.querySelector('[data-testid="range-form"]');
@@ -53,16 +54,19 @@ async function loadAll() {
   showStatus(null);
   try {
     const q = new URLSearchParams({ from, to });
-    const [funnel, dash, attribution, outcomes] = await Promise.all([
+    const [funnel, dash, attribution, outcomes, versions, draft] = await Promise.all([
       getJson(`/api/funnel?${q}`),
       getJson(`/api/dashboard?${q}`),
       fetchAttribution(),
       getJson(`/api/outcomes?${q}`),
+      getJson('/api/agreement/versions'),
+      getJson('/api/agreement/draft'),
     ]);
     state.currency = dash.currency;
     renderAttribution(attribution);
     const model = attribution.model;
-    renderAgreement(dash.agreement);
+    renderAgreement(withRecordedApprovals(dash.agreement, versions.versions));
+    renderVersions(versions.versions, draft, afterApproval);
     renderFunnel(funnel);
     renderMarketing(dash.marketing);
     renderSales(dash.sales);
@@ -75,6 +79,12 @@ async function loadAll() {
   } finally {
     root.removeAttribute('aria-busy');
   }
+}
+
+/** After an approval: the whole page again (a version that went live changes every panel), and the refusal if any. */
+async function afterApproval(error) {
+  await loadAll();
+  if (error) showStatus(`Could not approve: ${error}`);
 }
 
 /** Tells a reader (and the tests) which range, model and report the numbers on screen belong to. */
