@@ -32,6 +32,14 @@ export interface Refusal {
   restart?: string[];
 }
 
+/** A new agreement text went live (its number, its hash, and what was live in this process before it). */
+export interface WentLive {
+  version: number;
+  hash: string;
+  /** Null on the first load of this process. */
+  previous: { version: number; hash: string } | null;
+}
+
 export interface LiveConfigSource {
   current(): LiveConfig | null;
   /** The last refusal (draft or invalid file), if the files on disk are not what is live; a draft names who has not approved it. */
@@ -40,6 +48,8 @@ export interface LiveConfigSource {
   loaded(): LoadedConfig | null;
   liveAt(): string | null;
   reload(): Promise<LoadOutcome>;
+  /** Calls `listener` (awaited; a throw is logged) each time a new agreement text goes live, after it is live. */
+  onLive(listener: (v: WentLive) => Promise<void> | void): void;
   /** Watches the folder; `intervalMs` is the periodic check. */
   watch(intervalMs?: number): void;
   close(): void;
@@ -69,6 +79,7 @@ export function liveConfig(
   let timer: NodeJS.Timeout | null = null;
   let debounce: NodeJS.Timeout | null = null;
   let running: Promise<LoadOutcome> | null = null;
+  const listeners: ((v: WentLive) => Promise<void> | void)[] = [];
 
   async function load(): Promise<LoadOutcome> {
     let cfg: LoadedConfig;
@@ -112,6 +123,7 @@ export function liveConfig(
     });
     const stored = await store.liveAgreementVersion();
     const previous = live?.version;
+    const before = live ? { version: live.version, hash: live.hash ?? '' } : null;
     live = {
       agreement,
       agreementConfig,
@@ -119,6 +131,7 @@ export function liveConfig(
       routing: cfg.routing,
       alerts: cfg.alerts,
       version: cfg.agreement.version,
+      hash,
     };
     loaded = cfg;
     lastTexts = texts;
@@ -131,7 +144,18 @@ export function liveConfig(
     }
     for (const w of cfg.warnings) log.warn(w);
     log.info('agreement live', { name: cfg.agreement.name, version: cfg.agreement.version, previous });
+    // The one moment a new agreement text becomes live (a fields or routing change keeps the text).
+    if (before?.hash !== hash) await wentLive({ version: cfg.agreement.version, hash, previous: before });
     return { ok: true, changed: true };
+  }
+
+  async function wentLive(v: WentLive): Promise<void> {
+    for (const l of listeners)
+      try {
+        await l(v);
+      } catch (err) {
+        log.error('a listener of the new agreement version failed', { version: v.version, error: errorMessage(err) });
+      }
   }
 
   function refuse(message: string, draft?: Refusal['draft']): LoadOutcome {
@@ -155,6 +179,7 @@ export function liveConfig(
       running ??= load().finally(() => (running = null));
       return running;
     },
+    onLive: (listener) => void listeners.push(listener),
     watch(intervalMs = 2000) {
       try {
         watcher = watch(dir, () => {

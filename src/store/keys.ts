@@ -100,6 +100,31 @@ function asSentAlerts(v: unknown): SentAlert[] | undefined {
   );
 }
 
+/**
+ * The re-score of every person under the version that went live last: which version (number and
+ * text hash), how far the walk over people got (`afterId`, up to `maxId` as stored at its start),
+ * and when it started and finished (null while it runs).
+ */
+export interface RescoreJob {
+  version: number;
+  hash: string;
+  total: number;
+  done: number;
+  afterId: number;
+  maxId: number;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+function asRescoreJob(v: unknown): RescoreJob | undefined {
+  if (!isObject(v)) return undefined;
+  const { version, hash, total, done, afterId, maxId, startedAt, finishedAt } = v;
+  if (![version, total, done, afterId, maxId].every(isInt) || typeof hash !== 'string') return undefined;
+  if (typeof startedAt !== 'string' || (finishedAt !== null && typeof finishedAt !== 'string')) return undefined;
+  return { version, hash, total, done, afterId, maxId, startedAt, finishedAt } as RescoreJob;
+}
+
 const key = <T>(name: string, read: (v: unknown) => T | undefined): KvKey<T> => ({ name, read });
 
 /** The registry: one function per key (or key family), named by what it holds. */
@@ -134,6 +159,8 @@ export const kv = {
   owner: (personId: number) => key(`owner:${personId}`, asString),
   /** The alerts sent about a person (newest last, the latest 50), for its history and `GET /api/people/:key`. */
   alertsSent: (personId: number) => key(`alerts:sent:${personId}`, asSentAlerts),
+  /** The re-score of every person under the version that went live last (`pipeline/person/rescore.ts`). */
+  rescore: () => key('agreement:rescore', asRescoreJob),
   /** A Salesforce owner's manager (the owner itself when none). */
   manager: (ownerId: string) => key(`manager:${ownerId}`, asString),
 } as const;

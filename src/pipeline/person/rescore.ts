@@ -1,0 +1,175 @@
+/**
+ * Going live re-scores everyone: when a new agreement text goes live, every stored person is
+ * evaluated again under it, a page at a time, through the normal person stage (`updatePerson`), so
+ * the outbox gets a row only for a record whose desired values changed and the senders write them
+ * under each CRM's one rate limiter. The job is durable: its cursor lives in the key-value registry
+ * (`kv.rescore`), the walk runs under a named lease (one instance at a time; a killed one's lease
+ * lapses and another goes on from the cursor), and re-scoring a person twice writes nothing new.
+ */
+import { errorMessage } from '../../platform/errors.ts';
+import { getKv, kv, setKv, type RescoreJob } from '../../store/keys.ts';
+import type { Crm } from '../../store/types.ts';
+import { inTransactions } from '../batches.ts';
+import type { PipelineContext } from '../context.ts';
+import type { WentLive } from '../live-config.ts';
+import { updatePerson } from './person-update.ts';
+
+export const RESCORE_LEASE = 'agreement-rescore';
+/** People per step: a step's cursor is saved after it, so a restart redoes at most one page. */
+export const RESCORE_PAGE = 250;
+/**
+ * The walk pauses while the CRMs' outbox holds more rows than this: the senders drain it at the
+ * CRMs' limits, and a live change's write is not queued behind a whole re-score.
+ */
+export const RESCORE_MAX_PENDING = 2_000;
+const JOB = kv.rescore();
+const CRMS: Crm[] = ['hubspot', 'salesforce'];
+
+/** What `GET /api/agreement/rescore` answers: the latest re-score (null before any). */
+export interface RescoreProgress {
+  version: number;
+  done: number;
+  total: number;
+  started: string;
+  finished: string | null;
+}
+
+/** The latest re-score's progress, or null when none was ever recorded. */
+export async function rescoreProgress(ctx: PipelineContext): Promise<RescoreProgress | null> {
+  const job = await getKv(ctx.store, JOB);
+  return job ? progressOf(job) : null;
+}
+
+const progressOf = (j: RescoreJob): RescoreProgress => ({
+  version: j.version,
+  done: j.done,
+  total: j.total,
+  started: j.startedAt,
+  finished: j.finishedAt,
+});
+
+/**
+ * The go-live listener: records the re-score of `v` unless it is recorded already (another instance
+ * saw the same text go live first, or this one restarted). At an instance's start (`previous`
+ * null) only a higher version number than the recorded one is a new version (changed while Baton
+ * was down): an instance starting on older files must not re-score everyone back. With no record
+ * at all, the live version at start is the baseline (its people were scored under it).
+ */
+export async function onWentLive(ctx: PipelineContext, v: WentLive): Promise<RescoreJob | null> {
+  const now = ctx.now().toISOString();
+  return ctx.store.transaction(async (tx) => {
+    const job = await getKv(tx, JOB);
+    if (job?.hash === v.hash) return null;
+    if (v.previous === null && job && v.version <= job.version) return null;
+    if (v.previous === null && !job) {
+      const baseline = { ...blank(v, now), finishedAt: now };
+      await setKv(tx, JOB, baseline);
+      return null;
+    }
+    const { count, maxId } = await tx.peopleExtent();
+    const started: RescoreJob = { ...blank(v, now), total: count, maxId, finishedAt: count === 0 ? now : null };
+    await setKv(tx, JOB, started);
+    ctx.log.info('agreement re-score started', { version: v.version, people: count, replaces: job?.version ?? null });
+    return started;
+  });
+}
+
+const blank = (v: WentLive, now: string): RescoreJob => ({
+  version: v.version,
+  hash: v.hash,
+  total: 0,
+  done: 0,
+  afterId: 0,
+  maxId: 0,
+  startedAt: now,
+  finishedAt: null,
+});
+
+/**
+ * One step of the re-score: under the lease, the next page of people evaluated under the live
+ * version at the current time; returns how many (0: nothing to do now). An instance whose live
+ * text is not the job's (its files not reloaded yet, or older) leaves the job to the others.
+ */
+export async function rescoreStep(ctx: PipelineContext, leaseMs = 30_000): Promise<number> {
+  const job = await getKv(ctx.store, JOB);
+  showProgress(ctx, job);
+  const live = ctx.config();
+  if (!job || job.finishedAt || !live || live.hash !== job.hash) return 0;
+  let pending = 0;
+  for (const crm of CRMS) if (ctx.connectors[crm]) pending += await ctx.store.outboxPending(crm);
+  if (pending > RESCORE_MAX_PENDING) return 0;
+  const now = ctx.now().toISOString();
+  if (!(await ctx.store.acquireLease(RESCORE_LEASE, ctx.instanceId, leaseMs, now))) return 0;
+  // Read again under the lease: the holder before this instance may have moved the cursor.
+  const held = await getKv(ctx.store, JOB);
+  if (!held || held.hash !== job.hash || held.finishedAt) return 0;
+  const page = (await ctx.store.listPeople({ afterId: held.afterId, limit: RESCORE_PAGE })).filter(
+    (p) => p.id <= held.maxId,
+  );
+  let failed = 0;
+  await inTransactions(
+    ctx,
+    page,
+    async (inner, p) => {
+      try {
+        await updatePerson(inner, (tx) => tx.getPerson(p.id), { evaluateAt: now });
+      } catch (err) {
+        // One person's failure is that person's (its savepoint rolled back); the walk goes on.
+        failed++;
+        ctx.log.warn('re-score of a person failed', { person: p.id, error: errorMessage(err) });
+      }
+    },
+    (batch, err) => {
+      failed += batch.length;
+      ctx.log.warn('re-score batch failed', { people: batch.length, error: errorMessage(err) });
+    },
+  );
+  const last = page.length ? page[page.length - 1].id : held.maxId;
+  const finished = page.length < RESCORE_PAGE || last >= held.maxId;
+  const next = await ctx.store.transaction(async (tx) => {
+    const current = await getKv(tx, JOB);
+    // A newer version went live during the page: its job starts from the beginning.
+    if (current?.hash !== held.hash) return null;
+    const n: RescoreJob = {
+      ...current,
+      afterId: last,
+      done: Math.min(current.total, current.done + page.length - failed),
+      finishedAt: finished ? ctx.now().toISOString() : null,
+    };
+    await setKv(tx, JOB, n);
+    return n;
+  });
+  if (next) logProgress(ctx, held, next);
+  if (next?.finishedAt) await ctx.store.releaseLease(RESCORE_LEASE, ctx.instanceId);
+  showProgress(ctx, next ?? undefined);
+  return Math.max(page.length, 1);
+}
+
+const tenths = (j: RescoreJob) => (j.total ? Math.floor((j.done * 10) / j.total) : 10);
+
+/** A log line at every tenth of the way, and one at the end. */
+function logProgress(ctx: PipelineContext, before: RescoreJob, after: RescoreJob): void {
+  if (after.finishedAt)
+    ctx.log.info('agreement re-score finished', {
+      version: after.version,
+      done: after.done,
+      total: after.total,
+      seconds: Math.round((Date.parse(after.finishedAt) - Date.parse(after.startedAt)) / 1000),
+    });
+  else if (tenths(after) > tenths(before))
+    ctx.log.info('agreement re-score', {
+      version: after.version,
+      done: after.done,
+      total: after.total,
+      percent: tenths(after) * 10,
+    });
+}
+
+function showProgress(ctx: PipelineContext, job: RescoreJob | undefined): void {
+  if (!job) return;
+  ctx.metrics.rescoreProgress.reset();
+  ctx.metrics.rescoreProgress.set(
+    { version: String(job.version) },
+    job.finishedAt ? 1 : job.total ? job.done / job.total : 0,
+  );
+}
