@@ -38,7 +38,6 @@ export function tapContactWrites(h: Harness): ContactWrites {
 }
 
 const senior = (i: number) => i % 2 === 1;
-const viewsPricing = (i: number) => i % 3 === 0;
 
 /** `n` people through the real intake under v7; drained (their first write-back done). */
 export async function seedPeople(h: Harness, n: number): Promise<void> {

@@ -63,7 +63,10 @@ test('a new version re-scores every person, writing only the values that change,
   expect((await h.store.listTransitions(person!.id)).at(-1)).toMatchObject({ to: 'mql', version: 8 });
 
   expect(h.hubspot.log.filter((l) => l.status === 429)).toEqual([]);
-  expect(h.salesforce.log.filter((l) => l.status === 429)).toEqual([]);
+  // Salesforce's limit is a daily request count: the Leads and Tasks go in composite calls of many records.
+  expect(h.salesforce.log.filter((l) => l.partOf === undefined && l.path.includes('/composite')).length).toBeLessThan(
+    mqls.length,
+  );
 }, 60_000);
 
 test('the same version going live again (a restart, another instance) re-scores no one', async () => {
