@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { dailyReevaluation } from '../src/pipeline/person/daily.ts';
 import { makeHarness } from '../test/e2e/harness.ts';
+import { maxInWindow } from '../test/scale/world.ts';
 import { goLive, listen, seedPeople, shown, tapContactWrites } from '../test/e2e/rescore-world.ts';
 
 const { values } = parseArgs({ options: { people: { type: 'string', default: '10000' } } });
@@ -45,6 +46,11 @@ try {
     .map(([id]) => id);
   const exact = changed.length === writes.size && changed.every((id) => writes.get(id)?.length === 1);
   const floorMs = Math.max(0, Math.ceil(calls.length / HUBSPOT_WINDOW.limit) - 1) * HUBSPOT_WINDOW.windowMs;
+  const busiest = (log: { at: number }[]) =>
+    maxInWindow(
+      log.map((l) => l.at),
+      HUBSPOT_WINDOW.windowMs,
+    );
 
   t = performance.now();
   const walked = await dailyReevaluation(h.ctx, true);
@@ -55,7 +61,7 @@ try {
     `re-score of ${PEOPLE} people under v8: ${s(rescoreMs)} (goal: every person, writes only for changed values, no 429)`,
   );
   console.log(
-    `  HubSpot requests ${calls.length}, 429s ${h.hubspot.log.filter((l) => l.status === 429).length} (whole run)`,
+    `  HubSpot requests ${calls.length}, 429s ${h.hubspot.log.filter((l) => l.status === 429).length} (whole run); busiest 10 s: ${busiest(calls)} in the re-score, ${busiest(h.hubspot.log)} in the whole run, of ${HUBSPOT_WINDOW.limit} allowed`,
   );
   console.log(
     `  contacts written ${writes.size}, people whose values changed ${changed.length}: ${exact ? 'one write each, none for the rest' : 'MISMATCH'}`,
