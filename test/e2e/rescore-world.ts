@@ -1,10 +1,11 @@
 /**
  * The world of the go-live re-score (test/e2e/rescore.test.ts and bench/rescore.bench.ts): people
  * made through the real intake under v7 (HubSpot contacts a marketer edited, delivered by signed
- * webhooks; a third of them viewed the pricing page four times), then v8 goes live: a senior title
- * is worth 30 instead of 20 and the MQL condition asks for engagement 15 instead of 30. So a senior
- * title's fit moves 30 → 40 (one value to write), a senior title that viewed pricing becomes MQL
- * (a Lead, a Task and the contact's stage), and everyone else's values stay as they are.
+ * webhooks; a quarter in France, the rest in the US; a third viewed the pricing page four times),
+ * then v8 goes live: a senior title is worth 30 instead of 20, the target country 12 instead of 10,
+ * and the MQL condition asks for engagement 15 instead of 30. So a fit moves for everyone senior or
+ * in the US (one value to write), a senior title in the US that viewed pricing becomes MQL (a Lead,
+ * a Task and the contact's stage), and the others in France (a quarter) keep their values.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -53,7 +54,7 @@ export async function seedPeople(h: Harness, n: number): Promise<void> {
           lastname: 'Rescore',
           company: `Rescore ${i % 40}`,
           jobtitle: 'Intern',
-          country: 'US',
+          country: i % 4 === 0 ? 'FR' : 'US',
         },
         { at: at - 86_400_000 },
       );
@@ -93,9 +94,10 @@ export async function goLive(h: Harness): Promise<void> {
   const text = await readFile(file, 'utf8');
   const next = text
     .replace('version: 7', 'version: 8')
-    .replace(/(id: senior-title\n(?:.*\n)*?\s+add: )20/, '$130')
+    .replace(/(id: senior-title\n(?:.*\n)*?\s+add: )20/, (_, head: string) => `${head}30`)
+    .replace(/(id: target-country\n(?:.*\n)*?\s+add: )10/, (_, head: string) => `${head}12`)
     .replace('{ score: engagement, gte: 30 }', '{ score: engagement, gte: 15 }');
-  if (next === text || !next.includes('add: 30') || !next.includes('gte: 15'))
+  if (next === text || !next.includes('add: 30') || !next.includes('add: 12') || !next.includes('gte: 15'))
     throw new Error('agreement.yaml not as expected');
   await writeFile(file, next);
   const r = await h.config.reload();

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, expect, test } from 'vitest';
 import { makeHarness, type Harness } from './harness.ts';
 import { goLive, listen, seedPeople, shown, tapContactWrites } from './rescore-world.ts';
 
-const PEOPLE = 1200;
+const PEOPLE = 1000;
 
 let h: Harness;
 beforeEach(async () => {
@@ -67,7 +67,7 @@ test('a new version re-scores every person, writing only the values that change,
   expect(h.salesforce.log.filter((l) => l.partOf === undefined && l.path.includes('/composite')).length).toBeLessThan(
     mqls.length,
   );
-}, 60_000);
+}, 90_000);
 
 test('the same version going live again (a restart, another instance) re-scores no one', async () => {
   await seedPeople(h, 30);
