@@ -11,7 +11,6 @@ import { getKv, kv, setKv, type RescoreJob } from '../../store/keys.ts';
 import type { Crm } from '../../store/types.ts';
 import { inTransactions } from '../batches.ts';
 import type { PipelineContext } from '../context.ts';
-import type { WentLive } from '../live-config.ts';
 import { updatePerson } from './person-update.ts';
 
 export const RESCORE_LEASE = 'agreement-rescore';
@@ -48,6 +47,13 @@ const progressOf = (j: RescoreJob): RescoreProgress => ({
   finished: j.finishedAt,
 });
 
+/** A version that went live: its number, its text's hash, and what was live before in this process (null at its start). */
+export interface GoneLive {
+  version: number;
+  hash: string;
+  previous: object | number | null;
+}
+
 /**
  * The go-live listener: records the re-score of `v` unless it is recorded already (another instance
  * saw the same text go live first, or this one restarted). At an instance's start (`previous`
@@ -55,7 +61,7 @@ const progressOf = (j: RescoreJob): RescoreProgress => ({
  * was down): an instance starting on older files must not re-score everyone back. With no record
  * at all, the live version at start is the baseline (its people were scored under it).
  */
-export async function onWentLive(ctx: PipelineContext, v: WentLive): Promise<RescoreJob | null> {
+export async function onWentLive(ctx: PipelineContext, v: GoneLive): Promise<RescoreJob | null> {
   const now = ctx.now().toISOString();
   return ctx.store.transaction(async (tx) => {
     const job = await getKv(tx, JOB);
@@ -74,7 +80,7 @@ export async function onWentLive(ctx: PipelineContext, v: WentLive): Promise<Res
   });
 }
 
-const blank = (v: WentLive, now: string): RescoreJob => ({
+const blank = (v: GoneLive, now: string): RescoreJob => ({
   version: v.version,
   hash: v.hash,
   total: 0,
@@ -94,7 +100,10 @@ export async function rescoreStep(ctx: PipelineContext, leaseMs = 30_000): Promi
   const job = await getKv(ctx.store, JOB);
   showProgress(ctx, job);
   const live = ctx.config();
-  if (!job || job.finishedAt || !live || live.hash !== job.hash) return 0;
+  // A version number names one text (a changed text needs a new number); the hash, where the live
+  // configuration carries it, also tells two texts of one number apart.
+  if (!job || job.finishedAt || !live || live.version !== job.version) return 0;
+  if (live.hash !== undefined && live.hash !== job.hash) return 0;
   let pending = 0;
   for (const crm of CRMS) if (ctx.connectors[crm]) pending += await ctx.store.outboxPending(crm);
   if (pending > RESCORE_MAX_PENDING) return 0;
