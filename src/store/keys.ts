@@ -102,27 +102,38 @@ function asSentAlerts(v: unknown): SentAlert[] | undefined {
 
 /**
  * The re-score of every person under the version that went live last: which version (number and
- * text hash), how far the walk over people got (`afterId`, up to `maxId` as stored at its start),
- * and when it started and finished (null while it runs).
+ * text hash), the people stored at its start (`total`, and the highest id, `maxId`: the walk ends
+ * there) and when it started. Its progress is kept apart, under the hash (`RescoreWalk`), so a walk
+ * that saves its cursor never overwrites the job of a newer version.
  */
 export interface RescoreJob {
   version: number;
   hash: string;
   total: number;
-  done: number;
-  afterId: number;
   maxId: number;
   startedAt: string;
+}
+
+/** How far the walk of one re-score got: the last person id done, how many, and when it finished (null while it runs). */
+export interface RescoreWalk {
+  afterId: number;
+  done: number;
   finishedAt: string | null;
 }
 
-const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
 function asRescoreJob(v: unknown): RescoreJob | undefined {
   if (!isObject(v)) return undefined;
-  const { version, hash, total, done, afterId, maxId, startedAt, finishedAt } = v;
-  if (![version, total, done, afterId, maxId].every(isInt) || typeof hash !== 'string') return undefined;
-  if (typeof startedAt !== 'string' || (finishedAt !== null && typeof finishedAt !== 'string')) return undefined;
-  return { version, hash, total, done, afterId, maxId, startedAt, finishedAt } as RescoreJob;
+  const { version, hash, total, maxId, startedAt } = v;
+  if (![version, total, maxId].every(isCount) || typeof hash !== 'string' || typeof startedAt !== 'string')
+    return undefined;
+  return { version, hash, total, maxId, startedAt } as RescoreJob;
+}
+
+function asRescoreWalk(v: unknown): RescoreWalk | undefined {
+  if (!isObject(v) || !isCount(v.afterId) || !isCount(v.done)) return undefined;
+  if (v.finishedAt !== null && typeof v.finishedAt !== 'string') return undefined;
+  return { afterId: v.afterId, done: v.done, finishedAt: v.finishedAt };
 }
 
 const key = <T>(name: string, read: (v: unknown) => T | undefined): KvKey<T> => ({ name, read });
@@ -161,6 +172,8 @@ export const kv = {
   alertsSent: (personId: number) => key(`alerts:sent:${personId}`, asSentAlerts),
   /** The re-score of every person under the version that went live last (`pipeline/person/rescore.ts`). */
   rescore: () => key('agreement:rescore', asRescoreJob),
+  /** How far the walk of the re-score of the agreement text with this hash got. */
+  rescoreWalk: (hash: string) => key(`agreement:rescore:${hash}`, asRescoreWalk),
   /** A Salesforce owner's manager (the owner itself when none). */
   manager: (ownerId: string) => key(`manager:${ownerId}`, asString),
 } as const;

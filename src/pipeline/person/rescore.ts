@@ -2,13 +2,13 @@
  * Going live re-scores everyone: when a new agreement text goes live, every stored person is
  * evaluated again under it, a page at a time, through the normal person stage (`updatePerson`), so
  * the outbox gets a row only for a record whose desired values changed and the senders write them
- * under each CRM's one rate limiter. The job is durable: its cursor lives in the key-value registry
- * (`kv.rescore`), the walk runs under a named lease (one instance at a time; a killed one's lease
+ * under each CRM's one rate limiter. The job is durable: it lives in the key-value registry (the
+ * job in `kv.rescore`, its cursor in `kv.rescoreWalk` under the text's hash), the walk runs under a named lease (one instance at a time; a killed one's lease
  * lapses and another goes on from the cursor), and re-scoring a person twice writes nothing new.
  */
 import { errorMessage } from '../../platform/errors.ts';
-import { getKv, kv, setKv, type RescoreJob } from '../../store/keys.ts';
-import type { Crm } from '../../store/types.ts';
+import { getKv, kv, setKv, type RescoreJob, type RescoreWalk } from '../../store/keys.ts';
+import type { Crm, Store } from '../../store/types.ts';
 import { inTransactions } from '../batches.ts';
 import type { PipelineContext } from '../context.ts';
 import { updatePerson } from './person-update.ts';
@@ -33,19 +33,21 @@ export interface RescoreProgress {
   finished: string | null;
 }
 
-/** The latest re-score's progress, or null when none was ever recorded. */
-export async function rescoreProgress(ctx: PipelineContext): Promise<RescoreProgress | null> {
-  const job = await getKv(ctx.store, JOB);
-  return job ? progressOf(job) : null;
+/** A re-score as stored: the job (`kv.rescore`) and its walk (`kv.rescoreWalk`, under the job's hash). */
+type Stored = RescoreJob & RescoreWalk;
+
+const NOT_WALKED: RescoreWalk = { afterId: 0, done: 0, finishedAt: null };
+
+async function readJob(store: Store): Promise<Stored | undefined> {
+  const job = await getKv(store, JOB);
+  return job ? { ...job, ...((await getKv(store, kv.rescoreWalk(job.hash))) ?? NOT_WALKED) } : undefined;
 }
 
-const progressOf = (j: RescoreJob): RescoreProgress => ({
-  version: j.version,
-  done: j.done,
-  total: j.total,
-  started: j.startedAt,
-  finished: j.finishedAt,
-});
+/** The latest re-score's progress, or null when none was ever recorded. */
+export async function rescoreProgress(ctx: PipelineContext): Promise<RescoreProgress | null> {
+  const j = await readJob(ctx.store);
+  return j ? { version: j.version, done: j.done, total: j.total, started: j.startedAt, finished: j.finishedAt } : null;
+}
 
 /** A version that went live: its number, its text's hash, and what was live before in this process (null at its start). */
 export interface GoneLive {
@@ -67,37 +69,25 @@ export async function onWentLive(ctx: PipelineContext, v: GoneLive): Promise<Res
     const job = await getKv(tx, JOB);
     if (job?.hash === v.hash) return null;
     if (v.previous === null && job && v.version <= job.version) return null;
-    if (v.previous === null && !job) {
-      const baseline = { ...blank(v, now), finishedAt: now };
-      await setKv(tx, JOB, baseline);
-      return null;
-    }
-    const { count, maxId } = await tx.peopleExtent();
-    const started: RescoreJob = { ...blank(v, now), total: count, maxId, finishedAt: count === 0 ? now : null };
+    const baseline = v.previous === null && !job;
+    const { count, maxId } = baseline ? { count: 0, maxId: 0 } : await tx.peopleExtent();
+    const started: RescoreJob = { version: v.version, hash: v.hash, total: count, maxId, startedAt: now };
     await setKv(tx, JOB, started);
+    await setKv(tx, kv.rescoreWalk(v.hash), { ...NOT_WALKED, finishedAt: count === 0 ? now : null });
+    if (job) await setKv(tx, kv.rescoreWalk(job.hash), undefined);
+    if (baseline) return null;
     ctx.log.info('agreement re-score started', { version: v.version, people: count, replaces: job?.version ?? null });
     return started;
   });
 }
 
-const blank = (v: GoneLive, now: string): RescoreJob => ({
-  version: v.version,
-  hash: v.hash,
-  total: 0,
-  done: 0,
-  afterId: 0,
-  maxId: 0,
-  startedAt: now,
-  finishedAt: null,
-});
-
 /**
  * One step of the re-score: under the lease, the next page of people evaluated under the live
  * version at the current time; returns how many (0: nothing to do now). An instance whose live
- * text is not the job's (its files not reloaded yet, or older) leaves the job to the others.
+ * version is not the job's (its files not reloaded yet, or older) leaves the job to the others.
  */
 export async function rescoreStep(ctx: PipelineContext, leaseMs = 30_000): Promise<number> {
-  const job = await getKv(ctx.store, JOB);
+  const job = await readJob(ctx.store);
   showProgress(ctx, job);
   const live = ctx.config();
   // A version number names one text (a changed text needs a new number); the hash, where the live
@@ -110,7 +100,7 @@ export async function rescoreStep(ctx: PipelineContext, leaseMs = 30_000): Promi
   const now = ctx.now().toISOString();
   if (!(await ctx.store.acquireLease(RESCORE_LEASE, ctx.instanceId, leaseMs, now))) return 0;
   // Read again under the lease: the holder before this instance may have moved the cursor.
-  const held = await getKv(ctx.store, JOB);
+  const held = await readJob(ctx.store);
   if (!held || held.hash !== job.hash || held.finishedAt) return 0;
   const page = (await ctx.store.listPeople({ afterId: held.afterId, limit: RESCORE_PAGE })).filter(
     (p) => p.id <= held.maxId,
@@ -135,29 +125,28 @@ export async function rescoreStep(ctx: PipelineContext, leaseMs = 30_000): Promi
   );
   const last = page.length ? page[page.length - 1].id : held.maxId;
   const finished = page.length < RESCORE_PAGE || last >= held.maxId;
-  const next = await ctx.store.transaction(async (tx) => {
-    const current = await getKv(tx, JOB);
-    // A newer version went live during the page: its job starts from the beginning.
-    if (current?.hash !== held.hash) return null;
-    const n: RescoreJob = {
-      ...current,
-      afterId: last,
-      done: Math.min(current.total, current.done + page.length - failed),
-      finishedAt: finished ? ctx.now().toISOString() : null,
-    };
-    await setKv(tx, JOB, n);
-    return n;
+  const next: Stored = {
+    ...held,
+    afterId: last,
+    done: Math.min(held.total, held.done + page.length - failed),
+    finishedAt: finished ? ctx.now().toISOString() : null,
+  };
+  // Under this job's hash only: a newer version that went live meanwhile keeps its own walk.
+  await setKv(ctx.store, kv.rescoreWalk(held.hash), {
+    afterId: next.afterId,
+    done: next.done,
+    finishedAt: next.finishedAt,
   });
-  if (next) logProgress(ctx, held, next);
-  if (next?.finishedAt) await ctx.store.releaseLease(RESCORE_LEASE, ctx.instanceId);
-  showProgress(ctx, next ?? undefined);
+  logProgress(ctx, held, next);
+  if (finished) await ctx.store.releaseLease(RESCORE_LEASE, ctx.instanceId);
+  showProgress(ctx, next);
   return Math.max(page.length, 1);
 }
 
-const tenths = (j: RescoreJob) => (j.total ? Math.floor((j.done * 10) / j.total) : 10);
+const tenths = (j: Stored) => (j.total ? Math.floor((j.done * 10) / j.total) : 10);
 
 /** A log line at every tenth of the way, and one at the end. */
-function logProgress(ctx: PipelineContext, before: RescoreJob, after: RescoreJob): void {
+function logProgress(ctx: PipelineContext, before: Stored, after: Stored): void {
   if (after.finishedAt)
     ctx.log.info('agreement re-score finished', {
       version: after.version,
@@ -174,7 +163,7 @@ function logProgress(ctx: PipelineContext, before: RescoreJob, after: RescoreJob
     });
 }
 
-function showProgress(ctx: PipelineContext, job: RescoreJob | undefined): void {
+function showProgress(ctx: PipelineContext, job: Stored | undefined): void {
   if (!job) return;
   ctx.metrics.rescoreProgress.reset();
   ctx.metrics.rescoreProgress.set(

@@ -99,7 +99,7 @@ describe.each(bothBackends)('the go-live re-score on $name', ({ make }) => {
     expect(await rescoreStep(a, LEASE_MS)).toBe(RESCORE_PAGE);
     // a holds the lease: b waits.
     expect(await rescoreStep(b, LEASE_MS)).toBe(0);
-    expect((await getKv(ts.store, kv.rescore()))?.done).toBe(RESCORE_PAGE);
+    expect((await getKv(ts.store, kv.rescoreWalk(config.current()!.hash!)))?.done).toBe(RESCORE_PAGE);
     // a is killed; its lease lapses and b goes on where a stopped.
     now = new Date(now.getTime() + LEASE_MS + 1);
     expect(await rescoreStep(b, LEASE_MS)).toBe(RESCORE_PAGE);
@@ -140,8 +140,15 @@ describe.each(bothBackends)('the go-live re-score on $name', ({ make }) => {
     await other.reload();
     const b = ctxOf('b', other);
 
-    await edit(9, 35);
-    await config.reload();
+    // b walks a page of v8 (a's lease lapsed), and in the middle of it v9 goes live at a.
+    now = new Date(now.getTime() + LEASE_MS + 1);
+    let v9: Promise<unknown> | null = null;
+    b.queued = () => {
+      v9 ??= edit(9, 35).then(() => config.reload());
+    };
+    expect(await rescoreStep(b, LEASE_MS)).toBe(RESCORE_PAGE);
+    await v9;
+    // b's page saved its cursor under v8's text; v9's job and walk are untouched.
     expect(await rescoreProgress(a)).toMatchObject({ version: 9, done: 0, total: PEOPLE, finished: null });
     // b's files say v8: it neither runs v9's walk nor starts v8's again at its start.
     now = new Date(now.getTime() + LEASE_MS + 1);

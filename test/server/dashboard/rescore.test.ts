@@ -1,7 +1,7 @@
 /** The dashboard's re-score panel: a progress bar while everyone is re-scored under a new version, gone once done. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { setKv, kv, type RescoreJob } from '../../../src/store/keys.ts';
+import { setKv, kv } from '../../../src/store/keys.ts';
 import { launchBrowser, serveSeeded, type Served } from './harness.ts';
 import { TOKEN } from './seed.ts';
 
@@ -21,19 +21,20 @@ afterAll(async () => {
   await served?.close();
 });
 
-const job = (done: number, finishedAt: string | null): RescoreJob => ({
-  version: 8,
-  hash: 'h8',
-  total: 40,
-  done,
-  afterId: done,
-  maxId: 40,
-  startedAt: '2026-12-01T10:00:00.000Z',
-  finishedAt,
-});
+/** The re-score of v8 over 40 people, `done` of them walked. */
+async function rescoring(done: number, finishedAt: string | null): Promise<void> {
+  await setKv(served.store, kv.rescore(), {
+    version: 8,
+    hash: 'h8',
+    total: 40,
+    maxId: 40,
+    startedAt: '2026-12-01T10:00:00.000Z',
+  });
+  await setKv(served.store, kv.rescoreWalk('h8'), { afterId: done, done, finishedAt });
+}
 
 it('shows the re-score of a new version as a progress bar until it is done', async () => {
-  await setKv(served.store, kv.rescore(), job(0, null));
+  await rescoring(0, null);
   await page.clock.install();
   await page.goto(served.url);
   await page.locator('[data-testid="login-token"]').fill(TOKEN);
@@ -44,14 +45,14 @@ it('shows the re-score of a new version as a progress bar until it is done', asy
   expect(await bar.getAttribute('aria-valuenow')).toBe('0');
   expect(await page.locator('[data-testid="panel-rescore"] h2').textContent()).toContain('v8');
 
-  await setKv(served.store, kv.rescore(), job(30, null));
+  await rescoring(30, null);
   await page.clock.runFor(2100);
   await page.waitForFunction(
     () => document.querySelector('[data-testid="rescore-bar"]')?.getAttribute('aria-valuenow') === '30',
   );
   expect(await page.locator('[data-testid="rescore-text"]').textContent()).toBe('30 of 40 people (75%)');
 
-  await setKv(served.store, kv.rescore(), job(40, '2026-12-01T10:01:00.000Z'));
+  await rescoring(40, '2026-12-01T10:01:00.000Z');
   await page.clock.runFor(2100);
   await page.locator('[data-testid="panel-rescore"]').waitFor({ state: 'hidden' });
   expect(await bar.count()).toBe(0);
