@@ -1,8 +1,9 @@
 /**
  * The go-live re-score as a durable job, on both stores: its cursor in `kv.rescore`, its walk under
  * a named lease (a second instance waits, then goes on from the cursor when the first one's lease
- * lapses), a line in the logs per tenth, a newer version restarting it, and an instance on other
- * files (older, or not reloaded yet) neither starting one nor running one.
+ * lapses), a line in the logs per tenth, a newer version restarting it, an instance on other
+ * files (older, or not reloaded yet) neither starting one nor running one, and a pause while the
+ * outbox is full.
  */
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import type { PipelineContext } from '../../../src/pipeline/context.ts';
 import { liveConfig, type LiveConfigSource } from '../../../src/pipeline/live-config.ts';
 import { createMetrics } from '../../../src/pipeline/metrics.ts';
-import { RESCORE_PAGE, onWentLive, rescoreProgress, rescoreStep } from '../../../src/pipeline/person/rescore.ts';
+import {
+  RESCORE_MAX_PENDING,
+  RESCORE_PAGE,
+  onWentLive,
+  rescoreProgress,
+  rescoreStep,
+} from '../../../src/pipeline/person/rescore.ts';
+import type { Connector } from '../../../connectors/types.ts';
 import { getKv, kv } from '../../../src/store/keys.ts';
 import { bothBackends, type TestStore } from '../../support/store.ts';
 import { Sink } from '../../support/sink.ts';
@@ -163,5 +171,28 @@ describe.each(bothBackends)('the go-live re-score on $name', ({ make }) => {
     expect(person.scores.fit).toBe(45);
     other.close();
     await rm(otherDir, { recursive: true, force: true });
+  });
+
+  test('pauses while the outbox holds more writes than the senders should have queued, and goes on once they are sent', async () => {
+    const a = { ...ctxOf('a', config), connectors: { hubspot: {} as Connector } };
+    config.onLive(async (v) => void (await onWentLive(a, v)));
+    await edit(8, 30);
+    await config.reload();
+    await ts.store.transaction(async (tx) => {
+      for (let i = 0; i <= RESCORE_MAX_PENDING; i++)
+        await tx.outboxPut({
+          crm: 'hubspot',
+          key: `hubspot:contact:${i}`,
+          personId: null,
+          payload: { object: 'contact', id: String(i), action: 'update', properties: { baton_stage: 'lead' } },
+          hash: `h${i}`,
+          idempotencyKey: `k${i}`,
+        });
+    });
+    expect(await rescoreStep(a, LEASE_MS)).toBe(0);
+    expect(await rescoreProgress(a)).toMatchObject({ version: 8, done: 0 });
+    const [row] = await ts.store.outboxClaim('hubspot', 'sender', 1, 1000, now.toISOString());
+    await ts.store.outboxComplete(row.id, row.hash);
+    expect(await rescoreStep(a, LEASE_MS)).toBe(RESCORE_PAGE);
   });
 });
