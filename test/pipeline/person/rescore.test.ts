@@ -1,5 +1,5 @@
 /**
- * The go-live re-score as a durable job, on both stores: its cursor in `kv.rescore`, its walk under
+ * The go-live re-score as a durable job, on both stores: its job in `kv.rescore` and cursor in `kv.rescoreWalk`, its walk under
  * a named lease (a second instance waits, then goes on from the cursor when the first one's lease
  * lapses), a line in the logs per tenth, a newer version restarting it, an instance on other
  * files (older, or not reloaded yet) neither starting one nor running one, and a pause while the
