@@ -1,7 +1,8 @@
 /**
  * The pipeline runtime: owns the workers of one instance (inbox, outbox senders per CRM and alert channel, pollers,
- * SLA scheduler, daily re-evaluation, the re-score of a new agreement version), each a loop that sleeps when idle. `stop` lets every loop
- * finish the batch it holds, so claimed work is completed or released, never half-done.
+ * SLA scheduler, daily re-evaluation, the re-score of a new agreement version), each a loop that sleeps
+ * when idle. `stop` lets every loop finish the batch it holds, so claimed work is completed or
+ * released, never half-done.
  */
 import { errorMessage } from '../platform/errors.ts';
 import type { Crm } from '../store/types.ts';
