@@ -164,16 +164,16 @@ export const kv = {
   assignedOn: (day: string) => key(`routing:assigned:${day}`, numberRecord),
   /** When the SLA reminder of a person's clock (started at `startedAt`) was sent. */
   slaReminded: (personId: number, startedAt: string) => key(`sla:reminded:${personId}:${startedAt}`, asString),
+  /** The re-score of every person under the version that went live last (`pipeline/person/rescore.ts`). */
+  rescore: () => key('agreement:rescore', asRescoreJob),
+  /** How far the walk of the re-score of the agreement text with this hash got. */
+  rescoreWalk: (hash: string) => key(`agreement:rescore:${hash}`, asRescoreWalk),
   /** When a person's MQL Task was created (the end of Baton's own delay). */
   taskCreated: (personId: number) => key(`sla:task-created:${personId}`, asTaskCreated),
   /** A person's Salesforce owner as the escalation lookup last found it. */
   owner: (personId: number) => key(`owner:${personId}`, asString),
   /** The alerts sent about a person (newest last, the latest 50), for its history and `GET /api/people/:key`. */
   alertsSent: (personId: number) => key(`alerts:sent:${personId}`, asSentAlerts),
-  /** The re-score of every person under the version that went live last (`pipeline/person/rescore.ts`). */
-  rescore: () => key('agreement:rescore', asRescoreJob),
-  /** How far the walk of the re-score of the agreement text with this hash got. */
-  rescoreWalk: (hash: string) => key(`agreement:rescore:${hash}`, asRescoreWalk),
   /** A Salesforce owner's manager (the owner itself when none). */
   manager: (ownerId: string) => key(`manager:${ownerId}`, asString),
 } as const;
