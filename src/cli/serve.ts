@@ -24,6 +24,7 @@ import { refreshHubSpotOwners } from '../pipeline/routing/routing-owners.ts';
 import { enableRouting } from '../pipeline/routing/routing-setup.ts';
 import { createMetrics, watchDegraded } from '../pipeline/metrics.ts';
 import { createRuntime } from '../pipeline/runtime.ts';
+import { onWentLive } from '../pipeline/person/rescore.ts';
 import { alertsFromEnv } from './alerts-from-env.ts';
 import { SetupProblems } from '../pipeline/outbox/setup-problems.ts';
 import { BatonError, errorMessage } from '../platform/errors.ts';
@@ -303,6 +304,13 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     await refreshHubSpotOwners(ctx).catch((err) =>
       log.warn('HubSpot owners could not be read', { error: errorMessage(err) }),
     );
+  // Each new agreement text re-scores every stored person (pipeline/person/rescore.ts); at start,
+  // a version that went live while Baton was down starts its re-score too.
+  config.onLive(async (v) => void (await onWentLive(ctx, v)));
+  const started = config.current()!;
+  await onWentLive(ctx, { version: started.version, hash: started.hash ?? '', previous: null }).catch((err) =>
+    log.error('the re-score of the live version could not be recorded', { error: errorMessage(err) }),
+  );
   config.watch(2000);
   if (!signalled) runtime.start();
   const live = config.current()!;

@@ -20,6 +20,8 @@ export interface LiveConfig {
   /** The optional `alerts.yaml`; absent or null: no alert is queued. */
   alerts?: AlertsConfig | null;
   version: number;
+  /** sha256 of the agreement's text: which text of `version` is live. */
+  hash?: string;
 }
 
 export interface PipelineContext {

@@ -126,6 +126,7 @@ export function liveConfig(
       routing: cfg.routing,
       alerts: cfg.alerts,
       version: cfg.agreement.version,
+      hash,
     };
     loaded = cfg;
     lastTexts = textsOf(cfg);

@@ -17,6 +17,7 @@ export interface Metrics {
   heldWrites: Gauge<'crm'>;
   slaBreaches: Counter;
   stageTransitions: Counter<'to'>;
+  rescoreProgress: Gauge<'version'>;
 }
 
 /** Creates the metrics of one instance; `defaults` adds the process metrics (serve only). */
@@ -80,6 +81,12 @@ export function createMetrics(instance: string, options: { defaults?: boolean } 
       name: 'baton_stage_transitions_total',
       help: 'Stage transitions recorded',
       labelNames: ['to'],
+      registers,
+    }),
+    rescoreProgress: new Gauge({
+      name: 'baton_rescore_progress',
+      help: 'Share of stored people re-scored under the agreement version that went live last (1 when done)',
+      labelNames: ['version'],
       registers,
     }),
   };

@@ -1,12 +1,14 @@
 /**
  * The pipeline runtime: owns the workers of one instance (inbox, outbox senders per CRM and alert channel, pollers,
- * SLA scheduler, daily re-evaluation), each a loop that sleeps when idle. `stop` lets every loop
- * finish the batch it holds, so claimed work is completed or released, never half-done.
+ * SLA scheduler, daily re-evaluation, the re-score of a new agreement version), each a loop that sleeps
+ * when idle. `stop` lets every loop finish the batch it holds, so claimed work is completed or
+ * released, never half-done.
  */
 import { errorMessage } from '../platform/errors.ts';
 import type { Crm } from '../store/types.ts';
 import type { PipelineContext } from './context.ts';
 import { dailyReevaluation } from './person/daily.ts';
+import { RESCORE_LEASE, rescoreStep } from './person/rescore.ts';
 import { processInboxBatch } from './person/inbox-worker.ts';
 import { recomputeOnSettingsChange } from './attribution/recompute.ts';
 import { onWritten, refreshRow } from './outbox/on-written.ts';
@@ -39,7 +41,7 @@ export interface Runtime {
   readonly ctx: PipelineContext;
   start(): void;
   stop(): Promise<void>;
-  /** Processes the inbox and sends the outbox until both are idle (tests, backfill). */
+  /** Processes the inbox, the re-score of a new version and the outbox until all are idle (tests, backfill). */
   drain(maxRounds?: number): Promise<void>;
   /** Wakes the inbox worker (a webhook just stored something). */
   notify(): void;
@@ -148,6 +150,8 @@ export function createRuntime(ctx: PipelineContext, options: RuntimeOptions = {}
       loop('sla', async () => (await checkSla(ctx, Math.max(3000, slaMs * 2)), 0), slaMs);
       loop('sla-reminders', async () => (await queueSlaReminders(ctx, Math.max(3000, slaMs * 2)), 0), slaMs);
       loop('daily', async () => (await dailyReevaluation(ctx), 0), options.dailyCheckMs ?? 3_600_000);
+      // A new agreement version re-scores everyone, a page at a time (`person/rescore.ts`).
+      loop('rescore', () => rescoreStep(ctx, Math.max(leaseMs, 10_000)), 1000);
       loop('gauges', gauges, 5000);
       // A new `attribution` section (a version gone live) recomputes the won deals' credit.
       loop('attribution', async () => (await recomputeOnSettingsChange(ctx), 0), 5000);
@@ -157,12 +161,12 @@ export function createRuntime(ctx: PipelineContext, options: RuntimeOptions = {}
       for (const w of [...wakers.keys()]) w();
       await Promise.all(loops);
       loops.length = 0;
-      for (const name of [SLA_LEASE, ...CRMS.map((c) => `poll:${c}`)])
+      for (const name of [SLA_LEASE, RESCORE_LEASE, ...CRMS.map((c) => `poll:${c}`)])
         await ctx.store.releaseLease(name, ctx.instanceId).catch(() => {});
     },
     async drain(maxRounds = 50) {
       for (let i = 0; i < maxRounds; i++) {
-        let n = await inboxBatch();
+        let n = (await inboxBatch()) + (await rescoreStep(ctx, leaseMs));
         for (const crm of CRMS) n += await sendFor(crm)();
         for (const via of ALERT_CHANNELS) n += await sendAlertBatch(ctx, via, 50, outboxLeaseMs);
         if (n === 0) return;

@@ -100,6 +100,42 @@ function asSentAlerts(v: unknown): SentAlert[] | undefined {
   );
 }
 
+/**
+ * The re-score of every person under the version that went live last: which version (number and
+ * text hash), the people stored at its start (`total`, and the highest id, `maxId`: the walk ends
+ * there) and when it started. Its progress is kept apart, under the hash (`RescoreWalk`), so a walk
+ * that saves its cursor never overwrites the job of a newer version.
+ */
+export interface RescoreJob {
+  version: number;
+  hash: string;
+  total: number;
+  maxId: number;
+  startedAt: string;
+}
+
+/** How far the walk of one re-score got: the last person id done, how many, and when it finished (null while it runs). */
+export interface RescoreWalk {
+  afterId: number;
+  done: number;
+  finishedAt: string | null;
+}
+
+const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+function asRescoreJob(v: unknown): RescoreJob | undefined {
+  if (!isObject(v)) return undefined;
+  const { version, hash, total, maxId, startedAt } = v;
+  if (![version, total, maxId].every(isCount) || typeof hash !== 'string' || typeof startedAt !== 'string')
+    return undefined;
+  return { version, hash, total, maxId, startedAt } as RescoreJob;
+}
+
+function asRescoreWalk(v: unknown): RescoreWalk | undefined {
+  if (!isObject(v) || !isCount(v.afterId) || !isCount(v.done)) return undefined;
+  if (v.finishedAt !== null && typeof v.finishedAt !== 'string') return undefined;
+  return { afterId: v.afterId, done: v.done, finishedAt: v.finishedAt };
+}
+
 const key = <T>(name: string, read: (v: unknown) => T | undefined): KvKey<T> => ({ name, read });
 
 /** The registry: one function per key (or key family), named by what it holds. */
@@ -128,6 +164,10 @@ export const kv = {
   assignedOn: (day: string) => key(`routing:assigned:${day}`, numberRecord),
   /** When the SLA reminder of a person's clock (started at `startedAt`) was sent. */
   slaReminded: (personId: number, startedAt: string) => key(`sla:reminded:${personId}:${startedAt}`, asString),
+  /** The re-score of every person under the version that went live last (`pipeline/person/rescore.ts`). */
+  rescore: () => key('agreement:rescore', asRescoreJob),
+  /** How far the walk of the re-score of the agreement text with this hash got. */
+  rescoreWalk: (hash: string) => key(`agreement:rescore:${hash}`, asRescoreWalk),
   /** When a person's MQL Task was created (the end of Baton's own delay). */
   taskCreated: (personId: number) => key(`sla:task-created:${personId}`, asTaskCreated),
   /** A person's Salesforce owner as the escalation lookup last found it. */

@@ -194,6 +194,9 @@ export class KyselyStore implements Store {
   listPeople(opts: { afterId?: number; limit: number }): Promise<PersonRow[]> {
     return people.listPeople(this.#ctx, opts);
   }
+  peopleExtent(): Promise<{ count: number; maxId: number }> {
+    return people.peopleExtent(this.#ctx);
+  }
   dueSla(at: string, limit: number): Promise<PersonRow[]> {
     return people.dueSla(this.#ctx, at, limit);
   }

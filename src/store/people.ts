@@ -211,6 +211,15 @@ export async function listPeople(ctx: Ctx, opts: { afterId?: number; limit: numb
   return rows.map(toPerson);
 }
 
+/** How many people are stored and the highest id (0 when none). */
+export async function peopleExtent(ctx: Ctx): Promise<{ count: number; maxId: number }> {
+  const r = await ctx.db
+    .selectFrom('people')
+    .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('id').as('max')])
+    .executeTakeFirst();
+  return { count: Number(r?.n ?? 0), maxId: Number(r?.max ?? 0) };
+}
+
 /** People whose SLA is due at or before `at` and not yet breached, soonest first. */
 export async function dueSla(ctx: Ctx, at: string, limit: number): Promise<PersonRow[]> {
   const rows = await ctx.db

@@ -289,6 +289,8 @@ export interface Store {
    */
   mergePeople(intoId: number, fromId: number): Promise<void>;
   listPeople(opts: { afterId?: number; limit: number }): Promise<PersonRow[]>;
+  /** How many people are stored and the highest id (0 when none): the extent of a walk over every person. */
+  peopleExtent(): Promise<{ count: number; maxId: number }>;
   /** People whose SLA is due at or before `at` and not yet breached. */
   dueSla(at: string, limit: number): Promise<PersonRow[]>;
 

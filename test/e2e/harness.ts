@@ -87,15 +87,18 @@ export interface HarnessOptions {
   recheckMs?: number;
   /** Slack and email transports for `alerts.yaml` (test/support/alerts.ts). */
   alerts?: PipelineContext['alerts'];
+  /** HubSpot's real limits at the fake (100 requests per 10 s, search 5 a second) and the connector's own defaults for them. */
+  realLimits?: boolean;
 }
 
 /** A fresh world: fake CRMs, store, config, connectors, runtime (not started) and the app on a port. */
 export async function makeHarness(options: HarnessOptions = {}): Promise<Harness> {
   ensureMsw();
-  const hubspot = createFakeHubSpot({
-    rateLimit: { limit: 100_000, windowMs: 1000 },
-    searchLimit: { limit: 10_000, windowMs: 1000 },
-  });
+  const hubspot = createFakeHubSpot(
+    options.realLimits
+      ? {}
+      : { rateLimit: { limit: 100_000, windowMs: 1000 }, searchLimit: { limit: 10_000, windowMs: 1000 } },
+  );
   const salesforce = createFakeSalesforce();
   options.before?.({ hubspot, salesforce });
   currentHs = hubspot;
@@ -127,7 +130,7 @@ export async function makeHarness(options: HarnessOptions = {}): Promise<Harness
       fields,
       clientSecret: HS_SECRET,
       retryMinTimeoutMs: 5,
-      limits: FAST_HUBSPOT,
+      ...(options.realLimits ? {} : { limits: FAST_HUBSPOT }),
       accountKey: `e2e-${Math.random()}`,
     }),
     salesforce: createSalesforceConnector({

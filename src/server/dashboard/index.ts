@@ -31,6 +31,7 @@ const ASSETS: Record<string, { file: string; type: string }> = {
       'panels-attribution.js',
       'panels-outcomes.js',
       'panels-versions.js',
+      'panels-rescore.js',
       'person.js',
     ].map((name) => [name, { file: join(PUBLIC_DIR, name), type: 'text/javascript' }]),
   ),

@@ -12,6 +12,7 @@ import { loadOutcomes } from '../../pipeline/reports/outcomes.ts';
 import { parseOutcomeQuery } from '../../reports/outcomes-query.ts';
 import { ingestGrouped } from '../../pipeline/inbox/group-commit.ts';
 import { updatePerson } from '../../pipeline/person/person-update.ts';
+import { rescoreProgress } from '../../pipeline/person/rescore.ts';
 import { findPersonByKey, personView } from '../../pipeline/reports/person-view.ts';
 import { instantProblem, pathName } from '../../platform/edge-input.ts';
 import { AuthError, BatonError, InputError, NotFoundError } from '../../platform/errors.ts';
@@ -65,6 +66,16 @@ export function apiRouter(deps: ApiDeps): express.Router {
     );
     if (r.stored) deps.notify?.();
     res.status(202).json({ accepted: events.length, duplicates: r.duplicates });
+  });
+
+  // The re-score of every person under the version that went live last (the dashboard's progress bar).
+  router.get('/api/agreement/rescore', auth, async (_req: Request, res: Response) => {
+    const p = await rescoreProgress(ctx);
+    res.json(
+      p
+        ? { ...p, running: p.finished === null }
+        : { version: null, done: 0, total: 0, started: null, finished: null, running: false },
+    );
   });
 
   router.get('/api/people/:key', auth, async (req: Request, res: Response) => {

@@ -88,7 +88,10 @@ describe('dashboard router', () => {
   it('serves the page assets, Chart.js included, from Baton itself', async () => {
     for (const [path, type] of [
       ['/assets/app.js', 'javascript'],
-      ...['dom', 'panels', 'panels-loop', 'panels-attribution', 'person'].map((m) => [`/assets/${m}.js`, 'javascript']),
+      ...['dom', 'panels', 'panels-loop', 'panels-attribution', 'panels-rescore', 'person'].map((m) => [
+        `/assets/${m}.js`,
+        'javascript',
+      ]),
       ['/assets/app.css', 'css'],
       ['/assets/chart.js', 'javascript'],
     ]) {

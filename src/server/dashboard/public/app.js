@@ -9,6 +9,7 @@ import { renderHealth, renderRecent } from './panels-loop.js';
 import { renderAttribution } from './panels-attribution.js';
 import { renderOutcomes } from './panels-outcomes.js';
 import { renderVersions, withRecordedApprovals } from './panels-versions.js';
+import { watchRescore } from './panels-rescore.js';
 
 const root = document.querySelector('[data-testid="dashboard"]');
 const form = document.querySelector('[data-testid="range-form"]');
@@ -126,6 +127,7 @@ dialog.addEventListener('click', (e) => {
 
 setRange(30);
 window.addEventListener('load', loadAll);
+window.addEventListener('load', watchRescore);
 
 // Live: the figures follow what Baton does while the page is open (the demo's activity shows as
 // it happens); a hidden tab, an open person view or a load in flight skips a round.
