@@ -10,7 +10,7 @@ import type { LimitsBackend } from '../../src/platform/limiter.ts';
 import type { Logger } from '../../src/platform/logger.ts';
 import type { CrmError } from '../../src/platform/errors.ts';
 import { withRetry } from '../../src/platform/retry.ts';
-import { createCallGuard, type CallGuard } from '../../src/platform/deadline.ts';
+import { abandonableAgent, abandonSignal, createCallGuard, type CallGuard } from '../../src/platform/deadline.ts';
 import { accountLimiters, DEFAULT_LIMITS, type AccountLimiters, type HubSpotLimits } from './limits.ts';
 import { toCrmError } from './errors.ts';
 
@@ -54,7 +54,15 @@ export interface HubSpotApi {
 /** Builds the SDK client and the guarded call path for one account. */
 export function createHubSpotApi(options: HubSpotClientOptions): HubSpotApi {
   const baseUrl = (options.baseUrl ?? 'https://api.hubapi.com').replace(/\/$/, '');
-  const sdk = new Client({ accessToken: options.accessToken, basePath: baseUrl, numberOfApiCallRetries: 0 });
+  // Node's http stack with an agent of Baton's, instead of the SDK's fetch: a call abandoned at its
+  // deadline destroys its socket (fetch in the SDK takes no signal, so it would stay open).
+  const agent = abandonableAgent(new URL(baseUrl).protocol);
+  const sdk = new Client({
+    accessToken: options.accessToken,
+    basePath: baseUrl,
+    numberOfApiCallRetries: 0,
+    httpAgent: agent,
+  });
   // Touch every API now: decorators are bound at construction from the SDK's singleton.
   void sdk.crm.objects.batchApi;
   void sdk.crm.associations.v4.batchApi;
@@ -110,8 +118,15 @@ export function createHubSpotApi(options: HubSpotClientOptions): HubSpotApi {
     operation: string,
     opts: { method?: string; path: string; qs?: Record<string, string> },
   ): Promise<T> {
-    return call('marketing', operation, async (c) => {
-      const res = await c.apiRequest({ method: opts.method ?? 'GET', path: opts.path, qs: opts.qs });
+    return call('marketing', operation, async () => {
+      // The SDK's apiRequest would fetch without a signal; this fetch is aborted if the call is abandoned.
+      const url = new URL(`${baseUrl}${opts.path}`);
+      for (const [k, v] of Object.entries(opts.qs ?? {})) url.searchParams.set(k, v);
+      const res = await fetch(url, {
+        method: opts.method ?? 'GET',
+        headers: { authorization: `Bearer ${options.accessToken}`, accept: 'application/json' },
+        signal: abandonSignal(),
+      });
       const text = await res.text();
       const body = text ? JSON.parse(text) : {};
       if (!res.ok)
@@ -124,5 +139,15 @@ export function createHubSpotApi(options: HubSpotClientOptions): HubSpotApi {
     });
   }
 
-  return { sdk, counts, guard, call, request, close: () => limiters.release() };
+  return {
+    sdk,
+    counts,
+    guard,
+    call,
+    request,
+    close: async () => {
+      agent.destroy();
+      await limiters.release();
+    },
+  };
 }

@@ -10,6 +10,7 @@ import { logger as rootLogger, type Logger } from '../../src/platform/logger.ts'
 import { withRetry, type RetryOptions } from '../../src/platform/retry.ts';
 import { createCallGuard, type CallGuard } from '../../src/platform/deadline.ts';
 import { ApiBudget } from './budget.ts';
+import './transport.ts';
 import { toCrmError } from './errors.ts';
 import { DEFAULT_API_VERSION, type SalesforceConnectorOptions } from './options.ts';
 

@@ -6,8 +6,57 @@
  * from there. After `openAfter` timeouts in a row the circuit opens: calls fail at once, with the
  * time left as their wait hint, instead of piling up sockets on a CRM that does not answer; when
  * that time is up one call at a time probes it, and the first answer closes the circuit.
+ *
+ * Abandoning a call must also free its connection, or a hung socket stays open until the HTTP
+ * stack's own timeout (undici: 300 s) and an outage piles them up. Each call runs in a scope
+ * (`AsyncLocalStorage`); the connectors' transports register the connection a call uses with
+ * `onAbandon` (HubSpot: the http.Agent's sockets, `abandonableAgent`; Salesforce: jsforce's undici
+ * dispatcher), and the deadline destroys it.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Agent as HttpAgent, type AgentOptions } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { Duplex } from 'node:stream';
 import { CrmError, type CrmName } from './errors.ts';
+
+/** The connections of one guarded call, closed if the call is abandoned. */
+const callScope = new AsyncLocalStorage<{ abandon: ((err: Error) => void)[] }>();
+
+/** Closes what `close` closes if the current guarded call is abandoned at its deadline; a no-op outside one. */
+export function onAbandon(close: (err: Error) => void): void {
+  callScope.getStore()?.abandon.push(close);
+}
+
+/** A signal that aborts if the current guarded call is abandoned (for a `fetch` made inside it); none outside one. */
+export function abandonSignal(): AbortSignal | undefined {
+  const scope = callScope.getStore();
+  if (!scope) return undefined;
+  const controller = new AbortController();
+  scope.abandon.push((err) => controller.abort(err));
+  return controller.signal;
+}
+
+/**
+ * An http(s) agent for an SDK that takes one (keep-alive): the socket a guarded call gets, new or
+ * reused, is destroyed when the call is abandoned. `maxSockets` stays unlimited, so a socket is
+ * always given to a request in that request's own call.
+ */
+export function abandonableAgent(protocol: string, options: AgentOptions = {}): HttpAgent {
+  const base = protocol === 'https:' ? HttpsAgent : HttpAgent;
+  const watch = (socket: Duplex) => onAbandon((err) => socket.destroy(err));
+  class Abandonable extends (base as typeof HttpAgent) {
+    override createConnection(...args: Parameters<HttpAgent['createConnection']>): Duplex | null | undefined {
+      const socket = super.createConnection(...args);
+      if (socket) watch(socket);
+      return socket;
+    }
+    override reuseSocket(...args: Parameters<HttpAgent['reuseSocket']>): void {
+      watch(args[0]);
+      super.reuseSocket(...args);
+    }
+  }
+  return new Abandonable({ keepAlive: true, ...options });
+}
 
 export interface CallGuardOptions {
   /** The longest one call may take, connect to last byte (default 30 s). */
@@ -40,6 +89,22 @@ export function crmTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
 export function crmPauseMs(env: NodeJS.ProcessEnv = process.env): number {
   const seconds = Number(env.BATON_CRM_PAUSE_SECONDS);
   return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 30_000;
+}
+
+// The HTTP stack's own timeouts (undici's connect timeout of 10 s, a socket's ETIMEDOUT) are no
+// answer either: they count toward the circuit like the deadline's own.
+const TRANSPORT_TIMEOUTS = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+]);
+
+/** Whether `err` or one of its causes is a timeout of the HTTP stack. */
+function transportTimeout(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++)
+    if (TRANSPORT_TIMEOUTS.has(String((e as { code?: unknown }).code))) return true;
+  return false;
 }
 
 /** Creates the deadline and circuit of one CRM's calls. */
@@ -88,31 +153,33 @@ export function createCallGuard(crm: CrmName, options: CallGuardOptions = {}): C
     const probe = reason !== null;
     if (probe) probing = true;
     let timer: NodeJS.Timeout | undefined;
+    const scope = { abandon: [] as ((err: Error) => void)[] };
     const deadline = new Promise<never>((_, fail) => {
-      timer = setTimeout(
-        () =>
-          fail(
-            new CrmError(crm, `${crm} ${operation}: no answer within ${timeoutMs} ms; the call was abandoned`, {
-              code: 'crm_timeout',
-              retryable: true,
-            }),
-          ),
-        timeoutMs,
-      );
+      timer = setTimeout(() => {
+        const err = new CrmError(crm, `${crm} ${operation}: no answer within ${timeoutMs} ms; the call was abandoned`, {
+          code: 'crm_timeout',
+          retryable: true,
+        });
+        fail(err);
+        // The call's connections go with it (after the deadline settled, so the call fails as a timeout).
+        for (const close of scope.abandon.splice(0)) close(err);
+      }, timeoutMs);
       timer.unref();
     });
     try {
-      const result = await Promise.race([fn(), deadline]);
+      // Awaited inside the scope: jsforce returns a lazy thenable that only starts its request when awaited.
+      const result = await Promise.race([callScope.run(scope, async () => await fn()), deadline]);
       answered();
       return result;
     } catch (err) {
-      if (err instanceof CrmError && err.code === 'crm_timeout') {
+      if ((err instanceof CrmError && err.code === 'crm_timeout') || transportTimeout(err)) {
         timeouts++;
         if (probe || timeouts >= openAfter) opened(operation);
       } else answered(); // any answer, even an error, shows the CRM is there
       throw err;
     } finally {
       clearTimeout(timer);
+      scope.abandon.length = 0;
       if (probe) probing = false;
     }
   }

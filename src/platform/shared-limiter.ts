@@ -1,11 +1,19 @@
 /**
  * Limits shared by several Baton instances through Redis (`BATON_REDIS_URL`).
  *
- * Windows: rate-limiter-flexible's Redis limiter counts fixed windows (a key set on the first point,
- * expiring after the duration). Fixed windows let more than their points through across a
- * boundary, so a rolling limit of N per L is kept with fixed windows of D whole seconds holding
- * N / (ceil(L / D) + 1) points each: no rolling window of L touches more than ceil(L / D) + 1 of
- * them. D is chosen for the highest rate (100 / 10.1 s → 8 points a second, 96 % of the limit).
+ * Windows: fixed windows counted in Redis (a key set on the first point, expiring after the
+ * duration). Fixed windows let more than their points through across a boundary, so a rolling
+ * limit of N per L is kept with fixed windows of D whole seconds holding N / (ceil(L / D) + 1)
+ * points each: no rolling window of L touches more than ceil(L / D) + 1 of them. D is chosen for
+ * the highest rate (100 / 10.1 s → 8 points a second, 96 % of the limit).
+ *
+ * Counts lost (FLUSHALL, a Redis restarted without its data): the window that was running may
+ * have been full, and a new one opened at once would put one window more into a
+ * rolling window than the sizing allows. So each limit has an epoch key, written when its counts
+ * start; when it is missing the counts are new, and no instance takes a point until one window's
+ * length after the epoch: by then the window running at the loss has ended, whoever made its calls,
+ * and the windows go on as if nothing was lost. The cost is one window's wait (a second for
+ * HubSpot) at each loss and at the very first use.
  *
  * Concurrency: a Redis sorted set of the calls in flight, each with its own expiry, taken and given
  * back atomically by a script; a call of a crashed instance stops counting when its entry expires,
@@ -16,7 +24,6 @@
  * instances its heartbeats see) in process, and goes back to the shared counts when Redis does.
  */
 import { randomUUID } from 'node:crypto';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import {
   createLimiter,
   localLimits,
@@ -56,19 +63,6 @@ export function instanceShare(spec: LimiterSpec, instances: number): LimiterSpec
   };
 }
 
-/** Waits for a point of the shared window. */
-async function take(limiter: RateLimiterRedis, key: string): Promise<void> {
-  for (;;) {
-    try {
-      await limiter.consume(key, 1);
-      return;
-    } catch (err) {
-      if (!(err instanceof RateLimiterRes)) throw err;
-      await sleep(Math.max(5, err.msBeforeNext));
-    }
-  }
-}
-
 /** The fixed windows (points per `seconds`) that keep a rolling window limit across instances. */
 export function sharedWindow(spec: WindowLimit): { points: number; seconds: number } {
   const rollingMs = spec.windowMs + (spec.marginMs ?? 0);
@@ -92,6 +86,30 @@ if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
   return 1
 end
 return 0`;
+// Takes a point of the fixed window KEYS[1] (ARGV[1] points a window of ARGV[2] ms): 1 when taken,
+// else minus the ms to wait. KEYS[2] is the epoch: when it is missing the counts were lost (or never
+// kept), and points wait until a window after it, so the window running at the loss has ended.
+const TAKE_POINT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local span = tonumber(ARGV[2])
+local since = tonumber(redis.call('GET', KEYS[2]) or '')
+if not since then
+  since = now
+  redis.call('SET', KEYS[2], now)
+end
+if now < since + span then return -(since + span - now) end
+local used = tonumber(redis.call('GET', KEYS[1]) or '0')
+if used >= tonumber(ARGV[1]) then
+  local ttl = redis.call('PTTL', KEYS[1])
+  if ttl < 0 then
+    redis.call('PEXPIRE', KEYS[1], span)
+    ttl = span
+  end
+  return -ttl
+end
+if redis.call('INCR', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], span) end
+return 1`;
 const GIVE_SLOT = `return redis.call('ZREM', KEYS[1], ARGV[1])`;
 const SET_VALUE = `return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])`;
 const GET_VALUE = `return redis.call('GET', KEYS[1])`;
@@ -100,14 +118,17 @@ const GET_VALUE = `return redis.call('GET', KEYS[1])`;
 export function createSharedLimiter(spec: LimiterSpec, redis: RedisLike, options: SharedLimitOptions = {}): Limiter {
   const local = createLimiter(spec);
   const prefix = `${options.prefix ?? 'baton:'}limit:${spec.name}`;
-  const window = spec.window
-    ? new RateLimiterRedis({
-        storeClient: redis,
-        useRedisPackage: true,
-        keyPrefix: `${prefix}:window`,
-        ...toOpts(sharedWindow(spec.window)),
-      })
-    : null;
+  const window = spec.window ? sharedWindow(spec.window) : null;
+  // `:window:all` is where rate-limiter-flexible kept the same count, so older instances share it during an upgrade.
+  const windowKeys = [`${prefix}:window:all`, `${prefix}:epoch`];
+  const takePoint = async (w: { points: number; seconds: number }) => {
+    const args = [String(w.points), String(w.seconds * 1000)];
+    for (;;) {
+      const answer = Number(await redis.eval(TAKE_POINT, { keys: windowKeys, arguments: args }));
+      if (answer === 1) return;
+      await sleep(Math.max(5, -answer));
+    }
+  };
   const slots = `${prefix}:slots`;
   const lease = String(options.slotLeaseMs ?? 120_000);
   const max = spec.maxConcurrent;
@@ -137,7 +158,7 @@ export function createSharedLimiter(spec: LimiterSpec, redis: RedisLike, options
         await takeSlot(token);
         held = true;
       }
-      if (window) await take(window, 'all');
+      if (window) await takePoint(window);
     } catch (err) {
       // Redis failed before the call started: it runs once, under this instance's share.
       if (held) await giveSlot(token);
@@ -188,8 +209,4 @@ export function redisLimits(redis: RedisLike, options: SharedLimitOptions = {}):
       }
     },
   };
-}
-
-function toOpts(w: { points: number; seconds: number }) {
-  return { points: w.points, duration: w.seconds };
 }

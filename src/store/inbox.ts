@@ -106,6 +106,18 @@ export async function inboxFail(ctx: Ctx, id: number, error: string, retryAt: st
 }
 
 /**
+ * Puts an item off without counting an attempt (it waits on a CRM that is unavailable, not on its
+ * own failure): the reason recorded, the lease released, due again at `retryAt`.
+ */
+export async function inboxDefer(ctx: Ctx, id: number, reason: string, retryAt: string): Promise<void> {
+  await ctx.db
+    .updateTable('inbox')
+    .set({ last_error: reason, next_attempt_at: iso(retryAt), lease_owner: null, lease_until: null })
+    .where('id', '=', id)
+    .execute();
+}
+
+/**
  * Gives an item up: it becomes an inbox dead letter (status `dead`) with `error`, the failed attempt
  * counted and its lease released; `completed_at` records when. It stays in the inbox table, so a
  * redelivery of it is still recognised as a duplicate, and retention never prunes it.

@@ -150,6 +150,9 @@ export class KyselyStore implements Store {
   inboxFail(id: number, error: string, retryAt: string): Promise<void> {
     return inbox.inboxFail(this.#ctx, id, error, retryAt);
   }
+  inboxDefer(id: number, reason: string, retryAt: string): Promise<void> {
+    return inbox.inboxDefer(this.#ctx, id, reason, retryAt);
+  }
   inboxDead(id: number, error: string): Promise<void> {
     return inbox.inboxDead(this.#ctx, id, error);
   }

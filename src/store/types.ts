@@ -257,6 +257,8 @@ export interface Store {
   renewClaims(table: 'inbox' | 'outbox', ids: number[], owner: string, leaseMs: number, now: string): Promise<number>;
   /** Counts the attempt, records the error, releases the lease; due again at `retryAt`. */
   inboxFail(id: number, error: string, retryAt: string): Promise<void>;
+  /** Puts the item off without counting an attempt (it waits on an unavailable CRM); lease released, due at `retryAt`. */
+  inboxDefer(id: number, reason: string, retryAt: string): Promise<void>;
   /** Gives the item up: an inbox dead letter with `error` (the failed attempt counted, lease released). */
   inboxDead(id: number, error: string): Promise<void>;
   /** Inbox dead letters, oldest first. */

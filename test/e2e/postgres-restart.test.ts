@@ -13,6 +13,7 @@ import { serveFakeApi } from '../../sandbox/http.ts';
 import { createFakeSalesforce } from '../../sandbox/salesforce/index.ts';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/postgres-server.ts';
 import { startServeChild, type ServeChild } from '../support/serve-child.ts';
+import { servePeople } from '../support/serve-people.ts';
 import { MAPPINGS } from './harness.ts';
 
 const TOKEN = 'pg-restart-token';
@@ -29,36 +30,7 @@ let serve: ServeChild;
 const until = (...args: Parameters<ServeChild['until']>) => serve.until(...args);
 
 const base = () => `http://127.0.0.1:${port}`;
-const api = (path: string, init: RequestInit = {}) =>
-  fetch(`${base()}${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
-  });
-
-/** A new HubSpot contact changed by a marketer, as HubSpot's signed webhook; returns the answer. */
-async function contactChange(n: number): Promise<Response> {
-  const id = hubspot.seed('contacts', {
-    email: `pia${n}@pgrestart.example`,
-    firstname: 'Pia',
-    lastname: `Restart${n}`,
-    jobtitle: 'VP Sales',
-  });
-  const url = `${base()}/webhooks/hubspot`;
-  const signed = hubspot.signedWebhook(hubspot.changeAsMarketer('contacts', id, { country: 'US' }), HS_SECRET, url);
-  return fetch(url, { method: 'POST', headers: signed.headers, body: signed.body });
-}
-
-const demo = (n: number) =>
-  api('/api/events', {
-    method: 'POST',
-    body: JSON.stringify({
-      id: `evt-pg-${n}`,
-      email: `pia${n}@pgrestart.example`,
-      type: 'form_submission',
-      at: new Date().toISOString(),
-      properties: { form: 'demo-request' },
-    }),
-  });
+const people = servePeople({ base, token: TOKEN, hubspotSecret: HS_SECRET, hubspot, domain: 'pgrestart.example' });
 
 beforeAll(async () => {
   postgres = await startPrivatePostgres();
@@ -90,12 +62,7 @@ test('PostgreSQL restarts mid-run and stops for a while: nothing acknowledged is
   // A burst of changes and demo requests with a restart in the middle of it.
   const acknowledged: number[] = [];
   const burst = async (from: number, to: number) => {
-    for (let n = from; n < to; n++) {
-      const change = await contactChange(n);
-      const event = await demo(n);
-      if (change.status === 200 && event.status === 202) acknowledged.push(n);
-      else expect([change.status, event.status].some((s) => s === 503)).toBe(true);
-    }
+    for (let n = from; n < to; n++) if (await people.deliver(n)) acknowledged.push(n);
   };
   await burst(0, 5);
   await Promise.all([burst(5, 15), postgres.restart()]);
@@ -103,10 +70,10 @@ test('PostgreSQL restarts mid-run and stops for a while: nothing acknowledged is
 
   // Down for a while: webhooks are refused with a wait hint, never acknowledged; /readyz says why.
   await postgres.stop();
-  const refused = await contactChange(99);
+  const refused = await people.contactChange(99);
   expect(refused.status).toBe(503);
   expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
-  expect((await demo(99)).status).toBe(503);
+  expect((await people.demo(99)).status).toBe(503);
   const down = await fetch(`${base()}/readyz`);
   expect(down.status).toBe(503);
   expect(await down.json()).toMatchObject({ ready: false, store: false, storeError: expect.stringMatching(/./) });
@@ -118,10 +85,7 @@ test('PostgreSQL restarts mid-run and stops for a while: nothing acknowledged is
   // Every acknowledged person handed off exactly once: one Lead and one Task each.
   await until(() => salesforce.org.rows('Task').length >= acknowledged.length, 60_000, 'every Task');
   await new Promise((r) => setTimeout(r, 1500));
-  const leads = salesforce.org.rows('Lead').map((l) => String(l.Email).toLowerCase());
-  for (const n of acknowledged) expect(leads.filter((e) => e === `pia${n}@pgrestart.example`)).toHaveLength(1);
-  expect(salesforce.org.rows('Task')).toHaveLength(new Set(leads).size);
-  expect(leads).toHaveLength(new Set(leads).size);
+  people.expectHandedOffOnce(acknowledged, salesforce);
   expect(acknowledged.length).toBeGreaterThanOrEqual(15);
   expect(serve.output()).not.toMatch(/Unhandled 'error' event/);
 }, 180_000);

@@ -15,6 +15,7 @@ import { serveFakeApi } from '../../sandbox/http.ts';
 import { createFakeSalesforce } from '../../sandbox/salesforce/index.ts';
 import { promisify } from 'node:util';
 import { startServeChild, type ServeChild } from '../support/serve-child.ts';
+import { servePeople } from '../support/serve-people.ts';
 import { MAPPINGS } from './harness.ts';
 
 const TOKEN = 'disk-full-token';
@@ -33,36 +34,7 @@ let serve: ServeChild;
 const until = (...args: Parameters<ServeChild['until']>) => serve.until(...args);
 
 const base = () => `http://127.0.0.1:${port}`;
-const api = (path: string, init: RequestInit = {}) =>
-  fetch(`${base()}${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
-  });
-
-/** A new HubSpot contact changed by a marketer, as HubSpot's signed webhook; returns the answer. */
-async function contactChange(n: number): Promise<Response> {
-  const id = hubspot.seed('contacts', {
-    email: `pia${n}@diskfull.example`,
-    firstname: 'Pia',
-    lastname: `Restart${n}`,
-    jobtitle: 'VP Sales',
-  });
-  const url = `${base()}/webhooks/hubspot`;
-  const signed = hubspot.signedWebhook(hubspot.changeAsMarketer('contacts', id, { country: 'US' }), HS_SECRET, url);
-  return fetch(url, { method: 'POST', headers: signed.headers, body: signed.body });
-}
-
-const demo = (n: number) =>
-  api('/api/events', {
-    method: 'POST',
-    body: JSON.stringify({
-      id: `evt-disk-${n}`,
-      email: `pia${n}@diskfull.example`,
-      type: 'form_submission',
-      at: new Date().toISOString(),
-      properties: { form: 'demo-request' },
-    }),
-  });
+const people = servePeople({ base, token: TOKEN, hubspotSecret: HS_SECRET, hubspot, domain: 'diskfull.example' });
 
 beforeAll(async () => {
   disk = await mkdtemp(join(tmpdir(), 'baton-tmpfs-'));
@@ -117,22 +89,14 @@ async function fillDisk(): Promise<void> {
 test('the disk under SQLite fills up: 503 and the file named while it lasts, nothing acknowledged lost, resumes alone', async () => {
   const acknowledged: number[] = [];
   const refusedAt: number[] = [];
-  const deliver = async (n: number) => {
-    const change = await contactChange(n);
-    const event = await demo(n);
-    if (change.status === 200 && event.status === 202) acknowledged.push(n);
-    else {
-      for (const r of [change, event]) if (r.status !== 200 && r.status !== 202) expect(r.status).toBe(503);
-      refusedAt.push(n);
-    }
-  };
+  const deliver = async (n: number) => void ((await people.deliver(n)) ? acknowledged : refusedAt).push(n);
   for (let n = 0; n < 3; n++) await deliver(n);
   await until(() => salesforce.org.rows('Task').length === 3, 30_000, 'the first Tasks');
 
   await fillDisk();
   for (let n = 3; n < 40 && refusedAt.length < 3; n++) await deliver(n);
   expect(refusedAt.length).toBeGreaterThan(0);
-  const refused = await contactChange(999);
+  const refused = await people.contactChange(999);
   expect(refused.status).toBe(503);
   expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
   const down = await fetch(`${base()}/readyz`);
@@ -150,9 +114,6 @@ test('the disk under SQLite fills up: 503 and the file named while it lasts, not
 
   await until(() => salesforce.org.rows('Task').length >= acknowledged.length, 60_000, 'every Task');
   await new Promise((r) => setTimeout(r, 1500));
-  const leads = salesforce.org.rows('Lead').map((l) => String(l.Email).toLowerCase());
-  for (const n of acknowledged) expect(leads.filter((e) => e === `pia${n}@diskfull.example`)).toHaveLength(1);
-  expect(leads).toHaveLength(new Set(leads).size);
-  expect(salesforce.org.rows('Task')).toHaveLength(new Set(leads).size);
+  people.expectHandedOffOnce(acknowledged, salesforce);
   expect(serve.output()).not.toMatch(/Unhandled 'error' event/);
 }, 180_000);

@@ -83,4 +83,59 @@ describe('the steady clock', () => {
       await ts.cleanup();
     }
   });
+  it('keeps a lease held when the holder’s own clock steps 5 minutes back and it renews: no work twice', async () => {
+    const ts = await makeTestStore();
+    try {
+      const a = clocks();
+      const b = clocks();
+      const nowA = steadyClock(a);
+      const nowB = steadyClock(b);
+      const iso = (t: number) => new Date(t).toISOString();
+      expect(await ts.store.acquireLease('sla:test', 'a', 60_000, iso(nowA()))).toBe(true);
+      a.run(30_000);
+      b.run(30_000);
+      a.step(-5 * MIN);
+      // A renews 30 s in: on the steady clock the lease runs to 90 s, not to 90 s minus 5 minutes.
+      expect(await ts.store.acquireLease('sla:test', 'a', 60_000, iso(nowA()))).toBe(true);
+      b.run(40_000);
+      expect(await ts.store.acquireLease('sla:test', 'b', 60_000, iso(nowB()))).toBe(false);
+      // Renewed on A's stepped wall clock, the lease would already have lapsed for B.
+      expect(await ts.store.acquireLease('sla:test', 'a', 60_000, iso(a.wall()))).toBe(true);
+      expect(await ts.store.acquireLease('sla:test', 'b', 60_000, iso(nowB()))).toBe(true);
+    } finally {
+      await ts.cleanup();
+    }
+  });
+
+  it('keeps claimed inbox work with its worker when either clock steps 5 minutes: claimed once', async () => {
+    const ts = await makeTestStore();
+    try {
+      const start = Date.parse('2026-12-07T12:00:00Z');
+      const a = clocks(start);
+      const b = clocks(start);
+      const nowA = steadyClock(a);
+      const nowB = steadyClock(b);
+      const iso = (t: number) => new Date(t).toISOString();
+      const { id } = await ts.store.inboxInsert({
+        source: 'hubspot',
+        dedupKey: 'jump-1',
+        body: { v: 1 },
+        receivedAt: iso(start),
+      });
+      expect((await ts.store.inboxClaim('a', 10, 60_000, iso(nowA()))).map((r) => r.id)).toEqual([id]);
+      a.run(30_000);
+      b.run(30_000);
+      a.step(-5 * MIN);
+      b.step(5 * MIN);
+      // A keeps it claimed (keep-claimed.ts) on its steady clock; B, stepped forward, looks for work.
+      expect(await ts.store.renewClaims('inbox', [id], 'a', 60_000, iso(nowA()))).toBe(1);
+      b.run(1000);
+      expect(await ts.store.inboxClaim('b', 10, 60_000, iso(nowB()))).toEqual([]);
+      // On the stepped wall clocks B would take the item A is still working on.
+      expect(await ts.store.renewClaims('inbox', [id], 'a', 60_000, iso(a.wall()))).toBe(1);
+      expect((await ts.store.inboxClaim('b', 10, 60_000, iso(b.wall()))).map((r) => r.id)).toEqual([id]);
+    } finally {
+      await ts.cleanup();
+    }
+  });
 });

@@ -25,6 +25,18 @@ describe('the deadline and circuit of a CRM', () => {
     expect(guard.openReason()).toBeNull();
   });
 
+  it("counts the HTTP stack's own timeouts (a connect timeout) toward the circuit, not as answers", async () => {
+    const guard = createCallGuard('salesforce', { timeoutMs: 1000, openAfter: 2 });
+    const connectTimeout = () =>
+      Promise.reject(
+        new TypeError('fetch failed', {
+          cause: Object.assign(new Error('Connect Timeout Error'), { code: 'UND_ERR_CONNECT_TIMEOUT' }),
+        }),
+      );
+    for (let i = 0; i < 2; i++) await expect(guard.run('query', connectTimeout)).rejects.toThrow('fetch failed');
+    expect(guard.openReason()).toMatch(/salesforce did not answer 2 calls in a row/);
+  });
+
   it('opens after timeouts in a row, refuses at once with the time left, and closes on the first answer of a probe', async () => {
     let t = 0;
     const changes: boolean[] = [];

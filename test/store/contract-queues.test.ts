@@ -55,6 +55,15 @@ describe.each(bothBackends)('Store contract on $name', ({ make }) => {
       expect(await s.inboxStats(at(1_000))).toEqual({ pending: 0, oldestMs: 0 });
     });
 
+    it('defers an item without counting an attempt', async () => {
+      const a = await s.inboxInsert(item('d', 0));
+      await s.inboxClaim('w1', 10, 5_000, at(100));
+      await s.inboxDefer(a.id, 'waiting for hubspot', at(60_000));
+      // The lease is released, the item is not due before `retryAt`, and its attempts stay at 0.
+      expect(await s.inboxClaim('w2', 10, 5_000, at(30_000))).toEqual([]);
+      expect((await s.inboxClaim('w2', 10, 5_000, at(60_000))).map((r) => [r.id, r.attempts])).toEqual([[a.id, 0]]);
+    });
+
     it('prunes done items by completion time, keeping pending ones', async () => {
       const done = await s.inboxInsert(item('old'));
       await s.inboxInsert(item('pending'));

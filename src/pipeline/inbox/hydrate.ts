@@ -16,8 +16,8 @@ export interface Work {
   /** Records with the inbox rows that named them. */
   records: { record: CrmRecord; rows: number[] }[];
   events: { event: EngagementEvent; rows: number[] }[];
-  /** Rows that could not be hydrated now, with the reason (retried later). */
-  failed: { rows: number[]; error: string }[];
+  /** Rows that could not be hydrated now, with the reason and the error (retried later). */
+  failed: { rows: number[]; error: string; cause: unknown }[];
   /** Rows with nothing left to do. */
   done: number[];
 }
@@ -75,7 +75,7 @@ export async function hydrate(ctx: PipelineContext, rows: InboxRow[]): Promise<W
         }
       } catch (err) {
         ctx.metrics.apiCalls.inc({ crm, outcome: 'error' });
-        work.failed.push({ rows: batch.flatMap((e) => e.rows), error: errorMessage(err) });
+        work.failed.push({ rows: batch.flatMap((e) => e.rows), error: errorMessage(err), cause: err });
       }
     }
   }

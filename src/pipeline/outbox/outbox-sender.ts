@@ -4,7 +4,8 @@
  * the CRM's message (one backoff and give-up rule with the inbox: `failed-work.ts`). `held` results
  * (a problem that is not the record's) stay in the outbox without counting an attempt: while the
  * problem stands its writes are held without a call, and once per re-check interval a few are sent
- * as its probe (`setup-problems.ts`). A create that succeeds
+ * as its probe (`setup-problems.ts`). `retry` results while the CRM's circuit is open are put off
+ * the same way, no attempt counted (`unavailable.ts`), so a long outage dead-letters nothing. A create that succeeds
  * reports the new id so the person is linked to it.
  */
 import type { WriteOp, WriteResult } from '../../../connectors/types.ts';
@@ -13,6 +14,7 @@ import type { Crm, OutboxRow } from '../../store/types.ts';
 import type { PipelineContext } from '../context.ts';
 import { inTransactions } from '../batches.ts';
 import { settleFailure, withClaimedBatch } from './claimed-batch.ts';
+import { waitingOnCrm } from '../unavailable.ts';
 import { learnOwners } from '../routing/routing-owners.ts';
 import { problemsOf, type SetupProblems } from './setup-problems.ts';
 import type { OutboxPayload } from '../person/desired.ts';
@@ -250,6 +252,13 @@ async function settleFailed(
   result: Exclude<WriteResult, { status: 'ok' }>,
 ): Promise<void> {
   if (result.status === 'held') return settleHeld(ctx, crm, row, result);
+  // A write that waits on a CRM whose circuit is open has not failed: put off, no attempt counted.
+  const waiting = result.status === 'retry' ? waitingOnCrm(ctx, crm, result.retryAfterMs) : null;
+  if (waiting) {
+    await ctx.store.outboxHold([row.id], `waiting for ${crm}: ${result.error}`, waiting.until.toISOString());
+    ctx.metrics.writebacks.inc({ crm, outcome: 'deferred' });
+    return;
+  }
   await settleFailure(
     ctx,
     crm,

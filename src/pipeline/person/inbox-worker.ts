@@ -21,6 +21,7 @@ import { queueHubSpotDealUpdate } from '../deals/hubspot-deal.ts';
 import { campaignTouch, learnCampaignNames, opportunityRefs } from './related.ts';
 import { learnOwners } from '../routing/routing-owners.ts';
 import { afterFailure } from '../failed-work.ts';
+import { waitingOnFailure } from '../unavailable.ts';
 
 export const INBOX_LEASE_MS = 60_000;
 
@@ -53,22 +54,22 @@ async function processClaimed(ctx: PipelineContext, rows: InboxRow[]): Promise<n
       .filter((r) => r.record.crm === 'salesforce' && PERSON_OBJECTS.has(r.record.object))
       .map((r) => r.record.properties.OwnerId),
   );
-  const failures = new Map<number, string>();
-  for (const f of work.failed) for (const id of f.rows) failures.set(id, f.error);
+  const failures: Failures = new Map();
+  for (const f of work.failed) for (const id of f.rows) failures.set(id, { error: f.error, cause: f.cause });
 
   const run = async (rowIds: number[], fn: () => Promise<unknown>) => {
     try {
       await fn();
     } catch (err) {
       ctx.log.warn('inbox item failed', { rows: rowIds, error: errorMessage(err) });
-      for (const id of rowIds) failures.set(id, errorMessage(err));
+      for (const id of rowIds) failures.set(id, { error: errorMessage(err), cause: err });
     }
   };
 
   const ordered = [...work.records].sort((a, b) => Date.parse(a.record.modifiedAt) - Date.parse(b.record.modifiedAt));
   const fail = (batch: { rows: number[] }[], err: unknown) => {
     ctx.log.warn('inbox batch failed', { rows: batch.flatMap((b) => b.rows), error: errorMessage(err) });
-    for (const { rows: ids } of batch) for (const id of ids) failures.set(id, errorMessage(err));
+    for (const { rows: ids } of batch) for (const id of ids) failures.set(id, { error: errorMessage(err), cause: err });
   };
   // People first, so a deal arriving with its contacts finds them.
   const people = ordered.filter((r) => PERSON_OBJECTS.has(r.record.object));
@@ -185,16 +186,21 @@ async function applyDeal(ctx: PipelineContext, record: CrmRecord): Promise<void>
   await onDealChanged(ctx, change);
 }
 
-async function settle(
-  store: Store,
-  rows: InboxRow[],
-  failures: Map<number, string>,
-  ctx: PipelineContext,
-): Promise<void> {
+/** Why each failed row failed: the message stored, and the error (to tell an unavailable CRM from the row's own failure). */
+type Failures = Map<number, { error: string; cause: unknown }>;
+
+async function settle(store: Store, rows: InboxRow[], failures: Failures, ctx: PipelineContext): Promise<void> {
   const done = rows.filter((r) => !failures.has(r.id)).map((r) => r.id);
   for (const row of rows) {
-    const error = failures.get(row.id);
-    if (error === undefined) continue;
+    const failure = failures.get(row.id);
+    if (failure === undefined) continue;
+    const { error } = failure;
+    // Waiting on a CRM whose circuit is open is not the item's failure: put off, no attempt counted.
+    const waiting = waitingOnFailure(ctx, failure.cause);
+    if (waiting) {
+      await store.inboxDefer(row.id, `waiting for ${waiting.crm}: ${error}`, waiting.until.toISOString());
+      continue;
+    }
     const outcome = afterFailure(row.attempts, ctx.now());
     if (outcome.kind === 'dead') {
       await store.inboxDead(row.id, error);
