@@ -23,6 +23,7 @@ import type {
   PersonRow,
   SessionRow,
   Source,
+  StoredHistory,
   Store,
   TransitionRow,
 } from './types.ts';
@@ -36,6 +37,7 @@ import * as state from './state.ts';
 import * as claims from './claims.ts';
 import * as sessions from './sessions.ts';
 import * as outcomes from './outcomes.ts';
+import { historyPage } from './history-pages.ts';
 import { BatonError } from '../platform/errors.ts';
 
 export class KyselyStore implements Store {
@@ -252,6 +254,10 @@ export class KyselyStore implements Store {
   // reports
   outcomeRows(): Promise<OutcomeRows> {
     return outcomes.outcomeRows(this.#ctx);
+  }
+
+  historyPage(afterId: number, limit: number): Promise<StoredHistory[]> {
+    return historyPage(this.#ctx, afterId, limit);
   }
 
   // outbox
