@@ -150,7 +150,8 @@ export function createPreview(live: Agreement, draft: Agreement, at: string, opt
     handoffs.live += liveTimes.length;
     handoffs.draft += draftTimes.length;
     handoffs.actual += p.actualMql.length;
-    const handoff = draftTimes.length && !liveTimes.length ? 'new' : liveTimes.length && !draftTimes.length ? 'dropped' : undefined;
+    const handoff =
+      draftTimes.length && !liveTimes.length ? 'new' : liveTimes.length && !draftTimes.length ? 'dropped' : undefined;
     const moved = a.state.stage !== b.state.stage;
     if (!moved && !handoff && liveTimes.length === draftTimes.length) return;
     const owner = figures(byOwner, p.owner);

@@ -245,6 +245,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       salesforce: !!connectors.salesforce,
     }),
     agreementInfo: () => agreementInfo(config, ctx),
+    configDir,
     currency,
     sessions,
     trustProxy,

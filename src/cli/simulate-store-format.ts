@@ -47,7 +47,11 @@ export function formatPreview(r: PreviewReport): string {
   const rules = Object.entries(r.by_rule).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   if (rules.length) {
     const width = Math.max(10, ...rules.map(([k]) => k.length + 2));
-    lines.push('', `${'by rule'.padEnd(width)}${'people'.padStart(8)}`, ...rules.map(([k, v]) => `${k.padEnd(width)}${n(v)}`));
+    lines.push(
+      '',
+      `${'by rule'.padEnd(width)}${'people'.padStart(8)}`,
+      ...rules.map(([k, v]) => `${k.padEnd(width)}${n(v)}`),
+    );
   }
   lines.push(...loadTable('by owner', r.by_owner), ...loadTable('by segment', r.by_segment));
   if (r.mql_per_week.length) {

@@ -46,7 +46,10 @@ interface Io {
   stderr: Writable;
 }
 
-async function compiled(load: Promise<{ agreement: Parameters<typeof compileAgreement>[0]; warnings: string[] }>, io: Io) {
+async function compiled(
+  load: Promise<{ agreement: Parameters<typeof compileAgreement>[0]; warnings: string[] }>,
+  io: Io,
+) {
   const { agreement, warnings } = await load;
   for (const w of warnings) io.stderr.write(`${w}\n`);
   return compileAgreement(agreement);

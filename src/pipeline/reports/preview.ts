@@ -58,9 +58,7 @@ export async function loadPreview(
 ): Promise<PreviewReport> {
   const preview = createPreview(live, draft, at, options);
   for await (const page of storedHistory(store, options.pageSize)) {
-    preview.add(
-      page.map((h): PreviewPerson => ({ input: replayInputOf(h), ...holderOf(h), actualMql: h.mqlAt })),
-    );
+    preview.add(page.map((h): PreviewPerson => ({ input: replayInputOf(h), ...holderOf(h), actualMql: h.mqlAt })));
     // a turn of the event loop between pages, so a server keeps answering while a preview runs
     await new Promise((resolve) => setImmediate(resolve));
   }
