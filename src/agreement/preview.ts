@@ -86,13 +86,17 @@ export interface PreviewOptions {
 
 const DAY = 86_400_000;
 
+const mondays = new Map<number, string>();
+
 /** The Monday (UTC) of the week `at` falls in. */
 export function weekOf(at: string | number): string {
   const t = typeof at === 'number' ? at : Date.parse(at);
   const day = Math.floor(t / DAY);
   // 1970-01-01 was a Thursday: day 0 is weekday 3 counting from Monday
-  const monday = day - ((day + 3) % 7);
-  return new Date(monday * DAY).toISOString().slice(0, 10);
+  const monday = day - ((((day + 3) % 7) + 7) % 7);
+  let label = mondays.get(monday);
+  if (label === undefined) mondays.set(monday, (label = new Date(monday * DAY).toISOString().slice(0, 10)));
+  return label;
 }
 
 /** Entries into `mql` (as the stage moved to, or passed on the way); breach marks are not moves. */

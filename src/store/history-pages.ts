@@ -3,6 +3,7 @@
  * history needs (fields, the latest deal, events, sales' answers) and when it actually entered `mql`.
  * Five range queries a page whatever its size, so 100,000 people never sit in memory at once.
  */
+import { sql } from 'kysely';
 import type { Stage } from '../config/schema.ts';
 import type { Ctx } from './db.ts';
 import { fromJson } from './dialect.ts';
@@ -13,7 +14,14 @@ export async function historyPage(ctx: Ctx, afterId: number, limit: number): Pro
   const { db } = ctx;
   const people = await db
     .selectFrom('people')
-    .select(['id', 'email', 'stage', 'owner_id', 'fields', 'field_sources'])
+    .select(['id', 'email', 'stage', 'owner_id', 'fields'])
+    // only Baton's notes of the field sources: the per-field values and times are not the replay's
+    .select(
+      (ctx.dialect === 'postgres'
+        ? sql<string | null>`(field_sources::jsonb -> '$meta')::text`
+        : sql<string | null>`json_extract(field_sources, '$."$meta"')`
+      ).as('meta'),
+    )
     .where('id', '>', afterId)
     .orderBy('id')
     .limit(limit)
@@ -63,14 +71,13 @@ export async function historyPage(ctx: Ctx, afterId: number, limit: number): Pro
   ]);
   const byId = new Map<number, StoredHistory>();
   const out = people.map((p) => {
-    const sources = fromJson<Record<string, unknown>>(p.field_sources, {});
     const h: StoredHistory = {
       id: Number(p.id),
       email: p.email,
       stage: p.stage as Stage,
       ownerId: p.owner_id,
       fields: fromJson<Record<string, unknown>>(p.fields, {}),
-      meta: (sources.$meta as Record<string, unknown> | undefined) ?? {},
+      meta: fromJson<Record<string, unknown> | null>(p.meta, null) ?? {},
       deal: null,
       events: [],
       feedback: [],
