@@ -23,9 +23,16 @@ const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')
 const ASSETS: Record<string, { file: string; type: string }> = {
   // The page's script is ES modules: app.js imports the panels, which import dom.js.
   ...Object.fromEntries(
-    ['app.js', 'dom.js', 'panels.js', 'panels-loop.js', 'panels-attribution.js', 'panels-outcomes.js', 'person.js'].map(
-      (name) => [name, { file: join(PUBLIC_DIR, name), type: 'text/javascript' }],
-    ),
+    [
+      'app.js',
+      'dom.js',
+      'panels.js',
+      'panels-loop.js',
+      'panels-attribution.js',
+      'panels-outcomes.js',
+      'panels-preview.js',
+      'person.js',
+    ].map((name) => [name, { file: join(PUBLIC_DIR, name), type: 'text/javascript' }]),
   ),
   'app.css': { file: join(PUBLIC_DIR, 'app.css'), type: 'text/css' },
   'chart.js': { file: CHART_JS, type: 'text/javascript' },

@@ -72,7 +72,8 @@ export async function serveSeeded(
     receivers: {},
     agreementInfo: () => opts.agreement ?? agreementInfo,
     ...(opts.currency ? { currency: opts.currency } : {}),
-    ...(opts.configDir ? { configDir: opts.configDir } : {}),
+    // the folder the draft preview reads: the repository's own (live v7, so no draft) unless given
+    configDir: opts.configDir ?? join(import.meta.dirname, '..', '..', '..', 'mappings'),
   });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -8,6 +8,7 @@ import { renderAgreement, renderFunnel, renderMarketing, renderSales } from './p
 import { renderHealth, renderRecent } from './panels-loop.js';
 import { renderAttribution } from './panels-attribution.js';
 import { renderOutcomes } from './panels-outcomes.js';
+import { previewDraft } from './panels-preview.js';
 
 const root = document.querySelector('[data-testid="dashboard"]');
 const form = document.querySelector('[data-testid="range-form"]');
@@ -63,6 +64,7 @@ async function loadAll() {
     renderAttribution(attribution);
     const model = attribution.model;
     renderAgreement(dash.agreement);
+    previewDraft(dash.agreement);
     renderFunnel(funnel);
     renderMarketing(dash.marketing);
     renderSales(dash.sales);
