@@ -24,7 +24,10 @@ const draft = compileExample((c) => {
   } as typeof c.stages.mql;
 });
 
-const person = (email: string, over: Partial<PreviewPerson> & { input?: Partial<PreviewPerson['input']> } = {}) => ({
+const person = (
+  email: string,
+  over: Partial<Omit<PreviewPerson, 'input'>> & { input?: Partial<PreviewPerson['input']> } = {},
+): PreviewPerson => ({
   owner: '(unassigned)',
   segment: '(unrouted)',
   actualMql: [],
