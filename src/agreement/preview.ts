@@ -7,6 +7,7 @@
  * People come in pages (`add`), so the caller never holds them all.
  */
 import type { Stage } from '../config/schema.ts';
+import { capDay, routeInOrder, type BatchInputs, type RoutingState } from '../routing/batch.ts';
 import { replay, type ReplayInput, type ReplayResult } from './replay.ts';
 import { emptyCounts, type StageCounts } from './simulation.ts';
 import type { Agreement, Transition } from './types.ts';
@@ -35,6 +36,8 @@ export interface PreviewChange {
   segment: string;
   /** `new`: handed to sales under the draft only; `dropped`: under the live version only. */
   handoff?: 'new' | 'dropped';
+  /** The owner and segment are what `routing.yaml` would decide (the person had no owner yet). */
+  routed?: true;
 }
 
 /** Counts for one owner or one segment. */
@@ -82,7 +85,15 @@ export interface PreviewReport {
 export interface PreviewOptions {
   /** Keep at most this many changed people in the report (default: all). */
   keepChanged?: number;
+  /**
+   * `routing.yaml` as a what-if (`simulatedInputs`): a person the draft newly hands off that has no
+   * owner yet is given the one routing would pick, the round robin replayed in the order people come.
+   */
+  routing?: { inputs: BatchInputs; timeZone: string | null };
 }
+
+/** The owner shown for a person nobody holds. */
+export const UNASSIGNED = '(unassigned)';
 
 const DAY = 86_400_000;
 
@@ -127,6 +138,23 @@ export function createPreview(live: Agreement, draft: Agreement, at: string, opt
   const weeks = new Map<string, WeekFigures>();
   const handoffs = { live: 0, draft: 0, actual: 0, newly: 0, no_longer: 0 };
   const rejected = { people: 0, reasons: {} as Record<string, number> };
+  const routingStates = new Map<string, RoutingState>();
+  const rotations: RoutingState['rotations'] = new Map();
+
+  /** Who routing would give a newly handed-off person, at its first handoff under the draft. */
+  const route = (p: PreviewPerson, b: ReplayResult, at: string): { owner: string; segment: string } => {
+    const r = options.routing!;
+    const day = capDay(at, r.timeZone);
+    let state = routingStates.get(day);
+    if (!state) routingStates.set(day, (state = { rotations, assignedToday: new Map() }));
+    const key = p.input.email;
+    const d = routeInOrder(
+      [{ key, email: key, person: p.input.person ?? {}, scores: b.scores, events: p.input.events, at }],
+      r.inputs,
+      state,
+    ).get(key)!;
+    return { owner: d.user ? d.user.email : "(org's assignment rule)", segment: d.rule };
+  };
 
   const week = (t: string): WeekFigures => {
     const w = weekOf(t);
@@ -158,8 +186,10 @@ export function createPreview(live: Agreement, draft: Agreement, at: string, opt
       draftTimes.length && !liveTimes.length ? 'new' : liveTimes.length && !draftTimes.length ? 'dropped' : undefined;
     const moved = a.state.stage !== b.state.stage;
     if (!moved && !handoff && liveTimes.length === draftTimes.length) return;
-    const owner = figures(byOwner, p.owner);
-    const segment = figures(bySegment, p.segment);
+    const routed = handoff === 'new' && p.owner === UNASSIGNED && options.routing ? route(p, b, draftTimes[0]) : null;
+    const holder = routed ?? p;
+    const owner = figures(byOwner, holder.owner);
+    const segment = figures(bySegment, holder.segment);
     for (const f of [owner, segment]) {
       f.extra += draftTimes.length - liveTimes.length;
       if (moved) f.changed++;
@@ -189,9 +219,10 @@ export function createPreview(live: Agreement, draft: Agreement, at: string, opt
         to: b.state.stage,
         fromReason: a.state.reason ?? `${a.state.stage}: no rule`,
         toReason,
-        owner: p.owner,
-        segment: p.segment,
+        owner: holder.owner,
+        segment: holder.segment,
         ...(handoff ? { handoff } : {}),
+        ...(routed ? { routed: true as const } : {}),
       });
   }
 

@@ -1,6 +1,9 @@
 /** The preview of a draft, on plain data: who changes, handoffs per week, owner load, sales' past rejections. */
 import { describe, expect, it } from 'vitest';
-import { createPreview, previewDraft, weekOf, type PreviewPerson } from '../../src/agreement/preview.ts';
+import { createPreview, previewDraft, UNASSIGNED, weekOf, type PreviewPerson } from '../../src/agreement/preview.ts';
+import { routingSchema } from '../../src/config/routing-schema.ts';
+import { simulatedInputs } from '../../src/routing/batch.ts';
+import { compileRouting } from '../../src/routing/policy.ts';
 import { simulatePerson } from '../../src/agreement/simulation.ts';
 import { compileExample, ev } from './example.ts';
 
@@ -155,6 +158,31 @@ describe('previewDraft', () => {
     const short = previewDraft(live, draft, people, AT, { keepChanged: 1 });
     expect(short.changed.map((c) => c.email)).toEqual(['bo@corp.example']);
     expect(short.changed_total).toBe(2);
+  });
+
+  it('gives a newly handed-off person nobody holds to the owner routing.yaml would pick', () => {
+    const cfg = routingSchema.parse({
+      rules: [
+        {
+          id: 'enterprise',
+          if: { field: 'person.employees', gte: 800 },
+          assign: { round_robin: ['x@acme.example', 'y@acme.example'] },
+        },
+      ],
+      fallback: { user: 'z@acme.example' },
+    });
+    const routing = { inputs: simulatedInputs(compileRouting(cfg)), timeZone: null };
+    const free = people.map((p) => ({ ...p, owner: UNASSIGNED, segment: '(unrouted)' }));
+    free[2] = { ...free[2], input: { ...free[2].input, person: { ...VP, employees: 300 } } };
+    const routed = previewDraft(live, draft, free, AT, { routing });
+    expect(routed.changed.map((c) => [c.email, c.owner, c.segment, c.routed])).toEqual([
+      ['bo@corp.example', 'x@acme.example', 'enterprise', true],
+      ['cy@corp.example', 'z@acme.example', 'fallback', true],
+    ]);
+    expect(Object.keys(routed.by_owner)).toEqual(['x@acme.example', 'z@acme.example']);
+    // without routing.yaml they stay unassigned; a person someone holds keeps its owner either way
+    expect(Object.keys(previewDraft(live, draft, free, AT).by_owner)).toEqual([UNASSIGNED]);
+    expect(previewDraft(live, draft, people, AT, { routing }).by_owner).toEqual(r.by_owner);
   });
 
   it('reports nothing for no people', () => {

@@ -6,7 +6,13 @@
  * each other on the same people.
  */
 import type { ReplayInput } from '../../agreement/replay.ts';
-import { createPreview, type PreviewOptions, type PreviewPerson, type PreviewReport } from '../../agreement/preview.ts';
+import {
+  createPreview,
+  UNASSIGNED,
+  type PreviewOptions,
+  type PreviewPerson,
+  type PreviewReport,
+} from '../../agreement/preview.ts';
 import type { Agreement } from '../../agreement/types.ts';
 import type { Store, StoredHistory } from '../../store/types.ts';
 import type { StoredRouting } from '../routing/stored-routing.ts';
@@ -32,19 +38,25 @@ export function replayInputOf(h: StoredHistory): ReplayInput {
 /** Who holds a stored person, and the routing rule that placed it. */
 export function holderOf(h: StoredHistory): { owner: string; segment: string } {
   const routing = h.meta.routing as StoredRouting | undefined;
-  const owner = routing?.reassigned?.toEmail ?? routing?.ownerEmail ?? routing?.user ?? h.ownerId ?? '(unassigned)';
+  const owner = routing?.reassigned?.toEmail ?? routing?.ownerEmail ?? routing?.user ?? h.ownerId ?? UNASSIGNED;
   return { owner, segment: routing?.rule ?? '(unrouted)' };
 }
 
-/** Every stored person, page by page, in id order. */
+/**
+ * Every stored person, page by page, in id order. The next page is asked for before this one is
+ * handed over, so a PostgreSQL store reads while the caller replays (two pages in memory at most).
+ */
 export async function* storedHistory(store: Store, pageSize = PREVIEW_PAGE): AsyncGenerator<StoredHistory[]> {
-  let after = 0;
+  let next = store.historyPage(0, pageSize);
   for (;;) {
-    const page = await store.historyPage(after, pageSize);
+    const page = await next;
     if (page.length === 0) return;
+    const more = page.length === pageSize;
+    if (more) next = store.historyPage(page[page.length - 1].id, pageSize);
+    // a read failing while the caller works on this page is reported when it is awaited, not as unhandled
+    next.catch(() => undefined);
     yield page;
-    after = page[page.length - 1].id;
-    if (page.length < pageSize) return;
+    if (!more) return;
   }
 }
 

@@ -11,10 +11,13 @@ import express, { type Request, type Response } from 'express';
 import { compileAgreement } from '../../agreement/compile.ts';
 import type { PreviewReport } from '../../agreement/preview.ts';
 import { AGREEMENT_FILE, FIELDS_FILE, loadAgreementFile, loadAgreementText } from '../../config/load.ts';
+import type { RoutingConfig } from '../../config/routing-schema.ts';
 import type { PipelineContext } from '../../pipeline/context.ts';
 import { loadPreview } from '../../pipeline/reports/preview.ts';
 import { decodeUtf8 } from '../../platform/edge-input.ts';
 import { ConfigError, InputError } from '../../platform/errors.ts';
+import { simulatedInputs } from '../../routing/batch.ts';
+import { compileRouting } from '../../routing/policy.ts';
 import type { Auth } from '../auth.ts';
 import { requireContentType } from '../content-type.ts';
 import { sendError } from '../errors.ts';
@@ -89,8 +92,17 @@ export function previewRouter(deps: PreviewDeps): express.Router {
       const key = `${live.version}\0${hash}\0${limit}`;
       const now = Date.now();
       if (at !== null || !last || last.key !== key || last.until < now) {
+        // routing.yaml as a what-if: who would get the newly handed-off people nobody holds yet
+        const routingConfig = live.routing as RoutingConfig | null | undefined;
+        const routing = routingConfig
+          ? {
+              inputs: simulatedInputs(compileRouting(routingConfig)),
+              timeZone: loaded.agreement.sla?.business_hours?.tz ?? null,
+            }
+          : undefined;
         const report = loadPreview(ctx.store, live.agreement, draft, at ?? ctx.now().toISOString(), {
           keepChanged: limit,
+          ...(routing ? { routing } : {}),
         });
         if (at === null) last = { key, until: now + REUSE_MS, report };
         report.catch(() => {
