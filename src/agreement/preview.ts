@@ -128,6 +128,8 @@ export interface Preview {
 /** Starts a preview of `draft` against `live`, both replayed up to `at` (ISO). */
 export function createPreview(live: Agreement, draft: Agreement, at: string, options: PreviewOptions = {}): Preview {
   const keep = options.keepChanged ?? Infinity;
+  // what happened after `at` is not history yet, as the replay ignores it
+  const end = Date.parse(at);
   const counts = { live: emptyCounts(), draft: emptyCounts() };
   const changed: PreviewChange[] = [];
   let changedTotal = 0;
@@ -178,10 +180,13 @@ export function createPreview(live: Agreement, draft: Agreement, at: string, opt
     const draftTimes = handoffTimes(b.transitions);
     for (const t of liveTimes) week(t).live++;
     for (const t of draftTimes) week(t).draft++;
-    for (const t of p.actualMql) week(t).actual++;
+    for (const t of p.actualMql)
+      if (Date.parse(t) <= end) {
+        week(t).actual++;
+        handoffs.actual++;
+      }
     handoffs.live += liveTimes.length;
     handoffs.draft += draftTimes.length;
-    handoffs.actual += p.actualMql.length;
     const handoff =
       draftTimes.length && !liveTimes.length ? 'new' : liveTimes.length && !draftTimes.length ? 'dropped' : undefined;
     const moved = a.state.stage !== b.state.stage;
@@ -200,7 +205,8 @@ export function createPreview(live: Agreement, draft: Agreement, at: string, opt
       handoffs.newly++;
       // sales' answers so far: a person they turned down before, with the last reason given
       let last: string | null | undefined;
-      for (const f of p.input.feedback ?? []) if (f.decision === 'reject') last = f.reason ?? null;
+      for (const f of p.input.feedback ?? [])
+        if (f.decision === 'reject' && Date.parse(f.at) <= end) last = f.reason ?? null;
       if (last !== undefined) {
         rejected.people++;
         const reason = last ?? '(no reason)';

@@ -185,6 +185,24 @@ describe('previewDraft', () => {
     expect(previewDraft(live, draft, people, AT, { routing }).by_owner).toEqual(r.by_owner);
   });
 
+  it('leaves out what happened after the instant it replays at', () => {
+    // bo's rejection comes after the instant; cy's contact form too, so she is not handed off yet
+    const bo = people[1];
+    const rejectedLater = {
+      ...bo,
+      input: {
+        ...bo.input,
+        feedback: [{ decision: 'reject' as const, reason: 'no_budget', at: '2026-11-20T09:00:00Z' }],
+      },
+    };
+    const earlier = previewDraft(live, draft, [people[0], rejectedLater, people[2]], '2026-11-12T00:00:00Z');
+    expect(earlier.changed.map((c) => c.email)).toEqual(['bo@corp.example']);
+    expect(earlier.handoffs.newly).toBe(1);
+    expect(earlier.already_rejected).toEqual({ people: 0, reasons: {} });
+    const late = { ...people[0], actualMql: ['2026-11-02T10:00:00Z', '2026-11-20T10:00:00Z'] };
+    expect(previewDraft(live, draft, [late], '2026-11-12T00:00:00Z').handoffs.actual).toBe(1);
+  });
+
   it('reports nothing for no people', () => {
     const empty = previewDraft(live, draft, [], AT);
     expect(empty).toMatchObject({ people: 0, changed: [], changed_total: 0, mql_per_week: [], by_owner: {} });
