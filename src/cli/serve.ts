@@ -249,6 +249,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     }),
     live: config,
     agreementInfo: () => agreementInfo(config, ctx),
+    configDir,
     currency,
     sessions,
     trustProxy,

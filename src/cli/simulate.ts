@@ -2,6 +2,7 @@
  * `baton simulate --leads FILE [--agreement FILE] [--against FILE] [--at ISO] [--json] [--config DIR]`:
  * replays people from a JSON Lines file through an agreement (and optionally a second one) and
  * reports stage counts, or who changes stage between the two. The file is streamed line by line.
+ * With `--from-store`, the store's people instead of a file (`simulate-store.ts`).
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -23,6 +24,7 @@ import {
 import { formatInstant, parseInstant } from '../agreement/time.ts';
 import { BatonError, ConfigError, errorMessage } from '../platform/errors.ts';
 import { simulateRouting } from './simulate-routing.ts';
+import { runFromStore } from './simulate-store.ts';
 
 export const summary = 'what-if: stage counts under one agreement, or who changes stage between two';
 
@@ -37,7 +39,10 @@ const USAGE = `usage: baton simulate --leads FILE [--agreement FILE] [--against 
   --accounts FILE   JSON Lines of accounts { id, name, website, owner } for account matching
   --at ISO          evaluate at this time (default: now)
   --json            print one JSON object instead of a summary
-  --config DIR      configuration folder (default: $BATON_CONFIG_DIR, else ./mappings)`;
+  --config DIR      configuration folder (default: $BATON_CONFIG_DIR, else ./mappings)
+
+  baton simulate --from-store --against FILE | --export FILE: the same on the store's people
+  (baton simulate --from-store --help)`;
 
 export interface SimulateOptions {
   leads: string;
@@ -241,6 +246,8 @@ async function simulateWithRouting(opts: SimulateOptions, routing: string, io: S
 
 /** Runs `baton simulate`. */
 export async function run(args: string[]): Promise<number> {
+  // the store instead of a file: the preview of a draft on real history (simulate-store.ts)
+  if (args.includes('--from-store')) return runFromStore(args);
   let values: {
     leads?: string;
     agreement?: string;

@@ -221,11 +221,31 @@ export async function loadAgreementFile(
   path: string,
   fieldsFile?: string,
 ): Promise<{ agreement: AgreementConfig; text: string; warnings: string[] }> {
+  return loadAgreementRead(path, await readSource(path), fieldsFile);
+}
+
+/**
+ * `loadAgreementFile` on text already in hand (a draft sent to `POST /api/agreement/preview`, a
+ * version's stored text); problems are positioned in `text` and named `file`.
+ */
+export async function loadAgreementText(
+  file: string,
+  text: string,
+  fieldsFile: string,
+): Promise<{ agreement: AgreementConfig; text: string; warnings: string[] }> {
+  return loadAgreementRead(file, { source: parseYamlSource(file, text) }, fieldsFile);
+}
+
+async function loadAgreementRead(
+  path: string,
+  read: Read,
+  fieldsFile?: string,
+): Promise<{ agreement: AgreementConfig; text: string; warnings: string[] }> {
   const fieldsPath = fieldsFile ?? join(dirname(path), FIELDS_FILE);
   const fieldsRead = basename(path) === FIELDS_FILE ? null : await readSource(fieldsPath);
   const fields = fieldsRead && 'source' in fieldsRead ? checkSource(fieldsRead, fieldsSchema) : null;
   const vocab = fields?.value ? vocabularyOf(fields.value) : null;
-  const agreement = checkAgreementSource(await readSource(path), vocab);
+  const agreement = checkAgreementSource(read, vocab);
   if (agreement.problems.length || !agreement.value || !agreement.source)
     throw new ConfigError(agreement.problems.sort(byPosition));
   const warnings = [...agreement.warnings];

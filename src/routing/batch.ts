@@ -58,6 +58,24 @@ export function routeInOrder(
   return out;
 }
 
+/**
+ * What-if inputs of a compiled `routing.yaml` with no Salesforce to ask: every named user taken as
+ * active (its name is its id and email), no account matching (`simulate --routing` without accounts,
+ * the preview of a draft).
+ */
+export function simulatedInputs(routing: { policy: RoutingPolicy; users: { name: string }[] }): BatchInputs {
+  const users = new Map<string, UserInfo>(
+    routing.users.map((u) => [u.name, { id: u.name, name: u.name, email: u.name, active: true }]),
+  );
+  return {
+    policy: routing.policy,
+    match: null,
+    accounts: [],
+    users,
+    usersById: new Map([...users.values()].map((u) => [u.id, u])),
+  };
+}
+
 /** The date (`YYYY-MM-DD`) `cap_per_day` counts in: the agreement's business-hours zone, else UTC. */
 export function capDay(at: string | Date, timeZone: string | null): string {
   const fmt = new Intl.DateTimeFormat('en-CA', {

@@ -12,6 +12,7 @@ import { problemsOf } from '../pipeline/outbox/setup-problems.ts';
 import { apiRouter } from './routes/api.ts';
 import { agreementRouter } from './routes/agreement.ts';
 import type { LiveConfigSource } from '../pipeline/live-config.ts';
+import { previewRouter } from './routes/preview.ts';
 import { webhookRouter } from './routes/webhooks.ts';
 import { createAuth, type SessionSettings } from './auth.ts';
 import { errorHandler } from './errors.ts';
@@ -33,6 +34,8 @@ export interface AppDeps {
   live?: Pick<LiveConfigSource, 'reload' | 'refused'>;
   /** What the dashboard shows of the agreement. */
   agreementInfo?: () => AgreementInfo;
+  /** The configuration folder (`POST /api/agreement/preview` reads the draft on disk there). */
+  configDir?: string;
   /** `BATON_CURRENCY`: the ISO 4217 code of the deals' amounts, as the dashboard shows money. */
   currency?: string;
   /** Config loaded: ready. */
@@ -194,6 +197,7 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   );
   app.use(apiRouter({ ctx, auth, webhookSecret: deps.webhookSecret, notify: deps.notify }));
   app.use(agreementRouter({ store: ctx.store, auth, now: ctx.now, live: deps.live }));
+  app.use(previewRouter({ ctx, auth, configDir: deps.configDir }));
 
   if (existsSync(DASHBOARD)) {
     const mod = (await import(DASHBOARD)) as { dashboardRouter?: (d: DashboardDeps) => express.Router };

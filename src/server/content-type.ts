@@ -1,21 +1,23 @@
 /**
  * Content types enforced per route: a JSON route takes `application/json` (or `…+json`), the
- * Outbound Message route SOAP's XML types, both in UTF-8 only; anything else is 415 naming the
+ * Outbound Message route SOAP's XML types, the agreement preview YAML (or plain text), both in UTF-8 only; anything else is 415 naming the
  * header, before the body is read.
  */
 import type { NextFunction, Request, Response } from 'express';
 import { MediaTypeError } from '../platform/errors.ts';
 
-export type BodyKind = 'json' | 'xml';
+export type BodyKind = 'json' | 'xml' | 'yaml';
 
 const ACCEPTED: Record<BodyKind, (type: string) => boolean> = {
   json: (t) => t === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(t),
   xml: (t) => t === 'text/xml' || t === 'application/xml' || t === 'application/soap+xml',
+  yaml: (t) => ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'text/plain'].includes(t),
 };
 
 const EXPECTED: Record<BodyKind, string> = {
   json: 'application/json',
   xml: 'text/xml, application/xml or application/soap+xml',
+  yaml: 'application/yaml, text/yaml or text/plain',
 };
 
 /** Why a `Content-Type` header does not fit `kind`, or null when it does (no body at all passes: the route says what it misses). */

@@ -24,6 +24,7 @@ import type {
   PersonRow,
   SessionRow,
   Source,
+  StoredHistory,
   Store,
   TransitionRow,
   UserRow,
@@ -40,6 +41,7 @@ import * as sessions from './sessions.ts';
 import * as outcomes from './outcomes.ts';
 import * as users from './users.ts';
 import * as versions from './agreement-versions.ts';
+import { historyPage } from './history-pages.ts';
 import { BatonError } from '../platform/errors.ts';
 
 export class KyselyStore implements Store {
@@ -262,6 +264,10 @@ export class KyselyStore implements Store {
   // reports
   outcomeRows(): Promise<OutcomeRows> {
     return outcomes.outcomeRows(this.#ctx);
+  }
+
+  historyPage(afterId: number, limit: number): Promise<StoredHistory[]> {
+    return historyPage(this.#ctx, afterId, limit);
   }
 
   // outbox

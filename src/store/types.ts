@@ -216,6 +216,27 @@ export interface OutcomeRows {
   events: (Pick<EventRow, 'personId' | 'type'> & { propertiesText: string })[];
 }
 
+/** One stored person as a replay of its history reads it (`Store.historyPage`). */
+export interface StoredHistory {
+  id: number;
+  email: string;
+  /** The stage it is in now. */
+  stage: Stage;
+  ownerId: string | null;
+  /** Merged vocabulary values (`person.*`). */
+  fields: Record<string, unknown>;
+  /** Baton's notes on the person (`field_sources.$meta`): `converted`, the stored `routing` decision. */
+  meta: Record<string, unknown>;
+  /** The latest deal's fields, or null. */
+  deal: Record<string, unknown> | null;
+  /** Oldest first. */
+  events: { id: string; type: string; at: string; properties: Record<string, unknown> }[];
+  /** Sales' answers, oldest first. */
+  feedback: { decision: 'accept' | 'reject'; reason: string | null; at: string }[];
+  /** When it actually entered `mql` (stored transitions, also where it was passed), oldest first. */
+  mqlAt: string[];
+}
+
 /** A claimed item carries the lease that protects it. */
 export interface Lease {
   owner: string;
@@ -329,6 +350,8 @@ export interface Store {
   // reports
   /** Every person, stage change, feedback, deal link and event, as the outcome report folds them. */
   outcomeRows(): Promise<OutcomeRows>;
+  /** The paged history reader: people with `id > afterId` in id order, at most `limit`, each with its replay's inputs. */
+  historyPage(afterId: number, limit: number): Promise<StoredHistory[]>;
 
   // outbox
   /**

@@ -32,6 +32,7 @@ const ASSETS: Record<string, { file: string; type: string }> = {
       'panels-outcomes.js',
       'panels-versions.js',
       'panels-rescore.js',
+      'panels-preview.js',
       'person.js',
     ].map((name) => [name, { file: join(PUBLIC_DIR, name), type: 'text/javascript' }]),
   ),

@@ -35,7 +35,14 @@ export interface FunnelAnswer {
 
 /** A seeded store behind the dashboard router and the `/api/*` routes. */
 export async function serveSeeded(
-  opts: { now?: number; empty?: boolean; agreement?: typeof agreementInfo; currency?: string } = {},
+  opts: {
+    now?: number;
+    empty?: boolean;
+    agreement?: typeof agreementInfo;
+    currency?: string;
+    /** The configuration folder the app reads a draft from (`POST /api/agreement/preview`). */
+    configDir?: string;
+  } = {},
 ): Promise<Served> {
   const { store, cleanup } = await makeTestStore();
   const ids = opts.empty ? new Map<string, number>() : await seedStore(store, opts.now ?? Date.now());
@@ -65,6 +72,8 @@ export async function serveSeeded(
     receivers: {},
     agreementInfo: () => opts.agreement ?? agreementInfo,
     ...(opts.currency ? { currency: opts.currency } : {}),
+    // the folder the draft preview reads: the repository's own (live v7, so no draft) unless given
+    configDir: opts.configDir ?? join(import.meta.dirname, '..', '..', '..', 'mappings'),
   });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

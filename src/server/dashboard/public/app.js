@@ -10,6 +10,7 @@ import { renderAttribution } from './panels-attribution.js';
 import { renderOutcomes } from './panels-outcomes.js';
 import { renderVersions, withRecordedApprovals } from './panels-versions.js';
 import { watchRescore } from './panels-rescore.js';
+import { previewDraft } from './panels-preview.js';
 
 const root = document.querySelector('[data-testid="dashboard"]');
 const form = document.querySelector('[data-testid="range-form"]');
@@ -68,6 +69,7 @@ async function loadAll() {
     const model = attribution.model;
     renderAgreement(withRecordedApprovals(dash.agreement, versions.versions));
     renderVersions(versions.versions, draft, afterApproval);
+    previewDraft(dash.agreement);
     renderFunnel(funnel);
     renderMarketing(dash.marketing);
     renderSales(dash.sales);
