@@ -21,7 +21,7 @@ export interface RoutingState {
 }
 
 export interface BatchInputs {
-  policy: RoutingPolicy;
+  policy: RoutingPolicy<RoutedPerson>;
   match: MatchOptions | null;
   /** Candidate accounts of the batch (empty when matching is off or skipped). */
   accounts: AccountCandidate[];
@@ -45,7 +45,7 @@ export function routeInOrder(
           inputs.match,
         )
       : { kind: 'none' };
-    const d = decideRoute(p as unknown as Record<string, unknown>, match, inputs.policy, {
+    const d = decideRoute(p, match, inputs.policy, {
       users: inputs.users,
       usersById: inputs.usersById,
       assignedToday: state.assignedToday,

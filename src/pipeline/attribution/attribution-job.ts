@@ -80,7 +80,7 @@ async function put(
     crm,
     key,
     personId: null,
-    payload: payload as unknown as Record<string, unknown>,
+    payload,
     hash,
     idempotencyKey,
   });

@@ -41,7 +41,7 @@ export async function queueHubSpotDeal(ctx: PipelineContext, deal: DealRow): Pro
     crm: 'hubspot',
     key,
     personId: null,
-    payload: payload as unknown as Record<string, unknown>,
+    payload,
     hash,
     idempotencyKey: `deal-create:${deal.key}`,
   });
@@ -97,7 +97,7 @@ export async function queueHubSpotDealUpdate(ctx: PipelineContext, deal: DealRow
     crm: 'hubspot',
     key,
     personId: null,
-    payload: payload as unknown as Record<string, unknown>,
+    payload,
     hash,
     idempotencyKey: `deal:${deal.key}:hubspot`,
   });

@@ -7,9 +7,10 @@
  * instead, said in the message and on the history.
  */
 import type { AlertPayload, Sent, SentAlert } from '../../alerts/types.ts';
-import { AlertError, errorMessage } from '../../platform/errors.ts';
+import { AlertError, BatonError, errorMessage } from '../../platform/errors.ts';
 import { withRetry } from '../../platform/retry.ts';
 import { getKv, kv, setKv } from '../../store/keys.ts';
+import { readAlertPayload } from '../../store/stored.ts';
 import type { OutboxRow, Store } from '../../store/types.ts';
 import type { PipelineContext } from '../context.ts';
 import { afterFailure } from '../failed-work.ts';
@@ -76,7 +77,16 @@ async function sendOne(ctx: PipelineContext, via: 'slack' | 'email', row: Outbox
     await ctx.store.outboxComplete(row.id, row.hash);
     return;
   }
-  const p = row.payload as unknown as AlertPayload;
+  let p: AlertPayload;
+  try {
+    p = readAlertPayload(row);
+  } catch (err) {
+    // An unreadable stored payload is never sent: a dead letter with the reason.
+    if (!(err instanceof BatonError) || err.code !== 'stored_invalid') throw err;
+    await ctx.store.outboxDead(row.id, err.message);
+    ctx.log.warn('alert moved to dead letters', { via, key: row.key, error: err.message });
+    return;
+  }
   let outcome: Outcome;
   try {
     outcome = await withRetry(() => deliver(ctx, via, p), {
@@ -118,13 +128,12 @@ async function fallBackToEmail(ctx: PipelineContext, row: OutboxRow, p: AlertPay
   await ctx.store.transaction(async (tx) => {
     await tx.outboxComplete(row.id, row.hash);
     if ((await tx.lastWrittenHash(key)) === null) {
-      const stored = payload as unknown as Record<string, unknown>;
       await tx.outboxPut({
         crm: 'email',
         key,
         personId: row.personId,
-        payload: stored,
-        hash: stableHash(stored),
+        payload,
+        hash: stableHash(payload),
         idempotencyKey: `${row.idempotencyKey}:email`,
       });
     }

@@ -8,19 +8,19 @@
  * reports the new id so the person is linked to it.
  */
 import type { WriteOp, WriteResult } from '../../../connectors/types.ts';
-import { errorMessage, setupProblemKey } from '../../platform/errors.ts';
+import { BatonError, errorMessage, setupProblemKey } from '../../platform/errors.ts';
 import type { Crm, OutboxRow } from '../../store/types.ts';
+import { readWriteRow, type OutboxPayload, type WriteRow } from '../../store/stored.ts';
 import type { PipelineContext } from '../context.ts';
 import { inTransactions } from '../batches.ts';
 import { keepClaimed } from '../keep-claimed.ts';
 import { afterFailure } from '../failed-work.ts';
 import { learnOwners } from '../routing/routing-owners.ts';
 import { problemsOf, type SetupProblems } from './setup-problems.ts';
-import type { OutboxPayload } from '../person/desired.ts';
 
 /** Builds the connector operation for one outbox row. */
-export function toWriteOp(row: OutboxRow): WriteOp {
-  const p = row.payload as unknown as OutboxPayload;
+export function toWriteOp(row: WriteRow): WriteOp {
+  const p = row.payload;
   return {
     key: row.key,
     object: p.object,
@@ -39,7 +39,7 @@ export function toWriteOp(row: OutboxRow): WriteOp {
 
 /** What a successful write teaches (`on-written.ts`); `ctx.store` is the transaction of the row's completion. */
 export type CreatedHandler = (
-  row: OutboxRow,
+  row: WriteRow,
   result: Extract<WriteResult, { status: 'ok' }>,
   ctx: PipelineContext,
 ) => Promise<void>;
@@ -49,7 +49,7 @@ export type CreatedHandler = (
  * desired state, so a row replayed from the dead letters or delayed by retries sends what the
  * record should hold now, never an older value.
  */
-export type Refresh = (row: OutboxRow) => Promise<OutboxPayload | null | undefined>;
+export type Refresh = (row: WriteRow) => Promise<OutboxPayload | null | undefined>;
 
 /** Claims and sends one batch for `crm`; returns how many rows were attempted. */
 export async function sendOutboxBatch(
@@ -87,14 +87,16 @@ async function sendClaimed(
   onWritten: CreatedHandler,
   refresh?: Refresh,
 ): Promise<number> {
-  const refreshed: OutboxRow[] = [];
+  const refreshed: WriteRow[] = [];
   const skipped: { id: number; hash: string }[] = [];
-  for (const row of claimed) {
+  for (const stored of claimed) {
+    const row = await readable(ctx, crm, stored);
+    if (!row) continue;
     const fresh = refresh ? await refresh(row) : undefined;
     if (fresh === null) {
       skipped.push({ id: row.id, hash: row.hash });
       ctx.metrics.writebacks.inc({ crm, outcome: 'skipped' });
-    } else refreshed.push(fresh ? { ...row, payload: fresh as unknown as Record<string, unknown> } : row);
+    } else refreshed.push(fresh ? { ...row, payload: fresh } : row);
   }
   if (skipped.length) await ctx.store.outboxCompleteMany(skipped);
   const { send: rows, probes } = await holdForProblems(ctx, crm, refreshed);
@@ -159,6 +161,17 @@ async function sendClaimed(
   return claimed.length;
 }
 
+/** The row with its payload read; one that cannot be read is a dead letter with the reason (never sent, never a crash). */
+async function readable(ctx: PipelineContext, crm: Crm, row: OutboxRow): Promise<WriteRow | null> {
+  try {
+    return readWriteRow(row);
+  } catch (err) {
+    if (!(err instanceof BatonError) || err.code !== 'stored_invalid') throw err;
+    await deadLetter(ctx, crm, row, err.message);
+    return null;
+  }
+}
+
 /** Rows whose outcome (and what they taught) is stored in one transaction. */
 const OUTCOMES_PER_TRANSACTION = 100;
 
@@ -173,11 +186,11 @@ const PROBE_ROWS = 100;
 async function holdForProblems(
   ctx: PipelineContext,
   crm: Crm,
-  rows: OutboxRow[],
-): Promise<{ send: OutboxRow[]; probes: Set<string> }> {
+  rows: WriteRow[],
+): Promise<{ send: WriteRow[]; probes: Set<string> }> {
   const board = problemsOf(ctx);
   const now = ctx.now();
-  const send: OutboxRow[] = [];
+  const send: WriteRow[] = [];
   const probes = new Map<string, number>();
   const held = new Map<string, { ids: number[]; error: string; until: string }>();
   const later: number[] = [];
@@ -235,7 +248,7 @@ function settleProbes(ctx: PipelineContext, crm: Crm, probes: Set<string>, resul
 async function settleHeld(
   ctx: PipelineContext,
   crm: Crm,
-  row: OutboxRow,
+  row: OutboxRow<unknown>,
   result: Extract<WriteResult, { status: 'held' }>,
 ): Promise<void> {
   const { isNew, recheckAt } = problemsOf(ctx).report(result.problem, row.id, ctx.now());
@@ -259,7 +272,7 @@ async function settleHeld(
 async function settleFailed(
   ctx: PipelineContext,
   crm: Crm,
-  row: OutboxRow,
+  row: OutboxRow<unknown>,
   result: Exclude<WriteResult, { status: 'ok' }>,
 ): Promise<void> {
   if (result.status === 'held') return settleHeld(ctx, crm, row, result);
@@ -267,13 +280,19 @@ async function settleFailed(
     final: result.status === 'dead',
     hintMs: result.status === 'retry' ? result.retryAfterMs : undefined,
   });
-  if (outcome.kind === 'dead') {
-    await ctx.store.outboxDead(row.id, result.error);
-    ctx.metrics.writebacks.inc({ crm, outcome: 'dead' });
-    ctx.metrics.deadLetters.inc({ crm });
-    ctx.log.warn('write moved to dead letters', { crm, key: row.key, error: result.error });
-    return;
-  }
+  if (outcome.kind === 'dead') return deadLetter(ctx, crm, row, result.error);
   await ctx.store.outboxRetry(row.id, result.error, outcome.at.toISOString());
   ctx.metrics.writebacks.inc({ crm, outcome: 'retry' });
+}
+
+async function deadLetter(
+  ctx: PipelineContext,
+  crm: Crm,
+  row: Pick<OutboxRow, 'id' | 'key'>,
+  error: string,
+): Promise<void> {
+  await ctx.store.outboxDead(row.id, error);
+  ctx.metrics.writebacks.inc({ crm, outcome: 'dead' });
+  ctx.metrics.deadLetters.inc({ crm });
+  ctx.log.warn('write moved to dead letters', { crm, key: row.key, error });
 }

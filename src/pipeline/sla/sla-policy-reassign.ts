@@ -64,7 +64,7 @@ export async function reassignOnBreach(
 ): Promise<boolean> {
   const live = ctx.config();
   const runtime = routingOf(ctx);
-  const state = person?.state as unknown as PersonState | undefined;
+  const state = person?.state;
   const routing = person ? storedRouting(person) : null;
   // Routing not (yet) running keeps the entry: after a restart it may be a moment away.
   if (!runtime && live?.agreementConfig.sla?.on_breach === 'reassign') return false;
