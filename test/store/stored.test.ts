@@ -1,5 +1,8 @@
-import { expect, test } from 'vitest';
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { DB } from '../../src/store/db.ts';
 import { readAlertPayload, readOutboxPayload, readPersonState } from '../../src/store/stored.ts';
+import { bothBackends, type TestStore } from '../support/store.ts';
 
 test('a stored person state reads as its type; never evaluated is null', () => {
   const state = {
@@ -55,4 +58,24 @@ test('outbox payloads read as their types, or name the row and the field', () =>
   expect(() => readAlertPayload({ id: 4, key: 'email:k', payload: { ...alert, role: 'boss', message: {} } })).toThrow(
     /^outbox row 4 \(email:k\) is not readable: payload.role: expected one of owner, manager, channel, got "boss"; payload.message.subject: expected a string/,
   );
+});
+
+describe.each(bothBackends)('stored person state on $name', ({ make }) => {
+  let ts: TestStore;
+  beforeAll(async () => {
+    ts = await make();
+  });
+  afterAll(() => ts.cleanup());
+
+  test('a new person reads as never evaluated; a state of another shape is an error naming the person', async () => {
+    const p = await ts.store.createPerson({ email: 'ana@corp.example' });
+    expect(p.state).toBeNull();
+    expect((await ts.store.getPerson(p.id))?.state).toBeNull();
+    const db = (ts.store as unknown as { db: Kysely<DB> }).db;
+    await db.updateTable('people').set({ state: '{"stage":"hot","entered":{}}' }).where('id', '=', p.id).execute();
+    await expect(ts.store.getPerson(p.id)).rejects.toMatchObject({
+      code: 'stored_invalid',
+      message: expect.stringContaining(`person ${p.id}: stored state is not readable: state.stage: expected one of`),
+    });
+  });
 });
