@@ -12,7 +12,7 @@ import { requireConfig, type PipelineContext } from '../context.ts';
 import { dealValues } from '../person/deal-record.ts';
 import { getKv, kv, setKv } from '../../store/keys.ts';
 import { unchangedDropped } from '../person/desired.ts';
-import type { OutboxPayload } from '../person/desired.ts';
+import type { OutboxPayload } from '../../store/stored.ts';
 import { getSnapshot } from '../snapshots.ts';
 
 const CREATE_PREFIX = 'hubspot:deal:create:';
