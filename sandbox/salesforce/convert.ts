@@ -1,5 +1,13 @@
 /** Lead conversion in the fake org, as Salesforce does it: an Account, a Contact and (unless told not to) an Opportunity with its contact role. */
-import { sfDateTime, type FakeOrg } from './org.ts';
+import { sfDateTime, type SRecord } from './records.ts';
+
+/** What a conversion does in the org: reads the Lead, inserts the new records, marks the Lead converted. */
+export interface ConvertingOrg {
+  now: () => Date;
+  table(object: string): Map<string, SRecord>;
+  insert(object: string, fields: Record<string, unknown>, opts?: { at?: Date; by?: string }): SRecord;
+  touch(id: string, fields: Record<string, unknown>, by: string): SRecord;
+}
 
 export interface ConvertOptions {
   /** Values of the Opportunity, or false for none. */
@@ -15,7 +23,7 @@ export interface Converted {
 }
 
 /** Converts a Lead as Salesforce does: an Account, a Contact and (unless told not to) an Opportunity. */
-export function convertLead(org: FakeOrg, leadId: string, opts: ConvertOptions = {}): Converted {
+export function convertLead(org: ConvertingOrg, leadId: string, opts: ConvertOptions = {}): Converted {
   const lead = org.table('Lead').get(leadId);
   if (!lead) throw new Error(`no lead ${leadId}`);
   const by = opts.by ?? (lead.OwnerId as string);

@@ -3,17 +3,11 @@
  * assignment rule, validation rules and row locks injected by tests, and lead conversion.
  */
 import { convertLead, type ConvertOptions, type Converted } from './convert.ts';
+import { sfDateTime, type SaveError, type SaveResult, type SRecord, type ValidationRule } from './records.ts';
 import { saveError } from './save-checks.ts';
 import { defaultSchema, KEY_PREFIX, type FakeField } from './schema.ts';
 
-export type SRecord = Record<string, unknown> & { Id: string };
-
-export interface SaveError {
-  statusCode: string;
-  message: string;
-  fields: string[];
-}
-export type SaveResult = { id: string | null; success: boolean; errors: SaveError[] };
+export { sfDateTime, type SaveError, type SaveResult, type SRecord, type ValidationRule };
 
 export interface FakeUser {
   Id?: string;
@@ -24,19 +18,11 @@ export interface FakeUser {
   IsActive?: boolean;
 }
 
-/** Checks a record about to be saved; a string is the rule's error message. */
-export type ValidationRule = { object: string; field: string; check: (rec: SRecord) => string | null };
-
 export interface FakeOrgOptions {
   orgId?: string;
   now?: () => Date;
   /** The org before `baton setup`: no Baton custom fields, no Lead Status `Qualified`. */
   bare?: boolean;
-}
-
-/** Salesforce keeps datetimes to the second; the REST API prints them as `2026-12-01T19:01:11.000+0000`. */
-export function sfDateTime(d: Date): string {
-  return new Date(Math.floor(d.getTime() / 1000) * 1000).toISOString().replace('Z', '+0000');
 }
 
 export class FakeOrg {

@@ -3,11 +3,20 @@
  * the integration user cannot see or edit, a restricted picklist value, a string too long, a
  * required field missing on create, then the org's validation rules.
  */
-import type { FakeOrg, SaveError, SRecord } from './org.ts';
+import type { SaveError, SRecord, ValidationRule } from './records.ts';
+import type { FakeField } from './schema.ts';
+
+/** What the checks read of the org: its schema, field-level security and validation rules. */
+export interface CheckedOrg {
+  readonly schema: Record<string, FakeField[]>;
+  readonly validationRules: readonly ValidationRule[];
+  fieldOf(object: string, field: string): FakeField | undefined;
+  grant(object: string, field: string): { read: boolean; edit: boolean };
+}
 
 /** Why the org refuses to save `changed` on `rec` of `object`, or null: the first problem, as Salesforce names it. */
 export function saveError(
-  org: FakeOrg,
+  org: CheckedOrg,
   object: string,
   rec: SRecord,
   changed: Record<string, unknown>,
