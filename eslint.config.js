@@ -30,6 +30,32 @@ const importRules = [
     files: [`src/pipeline/${stage}/**/*.ts`],
     rules: { 'no-restricted-imports': ['error', { patterns: [crmInternals(false), ...laterStages(stage)] }] },
   })),
+  // The pure parts of the person stage: plain data in and out, so they are tested with plain data.
+  // The store, the pipeline's context and Node's modules reach them as types only.
+  {
+    files: [
+      'src/pipeline/person/desired.ts',
+      'src/pipeline/person/person-record.ts',
+      'src/pipeline/person/record-accounts.ts',
+      'src/pipeline/routing/stored-routing.ts',
+    ],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex:
+                '(^|/)store/|(^|/)pipeline/[^/]+\\.ts$|^\\.\\./[^./][^/]*\\.ts$|^node:|(^|/)platform/(?!errors\\.ts$)',
+              allowTypeImports: true,
+              message:
+                'A pure module: no store, context, platform I/O or Node module; take what it needs as plain data (issue 18).',
+            },
+          ],
+        },
+      ],
+    },
+  },
 ];
 
 export default tseslint.config(

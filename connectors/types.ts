@@ -7,19 +7,21 @@ import type { CrmName, SetupProblem } from '../src/platform/errors.ts';
 
 export type { CrmName, SetupProblem };
 
-/** Objects Baton reads or writes. HubSpot: contact, company, deal. Salesforce: the sObject names. */
-export type CrmObject =
-  | 'contact'
-  | 'company'
-  | 'deal'
-  | 'Lead'
-  | 'Contact'
-  | 'Account'
-  | 'Opportunity'
-  | 'OpportunityContactRole'
-  | 'CampaignMember'
-  | 'Task'
-  | 'CampaignInfluence';
+/** Objects Baton reads or writes. HubSpot: contact, company, deal. Salesforce: the sObject names (a list, so stored data naming one can be checked). */
+export const CRM_OBJECTS = [
+  'contact',
+  'company',
+  'deal',
+  'Lead',
+  'Contact',
+  'Account',
+  'Opportunity',
+  'OpportunityContactRole',
+  'CampaignMember',
+  'Task',
+  'CampaignInfluence',
+] as const;
+export type CrmObject = (typeof CRM_OBJECTS)[number];
 
 /** A reference to a record that changed; the pipeline reads it itself (webhook payloads are hints). */
 export interface RecordRef {

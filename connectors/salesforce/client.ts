@@ -3,7 +3,7 @@
  * `refreshFn` that re-runs the grant on INVALID_SESSION_ID), and `call()`, the one way every
  * request goes out — under the limiter, the daily budget and the one retry policy.
  */
-import jsforce, { type Connection } from 'jsforce';
+import jsforce, { type Connection, type Field, type Record as SObjectRow } from 'jsforce';
 import { CrmError } from '../../src/platform/errors.ts';
 import { localLimits, type Limiter, type LimitsBackend } from '../../src/platform/limiter.ts';
 import { logger as rootLogger, type Logger } from '../../src/platform/logger.ts';
@@ -28,6 +28,19 @@ export interface DescribeField {
   updateable: boolean;
   nillable: boolean;
   picklistValues: { value: string; active: boolean }[];
+}
+
+/** What Baton reads of a field's describe (the org's picklist values none when it has no list). */
+export function describeField(f: Field): DescribeField {
+  return {
+    name: f.name,
+    type: f.type,
+    length: f.length,
+    createable: f.createable,
+    updateable: f.updateable,
+    nillable: f.nillable,
+    picklistValues: f.picklistValues ?? [],
+  };
 }
 
 export class SalesforceClient {
@@ -95,7 +108,7 @@ export class SalesforceClient {
   }
 
   private async grant(conn: Connection): Promise<TokenResponse> {
-    const res = (await conn.oauth2.requestToken({ grant_type: 'client_credentials' })) as unknown as TokenResponse;
+    const res: TokenResponse = await conn.oauth2.requestToken({ grant_type: 'client_credentials' });
     if (!res.access_token) throw new CrmError('salesforce', 'Salesforce token response has no access_token');
     conn.accessToken = res.access_token;
     if (res.instance_url) conn.instanceUrl = res.instance_url.replace(/\/$/, '');
@@ -182,13 +195,12 @@ export class SalesforceClient {
   }
 
   /** Runs a SOQL query and follows `nextRecordsUrl` to the end (each page one budgeted call). */
-  async queryAll<T = Record<string, unknown>>(soql: string, what = 'query'): Promise<T[]> {
-    type Page = { records: T[]; done: boolean; nextRecordsUrl?: string };
-    let page = await this.call(what, (c) => c.query<Record<string, unknown>>(soql) as unknown as Promise<Page>);
+  async queryAll<T extends SObjectRow = Record<string, unknown>>(soql: string, what = 'query'): Promise<T[]> {
+    let page = await this.call(what, async (c) => await c.query<T>(soql));
     const out = [...page.records];
     while (!page.done && page.nextRecordsUrl) {
       const next = page.nextRecordsUrl;
-      page = await this.call(what, (c) => c.queryMore<Record<string, unknown>>(next) as unknown as Promise<Page>);
+      page = await this.call(what, async (c) => await c.queryMore<T>(next));
       out.push(...page.records);
     }
     return out;
@@ -199,7 +211,7 @@ export class SalesforceClient {
     let p = this.describes.get(object);
     if (!p) {
       p = this.call(`describe ${object}`, (c) => c.sobject(object).describe())
-        .then((d) => new Map((d.fields as unknown as DescribeField[]).map((f) => [f.name, f])))
+        .then((d) => new Map(d.fields.map((f) => [f.name, describeField(f)])))
         .catch((err: CrmError) => {
           if (/NOT_FOUND|INVALID_TYPE/.test(err.message)) return null;
           this.describes.delete(object);
@@ -218,7 +230,7 @@ export class SalesforceClient {
   /** Seeds the budget from `/limits` and learns the integration user when unknown. */
   async prime(): Promise<void> {
     const limits = await this.call('limits', (c) => c.limits());
-    const daily = (limits as unknown as { DailyApiRequests?: { Max: number; Remaining: number } }).DailyApiRequests;
+    const daily: { Max: number; Remaining: number } | undefined = limits.DailyApiRequests;
     if (daily) this.applyUsage(daily.Max - daily.Remaining, daily.Max, Date.now(), true);
     if (!this.integrationUserId) {
       const info = await this.call('userinfo', (c) => c.request<{ user_id?: string }>('/services/oauth2/userinfo'));

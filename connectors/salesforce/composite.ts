@@ -153,7 +153,7 @@ export async function rowsOf(
   const rows = [...page.records];
   while (!page.done && page.nextRecordsUrl) {
     const next = page.nextRecordsUrl;
-    page = await client.call(what, (c) => c.queryMore<Record<string, unknown>>(next) as unknown as Promise<Page>);
+    page = await client.call(what, async (c) => await c.queryMore<Record<string, unknown>>(next));
     rows.push(...page.records);
   }
   return rows;

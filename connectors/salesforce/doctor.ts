@@ -7,7 +7,7 @@
 import type { FieldsConfig } from '../../src/config/schema.ts';
 import { errorMessage } from '../../src/platform/errors.ts';
 import { ok, problem, type Check } from '../checks.ts';
-import type { DescribeField, SalesforceClient } from './client.ts';
+import { describeField, type DescribeField, type SalesforceClient } from './client.ts';
 import { chooseInfluenceModel, type InfluenceModel } from './influence.ts';
 import type { SalesforceConnectorOptions } from './options.ts';
 import { cliClient, customFieldNames, PERMISSION_SET } from './provision.ts';
@@ -123,10 +123,8 @@ function fieldChecks(
 
 async function taskCheck(client: SalesforceClient): Promise<Check> {
   try {
-    const d = (await client.call('describe Task', (c) => c.sobject('Task').describe())) as unknown as {
-      createable: boolean;
-      fields: DescribeField[];
-    };
+    const task = await client.call('describe Task', (c) => c.sobject('Task').describe());
+    const d = { createable: task.createable, fields: task.fields.map(describeField) };
     const need = ['Subject', 'OwnerId', 'WhoId', 'ActivityDate'];
     const missing = need.filter((n) => !d.fields.some((f) => f.name === n && f.createable));
     if (!d.createable || missing.length)
@@ -180,10 +178,7 @@ async function changesCheck(client: SalesforceClient, publicUrl: string | undefi
     type Row = { Name: string; EntityDefinitionId: string };
     const res = await client.call(
       'tooling query WorkflowOutboundMessage',
-      (c) =>
-        c.tooling.query<Row>('SELECT Id, Name, EntityDefinitionId FROM WorkflowOutboundMessage') as unknown as Promise<{
-          records: Row[];
-        }>,
+      async (c) => await c.tooling.query<Row>('SELECT Id, Name, EntityDefinitionId FROM WorkflowOutboundMessage'),
     );
     const people = res.records.filter((r) => ['Lead', 'Contact'].includes(r.EntityDefinitionId));
     if (people.length)

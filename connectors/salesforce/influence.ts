@@ -5,7 +5,7 @@
  */
 import type { WriteOp, WriteResult } from '../types.ts';
 import type { SalesforceClient } from './client.ts';
-import { chunks, describeErrors, failureResult, type SaveResult } from './save.ts';
+import { collectionResults, chunks, describeErrors, failureResult } from './save.ts';
 import { chunkForIn, inList, soqlString } from './soql.ts';
 
 export interface InfluenceModel {
@@ -132,12 +132,8 @@ export class InfluenceWriter {
         old.push(...rows.map((r) => String(r.Id)));
       }
       for (const ids of chunks(old)) {
-        await this.client.call(
-          'delete CampaignInfluence',
-          (c) =>
-            c.sobject('CampaignInfluence').destroy(ids, { allOrNone: false } as never) as unknown as Promise<
-              SaveResult[]
-            >,
+        await this.client.call('delete CampaignInfluence', async (c) =>
+          collectionResults(await c.sobject('CampaignInfluence').destroy(ids, { allOrNone: false })),
         );
       }
       const rows = ops.flatMap((op) =>
@@ -156,12 +152,13 @@ export class InfluenceWriter {
       for (const part of chunks(rows)) {
         const res = await this.client.call(
           'create CampaignInfluence',
-          (c) =>
-            c
-              .sobject('CampaignInfluence')
-              .create(part.map((p) => p.rec) as never, { allOrNone: false } as never) as unknown as Promise<
-              SaveResult[]
-            >,
+          async (c) =>
+            collectionResults(
+              await c.sobject('CampaignInfluence').create(
+                part.map((p) => p.rec),
+                { allOrNone: false },
+              ),
+            ),
           { retry: false },
         );
         part.forEach((p, i) => {

@@ -19,6 +19,8 @@ import { selectFields } from './fields.ts';
 import { markFresh } from './fresh.ts';
 import { toCrmRecord } from './records.ts';
 import {
+  type UpdateRecord,
+  collectionResults,
   chunks,
   failureResult,
   fitToSchema,
@@ -65,16 +67,10 @@ export class PeopleWriter {
   /** Baton's own writeback fields: sent even when the describe says read-only, so a missing edit permission is named. */
   private own = (field: string): boolean => Object.hasOwn(this.cfg.writeback?.salesforce?.person ?? {}, field);
 
-  private async sendUpdates(object: string, records: Record<string, unknown>[]): Promise<SaveResult[]> {
+  private async sendUpdates(object: string, records: UpdateRecord[]): Promise<SaveResult[]> {
     return saveWithLockRetry(records, (batch) =>
-      this.client.call(
-        `update ${object}`,
-        (c) =>
-          c
-            .sobject(object)
-            .update(batch as never, { allOrNone: false, headers: NO_ASSIGN } as never) as unknown as Promise<
-            SaveResult[]
-          >,
+      this.client.call(`update ${object}`, async (c) =>
+        collectionResults(await c.sobject(object).update(batch, { allOrNone: false, headers: NO_ASSIGN })),
       ),
     );
   }
@@ -315,12 +311,8 @@ export class PeopleWriter {
           (batch) =>
             this.client.call(
               `create ${s.object}`,
-              (c) =>
-                c
-                  .sobject(s.object)
-                  .create(batch as never, { allOrNone: false, headers: s.headers } as never) as unknown as Promise<
-                  SaveResult[]
-                >,
+              async (c) =>
+                collectionResults(await c.sobject(s.object).create(batch, { allOrNone: false, headers: s.headers })),
               { retry: false },
             ),
         );

@@ -4,6 +4,7 @@
  * permission set `Baton_Integration` granting the integration user read and edit on them
  * (PermissionSet, FieldPermissions, PermissionSetAssignment). `dryRun` only says what it would do.
  */
+import type { Record as SObjectRow } from 'jsforce';
 import type { FieldsConfig } from '../../src/config/schema.ts';
 import { CrmError, errorMessage } from '../../src/platform/errors.ts';
 import { problem, type Check } from '../checks.ts';
@@ -41,15 +42,15 @@ export async function customFieldNames(client: SalesforceClient): Promise<Set<st
   type Row = { DeveloperName: string; TableEnumOrId: string };
   const res = await client.call(
     'tooling query CustomField',
-    (c) =>
-      c.tooling.query<Row>(
+    async (c) =>
+      await c.tooling.query<Row>(
         "SELECT Id, DeveloperName, TableEnumOrId FROM CustomField WHERE TableEnumOrId IN ('Lead', 'Contact')",
-      ) as unknown as Promise<{ records: Row[] }>,
+      ),
   );
   return new Set(res.records.map((r) => `${r.TableEnumOrId}.${r.DeveloperName}__c`.toLowerCase()));
 }
 
-async function one<T>(client: SalesforceClient, soql: string, what: string): Promise<T | undefined> {
+async function one<T extends SObjectRow>(client: SalesforceClient, soql: string, what: string): Promise<T | undefined> {
   return (await client.queryAll<T>(soql, what))[0];
 }
 

@@ -20,6 +20,33 @@ export interface SaveResult {
   errors: SaveError[];
 }
 
+/** A record of an update call: its values and the id of the record they go to. */
+export type UpdateRecord = Record<string, unknown> & { Id: string };
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+function saveErrorsOf(v: unknown): SaveError[] {
+  if (!Array.isArray(v)) return [];
+  return v.filter(isObject).map((e) => ({
+    statusCode: typeof e.statusCode === 'string' ? e.statusCode : String(e.errorCode ?? ''),
+    message: typeof e.message === 'string' ? e.message : '',
+    ...(Array.isArray(e.fields) ? { fields: e.fields.map(String) } : {}),
+  }));
+}
+
+/**
+ * The per-record results of an sObject Collections call as the org answers them: each error with
+ * its `statusCode` (jsforce's own type calls it `errorCode`, so its results are read, not trusted).
+ */
+export function collectionResults(v: unknown): SaveResult[] {
+  if (!Array.isArray(v)) throw new CrmError('salesforce', 'Salesforce answered a save with no list of results');
+  return v.map((r) =>
+    isObject(r)
+      ? { id: typeof r.id === 'string' ? r.id : null, success: r.success === true, errors: saveErrorsOf(r.errors) }
+      : { success: false, errors: [] },
+  );
+}
+
 export function chunks<T>(list: T[], size = COLLECTION_LIMIT): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
@@ -113,9 +140,9 @@ export async function inRounds<T>(
  * (UNABLE_TO_LOCK_ROW is a per-record error) a few times. `send` throws for whole-call failures,
  * which are not retried here (a create must re-check first).
  */
-export async function saveWithLockRetry(
-  records: Record<string, unknown>[],
-  send: (batch: Record<string, unknown>[]) => Promise<SaveResult[]>,
+export async function saveWithLockRetry<R extends Record<string, unknown>>(
+  records: R[],
+  send: (batch: R[]) => Promise<SaveResult[]>,
   lockRetries = 3,
   lockWaitMs = 100,
 ): Promise<SaveResult[]> {

@@ -18,6 +18,8 @@ import {
 } from './composite.ts';
 import { takeFresh } from './fresh.ts';
 import {
+  type UpdateRecord,
+  collectionResults,
   chunks,
   failureResult,
   inRounds,
@@ -252,10 +254,7 @@ export class TaskWriter {
           (batch) =>
             this.client.call(
               'create Task',
-              (c) =>
-                c.sobject('Task').create(batch as never, { allOrNone: false } as never) as unknown as Promise<
-                  SaveResult[]
-                >,
+              async (c) => collectionResults(await c.sobject('Task').create(batch, { allOrNone: false })),
               { retry: false },
             ),
         );
@@ -298,7 +297,7 @@ export class TaskWriter {
       for (const op of ops) out.set(op.key, failureResult(op.key, err));
       return out;
     }
-    const recs: { op: WriteOp; rec: Record<string, unknown> }[] = [];
+    const recs: { op: WriteOp; rec: UpdateRecord }[] = [];
     for (const op of ops) {
       const id = op.id ?? found.get(op.key);
       if (!id) {
@@ -319,12 +318,8 @@ export class TaskWriter {
         const results = await saveWithLockRetry(
           part.map((p) => p.rec),
           (batch) =>
-            this.client.call(
-              'update Task',
-              (c) =>
-                c.sobject('Task').update(batch as never, { allOrNone: false } as never) as unknown as Promise<
-                  SaveResult[]
-                >,
+            this.client.call('update Task', async (c) =>
+              collectionResults(await c.sobject('Task').update(batch, { allOrNone: false })),
             ),
         );
         part.forEach((p, i) => out.set(p.op.key, resultOf(p.op.key, results[i], {}, taskProblem)));

@@ -6,7 +6,8 @@
  */
 import type { FakeApi, FakeRequest, FakeResponse } from '../types.ts';
 import { FakeBulk } from './bulk.ts';
-import { FakeOrg, type FakeOrgOptions, type SaveResult, type SRecord } from './org.ts';
+import { collectionCall, compositeCall, parseBody, type BatchHost } from './collections.ts';
+import { FakeOrg, type FakeOrgOptions, type SRecord } from './org.ts';
 import { outboundMessage } from './outbound.ts';
 import { describeOf } from './schema.ts';
 import { getField, parseSoql, runQuery, SoqlError } from './soql.ts';
@@ -35,19 +36,6 @@ export interface FakeSalesforceOptions extends FakeOrgOptions {
   queryBatchSize?: number;
   bulkChecksUntilComplete?: number;
   bulkPageSize?: number;
-}
-
-const MAX_COLLECTION = 200;
-/** Composite: 25 subrequests a call, of which at most 5 sObject Collections or query operations. */
-const MAX_SUBREQUESTS = 25;
-const MAX_HEAVY_SUBREQUESTS = 5;
-
-interface Subrequest {
-  method?: string;
-  url?: string;
-  referenceId?: string;
-  body?: unknown;
-  httpHeaders?: Record<string, string>;
 }
 
 export class FakeSalesforce implements FakeApi {
@@ -117,6 +105,13 @@ export class FakeSalesforce implements FakeApi {
     return { status, headers: this.limitHeaders(), body };
   }
 
+  /** This API as the batch resources see it (`collections.ts`). */
+  private readonly host: BatchHost = {
+    handle: (req, partOf) => this.handle(req, partOf),
+    json: (status, body) => this.json(status, body),
+    limitHeaders: () => this.limitHeaders(),
+  };
+
   handle(req: FakeRequest, partOf?: number): FakeResponse | null {
     const path = req.url.pathname;
     if (!path.startsWith('/services/')) return null;
@@ -176,9 +171,9 @@ export class FakeSalesforce implements FakeApi {
       if (more) return this.queryMore(more[1]);
       const bulk = this.bulk.handle(req.method, rest, req.url, req.body);
       if (bulk) return { ...bulk, headers: { ...this.limitHeaders(), ...(bulk.headers ?? {}) } };
-      if (rest === 'composite/sobjects') return this.collection(req, by, autoAssign);
+      if (rest === 'composite/sobjects') return collectionCall(this.host, this.org, req, by, autoAssign);
       if (rest === 'composite' && req.method === 'POST' && partOf === undefined)
-        return this.composite(req, this.log.length - 1);
+        return compositeCall(this.host, req, this.log.length - 1);
       const d = /^sobjects\/([^/]+)\/describe$/.exec(rest);
       if (d) {
         const fields = this.org.visibleFields(d[1]);
@@ -284,169 +279,6 @@ export class FakeSalesforce implements FakeApi {
       : this.json(400, [{ errorCode: 'INVALID_QUERY_LOCATOR', message: 'invalid query locator' }]);
   }
 
-  private parse(body: string): Record<string, unknown> | null {
-    try {
-      return JSON.parse(body) as Record<string, unknown>;
-    } catch {
-      return null;
-    }
-  }
-
-  /**
-   * `POST /composite`: the subrequests run in order as the same user, each answered as
-   * `{ body, httpHeaders, httpStatusCode, referenceId }`; the whole call counts as one API call.
-   * A subrequest that fails with a 5xx (or an unanswerable one) fails the whole call, as a lost
-   * answer would. Baton sends `allOrNone: false` without references between subrequests; the fake
-   * refuses what it does not emulate (references, `allOrNone: true`) rather than pretend.
-   */
-  private composite(req: FakeRequest, index: number): FakeResponse {
-    const body = this.parse(req.body) as {
-      allOrNone?: boolean;
-      collateSubrequests?: boolean;
-      compositeRequest?: Subrequest[];
-    } | null;
-    const subs = body?.compositeRequest;
-    if (!body || !Array.isArray(subs) || subs.length === 0)
-      return this.json(400, [{ errorCode: 'JSON_PARSER_ERROR', message: 'compositeRequest expected' }]);
-    const limitError = (message: string) =>
-      this.json(400, {
-        compositeResponse: [
-          { body: [{ errorCode: 'LIMIT_EXCEEDED', message }], httpHeaders: {}, httpStatusCode: 400, referenceId: null },
-        ],
-      });
-    if (subs.length > MAX_SUBREQUESTS)
-      return limitError(`The request can’t contain more than ${MAX_SUBREQUESTS} operations.`);
-    const heavy = subs.filter((s) =>
-      /\/(query|queryAll)(\/|\?|$)|\/composite\/sobjects/.test(String(s.url ?? '')),
-    ).length;
-    if (heavy > MAX_HEAVY_SUBREQUESTS)
-      return limitError(
-        `The request can’t contain more than ${MAX_HEAVY_SUBREQUESTS} sObject Collections or query operations.`,
-      );
-    if (body.allOrNone)
-      return this.json(400, [
-        { errorCode: 'INVALID_INPUT', message: 'the fake does not emulate allOrNone: true on composite' },
-      ]);
-    const out: { body: unknown; httpHeaders: Record<string, string>; httpStatusCode: number; referenceId: string }[] =
-      [];
-    const refs = new Set<string>();
-    for (const sub of subs) {
-      const referenceId = String(sub.referenceId ?? '');
-      if (!/^[A-Za-z0-9_]+$/.test(referenceId) || refs.has(referenceId))
-        return this.json(400, [
-          { errorCode: 'INVALID_INPUT', message: `referenceId '${referenceId}' must be unique and alphanumeric` },
-        ]);
-      refs.add(referenceId);
-      const text = sub.body === undefined ? '' : JSON.stringify(sub.body);
-      if (/@\{/.test(`${sub.url ?? ''}${text}`))
-        return this.json(400, [
-          { errorCode: 'INVALID_INPUT', message: 'the fake does not resolve @{reference} expressions' },
-        ]);
-      if (!sub.method || !sub.url || !/^\/services\/data\/v\d+\.\d\//.test(sub.url)) {
-        out.push({
-          body: [
-            {
-              errorCode: 'INVALID_INPUT',
-              message: `subrequest ${referenceId}: method and a /services/data/vXX.X/ url are required`,
-            },
-          ],
-          httpHeaders: {},
-          httpStatusCode: 400,
-          referenceId,
-        });
-        continue;
-      }
-      const headers: Record<string, string> = { ...req.headers };
-      for (const [k, v] of Object.entries(sub.httpHeaders ?? {})) headers[k.toLowerCase()] = String(v);
-      const res = this.handle(
-        { method: sub.method.toUpperCase(), url: new URL(sub.url, req.url.origin), headers, body: text },
-        index,
-      );
-      if (!res || res.status >= 500 || typeof res.body === 'string')
-        return {
-          ...(res ?? this.json(500, [{ errorCode: 'UNKNOWN_EXCEPTION', message: 'no answer' }])),
-          headers: { ...this.limitHeaders(), ...(res?.headers ?? {}) },
-        };
-      const { 'sforce-limit-info': _limit, ...httpHeaders } = res.headers ?? {};
-      out.push({ body: res.body ?? null, httpHeaders, httpStatusCode: res.status, referenceId });
-    }
-    return this.json(200, { compositeResponse: out });
-  }
-
-  private collection(req: FakeRequest, by: string, autoAssign: boolean | string): FakeResponse {
-    if (req.method === 'DELETE') {
-      const ids = (req.url.searchParams.get('ids') ?? '').split(',').filter(Boolean);
-      if (ids.length > MAX_COLLECTION)
-        return this.json(400, [
-          {
-            errorCode: 'EXCEEDED_ID_LIMIT',
-            message: 'record limit reached. cannot submit more than 200 records into this call',
-            fields: [],
-          },
-        ]);
-      return this.json(
-        200,
-        ids.map((id) => this.org.delete(id)),
-      );
-    }
-    const body = this.parse(req.body) as { allOrNone?: boolean; records?: Record<string, unknown>[] } | null;
-    if (!body || !Array.isArray(body.records))
-      return this.json(400, [{ errorCode: 'JSON_PARSER_ERROR', message: 'records expected' }]);
-    if (body.records.length > MAX_COLLECTION) {
-      return this.json(400, [
-        {
-          errorCode: 'EXCEEDED_ID_LIMIT',
-          message: 'record limit reached. cannot submit more than 200 records into this call',
-          fields: [],
-        },
-      ]);
-    }
-    const results: SaveResult[] = [];
-    for (const r of body.records) {
-      const { attributes, id, Id, ...fields } = r as {
-        attributes?: { type?: string };
-        id?: string;
-        Id?: string;
-      } & Record<string, unknown>;
-      const type = attributes?.type;
-      if (!type) {
-        results.push({
-          id: null,
-          success: false,
-          errors: [{ statusCode: 'INVALID_TYPE', message: 'attributes.type is required', fields: [] }],
-        });
-        continue;
-      }
-      if (req.method === 'POST') results.push(this.org.create(type, fields, by, autoAssign));
-      else if (req.method === 'PATCH')
-        results.push(this.org.update(type, String(id ?? Id ?? ''), fields, by, autoAssign));
-      else return this.json(405, [{ errorCode: 'METHOD_NOT_ALLOWED', message: `${req.method} not allowed` }]);
-    }
-    // allOrNone rolls back the whole call; the fake only reports it, as Baton always sends false
-    if (body.allOrNone && results.some((r) => !r.success)) {
-      return this.json(
-        200,
-        results.map((r) =>
-          r.success
-            ? {
-                id: r.id,
-                success: false,
-                errors: [
-                  {
-                    statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK',
-                    message:
-                      'Record rolled back because not all records were valid and the request was using AllOrNone header',
-                    fields: [],
-                  },
-                ],
-              }
-            : r,
-        ),
-      );
-    }
-    return this.json(200, results);
-  }
-
   private single(
     req: FakeRequest,
     object: string,
@@ -457,7 +289,7 @@ export class FakeSalesforce implements FakeApi {
     if (!this.org.schema[object])
       return this.json(404, [{ errorCode: 'NOT_FOUND', message: `The requested resource does not exist` }]);
     if (!id && req.method === 'POST') {
-      const r = this.org.create(object, this.parse(req.body) ?? {}, by, autoAssign);
+      const r = this.org.create(object, parseBody(req.body) ?? {}, by, autoAssign);
       return r.success
         ? this.json(201, r)
         : this.json(
@@ -473,7 +305,7 @@ export class FakeSalesforce implements FakeApi {
         : this.json(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
     }
     if (req.method === 'PATCH') {
-      const r = this.org.update(object, id, this.parse(req.body) ?? {}, by, autoAssign);
+      const r = this.org.update(object, id, parseBody(req.body) ?? {}, by, autoAssign);
       return r.success
         ? { status: 204, headers: this.limitHeaders() }
         : this.json(

@@ -2,16 +2,12 @@
  * The in-memory org behind the fake Salesforce API: records, users, schema, an active Lead
  * assignment rule, validation rules and row locks injected by tests, and lead conversion.
  */
+import { convertLead, type ConvertOptions, type Converted } from './convert.ts';
+import { sfDateTime, type SaveError, type SaveResult, type SRecord, type ValidationRule } from './records.ts';
+import { saveError } from './save-checks.ts';
 import { defaultSchema, KEY_PREFIX, type FakeField } from './schema.ts';
 
-export type SRecord = Record<string, unknown> & { Id: string };
-
-export interface SaveError {
-  statusCode: string;
-  message: string;
-  fields: string[];
-}
-export type SaveResult = { id: string | null; success: boolean; errors: SaveError[] };
+export { sfDateTime, type SaveError, type SaveResult, type SRecord, type ValidationRule };
 
 export interface FakeUser {
   Id?: string;
@@ -22,19 +18,11 @@ export interface FakeUser {
   IsActive?: boolean;
 }
 
-/** Checks a record about to be saved; a string is the rule's error message. */
-export type ValidationRule = { object: string; field: string; check: (rec: SRecord) => string | null };
-
 export interface FakeOrgOptions {
   orgId?: string;
   now?: () => Date;
   /** The org before `baton setup`: no Baton custom fields, no Lead Status `Qualified`. */
   bare?: boolean;
-}
-
-/** Salesforce keeps datetimes to the second; the REST API prints them as `2026-12-01T19:01:11.000+0000`. */
-export function sfDateTime(d: Date): string {
-  return new Date(Math.floor(d.getTime() / 1000) * 1000).toISOString().replace('Z', '+0000');
 }
 
 export class FakeOrg {
@@ -182,55 +170,6 @@ export class FakeOrg {
     return obj ? this.table(obj).get(id) : undefined;
   }
 
-  private check(object: string, rec: SRecord, changed: Record<string, unknown>, isCreate: boolean): SaveError | null {
-    for (const [k, v] of Object.entries(changed)) {
-      const f = this.fieldOf(object, k);
-      if (!f)
-        return {
-          statusCode: 'INVALID_FIELD',
-          message: `No such column '${k}' on sobject of type ${object}`,
-          fields: [],
-        };
-      if ((f.readonly && k !== 'Id') || (f.needsGrant && !this.grant(object, f.name).edit))
-        return {
-          statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE',
-          message: `Unable to create/update fields: ${k}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
-          fields: [k],
-        };
-      if (f.type === 'picklist' && v !== null && v !== '' && !(f.picklist ?? []).includes(String(v))) {
-        return {
-          statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
-          message: `${f.name}: bad value for restricted picklist field: ${String(v)}`,
-          fields: [f.name],
-        };
-      }
-      if (f.length && typeof v === 'string' && v.length > f.length) {
-        return {
-          statusCode: 'STRING_TOO_LONG',
-          message: `${f.name}: data value too large: ${v.slice(0, 20)}… (max length=${f.length})`,
-          fields: [f.name],
-        };
-      }
-    }
-    if (isCreate) {
-      const missing = (this.schema[object] ?? [])
-        .filter((f) => f.required && (rec[f.name] === null || rec[f.name] === undefined || rec[f.name] === ''))
-        .map((f) => f.name);
-      if (missing.length)
-        return {
-          statusCode: 'REQUIRED_FIELD_MISSING',
-          message: `Required fields are missing: [${missing.join(', ')}]`,
-          fields: missing,
-        };
-    }
-    for (const rule of this.validationRules) {
-      if (rule.object !== object) continue;
-      const msg = rule.check(rec);
-      if (msg) return { statusCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: msg, fields: [rule.field] };
-    }
-    return null;
-  }
-
   private takeLock(id: string): boolean {
     const left = this.lockedRows.get(id);
     if (!left) return false;
@@ -249,7 +188,7 @@ export class FakeOrg {
       };
     const at = sfDateTime(this.now());
     const draft: SRecord = { ...this.blank(object), ...fields, Id: '' };
-    const err = this.check(object, draft, fields, true);
+    const err = saveError(this, object, draft, fields, true);
     if (err) return { id: null, success: false, errors: [err] };
     const defaults = Object.fromEntries(
       (this.schema[object] ?? [])
@@ -305,7 +244,7 @@ export class FakeOrg {
       };
     }
     const next: SRecord = { ...rec, ...fields, Id: id };
-    const err = this.check(object, next, fields, false);
+    const err = saveError(this, object, next, fields, false);
     if (err) return { id, success: false, errors: [err] };
     const at = sfDateTime(this.now());
     Object.assign(rec, fields, { LastModifiedDate: at, SystemModstamp: at, LastModifiedById: by });
@@ -340,70 +279,8 @@ export class FakeOrg {
   }
 
   /** Converts a Lead as Salesforce does: an Account, a Contact and (unless told not to) an Opportunity. */
-  convertLead(
-    leadId: string,
-    opts: { opportunity?: Record<string, unknown> | false; by?: string } = {},
-  ): { accountId: string; contactId: string; opportunityId: string | null } {
-    const lead = this.table('Lead').get(leadId);
-    if (!lead) throw new Error(`no lead ${leadId}`);
-    const by = opts.by ?? (lead.OwnerId as string);
-    const account = this.insert(
-      'Account',
-      { Name: lead.Company, OwnerId: lead.OwnerId, NumberOfEmployees: lead.NumberOfEmployees },
-      { by },
-    );
-    const carried = Object.fromEntries(Object.entries(lead).filter(([k]) => k.startsWith('Baton_')));
-    const contact = this.insert(
-      'Contact',
-      {
-        FirstName: lead.FirstName,
-        LastName: lead.LastName,
-        Email: lead.Email,
-        Title: lead.Title,
-        MailingCountry: lead.Country,
-        AccountId: account.Id,
-        OwnerId: lead.OwnerId,
-        ...carried,
-      },
-      { by },
-    );
-    let oppId: string | null = null;
-    if (opts.opportunity !== false) {
-      const closeDate = sfDateTime(this.now()).slice(0, 10);
-      const opp = this.insert(
-        'Opportunity',
-        {
-          Name: `${String(lead.Company)}-`,
-          StageName: 'Qualification',
-          CloseDate: closeDate,
-          AccountId: account.Id,
-          OwnerId: lead.OwnerId,
-          IsWon: false,
-          IsClosed: false,
-          ...(opts.opportunity ?? {}),
-        },
-        { by },
-      );
-      oppId = opp.Id;
-      this.insert(
-        'OpportunityContactRole',
-        { OpportunityId: opp.Id, ContactId: contact.Id, IsPrimary: true, Role: 'Decision Maker' },
-        { by },
-      );
-    }
-    this.touch(
-      leadId,
-      {
-        IsConverted: true,
-        Status: 'Closed - Converted',
-        ConvertedDate: sfDateTime(this.now()).slice(0, 10),
-        ConvertedAccountId: account.Id,
-        ConvertedContactId: contact.Id,
-        ConvertedOpportunityId: oppId,
-      },
-      by,
-    );
-    return { accountId: account.Id, contactId: contact.Id, opportunityId: oppId };
+  convertLead(leadId: string, opts: ConvertOptions = {}): Converted {
+    return convertLead(this, leadId, opts);
   }
 
   /** Live (not deleted) rows of `object`; `all` includes deleted ones (queryAll / scanAll). */

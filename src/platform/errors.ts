@@ -36,6 +36,8 @@ export type ErrorCode =
   | 'person_stale'
   | 'store_misuse'
   | 'store_unwritable'
+  /** Stored JSON (a person's state, an outbox payload) of another shape than its type: `store/stored.ts`. */
+  | 'stored_invalid'
   // Services and processes
   | 'redis_unreachable'
   | 'demo_running'

@@ -21,7 +21,7 @@ export interface RoutingState {
 }
 
 export interface BatchInputs {
-  policy: RoutingPolicy;
+  policy: RoutingPolicy<RoutedPerson>;
   match: MatchOptions | null;
   /** Candidate accounts of the batch (empty when matching is off or skipped). */
   accounts: AccountCandidate[];
@@ -45,7 +45,7 @@ export function routeInOrder(
           inputs.match,
         )
       : { kind: 'none' };
-    const d = decideRoute(p as unknown as Record<string, unknown>, match, inputs.policy, {
+    const d = decideRoute(p, match, inputs.policy, {
       users: inputs.users,
       usersById: inputs.usersById,
       assignedToday: state.assignedToday,
@@ -63,7 +63,10 @@ export function routeInOrder(
  * active (its name is its id and email), no account matching (`simulate --routing` without accounts,
  * the preview of a draft).
  */
-export function simulatedInputs(routing: { policy: RoutingPolicy; users: { name: string }[] }): BatchInputs {
+export function simulatedInputs(routing: {
+  policy: RoutingPolicy<RoutedPerson>;
+  users: { name: string }[];
+}): BatchInputs {
   const users = new Map<string, UserInfo>(
     routing.users.map((u) => [u.name, { id: u.name, name: u.name, email: u.name, active: true }]),
   );

@@ -8,14 +8,15 @@ import { pickNext, rotationOf, type RotationState } from './round-robin.ts';
 
 export type Assign = { user: string } | { round_robin: string[]; weights?: Record<string, number> };
 
-export interface CompiledRule {
+/** A rule of `routing.yaml`; `P` is what its condition is tested on (`RoutedPerson` from `policy.ts`). */
+export interface CompiledRule<P = Record<string, unknown>> {
   id: string;
-  holds: (person: Record<string, unknown>) => boolean;
+  holds: (person: P) => boolean;
   assign: Assign;
 }
 
-export interface RoutingPolicy {
-  rules: CompiledRule[];
+export interface RoutingPolicy<P = Record<string, unknown>> {
+  rules: CompiledRule<P>[];
   fallback: Assign | null;
   skipInactive: boolean;
   capPerDay: number | null;
@@ -58,17 +59,17 @@ function label(u: UserInfo): string {
   return u.name || u.email;
 }
 
-function takes(policy: RoutingPolicy, inputs: RoutingInputs, u: UserInfo | undefined): boolean {
+function takes<P>(policy: RoutingPolicy<P>, inputs: RoutingInputs, u: UserInfo | undefined): boolean {
   if (!u) return false;
   if (policy.skipInactive && !u.active) return false;
   if (policy.capPerDay !== null && (inputs.assignedToday.get(u.id) ?? 0) >= policy.capPerDay) return false;
   return true;
 }
 
-function assignBy(
+function assignBy<P>(
   key: string,
   assign: Assign,
-  policy: RoutingPolicy,
+  policy: RoutingPolicy<P>,
   inputs: RoutingInputs,
   passed: string[],
 ): { user: UserInfo; detail: string; rotation?: RoutingDecision['rotation'] } | null {
@@ -100,10 +101,10 @@ function assignBy(
 }
 
 /** Decides who gets one person and why. */
-export function decideRoute(
-  person: Record<string, unknown>,
+export function decideRoute<P>(
+  person: P,
   match: AccountMatch,
-  policy: RoutingPolicy,
+  policy: RoutingPolicy<P>,
   inputs: RoutingInputs,
 ): RoutingDecision {
   const notes: string[] = [];

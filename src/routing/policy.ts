@@ -25,7 +25,7 @@ export interface RoutedPerson {
 }
 
 export interface CompiledRouting {
-  policy: RoutingPolicy;
+  policy: RoutingPolicy<RoutedPerson>;
   /** Account matching; null when `match_accounts` is absent. */
   match: MatchOptions | null;
   /** Every user name, with where it is written (1-based line and column; 1:1 without the text). */
@@ -49,15 +49,14 @@ export function compileRouting(cfg: RoutingConfig, text?: string | null, file = 
     const test = compileCondition(r.if as Condition);
     return {
       id: r.id,
-      holds: (p: Record<string, unknown>) => {
-        const rp = p as unknown as RoutedPerson;
+      holds: (rp: RoutedPerson) => {
         const facts = { email: rp.email, person: rp.person ?? {}, deal: null, events: rp.events ?? [] };
         return test(conditionContext(facts, rp.at ?? new Date().toISOString(), rp.scores));
       },
       assign: assignOf(r.assign)!,
     };
   });
-  const policy: RoutingPolicy = {
+  const policy: RoutingPolicy<RoutedPerson> = {
     rules,
     fallback: assignOf(cfg.fallback),
     skipInactive: cfg.skip_inactive,

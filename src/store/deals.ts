@@ -2,7 +2,7 @@
 import type { AccountRef, AttributionRow, Crm, DealRow } from './types.ts';
 import type { Selectable } from 'kysely';
 import type { Ctx, DealsTable } from './db.ts';
-import { prepared } from './prepared.ts';
+import { numberInput, prepared } from './prepared.ts';
 import { fromJson, iso, toJson } from './dialect.ts';
 
 /** Inserts or replaces a deal and its set of linked people. Must run inside a transaction. */
@@ -94,10 +94,7 @@ const dealsOf = prepared('deals.ofPerson', ['personId'], (db, v) =>
     .selectFrom('deals')
     .selectAll()
     .where('key', 'in', (eb) =>
-      eb
-        .selectFrom('deal_people')
-        .select('deal_key')
-        .where('person_id', '=', v.personId as unknown as number),
+      eb.selectFrom('deal_people').select('deal_key').where('person_id', '=', numberInput(v.personId)),
     )
     .orderBy('key'),
 );

@@ -3,7 +3,7 @@ import type { Stage } from '../config/schema.ts';
 import type { EventRow, FeedbackRow, TransitionRow } from './types.ts';
 import type { Selectable } from 'kysely';
 import type { Ctx, EventsTable } from './db.ts';
-import { prepared } from './prepared.ts';
+import { numberInput, prepared } from './prepared.ts';
 import { fromBool, fromJson, iso, toBool, toJson } from './dialect.ts';
 
 /** Rows per multi-row INSERT, well under either backend's bound-parameter limit. */
@@ -147,12 +147,7 @@ export async function insertEvents(ctx: Ctx, rows: EventRow[]): Promise<string[]
 
 /** One person's events, oldest first. */
 const eventsOf = prepared('events.ofPerson', ['personId'], (db, v) =>
-  db
-    .selectFrom('events')
-    .selectAll()
-    .where('person_id', '=', v.personId as unknown as number)
-    .orderBy('at')
-    .orderBy('id'),
+  db.selectFrom('events').selectAll().where('person_id', '=', numberInput(v.personId)).orderBy('at').orderBy('id'),
 );
 
 export async function listEvents(ctx: Ctx, personId: number): Promise<EventRow[]> {

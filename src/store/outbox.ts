@@ -6,14 +6,15 @@
  */
 import type { DeadLetterRow, OutboxChannel, OutboxRow } from './types.ts';
 import type { Ctx, Db } from './db.ts';
-import { prepared } from './prepared.ts';
+import { numberInput, prepared } from './prepared.ts';
 import { affected, fromJson, IMMEDIATELY, iso, isoPlus, lockForClaim, nowIso, toJson } from './dialect.ts';
 
 export interface OutboxPut {
   crm: OutboxChannel;
   key: string;
   personId: number | null;
-  payload: Record<string, unknown>;
+  /** Any JSON object; the pipeline's kinds (`OutboxPayload`, `AlertPayload`) are in `stored.ts`. */
+  payload: object;
   hash: string;
   idempotencyKey: string;
   notBefore?: string;
@@ -48,7 +49,7 @@ function putQuery(db: Db, v: Record<PutInput, string>, withNotBefore: boolean) {
     .values({
       crm: v.crm,
       key: v.key,
-      person_id: v.personId as unknown as number,
+      person_id: numberInput(v.personId),
       payload: v.payload,
       hash: v.hash,
       idempotency_key: v.idempotencyKey,

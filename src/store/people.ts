@@ -3,7 +3,8 @@ import type { Selectable } from 'kysely';
 import type { Stage } from '../config/schema.ts';
 import type { Crm, NewPerson, PersonRow } from './types.ts';
 import type { Ctx, PeopleTable } from './db.ts';
-import { prepared } from './prepared.ts';
+import { numberInput, prepared } from './prepared.ts';
+import { readPersonState } from './stored.ts';
 import { BatonError } from '../platform/errors.ts';
 import { fromBool, fromJson, isUniqueViolation, iso, nowIso, toBool, toJson } from './dialect.ts';
 
@@ -34,7 +35,7 @@ function toPersonRow(r: Selectable<PeopleTable>): PersonRow {
     salesforceObject: r.salesforce_object,
     fields: fromJson(r.fields, {}),
     fieldSources: fromJson(r.field_sources, {}),
-    state: fromJson(r.state, {}),
+    state: readPersonState(fromJson(r.state, null), Number(r.id)),
     stage: r.stage as Stage,
     scores: { fit: Number(r.fit), engagement: Number(r.engagement) },
     slaDue: r.sla_due,
@@ -47,10 +48,7 @@ function toPersonRow(r: Selectable<PeopleTable>): PersonRow {
 
 type PersonSelect = Selectable<PeopleTable>;
 const personById = prepared('people.byId', ['id'], (db, v) =>
-  db
-    .selectFrom('people')
-    .selectAll()
-    .where('id', '=', v.id as unknown as number),
+  db.selectFrom('people').selectAll().where('id', '=', numberInput(v.id)),
 );
 const personByEmail = prepared('people.byEmail', ['email'], (db, v) =>
   db.selectFrom('people').selectAll().where('email', '=', v.email),
@@ -66,8 +64,8 @@ const personByCrmId = prepared('people.byCrmId', ['crm', 'id'], (db, v) =>
 const upsertCrmId = prepared('people.linkCrmId', ['crm', 'id', 'personId'], (db, v) =>
   db
     .insertInto('person_crm_ids')
-    .values({ crm: v.crm, crm_id: v.id, person_id: v.personId as unknown as number })
-    .onConflict((oc) => oc.columns(['crm', 'crm_id']).doUpdateSet({ person_id: v.personId as unknown as number })),
+    .values({ crm: v.crm, crm_id: v.id, person_id: numberInput(v.personId) })
+    .onConflict((oc) => oc.columns(['crm', 'crm_id']).doUpdateSet({ person_id: numberInput(v.personId) })),
 );
 
 export async function getPerson(ctx: Ctx, id: number): Promise<PersonRow | null> {
@@ -122,8 +120,8 @@ const updatePersonRow = prepared('people.save', [...PERSON_COLUMNS, 'id', 'store
   return db
     .updateTable('people')
     .set(set as never)
-    .where('id', '=', v.id as unknown as number)
-    .where('revision', '=', v.stored_revision as unknown as number);
+    .where('id', '=', numberInput(v.id))
+    .where('revision', '=', numberInput(v.stored_revision));
 });
 
 function columns(p: Omit<PersonRow, 'id' | 'email' | 'revision' | 'updatedAt'>) {
@@ -133,7 +131,8 @@ function columns(p: Omit<PersonRow, 'id' | 'email' | 'revision' | 'updatedAt'>) 
     salesforce_object: p.salesforceObject,
     fields: toJson(p.fields),
     field_sources: toJson(p.fieldSources),
-    state: toJson(p.state),
+    // a person never evaluated keeps `{}`, as before the state had a type
+    state: toJson(p.state ?? {}),
     stage: p.stage,
     fit: p.scores.fit,
     engagement: p.scores.engagement,
@@ -155,7 +154,7 @@ export async function createPerson(ctx: Ctx, p: NewPerson): Promise<PersonRow> {
     salesforceObject: p.salesforceObject ?? null,
     fields: p.fields ?? {},
     fieldSources: p.fieldSources ?? {},
-    state: p.state ?? {},
+    state: p.state ?? null,
     stage: p.stage ?? 'lead',
     scores: p.scores ?? { fit: 0, engagement: 0 },
     slaDue: p.slaDue ?? null,

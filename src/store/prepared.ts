@@ -6,12 +6,20 @@
  * named after its inputs; each run puts the caller's values in their places, so the order of
  * parameters in the SQL never has to be known.
  */
-import { CompiledQuery, type Compilable, type QueryResult } from 'kysely';
+import { CompiledQuery, sql, type Compilable, type QueryResult, type RawBuilder } from 'kysely';
 import type { Ctx, Db } from './db.ts';
 import { BatonError } from '../platform/errors.ts';
 
 const PLACEHOLDER = '\u0000baton-value:';
 const compiled = new Map<string, { sql: string; parameters: readonly unknown[] }>();
+
+/**
+ * A numeric input (an id, a revision) where the query needs a number: the placeholder is text
+ * while the query is built, and becomes the same bound parameter as a plain value would.
+ */
+export function numberInput(placeholder: string): RawBuilder<number> {
+  return sql<number>`${placeholder}`;
+}
 
 /** A query named `name` taking `inputs`; `build` gets placeholders for them (use them only as values). */
 export function prepared<K extends string>(

@@ -2,6 +2,7 @@
  * The one `Store` interface. SQLite (embedded) and PostgreSQL (several instances) implement it with
  * one query code path; one contract test suite runs on both. All times are ISO 8601 strings (UTC).
  */
+import type { PersonState } from '../agreement/types.ts';
 import type { Stage } from '../config/schema.ts';
 
 export type Source = 'hubspot' | 'salesforce' | 'api';
@@ -30,8 +31,8 @@ export interface PersonRow {
   fields: Record<string, unknown>;
   /** Per field and side: the value each CRM last told us and its modification time (sync rules). */
   fieldSources: Record<string, unknown>;
-  /** The agreement engine's state (opaque to the store). */
-  state: Record<string, unknown>;
+  /** The agreement engine's state, null until the person is first evaluated (read by `stored.ts` `readPersonState`). */
+  state: PersonState | null;
   stage: Stage;
   scores: { fit: number; engagement: number };
   slaDue: string | null;
@@ -98,13 +99,15 @@ export interface AccountRef {
   id: string;
 }
 
-export interface OutboxRow {
+/** One outbox row; `P` the payload's type once read (`stored.ts`), the stored JSON until then. */
+export interface OutboxRow<P = Record<string, unknown>> {
   id: number;
   crm: OutboxChannel;
   /** One row per target record: `hubspot:contact:5101`, `salesforce:Lead:00Q…`, `salesforce:Task:person-7:mql`. */
   key: string;
   personId: number | null;
-  payload: Record<string, unknown>;
+  /** The stored JSON; read it with `readOutboxPayload` or `readAlertPayload` (`stored.ts`). */
+  payload: P;
   hash: string;
   idempotencyKey: string;
   attempts: number;
@@ -363,7 +366,8 @@ export interface Store {
     crm: OutboxChannel;
     key: string;
     personId: number | null;
-    payload: Record<string, unknown>;
+    /** Any JSON object; the pipeline writes an `OutboxPayload` or `AlertPayload` (`stored.ts`). */
+    payload: object;
     hash: string;
     idempotencyKey: string;
     notBefore?: string;

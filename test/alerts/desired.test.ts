@@ -21,7 +21,7 @@ const person: PersonRow = {
   salesforceObject: 'Lead',
   fields: { email: 'ana@corp.example', first_name: 'Ana', last_name: 'Lima', country: 'US' },
   fieldSources: {},
-  state: {},
+  state: null,
   stage: 'mql',
   scores: { fit: 40, engagement: 30 },
   slaDue: null,

@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { processInboxBatch } from '../../src/pipeline/person/inbox-worker.ts';
 import { toWriteOp } from '../../src/pipeline/outbox/outbox-sender.ts';
+import { readWriteRow } from '../../src/store/stored.ts';
 import { ANA, hubspotContact, makeHarness, mqlPerson, postEvents, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -44,7 +45,7 @@ describe('API economy of the handoff', () => {
     // the sender's batch call has reached HubSpot, but Baton has not seen its answer
     const [row] = await h.store.outboxClaim('hubspot', 'test', 10, 60_000, h.clock.now.toISOString());
     expect(row?.key).toBe(`hubspot:contact:${hsId}`);
-    await h.ctx.connectors.hubspot!.write([toWriteOp(row)]);
+    await h.ctx.connectors.hubspot!.write([toWriteOp(readWriteRow(row))]);
     const echoes = h.hubspot.takeApiEchoes();
     expect(echoes.length).toBeGreaterThan(0);
     const reads = contactReads();

@@ -41,7 +41,7 @@ describe.each(bothBackends)('Store contract on $name', ({ make }) => {
       p.salesforceId = '00Q1';
       p.salesforceObject = 'Lead';
       p.slaDue = at(3_600_000);
-      p.state = { since: T0 };
+      p.state = { stage: 'mql', entered: { mql: T0 } };
       p.updatedAt = at(5);
       expect(await s.savePerson(p)).toBe(true);
       expect(p.revision).toBe(2);

@@ -18,7 +18,7 @@ import type { AttributionRow, DealRow, PersonRow } from '../../store/types.ts';
 import { nowIso, requireConfig, type PipelineContext } from '../context.ts';
 import { dealValues, type DealChange } from '../person/deal-record.ts';
 import { linkCreatedDeal, queueHubSpotDeal, queueHubSpotDealUpdate, setDealWriteback } from '../deals/hubspot-deal.ts';
-import type { OutboxPayload } from '../person/desired.ts';
+import type { OutboxPayload } from '../../store/stored.ts';
 import { dealPeople, mqlAtOf, scopeOf, settingsOf, touchesOf } from './deal-touches.ts';
 import { markovDealResult } from './markov-report.ts';
 
@@ -80,7 +80,7 @@ async function put(
     crm,
     key,
     personId: null,
-    payload: payload as unknown as Record<string, unknown>,
+    payload,
     hash,
     idempotencyKey,
   });

@@ -12,7 +12,7 @@ import { requireConfig, type PipelineContext } from '../context.ts';
 import { dealValues } from '../person/deal-record.ts';
 import { getKv, kv, setKv } from '../../store/keys.ts';
 import { unchangedDropped } from '../person/desired.ts';
-import type { OutboxPayload } from '../person/desired.ts';
+import type { OutboxPayload } from '../../store/stored.ts';
 import { getSnapshot } from '../snapshots.ts';
 
 const CREATE_PREFIX = 'hubspot:deal:create:';
@@ -41,7 +41,7 @@ export async function queueHubSpotDeal(ctx: PipelineContext, deal: DealRow): Pro
     crm: 'hubspot',
     key,
     personId: null,
-    payload: payload as unknown as Record<string, unknown>,
+    payload,
     hash,
     idempotencyKey: `deal-create:${deal.key}`,
   });
@@ -97,7 +97,7 @@ export async function queueHubSpotDealUpdate(ctx: PipelineContext, deal: DealRow
     crm: 'hubspot',
     key,
     personId: null,
-    payload: payload as unknown as Record<string, unknown>,
+    payload,
     hash,
     idempotencyKey: `deal:${deal.key}:hubspot`,
   });

@@ -12,9 +12,10 @@
  * asks the transport to look for the alert's key in the conversation before posting again.
  */
 import type { AlertPayload, AlertRef, Sent, SentAlert } from '../../alerts/types.ts';
-import { AlertError, errorMessage } from '../../platform/errors.ts';
+import { AlertError, BatonError, errorMessage } from '../../platform/errors.ts';
 import { withRetry } from '../../platform/retry.ts';
 import { getKv, kv, setKv } from '../../store/keys.ts';
+import { readAlertPayload } from '../../store/stored.ts';
 import type { OutboxRow, Store } from '../../store/types.ts';
 import type { PipelineContext } from '../context.ts';
 import { stableHash } from '../../mapping/index.ts';
@@ -69,7 +70,15 @@ async function sendOne(ctx: PipelineContext, via: 'slack' | 'email', row: Outbox
     await ctx.store.outboxComplete(row.id, row.hash);
     return;
   }
-  const p = row.payload as unknown as AlertPayload;
+  let p: AlertPayload;
+  try {
+    p = readAlertPayload(row);
+  } catch (err) {
+    // An unreadable stored payload is never sent: a dead letter with the reason.
+    if (!(err instanceof BatonError) || err.code !== 'stored_invalid') throw err;
+    await settleFailure(ctx, via, row, { error: err.message, final: true }, 'alert');
+    return;
+  }
   const mark = kv.alertAttempt(row.key);
   // An earlier claim's attempt that never completed may have reached Slack: look before posting.
   const earlier = via === 'slack' ? await getKv(ctx.store, mark) : undefined;
@@ -134,13 +143,12 @@ async function fallBackToEmail(ctx: PipelineContext, row: OutboxRow, p: AlertPay
     await tx.outboxComplete(row.id, row.hash);
     await setKv(tx, kv.alertAttempt(row.key), undefined);
     if ((await tx.lastWrittenHash(key)) === null) {
-      const stored = payload as unknown as Record<string, unknown>;
       await tx.outboxPut({
         crm: 'email',
         key,
         personId: row.personId,
-        payload: stored,
-        hash: stableHash(stored),
+        payload,
+        hash: stableHash(payload),
         idempotencyKey: `${row.idempotencyKey}:email`,
       });
     }

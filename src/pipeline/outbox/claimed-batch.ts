@@ -47,7 +47,7 @@ export interface RowFailure {
 export async function settleFailure(
   ctx: PipelineContext,
   channel: OutboxChannel,
-  row: OutboxRow,
+  row: Pick<OutboxRow<unknown>, 'id' | 'key' | 'attempts'>,
   failure: RowFailure,
   what: 'write' | 'alert',
 ): Promise<void> {

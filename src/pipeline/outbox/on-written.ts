@@ -4,9 +4,8 @@
  * person to it and makes the MQL Task possible.
  */
 import type { WriteResult } from '../../../connectors/types.ts';
-import type { OutboxRow } from '../../store/types.ts';
 import type { PipelineContext } from '../context.ts';
-import type { OutboxPayload } from '../person/desired.ts';
+import type { OutboxPayload, WriteRow } from '../../store/stored.ts';
 import { onHubSpotDealCreated } from '../attribution/attribution-job.ts';
 import { queueWrites, writesFor } from '../person/queue-writes.ts';
 import { recordTaskCreated } from '../sla/sla-policy-funnel.ts';
@@ -20,10 +19,10 @@ import { requireConfig } from '../context.ts';
 /** Handles one `ok` write result. */
 export async function onWritten(
   ctx: PipelineContext,
-  row: OutboxRow,
+  row: WriteRow,
   result: Extract<WriteResult, { status: 'ok' }>,
 ): Promise<void> {
-  const p = row.payload as unknown as OutboxPayload;
+  const p = row.payload;
   // The MQL Task exists: Baton's own part of the time to answer ends here.
   if (p.purpose === 'task' && row.personId)
     await recordTaskCreated(ctx.store, row.personId, row.key, ctx.now().toISOString());
@@ -74,8 +73,8 @@ export async function onWritten(
 }
 
 /** The fresh desired payload of a person's record row (see `Refresh`); other rows are sent as they are. */
-export async function refreshRow(ctx: PipelineContext, row: OutboxRow): Promise<OutboxPayload | null | undefined> {
-  const p = row.payload as unknown as OutboxPayload;
+export async function refreshRow(ctx: PipelineContext, row: WriteRow): Promise<OutboxPayload | null | undefined> {
+  const p = row.payload;
   const live = ctx.config();
   if (p.purpose !== 'person' || !row.personId || !live) return undefined;
   const person = await ctx.store.getPerson(row.personId);

@@ -9,19 +9,19 @@
  * reports the new id so the person is linked to it.
  */
 import type { WriteOp, WriteResult } from '../../../connectors/types.ts';
-import { errorMessage, setupProblemKey } from '../../platform/errors.ts';
+import { BatonError, errorMessage, setupProblemKey } from '../../platform/errors.ts';
 import type { Crm, OutboxRow } from '../../store/types.ts';
+import { readWriteRow, type OutboxPayload, type WriteRow } from '../../store/stored.ts';
 import type { PipelineContext } from '../context.ts';
 import { inTransactions } from '../batches.ts';
 import { settleFailure, withClaimedBatch } from './claimed-batch.ts';
 import { waitingOnCrm } from '../unavailable.ts';
 import { learnOwners } from '../routing/routing-owners.ts';
 import { problemsOf, type SetupProblems } from './setup-problems.ts';
-import type { OutboxPayload } from '../person/desired.ts';
 
 /** Builds the connector operation for one outbox row. */
-export function toWriteOp(row: OutboxRow): WriteOp {
-  const p = row.payload as unknown as OutboxPayload;
+export function toWriteOp(row: WriteRow): WriteOp {
+  const p = row.payload;
   return {
     key: row.key,
     object: p.object,
@@ -40,7 +40,7 @@ export function toWriteOp(row: OutboxRow): WriteOp {
 
 /** What a successful write teaches (`on-written.ts`); `ctx.store` is the transaction of the row's completion. */
 export type CreatedHandler = (
-  row: OutboxRow,
+  row: WriteRow,
   result: Extract<WriteResult, { status: 'ok' }>,
   ctx: PipelineContext,
 ) => Promise<void>;
@@ -50,7 +50,7 @@ export type CreatedHandler = (
  * desired state, so a row replayed from the dead letters or delayed by retries sends what the
  * record should hold now, never an older value.
  */
-export type Refresh = (row: OutboxRow) => Promise<OutboxPayload | null | undefined>;
+export type Refresh = (row: WriteRow) => Promise<OutboxPayload | null | undefined>;
 
 /** Claims and sends one batch for `crm`; returns how many rows were attempted. */
 export async function sendOutboxBatch(
@@ -76,14 +76,16 @@ async function sendClaimed(
   onWritten: CreatedHandler,
   refresh?: Refresh,
 ): Promise<number> {
-  const refreshed: OutboxRow[] = [];
+  const refreshed: WriteRow[] = [];
   const skipped: { id: number; hash: string }[] = [];
-  for (const row of claimed) {
+  for (const stored of claimed) {
+    const row = await readable(ctx, crm, stored);
+    if (!row) continue;
     const fresh = refresh ? await refresh(row) : undefined;
     if (fresh === null) {
       skipped.push({ id: row.id, hash: row.hash });
       ctx.metrics.writebacks.inc({ crm, outcome: 'skipped' });
-    } else refreshed.push(fresh ? { ...row, payload: fresh as unknown as Record<string, unknown> } : row);
+    } else refreshed.push(fresh ? { ...row, payload: fresh } : row);
   }
   if (skipped.length) await ctx.store.outboxCompleteMany(skipped);
   const { send: rows, probes } = await holdForProblems(ctx, crm, refreshed);
@@ -148,6 +150,17 @@ async function sendClaimed(
   return claimed.length;
 }
 
+/** The row with its payload read; one that cannot be read is a dead letter with the reason (never sent, never a crash). */
+async function readable(ctx: PipelineContext, crm: Crm, row: OutboxRow): Promise<WriteRow | null> {
+  try {
+    return readWriteRow(row);
+  } catch (err) {
+    if (!(err instanceof BatonError) || err.code !== 'stored_invalid') throw err;
+    await settleFailure(ctx, crm, row, { error: err.message, final: true }, 'write');
+    return null;
+  }
+}
+
 /** Rows whose outcome (and what they taught) is stored in one transaction. */
 const OUTCOMES_PER_TRANSACTION = 100;
 
@@ -162,11 +175,11 @@ const PROBE_ROWS = 100;
 async function holdForProblems(
   ctx: PipelineContext,
   crm: Crm,
-  rows: OutboxRow[],
-): Promise<{ send: OutboxRow[]; probes: Set<string> }> {
+  rows: WriteRow[],
+): Promise<{ send: WriteRow[]; probes: Set<string> }> {
   const board = problemsOf(ctx);
   const now = ctx.now();
-  const send: OutboxRow[] = [];
+  const send: WriteRow[] = [];
   const probes = new Map<string, number>();
   const held = new Map<string, { ids: number[]; error: string; until: string }>();
   const later: number[] = [];
@@ -224,7 +237,7 @@ function settleProbes(ctx: PipelineContext, crm: Crm, probes: Set<string>, resul
 async function settleHeld(
   ctx: PipelineContext,
   crm: Crm,
-  row: OutboxRow,
+  row: OutboxRow<unknown>,
   result: Extract<WriteResult, { status: 'held' }>,
 ): Promise<void> {
   const { isNew, recheckAt } = problemsOf(ctx).report(result.problem, row.id, ctx.now());
@@ -248,7 +261,7 @@ async function settleHeld(
 async function settleFailed(
   ctx: PipelineContext,
   crm: Crm,
-  row: OutboxRow,
+  row: OutboxRow<unknown>,
   result: Exclude<WriteResult, { status: 'ok' }>,
 ): Promise<void> {
   if (result.status === 'held') return settleHeld(ctx, crm, row, result);

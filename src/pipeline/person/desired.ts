@@ -4,7 +4,7 @@
  * escalation Task. Values a CRM already holds (what it last told us, or what we last wrote) are
  * left out, so an unchanged value is never written again.
  */
-import type { CrmObject, Placement, WriteOp } from '../../../connectors/types.ts';
+import type { CrmObject } from '../../../connectors/types.ts';
 import type { PersonState } from '../../agreement/types.ts';
 import { parseDuration } from '../../config/duration.ts';
 import type { FieldsConfig, Stage } from '../../config/schema.ts';
@@ -17,29 +17,12 @@ import {
   type TemplateContext,
 } from '../../mapping/index.ts';
 import type { RecordSnapshot } from '../../store/keys.ts';
+import type { OutboxPayload } from '../../store/stored.ts';
 import type { Crm, PersonRow } from '../../store/types.ts';
 import { placementOf, storedRouting } from '../routing/stored-routing.ts';
 
-/** The payload stored in an outbox row: everything needed to build the `WriteOp`. */
-export interface OutboxPayload {
-  object: CrmObject;
-  id?: string;
-  action: WriteOp['action'];
-  properties: Record<string, unknown>;
-  email?: string;
-  /** What the record holds now as far as Baton knows (e.g. `lifecyclestage`), so the connector need not read it first. */
-  current?: Record<string, unknown>;
-  /** Properties to clear before setting them (HubSpot lifecycle stage moving backward). */
-  clearFirst?: string[];
-  /** Records a create is associated with (HubSpot deal → `contacts`). */
-  associations?: Partial<Record<string, string[]>>;
-  /** What the write is for, e.g. `person`, `task`, `escalation`, `deal`, `influence`. */
-  purpose?: string;
-  /** A person create's placement: the routing decided in the person stage (owner, Lead or Contact on an Account). */
-  placement?: Placement;
-}
-
-// the stored shape lives with its key (store/keys.ts); re-exported for the stages that compute with it
+// the stored shapes live with their readers (store/stored.ts, store/keys.ts); re-exported for the stages that compute with them
+export type { OutboxPayload } from '../../store/stored.ts';
 export type { RecordSnapshot } from '../../store/keys.ts';
 
 export interface DesiredWrite {

@@ -6,7 +6,7 @@
  */
 import type { CrmRecord, EngagementEvent } from '../../../connectors/types.ts';
 import { round2 } from '../../agreement/index.ts';
-import type { PersonState, Step } from '../../agreement/types.ts';
+import type { Step } from '../../agreement/types.ts';
 import type { PersonRow, Store, TransitionRow } from '../../store/types.ts';
 import { nowIso, requireConfig, type LiveConfig, type PipelineContext } from '../context.ts';
 import { evaluate } from '../../agreement/evaluate.ts';
@@ -92,7 +92,7 @@ async function applyChange(
       ctx.log.warn('field not synced', { person: person.id, crm: rec.crm, record: rec.id, error: e.message });
     if (applied.feedback) {
       // Salesforce stamps whole seconds: an answer never precedes the move it answers.
-      const moved = (person.state as { movedAt?: string }).movedAt;
+      const moved = person.state?.movedAt;
       if (moved && Date.parse(applied.feedback.at) < Date.parse(moved)) applied.feedback.at = moved;
       await tx.insertFeedback({
         personId: person.id,
@@ -141,11 +141,8 @@ async function applyChange(
   if (steps.length === 0) return { person, transitions: [], touches };
 
   const facts = await factsFor(tx, person);
-  const state0 = (person.state as unknown as PersonState)?.stage
-    ? (person.state as unknown as PersonState)
-    : live.agreement.initialState();
-  const ev = evaluate(live.agreement, facts, state0, steps, now);
-  person.state = ev.state as unknown as Record<string, unknown>;
+  const ev = evaluate(live.agreement, facts, person.state ?? live.agreement.initialState(), steps, now);
+  person.state = ev.state;
   person.stage = ev.state.stage;
   // Scores as of now (or the latest step, if one is ahead): a CRM change stamped a second early
   // (Salesforce keeps whole seconds) must not drop an event counted a moment ago.

@@ -6,7 +6,7 @@
  */
 import { alertWrites, rulesFor, stateEvents, type PersonEvent } from '../../alerts/desired.ts';
 import { conditionContext } from '../../agreement/condition.ts';
-import type { PersonFacts, PersonState } from '../../agreement/types.ts';
+import type { PersonFacts } from '../../agreement/types.ts';
 import { stableHash } from '../../mapping/index.ts';
 import { getKv, kv } from '../../store/keys.ts';
 import type { PersonRow, Store } from '../../store/types.ts';
@@ -43,8 +43,8 @@ export async function queueAlerts(
   const config = live.alerts;
   const can = { slack: Boolean(ctx.alerts?.slack), email: Boolean(ctx.alerts?.email) };
   if (!config || (!can.slack && !can.email)) return 0;
-  const state = p.state as unknown as PersonState;
-  if (!state?.stage) return 0;
+  const state = p.state;
+  if (!state) return 0;
   const now = nowIso(ctx);
   const due = (events ?? stateEvents(state, now)).filter((e) => rulesFor(config, e.event).length > 0);
   if (due.length === 0) return 0;
@@ -91,7 +91,7 @@ export async function queueAlerts(
     });
     for (const w of writes) {
       if ((await tx.lastWrittenHash(w.key)) !== null) continue;
-      const payload = w.payload as unknown as Record<string, unknown>;
+      const payload = w.payload;
       await tx.outboxPut({
         crm: w.channel,
         key: w.key,

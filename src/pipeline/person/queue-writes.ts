@@ -28,8 +28,8 @@ export async function writesFor(
   live: LiveConfig,
   p: PersonRow,
 ): Promise<DesiredWrite[]> {
-  const state = p.state as unknown as Parameters<typeof desiredWrites>[0]['state'];
-  if (!state?.stage) return [];
+  const state = p.state;
+  if (!state) return [];
   const hs = p.hubspotId ? await getSnapshot(tx, 'hubspot', 'contact', p.hubspotId) : null;
   const sf = p.salesforceId ? await getSnapshot(tx, 'salesforce', p.salesforceObject ?? 'Lead', p.salesforceId) : null;
   const sla = live.agreementConfig.sla;
@@ -68,7 +68,7 @@ export async function queueWrites(ctx: PipelineContext, tx: Store, live: LiveCon
       crm: w.crm,
       key: w.key,
       personId: p.id,
-      payload: w.payload as unknown as Record<string, unknown>,
+      payload: w.payload,
       hash,
       idempotencyKey: w.idempotencyKey,
       ...(held ? { notBefore: held } : {}),

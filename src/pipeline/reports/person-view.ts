@@ -2,7 +2,6 @@
  * `GET /api/people/:key`: finds a person by email, `hubspot:ID` or `salesforce:ID`, and shows
  * ids, fields, stage, scores, the explanation, the SLA, transitions with reasons, routing and the alerts sent.
  */
-import type { PersonState } from '../../agreement/types.ts';
 import { normalizeEmail } from '../../mapping/index.ts';
 import { InputError } from '../../platform/errors.ts';
 import type { PersonRow, Store } from '../../store/types.ts';
@@ -23,7 +22,7 @@ export async function findPersonByKey(store: Store, key: string): Promise<Person
 
 /** The person in the spec's shape. */
 export async function personView(store: Store, live: LiveConfig | null, p: PersonRow, now: string) {
-  const state = p.state as unknown as PersonState;
+  const state = p.state;
   const transitions = await store.listTransitions(p.id);
   let explanation: string[] = [];
   if (live && state?.stage) {

@@ -4,7 +4,6 @@
  * → answer), and the share answered in time, overall, per SLA tier and per (first) owner. Extra
  * keys next to the spec's; `slaBreakdown` is pure, `loadSlaBreakdown` reads the Task times.
  */
-import type { PersonState } from '../../agreement/types.ts';
 import type { Stage } from '../../config/schema.ts';
 import { getKv, kv, setKv } from '../../store/keys.ts';
 import type { PersonRow, Store, TransitionRow } from '../../store/types.ts';
@@ -73,7 +72,7 @@ export function slaBreakdown(input: {
   for (const [personId, rows] of input.histories) {
     const history = [...rows].sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.id - b.id);
     const p = input.people.get(personId);
-    const state = p?.state as unknown as PersonState | undefined;
+    const state = p?.state;
     const routing = p ? storedRouting(p) : null;
     history.forEach((t, i) => {
       if (t.to !== 'mql' || t.breached || t.from === t.to || !inWindow(t.at, input.from, input.to)) return;

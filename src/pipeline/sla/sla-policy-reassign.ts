@@ -7,7 +7,8 @@
  */
 import type { PersonState } from '../../agreement/types.ts';
 import { stableHash } from '../../mapping/index.ts';
-import { errorMessage } from '../../platform/errors.ts';
+import { errorMessage, StaleError } from '../../platform/errors.ts';
+import { retryOnStale } from '../../platform/stale.ts';
 import type { PersonRow, Store } from '../../store/types.ts';
 import type { PipelineContext } from '../context.ts';
 import { dateIn } from '../person/desired.ts';
@@ -64,7 +65,7 @@ export async function reassignOnBreach(
 ): Promise<boolean> {
   const live = ctx.config();
   const runtime = routingOf(ctx);
-  const state = person?.state as unknown as PersonState | undefined;
+  const state = person?.state;
   const routing = person ? storedRouting(person) : null;
   // Routing not (yet) running keeps the entry: after a restart it may be a moment away.
   if (!runtime && live?.agreementConfig.sla?.on_breach === 'reassign') return false;
@@ -144,44 +145,49 @@ export async function reassignOnBreach(
       idempotencyKey: `close:${oldTask}`,
     });
   }
-  for (let attempt = 0; attempt < 8; attempt++) {
-    const done = await ctx.store.transaction(async (tx) => {
-      const p = await tx.getPerson(person.id);
-      const r = p ? storedRouting(p) : null;
-      await donePending(tx, person.id);
-      if (!p || !r || r.reassigned) return true;
-      const sources = p.fieldSources as Record<string, unknown>;
-      const meta = (sources.$meta as Record<string, unknown> | undefined) ?? {};
-      const reassigned = {
-        from: p.ownerId,
-        to: next.user.id,
-        toEmail: next.user.email,
-        rule: next.rule,
-        at: now,
-        due,
-        reason,
-      };
-      p.fieldSources = { ...sources, $meta: { ...meta, routing: { ...r, reassigned } } };
-      p.ownerId = next.user.id;
-      p.updatedAt = now;
-      if (!(await tx.savePerson(p))) return false;
-      for (const w of writes)
-        await tx.outboxPut({
-          crm: 'salesforce',
-          key: w.key,
-          personId: p.id,
-          payload: w.payload,
-          hash: stableHash(w.payload),
-          idempotencyKey: w.idempotencyKey,
+  try {
+    return await retryOnStale(() =>
+      ctx.store.transaction(async (tx) => {
+        const p = await tx.getPerson(person.id);
+        const r = p ? storedRouting(p) : null;
+        await donePending(tx, person.id);
+        if (!p || !r || r.reassigned) return true;
+        const sources = p.fieldSources as Record<string, unknown>;
+        const meta = (sources.$meta as Record<string, unknown> | undefined) ?? {};
+        const reassigned = {
+          from: p.ownerId,
+          to: next.user.id,
+          toEmail: next.user.email,
+          rule: next.rule,
+          at: now,
+          due,
+          reason,
+        };
+        p.fieldSources = { ...sources, $meta: { ...meta, routing: { ...r, reassigned } } };
+        p.ownerId = next.user.id;
+        p.updatedAt = now;
+        if (!(await tx.savePerson(p))) throw new StaleError();
+        for (const w of writes)
+          await tx.outboxPut({
+            crm: 'salesforce',
+            key: w.key,
+            personId: p.id,
+            payload: w.payload,
+            hash: stableHash(w.payload),
+            idempotencyKey: w.idempotencyKey,
+          });
+        // alerts.yaml `on: reassigned`: the new owner hears of it with the rest, in this transaction.
+        await queueAlerts(ctx, tx, live, p, [{ event: 'reassigned', at: startedAt }], {
+          ownerEmail: next.user.email || null,
+          deadline: due,
         });
-      // alerts.yaml `on: reassigned`: the new owner hears of it with the rest, in this transaction.
-      await queueAlerts(ctx, tx, live, p, [{ event: 'reassigned', at: startedAt }], {
-        ownerEmail: next.user.email || null,
-        deadline: due,
-      });
-      return true;
-    });
-    if (done) return true;
+        return true;
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof StaleError)) throw err;
+    // Still stale after every try: the entry is done all the same, as each stale try left it.
+    await donePending(ctx.store, person.id);
+    return false;
   }
-  return false;
 }

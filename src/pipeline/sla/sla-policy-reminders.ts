@@ -6,7 +6,6 @@
  * (`dueSla(now + remind_before)`); a marker per clock start keeps it to one, across instances
  * (a named lease) and restarts (the marker and the outbox row are stored in one transaction).
  */
-import type { PersonState } from '../../agreement/types.ts';
 import { parseDuration } from '../../config/duration.ts';
 import { stableHash } from '../../mapping/index.ts';
 import { getKv, kv, setKv } from '../../store/keys.ts';
@@ -37,7 +36,7 @@ export async function queueSlaReminders(ctx: PipelineContext, leaseMs = 10_000):
   try {
     const soon = await ctx.store.dueSla(new Date(now.getTime() + parseDuration(remind)).toISOString(), 1000);
     for (const p of soon) {
-      const sla = (p.state as unknown as PersonState)?.sla;
+      const sla = p.state?.sla;
       if (!sla?.remindAt || sla.breached || sla.answeredAt || sla.stoppedAt || Date.parse(sla.remindAt) > now.getTime())
         continue;
       const task = Boolean(ctx.connectors.salesforce && p.salesforceId && p.ownerId);

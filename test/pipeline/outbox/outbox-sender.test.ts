@@ -80,6 +80,28 @@ test('retry backs off by the hint; dead goes to the dead letters with the messag
   expect(backoffMs(20)).toBe(600_000);
 });
 
+test('an unreadable stored payload is a dead letter naming the row and the field; the other rows are written', async () => {
+  answer = (op) => ({ key: op.key, status: 'ok' });
+  await put('hubspot:contact:1', { a: 1 });
+  await ts.store.outboxPut({
+    crm: 'hubspot',
+    key: 'hubspot:contact:2',
+    personId: null,
+    payload: { object: 'contact', id: '2', action: 'remove', properties: 'a=1' },
+    hash: 'bad',
+    idempotencyKey: 'bad',
+    notBefore: now.toISOString(),
+  });
+  expect(await sendOutboxBatch(ctx, 'hubspot', async () => {})).toBe(2);
+  expect(sent.flat().map((o) => o.key)).toEqual(['hubspot:contact:1']);
+  const [dead] = await ts.store.listDeadLetters();
+  expect(dead.key).toBe('hubspot:contact:2');
+  expect(dead.error).toMatch(/^outbox row \d+ \(hubspot:contact:2\) is not readable: /);
+  expect(dead.error).toContain('payload.action: expected update, create or upsert, got "remove"');
+  expect(dead.error).toContain('payload.properties: expected an object, got "a=1"');
+  expect(await ts.store.outboxPending()).toBe(0);
+});
+
 test('a connector that throws leaves every row for a retry', async () => {
   ctx.connectors.hubspot!.write = async () => {
     throw new Error('socket hang up');

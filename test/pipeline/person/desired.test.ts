@@ -43,7 +43,7 @@ const person = (over: Partial<PersonRow> = {}): PersonRow => ({
   salesforceObject: null,
   fields: { email: 'ana@corp.example', last_name: 'Lima', title: 'VP' },
   fieldSources: {},
-  state: {},
+  state: null,
   stage: 'lead',
   scores: { fit: 44.6, engagement: 31.5 },
   slaDue: null,

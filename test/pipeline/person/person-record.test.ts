@@ -19,7 +19,7 @@ const blank = (): PersonRow => ({
   salesforceObject: null,
   fields: {},
   fieldSources: {},
-  state: {},
+  state: null,
   stage: 'lead',
   scores: { fit: 0, engagement: 0 },
   slaDue: null,
