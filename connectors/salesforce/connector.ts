@@ -64,7 +64,9 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
     pollIntervalMs: options.bulk?.pollIntervalMs ?? 5_000,
     // large orgs take many minutes; jsforce's 30 s default gives up far too early
     pollTimeoutMs: options.bulk?.pollTimeoutMs ?? 30 * 60_000,
-    pageSize: options.bulk?.pageSize ?? 50_000,
+    // A results page is held as CSV text, as rows and as inbox items while the next one is read:
+    // 10,000 records keep a backfill's memory flat (under 300 MiB at 1,000,000 Leads) for 5× the calls.
+    pageSize: options.bulk?.pageSize ?? 10_000,
   });
 
   return {
