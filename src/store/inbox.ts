@@ -1,6 +1,8 @@
 /** Inbox queries: durable, deduplicated incoming changes, claimed by workers under a lease. */
 import type { InboxDeadLetterRow, InboxRow, Source } from './types.ts';
 import type { Ctx } from './db.ts';
+import { prepared } from './prepared.ts';
+import { BatonError } from '../platform/errors.ts';
 import { affected, fromJson, IMMEDIATELY, iso, isoPlus, lockForClaim, nowIso, toJson } from './dialect.ts';
 
 /**
@@ -11,29 +13,43 @@ export async function inboxInsert(
   ctx: Ctx,
   item: { source: Source; dedupKey: string; body: unknown; receivedAt: string },
 ): Promise<{ id: number; duplicate: boolean }> {
-  const inserted = await ctx.db
+  const values = {
+    source: item.source,
+    dedupKey: item.dedupKey,
+    body: toJson(item.body),
+    receivedAt: iso(item.receivedAt),
+  };
+  const inserted = (await insertNew<{ id: number | string }>(ctx, values)).rows[0];
+  if (inserted) return { id: Number(inserted.id), duplicate: false };
+  const existing = (await storedId<{ id: number | string }>(ctx, values)).rows[0];
+  if (!existing)
+    throw new BatonError('store_misuse', `inbox row ${item.source}/${item.dedupKey} neither inserted nor found`);
+  return { id: Number(existing.id), duplicate: true };
+}
+
+// Every webhook item and API event is one insert: compiled once (prepared.ts), not built anew each time.
+const insertNew = prepared('inbox.insert', ['source', 'dedupKey', 'body', 'receivedAt'], (db, v) =>
+  db
     .insertInto('inbox')
     .values({
-      source: item.source,
-      dedup_key: item.dedupKey,
-      body: toJson(item.body),
-      received_at: iso(item.receivedAt),
+      source: v.source as Source,
+      dedup_key: v.dedupKey,
+      body: v.body,
+      received_at: v.receivedAt,
       status: 'pending',
       attempts: 0,
       next_attempt_at: IMMEDIATELY,
     })
     .onConflict((oc) => oc.columns(['source', 'dedup_key']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (inserted) return { id: Number(inserted.id), duplicate: false };
-  const existing = await ctx.db
+    .returning('id'),
+);
+const storedId = prepared('inbox.idOf', ['source', 'dedupKey'], (db, v) =>
+  db
     .selectFrom('inbox')
     .select('id')
-    .where('source', '=', item.source)
-    .where('dedup_key', '=', item.dedupKey)
-    .executeTakeFirstOrThrow();
-  return { id: Number(existing.id), duplicate: true };
-}
+    .where('source', '=', v.source as Source)
+    .where('dedup_key', '=', v.dedupKey),
+);
 
 /**
  * Claims up to `limit` pending items that are due (`next_attempt_at <= now`) and unleased or whose
