@@ -17,6 +17,7 @@ import { WebhookDelivery } from '../sandbox/demo/delivery.ts';
 import { startSandboxes } from '../sandbox/demo/servers.ts';
 import type { FakeRequest, FakeResponse } from '../sandbox/types.ts';
 import { sleep } from '../src/platform/sleep.ts';
+import { cpuSeconds } from './support/cpu.ts';
 
 const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const PEOPLE = Number(
@@ -26,7 +27,8 @@ const TIMEOUT_S = Number(arg('--timeout') ?? 240);
 /** hubspot: the form conversion reaches Baton only as HubSpot's webhook; api: only as `POST /api/events`; both (default): as in the demo. */
 const VIA = (arg('--via') ?? 'both') as 'hubspot' | 'api' | 'both';
 const LATENCY_MS = 50;
-const TARGET = { salesforceCalls: 15, hubspotCalls: 30, p95Ms: 5000 };
+/** Issue 19's goals for the burst. */
+const TARGET = { salesforceCalls: 8, hubspotCalls: 22, p95Ms: 2000 };
 
 /** Write-back times per HubSpot contact id and per Salesforce record id. */
 const hubspotWrites = new Map<string, number>();
@@ -105,6 +107,7 @@ async function main(): Promise<number> {
   await sleep(3000);
 
   const t0 = Date.now();
+  const cpu0 = cpuSeconds(baton.child.pid);
   const hsBefore = boxes.hubspot.log.length;
   const sfBefore = boxes.salesforce.log.length;
   const campaign = boxes.sample.campaigns.find((c) => c.form === 'demo-request')!;
@@ -176,6 +179,7 @@ async function main(): Promise<number> {
   // Anything still arriving (echoes, outbound messages of Baton's own writes) is part of the cost.
   await sleep(3000);
   const total = Date.now() - t0;
+  const cpu = cpuSeconds(baton.child.pid) - cpu0;
 
   const leadEmail = new Map(org.rows('Lead').map((l) => [l.Id, String(l.Email).toLowerCase()]));
   const taskWho = new Map(org.rows('Task').map((t) => [t.Id, String(t.WhoId)]));
@@ -211,15 +215,19 @@ async function main(): Promise<number> {
     `people at MQL with Lead + Task   ${done} / ${PEOPLE}${done < PEOPLE ? ` (timed out after ${TIMEOUT_S} s)` : ''}`,
   );
   console.log(`total time                       ${(total / 1000).toFixed(1)} s (incl. 3 s settling)`);
+  const p95 = pct(latencies, 95);
   console.log(
-    `webhook → last write-back        p50 ${(pct(latencies, 50) / 1000).toFixed(2)} s, p95 ${(pct(latencies, 95) / 1000).toFixed(2)} s, max ${(pct(latencies, 100) / 1000).toFixed(2)} s  [target p95 < 5 s: ${ok(pct(latencies, 95) < TARGET.p95Ms)}]`,
+    `webhook → last write-back        p50 ${(pct(latencies, 50) / 1000).toFixed(2)} s, p95 ${(p95 / 1000).toFixed(2)} s, max ${(pct(latencies, 100) / 1000).toFixed(2)} s  [goal p95 < ${TARGET.p95Ms / 1000} s: ${ok(p95 < TARGET.p95Ms)}, ${(p95 / TARGET.p95Ms).toFixed(2)}× the goal]`,
   );
   console.log(
-    `HubSpot API calls                ${hsCalls.length}  [target ≤ ${TARGET.hubspotCalls}: ${ok(hsCalls.length <= TARGET.hubspotCalls)}]`,
+    `baton serve CPU                  ${cpu.toFixed(2)} s from the trigger to the end (${((cpu / PEOPLE) * 1000).toFixed(2)} ms per person; the wall time above is bound by it on a busy machine)`,
+  );
+  console.log(
+    `HubSpot API calls                ${hsCalls.length}  [goal ≤ ${TARGET.hubspotCalls}: ${ok(hsCalls.length <= TARGET.hubspotCalls)}]`,
   );
   for (const [k, n] of group(hsCalls)) console.log(`    ${String(n).padStart(5)}  ${k}`);
   console.log(
-    `Salesforce API calls             ${sfCalls.length}  [target ≤ ${TARGET.salesforceCalls}: ${ok(sfCalls.length <= TARGET.salesforceCalls)}]`,
+    `Salesforce API calls             ${sfCalls.length}  [goal ≤ ${TARGET.salesforceCalls}: ${ok(sfCalls.length <= TARGET.salesforceCalls)}]`,
   );
   for (const [k, n] of group(sfCalls)) console.log(`    ${String(n).padStart(5)}  ${k}`);
   if (process.argv.includes('--detail')) {

@@ -7,19 +7,9 @@
  * and the ratio.
  * Usage: node bench/scale.bench.ts [EVENTS] [--per-person N]
  */
-import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { ScaleWorld, until, type Instance } from '../test/scale/world.ts';
-
-/** CPU seconds (user + system) a process has used, from /proc (Linux); NaN elsewhere. */
-function cpuSeconds(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
+import { cpuSeconds } from './support/cpu.ts';
 
 const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const EVENTS = Number(
@@ -28,7 +18,12 @@ const EVENTS = Number(
 const PER_PERSON = Number(arg('--per-person') ?? 3);
 const PEOPLE = Math.ceil(EVENTS / PER_PERSON);
 
-async function run(instances: number): Promise<{ ms: number; eventsPerS: number; byInstance: number[] }> {
+/** Issue 19: CPU per event processed end to end, so one instance passes 1,500 events/s. */
+const GOAL_CPU_MS = 0.5;
+
+async function run(
+  instances: number,
+): Promise<{ ms: number; eventsPerS: number; byInstance: number[]; cpuMsPerEvent: number }> {
   const world = await new ScaleWorld().open();
   try {
     const nodes: Instance[] = [];
@@ -70,7 +65,8 @@ async function run(instances: number): Promise<{ ms: number; eventsPerS: number;
     console.log(
       `  ${instances} instance(s): ${EVENTS} events accepted in ${(deliveredMs / 1000).toFixed(1)} s, inbox empty after ${(inboxMs / 1000).toFixed(1)} s, all written after ${(ms / 1000).toFixed(1)} s; processed per instance ${byInstance.join(' + ')}; ${leads} Leads, ${tasks} Tasks (expected ${mqls} each); CPU ${cpu.map((c) => `${c.toFixed(1)} s`).join(' + ')} (${((cpu.reduce((a, b) => a + b, 0) / EVENTS) * 1000).toFixed(2)} ms/event)`,
     );
-    return { ms, eventsPerS: (EVENTS / ms) * 1000, byInstance };
+    const cpuMsPerEvent = (cpu.reduce((a, b) => a + b, 0) / EVENTS) * 1000;
+    return { ms, eventsPerS: (EVENTS / ms) * 1000, byInstance, cpuMsPerEvent };
   } finally {
     await world.close();
   }
@@ -86,6 +82,10 @@ async function main(): Promise<number> {
   console.log(`one instance     ${one.eventsPerS.toFixed(0)} events/s`);
   console.log(`two instances    ${two.eventsPerS.toFixed(0)} events/s`);
   console.log(`ratio            ${(two.eventsPerS / one.eventsPerS).toFixed(2)}×`);
+  const met = one.cpuMsPerEvent <= GOAL_CPU_MS;
+  console.log(
+    `goal ≤ ${GOAL_CPU_MS} ms CPU per event (one instance)   today ${one.cpuMsPerEvent.toFixed(2)} ms = ${(one.cpuMsPerEvent / GOAL_CPU_MS).toFixed(1)}× the goal    ${met ? 'met' : 'NOT MET'}`,
+  );
   console.log(
     `machine          ${availableParallelism()} CPUs, load average ${loadavg()[0].toFixed(1)} (the instances, PostgreSQL, Redis and the fake CRMs share them)`,
   );
