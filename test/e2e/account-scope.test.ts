@@ -3,11 +3,19 @@
  * without a contact role is credited under `scope=account`, unattributed under `contact_roles`.
  */
 import { expect, test } from 'vitest';
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { recomputeOnSettingsChange } from '../../src/pipeline/attribution/recompute.ts';
 import { attribution } from '../../src/cli/attribution.ts';
-import { DAY, modstamp, mqlPerson, nextSecond, postEvents, repEdits, useHarness, type Harness } from './harness.ts';
+import {
+  editAgreement,
+  DAY,
+  modstamp,
+  mqlPerson,
+  nextSecond,
+  postEvents,
+  repEdits,
+  useHarness,
+  type Harness,
+} from './harness.ts';
 
 let h: Harness;
 useHarness((made) => (h = made));
@@ -87,9 +95,7 @@ test('a touched person on the Account without a contact role counts only under a
   expect(JSON.parse(cli.text)).toEqual(account);
 
   // the agreement moves to scope: account — the won deal is recomputed, and a late touch of Bo's recomputes it again
-  const file = join(h.configDir, 'agreement.yaml');
-  await writeFile(file, (await readFile(file, 'utf8')).replace('scope: contact_roles', 'scope: account'));
-  expect((await h.config.reload()).ok).toBe(true);
+  await editAgreement(h, (text) => text.replace('scope: contact_roles', 'scope: account'));
   expect(await recomputeOnSettingsChange(h.ctx)).toBe(1);
   const campaigns = async () =>
     (await h.store.attributionFor('linear', null, null))

@@ -1,10 +1,17 @@
 /** The closed loop: a won Opportunity's credits go back to Salesforce (CampaignInfluence) and HubSpot (deal summary). */
 import { expect, test } from 'vitest';
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { attribution } from '../../src/cli/attribution.ts';
 import { recomputeOnSettingsChange, requestRecompute } from '../../src/pipeline/attribution/recompute.ts';
-import { DAY, mqlPerson, nextSecond, postEvents, repEdits, useHarness, type Harness } from './harness.ts';
+import {
+  editAgreement,
+  DAY,
+  mqlPerson,
+  nextSecond,
+  postEvents,
+  repEdits,
+  useHarness,
+  type Harness,
+} from './harness.ts';
 
 let h: Harness;
 useHarness((made) => (h = made));
@@ -221,13 +228,9 @@ test('credit follows the facts: a late touch, a new attribution section and --re
 
   // a new attribution section goes live: every won deal is recomputed, custom now reports the deal
   expect(await recomputeOnSettingsChange(h.ctx)).toBe(1);
-  const file = join(h.configDir, 'agreement.yaml');
-  const text = await readFile(file, 'utf8');
-  await writeFile(
-    file,
+  await editAgreement(h, (text) =>
     text.replace(/attribution:\n/, 'attribution:\n  custom: { ft: 1, lc: 0, oc: 0, cw: 0, rest: 0 }\n'),
   );
-  expect((await h.config.reload()).ok).toBe(true);
   expect(await h.store.attributionFor('custom', null, null)).toHaveLength(0);
   expect(await recomputeOnSettingsChange(h.ctx)).toBe(1);
   expect(await recomputeOnSettingsChange(h.ctx)).toBe(0);

@@ -3,7 +3,7 @@
  * Salesforce behind msw (the real SDKs talk to them), the store from `makeTestStore()`, and the
  * shipped mappings copied to a temp folder (tests may edit them).
  */
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -290,3 +290,18 @@ export const nextSecond = (): Promise<void> => new Promise((r) => setTimeout(r, 
 
 /** A Salesforce record's SystemModstamp as an ISO instant, as a Flow sends it. */
 export const modstamp = (rec: Record<string, unknown>): string => String(rec.SystemModstamp).replace('+0000', 'Z');
+
+/**
+ * Edits the agreement on disk as a new version (its number raised: a changed text under a number
+ * already live is refused) and reloads; throws with the refusal when it does not go live.
+ */
+export async function editAgreement(h: Harness, edit: (text: string) => string): Promise<void> {
+  const file = join(h.configDir, 'agreement.yaml');
+  await writeFile(file, nextVersion(edit(await readFile(file, 'utf8'))));
+  const r = await h.config.reload();
+  if (!r.ok) throw new Error(r.message ?? 'the agreement did not go live');
+}
+
+/** The agreement's text under the next version number. */
+export const nextVersion = (text: string): string =>
+  text.replace(/^version: (\d+)$/m, (_, v: string) => `version: ${Number(v) + 1}`);

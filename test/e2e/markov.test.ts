@@ -1,11 +1,18 @@
 /** The data-driven markov model through the store, the CLI, the API and (as the default model) the write-backs. */
 import { expect, test } from 'vitest';
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fitMarkov, splitCents, type Journey } from '../../src/attribution/index.ts';
 import { attribution } from '../../src/cli/attribution.ts';
 import { attributeDeal } from '../../src/pipeline/attribution/attribution-job.ts';
-import { DAY, mqlPerson, nextSecond, postEvents, repEdits, useHarness, type Harness } from './harness.ts';
+import {
+  editAgreement,
+  DAY,
+  mqlPerson,
+  nextSecond,
+  postEvents,
+  repEdits,
+  useHarness,
+  type Harness,
+} from './harness.ts';
 
 let h: Harness;
 useHarness((made) => (h = made));
@@ -86,12 +93,6 @@ async function seed(opts: { attribute: boolean }): Promise<void> {
   }
 }
 
-async function editAgreement(edit: (text: string) => string): Promise<void> {
-  const file = join(h.configDir, 'agreement.yaml');
-  await writeFile(file, edit(await readFile(file, 'utf8')));
-  expect((await h.config.reload()).ok).toBe(true);
-}
-
 test('markov beside the rule-based models: the journeys it learned from, removal effects, credit to the cent; refusal below the minimum', async () => {
   await seed({ attribute: true });
   const settings = () => h.ctx.config()!.agreementConfig.attribution;
@@ -119,12 +120,12 @@ test('markov beside the rule-based models: the journeys it learned from, removal
   expect(text).toMatch(/Pricing Ads\s+\d+\.\d%/);
 
   // people who never reached a deal, when asked: 5 more journeys that did not convert
-  await editAgreement((t) => t.replace(/attribution:\n/, 'attribution:\n  markov: { include_non_deals: true }\n'));
+  await editAgreement(h, (t) => t.replace(/attribution:\n/, 'attribution:\n  markov: { include_non_deals: true }\n'));
   const more = await (await h.fetch('/api/attribution?model=markov')).json();
   expect(more.markov).toMatchObject({ journeys: 45, converted_journeys: 20, include_non_deals: true });
 
   // below the minimum it refuses: a reason, every deal unattributed
-  await editAgreement((t) => t.replace('include_non_deals: true', 'min_journeys: 100'));
+  await editAgreement(h, (t) => t.replace('include_non_deals: true', 'min_journeys: 100'));
   const refused = await (await h.fetch('/api/attribution?model=markov')).json();
   expect(refused.markov.refused).toBe(
     'learned from 40 journeys; markov needs at least 100 (attribution.markov.min_journeys)',
@@ -177,7 +178,7 @@ async function anaWins(): Promise<{ opportunityId: string; summit: string; ads: 
 const summaries = () => [...h.hubspot.data.records.deals.values()].map((d) => d.properties.baton_attribution);
 
 test('default_model markov: the won Opportunity gets CampaignInfluence rows and a HubSpot summary from the removal effects', async () => {
-  await editAgreement((t) => t.replace('default_model: w_shaped', 'default_model: markov'));
+  await editAgreement(h, (t) => t.replace('default_model: w_shaped', 'default_model: markov'));
   await seed({ attribute: false });
   const { opportunityId, summit, ads } = await anaWins();
   // learned when Ana's deal was won: the seeds and her own journey, Summit → Ads, converted
@@ -192,7 +193,7 @@ test('default_model markov: the won Opportunity gets CampaignInfluence rows and 
 });
 
 test('default_model markov below its minimum: nothing is written, and the report says why', async () => {
-  await editAgreement((t) =>
+  await editAgreement(h, (t) =>
     t.replace('default_model: w_shaped', 'default_model: markov\n  markov: { min_journeys: 1000 }'),
   );
   await seed({ attribute: false });

@@ -6,7 +6,16 @@ import type { SalesforceConnector } from '../../connectors/salesforce/index.ts';
 import { enableRouting } from '../../src/pipeline/routing/routing-setup.ts';
 import { checkSla } from '../../src/pipeline/sla/sla-scheduler.ts';
 import { queueSlaReminders } from '../../src/pipeline/sla/sla-policy-reminders.ts';
-import { ANA, hubspotContact, makeHarness, mqlPerson, postEvents, repEdits, type Harness } from '../e2e/harness.ts';
+import {
+  ANA,
+  hubspotContact,
+  makeHarness,
+  mqlPerson,
+  nextVersion,
+  postEvents,
+  repEdits,
+  type Harness,
+} from '../e2e/harness.ts';
 
 const ROUTING = `match_accounts:
   by: [email_domain, company_name]
@@ -41,7 +50,7 @@ async function withRouting(
   await writeFile(join(h.configDir, 'routing.yaml'), ROUTING);
   if (agreementEdit) {
     const file = join(h.configDir, 'agreement.yaml');
-    await writeFile(file, agreementEdit(await readFile(file, 'utf8')));
+    await writeFile(file, nextVersion(agreementEdit(await readFile(file, 'utf8'))));
   }
   if (fieldsEdit) {
     const file = join(h.configDir, 'fields.yaml');
