@@ -53,7 +53,7 @@ export function replay(agreement: Agreement, input: ReplayInput, at: string): Re
   };
   const steps: Timed[] = [];
   events.forEach((event, seq) => {
-    const t = parseInstant(event.at);
+    const t = event.atMs ?? parseInstant(event.at);
     if (t <= end) steps.push({ t, order: 0, seq, step: { kind: 'event', at: event.at, event } });
   });
   (input.feedback ?? []).forEach((feedback, seq) => {
