@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // Plain JavaScript that older Nodes can parse: the version is checked before any TypeScript source
 // is imported, because only Node 24 strips types natively and an older one fails with a stack trace.
-import { spawn } from 'node:child_process';
 import module from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -26,6 +25,8 @@ const YOUNG = '--max-semi-space-size=4';
 const args = process.argv.slice(2);
 const flagged = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('--max-semi-space-size'));
 if (args[0] === 'backfill' && !args.includes('--help') && !args.includes('-h') && !flagged) {
+  // Imported here: child_process (and net under it) cost every other command ~20 ms of start-up.
+  const { spawn } = await import('node:child_process');
   const child = spawn(process.execPath, [...process.execArgv, YOUNG, fileURLToPath(import.meta.url), ...args], {
     stdio: 'inherit',
   });

@@ -146,7 +146,7 @@ async function replayFile(
         else person(read.input);
       },
       async (bytes) => {
-        if (tally.people.full) await tally.people.flush();
+        await tally.people.flush();
         bar?.update(bytes, { people: tally.total });
       },
     );
