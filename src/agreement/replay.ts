@@ -34,8 +34,6 @@ export interface ReplayResult {
 
 interface Timed {
   t: number;
-  /** Events sort before feedback at one instant. */
-  order: number;
   seq: number;
   step: Step;
 }
@@ -51,16 +49,12 @@ export function replay(agreement: Agreement, input: ReplayInput, at: string): Re
     events,
     converted: input.converted,
   };
-  const steps: Timed[] = [];
-  events.forEach((event, seq) => {
-    const t = parseInstant(event.at);
-    if (t <= end) steps.push({ t, order: 0, seq, step: { kind: 'event', at: event.at, event } });
+  const feedback: Timed[] = [];
+  (input.feedback ?? []).forEach((fb, seq) => {
+    const t = parseInstant(fb.at);
+    if (t <= end) feedback.push({ t, seq, step: { kind: 'feedback', at: fb.at, feedback: fb } });
   });
-  (input.feedback ?? []).forEach((feedback, seq) => {
-    const t = parseInstant(feedback.at);
-    if (t <= end) steps.push({ t, order: 1, seq, step: { kind: 'feedback', at: feedback.at, feedback } });
-  });
-  steps.sort((a, b) => a.t - b.t || a.order - b.order || a.seq - b.seq);
+  feedback.sort((a, b) => a.t - b.t || a.seq - b.seq);
 
   let state = agreement.initialState();
   const transitions: Transition[] = [];
@@ -82,11 +76,30 @@ export function replay(agreement: Agreement, input: ReplayInput, at: string): Re
     const h = parseInstant(state.holdUntil);
     if (h > last && h < t) apply({ kind: 'evaluate', at: formatInstant(h) }, h);
   };
-  for (const s of steps) {
-    holdEndBefore(s.t);
-    apply(s.step, s.t);
+  // Events in time order, input order at one instant: the prepared events are sorted so already.
+  const ordered: readonly { t: number; source: AgreementEvent }[] = prep ? prep.events : sortedEvents(events);
+  // Merged with the feedback; at one instant events come first.
+  let j = 0;
+  for (let i = 0; i < ordered.length && ordered[i].t <= end; i++) {
+    const { t, source: event } = ordered[i];
+    while (j < feedback.length && feedback[j].t < t) {
+      holdEndBefore(feedback[j].t);
+      apply(feedback[j].step, feedback[j].t);
+      j++;
+    }
+    holdEndBefore(t);
+    apply({ kind: 'event', at: event.at, event }, t);
+  }
+  for (; j < feedback.length; j++) {
+    holdEndBefore(feedback[j].t);
+    apply(feedback[j].step, feedback[j].t);
   }
   holdEndBefore(end);
   apply({ kind: 'evaluate', at: formatInstant(end) }, end);
   return { state, transitions, scores };
+}
+
+function sortedEvents(events: AgreementEvent[]): { t: number; source: AgreementEvent }[] {
+  const out = events.map((source, seq) => ({ t: source.atMs ?? parseInstant(source.at), seq, source }));
+  return out.sort((a, b) => a.t - b.t || a.seq - b.seq);
 }

@@ -114,11 +114,28 @@ export function compileScorers(score: AgreementConfig['score']): Scorers {
     }
     events.length = src.length;
     if (!sorted) events.sort((a, b) => a.t - b.t); // Array#sort is stable.
-    return { facts, events, sourceEvents: src, sourceLength: src.length, fit: NaN, disqualifiedBy: undefined };
+    if (!reuse)
+      return { facts, events, sourceEvents: src, sourceLength: src.length, fit: NaN, disqualifiedBy: undefined };
+    const p = scratchFacts;
+    p.facts = facts;
+    p.events = events;
+    p.sourceEvents = src;
+    p.sourceLength = src.length;
+    p.fit = NaN;
+    p.disqualifiedBy = undefined;
+    return p;
   }
 
   const prepare = (facts: PersonFacts): PreparedFacts => fill(facts, new Array(facts.events.length), false);
   const scratch: PreparedEvent[] = [];
+  const scratchFacts: PreparedFacts = {
+    facts: { email: '', person: {}, deal: null, events: [] },
+    events: scratch,
+    sourceEvents: [],
+    sourceLength: 0,
+    fit: NaN,
+    disqualifiedBy: undefined,
+  };
   const prepareScratch = (facts: PersonFacts): PreparedFacts => fill(facts, scratch, true);
 
   function engagement(events: readonly PreparedEvent[], count: number, since: number, at: number): number {

@@ -100,6 +100,10 @@ interface Run {
   engine: Engine;
   state: PersonState;
   transitions: Transition[];
+  prep: PreparedFacts;
+  /** The events the step sees (the first `count` prepared ones), and the step's own event. */
+  count: number;
+  event: PreparedEvent | null;
 }
 
 function move(run: Run, to: Stage, at: number, cause: string, scores: Scores, extra?: Partial<Transition>): void {
@@ -162,12 +166,18 @@ function applyFeedback(run: Run, fb: FeedbackInput, at: number, scores: Scores):
 
 /**
  * The cause of a condition's entry: the engagement rule of the step's event when that event crossed
- * the line (the condition did not hold without it), else `rule:<stage>`.
+ * the line (the condition did not hold without it), else `rule:<stage>`. (A plain function over the
+ * run rather than a closure per step: the engine allocates as little as it can per evaluation.)
  */
-type CauseOf = (cond: CompiledCondition, stage: 'mql' | 'sql') => string;
+function causeOf(run: Run, at: number, cond: CompiledCondition, stage: 'mql' | 'sql'): string {
+  const { event, engine } = run;
+  if (event === null || event.rule < 0) return `rule:${stage}`;
+  const without = contextAt(engine, run.prep, run.state, at, run.count - 1);
+  return cond(without) ? `rule:${stage}` : `rule:${engine.scorers.engagementRules[event.rule].id}`;
+}
 
 /** Moves forward by deal, `sql` or `mql`, whichever is highest; never backwards (but won ⇄ lost). */
-function advance(run: Run, ctx: ConditionContext, at: number, causeOf: CauseOf, converted: boolean): void {
+function advance(run: Run, ctx: ConditionContext, at: number, converted: boolean): void {
   const { engine, state } = run;
   const stage = state.stage;
   const rank = RANK[stage];
@@ -182,30 +192,35 @@ function advance(run: Run, ctx: ConditionContext, at: number, causeOf: CauseOf, 
   if (rank >= RANK.sql) return;
   const sqlHolds = engine.sql !== null && engine.sql(ctx);
   if (sqlHolds || converted) {
-    move(run, 'sql', at, sqlHolds ? causeOf(engine.sql!, 'sql') : 'crm:converted', ctx.scores);
+    move(run, 'sql', at, sqlHolds ? causeOf(run, at, engine.sql!, 'sql') : 'crm:converted', ctx.scores);
     return;
   }
   if (stage !== 'lead' && stage !== 'recycled') return;
   if (engine.mql === null) return;
   if (state.holdUntil !== undefined && at < parseInstant(state.holdUntil)) return;
   if (engine.mql(ctx)) {
-    move(run, 'mql', at, causeOf(engine.mql, 'mql'), ctx.scores);
+    move(run, 'mql', at, causeOf(run, at, engine.mql, 'mql'), ctx.scores);
     // The handoff: the SLA clock starts now, its tier chosen by what holds at this moment.
     if (engine.sla) state.sla = engine.sla.start(at, ctx);
   }
 }
 
-function cutFor(prep: PreparedFacts, step: Step, at: number): { count: number; event: PreparedEvent | null } {
+/** Sets the events `step` sees on `run`: up to its own event, else those at or before `at`. */
+function cutFor(run: Run, step: Step, at: number): void {
+  const events = run.prep.events;
   if (step.kind === 'event') {
-    const events = prep.events;
     const target = step.event;
     for (let i = 0; i < events.length; i++) {
       const e = events[i];
-      if (e.source === target || (target.id !== undefined && e.source.id === target.id))
-        return { count: i + 1, event: e };
+      if (e.source === target || (target.id !== undefined && e.source.id === target.id)) {
+        run.count = i + 1;
+        run.event = e;
+        return;
+      }
     }
   }
-  return { count: eventsUpTo(prep.events, at), event: null };
+  run.count = eventsUpTo(events, at);
+  run.event = null;
 }
 
 /** Applies one step to a copy of `state`. `prep` must already include a step's event; `atMs` is `step.at` when known. */
@@ -217,7 +232,7 @@ export function applyStep(
   atMs?: number,
 ): StepResult {
   const at = atMs ?? parseInstant(step.at);
-  const run: Run = { engine, state: copyState(state0), transitions: [] };
+  const run: Run = { engine, state: copyState(state0), transitions: [], prep, count: 0, event: null };
   const { state } = run;
 
   // A breach happened at the deadline, before anything this step brings. An answer exactly at
@@ -227,7 +242,8 @@ export function applyStep(
     if (step.kind === 'sla' ? at >= due : at > due) recordBreach(run, prep, due);
   }
 
-  const { count, event } = cutFor(prep, step, at);
+  cutFor(run, step, at);
+  const count = run.count;
   let ctx = contextAt(engine, prep, state, at, count);
 
   const dq = disqualifiedBy(engine, prep, ctx);
@@ -247,19 +263,14 @@ export function applyStep(
     delete state.disqualifiedBy;
   }
 
-  const causeOf: CauseOf = (cond, stage) => {
-    if (event === null || event.rule < 0) return `rule:${stage}`;
-    const without = contextAt(engine, prep, state, at, count - 1);
-    return cond(without) ? `rule:${stage}` : `rule:${engine.scorers.engagementRules[event.rule].id}`;
-  };
   // Feedback answers the person as it stands at that instant: fields may already have moved it on.
-  if (step.kind === 'feedback') advance(run, ctx, at, causeOf, prep.facts.converted === true);
+  if (step.kind === 'feedback') advance(run, ctx, at, prep.facts.converted === true);
   if (step.kind === 'feedback' && applyFeedback(run, step.feedback, at, ctx.scores)) {
     ctx = contextAt(engine, prep, state, at, count);
     run.transitions[run.transitions.length - 1].scores = ctx.scores;
   }
 
-  advance(run, ctx, at, causeOf, prep.facts.converted === true);
+  advance(run, ctx, at, prep.facts.converted === true);
 
   if (restartedFrom !== null) {
     if (run.transitions.length > before) run.transitions[before].from = 'disqualified';

@@ -41,53 +41,35 @@ export function parseInstant(s: string): number {
   return t;
 }
 
+/** Two decimal digits at `i`, or −1 when either is not a digit. */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  // An unsigned value above 9 (a negative one included) is no digit.
+  return a >>> 0 > 9 || b >>> 0 > 9 ? -1 : a * 10 + b;
+}
+
 function readInstant(s: string): number {
   const n = s.length;
   if ((n === 20 || n === 24) && s.charCodeAt(n - 1) === 90 /* Z */ && s.charCodeAt(10) === 84 /* T */) {
-    const y0 = s.charCodeAt(0) - 48,
-      y1 = s.charCodeAt(1) - 48,
-      y2 = s.charCodeAt(2) - 48,
-      y3 = s.charCodeAt(3) - 48;
-    const m0 = s.charCodeAt(5) - 48,
-      m1 = s.charCodeAt(6) - 48,
-      d0 = s.charCodeAt(8) - 48,
-      d1 = s.charCodeAt(9) - 48;
-    const h0 = s.charCodeAt(11) - 48,
-      h1 = s.charCodeAt(12) - 48,
-      i0 = s.charCodeAt(14) - 48,
-      i1 = s.charCodeAt(15) - 48;
-    const s0 = s.charCodeAt(17) - 48,
-      s1 = s.charCodeAt(18) - 48;
-    const f0 = n === 24 ? s.charCodeAt(20) - 48 : 0,
-      f1 = n === 24 ? s.charCodeAt(21) - 48 : 0,
-      f2 = n === 24 ? s.charCodeAt(22) - 48 : 0;
-    // Every digit in 0..9 at once: an unsigned value above 9 (including a negative one) fails.
-    const bad =
-      y0 >>> 0 > 9 ||
-      y1 >>> 0 > 9 ||
-      y2 >>> 0 > 9 ||
-      y3 >>> 0 > 9 ||
-      m0 >>> 0 > 9 ||
-      m1 >>> 0 > 9 ||
-      d0 >>> 0 > 9 ||
-      d1 >>> 0 > 9 ||
-      h0 >>> 0 > 9 ||
-      h1 >>> 0 > 9 ||
-      i0 >>> 0 > 9 ||
-      i1 >>> 0 > 9 ||
-      s0 >>> 0 > 9 ||
-      s1 >>> 0 > 9 ||
-      f0 >>> 0 > 9 ||
-      f1 >>> 0 > 9 ||
-      f2 >>> 0 > 9;
-    const mo = m0 * 10 + m1;
-    const d = d0 * 10 + d1;
-    const h = h0 * 10 + h1;
-    const mi = i0 * 10 + i1;
-    const se = s0 * 10 + s1;
-    if (!bad && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h < 24 && mi < 60 && se < 60) {
-      const days = monthStart(y0 * 1000 + y1 * 100 + y2 * 10 + y3, mo) + d - 1;
-      return days * DAY_MS + h * 3_600_000 + mi * 60_000 + se * 1000 + f0 * 100 + f1 * 10 + f2;
+    const yh = twoDigits(s, 0);
+    const yl = twoDigits(s, 2);
+    const mo = twoDigits(s, 5);
+    const d = twoDigits(s, 8);
+    const h = twoDigits(s, 11);
+    const mi = twoDigits(s, 14);
+    const se = twoDigits(s, 17);
+    let ms = 0;
+    if (n === 24) {
+      const f0 = s.charCodeAt(20) - 48;
+      const f12 = twoDigits(s, 21);
+      ms = f0 >>> 0 > 9 || f12 < 0 ? -1 : f0 * 100 + f12;
+    }
+    if (yh >= 0 && yl >= 0 && ms >= 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 0 && h < 24) {
+      if (mi >= 0 && mi < 60 && se >= 0 && se < 60) {
+        const days = monthStart(yh * 100 + yl, mo) + d - 1;
+        return days * DAY_MS + h * 3_600_000 + mi * 60_000 + se * 1000 + ms;
+      }
     }
   }
   const t = Date.parse(s);

@@ -4,13 +4,10 @@
  * reports stage counts, or who changes stage between the two. The file is streamed line by line.
  * With `--from-store`, the store's people instead of a file (`simulate-store.ts`).
  */
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import cliProgress from 'cli-progress';
 import { STAGES } from '../config/schema.ts';
 import { loadAgreementFile } from '../config/load.ts';
 import { compileAgreement, type CompiledAgreement } from '../agreement/compile.ts';
@@ -21,10 +18,11 @@ import {
   type Change,
   type StageCounts,
 } from '../agreement/simulation.ts';
+import type { ReplayInput } from '../agreement/replay.ts';
+import { forEachLine } from '../platform/file-lines.ts';
+import { Spill, write } from './spill.ts';
 import { formatInstant, parseInstant } from '../agreement/time.ts';
 import { BatonError, ConfigError, errorMessage } from '../platform/errors.ts';
-import { simulateRouting } from './simulate-routing.ts';
-import { runFromStore } from './simulate-store.ts';
 
 export const summary = 'what-if: stage counts under one agreement, or who changes stage between two';
 
@@ -67,12 +65,6 @@ export interface SimulateIo {
 const PROGRESS_BYTES = 1 << 20;
 const CHUNK_CHARS = 1 << 16;
 
-/** Writes and waits for the stream to drain when its buffer is full. */
-function write(out: Writable, text: string): Promise<void> | void {
-  if (out.write(text)) return;
-  return new Promise((resolve) => out.once('drain', resolve));
-}
-
 async function loadAgreement(path: string, io: SimulateIo, fields?: string): Promise<CompiledAgreement> {
   const { agreement, warnings } = await loadAgreementFile(path, fields);
   for (const w of warnings) io.stderr.write(`${w}\n`);
@@ -82,10 +74,27 @@ async function loadAgreement(path: string, io: SimulateIo, fields?: string): Pro
 interface Tally {
   counts: StageCounts;
   countsAgainst: StageCounts;
-  people: string[];
+  /** The people as printed by `--json`, in file order (commas between them included). */
+  people: Spill;
   errors: { line: number; message: string }[];
   changed: Change[];
   total: number;
+}
+
+async function progressBar(io: SimulateIo, size: number): Promise<ProgressBar | null> {
+  if (!io.progress || size <= PROGRESS_BYTES) return null;
+  // Loaded only for a terminal: most runs never draw one.
+  const { default: cliProgress } = await import('cli-progress');
+  return new cliProgress.SingleBar(
+    { stream: io.stderr as NodeJS.WriteStream, format: 'simulate [{bar}] {percentage}% | {people} people' },
+    cliProgress.Presets.shades_classic,
+  );
+}
+
+interface ProgressBar {
+  start(total: number, value: number, payload: object): void;
+  update(value: number, payload: object): void;
+  stop(): void;
 }
 
 async function replayFile(
@@ -97,47 +106,55 @@ async function replayFile(
   const tally: Tally = {
     counts: emptyCounts(),
     countsAgainst: emptyCounts(),
-    people: [],
+    people: new Spill(),
     errors: [],
     changed: [],
     total: 0,
   };
   const size = (await stat(opts.leads)).size;
-  const bar =
-    io.progress && size > PROGRESS_BYTES
-      ? new cliProgress.SingleBar(
-          { stream: io.stderr as NodeJS.WriteStream, format: 'simulate [{bar}] {percentage}% | {people} people' },
-          cliProgress.Presets.shades_classic,
-        )
-      : null;
+  const bar = await progressBar(io, size);
   bar?.start(size, 0, { people: 0 });
-  const lines = createInterface({ input: createReadStream(opts.leads, { encoding: 'utf8' }), crlfDelay: Infinity });
   let lineNo = 0;
-  let bytes = 0;
-  for await (const line of lines) {
-    lineNo++;
-    bytes += line.length + 1;
-    if (line.trim() === '') continue;
-    const read = parseSimulationLine(line);
-    if ('error' in read) {
-      tally.errors.push({ line: lineNo, message: read.error });
-      continue;
-    }
+  const person = (input: ReplayInput): void => {
     try {
-      const { person, stageAgainst, change } = simulatePerson(read.input, first, other, opts.at);
+      const { person, stageAgainst, change } = simulatePerson(input, first, other, opts.at);
       tally.total++;
       tally.counts[person.stage]++;
       if (stageAgainst) tally.countsAgainst[stageAgainst]++;
       if (change) tally.changed.push(change);
-      if (opts.json) tally.people.push(JSON.stringify(person));
+      if (opts.json) tally.people.add(`${tally.total > 1 ? ',' : ''}\n${JSON.stringify(person)}`);
     } catch (err) {
       tally.errors.push({ line: lineNo, message: errorMessage(err) });
     }
-    if (bar && lineNo % 1000 === 0) bar.update(bytes, { people: tally.total });
+  };
+  try {
+    await readLines();
+  } catch (err) {
+    await tally.people.discard();
+    throw err;
   }
   bar?.update(size, { people: tally.total });
   bar?.stop();
   return tally;
+
+  async function readLines(): Promise<void> {
+    await forEachLine(
+      opts.leads,
+      (bytes, start, stop) => {
+        lineNo++;
+        if (start === stop) return;
+        const line = bytes.toString('utf8', start, stop);
+        if (line.trim() === '') return;
+        const read = parseSimulationLine(line);
+        if ('error' in read) tally.errors.push({ line: lineNo, message: read.error });
+        else person(read.input);
+      },
+      async (bytes) => {
+        await tally.people.flush();
+        bar?.update(bytes, { people: tally.total });
+      },
+    );
+  }
 }
 
 async function printJson(
@@ -149,16 +166,9 @@ async function printJson(
 ): Promise<void> {
   const head = { at: opts.at, agreement: { name: first.name, version: first.version }, counts: t.counts };
   await write(out, `${JSON.stringify(head).slice(0, -1)},"people":[`);
-  // One chunk at a time: 100,000 people never become one string.
-  let chunk = '';
-  for (let i = 0; i < t.people.length; i++) {
-    chunk += `${i ? ',' : ''}\n${t.people[i]}`;
-    if (chunk.length >= CHUNK_CHARS) {
-      await write(out, chunk);
-      chunk = '';
-    }
-  }
-  await write(out, `${chunk}\n],"errors":${JSON.stringify(t.errors)}`);
+  // Held in large chunks (past a limit in a temporary file): 1,000,000 people never become one string.
+  await t.people.drainTo(out);
+  await write(out, `\n],"errors":${JSON.stringify(t.errors)}`);
   if (other) {
     const changed = t.changed.map(({ email, from, to }) => ({ email, from, to }));
     await write(out, `,"changed":${JSON.stringify(changed)},"counts_against":${JSON.stringify(t.countsAgainst)}`);
@@ -221,8 +231,12 @@ export async function simulate(opts: SimulateOptions, io: SimulateIo): Promise<n
     io.stderr.write(`baton simulate: cannot read ${opts.leads}: ${errorMessage(err)}\n`);
     return 1;
   }
-  if (opts.json) await printJson(opts, first, other, tally, io.stdout);
-  else await printSummary(opts, first, other, tally, io);
+  try {
+    if (opts.json) await printJson(opts, first, other, tally, io.stdout);
+    else await printSummary(opts, first, other, tally, io);
+  } finally {
+    await tally.people.discard();
+  }
   return 0;
 }
 
@@ -238,6 +252,8 @@ async function simulateWithRouting(opts: SimulateOptions, routing: string, io: S
     io.stderr.write(`${errorMessage(err)}\n`);
     return 1;
   }
+  // Only a routing simulation loads the routing modules.
+  const { simulateRouting } = await import('./simulate-routing.ts');
   return simulateRouting(
     { leads: opts.leads, routing, accounts: opts.accounts, at: opts.at, json: opts.json, agreement, timeZone },
     io,
@@ -247,7 +263,7 @@ async function simulateWithRouting(opts: SimulateOptions, routing: string, io: S
 /** Runs `baton simulate`. */
 export async function run(args: string[]): Promise<number> {
   // the store instead of a file: the preview of a draft on real history (simulate-store.ts)
-  if (args.includes('--from-store')) return runFromStore(args);
+  if (args.includes('--from-store')) return (await import('./simulate-store.ts')).runFromStore(args);
   let values: {
     leads?: string;
     agreement?: string;
