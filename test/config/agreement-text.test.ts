@@ -1,33 +1,15 @@
-/** Pure: agreement texts hashed, redrafted and diffed; the unified diff is checked by applying it back. */
+/** Pure: agreement texts hashed, redrafted and diffed; the unified diff is checked by applying it back (jsdiff's applyPatch). */
 import fc from 'fast-check';
+import { applyPatch } from 'diff';
 import { describe, expect, it } from 'vitest';
 import { agreementHash, redraft, unifiedDiff } from '../../src/config/agreement-text.ts';
 
-/** Applies a unified diff from `unifiedDiff` to `before` (strict: every context and removed line must match). */
+/** `diff` applied to `before` by jsdiff's `applyPatch` (no fuzz: every context and removed line must match). */
 function applyDiff(before: string, diff: string): string {
   if (!diff) return before;
-  const lines = before.split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  const out: string[] = [];
-  let at = 0;
-  const body = diff.replace(/\n$/, '').split('\n').slice(2);
-  for (const l of body) {
-    const hunk = /^@@ -(\d+),(\d+) \+\d+,\d+ @@$/.exec(l);
-    if (hunk) {
-      const start = Number(hunk[2]) === 0 ? Number(hunk[1]) : Number(hunk[1]) - 1;
-      while (at < start) out.push(lines[at++]);
-      continue;
-    }
-    const text = l.slice(1);
-    if (l[0] === '+') out.push(text);
-    else {
-      if (lines[at] !== text) throw new Error(`line ${at + 1}: expected '${text}', found '${lines[at]}'`);
-      if (l[0] === ' ') out.push(text);
-      at++;
-    }
-  }
-  while (at < lines.length) out.push(lines[at++]);
-  return out.length ? `${out.join('\n')}\n` : '';
+  const out = applyPatch(before, diff);
+  if (out === false) throw new Error(`the diff does not apply:\n${diff}`);
+  return out;
 }
 
 const names = { before: 'a', after: 'b' };
@@ -59,10 +41,21 @@ describe('unifiedDiff', () => {
     expect(unifiedDiff(before, before, names)).toBe('');
   });
 
+  it('marks a last line without a newline, so a change of the final newline alone shows', () => {
+    expect(unifiedDiff('a\nb\n', 'a\nb', names)).toBe(
+      ['--- a', '+++ b', '@@ -1,2 +1,2 @@', ' a', '-b', '+b', '\\ No newline at end of file', ''].join('\n'),
+    );
+    expect(unifiedDiff('', 'x\n', names)).toBe(['--- a', '+++ b', '@@ -0,0 +1,1 @@', '+x', ''].join('\n'));
+  });
+
   it('applied back, turns any text into any other', () => {
+    // With or without a final newline: jsdiff marks a last line that has none.
     const text = fc
-      .array(fc.constantFrom('a', 'b', 'c', 'd', 'owners:', '  sales: x', ''), { maxLength: 40 })
-      .map((ls) => (ls.length ? `${ls.join('\n')}\n` : ''));
+      .tuple(
+        fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'owners:', '  sales: x', ''), { maxLength: 40 }),
+        fc.boolean(),
+      )
+      .map(([ls, newline]) => (ls.length ? `${ls.join('\n')}${newline ? '\n' : ''}` : ''));
     fc.assert(
       fc.property(text, text, (a, b) => {
         expect(applyDiff(a, unifiedDiff(a, b, names))).toBe(b);
