@@ -109,11 +109,19 @@ it('adds, lists and removes users; approves, logs, shows, diffs and rolls back v
   await config.reload();
   expect(config.refused()?.draft).toEqual({ version: 9, missing: ['marketing', 'sales'] });
   expect(config.current()!.version).toBe(8);
-  // The rollback draft against v7: a new number, the approval dates gone.
+  // The rollback draft against v7: a new number, the approval dates gone, every other line as it was.
   const rolled = await baton('agreement', 'diff', '7', 'draft');
   expect(rolled.out).toMatch(/^--- agreement\.yaml v7 \(sha256 [0-9a-f]{12}\)\n\+\+\+ agreement\.yaml v9 /);
   expect(rolled.out).toContain('-version: 7\n+version: 9\n');
-  expect(rolled.out).toContain('+  marketing: { name: Dana Lee, email: dana@acme.example }');
+  // Edited in place: nothing else moves (the YAML printer used to reflow the whole file).
+  expect(rolled.out.split('\n').filter((l) => /^[-+](?![-+]{2} )/.test(l))).toEqual([
+    '-version: 7',
+    '+version: 9',
+    '-  marketing: { name: Dana Lee, email: dana@acme.example, approved: 2026-11-01 }',
+    '-  sales:     { name: Raj Patel, email: raj@acme.example, approved: 2026-11-03 }',
+    '+  marketing: { name: Dana Lee, email: dana@acme.example }',
+    '+  sales:     { name: Raj Patel, email: raj@acme.example }',
+  ]);
 
   expect((await baton('users', 'remove', 'vic@acme.example')).code).toBe(0);
   expect((await baton('users', 'list')).out).not.toContain('vic@acme.example');

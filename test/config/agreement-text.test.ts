@@ -1,7 +1,10 @@
 /** Pure: agreement texts hashed, redrafted and diffed; the unified diff is checked by applying it back (jsdiff's applyPatch). */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { applyPatch } from 'diff';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { agreementHash, redraft, unifiedDiff } from '../../src/config/agreement-text.ts';
 
 /** `diff` applied to `before` by jsdiff's `applyPatch` (no fuzz: every context and removed line must match). */
@@ -66,6 +69,58 @@ describe('unifiedDiff', () => {
 });
 
 describe('redraft and hash', () => {
+  it('edits the shipped agreement in place: only the number and the approval dates change', async () => {
+    const shipped = await readFile(join(import.meta.dirname, '..', '..', 'mappings', 'agreement.yaml'), 'utf8');
+    const changed = unifiedDiff(shipped, redraft(shipped, 9), names)
+      .split('\n')
+      .filter((l) => /^[-+](?![-+]{2} )/.test(l));
+    expect(changed).toEqual([
+      '-version: 7',
+      '+version: 9',
+      '-  marketing: { name: Dana Lee, email: dana@acme.example, approved: 2026-11-01 }',
+      '-  sales:     { name: Raj Patel, email: raj@acme.example, approved: 2026-11-03 }',
+      '+  marketing: { name: Dana Lee, email: dana@acme.example }',
+      '+  sales:     { name: Raj Patel, email: raj@acme.example }',
+    ]);
+  });
+
+  it('keeps block maps, comments and flow layout; a date first in a flow map goes with its comma', () => {
+    const text = [
+      '# the handoff',
+      'name: X',
+      'version: 7   # raise me',
+      'owners:',
+      '  marketing:',
+      '    name: Dana',
+      '    # signed by mail',
+      '    approved: 2026-11-01  # on paper',
+      '    email: d@x.io',
+      '  sales: { approved: 2026-11-03, name: Raj, email: r@x.io }',
+      'rest: [a, b]     # kept as written',
+      '',
+    ].join('\n');
+    expect(redraft(text, 12)).toBe(
+      [
+        '# the handoff',
+        'name: X',
+        'version: 12   # raise me',
+        'owners:',
+        '  marketing:',
+        '    name: Dana',
+        '    # signed by mail',
+        '    email: d@x.io',
+        '  sales: { name: Raj, email: r@x.io }',
+        'rest: [a, b]     # kept as written',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('prints the document when the text has no version to edit in place', () => {
+    const draft = redraft('name: X\nowners:\n  sales: { name: R, approved: 2026-11-03 }\n', 3);
+    expect(parse(draft)).toEqual({ name: 'X', owners: { sales: { name: 'R' } }, version: 3 });
+  });
+
   it('sets the version and removes both approval dates, keeping comments', () => {
     const text = [
       'name: X # the name',
