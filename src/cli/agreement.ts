@@ -1,9 +1,11 @@
 /**
- * `baton agreement log | show V | diff A B | approve [--as EMAIL|--token TOKEN] | rollback V`: the
- * versions that went live and the draft on disk. `approve` records a named user's approval of the
- * draft's text (its sha256); `baton serve` makes the version live at its next check, within
- * seconds, once both owners approved. `rollback` writes a new version with an old one's text and
- * the next number to agreement.yaml: a draft, approved like any change.
+ * `baton agreement log | show V | diff A B|draft | diff draft | approve [--as EMAIL|--token TOKEN]
+ * | rollback V`: the versions that went live and the draft on disk. `diff A draft` compares a
+ * stored version with agreement.yaml as it is on disk (`diff draft`: the live version with it).
+ * `approve` records a named user's approval of the draft's text (its sha256); `baton serve` makes
+ * the version live at its next check, within seconds, once both owners approved. `rollback`
+ * writes a new version with an old one's text and the next number to agreement.yaml: a draft,
+ * approved like any change.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -12,23 +14,30 @@ import { parse } from 'yaml';
 import { redraft, shortHash } from '../config/agreement-text.ts';
 import { AGREEMENT_FILE, loadConfig } from '../config/load.ts';
 import { approveDraft, examineDraft, nextVersion, type DraftState } from '../pipeline/agreement-draft.ts';
-import { listVersions, versionDetail, versionsDiff, type ApprovalView } from '../pipeline/reports/agreement-history.ts';
-import { InputError } from '../platform/errors.ts';
+import {
+  diffToDisk,
+  listVersions,
+  versionDetail,
+  versionsDiff,
+  type ApprovalView,
+} from '../pipeline/reports/agreement-history.ts';
+import { errorMessage, InputError, NotFoundError } from '../platform/errors.ts';
 import { userTokenHash } from '../server/auth.ts';
 import type { Store } from '../store/types.ts';
 import { runWithStore } from './with-store.ts';
 
-export const summary = 'the agreement versions: log, show V, diff A B, approve, rollback V';
+export const summary = 'the agreement versions: log, show V, diff A B|draft, approve, rollback V';
 
 const USAGE = `usage: baton agreement log [--json] [--config DIR]
        baton agreement show V
-       baton agreement diff A B
+       baton agreement diff A B | diff A draft | diff draft [--config DIR]
        baton agreement approve (--as EMAIL | --token TOKEN) [--config DIR]
        baton agreement rollback V [--config DIR]
 
 log       every version that went live (newest first: hash, live from/to, who approved and how), and the draft on disk
 show V    version V's text as it went live (on stdout; its hash and approvals on stderr)
-diff A B  the unified diff from version A's text to version B's
+diff A B  the unified diff from version A's text to version B's; B 'draft': to agreement.yaml on disk
+          (as it is, even when it does not validate); 'diff draft': from the live version to agreement.yaml
 approve   approve the draft in agreement.yaml as a named user (baton users add): --as their email, or
           --token their token (or BATON_USER_TOKEN); baton serve makes it live once both owners approved
 rollback  write version V's text to agreement.yaml as a new version (the next number), approvals removed:
@@ -37,11 +46,21 @@ rollback  write version V's text to agreement.yaml as a new version (the next nu
 
 const SUBCOMMANDS = ['log', 'show', 'diff', 'approve', 'rollback'];
 
-const versionArg = (v: string | undefined, name: string): number => {
+const versionArg = (v: string | undefined, name: string, expected = 'a version number'): number => {
   if (!v || !/^\d{1,9}$/.test(v))
-    throw new InputError(`${name}: expected a version number, got '${v ?? ''}'`, { field: name });
+    throw new InputError(`${name}: expected ${expected}, got '${v ?? ''}'`, { field: name });
   return Number(v);
 };
+
+/** `diff A draft` or `diff draft` (from the live version): the stored text against agreement.yaml as it is on disk. */
+async function diffDraft(store: Store, dir: string, from: string | null): Promise<void> {
+  const file = join(dir, AGREEMENT_FILE);
+  const text = await readFile(file, 'utf8').catch((e: unknown) => {
+    throw new NotFoundError(`${file}: no agreement on disk to compare (${errorMessage(e)})`, { cause: e });
+  });
+  const r = await diffToDisk(store, from === null ? null : versionArg(from, 'A'), text, fileVersion(text));
+  console.log(r.diff.replace(/\n$/, '') || `${file} has the same text as v${r.from}`);
+}
 
 const approvalsLine = (approvals: ApprovalView[]): string =>
   approvals.length
@@ -121,7 +140,20 @@ export function run(args: string[]): Promise<number> {
         return 0;
       }
       case 'diff': {
-        const diff = await versionsDiff(store, versionArg(positionals[0], 'A'), versionArg(positionals[1], 'B'));
+        const [a, b] = positionals;
+        if (b === 'draft' || (a === 'draft' && b === undefined)) {
+          await diffDraft(store, dir, a === 'draft' ? null : a);
+          return 0;
+        }
+        if (a === 'draft') {
+          const hint = `the draft on disk goes last: diff ${b} draft, or diff draft (from the live version)`;
+          throw new InputError(`A: ${hint}`, { field: 'A' });
+        }
+        const diff = await versionsDiff(
+          store,
+          versionArg(positionals[0], 'A'),
+          versionArg(positionals[1], 'B', "a version number or 'draft'"),
+        );
         console.log(diff.replace(/\n$/, '') || 'the two versions have the same text');
         return 0;
       }

@@ -1,10 +1,12 @@
 /**
  * Pure: an agreement as text. A version is its text: `agreementHash` names it, `redraft` turns a
- * text into a draft of another number (approval dates removed, comments and layout kept, through
- * the `yaml` Document API), `unifiedDiff` shows what changed between two texts.
+ * text into a draft of another number (approval dates removed, edited in place at the positions
+ * the `yaml` parser gives, so every other line stays as written), `unifiedDiff` shows what changed between two texts (jsdiff, `diff`).
  */
 import { createHash } from 'node:crypto';
-import { isMap, isScalar, parseDocument, type Document } from 'yaml';
+import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
+import { isDeepStrictEqual } from 'node:util';
+import { isMap, isNode, isScalar, parseDocument, type Document, type YAMLMap } from 'yaml';
 import { BatonError } from '../platform/errors.ts';
 
 /** The sha256 (hex) of an agreement's text: the identity of a version and what an approval is bound to. */
@@ -35,51 +37,59 @@ export function redraftDocument(doc: Document, version: number): void {
   else doc.set('version', version);
 }
 
-/** `text` as a draft numbered `version` (see `redraftDocument`). */
+type Cut = { from: number; to: number; put: string };
+
+/** Where `pair` (an `approved:` entry of `map`, item `i`) sits in the text, separator included. */
+function pairCut(text: string, map: YAMLMap, i: number): Cut | null {
+  const pair = map.items[i];
+  const key = isNode(pair.key) ? pair.key.range : undefined;
+  if (!key) return null;
+  const end = isNode(pair.value) && pair.value.range ? pair.value.range[1] : key[1];
+  if (!map.flow) {
+    // A block entry: its whole line(s), up to and with the newline after the value.
+    const eol = text.indexOf('\n', end);
+    return { from: text.lastIndexOf('\n', key[0] - 1) + 1, to: eol < 0 ? text.length : eol + 1, put: '' };
+  }
+  const prev = map.items[i - 1];
+  const prevEnd =
+    prev && (isNode(prev.value) && prev.value.range ? prev.value.range[1] : isNode(prev.key) && prev.key.range?.[1]);
+  if (prevEnd) return { from: prevEnd, to: end, put: '' }; // `, approved: …` after the entry before it
+  const next = map.items[i + 1];
+  const nextStart = next && isNode(next.key) && next.key.range?.[0];
+  return { from: key[0], to: nextStart || end, put: '' };
+}
+
+/**
+ * `text` as a draft numbered `version` (see `redraftDocument`), edited in place so that every
+ * other line stays as it was (the `yaml` printer would reflow flow collections and move
+ * comments, and a rollback's diff would show them); the printed document when an in-place edit
+ * cannot give the same data.
+ */
 export function redraft(text: string, version: number): string {
   const doc = agreementDocument(text);
+  const node = doc.get('version', true);
+  const cuts: (Cut | null)[] = [
+    isScalar(node) && node.range ? { from: node.range[0], to: node.range[1], put: String(version) } : null,
+  ];
+  const owners = doc.get('owners');
+  if (isMap(owners))
+    for (const side of ['marketing', 'sales']) {
+      const o = owners.get(side);
+      const i = isMap(o) ? o.items.findIndex((p) => isScalar(p.key) && p.key.value === 'approved') : -1;
+      if (i >= 0) cuts.push(pairCut(text, o as YAMLMap, i));
+    }
   redraftDocument(doc, version);
-  return doc.toString();
+  if (cuts.some((c) => !c)) return doc.toString();
+  let out = text;
+  for (const c of (cuts as Cut[]).sort((x, y) => y.from - x.from)) out = out.slice(0, c.from) + c.put + out.slice(c.to);
+  const edited = parseDocument(out);
+  return !edited.errors.length && isDeepStrictEqual(edited.toJS(), doc.toJS()) ? out : doc.toString();
 }
-
-type Op = { kind: ' ' | '-' | '+'; line: string };
-
-/** The line edit script from `a` to `b` by longest common subsequence (agreement files are a few hundred lines). */
-function editScript(a: string[], b: string[]): Op[] {
-  const n = a.length;
-  const m = b.length;
-  // lcs[i][j]: the LCS length of a[i..] and b[j..], one flat array.
-  const lcs = new Uint32Array((n + 1) * (m + 1));
-  for (let i = n - 1; i >= 0; i--)
-    for (let j = m - 1; j >= 0; j--)
-      lcs[i * (m + 1) + j] =
-        a[i] === b[j]
-          ? lcs[(i + 1) * (m + 1) + j + 1] + 1
-          : Math.max(lcs[(i + 1) * (m + 1) + j], lcs[i * (m + 1) + j + 1]);
-  const ops: Op[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < n && j < m) {
-    if (a[i] === b[j]) {
-      ops.push({ kind: ' ', line: a[i++] });
-      j++;
-    } else if (lcs[(i + 1) * (m + 1) + j] >= lcs[i * (m + 1) + j + 1]) ops.push({ kind: '-', line: a[i++] });
-    else ops.push({ kind: '+', line: b[j++] });
-  }
-  while (i < n) ops.push({ kind: '-', line: a[i++] });
-  while (j < m) ops.push({ kind: '+', line: b[j++] });
-  return ops;
-}
-
-const linesOf = (text: string): string[] => {
-  const lines = text.split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  return lines;
-};
 
 /**
  * A unified diff (`---`/`+++` headers, `@@ -a,b +c,d @@` hunks with `context` lines around each
- * change) from `before` to `after`; the empty string when they are equal.
+ * change, `\ No newline at end of file` where a last line has none) from `before` to `after`,
+ * by jsdiff; the empty string when they are equal.
  */
 export function unifiedDiff(
   before: string,
@@ -88,42 +98,9 @@ export function unifiedDiff(
   context = 3,
 ): string {
   if (before === after) return '';
-  const ops = editScript(linesOf(before), linesOf(after));
-  const out = [`--- ${names.before}`, `+++ ${names.after}`];
-  // Each op's line number on either side, to head the hunks.
-  const oldNo: number[] = [];
-  const newNo: number[] = [];
-  let o = 1;
-  let nn = 1;
-  for (const op of ops) {
-    oldNo.push(o);
-    newNo.push(nn);
-    if (op.kind !== '+') o++;
-    if (op.kind !== '-') nn++;
-  }
-  let k = 0;
-  while (k < ops.length) {
-    while (k < ops.length && ops[k].kind === ' ') k++;
-    if (k === ops.length) break;
-    const start = Math.max(0, k - context);
-    let end = k;
-    // Extend over changes closer than 2 × context lines of equal text apart.
-    for (;;) {
-      while (end < ops.length && ops[end].kind !== ' ') end++;
-      let next = end;
-      while (next < ops.length && ops[next].kind === ' ') next++;
-      if (next < ops.length && next - end <= 2 * context) end = next;
-      else break;
-    }
-    const stop = Math.min(ops.length, end + context);
-    const hunk = ops.slice(start, stop);
-    const oldLen = hunk.filter((x) => x.kind !== '+').length;
-    const newLen = hunk.filter((x) => x.kind !== '-').length;
-    const oldStart = oldLen ? oldNo[start] : oldNo[start] - 1;
-    const newStart = newLen ? newNo[start] : newNo[start] - 1;
-    out.push(`@@ -${oldStart},${oldLen} +${newStart},${newLen} @@`);
-    for (const x of hunk) out.push(`${x.kind}${x.line}`);
-    k = stop;
-  }
-  return `${out.join('\n')}\n`;
+  // FILE_HEADERS_ONLY: no `Index:` line and no `===` underline, only the `---`/`+++` pair.
+  return createTwoFilesPatch(names.before, names.after, before, after, undefined, undefined, {
+    context,
+    headerOptions: FILE_HEADERS_ONLY,
+  });
 }

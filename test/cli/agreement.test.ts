@@ -55,6 +55,15 @@ it('adds, lists and removes users; approves, logs, shows, diffs and rolls back v
   expect(JSON.stringify(await t.store.listUsers())).not.toContain(tokens.marketing);
 
   await writeFile(join(dir, 'agreement.yaml'), draftOf(original));
+  // The draft on disk against the live version (v7) and against a stored version by number.
+  const toDraft = await baton('agreement', 'diff', 'draft');
+  expect(toDraft.code).toBe(0);
+  expect(toDraft.out).toMatch(
+    /^--- agreement\.yaml v7 \(sha256 [0-9a-f]{12}\)\n\+\+\+ agreement\.yaml v8 \(sha256 [0-9a-f]{12}\)\n@@ /,
+  );
+  expect(toDraft.out).toContain('-version: 7\n+version: 8\n');
+  expect(toDraft.out).toContain('-          - { score: fit, gte: 40 }\n+          - { score: fit, gte: 45 }');
+  expect((await baton('agreement', 'diff', '7', 'draft')).out).toBe(toDraft.out);
   const viewer = await baton('agreement', 'approve', '--as', 'vic@acme.example');
   expect(viewer.code).toBe(1);
   expect(viewer.out).toContain('vic is a viewer: only a marketing or a sales user approves the agreement');
@@ -80,6 +89,18 @@ it('adds, lists and removes users; approves, logs, shows, diffs and rolls back v
   const diff = await baton('agreement', 'diff', '7', '8');
   expect(diff.out).toContain('-          - { score: fit, gte: 40 }\n+          - { score: fit, gte: 45 }');
   expect((await baton('agreement', 'show', '3')).out).toContain('no agreement version 3 went live (versions: 7, 8)');
+  // v8 is live and on disk; v7 against the file is the v7 → v8 diff.
+  expect((await baton('agreement', 'diff', 'draft')).out).toBe(
+    `${join(dir, 'agreement.yaml')} has the same text as v8`,
+  );
+  expect((await baton('agreement', 'diff', '7', 'draft')).out).toBe(diff.out);
+  expect((await baton('agreement', 'diff', '3', 'draft')).out).toContain('no agreement version 3 went live');
+  const backwards = await baton('agreement', 'diff', 'draft', '7');
+  expect(backwards).toMatchObject({ code: 1 });
+  expect(backwards.out).toContain(
+    'A: the draft on disk goes last: diff 7 draft, or diff draft (from the live version)',
+  );
+  expect((await baton('agreement', 'diff', '7')).out).toContain("B: expected a version number or 'draft', got ''");
 
   const rollback = await baton('agreement', 'rollback', '7');
   expect(rollback.code).toBe(0);
@@ -88,8 +109,52 @@ it('adds, lists and removes users; approves, logs, shows, diffs and rolls back v
   await config.reload();
   expect(config.refused()?.draft).toEqual({ version: 9, missing: ['marketing', 'sales'] });
   expect(config.current()!.version).toBe(8);
+  // The rollback draft against v7: a new number, the approval dates gone, every other line as it was.
+  const rolled = await baton('agreement', 'diff', '7', 'draft');
+  expect(rolled.out).toMatch(/^--- agreement\.yaml v7 \(sha256 [0-9a-f]{12}\)\n\+\+\+ agreement\.yaml v9 /);
+  expect(rolled.out).toContain('-version: 7\n+version: 9\n');
+  // Edited in place: nothing else moves (the YAML printer used to reflow the whole file).
+  expect(rolled.out.split('\n').filter((l) => /^[-+](?![-+]{2} )/.test(l))).toEqual([
+    '-version: 7',
+    '+version: 9',
+    '-  marketing: { name: Dana Lee, email: dana@acme.example, approved: 2026-11-01 }',
+    '-  sales:     { name: Raj Patel, email: raj@acme.example, approved: 2026-11-03 }',
+    '+  marketing: { name: Dana Lee, email: dana@acme.example }',
+    '+  sales:     { name: Raj Patel, email: raj@acme.example }',
+  ]);
 
   expect((await baton('users', 'remove', 'vic@acme.example')).code).toBe(0);
   expect((await baton('users', 'list')).out).not.toContain('vic@acme.example');
   expect((await baton('users', 'remove', 'vic@acme.example')).out).toContain('no user vic@acme.example');
+});
+
+it('diffs the agreement on disk as it is: a file that does not validate, one without a final newline, none, no live version', async () => {
+  const empty = await makeTestStore();
+  const other = await mkdtemp(join(tmpdir(), 'baton-agreement-cli-'));
+  try {
+    const on = (...args: string[]) => runBaton(args, { BATON_DATABASE_URL: empty.url, BATON_CONFIG_DIR: other });
+    const none = await on('agreement', 'diff', 'draft');
+    expect(none).toMatchObject({ code: 1 });
+    expect(none.out).toContain(`${join(other, 'agreement.yaml')}: no agreement on disk to compare (ENOENT`);
+    await writeFile(join(other, 'agreement.yaml'), original);
+    const nothingLive = await on('agreement', 'diff', 'draft');
+    expect(nothingLive).toMatchObject({ code: 1 });
+    expect(nothingLive.out).toContain('no agreement version went live yet: there is nothing to compare the file with');
+  } finally {
+    await empty.cleanup();
+    await rm(other, { recursive: true, force: true });
+  }
+
+  // On the store above (v7 and v8 went live): a broken file, without `version:` and without its last newline.
+  const broken =
+    `${original.replace(/^version: 7\n/m, '').replace('{ score: fit, gte: 40 }', '{ score: fit, gte: [')}`.trimEnd();
+  await writeFile(join(dir, 'agreement.yaml'), broken);
+  const r = await baton('agreement', 'diff', '7', 'draft');
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(
+    /^--- agreement\.yaml v7 \(sha256 [0-9a-f]{12}\)\n\+\+\+ agreement\.yaml \(sha256 [0-9a-f]{12}\)\n/,
+  );
+  expect(r.out).toContain('-version: 7\n');
+  expect(r.out).toContain('+          - { score: fit, gte: [');
+  expect(r.out).toContain('\\ No newline at end of file');
 });

@@ -1,9 +1,10 @@
 /**
  * The agreement's history as `/api/agreement/*` and `baton agreement` show it: every version that
- * went live (text, hash, approvals, live from/to, the unified diff to the one before) and the
- * draft on disk (its diff to the live version, approvals so far, who is missing).
+ * went live (text, hash, approvals, live from/to, the unified diff to the one before), the draft
+ * on disk (its diff to the live version, approvals so far, who is missing), and the diff from any
+ * stored version to the file on disk (`baton agreement diff A draft`).
  */
-import { shortHash, unifiedDiff } from '../../config/agreement-text.ts';
+import { agreementHash, shortHash, unifiedDiff } from '../../config/agreement-text.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import type { AgreementVersionRow, ApprovalRow, Store, UserRow } from '../../store/types.ts';
 import { SIDES, liveOf, type DraftState } from '../agreement-draft.ts';
@@ -46,7 +47,9 @@ const approvalView = (a: ApprovalRow): ApprovalView => ({
   at: a.at,
 });
 
-const label = (version: number, hash: string) => `agreement.yaml v${version} (sha256 ${shortHash(hash)})`;
+/** A text as a diff's header names it; a file without a `version:` (0) has only its hash. */
+const label = (version: number, hash: string) =>
+  `agreement.yaml${version ? ` v${version}` : ''} (sha256 ${shortHash(hash)})`;
 
 /**
  * A version stored before approvals were recorded (migration 4) has none: the dates its stored
@@ -112,6 +115,31 @@ export async function versionDetail(store: Store, version: number): Promise<Vers
 export async function versionsDiff(store: Store, a: number, b: number): Promise<string> {
   const [x, y] = [await versionDetail(store, a), await versionDetail(store, b)];
   return unifiedDiff(x.text, y.text, { before: label(x.version, x.hash), after: label(y.version, y.hash) });
+}
+
+/**
+ * The unified diff from version `from` (null: the live one) to `text`, the agreement on disk,
+ * whose `version:` is `version` (0 when it has none); read-only, so it works on a file that does
+ * not validate. `NotFoundError` when `from` never went live, or (for null) no version did.
+ */
+export async function diffToDisk(
+  store: Store,
+  from: number | null,
+  text: string,
+  version: number,
+): Promise<{ from: number; diff: string }> {
+  let base: { version: number; hash: string; text: string } | null;
+  if (from === null) {
+    base = liveOf(await store.listAgreementVersions());
+    if (!base) throw new NotFoundError('no agreement version went live yet: there is nothing to compare the file with');
+  } else base = await versionDetail(store, from);
+  return {
+    from: base.version,
+    diff: unifiedDiff(base.text, text, {
+      before: label(base.version, base.hash),
+      after: label(version, agreementHash(text)),
+    }),
+  };
 }
 
 /** What the signed-in user may do with the draft. */

@@ -50,6 +50,16 @@ it('one owner leaves a draft, an edit voids it, a viewer cannot approve, both ow
   await signIn(s.tokens.dana);
   await expect(byTestId('draft-view').getAttribute('data-status')).resolves.toBe('draft');
   await expect(byTestId('draft-diff').textContent()).resolves.toContain('+          - { score: fit, gte: 45 }');
+  const kinds = () =>
+    page.$$eval('[data-testid="draft-diff"] span', (els) => els.map((e) => `${e.className} ${e.textContent}`));
+  const lines = await kinds();
+  expect(lines.slice(0, 3)).toEqual([
+    expect.stringMatching(/^diff-file --- agreement\.yaml v7 /),
+    expect.stringMatching(/^diff-file \+\+\+ agreement\.yaml v8 /),
+    expect.stringMatching(/^diff-hunk @@ /),
+  ]);
+  expect(lines).toContain('diff-del -          - { score: fit, gte: 40 }\n');
+  expect(lines).toContain('diff-add +          - { score: fit, gte: 45 }\n');
   await expect(byTestId('draft-approve').textContent()).resolves.toBe('Approve for Marketing as Dana Lee');
   await expect(byTestId('version-7').getAttribute('data-live')).resolves.toBe('true');
 
@@ -65,12 +75,13 @@ it('one owner leaves a draft, an edit voids it, a viewer cannot approve, both ow
   expect(s.config.current()!.version).toBe(7);
   await expect(byTestId('agreement-version').getAttribute('data-value')).resolves.toBe('7');
 
-  // An edit after the approval: another hash, no approval carried over.
-  await s.writeAgreement(draftOf(s.original, 8, 50));
+  // An edit after the approval: another hash, no approval carried over (and the last newline gone, which the diff marks).
+  await s.writeAgreement(draftOf(s.original, 8, 50).trimEnd());
   await page.reload();
   await loaded();
   expect(await approved('marketing')).toBe('false');
   await expect(byTestId('draft-diff').textContent()).resolves.toContain('+          - { score: fit, gte: 50 }');
+  expect(await kinds()).toContain('diff-note \\ No newline at end of file\n');
   await expect(byTestId('draft-approve').count()).resolves.toBe(1);
 
   // A viewer sees the draft but has no button; the API refuses them.

@@ -30,20 +30,23 @@ export function withRecordedApprovals(agreement, versions) {
 function diffView(diff) {
   if (!diff) return null;
   const lines = diff.replace(/\n$/, '').split('\n');
-  const kind = (l) =>
-    l.startsWith('+++') || l.startsWith('---')
+  // The first two lines are the `---`/`+++` headers; a later `----` is a removed YAML `---` line.
+  const kind = (l, i) =>
+    i < 2
       ? 'file'
       : l.startsWith('@@')
         ? 'hunk'
-        : l[0] === '+'
-          ? 'add'
-          : l[0] === '-'
-            ? 'del'
-            : 'same';
+        : l[0] === '\\' // `\ No newline at end of file`
+          ? 'note'
+          : l[0] === '+'
+            ? 'add'
+            : l[0] === '-'
+              ? 'del'
+              : 'same';
   return h(
     'pre',
     { class: 'diff', testid: 'draft-diff' },
-    ...lines.map((l) => h('span', { class: `diff-${kind(l)}` }, `${l}\n`)),
+    ...lines.map((l, i) => h('span', { class: `diff-${kind(l, i)}` }, `${l}\n`)),
   );
 }
 
