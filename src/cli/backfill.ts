@@ -14,7 +14,7 @@ import { liveConfig } from '../pipeline/live-config.ts';
 import { createMetrics } from '../pipeline/metrics.ts';
 import { recordItems } from '../pipeline/inbox/poller.ts';
 import { createRuntime } from '../pipeline/runtime.ts';
-import { problemsOf } from '../pipeline/outbox/setup-problems.ts';
+import { problemsOf } from '../pipeline/setup-problems.ts';
 import { errorMessage } from '../platform/errors.ts';
 import { logger } from '../platform/logger.ts';
 import { defaultDatabaseUrl, openStore } from '../store/index.ts';

@@ -26,7 +26,7 @@ import { createMetrics, watchDegraded } from '../pipeline/metrics.ts';
 import { createRuntime } from '../pipeline/runtime.ts';
 import { onWentLive } from '../pipeline/person/rescore.ts';
 import { alertsFromEnv } from './alerts-from-env.ts';
-import { SetupProblems } from '../pipeline/outbox/setup-problems.ts';
+import { SetupProblems } from '../pipeline/setup-problems.ts';
 import { BatonError, errorMessage } from '../platform/errors.ts';
 import type { LimitsBackend } from '../platform/limiter.ts';
 import { connectSharedLimits, type SharedLimitsConnection } from '../platform/redis.ts';

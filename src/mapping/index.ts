@@ -31,5 +31,6 @@ export {
   type RenderLimits,
 } from './templates.ts';
 export { lifecycleFor, type LifecycleWrite } from './lifecycle.ts';
+export { unchangedDropped } from './held.ts';
 export { stableHash, canonicalJson } from './hash.ts';
 export { isoUtc, isoDateUtc, parseInstant, isDateOnly } from './time.ts';

@@ -7,8 +7,8 @@ import type { AlertTransports } from '../alerts/types.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Crm, Store } from '../store/types.ts';
 import type { Metrics } from './metrics.ts';
-import type { SetupProblems } from './outbox/setup-problems.ts';
-import type { RoutingSlot } from './routing/routing-setup.ts';
+import type { SetupProblems } from './setup-problems.ts';
+import type { RoutingSlot } from './routing-slot.ts';
 import { BatonError } from '../platform/errors.ts';
 
 /** The configuration in force: the live agreement version and the field mappings. */

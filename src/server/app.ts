@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response } from 'express';
 import type { PipelineContext } from '../pipeline/context.ts';
 import { InputError, NotFoundError, errorMessage } from '../platform/errors.ts';
-import { problemsOf } from '../pipeline/outbox/setup-problems.ts';
+import { problemsOf } from '../pipeline/setup-problems.ts';
 import { apiRouter } from './routes/api.ts';
 import { agreementRouter } from './routes/agreement.ts';
 import type { LiveConfigSource } from '../pipeline/live-config.ts';

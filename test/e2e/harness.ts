@@ -24,7 +24,7 @@ import type { PipelineContext } from '../../src/pipeline/context.ts';
 import { liveConfig, type LiveConfigSource } from '../../src/pipeline/live-config.ts';
 import { createMetrics } from '../../src/pipeline/metrics.ts';
 import { createRuntime, type Runtime } from '../../src/pipeline/runtime.ts';
-import { SetupProblems } from '../../src/pipeline/outbox/setup-problems.ts';
+import { SetupProblems } from '../../src/pipeline/setup-problems.ts';
 import { logger } from '../../src/platform/logger.ts';
 import { hmacHex } from '../../src/platform/signature.ts';
 import { createApp } from '../../src/server/app.ts';

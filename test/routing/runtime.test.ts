@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { routingSchema } from '../../src/config/routing-schema.ts';
-import { createRoutingRuntime, type RoutingRuntime } from '../../src/pipeline/routing/routing-runtime.ts';
+import { createRoutingRuntime } from '../../src/pipeline/routing/routing-runtime.ts';
+import type { RoutingRuntime } from '../../src/pipeline/routing-slot.ts';
 import { compileRouting, type RoutedPerson } from '../../src/routing/policy.ts';
 import type { Store } from '../../src/store/types.ts';
 import { makePostgresTestStore, makeTestStore, type TestStore } from '../support/store.ts';

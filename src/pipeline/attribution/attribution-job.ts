@@ -16,7 +16,7 @@ import { errorMessage } from '../../platform/errors.ts';
 import { getKv, kv } from '../../store/keys.ts';
 import type { AttributionRow, DealRow, PersonRow } from '../../store/types.ts';
 import { nowIso, requireConfig, type PipelineContext } from '../context.ts';
-import { dealValues, type DealChange } from '../person/deal-record.ts';
+import { dealValues, type DealChange } from '../deal-change.ts';
 import { linkCreatedDeal, queueHubSpotDeal, queueHubSpotDealUpdate, setDealWriteback } from '../deals/hubspot-deal.ts';
 import type { OutboxPayload } from '../../store/stored.ts';
 import { dealPeople, mqlAtOf, scopeOf, settingsOf, touchesOf } from './deal-touches.ts';

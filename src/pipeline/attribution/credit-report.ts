@@ -17,7 +17,7 @@ import { pipelineCredit, type PipelineDeal, type PipelineSummary } from '../../a
 import { mqlsByTouch, roi, type Roi } from '../../attribution/roi.ts';
 import type { AttributionScope } from '../../attribution/scope.ts';
 import type { PersonRow, Store } from '../../store/types.ts';
-import { dealValues } from '../person/deal-record.ts';
+import { dealValues } from '../deal-change.ts';
 import { attributionReport } from './attribution-report.ts';
 import { dealPeople, mqlAtOf, scopeOf, settingsOf, touchesOf, type AttributionSection } from './deal-touches.ts';
 

@@ -14,7 +14,7 @@ import {
 import type { AgreementConfig } from '../../config/schema.ts';
 import { parseDuration } from '../../config/duration.ts';
 import type { DealRow, EventRow, PersonRow, Store } from '../../store/types.ts';
-import { dealValues } from '../person/deal-record.ts';
+import { dealValues } from '../deal-change.ts';
 
 /** An agreement's `attribution` section, or the parts of it a caller has. */
 export type MarkovSection = Partial<NonNullable<AgreementConfig['attribution']>> | null | undefined;

@@ -10,7 +10,7 @@ import { stableHash } from '../../mapping/index.ts';
 import { errorMessage } from '../../platform/errors.ts';
 import type { PersonRow, Store } from '../../store/types.ts';
 import type { PipelineContext } from '../context.ts';
-import { dealValues } from '../person/deal-record.ts';
+import { dealValues } from '../deal-change.ts';
 import { attributeDeal } from './attribution-job.ts';
 
 /** Every won deal with stored results has a `linear` one (it needs no settings). */

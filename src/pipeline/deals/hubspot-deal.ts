@@ -6,12 +6,11 @@
  * follows the Opportunity: one desired update (`hubspot:deal:ID`) carries the mapped fields the
  * sync rules send to HubSpot that it does not hold yet, and the attribution summary once there is one.
  */
-import { stableHash, toCrm } from '../../mapping/index.ts';
+import { stableHash, toCrm, unchangedDropped } from '../../mapping/index.ts';
 import type { DealRow, PersonRow, Store } from '../../store/types.ts';
 import { requireConfig, type PipelineContext } from '../context.ts';
-import { dealValues } from '../person/deal-record.ts';
+import { dealValues } from '../deal-change.ts';
 import { getKv, kv, setKv } from '../../store/keys.ts';
-import { unchangedDropped } from '../person/desired.ts';
 import type { OutboxPayload } from '../../store/stored.ts';
 import { getSnapshot } from '../snapshots.ts';
 

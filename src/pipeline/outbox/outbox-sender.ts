@@ -17,7 +17,7 @@ import { inTransactions } from '../batches.ts';
 import { settleFailure, withClaimedBatch } from './claimed-batch.ts';
 import { waitingOnCrm } from '../unavailable.ts';
 import { learnOwners } from '../routing/routing-owners.ts';
-import { problemsOf, type SetupProblems } from './setup-problems.ts';
+import { problemsOf, type SetupProblems } from '../setup-problems.ts';
 
 /** Builds the connector operation for one outbox row. */
 export function toWriteOp(row: WriteRow): WriteOp {

@@ -11,21 +11,9 @@ import type { Crm, DealRow, Store } from '../../store/types.ts';
 import { getKv, kv } from '../../store/keys.ts';
 import { observe } from '../snapshots.ts';
 import { dealAccounts } from './record-accounts.ts';
+import type { DealChange } from '../deal-change.ts';
 
 export const DEAL_OBJECTS = new Set(['deal', 'Opportunity']);
-
-export interface DealChange {
-  deal: DealRow;
-  before: DealRow | null;
-  /** Merged deal fields that changed. */
-  changed: string[];
-}
-
-/** The deal's merged vocabulary values without the pipeline's sync sources. */
-export function dealValues(deal: DealRow): Record<string, unknown> {
-  const { $sources: _s, ...values } = deal.fields as Record<string, unknown>;
-  return values;
-}
 
 /** Upserts the deal of `record`; returns it with the fields that changed. */
 export async function applyDealRecord(tx: Store, fields: FieldsConfig, record: CrmRecord): Promise<DealChange> {

@@ -8,14 +8,7 @@ import type { CrmObject } from '../../../connectors/types.ts';
 import type { PersonState } from '../../agreement/types.ts';
 import { parseDuration } from '../../config/duration.ts';
 import type { FieldsConfig, Stage } from '../../config/schema.ts';
-import {
-  lifecycleFor,
-  normalizeEmail,
-  renderWriteback,
-  sameValue,
-  toCrm,
-  type TemplateContext,
-} from '../../mapping/index.ts';
+import { lifecycleFor, renderWriteback, toCrm, unchangedDropped, type TemplateContext } from '../../mapping/index.ts';
 import type { RecordSnapshot } from '../../store/keys.ts';
 import type { OutboxPayload } from '../../store/stored.ts';
 import type { Crm, PersonRow } from '../../store/types.ts';
@@ -103,41 +96,6 @@ export function templateContext(input: DesiredInput): TemplateContext {
     routing: { reason: input.routingReason ?? null },
     person: { email: person.email, ...person.fields },
   };
-}
-
-/** Equal as the CRM holds them; an email differing only in case or spaces is the same address. */
-function held(snap: RecordSnapshot, key: string, value: unknown, emailKey: string | undefined): boolean {
-  if (!Object.hasOwn(snap.props, key)) return false;
-  if (key === emailKey) return normalizeEmail(snap.props[key]) === normalizeEmail(value);
-  return sameValue(snap.props[key], value) || sameAsStored(snap.props[key], value);
-}
-
-const NUMBER = /^-?\d+(\.\d+)?$/;
-const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
-
-/** How CRMs give values back: a number for `"40"`, a datetime cut to seconds in another notation. */
-function sameAsStored(stored: unknown, written: unknown): boolean {
-  const a = String(stored ?? '');
-  const b = String(written ?? '');
-  if (NUMBER.test(a) && NUMBER.test(b)) return Number(a) === Number(b);
-  if (DATETIME.test(a) && DATETIME.test(b)) {
-    const x = Date.parse(a.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-    const y = Date.parse(b.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-    return Number.isFinite(x) && Number.isFinite(y) && Math.floor(x / 1000) === Math.floor(y / 1000);
-  }
-  return false;
-}
-
-/** `props` without the values the record already holds (as the CRM gives them back). */
-export function unchangedDropped(
-  props: Record<string, unknown>,
-  snap: RecordSnapshot | null | undefined,
-  emailKey?: string,
-): Record<string, unknown> {
-  if (!snap) return props;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(props)) if (!held(snap, k, v, emailKey)) out[k] = v;
-  return out;
 }
 
 function hubspotContact(input: DesiredInput, ctx: TemplateContext): DesiredWrite | null {

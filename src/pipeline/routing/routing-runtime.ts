@@ -8,13 +8,14 @@
 import type { AccountCandidate } from '../../routing/accounts.ts';
 import { lookupKeys } from '../../routing/accounts.ts';
 import { capDay, routeInOrder, type RoutingState } from '../../routing/batch.ts';
-import type { RoutingDecision, UserInfo } from '../../routing/decide.ts';
-import { unknownUserProblems, type CompiledRouting, type RoutedPerson } from '../../routing/policy.ts';
+import type { UserInfo } from '../../routing/decide.ts';
+import { unknownUserProblems, type CompiledRouting } from '../../routing/policy.ts';
 import { pickNext, rotationOf, type RotationState } from '../../routing/round-robin.ts';
 import { CrmError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { getKv, kv, setKv } from '../../store/keys.ts';
 import type { Store } from '../../store/types.ts';
+import type { RoutingRuntime } from '../routing-slot.ts';
 import { sleep } from '../../platform/sleep.ts';
 
 /** What routing asks of Salesforce. */
@@ -47,29 +48,6 @@ export interface RoutingRuntimeOptions {
   leaseTtlMs?: number;
   /** Give up waiting for the routing lease after this long (the batch is retried later). */
   leaseWaitMs?: number;
-}
-
-export interface RoutingRuntime {
-  /** Resolves the users; returns one `routing.yaml:LINE:COL: no Salesforce user 'x'` per unknown name. */
-  start(): Promise<string[]>;
-  /**
-   * Decides every person in order, keyed by `RoutedPerson.key`. `persist` stores the decisions in
-   * the same transaction as the advanced rotation, so a crash never advances one without the other.
-   * With `within` (an open transaction: the person's), the lease, the state and `persist` all run
-   * in it, and commit or roll back with the person.
-   */
-  routeBatch(
-    people: RoutedPerson[],
-    persist?: (tx: Store, decisions: Map<string, RoutingDecision>) => Promise<void>,
-    within?: Store,
-  ): Promise<Map<string, RoutingDecision>>;
-  /**
-   * The next user of `rule` (or the fallback) who can take a person, other than `notUserId`, with
-   * the rotation advanced (SLA reassignment); null when nobody can.
-   */
-  nextUser(rule: string, notUserId: string | null): Promise<{ user: UserInfo; rule: string } | null>;
-  /** The resolved users, by the name `routing.yaml` gives them. */
-  users(): ReadonlyMap<string, UserInfo>;
 }
 
 export const ROUTING_LEASE = 'routing';

@@ -9,17 +9,9 @@ import { compileRouting } from '../../routing/policy.ts';
 import type { Store } from '../../store/types.ts';
 import type { PipelineContext } from '../context.ts';
 import { refreshHubSpotOwners, rememberUsers } from './routing-owners.ts';
-import { createRoutingRuntime, type RoutingDirectory, type RoutingRuntime } from './routing-runtime.ts';
+import type { RoutingRuntime, RoutingSlot } from '../routing-slot.ts';
+import { createRoutingRuntime, type RoutingDirectory } from './routing-runtime.ts';
 import { errorMessage } from '../../platform/errors.ts';
-
-/** The routing of one pipeline: the runtime of the `routing.yaml` it was built from. */
-export interface RoutingSlot {
-  /** The configuration the runtime was built from; null when routing is off. */
-  config: RoutingConfig | null;
-  runtime: RoutingRuntime | null;
-  /** Builds the runtime again when the live `routing.yaml` changed; `store` takes what it remembers. */
-  refresh(store: Store): Promise<void>;
-}
 
 /** The routing runtime of `ctx`, when routing is on. */
 export function routingOf(ctx: PipelineContext): RoutingRuntime | null {

@@ -6,7 +6,7 @@ import type { AttributionSummary } from '../../../src/attribution/report.ts';
 import type { DashboardSummary } from '../../../src/server/dashboard/index.ts';
 import type { PersonView } from '../../../sandbox/demo/baton-api.ts';
 import { seededHealth, TOKEN } from './seed.ts';
-import { problemsOf } from '../../../src/pipeline/outbox/setup-problems.ts';
+import { problemsOf } from '../../../src/pipeline/setup-problems.ts';
 import type { OutcomeReportWithSuggestion } from '../../../src/pipeline/reports/outcomes.ts';
 
 let served: Served;

@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
-import type { WriteOp } from '../../../connectors/types.ts';
-import { SetupProblems } from '../../../src/pipeline/outbox/setup-problems.ts';
-import type { SetupProblem } from '../../../src/platform/errors.ts';
+import type { WriteOp } from '../../connectors/types.ts';
+import { SetupProblems } from '../../src/pipeline/setup-problems.ts';
+import type { SetupProblem } from '../../src/platform/errors.ts';
 
 const t0 = new Date('2026-12-01T10:00:00Z');
 const later = (ms: number) => new Date(t0.getTime() + ms);

@@ -5,9 +5,9 @@
  * refused for it again ends the problem. In memory only: the held rows themselves are in the store,
  * so a restart simply finds the problem again with its first probe.
  */
-import type { WriteOp } from '../../../connectors/types.ts';
-import { setupProblemConcerns, setupProblemKey, type SetupProblem } from '../../platform/errors.ts';
-import type { Crm } from '../../store/types.ts';
+import type { WriteOp } from '../../connectors/types.ts';
+import { setupProblemConcerns, setupProblemKey, type SetupProblem } from '../platform/errors.ts';
+import type { Crm } from '../store/types.ts';
 
 export const DEFAULT_RECHECK_MS = 60_000;
 
