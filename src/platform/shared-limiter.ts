@@ -225,7 +225,13 @@ export function createSharedLimiter(spec: LimiterSpec, redis: RedisLike, options
     await drained('shared');
     const wait = shareFrom - Date.now();
     if (wait > 0) await sleep(wait);
-    return share().schedule(() => counted('share', fn));
+    // A call still queued under the share when Redis came back must not start under it: the resume
+    // time written on return only covers calls started before it. It goes the shared way instead.
+    const REROUTE = Symbol('reroute');
+    const ran = await share().schedule(async () =>
+      regime === 'share' ? { value: await counted('share', fn) } : REROUTE,
+    );
+    return ran === REROUTE ? schedule(fn) : ran.value;
   };
   const backToShared = () => {
     regime = 'shared';
@@ -262,15 +268,14 @@ export function createSharedLimiter(spec: LimiterSpec, redis: RedisLike, options
       if (held) await giveSlot(token);
     }
   };
+  function schedule<T>(fn: () => Promise<T>): Promise<T> {
+    if (!available()) return onShare(fn);
+    if (regime === 'share') backToShared();
+    return local.schedule(() => (max && Date.now() < capUntil ? capped().schedule(() => viaRedis(fn)) : viaRedis(fn)));
+  }
   return {
     name: spec.name,
-    schedule: <T>(fn: () => Promise<T>) => {
-      if (!available()) return onShare(fn);
-      if (regime === 'share') backToShared();
-      return local.schedule(() =>
-        max && Date.now() < capUntil ? capped().schedule(() => viaRedis(fn)) : viaRedis(fn),
-      );
-    },
+    schedule,
     stop: async () => {
       await Promise.all([local.stop(), ...[...shares.values(), ...caps.values()].map((l) => l.stop())]);
     },
