@@ -202,7 +202,6 @@ export function createSharedLimiter(spec: LimiterSpec, redis: RedisLike, options
   let regime: 'shared' | 'share' = 'shared';
   let shareFrom = 0; // no windowed call under the share before this (this instance's clock)
   let capUntil = 0;
-  let returning: Promise<unknown> = Promise.resolve();
   const running = { shared: 0, share: 0 };
   const drained = async (other: 'shared' | 'share') => {
     while (running[other] > 0) await sleep(10);
@@ -219,7 +218,6 @@ export function createSharedLimiter(spec: LimiterSpec, redis: RedisLike, options
     if (regime === 'shared') {
       regime = 'share';
       shareFrom = Date.now() + spanMs;
-      returning = Promise.resolve();
       options.onTransition?.({ limit: spec.name, to: 'share', waitMs: spanMs });
     }
     await drained('shared');
@@ -233,23 +231,33 @@ export function createSharedLimiter(spec: LimiterSpec, redis: RedisLike, options
     );
     return ran === REROUTE ? schedule(fn) : ran.value;
   };
-  const backToShared = () => {
-    regime = 'shared';
-    const waitMs = spanMs ? Math.max(spanMs, lagMs) : 0;
-    capUntil = Date.now() + waitMs + Math.max(spanMs, lagMs);
-    options.onTransition?.({ limit: spec.name, to: 'shared', waitMs });
-    // Every instance's points wait for the latest resume time any of them wrote.
-    if (!waitMs) return;
-    returning = redis.eval(PUSH_RESUME, { keys: [windowKeys[2]], arguments: [String(waitMs)] });
-    // The calls that await it handle a failure (they fall back); this keeps it from counting as unhandled.
-    returning.catch(() => undefined);
-  };
+  // Back to the shared counts only once Redis has answered: writing the resume time is the probe,
+  // so a client that still looks ready after a failure does not flap between the two.
+  let probing: Promise<boolean> | null = null;
+  const backToShared = () =>
+    (probing ??= (async () => {
+      const waitMs = spanMs ? Math.max(spanMs, lagMs) : 0;
+      try {
+        // Every instance's points wait for the latest resume time any of them wrote.
+        await redis.eval(PUSH_RESUME, { keys: [windowKeys[2]], arguments: [String(Math.max(1, waitMs))] });
+      } catch (err) {
+        options.onFallback?.(err);
+        return false;
+      } finally {
+        probing = null;
+      }
+      if (regime === 'share') {
+        regime = 'shared';
+        capUntil = Date.now() + waitMs + Math.max(spanMs, lagMs);
+        options.onTransition?.({ limit: spec.name, to: 'shared', waitMs });
+      }
+      return true;
+    })());
 
   const viaRedis = async <T>(fn: () => Promise<T>): Promise<T> => {
     const token = max ? randomUUID() : '';
     let held = false;
     try {
-      await returning;
       await drained('share');
       if (max) {
         await takeSlot(token);
@@ -268,9 +276,8 @@ export function createSharedLimiter(spec: LimiterSpec, redis: RedisLike, options
       if (held) await giveSlot(token);
     }
   };
-  function schedule<T>(fn: () => Promise<T>): Promise<T> {
-    if (!available()) return onShare(fn);
-    if (regime === 'share') backToShared();
+  async function schedule<T>(fn: () => Promise<T>): Promise<T> {
+    if (!available() || (regime === 'share' && !(await backToShared()))) return onShare(fn);
     return local.schedule(() => (max && Date.now() < capUntil ? capped().schedule(() => viaRedis(fn)) : viaRedis(fn)));
   }
   return {

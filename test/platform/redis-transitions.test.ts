@@ -138,3 +138,61 @@ it('keeps the limit across a Redis SIGKILL and its return, two instances calling
   }
   await Promise.all(limiters.map((l) => l.stop()));
 }, 60_000);
+
+it('keeps maxConcurrent across a Redis SIGKILL and its return, calls long enough to straddle both', async () => {
+  const port = await freePort();
+  let own: ChildProcess | null = await startRedis(port);
+  const prefix = `t-${randomUUID()}:`;
+  const spec = { name: `crm-${randomUUID()}`, maxConcurrent: 4 };
+  const seen: Seen[] = [
+    { transitions: [], starts: [] },
+    { transitions: [], starts: [] },
+  ];
+  const pair: SharedLimitsConnection[] = [];
+  try {
+    for (const s of seen) {
+      const c = await connectSharedLimits(`redis://127.0.0.1:${port}`, { log: watching(s), prefix });
+      c.countInstancesWith(() => 2);
+      pair.push(c);
+    }
+    const limiters = pair.map((c) => c.backend.limiter(spec));
+    let running = 0;
+    let peak = 0;
+    let stopped = false;
+    const pumps = limiters.flatMap((limiter, i) =>
+      Array.from({ length: 6 }, async () => {
+        while (!stopped)
+          await limiter.schedule(async () => {
+            seen[i].starts.push(Date.now());
+            running++;
+            peak = Math.max(peak, running);
+            await at(400);
+            running--;
+          });
+      }),
+    );
+    await at(1000);
+    await stopRedis(own);
+    own = null;
+    await until(() => pair.every((c) => c.degraded() !== null));
+    await at(2000);
+    own = await startRedis(port);
+    await until(() => pair.every((c) => c.degraded() === null));
+    await at(3000);
+    stopped = true;
+    await Promise.all(pumps);
+    // Without the drain and the cap: 4 shared calls still running beside 2 + 2 under the shares.
+    expect(peak).toBeLessThanOrEqual(4);
+    for (const s of seen) {
+      expect(s.transitions.map((t) => [t.to, t.waitMs])).toEqual([
+        ['share', 0],
+        ['shared', 0],
+      ]);
+      expect(s.starts.length).toBeGreaterThan(4);
+    }
+    await Promise.all(limiters.map((l) => l.stop()));
+  } finally {
+    for (const c of pair) await c.close();
+    if (own) await stopRedis(own);
+  }
+}, 40_000);
