@@ -21,6 +21,11 @@ export interface SharedLimitsConnection {
   close(): Promise<void>;
 }
 
+// The longest step of the reconnect backoff. Another instance notices Redis is back at most this
+// (plus jitter and a connect) after this one, so the wait on return covers it (RETURN_LAG_MS).
+const RECONNECT_MAX_MS = 5000;
+const RETURN_LAG_MS = RECONNECT_MAX_MS + 1000;
+
 /** Redis' URL without its password, for messages. */
 export function redactedRedisUrl(url: string): string {
   try {
@@ -43,7 +48,8 @@ export async function connectSharedLimits(
     socket: {
       connectTimeout: options.connectTimeoutMs ?? 5000,
       // Backoff with jitter up to 5 s, for ever: Baton keeps working on its share meanwhile.
-      reconnectStrategy: (retries: number) => Math.min(5000, 100 * 2 ** Math.min(retries, 6)) + Math.random() * 100,
+      reconnectStrategy: (retries: number) =>
+        Math.min(RECONNECT_MAX_MS, 100 * 2 ** Math.min(retries, 6)) + Math.random() * 100,
     },
   });
   let lastError = '';
@@ -101,6 +107,14 @@ export async function connectSharedLimits(
       available: () => client.isReady,
       liveInstances: () => instances(),
       onFallback: fallBack,
+      returnLagMs: RETURN_LAG_MS,
+      onTransition: ({ limit, to, waitMs }) =>
+        options.log.warn(
+          to === 'share'
+            ? "CRM limit now kept at this instance's share; its first call waits out one window"
+            : 'CRM limit shared again; its first call waits until no call made under a share is in the window',
+          { limit, waitMs, instances: instances() },
+        ),
     }),
     degraded: () => (client.isReady ? null : (down ?? 'Redis unreachable: limits are kept per instance')),
     countInstancesWith(count) {
