@@ -79,6 +79,21 @@ export async function findPersonByEmail(ctx: Ctx, email: string): Promise<Person
   return r ? toPerson(r) : null;
 }
 
+/** The stored people of `emails` (normalised here), read 500 emails a query. */
+export async function findPeopleByEmails(ctx: Ctx, emails: string[]): Promise<PersonRow[]> {
+  const keys = [...new Set(emails.map(normalizeEmail))];
+  const out: PersonRow[] = [];
+  for (let i = 0; i < keys.length; i += 500) {
+    const rows = await ctx.db
+      .selectFrom('people')
+      .selectAll()
+      .where('email', 'in', keys.slice(i, i + 500))
+      .execute();
+    out.push(...rows.map(toPerson));
+  }
+  return out;
+}
+
 /** Resolves a CRM id, including ids of records merged away in the CRM or into this person. */
 export async function findPersonByCrmId(ctx: Ctx, crm: Crm, id: string): Promise<PersonRow | null> {
   const [r] = (await personByCrmId<PersonSelect>(ctx, { crm, id })).rows;

@@ -164,7 +164,9 @@ export class ScaleWorld {
     if (options.redis === false) delete env.BATON_REDIS_URL;
     delete env.VITEST;
     delete env.NODE_OPTIONS;
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'baton.js'), 'serve'], {
+    // BATON_BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) reaches the serve child, for profiling
+    const nodeArgs = (process.env.BATON_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'bin', 'baton.js'), 'serve'], {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -366,7 +368,8 @@ export class ScaleWorld {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.instances.map((i) => i.kill()));
+    // a profiled child writes its profile only when it exits by itself
+    await Promise.all(this.instances.map((i) => (process.env.BATON_BENCH_NODE_ARGS ? i.stop() : i.kill())));
     for (const s of this.servers) await s.close();
     await this.store?.cleanup();
   }
