@@ -161,13 +161,18 @@ function eventsOf(ctx: PipelineContext, record: CrmRecord): EngagementEvent[] {
   return ctx.connectors[record.crm]?.eventsOf?.(record) ?? [];
 }
 
-/** A locate that gives the row read before the transaction on its first call and reads afresh on a retry. */
+/**
+ * A locate that, on its first call, gives the row read before the transaction, or creates the
+ * person that was absent then (one created meanwhile fails as `person_exists`, and the retry finds
+ * it); a retry reads afresh.
+ */
 function firstRead(known: Map<string, PersonRow>, email: string, read: Locate): Locate {
-  let row = known.get(email);
+  let first = true;
   return (tx, live) => {
-    const p = row;
-    row = undefined;
-    return p ? Promise.resolve(p) : read(tx, live);
+    if (!first) return read(tx, live);
+    first = false;
+    const row = known.get(email);
+    return row ? Promise.resolve(row) : tx.createPerson({ email });
   };
 }
 
