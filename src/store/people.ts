@@ -157,6 +157,13 @@ function columns(p: Omit<PersonRow, 'id' | 'email' | 'revision' | 'updatedAt'>) 
   };
 }
 
+const insertPersonRow = prepared('people.create', PERSON_COLUMNS, (db, v) =>
+  db
+    .insertInto('people')
+    .values(Object.fromEntries(PERSON_COLUMNS.map((c) => [c, v[c]])) as never)
+    .returningAll(),
+);
+
 /**
  * Creates a person (email normalised, revision 1) and links its CRM ids. When the email is taken
  * (another worker created the person first) it throws `BatonError` with code `person_exists`, so
@@ -176,17 +183,19 @@ export async function createPerson(ctx: Ctx, p: NewPerson): Promise<PersonRow> {
     slaBreached: p.slaBreached ?? false,
     ownerId: p.ownerId ?? null,
   };
-  const row = await ctx.db
-    .insertInto('people')
-    .values({ email: normalizeEmail(p.email), ...columns(full), updated_at: nowIso(), revision: 1 })
-    .returningAll()
-    .executeTakeFirstOrThrow()
-    .catch((err: unknown) => {
+  const [row] = (
+    await insertPersonRow<PersonSelect>(ctx, {
+      email: normalizeEmail(p.email),
+      ...columns(full),
+      updated_at: nowIso(),
+      revision: 1,
+    }).catch((err: unknown) => {
       // No email in the message: errors reach info-level logs.
       if (isUniqueViolation(err))
         throw new BatonError('person_exists', 'a person with this email already exists', { cause: err });
       throw err;
-    });
+    })
+  ).rows;
   // Not yet linked: toPersonRow leaves it out of `storedIds`, so every id is linked now.
   const person = toPersonRow(row);
   await linkOwnIds(ctx, person);

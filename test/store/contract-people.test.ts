@@ -205,9 +205,13 @@ describe.each(bothBackends)('Store contract on $name', ({ make }) => {
       expect(await s.insertEvents([ev('b', 2), ev('a', 1)])).toEqual(['b', 'a']);
       expect(await s.insertEvents([ev('a', 9), ev('c', 3)])).toEqual(['c']);
       expect(await s.insertEvents([])).toEqual([]);
+      // one event at a time (the prepared single insert): new once, then a duplicate
+      expect(await s.insertEvents([ev('d', 4)])).toEqual(['d']);
+      expect(await s.insertEvents([ev('d', 5)])).toEqual([]);
       const listed = await s.listEvents(p.id);
-      expect(listed.map((e) => e.id)).toEqual(['a', 'b', 'c']);
+      expect(listed.map((e) => e.id)).toEqual(['a', 'b', 'c', 'd']);
       expect(listed[0]).toEqual(ev('a', 1));
+      expect(listed[3]).toEqual(ev('d', 4));
     });
 
     it('stores feedback', async () => {
