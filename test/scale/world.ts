@@ -164,8 +164,13 @@ export class ScaleWorld {
     if (options.redis === false) delete env.BATON_REDIS_URL;
     delete env.VITEST;
     delete env.NODE_OPTIONS;
-    // BATON_BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) reaches the serve child, for profiling
-    const nodeArgs = (process.env.BATON_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    // For profiling, as the other benchmarks: BATON_PROFILE_DIR=dir writes a CPU profile of each
+    // serve child there, BENCH_NODE_FLAGS passes node flags (e.g. `--import ./count-queries.mjs`).
+    const profile = process.env.BATON_PROFILE_DIR;
+    const nodeArgs = [
+      ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
+      ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+    ];
     const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'bin', 'baton.js'), 'serve'], {
       cwd: ROOT,
       env,
@@ -369,7 +374,7 @@ export class ScaleWorld {
 
   async close(): Promise<void> {
     // a profiled child writes its profile only when it exits by itself
-    await Promise.all(this.instances.map((i) => (process.env.BATON_BENCH_NODE_ARGS ? i.stop() : i.kill())));
+    await Promise.all(this.instances.map((i) => (process.env.BATON_PROFILE_DIR ? i.stop() : i.kill())));
     for (const s of this.servers) await s.close();
     await this.store?.cleanup();
   }
