@@ -6,6 +6,7 @@
  * done when the inbox and outbox are empty and every MQL has its Task. Prints events/s for each
  * and the ratio.
  * Usage: node bench/scale.bench.ts [EVENTS] [--per-person N]
+ * (`BATON_PROFILE_DIR=dir` writes a CPU profile of each `baton serve` child there; `BENCH_NODE_FLAGS` passes node flags to them.)
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { ScaleWorld, until, type Instance } from '../test/scale/world.ts';

@@ -118,8 +118,41 @@ export async function transitionsBetween(
   return rows.map(toTransition);
 }
 
+// One event (an API event, a webhook's): the common case, compiled once (prepared.ts).
+const insertOneEvent = prepared(
+  'events.insertOne',
+  ['id', 'personId', 'type', 'at', 'properties', 'campaign', 'channel'],
+  (db, v) =>
+    db
+      .insertInto('events')
+      .values({
+        id: v.id,
+        person_id: numberInput(v.personId),
+        type: v.type,
+        at: v.at,
+        properties: v.properties,
+        campaign: v.campaign,
+        channel: v.channel,
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id'),
+);
+
 /** Inserts events whose id is new (others are left untouched); returns the new ids. */
 export async function insertEvents(ctx: Ctx, rows: EventRow[]): Promise<string[]> {
+  if (rows.length === 1) {
+    const [e] = rows;
+    const { rows: inserted } = await insertOneEvent<{ id: string }>(ctx, {
+      id: e.id,
+      personId: e.personId,
+      type: e.type,
+      at: iso(e.at),
+      properties: toJson(e.properties),
+      campaign: e.campaign,
+      channel: e.channel,
+    });
+    return inserted.length ? [e.id] : [];
+  }
   const fresh: string[] = [];
   for (const part of chunks(rows)) {
     const inserted = await ctx.db

@@ -181,6 +181,9 @@ export class KyselyStore implements Store {
   findPersonByEmail(email: string): Promise<PersonRow | null> {
     return people.findPersonByEmail(this.#ctx, email);
   }
+  findPeopleByEmails(emails: string[]): Promise<PersonRow[]> {
+    return people.findPeopleByEmails(this.#ctx, emails);
+  }
   findPersonByCrmId(crm: Crm, id: string): Promise<PersonRow | null> {
     return people.findPersonByCrmId(this.#ctx, crm, id);
   }

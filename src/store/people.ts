@@ -79,6 +79,21 @@ export async function findPersonByEmail(ctx: Ctx, email: string): Promise<Person
   return r ? toPerson(r) : null;
 }
 
+/** The stored people of `emails` (normalised here), read 500 emails a query. */
+export async function findPeopleByEmails(ctx: Ctx, emails: string[]): Promise<PersonRow[]> {
+  const keys = [...new Set(emails.map(normalizeEmail))];
+  const out: PersonRow[] = [];
+  for (let i = 0; i < keys.length; i += 500) {
+    const rows = await ctx.db
+      .selectFrom('people')
+      .selectAll()
+      .where('email', 'in', keys.slice(i, i + 500))
+      .execute();
+    out.push(...rows.map(toPerson));
+  }
+  return out;
+}
+
 /** Resolves a CRM id, including ids of records merged away in the CRM or into this person. */
 export async function findPersonByCrmId(ctx: Ctx, crm: Crm, id: string): Promise<PersonRow | null> {
   const [r] = (await personByCrmId<PersonSelect>(ctx, { crm, id })).rows;
@@ -142,6 +157,13 @@ function columns(p: Omit<PersonRow, 'id' | 'email' | 'revision' | 'updatedAt'>) 
   };
 }
 
+const insertPersonRow = prepared('people.create', PERSON_COLUMNS, (db, v) =>
+  db
+    .insertInto('people')
+    .values(Object.fromEntries(PERSON_COLUMNS.map((c) => [c, v[c]])) as never)
+    .returningAll(),
+);
+
 /**
  * Creates a person (email normalised, revision 1) and links its CRM ids. When the email is taken
  * (another worker created the person first) it throws `BatonError` with code `person_exists`, so
@@ -161,17 +183,19 @@ export async function createPerson(ctx: Ctx, p: NewPerson): Promise<PersonRow> {
     slaBreached: p.slaBreached ?? false,
     ownerId: p.ownerId ?? null,
   };
-  const row = await ctx.db
-    .insertInto('people')
-    .values({ email: normalizeEmail(p.email), ...columns(full), updated_at: nowIso(), revision: 1 })
-    .returningAll()
-    .executeTakeFirstOrThrow()
-    .catch((err: unknown) => {
+  const [row] = (
+    await insertPersonRow<PersonSelect>(ctx, {
+      email: normalizeEmail(p.email),
+      ...columns(full),
+      updated_at: nowIso(),
+      revision: 1,
+    }).catch((err: unknown) => {
       // No email in the message: errors reach info-level logs.
       if (isUniqueViolation(err))
         throw new BatonError('person_exists', 'a person with this email already exists', { cause: err });
       throw err;
-    });
+    })
+  ).rows;
   // Not yet linked: toPersonRow leaves it out of `storedIds`, so every id is linked now.
   const person = toPersonRow(row);
   await linkOwnIds(ctx, person);

@@ -299,6 +299,8 @@ export interface Store {
   // people
   getPerson(id: number): Promise<PersonRow | null>;
   findPersonByEmail(email: string): Promise<PersonRow | null>;
+  /** The people of these (normalised) emails that exist, in one read a few hundred at a time, not one query per email. */
+  findPeopleByEmails(emails: string[]): Promise<PersonRow[]>;
   findPersonByCrmId(crm: Crm, id: string): Promise<PersonRow | null>;
   /** Creates a person; returns it. */
   createPerson(p: NewPerson): Promise<PersonRow>;

@@ -164,7 +164,14 @@ export class ScaleWorld {
     if (options.redis === false) delete env.BATON_REDIS_URL;
     delete env.VITEST;
     delete env.NODE_OPTIONS;
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'baton.js'), 'serve'], {
+    // For profiling, as the other benchmarks: BATON_PROFILE_DIR=dir writes a CPU profile of each
+    // serve child there, BENCH_NODE_FLAGS passes node flags (e.g. `--import ./count-queries.mjs`).
+    const profile = process.env.BATON_PROFILE_DIR;
+    const nodeArgs = [
+      ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
+      ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+    ];
+    const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'bin', 'baton.js'), 'serve'], {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -366,7 +373,8 @@ export class ScaleWorld {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.instances.map((i) => i.kill()));
+    // a profiled child writes its profile only when it exits by itself
+    await Promise.all(this.instances.map((i) => (process.env.BATON_PROFILE_DIR ? i.stop() : i.kill())));
     for (const s of this.servers) await s.close();
     await this.store?.cleanup();
   }

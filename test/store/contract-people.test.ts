@@ -13,6 +13,21 @@ describe.each(bothBackends)('Store contract on $name', ({ make }) => {
   });
 
   describe('people', () => {
+    it('finds the people of many emails in one call (normalised; unknown emails absent) and saves from those rows', async () => {
+      expect(await s.findPeopleByEmails([])).toEqual([]);
+      const a = await s.createPerson({ email: 'many-a@example.com' });
+      const b = await s.createPerson({ email: 'many-b@example.com' });
+      const found = await s.findPeopleByEmails([' MANY-A@example.com', 'many-b@example.com', 'nobody@example.com']);
+      expect(found.map((p) => p.id).sort()).toEqual([a.id, b.id].sort());
+      const row = found.find((p) => p.id === a.id)!;
+      expect(row).toMatchObject({ email: 'many-a@example.com', revision: 1, stage: 'lead' });
+      row.hubspotId = 'hs-many';
+      expect(await s.savePerson(row)).toBe(true);
+      expect((await s.findPersonByCrmId('hubspot', 'hs-many'))?.id).toBe(a.id);
+      const many = Array.from({ length: 1200 }, (_, i) => `absent-${i}@example.com`);
+      expect((await s.findPeopleByEmails([...many, 'many-b@example.com'])).map((p) => p.id)).toEqual([b.id]);
+    });
+
     it('creates, finds by email and CRM id (also aliases), pages and saves with revisions', async () => {
       const p = await s.createPerson({
         email: '  Ada@Example.COM ',
@@ -190,9 +205,13 @@ describe.each(bothBackends)('Store contract on $name', ({ make }) => {
       expect(await s.insertEvents([ev('b', 2), ev('a', 1)])).toEqual(['b', 'a']);
       expect(await s.insertEvents([ev('a', 9), ev('c', 3)])).toEqual(['c']);
       expect(await s.insertEvents([])).toEqual([]);
+      // one event at a time (the prepared single insert): new once, then a duplicate
+      expect(await s.insertEvents([ev('d', 4)])).toEqual(['d']);
+      expect(await s.insertEvents([ev('d', 5)])).toEqual([]);
       const listed = await s.listEvents(p.id);
-      expect(listed.map((e) => e.id)).toEqual(['a', 'b', 'c']);
+      expect(listed.map((e) => e.id)).toEqual(['a', 'b', 'c', 'd']);
       expect(listed[0]).toEqual(ev('a', 1));
+      expect(listed[3]).toEqual(ev('d', 4));
     });
 
     it('stores feedback', async () => {

@@ -8,13 +8,13 @@
 import type { CrmRecord, EngagementEvent } from '../../../connectors/types.ts';
 import { normalizeEmail } from '../../mapping/index.ts';
 import { errorMessage } from '../../platform/errors.ts';
-import type { InboxRow, Store } from '../../store/types.ts';
+import type { InboxRow, PersonRow, Store } from '../../store/types.ts';
 import { requireConfig, type PipelineContext } from '../context.ts';
 import { applyDealRecord, DEAL_OBJECTS } from './deal-record.ts';
 import { hydrate } from '../inbox/hydrate.ts';
 import { inTransactions } from '../batches.ts';
 import { keepClaimed } from '../keep-claimed.ts';
-import { updatePerson } from './person-update.ts';
+import { updatePerson, type Locate } from './person-update.ts';
 import { PERSON_OBJECTS, personForEmail, personForRecord } from './resolve.ts';
 import { onDealChanged } from '../attribution/attribution-job.ts';
 import { queueHubSpotDealUpdate } from '../deals/hubspot-deal.ts';
@@ -107,7 +107,14 @@ async function processClaimed(ctx: PipelineContext, rows: InboxRow[]): Promise<n
     entry.rows.push(...ids);
     byEmail.set(email, entry);
   }
-  const contacts = await unknownContacts(ctx, [...byEmail.keys()]);
+  // The batch's people read at once, outside the transaction: each update starts from its row
+  // instead of reading it again. A row changed since fails the save's revision check, and the retry
+  // reads it afresh, as any stale update does.
+  const known = new Map((await ctx.store.findPeopleByEmails([...byEmail.keys()])).map((p) => [p.email, p]));
+  const contacts = await unknownContacts(
+    ctx,
+    [...byEmail.keys()].filter((e) => !known.has(e)),
+  );
   await inTransactions(
     ctx,
     [...byEmail],
@@ -119,7 +126,11 @@ async function processClaimed(ctx: PipelineContext, rows: InboxRow[]): Promise<n
               records: [contact],
               events: [...eventsOf(txCtx, contact), ...events],
             })
-          : updatePerson(txCtx, (tx) => personForEmail(tx, email), { events }),
+          : updatePerson(
+              txCtx,
+              firstRead(known, email, (tx) => personForEmail(tx, email)),
+              { events },
+            ),
       );
     },
     (batch, err) =>
@@ -150,13 +161,26 @@ function eventsOf(ctx: PipelineContext, record: CrmRecord): EngagementEvent[] {
   return ctx.connectors[record.crm]?.eventsOf?.(record) ?? [];
 }
 
-/** HubSpot contacts of emails Baton has never seen, read in one batch, so a new person starts with its fields. */
-async function unknownContacts(ctx: PipelineContext, emails: string[]): Promise<Map<string, CrmRecord>> {
+/**
+ * A locate that, on its first call, gives the row read before the transaction, or creates the
+ * person that was absent then (one created meanwhile fails as `person_exists`, and the retry finds
+ * it); a retry reads afresh.
+ */
+function firstRead(known: Map<string, PersonRow>, email: string, read: Locate): Locate {
+  let first = true;
+  return (tx, live) => {
+    if (!first) return read(tx, live);
+    first = false;
+    const row = known.get(email);
+    return row ? Promise.resolve(row) : tx.createPerson({ email });
+  };
+}
+
+/** HubSpot contacts of `unknown`, emails Baton has never seen, read in one batch, so a new person starts with its fields. */
+async function unknownContacts(ctx: PipelineContext, unknown: string[]): Promise<Map<string, CrmRecord>> {
   const hs = ctx.connectors.hubspot;
   const out = new Map<string, CrmRecord>();
   if (!hs?.readByEmail) return out;
-  const unknown: string[] = [];
-  for (const e of emails) if (!(await ctx.store.findPersonByEmail(e))) unknown.push(e);
   if (unknown.length === 0) return out;
   try {
     for (const r of await hs.readByEmail(unknown)) {

@@ -24,8 +24,11 @@ export async function personForEmail(tx: Store, email: string): Promise<PersonRo
   return (await tx.findPersonByEmail(key)) ?? (await tx.createPerson({ email: key }));
 }
 
-async function fold(tx: Store, into: PersonRow, other: PersonRow | null): Promise<void> {
-  if (other && other.id !== into.id) await tx.mergePeople(into.id, other.id);
+/** Merges `other` into `into`; true when it did (the row of `into` changed). */
+async function fold(tx: Store, into: PersonRow, other: PersonRow | null): Promise<boolean> {
+  if (!other || other.id === into.id) return false;
+  await tx.mergePeople(into.id, other.id);
+  return true;
 }
 
 /**
@@ -38,6 +41,8 @@ export async function personForRecord(tx: Store, fields: FieldsConfig, record: C
   const convertedTo =
     record.object === 'Lead' ? (record.properties.ConvertedContactId as string | null | undefined) : null;
   let person = await tx.findPersonByCrmId(crm, record.id);
+  // The row read here is returned as it is unless a merge or an email change rewrote it.
+  let rewritten = false;
   if (!person && convertedTo) person = await tx.findPersonByCrmId(crm, convertedTo);
   if (person && email && email !== person.email) {
     // The email changed in the CRM: the person keeps its history under the new key.
@@ -46,13 +51,15 @@ export async function personForRecord(tx: Store, fields: FieldsConfig, record: C
     person = (await tx.getPerson(person.id))!;
     person.email = email;
     if (!(await tx.savePerson(person))) throw new StaleError();
+    rewritten = true;
   }
   if (!person && email) person = (await tx.findPersonByEmail(email)) ?? (await tx.createPerson({ email }));
   if (!person) return null;
   for (const id of [...(record.mergedIds ?? []), ...(convertedTo ? [convertedTo] : [])]) {
-    await fold(tx, person, await tx.findPersonByCrmId(crm, id));
+    if (await fold(tx, person, await tx.findPersonByCrmId(crm, id))) rewritten = true;
   }
   for (const id of [record.id, ...(record.mergedIds ?? []), ...(convertedTo ? [convertedTo] : [])])
     await tx.linkCrmId(person.id, crm, id);
-  return (await tx.getPerson(person.id))!;
+  // linking writes person_crm_ids only: an untouched row needs no second read
+  return rewritten ? (await tx.getPerson(person.id))! : person;
 }
