@@ -5,7 +5,6 @@
  */
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import type { BackfillPage } from '../../connectors/types.ts';
 import type { PipelineContext } from '../pipeline/context.ts';
@@ -20,6 +19,7 @@ import { logger } from '../platform/logger.ts';
 import { defaultDatabaseUrl, openStore } from '../store/index.ts';
 import type { Crm, Store } from '../store/types.ts';
 import { connectorsFromEnv } from './serve.ts';
+import { parseCommand } from './flags.ts';
 
 export const summary = 'initial or catch-up sync from one CRM, with a progress bar, resumable';
 
@@ -84,23 +84,19 @@ export async function backfillInto(
 }
 
 export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let values: { from?: string; since?: string; config?: string; 'queue-only'?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        from: { type: 'string' },
-        since: { type: 'string' },
-        config: { type: 'string' },
-        'queue-only': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    console.error(`baton backfill: ${errorMessage(err)}\n\n${USAGE}`);
-    return 1;
-  }
+  const parsed = parseCommand('backfill', USAGE, {
+    args,
+    options: {
+      from: { type: 'string' },
+      since: { type: 'string' },
+      config: { type: 'string' },
+      'queue-only': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (!parsed) return 1;
+  const values: { from?: string; since?: string; config?: string; 'queue-only'?: boolean; help?: boolean } =
+    parsed.values;
   if (values.help) {
     console.log(USAGE);
     return 0;

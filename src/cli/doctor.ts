@@ -3,13 +3,12 @@
  * files, the store, Redis, BATON_PUBLIC_URL, the HubSpot account and the Salesforce org — one line
  * each, ok or the problem and its fix. Exit 0 only when no check is a problem. Read-only.
  */
-import { parseArgs } from 'node:util';
 import type { Check } from '../../connectors/checks.ts';
 import { doctorHubSpot } from '../../connectors/hubspot/index.ts';
 import { doctorSalesforce, salesforceOptionsFromEnv } from '../../connectors/salesforce/index.ts';
-import { errorMessage } from '../platform/errors.ts';
 import { configCheck, formatCheck, publicUrlCheck, redisCheck, storeCheck } from './doctor-checks.ts';
 import { configDir } from './validate.ts';
+import { parseCommand } from './flags.ts';
 
 export const summary =
   'check the configuration, store, HubSpot and Salesforce; one line per check with its fix; exit 1 on any problem';
@@ -65,18 +64,12 @@ export async function runChecks(dir: string, env: NodeJS.ProcessEnv): Promise<Ch
 
 /** Runs `baton doctor`; exit 0 when every check holds (warnings allowed), 1 otherwise. */
 export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let values: { config?: string; json?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: { config: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    console.error(`baton doctor: ${errorMessage(err)}\n\n${USAGE}`);
-    return 1;
-  }
+  const parsed = parseCommand('doctor', USAGE, {
+    args,
+    options: { config: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (!parsed) return 1;
+  const values: { config?: string; json?: boolean; help?: boolean } = parsed.values;
   if (values.help) {
     console.log(USAGE);
     return 0;

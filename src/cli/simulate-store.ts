@@ -9,7 +9,6 @@ import { readFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { compileAgreement, type CompiledAgreement } from '../agreement/compile.ts';
 import type { PreviewOptions, PreviewReport } from '../agreement/preview.ts';
 import { formatInstant, parseInstant } from '../agreement/time.ts';
@@ -22,6 +21,7 @@ import type { Store } from '../store/types.ts';
 import { loadRoutingFile } from './simulate-routing.ts';
 import { formatPreview } from './simulate-store-format.ts';
 import { runWithStore } from './with-store.ts';
+import { parseCommand } from './flags.ts';
 
 export const STORE_USAGE = `usage: baton simulate --from-store --against FILE [--agreement FILE] [--at ISO] [--json] [--config DIR]
        baton simulate --from-store --export FILE
@@ -122,27 +122,21 @@ export async function simulateFromStore(store: Store, opts: StoreSimulateOptions
 
 /** Runs `baton simulate --from-store …`. */
 export async function runFromStore(args: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        'from-store': { type: 'boolean' },
-        against: { type: 'string' },
-        agreement: { type: 'string' },
-        export: { type: 'string' },
-        at: { type: 'string' },
-        json: { type: 'boolean' },
-        config: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    console.error(`baton simulate: ${(err as Error).message}\n\n${STORE_USAGE}`);
-    return 1;
-  }
+  const parsed = parseCommand('simulate', STORE_USAGE, {
+    args,
+    options: {
+      'from-store': { type: 'boolean' },
+      against: { type: 'string' },
+      agreement: { type: 'string' },
+      export: { type: 'string' },
+      at: { type: 'string' },
+      json: { type: 'boolean' },
+      config: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (!parsed) return 1;
+  const values: Record<string, string | boolean | undefined> = parsed.values;
   if (!values.help && !values.against === !values.export) {
     console.error(`baton simulate: --from-store needs --against FILE or --export FILE (one of them)\n\n${STORE_USAGE}`);
     return 1;

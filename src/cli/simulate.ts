@@ -7,7 +7,6 @@
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { STAGES } from '../config/schema.ts';
 import { loadAgreementFile } from '../config/load.ts';
 import { compileAgreement, type CompiledAgreement } from '../agreement/compile.ts';
@@ -23,6 +22,7 @@ import { forEachLine } from '../platform/file-lines.ts';
 import { Spill, write } from './spill.ts';
 import { formatInstant, parseInstant } from '../agreement/time.ts';
 import { BatonError, ConfigError, errorMessage } from '../platform/errors.ts';
+import { parseCommand } from './flags.ts';
 
 export const summary = 'what-if: stage counts under one agreement, or who changes stage between two';
 
@@ -264,7 +264,22 @@ async function simulateWithRouting(opts: SimulateOptions, routing: string, io: S
 export async function run(args: string[]): Promise<number> {
   // the store instead of a file: the preview of a draft on real history (simulate-store.ts)
   if (args.includes('--from-store')) return (await import('./simulate-store.ts')).runFromStore(args);
-  let values: {
+  const parsed = parseCommand('simulate', USAGE, {
+    args,
+    options: {
+      leads: { type: 'string' },
+      agreement: { type: 'string' },
+      against: { type: 'string' },
+      routing: { type: 'string' },
+      accounts: { type: 'string' },
+      at: { type: 'string' },
+      json: { type: 'boolean' },
+      config: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (!parsed) return 1;
+  const values: {
     leads?: string;
     agreement?: string;
     against?: string;
@@ -274,28 +289,7 @@ export async function run(args: string[]): Promise<number> {
     help?: boolean;
     routing?: string;
     accounts?: string;
-  };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        leads: { type: 'string' },
-        agreement: { type: 'string' },
-        against: { type: 'string' },
-        routing: { type: 'string' },
-        accounts: { type: 'string' },
-        at: { type: 'string' },
-        json: { type: 'boolean' },
-        config: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    console.error(`baton simulate: ${(err as Error).message}\n\n${USAGE}`);
-    return 1;
-  }
+  } = parsed.values;
   if (values.help) {
     console.log(USAGE);
     return 0;

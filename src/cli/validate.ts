@@ -1,8 +1,8 @@
 /** `baton validate [--config DIR] [--schema]`: checks the configuration folder, or prints its JSON Schema. */
-import { parseArgs } from 'node:util';
 import { checkConfig } from '../config/load.ts';
 import { configJsonSchema } from '../config/json-schema.ts';
 import { formatProblem } from '../platform/errors.ts';
+import { parseCommand } from './flags.ts';
 
 export { configJsonSchema } from '../config/json-schema.ts';
 
@@ -22,18 +22,12 @@ export function configDir(flag: string | undefined): string {
 
 /** Runs `baton validate`; problems go to stderr (exit 1), the summary line to stdout (exit 0). */
 export async function run(args: string[]): Promise<number> {
-  let values: { config?: string; schema?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: { config: { type: 'string' }, schema: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    console.error(`baton validate: ${(err as Error).message}\n\n${USAGE}`);
-    return 1;
-  }
+  const parsed = parseCommand('validate', USAGE, {
+    args,
+    options: { config: { type: 'string' }, schema: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (!parsed) return 1;
+  const values: { config?: string; schema?: boolean; help?: boolean } = parsed.values;
   if (values.help) {
     console.log(USAGE);
     return 0;
